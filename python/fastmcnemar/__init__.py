@@ -1,0 +1,39 @@
+"""fastmcnemar: is the changed model significantly worse than its reference?
+
+Exact paired tests (McNemar, sign-flip permutation, paired bootstrap) on the
+per-sample scores evaluation harnesses log, with a Rust core.
+"""
+
+from __future__ import annotations
+
+from fastmcnemar._core import __version__
+from fastmcnemar.exceptions import (
+    EmptyInputError,
+    FastMcNemarError,
+    InputFormatError,
+    InvalidArgumentError,
+    InvalidLevelError,
+    LengthMismatchError,
+    NegativeCountError,
+    NonBinaryValueError,
+    NonFiniteValueError,
+    NotTestableError,
+    PairingError,
+    PairingWarning,
+)
+
+__all__ = [
+    "EmptyInputError",
+    "FastMcNemarError",
+    "InputFormatError",
+    "InvalidArgumentError",
+    "InvalidLevelError",
+    "LengthMismatchError",
+    "NegativeCountError",
+    "NonBinaryValueError",
+    "NonFiniteValueError",
+    "NotTestableError",
+    "PairingError",
+    "PairingWarning",
+    "__version__",
+]

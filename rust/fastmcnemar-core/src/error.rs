@@ -1,0 +1,93 @@
+//! Typed errors of the core. Each variant maps to one Python exception class
+//! in the glue crate (`fastmcnemar-py/src/errors.rs`), all under
+//! `fastmcnemar.FastMcNemarError` (a `ValueError`).
+
+use std::fmt;
+
+/// Everything the core can refuse. Messages name the offending argument,
+/// index or value so a user can find the problem without a debugger.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// An input that must hold at least one element is empty.
+    EmptyInput { what: &'static str },
+    /// Two inputs that are paired element by element differ in length.
+    LengthMismatch {
+        left: &'static str,
+        left_len: usize,
+        right: &'static str,
+        right_len: usize,
+    },
+    /// A per-sample outcome that must be 0 or 1 is something else.
+    NonBinary {
+        what: &'static str,
+        index: usize,
+        value: f64,
+    },
+    /// A count that must be >= 0 is negative.
+    NegativeCount {
+        what: &'static str,
+        index: usize,
+        value: i64,
+    },
+    /// A probability level (confidence level, alpha, power) outside (0, 1).
+    InvalidLevel { what: &'static str, value: f64 },
+    /// A score that must be finite is NaN or infinite.
+    NonFinite {
+        what: &'static str,
+        index: usize,
+        value: f64,
+    },
+    /// Any other argument outside its domain; the message says which and why.
+    InvalidArgument(String),
+    /// The caller asked to stop (Ctrl-C in Python).
+    Interrupted,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::EmptyInput { what } => {
+                write!(f, "{what} is empty: at least one element is needed")
+            }
+            Error::LengthMismatch {
+                left,
+                left_len,
+                right,
+                right_len,
+            } => write!(
+                f,
+                "length mismatch: {left} has {left_len} elements but {right} has {right_len}; \
+                 they must be paired element by element"
+            ),
+            Error::NonBinary { what, index, value } => write!(
+                f,
+                "non-binary value in {what} at index {index}: {value} (expected 0 or 1)"
+            ),
+            Error::NegativeCount { what, index, value } => {
+                write!(f, "negative count in {what} at index {index}: {value}")
+            }
+            Error::InvalidLevel { what, value } => {
+                write!(f, "{what} must lie strictly between 0 and 1, got {value}")
+            }
+            Error::NonFinite { what, index, value } => {
+                write!(f, "non-finite value in {what} at index {index}: {value}")
+            }
+            Error::InvalidArgument(message) => f.write_str(message),
+            Error::Interrupted => f.write_str("interrupted"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result alias used throughout the core.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Checks that `value` lies in the open interval (0, 1).
+pub fn check_level(what: &'static str, value: f64) -> Result<f64> {
+    if value > 0.0 && value < 1.0 {
+        Ok(value)
+    } else {
+        Err(Error::InvalidLevel { what, value })
+    }
+}

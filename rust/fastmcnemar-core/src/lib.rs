@@ -1,0 +1,17 @@
+//! fastmcnemar-core: exact paired tests for "is the changed model worse?".
+//!
+//! Pure Rust, no Python: every statistic here is testable with `cargo test`.
+//! The PyO3 glue lives in the sibling crate `fastmcnemar-py`.
+//!
+//! Where things live:
+//! - [`special`]: normal distribution and other special functions.
+//! - [`binomial`]: exact binomial tails (plain and log space), the McNemar null.
+//! - [`error`]: typed errors, mapped one-to-one to Python exception classes.
+//! - [`control`]: cooperative cancellation between chunks of long work.
+
+pub mod binomial;
+pub mod control;
+pub mod error;
+pub mod special;
+
+pub use error::{Error, Result};

@@ -1,0 +1,4 @@
+//! Special functions the tests are built on, written from published
+//! algorithms (see each file's header for which method covers which region).
+
+pub mod normal;

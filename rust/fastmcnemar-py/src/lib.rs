@@ -1,0 +1,18 @@
+//! `fastmcnemar._core`: the thin PyO3 layer over `fastmcnemar-core`.
+//!
+//! Each file here exposes one area of the core and has a `register` function;
+//! arrays arrive as NumPy views without copies and long work goes through
+//! [`runtime::run_detached`].
+
+use pyo3::prelude::*;
+
+pub mod errors;
+pub mod runtime;
+
+#[pymodule(gil_used = false)]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("THREADS_ENV", runtime::THREADS_ENV)?;
+    errors::register(m)?;
+    Ok(())
+}
