@@ -8,10 +8,12 @@
 //! - [`binomial`]: exact binomial tails (plain and log space), the McNemar null.
 //! - [`error`]: typed errors, mapped one-to-one to Python exception classes.
 //! - [`control`]: cooperative cancellation between chunks of long work.
+//! - [`rng`]: seeded per-chunk random streams (thread-count invariant).
 
 pub mod binomial;
 pub mod control;
 pub mod error;
+pub mod rng;
 pub mod special;
 
 pub use error::{Error, Result};
