@@ -21,6 +21,12 @@ from fastmcnemar.exceptions import (
     PairingError,
     PairingWarning,
 )
+from fastmcnemar.noninferiority import (
+    NonInferiorityResult,
+    noninferiority,
+    noninferiority_counts,
+)
+from fastmcnemar.planning import minimum_detectable_delta, power, sample_size
 
 __all__ = [
     "EmptyInputError",
@@ -32,8 +38,14 @@ __all__ = [
     "NegativeCountError",
     "NonBinaryValueError",
     "NonFiniteValueError",
+    "NonInferiorityResult",
     "NotTestableError",
     "PairingError",
     "PairingWarning",
     "__version__",
+    "minimum_detectable_delta",
+    "noninferiority",
+    "noninferiority_counts",
+    "power",
+    "sample_size",
 ]

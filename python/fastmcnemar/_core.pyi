@@ -12,3 +12,36 @@ class NegativeCountError(FastMcNemarError): ...
 class InvalidLevelError(FastMcNemarError): ...
 class NonFiniteValueError(FastMcNemarError): ...
 class InvalidArgumentError(FastMcNemarError): ...
+
+# --- planning (rust/fastmcnemar-py/src/planning.rs) ---
+def exact_power(
+    n: int, flip_rate: float, delta: float, alpha: float, alternative: str
+) -> float: ...
+def normal_approx_power(
+    n: int, flip_rate: float, delta: float, alpha: float, alternative: str
+) -> float: ...
+def exact_sample_size(
+    flip_rate: float,
+    delta: float,
+    alpha: float,
+    power: float,
+    alternative: str,
+    n_threads: int | None = None,
+) -> tuple[int, float, float]: ...
+def exact_minimum_detectable_delta(
+    n: int,
+    flip_rate: float,
+    alpha: float,
+    power: float,
+    alternative: str,
+    n_threads: int | None = None,
+) -> float | None: ...
+def normal_approx_sample_size(
+    flip_rate: float, delta: float, alpha: float, power: float, alternative: str
+) -> float: ...
+def normal_approx_minimum_detectable_delta(
+    n: int, flip_rate: float, alpha: float, power: float, alternative: str
+) -> float | None: ...
+def noninferiority_score(
+    b: int, c: int, n: int, margin: float, alpha: float
+) -> tuple[float, float, float, float, bool]: ...

@@ -9,10 +9,12 @@
 //! - [`error`]: typed errors, mapped one-to-one to Python exception classes.
 //! - [`control`]: cooperative cancellation between chunks of long work.
 //! - [`rng`]: seeded per-chunk random streams (thread-count invariant).
+//! - [`planning`]: exact power, sample size, minimum detectable drop, non-inferiority.
 
 pub mod binomial;
 pub mod control;
 pub mod error;
+pub mod planning;
 pub mod rng;
 pub mod special;
 

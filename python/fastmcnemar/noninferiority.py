@@ -1,0 +1,215 @@
+"""Non-inferiority: is the candidate at most ``margin`` worse than the reference?
+
+"Not significantly worse" only says the data could not show a drop. The
+non-inferiority test turns the question around: H0: delta >= margin (the
+candidate is at least ``margin`` worse) against H1: delta < margin, with
+delta = accuracy(reference) - accuracy(candidate). Rejecting H0 is positive
+evidence that any drop is smaller than the margin.
+
+Binary outcomes use Tango's score test for paired proportions (the score
+statistic with the restricted maximum-likelihood variance, Tango 1998; Nam
+1997); its decision agrees exactly with the two-sided (1 - 2 alpha) Tango
+interval: non-inferior iff the interval's upper limit is at most ``margin``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from fastmcnemar import _core
+from fastmcnemar._result_base import ConfidenceInterval, UnpacksAsStatisticPvalue
+from fastmcnemar.exceptions import (
+    EmptyInputError,
+    InvalidArgumentError,
+    LengthMismatchError,
+    NegativeCountError,
+    NonBinaryValueError,
+    NonFiniteValueError,
+)
+
+NonInferiorityMethod = Literal["auto", "score"]
+
+
+@dataclass(frozen=True)
+class NonInferiorityResult(UnpacksAsStatisticPvalue):
+    """Outcome of a non-inferiority test; unpacks as ``(statistic, pvalue)``.
+
+    Attributes
+    ----------
+    statistic : float
+        Tango's z at delta = margin (negative favours non-inferiority).
+    pvalue : float
+        One-sided p-value of H0: delta >= margin.
+    margin : float
+        The largest acceptable drop.
+    alpha : float
+        Level of the test.
+    confidence_interval : ConfidenceInterval
+        Two-sided (1 - 2 alpha) interval for delta; non-inferior iff its upper
+        limit is at most ``margin``.
+    noninferior : bool
+        ``pvalue <= alpha``.
+    delta : float
+        Observed accuracy drop (reference minus candidate).
+    n : int
+        Number of paired samples.
+    b, c : int
+        Samples only the reference / only the candidate got right.
+    method : str
+        "score" (Tango).
+    """
+
+    statistic: float
+    pvalue: float
+    margin: float
+    alpha: float
+    confidence_interval: ConfidenceInterval
+    noninferior: bool
+    delta: float
+    n: int
+    b: int
+    c: int
+    method: str
+
+
+def _count(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InvalidArgumentError(f"{name} must be an integer count, got {value!r}")
+    if value < 0:
+        raise NegativeCountError(f"{name} must be >= 0, got {value}")
+    return int(value)
+
+
+def _real(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InvalidArgumentError(f"{name} must be a real number, got {value!r}")
+    return float(value)
+
+
+def noninferiority_counts(
+    b: int, c: int, n: int, /, *, margin: float, alpha: float = 0.05
+) -> NonInferiorityResult:
+    """Tango non-inferiority test from the paired counts.
+
+    Parameters
+    ----------
+    b, c : int
+        Samples only the reference / only the candidate got right.
+    n : int
+        Number of paired samples (``b + c <= n``).
+    margin : float
+        Largest acceptable drop in accuracy, in (0, 1) (0.01 = one point).
+    alpha : float, default 0.05
+        Level of the test.
+
+    Returns
+    -------
+    NonInferiorityResult
+
+    Examples
+    --------
+    >>> import fastmcnemar as fm
+    >>> res = fm.noninferiority_counts(30, 25, 10_000, margin=0.01)
+    >>> res.noninferior, round(res.pvalue, 6)
+    (True, 4e-06)
+    """
+    b = _count(b, "b")
+    c = _count(c, "c")
+    n = _count(n, "n")
+    margin = _real(margin, "margin")
+    alpha = _real(alpha, "alpha")
+    statistic, pvalue, low, high, noninferior = _core.noninferiority_score(b, c, n, margin, alpha)
+    return NonInferiorityResult(
+        statistic=statistic,
+        pvalue=pvalue,
+        margin=margin,
+        alpha=alpha,
+        confidence_interval=ConfidenceInterval(low, high),
+        noninferior=noninferior,
+        delta=(b - c) / n,
+        n=n,
+        b=b,
+        c=c,
+        method="score",
+    )
+
+
+def _as_scores(values: npt.ArrayLike, name: str) -> npt.NDArray[np.float64]:
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim != 1:
+        raise InvalidArgumentError(f"{name} must be one-dimensional, got shape {array.shape}")
+    if array.size == 0:
+        raise EmptyInputError(f"{name} is empty: at least one element is needed")
+    bad = np.flatnonzero(~np.isfinite(array))
+    if bad.size:
+        raise NonFiniteValueError(f"non-finite value in {name} at index {bad[0]}: {array[bad[0]]}")
+    return array
+
+
+def noninferiority(
+    reference: npt.ArrayLike,
+    candidate: npt.ArrayLike,
+    /,
+    *,
+    margin: float,
+    alpha: float = 0.05,
+    method: NonInferiorityMethod = "auto",
+) -> NonInferiorityResult:
+    """Test whether the candidate is at most ``margin`` worse than the reference.
+
+    Parameters
+    ----------
+    reference, candidate : array_like
+        Per-sample outcomes (0/1) of the two models on the same samples, in
+        the same order.
+    margin : float
+        Largest acceptable drop in accuracy, in (0, 1) (0.01 = one point).
+    alpha : float, default 0.05
+        Level of the test.
+    method : {"auto", "score"}, default "auto"
+        "score" (and "auto") use Tango's score test.
+
+    Returns
+    -------
+    NonInferiorityResult
+        ``noninferior`` is True when the data show the drop is below ``margin``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastmcnemar as fm
+    >>> reference = np.array([1] * 900 + [0] * 100)
+    >>> candidate = reference.copy()
+    >>> candidate[:5] = 0          # 5 samples only the reference got right
+    >>> candidate[-3:] = 1         # 3 samples only the candidate got right
+    >>> res = fm.noninferiority(reference, candidate, margin=0.02)
+    >>> res.noninferior, round(res.confidence_interval.high, 4)
+    (True, 0.0082)
+    """
+    ref = _as_scores(reference, "reference")
+    cand = _as_scores(candidate, "candidate")
+    if ref.size != cand.size:
+        raise LengthMismatchError(
+            f"length mismatch: reference has {ref.size} elements but candidate has "
+            f"{cand.size}; they must be paired element by element"
+        )
+    if method not in ("auto", "score"):
+        raise InvalidArgumentError(f"method must be 'auto' or 'score', got {method!r}")
+    for name, array in (("reference", ref), ("candidate", cand)):
+        bad = np.flatnonzero((array != 0.0) & (array != 1.0))
+        if bad.size:
+            raise NonBinaryValueError(
+                f"non-binary value in {name} at index {bad[0]}: {array[bad[0]]} (expected 0 "
+                "or 1; the score test needs binary outcomes)"
+            )
+    b = int(np.count_nonzero((ref == 1.0) & (cand == 0.0)))
+    c = int(np.count_nonzero((ref == 0.0) & (cand == 1.0)))
+    return noninferiority_counts(b, c, int(ref.size), margin=margin, alpha=alpha)
+
+
+__all__ = ["NonInferiorityResult", "noninferiority", "noninferiority_counts"]

@@ -1,0 +1,315 @@
+//! Inverting the exact power: sample size and minimum detectable drop.
+//!
+//! Exact power is not monotone in N (the critical value jumps in whole
+//! counts, a saw-tooth). [`sample_size`] returns the plain smallest N whose
+//! exact power reaches the target: every smaller N falls short. It finds
+//! it without scanning from 1: the randomized (UMP) test's power bounds the
+//! exact power from above and never decreases with N, so bisection on the
+//! bound gives an N_0 below which no N can reach the target, and a scan
+//! upwards from N_0 finds the first N that does (the conditional powers are
+//! tabulated once, so each step costs one pass over the binomial weights).
+//!
+//! Power is monotone in the drop delta at fixed N, so
+//! [`minimum_detectable_delta`] is a plain bisection.
+
+use crate::control::Checkpoint;
+use crate::error::{Error, Result, check_level};
+use crate::special::normal::norm_isf;
+
+use super::power::{
+    Alternative, BinomialWindow, Setup, check_flip_rate, check_n, conditional_range, dot,
+    power_and_bound,
+};
+
+/// Largest sample size searched (beyond it the answer is not useful anyway).
+const MAX_N: u64 = 1 << 50;
+
+/// The answer of [`sample_size`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SampleSize {
+    /// The smallest N whose exact power reaches the target.
+    pub n: u64,
+    /// The exact power at that N.
+    pub power: f64,
+    /// The normal-approximation N = p (z_{1-a} + z_{1-b})^2 / delta^2 (real).
+    pub normal_approximation: f64,
+}
+
+/// The rule of thumb N = p (z_{1-alpha} + z_{power})^2 / delta^2 (z_{1-alpha/2}
+/// for two-sided), as a real number.
+pub fn normal_approx_sample_size(
+    flip_rate: f64,
+    delta: f64,
+    alpha: f64,
+    power: f64,
+    alternative: Alternative,
+) -> Result<f64> {
+    let setup = directional_setup(flip_rate, delta, alpha, alternative)?;
+    let power = check_level("power", power)?;
+    let z = norm_isf(setup.level) + norm_isf(1.0 - power);
+    Ok(flip_rate * z * z / (delta * delta))
+}
+
+/// The rule-of-thumb smallest drop sqrt(p / n) (z_{1-alpha} + z_{power}), with the
+/// sign convention of [`minimum_detectable_delta`]; `None` when it exceeds the
+/// flip rate.
+pub fn normal_approx_minimum_detectable_delta(
+    n: u64,
+    flip_rate: f64,
+    alpha: f64,
+    power: f64,
+    alternative: Alternative,
+) -> Result<Option<f64>> {
+    check_n(n)?;
+    let setup = Setup::new(flip_rate, 0.0, alpha, alternative)?;
+    let power = check_level("power", power)?;
+    let z = norm_isf(setup.level) + norm_isf(1.0 - power);
+    let drop = (flip_rate / n as f64).sqrt() * z;
+    let sign = if alternative == Alternative::Less {
+        -1.0
+    } else {
+        1.0
+    };
+    Ok((drop <= flip_rate).then_some(sign * drop.max(0.0)))
+}
+
+/// A setup whose delta points the way the alternative tests.
+fn directional_setup(
+    flip_rate: f64,
+    delta: f64,
+    alpha: f64,
+    alternative: Alternative,
+) -> Result<Setup> {
+    let setup = Setup::new(flip_rate, delta, alpha, alternative)?;
+    if setup.q <= 0.5 {
+        let wanted = match alternative {
+            Alternative::Greater => "delta > 0 (a drop) for alternative 'greater'",
+            Alternative::Less => "delta < 0 (an improvement) for alternative 'less'",
+            Alternative::TwoSided => "delta != 0 for alternative 'two-sided'",
+        };
+        return Err(Error::InvalidArgument(format!(
+            "no sample size gives power against delta = {delta}: need {wanted}"
+        )));
+    }
+    Ok(setup)
+}
+
+/// The smallest N whose exact power against `delta` reaches `power`.
+pub fn sample_size(
+    flip_rate: f64,
+    delta: f64,
+    alpha: f64,
+    power: f64,
+    alternative: Alternative,
+    checkpoint: &dyn Checkpoint,
+) -> Result<SampleSize> {
+    check_flip_rate(flip_rate)?;
+    let normal_approximation =
+        normal_approx_sample_size(flip_rate, delta, alpha, power, alternative)?;
+    let setup = directional_setup(flip_rate, delta, alpha, alternative)?;
+    let target = power;
+    let bound = |n: u64| power_and_bound(&setup, n).1;
+
+    // Bracket the first N where the monotone bound reaches the target.
+    let mut hi = (normal_approximation.ceil() as u64).clamp(1, MAX_N);
+    while bound(hi) < target {
+        checkpoint.check()?;
+        if hi >= MAX_N {
+            return Err(Error::InvalidArgument(format!(
+                "the sample size for power {power} against delta = {delta} at flip rate \
+                 {flip_rate} exceeds 2^50"
+            )));
+        }
+        hi = (hi * 2).min(MAX_N);
+    }
+    let mut lo = 0u64; // bound(0) is treated as below the target
+    while hi - lo > 1 {
+        checkpoint.check()?;
+        let mid = lo + (hi - lo) / 2;
+        if bound(mid) >= target {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+
+    // Scan upwards from there with the exact power.
+    let mut table = ConditionalTable::new(setup);
+    let mut n = hi;
+    loop {
+        if (n - hi) % 64 == 0 {
+            checkpoint.check()?;
+        }
+        let window = BinomialWindow::new(n, flip_rate);
+        let exact = dot(&window.weights, table.exact(window.lo, window.hi()));
+        if exact >= target {
+            return Ok(SampleSize {
+                n,
+                power: exact.min(1.0),
+                normal_approximation,
+            });
+        }
+        n += 1;
+    }
+}
+
+/// Exact conditional powers for a contiguous range of m that grows as the
+/// scan moves up.
+struct ConditionalTable {
+    setup: Setup,
+    lo: u64,
+    values: Vec<f64>,
+}
+
+impl ConditionalTable {
+    fn new(setup: Setup) -> Self {
+        Self {
+            setup,
+            lo: 0,
+            values: Vec::new(),
+        }
+    }
+
+    fn exact(&mut self, lo: u64, hi: u64) -> impl Iterator<Item = f64> + '_ {
+        if self.values.is_empty() || lo < self.lo {
+            let top = if self.values.is_empty() {
+                hi
+            } else {
+                hi.max(self.lo + self.values.len() as u64 - 1)
+            };
+            self.values = conditional_range(&self.setup, lo, top)
+                .into_iter()
+                .map(|c| c.0)
+                .collect();
+            self.lo = lo;
+        }
+        let top = self.lo + self.values.len() as u64 - 1;
+        if hi > top {
+            // Recompute from the old top so the critical-value walk stays exact.
+            let extra = conditional_range(&self.setup, top, hi);
+            self.values.extend(extra.into_iter().skip(1).map(|c| c.0));
+        }
+        let start = (lo - self.lo) as usize;
+        let end = (hi - self.lo) as usize;
+        self.values[start..=end].iter().copied()
+    }
+}
+
+/// The smallest drop with exact power at least `power` for `n` samples at flip
+/// rate `flip_rate`: positive for "greater" and "two-sided" (a magnitude),
+/// negative for "less". `None` when even delta = +-flip_rate (every flip in the
+/// tested direction) falls short.
+pub fn minimum_detectable_delta(
+    n: u64,
+    flip_rate: f64,
+    alpha: f64,
+    power: f64,
+    alternative: Alternative,
+    checkpoint: &dyn Checkpoint,
+) -> Result<Option<f64>> {
+    check_n(n)?;
+    let flip_rate = check_flip_rate(flip_rate)?;
+    check_level("alpha", alpha)?;
+    let target = check_level("power", power)?;
+    let sign = if alternative == Alternative::Less {
+        -1.0
+    } else {
+        1.0
+    };
+    let power_at = |magnitude: f64| -> Result<f64> {
+        let setup = Setup::new(flip_rate, sign * magnitude, alpha, alternative)?;
+        Ok(power_and_bound(&setup, n).0)
+    };
+    if power_at(flip_rate)? < target {
+        return Ok(None);
+    }
+    if power_at(0.0)? >= target {
+        return Ok(Some(0.0));
+    }
+    let (mut lo, mut hi) = (0.0f64, flip_rate);
+    while hi - lo > 1e-12 * flip_rate {
+        checkpoint.check()?;
+        let mid = 0.5 * (lo + hi);
+        if power_at(mid)? >= target {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Ok(Some(sign * hi))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::control::NeverStop;
+    use crate::planning::power::power;
+
+    #[test]
+    fn sample_size_is_the_first_n_reaching_the_power() {
+        for (p, delta, alpha, target) in [
+            (0.1, 0.05, 0.05, 0.8),
+            (0.05, 0.02, 0.05, 0.8),
+            (0.3, 0.1, 0.01, 0.9),
+            (0.2, 0.2, 0.05, 0.5),
+        ] {
+            for alt in [Alternative::Greater, Alternative::TwoSided] {
+                let found = sample_size(p, delta, alpha, target, alt, &NeverStop).unwrap();
+                let at = power(found.n, p, delta, alpha, alt).unwrap();
+                assert!(at >= target);
+                assert!((at - found.power).abs() < 1e-12);
+                // Every smaller N falls short (checked exhaustively).
+                for smaller in 1..found.n {
+                    let pw = power(smaller, p, delta, alpha, alt).unwrap();
+                    assert!(
+                        pw < target,
+                        "p={p} delta={delta} {alt:?}: N={smaller} reaches"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn less_mirrors_greater() {
+        let g = sample_size(0.1, 0.03, 0.05, 0.8, Alternative::Greater, &NeverStop).unwrap();
+        let l = sample_size(0.1, -0.03, 0.05, 0.8, Alternative::Less, &NeverStop).unwrap();
+        assert_eq!(g.n, l.n);
+    }
+
+    #[test]
+    fn large_n_agrees_with_the_normal_approximation() {
+        let found = sample_size(0.05, 0.002, 0.05, 0.8, Alternative::Greater, &NeverStop).unwrap();
+        let ratio = found.n as f64 / found.normal_approximation;
+        assert!((ratio - 1.0).abs() < 0.02, "ratio {ratio}");
+    }
+
+    #[test]
+    fn wrong_direction_is_refused() {
+        let e = sample_size(0.1, -0.01, 0.05, 0.8, Alternative::Greater, &NeverStop).unwrap_err();
+        assert!(e.to_string().contains("delta > 0"));
+        let e = sample_size(0.1, 0.01, 0.05, 1.0, Alternative::Greater, &NeverStop).unwrap_err();
+        assert!(e.to_string().contains("power"));
+    }
+
+    #[test]
+    fn minimum_detectable_delta_inverts_power() {
+        for (n, p) in [(500u64, 0.1), (5000, 0.03), (80, 0.5)] {
+            let d = minimum_detectable_delta(n, p, 0.05, 0.8, Alternative::Greater, &NeverStop)
+                .unwrap()
+                .unwrap();
+            let at = power(n, p, d, 0.05, Alternative::Greater).unwrap();
+            let below = power(n, p, d * (1.0 - 1e-9), 0.05, Alternative::Greater).unwrap();
+            assert!(at >= 0.8 && below < 0.8 + 1e-9, "n={n} p={p} d={d}");
+            let less = minimum_detectable_delta(n, p, 0.05, 0.8, Alternative::Less, &NeverStop)
+                .unwrap()
+                .unwrap();
+            assert!((less + d).abs() < 1e-15);
+        }
+        // Three samples cannot show anything at 5%.
+        assert_eq!(
+            minimum_detectable_delta(3, 0.5, 0.05, 0.8, Alternative::Greater, &NeverStop).unwrap(),
+            None
+        );
+    }
+}

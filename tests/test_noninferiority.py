@@ -1,0 +1,196 @@
+"""Non-inferiority (Tango score test) for paired binary outcomes."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from scipy import stats
+
+import fastmcnemar as fm
+from fastmcnemar.exceptions import (
+    EmptyInputError,
+    InvalidArgumentError,
+    InvalidLevelError,
+    LengthMismatchError,
+    NegativeCountError,
+    NonBinaryValueError,
+    NonFiniteValueError,
+)
+
+
+def tango_z(b: npt.ArrayLike, c: npt.ArrayLike, n: int, delta0: float) -> npt.NDArray[np.float64]:
+    """Independent vectorized Tango score (Tango 1998, eq. for the restricted MLE)."""
+    b = np.asarray(b, dtype=float)
+    c = np.asarray(c, dtype=float)
+    a = 2.0 * n
+    bb = -b - c + (2.0 * n - b + c) * delta0
+    cc = -c * delta0 * (1 - delta0)
+    p21 = (np.sqrt(bb * bb - 4 * a * cc) - bb) / (2 * a)
+    return np.asarray((b - c - n * delta0) / np.sqrt(n * (2 * p21 + delta0 * (1 - delta0))))
+
+
+def peer_cases(shared: Path) -> list[dict[str, object]]:
+    data = json.loads((shared / "vectors" / "peer_vectors.json").read_text())
+    return list(data["paired_difference_ci"]["cases"])
+
+
+def test_interval_matches_r_ratesci_tango(shared_dir: Path) -> None:
+    """The (1 - 2 alpha) interval is Tango's: R ratesci::pairbinci agrees."""
+    cases = peer_cases(shared_dir)
+    assert len(cases) >= 5
+    for case in cases:
+        (n11, n12), (n21, n22) = case["table"]  # type: ignore[misc]
+        n = n11 + n12 + n21 + n22
+        level = float(case["confidence"])  # type: ignore[arg-type]
+        alpha = (1 - level) / 2
+        expected = case["R"]["tango_ratesci"]  # type: ignore[index]
+        res = fm.noninferiority_counts(n12, n21, n, margin=0.5, alpha=alpha)
+        assert res.confidence_interval.low == pytest.approx(expected[0], abs=2e-11), case["name"]
+        assert res.confidence_interval.high == pytest.approx(expected[1], abs=2e-11), case["name"]
+        # At margin = the upper limit, the p-value is exactly alpha.
+        upper = expected[1]
+        if 0 < upper < 1:
+            at = fm.noninferiority_counts(n12, n21, n, margin=upper, alpha=alpha)
+            assert at.pvalue == pytest.approx(alpha, rel=1e-8), case["name"]
+
+
+@pytest.mark.parametrize(
+    ("b", "c", "n", "margin"),
+    [
+        (30, 25, 3000, 0.01),
+        (12, 2, 400, 0.02),
+        (0, 0, 100, 0.05),
+        (50, 10, 1000, 0.03),
+        (7, 9, 30, 0.2),
+    ],
+)
+def test_statistic_and_pvalue_match_an_independent_formula(
+    b: int, c: int, n: int, margin: float
+) -> None:
+    res = fm.noninferiority_counts(b, c, n, margin=margin)
+    z = float(tango_z(b, c, n, margin))
+    assert res.statistic == pytest.approx(z, rel=1e-12)
+    assert res.pvalue == pytest.approx(stats.norm.cdf(z), rel=1e-12)
+    assert res.noninferior == (res.pvalue <= 0.05)
+    assert res.noninferior == (res.confidence_interval.high <= margin)
+    assert res.delta == (b - c) / n
+    statistic, pvalue = res
+    assert (statistic, pvalue) == (res.statistic, res.pvalue)
+
+
+def test_per_sample_version_counts_the_table() -> None:
+    rng = np.random.default_rng(7)
+    ref = rng.integers(0, 2, 500)
+    cand = ref.copy()
+    flip = rng.choice(500, 40, replace=False)
+    cand[flip] = 1 - cand[flip]
+    res = fm.noninferiority(ref, cand, margin=0.05)
+    b = int(np.sum((ref == 1) & (cand == 0)))
+    c = int(np.sum((ref == 0) & (cand == 1)))
+    assert (res.b, res.c, res.n) == (b, c, 500)
+    assert res == fm.noninferiority_counts(b, c, 500, margin=0.05)
+    bools = fm.noninferiority(ref.astype(bool), cand.astype(bool), margin=0.05)
+    assert bools == res
+
+
+def exact_size(n: int, flip_rate: float, margin: float, alpha: float) -> float:
+    """Rejection probability at the boundary delta = margin, by enumerating every (b, c)."""
+    p12 = (flip_rate + margin) / 2
+    p21 = (flip_rate - margin) / 2
+    total = 0.0
+    for m in range(n + 1):
+        weight = stats.binom.pmf(m, n, flip_rate)
+        if weight < 1e-18:
+            continue
+        b = np.arange(m + 1)
+        reject = stats.norm.cdf(tango_z(b, m - b, n, margin)) <= alpha
+        total += weight * stats.binom.pmf(b[reject], m, p12 / (p12 + p21)).sum()
+    return total
+
+
+@pytest.mark.parametrize("flip_rate", [0.03, 0.06, 0.15, 0.3])
+def test_type_one_error_at_the_margin_in_seeded_simulation(flip_rate: float) -> None:
+    """Data generated exactly at the margin (the worst case of H0) are declared
+    non-inferior at most alpha of the time (within Monte Carlo error)."""
+    n, margin, alpha, reps = 2000, 0.01, 0.05, 20_000
+    rng = np.random.default_rng(int(flip_rate * 1000))
+    cells = rng.multinomial(
+        n, [(flip_rate + margin) / 2, (flip_rate - margin) / 2, 1 - flip_rate], size=reps
+    )
+    z = tango_z(cells[:, 0], cells[:, 1], n, margin)
+    rate = float(np.mean(stats.norm.cdf(z) <= alpha))
+    assert rate <= alpha + 3 * math.sqrt(alpha * (1 - alpha) / reps)
+    # The library's decision is the same rule (spot-check a few draws).
+    for b, c in cells[:50, :2]:
+        res = fm.noninferiority_counts(int(b), int(c), n, margin=margin, alpha=alpha)
+        assert res.noninferior == bool(stats.norm.cdf(tango_z(b, c, n, margin)) <= alpha)
+    # And the exact size agrees with the simulation.
+    size = exact_size(n, flip_rate, margin, alpha)
+    assert abs(size - rate) < 4 * math.sqrt(size * (1 - size) / reps)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: fm.noninferiority_counts(1, 1, 10, margin=0.0), InvalidArgumentError, "margin"),
+        (lambda: fm.noninferiority_counts(1, 1, 10, margin=-0.01), InvalidArgumentError, "margin"),
+        (lambda: fm.noninferiority_counts(1, 1, 10, margin=1.0), InvalidArgumentError, "margin"),
+        (
+            lambda: fm.noninferiority_counts(1, 1, 10, margin=math.nan),
+            InvalidArgumentError,
+            "margin",
+        ),
+        (
+            lambda: fm.noninferiority_counts(1, 1, 10, margin=0.01, alpha=0.0),
+            InvalidLevelError,
+            "alpha",
+        ),
+        (lambda: fm.noninferiority_counts(6, 6, 10, margin=0.01), InvalidArgumentError, "b + c"),
+        (lambda: fm.noninferiority_counts(0, 0, 0, margin=0.01), InvalidArgumentError, "n must"),
+        (
+            lambda: fm.noninferiority_counts(-1, 0, 10, margin=0.01),
+            NegativeCountError,
+            "b must be >= 0",
+        ),
+        (
+            lambda: fm.noninferiority_counts(1.5, 0, 10, margin=0.01),
+            InvalidArgumentError,
+            "b must be an integer",
+        ),  # type: ignore[arg-type]
+        (
+            lambda: fm.noninferiority([1, 0], [1], margin=0.01),
+            LengthMismatchError,
+            "reference has 2",
+        ),
+        (lambda: fm.noninferiority([], [], margin=0.01), EmptyInputError, "reference is empty"),
+        (
+            lambda: fm.noninferiority([1, 0.5], [1, 0], margin=0.01),
+            NonBinaryValueError,
+            "reference at index 1",
+        ),
+        (
+            lambda: fm.noninferiority([1, 0], [1, math.nan], margin=0.01),
+            NonFiniteValueError,
+            "candidate at index 1",
+        ),
+        (
+            lambda: fm.noninferiority([[1]], [[1]], margin=0.01),
+            InvalidArgumentError,
+            "one-dimensional",
+        ),
+        (
+            lambda: fm.noninferiority([1], [1], margin=0.01, method="exact"),
+            InvalidArgumentError,
+            "method",
+        ),  # type: ignore[arg-type]
+    ],
+)
+def test_bad_inputs_raise_named_errors(call, error, words) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error) as info:
+        call()
+    assert words in str(info.value)
