@@ -54,7 +54,7 @@ pub(crate) fn ratio_sum(t: &Trials, k: u64, ln_pk: f64, dir: Direction) -> f64 {
         };
         j = next;
         steps += 1;
-        term = if steps.is_multiple_of(ANCHOR) && j > 0 && j < n {
+        term = if steps % ANCHOR == 0 && j > 0 && j < n {
             (t.ln_pmf_inner(j as f64) - ln_pk).exp()
         } else {
             term * ratio
