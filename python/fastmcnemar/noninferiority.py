@@ -114,9 +114,9 @@ def noninferiority_counts(
     Examples
     --------
     >>> import fastmcnemar as fm
-    >>> res = fm.noninferiority_counts(30, 25, 10_000, margin=0.01)
+    >>> res = fm.noninferiority_counts(30, 25, 3000, margin=0.01)
     >>> res.noninferior, round(res.pvalue, 6)
-    (True, 4e-06)
+    (True, 0.001031)
     """
     b = _count(b, "b")
     c = _count(c, "c")
@@ -189,7 +189,7 @@ def noninferiority(
     >>> candidate[-3:] = 1         # 3 samples only the candidate got right
     >>> res = fm.noninferiority(reference, candidate, margin=0.02)
     >>> res.noninferior, round(res.confidence_interval.high, 4)
-    (True, 0.0082)
+    (True, 0.0076)
     """
     ref = _as_scores(reference, "reference")
     cand = _as_scores(candidate, "candidate")

@@ -83,9 +83,9 @@ def power(
     --------
     >>> import fastmcnemar as fm
     >>> round(fm.power(2000, 0.05, 0.01), 4)
-    0.4694
+    0.6026
     >>> round(fm.power(2000, 0.05, 0.01, method="normal"), 4)
-    0.4746
+    0.6388
     """
     n = _check_n(n)
     flip_rate = _as_float(flip_rate, "flip_rate")
@@ -139,7 +139,7 @@ def sample_size(
     --------
     >>> import fastmcnemar as fm
     >>> fm.sample_size(0.05, 0.01)
-    3176
+    3258
     >>> fm.sample_size(0.05, 0.01, method="normal")
     3092
     """
@@ -194,7 +194,7 @@ def minimum_detectable_delta(
     --------
     >>> import fastmcnemar as fm
     >>> round(fm.minimum_detectable_delta(10_000, 0.05), 5)
-    0.00564
+    0.00565
     >>> fm.minimum_detectable_delta(3, 0.5)
     inf
     """

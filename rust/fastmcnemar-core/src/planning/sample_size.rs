@@ -108,44 +108,78 @@ pub fn sample_size(
         normal_approx_sample_size(flip_rate, delta, alpha, power, alternative)?;
     let setup = directional_setup(flip_rate, delta, alpha, alternative)?;
     let target = power;
-    let bound = |n: u64| power_and_bound(&setup, n).1;
+    let mut table = ConditionalTable::new(setup);
+    let mut evaluate = |n: u64| -> (f64, f64) {
+        let window = BinomialWindow::new(n, flip_rate);
+        let values = table.values(window.lo, window.hi());
+        let exact = dot(&window.weights, values.iter().map(|v| v.0));
+        let bound = dot(&window.weights, values.iter().map(|v| v.1));
+        (exact, bound)
+    };
 
-    // Bracket the first N where the monotone bound reaches the target.
-    let mut hi = (normal_approximation.ceil() as u64).clamp(1, MAX_N);
-    while bound(hi) < target {
-        checkpoint.check()?;
-        if hi >= MAX_N {
-            return Err(Error::InvalidArgument(format!(
-                "the sample size for power {power} against delta = {delta} at flip rate \
-                 {flip_rate} exceeds 2^50"
-            )));
+    // Bracket the first N where the monotone bound reaches the target, in
+    // growing steps around the normal approximation (so the tabulated range
+    // of m stays narrow).
+    let start = (normal_approximation.ceil() as u64).clamp(1, MAX_N);
+    let (mut lo, mut hi);
+    if evaluate(start).1 >= target {
+        hi = start;
+        let mut step = (start / 64).max(1);
+        loop {
+            checkpoint.check()?;
+            let below = hi.saturating_sub(step);
+            if below == 0 {
+                lo = 0; // the bound at 0 counts as below the target
+                break;
+            }
+            if evaluate(below).1 < target {
+                lo = below;
+                break;
+            }
+            hi = below;
+            step *= 2;
         }
-        hi = (hi * 2).min(MAX_N);
+    } else {
+        lo = start;
+        let mut step = (start / 64).max(1);
+        loop {
+            checkpoint.check()?;
+            if lo >= MAX_N {
+                return Err(Error::InvalidArgument(format!(
+                    "the sample size for power {power} against delta = {delta} at flip rate \
+                     {flip_rate} exceeds 2^50"
+                )));
+            }
+            let above = (lo + step).min(MAX_N);
+            if evaluate(above).1 >= target {
+                hi = above;
+                break;
+            }
+            lo = above;
+            step *= 2;
+        }
     }
-    let mut lo = 0u64; // bound(0) is treated as below the target
     while hi - lo > 1 {
         checkpoint.check()?;
         let mid = lo + (hi - lo) / 2;
-        if bound(mid) >= target {
+        if evaluate(mid).1 >= target {
             hi = mid;
         } else {
             lo = mid;
         }
     }
 
-    // Scan upwards from there with the exact power.
-    let mut table = ConditionalTable::new(setup);
+    // No N below `hi` can reach the target; scan upwards with the exact power.
     let mut n = hi;
     loop {
         if (n - hi) % 64 == 0 {
             checkpoint.check()?;
         }
-        let window = BinomialWindow::new(n, flip_rate);
-        let exact = dot(&window.weights, table.exact(window.lo, window.hi()));
+        let exact = evaluate(n).0;
         if exact >= target {
             return Ok(SampleSize {
                 n,
-                power: exact.min(1.0),
+                power: exact.clamp(0.0, 1.0),
                 normal_approximation,
             });
         }
@@ -153,12 +187,13 @@ pub fn sample_size(
     }
 }
 
-/// Exact conditional powers for a contiguous range of m that grows as the
-/// scan moves up.
+/// Conditional (exact, bound) powers for a contiguous range of m, grown on
+/// demand at either end (the searches move N, hence the window of m, a
+/// little at a time).
 struct ConditionalTable {
     setup: Setup,
     lo: u64,
-    values: Vec<f64>,
+    values: Vec<(f64, f64)>,
 }
 
 impl ConditionalTable {
@@ -170,28 +205,25 @@ impl ConditionalTable {
         }
     }
 
-    fn exact(&mut self, lo: u64, hi: u64) -> impl Iterator<Item = f64> + '_ {
-        if self.values.is_empty() || lo < self.lo {
-            let top = if self.values.is_empty() {
-                hi
-            } else {
-                hi.max(self.lo + self.values.len() as u64 - 1)
-            };
-            self.values = conditional_range(&self.setup, lo, top)
-                .into_iter()
-                .map(|c| c.0)
-                .collect();
+    fn values(&mut self, lo: u64, hi: u64) -> &[(f64, f64)] {
+        if self.values.is_empty() {
+            self.values = conditional_range(&self.setup, lo, hi);
+            self.lo = lo;
+        }
+        if lo < self.lo {
+            let mut front = conditional_range(&self.setup, lo, self.lo - 1);
+            front.append(&mut self.values);
+            self.values = front;
             self.lo = lo;
         }
         let top = self.lo + self.values.len() as u64 - 1;
         if hi > top {
-            // Recompute from the old top so the critical-value walk stays exact.
-            let extra = conditional_range(&self.setup, top, hi);
-            self.values.extend(extra.into_iter().skip(1).map(|c| c.0));
+            self.values
+                .extend(conditional_range(&self.setup, top + 1, hi));
         }
         let start = (lo - self.lo) as usize;
         let end = (hi - self.lo) as usize;
-        self.values[start..=end].iter().copied()
+        &self.values[start..=end]
     }
 }
 
@@ -226,14 +258,54 @@ pub fn minimum_detectable_delta(
     if power_at(0.0)? >= target {
         return Ok(Some(0.0));
     }
+    // Bracket the root near the normal-approximation answer, then narrow it
+    // by the Illinois variant of regula falsi (power is smooth in delta).
     let (mut lo, mut hi) = (0.0f64, flip_rate);
-    while hi - lo > 1e-12 * flip_rate {
+    let (mut f_lo, mut f_hi) = (power_at(0.0)? - target, power_at(flip_rate)? - target);
+    if let Some(guess) =
+        normal_approx_minimum_detectable_delta(n, flip_rate, alpha, power, Alternative::Greater)?
+    {
+        let mut x = guess.clamp(1e-3 * flip_rate, 0.999 * flip_rate);
+        let mut fx = power_at(x)? - target;
+        let up = fx < 0.0;
+        for _ in 0..64 {
+            checkpoint.check()?;
+            if fx >= 0.0 {
+                (hi, f_hi) = (x, fx);
+            } else {
+                (lo, f_lo) = (x, fx);
+            }
+            let next = if up { x * 1.05 } else { x / 1.05 };
+            if (up && (fx >= 0.0 || next >= hi)) || (!up && (fx < 0.0 || next <= lo)) {
+                break;
+            }
+            x = next;
+            fx = power_at(x)? - target;
+        }
+    }
+    let mut kept_side = 0i8;
+    for _ in 0..400 {
+        if hi - lo <= 1e-12 * flip_rate {
+            break;
+        }
         checkpoint.check()?;
-        let mid = 0.5 * (lo + hi);
-        if power_at(mid)? >= target {
-            hi = mid;
+        let mut x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo);
+        if !(x > lo && x < hi) {
+            x = 0.5 * (lo + hi);
+        }
+        let fx = power_at(x)? - target;
+        if fx >= 0.0 {
+            (hi, f_hi) = (x, fx);
+            if kept_side == -1 {
+                f_lo *= 0.5;
+            }
+            kept_side = -1;
         } else {
-            lo = mid;
+            (lo, f_lo) = (x, fx);
+            if kept_side == 1 {
+                f_hi *= 0.5;
+            }
+            kept_side = 1;
         }
     }
     Ok(Some(sign * hi))
