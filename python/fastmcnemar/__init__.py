@@ -21,12 +21,14 @@ from fastmcnemar.exceptions import (
     PairingError,
     PairingWarning,
 )
-from fastmcnemar.noninferiority import (
+from fastmcnemar.non_inferiority import (
     NonInferiorityResult,
     noninferiority,
     noninferiority_counts,
 )
 from fastmcnemar.planning import minimum_detectable_delta, power, sample_size
+from fastmcnemar.rerun_noise import NoiseFloor, noise_floor
+from fastmcnemar.shrinking import ShrinkResult, shrink
 
 __all__ = [
     "EmptyInputError",
@@ -36,16 +38,20 @@ __all__ = [
     "InvalidLevelError",
     "LengthMismatchError",
     "NegativeCountError",
+    "NoiseFloor",
     "NonBinaryValueError",
     "NonFiniteValueError",
     "NonInferiorityResult",
     "NotTestableError",
     "PairingError",
     "PairingWarning",
+    "ShrinkResult",
     "__version__",
     "minimum_detectable_delta",
+    "noise_floor",
     "noninferiority",
     "noninferiority_counts",
     "power",
     "sample_size",
+    "shrink",
 ]

@@ -9,7 +9,7 @@ conditional power over m. The rule of thumb N ~ p (z_{1-alpha} + z_{power})^2 /
 delta^2 is available with ``method="normal"`` for comparison.
 
 Non-inferiority ("the candidate is at most ``margin`` worse") lives in
-:mod:`fastmcnemar.noninferiority`.
+:mod:`fastmcnemar.non_inferiority`.
 """
 
 from __future__ import annotations
