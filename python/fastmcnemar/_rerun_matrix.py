@@ -80,10 +80,7 @@ def rerun_matrices(
         if metric is not None:
             frame = frame.filter(pl.col("metric") == metric)
         keyed.append(
-            {
-                tuple(key): group
-                for key, group in frame.group_by(list(KEY), maintain_order=True)
-            }
+            {tuple(key): group for key, group in frame.group_by(list(KEY), maintain_order=True)}
         )
         if not keyed[-1]:
             what = f" for metric {metric!r}" if metric is not None else ""
