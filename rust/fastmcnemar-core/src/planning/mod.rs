@@ -5,9 +5,11 @@
 //!   flips, never the normal approximation).
 //! - [`sample_size`]: the smallest N reaching a power, and the smallest drop
 //!   detectable at a given N (inversions of [`power`]).
+//! - `walk`: conditional powers over a range of m by binomial recurrences.
 //! - [`noninferiority`]: the Tango score test of "the candidate is at most
 //!   `margin` worse", with its matching interval.
 
 pub mod noninferiority;
 pub mod power;
 pub mod sample_size;
+mod walk;

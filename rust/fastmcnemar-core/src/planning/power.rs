@@ -14,6 +14,8 @@ use crate::binomial;
 use crate::error::{Error, Result, check_level};
 use crate::special::normal::norm_isf;
 
+use super::walk::conditional_range;
+
 /// Which departure the planned test looks for (same meaning as the McNemar
 /// test's alternative: "greater" = the candidate is worse).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,15 +165,34 @@ impl Setup {
     /// with m (it can always ignore a pair), plus `level` for the lower
     /// tail of a two-sided test (whose power is at most its size when q >= 1/2).
     pub fn conditional(&self, m: u64, k: u64) -> (f64, f64) {
-        let upper = sf_q(m, k, self.q);
-        let tail_at_k = binomial::sf_half(m, k);
-        let gap = (self.level - tail_at_k).max(0.0);
-        let gamma = if gap > 0.0 {
-            (gap / binomial::pmf_half(m, k - 1)).min(1.0)
+        self.given_tails(
+            m,
+            k,
+            sf_q(m, k, self.q),
+            pmf_q(m, k - 1, self.q),
+            binomial::sf_half(m, k),
+            binomial::pmf_half(m, k - 1),
+        )
+    }
+
+    /// [`Setup::conditional`] from the tails at k: P(B >= k) and P(B = k - 1)
+    /// under q and under 1/2.
+    pub fn given_tails(
+        &self,
+        m: u64,
+        k: u64,
+        upper: f64,
+        pmf_below: f64,
+        half_tail: f64,
+        half_pmf_below: f64,
+    ) -> (f64, f64) {
+        let gap = (self.level - half_tail).max(0.0);
+        let gamma = if gap > 0.0 && half_pmf_below > 0.0 {
+            (gap / half_pmf_below).min(1.0)
         } else {
             0.0
         };
-        let randomized = upper + gamma * pmf_q(m, k - 1, self.q);
+        let randomized = upper + gamma * pmf_below;
         if self.two_sided {
             let lower = if k <= m { cdf_q(m, m - k, self.q) } else { 0.0 };
             (upper + lower, randomized + self.level)
@@ -254,20 +275,6 @@ pub(crate) fn dot(weights: &[f64], values: impl Iterator<Item = f64>) -> f64 {
         sum = t;
     }
     sum + carry
-}
-
-/// Conditional powers over a window of m, walking the critical value
-/// (k(m+1) is k(m) or k(m) + 1, so one tail per step).
-pub(crate) fn conditional_range(setup: &Setup, lo: u64, hi: u64) -> Vec<(f64, f64)> {
-    let mut out = Vec::with_capacity((hi - lo + 1) as usize);
-    let mut k = critical_value(lo, setup.level);
-    for m in lo..=hi {
-        if m > lo && k <= m && binomial::sf_half(m, k) > setup.level {
-            k += 1;
-        }
-        out.push(setup.conditional(m, k));
-    }
-    out
 }
 
 /// (exact power, monotone upper bound) for n samples.

@@ -17,9 +17,9 @@ use crate::error::{Error, Result, check_level};
 use crate::special::normal::norm_isf;
 
 use super::power::{
-    Alternative, BinomialWindow, Setup, check_flip_rate, check_n, conditional_range, dot,
-    power_and_bound,
+    Alternative, BinomialWindow, Setup, check_flip_rate, check_n, dot, power_and_bound,
 };
+use super::walk::conditional_range;
 
 /// Largest sample size searched (beyond it the answer is not useful anyway).
 const MAX_N: u64 = 1 << 50;
