@@ -194,3 +194,32 @@ def test_bad_inputs_raise_named_errors(call, error, words) -> None:  # type: ign
     with pytest.raises(error) as info:
         call()
     assert words in str(info.value)
+
+
+def test_exact_method_keeps_the_level_where_the_score_test_does_not() -> None:
+    """N = 40, margin 0.1: the score test's size exceeds alpha at large flip rates,
+    the exact unconditional p-value's never does (checked by enumeration)."""
+    n, margin, alpha = 40, 0.1, 0.05
+    reject_exact = np.zeros((n + 1, n + 1), dtype=bool)
+    reject_score = np.zeros((n + 1, n + 1), dtype=bool)
+    for b in range(n + 1):
+        for c in range(n + 1 - b):
+            exact = fm.noninferiority_counts(b, c, n, margin=margin, alpha=alpha, method="exact")
+            assert exact.method == "exact"
+            reject_exact[b, c] = exact.noninferior
+            reject_score[b, c] = stats.norm.cdf(tango_z(b, c, n, margin)) <= alpha
+    worst_exact = worst_score = 0.0
+    for flip_rate in np.linspace(margin + 1e-3, 1.0, 60):
+        b, c = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")
+        m = b + c
+        q = (flip_rate + margin) / (2 * flip_rate)
+        prob = np.where(m <= n, stats.binom.pmf(m, n, flip_rate) * stats.binom.pmf(b, m, q), 0.0)
+        worst_exact = max(worst_exact, float(prob[reject_exact].sum()))
+        worst_score = max(worst_score, float(prob[reject_score].sum()))
+    assert worst_exact <= alpha + 1e-9
+    assert worst_score > alpha  # the asymptotic test is liberal here
+    # Exact p-values are never far from the score ones on large samples.
+    big = fm.noninferiority_counts(300, 280, 5000, margin=0.01, method="exact")
+    assert big.pvalue == pytest.approx(
+        fm.noninferiority_counts(300, 280, 5000, margin=0.01).pvalue, rel=0.1
+    )

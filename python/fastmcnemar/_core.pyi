@@ -45,3 +45,6 @@ def normal_approx_minimum_detectable_delta(
 def noninferiority_score(
     b: int, c: int, n: int, margin: float, alpha: float
 ) -> tuple[float, float, float, float, bool]: ...
+def noninferiority_exact_pvalue(
+    b: int, c: int, n: int, margin: float, n_threads: int | None = None
+) -> float: ...

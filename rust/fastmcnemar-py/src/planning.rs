@@ -1,9 +1,9 @@
 //! Planning: exact power, sample size, minimum detectable drop and the
 //! non-inferiority score test (`fastmcnemar-core::planning`).
 
-use fastmcnemar_core::planning::noninferiority;
 use fastmcnemar_core::planning::power::{self, Alternative};
 use fastmcnemar_core::planning::sample_size;
+use fastmcnemar_core::planning::{exact_noninferiority, noninferiority};
 use pyo3::prelude::*;
 
 use crate::errors::to_py_err;
@@ -114,6 +114,22 @@ fn noninferiority_score(
     ))
 }
 
+/// Exact unconditional p-value of the non-inferiority test (sup over the flip rate).
+#[pyfunction]
+#[pyo3(signature = (b, c, n, margin, n_threads=None))]
+fn noninferiority_exact_pvalue(
+    py: Python<'_>,
+    b: u64,
+    c: u64,
+    n: u64,
+    margin: f64,
+    n_threads: Option<usize>,
+) -> PyResult<f64> {
+    run_detached(py, n_threads.or(Some(1)), |checkpoint| {
+        exact_noninferiority::exact_pvalue(b, c, n, margin, checkpoint)
+    })
+}
+
 /// Adds the planning functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(exact_power, m)?)?;
@@ -123,5 +139,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(normal_approx_sample_size, m)?)?;
     m.add_function(wrap_pyfunction!(normal_approx_minimum_detectable_delta, m)?)?;
     m.add_function(wrap_pyfunction!(noninferiority_score, m)?)?;
+    m.add_function(wrap_pyfunction!(noninferiority_exact_pvalue, m)?)?;
     Ok(())
 }

@@ -7,8 +7,10 @@
 //!   detectable at a given N (inversions of [`power`]).
 //! - `walk`: conditional powers over a range of m by binomial recurrences.
 //! - [`noninferiority`]: the Tango score test of "the candidate is at most
-//!   `margin` worse", with its matching interval.
+//!   `margin` worse", with its matching interval; [`exact_noninferiority`]:
+//!   its exact unconditional p-value.
 
+pub mod exact_noninferiority;
 pub mod noninferiority;
 pub mod power;
 pub mod sample_size;

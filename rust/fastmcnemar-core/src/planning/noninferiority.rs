@@ -48,7 +48,7 @@ pub struct NonInferiority {
 }
 
 /// Validates the counts and the margin.
-fn check_inputs(b: u64, c: u64, n: u64, margin: f64) -> Result<()> {
+pub(crate) fn check_inputs(b: u64, c: u64, n: u64, margin: f64) -> Result<()> {
     if n == 0 {
         return Err(Error::InvalidArgument(
             "n must be at least 1 (number of paired samples)".into(),

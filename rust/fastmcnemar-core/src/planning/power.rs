@@ -108,8 +108,14 @@ fn sf_q(m: u64, k: u64, q: f64) -> f64 {
 }
 
 /// P(Bin(m, q) <= k), also for q = 0 or 1.
-fn cdf_q(m: u64, k: u64, q: f64) -> f64 {
-    sf_q(m, 0, q) - sf_q(m, k + 1, q)
+pub(crate) fn cdf_q(m: u64, k: u64, q: f64) -> f64 {
+    if k >= m || q <= 0.0 {
+        1.0
+    } else if q >= 1.0 {
+        0.0
+    } else {
+        binomial::cdf(m, k, q)
+    }
 }
 
 /// P(Bin(m, q) = k), also for q = 0 or 1.
