@@ -165,3 +165,17 @@ def test_bad_arguments_raise_named_errors(call, error, words) -> None:  # type: 
     with pytest.raises(error) as info:
         call()
     assert words in str(info.value)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n", [25, 150, 800, 5000])
+@pytest.mark.parametrize("p", [0.02, 0.1, 0.4])
+def test_power_matches_a_large_simulation(n: int, p: float) -> None:
+    rng = np.random.default_rng(n * 1000 + int(p * 100))
+    reps = 200_000
+    delta = min(p, 2.5 * math.sqrt(p / n))
+    cells = rng.multinomial(n, [(p + delta) / 2, (p - delta) / 2, 1 - p], size=reps)
+    pvalues = stats.binom.sf(cells[:, 0] - 1, cells[:, 0] + cells[:, 1], 0.5)
+    rate = float(np.mean(pvalues <= 0.05))
+    exact = fm.power(n, p, delta)
+    assert abs(rate - exact) < 4.5 * math.sqrt(exact * (1 - exact) / reps) + 1e-12
