@@ -63,6 +63,8 @@ def test_each_of_the_three_outcomes() -> None:
     # The inconclusive row says what would have been needed.
     assert out["tiny"][0]["n_needed"] == fm.sample_size(7 / 300, 0.01)
     assert out["tiny"][0]["n_needed"] > 300
+    # At N = 300 no flip rate gives 80% power against a 1 pt drop ...
+    assert out["tiny"][0]["flip_rate_needed"] is None
     assert out["same"][0]["n_needed"] is None
     assert out["same"][0]["detectable_drop"] == pytest.approx(
         fm.minimum_detectable_delta(20000, 410 / 20000), rel=1e-15
@@ -74,6 +76,17 @@ def test_a_drop_larger_than_the_flip_rate_is_planned_at_the_margin() -> None:
     assert out["verdict"] == "inconclusive"
     assert out["n_needed"] == fm.sample_size(0.01, 0.01)
     assert out["detectable_drop"] is None  # no flips observed: nothing to plan from
+
+
+def test_flip_rate_needed_is_where_the_power_reaches_the_target() -> None:
+    out = add_verdicts(frame(row("mid", 4000, 140, 125)), margin=0.01, alpha=0.05).row(
+        0, named=True
+    )
+    assert out["verdict"] == "inconclusive"
+    needed = out["flip_rate_needed"]
+    assert 0.01 < needed < 265 / 4000  # lower flips than observed would have sufficed
+    assert fm.power(4000, needed, 0.01) >= 0.8
+    assert fm.power(4000, needed + 1e-9, 0.01) < 0.8
 
 
 def test_continuous_tasks_use_the_interval() -> None:

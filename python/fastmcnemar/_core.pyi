@@ -36,6 +36,9 @@ def exact_minimum_detectable_delta(
     alternative: str,
     n_threads: int | None = None,
 ) -> float | None: ...
+def exact_maximum_flip_rate(
+    n: int, delta: float, alpha: float, power: float, n_threads: int | None = None
+) -> float | None: ...
 def normal_approx_sample_size(
     flip_rate: float, delta: float, alpha: float, power: float, alternative: str
 ) -> float: ...

@@ -8,9 +8,10 @@
   continuous scores the upper limit of the task's interval on delta is at most
   ``margin`` (an interval at confidence >= 1 - 2 alpha makes that a valid,
   conservative level-alpha test);
-- ``inconclusive``: neither. ``n_needed`` says how many samples would give
-  ``power`` against a drop of ``margin`` at the observed flip rate, and
-  ``detectable_drop`` what the run could detect.
+- ``inconclusive``: neither. ``n_needed`` says how many samples would give 80%
+  power against a drop of ``margin`` at the observed flip rate,
+  ``flip_rate_needed`` the largest flip rate at which this run's N would have,
+  and ``detectable_drop`` what the run could detect.
 
 The suite is ``degraded`` when the comparison is, ``equivalent`` when every task
 is (an intersection-union test: each at ``alpha`` gives the suite level
@@ -24,6 +25,7 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar import _core
 from fastmcnemar.exceptions import InvalidArgumentError
 from fastmcnemar.non_inferiority import noninferiority_counts
 from fastmcnemar.planning import minimum_detectable_delta, sample_size
@@ -37,6 +39,7 @@ VERDICT_COLUMNS: dict[str, pl.DataType] = {
     "noninferiority_pvalue": pl.Float64(),
     "detectable_drop": pl.Float64(),
     "n_needed": pl.Int64(),
+    "flip_rate_needed": pl.Float64(),
 }
 
 #: Power the planning columns refer to.
@@ -57,7 +60,7 @@ def check_margin(margin: object) -> float:
 def _task_verdict(row: dict[str, Any], margin: float, alpha: float) -> dict[str, Any]:
     n = int(row["n"])
     flip_rate = float(row["flip_rate"]) if row["flip_rate"] is not None else 0.0
-    out: dict[str, Any] = {"noninferiority_pvalue": None, "detectable_drop": None, "n_needed": None}
+    out: dict[str, Any] = dict.fromkeys(VERDICT_COLUMNS)
     if row["kind"] == "binary" and n > 0:
         test = noninferiority_counts(int(row["b"]), int(row["c"]), n, margin=margin, alpha=alpha)
         out["noninferiority_pvalue"] = test.pvalue
@@ -78,6 +81,10 @@ def _task_verdict(row: dict[str, Any], margin: float, alpha: float) -> dict[str,
         # A drop of `margin` needs at least that share of flips.
         plan_rate = min(1.0, max(flip_rate, margin))
         out["n_needed"] = sample_size(plan_rate, margin, alpha=alpha, power=PLANNING_POWER)
+        if n > 0:
+            out["flip_rate_needed"] = _core.exact_maximum_flip_rate(
+                n, margin, alpha, PLANNING_POWER
+            )
     out["verdict"] = verdict
     return out
 

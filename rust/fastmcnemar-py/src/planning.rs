@@ -66,6 +66,22 @@ fn exact_minimum_detectable_delta(
     })
 }
 
+/// Largest flip rate at which `n` samples give `power` against the drop `delta` (None: none).
+#[pyfunction]
+#[pyo3(signature = (n, delta, alpha, power, n_threads=None))]
+fn exact_maximum_flip_rate(
+    py: Python<'_>,
+    n: u64,
+    delta: f64,
+    alpha: f64,
+    power: f64,
+    n_threads: Option<usize>,
+) -> PyResult<Option<f64>> {
+    run_detached(py, n_threads.or(Some(1)), |checkpoint| {
+        sample_size::maximum_flip_rate(n, delta, alpha, power, checkpoint)
+    })
+}
+
 /// The rule-of-thumb N = p (z_{1-a} + z_{power})^2 / delta^2.
 #[pyfunction]
 fn normal_approx_sample_size(
@@ -136,6 +152,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(normal_approx_power, m)?)?;
     m.add_function(wrap_pyfunction!(exact_sample_size, m)?)?;
     m.add_function(wrap_pyfunction!(exact_minimum_detectable_delta, m)?)?;
+    m.add_function(wrap_pyfunction!(exact_maximum_flip_rate, m)?)?;
     m.add_function(wrap_pyfunction!(normal_approx_sample_size, m)?)?;
     m.add_function(wrap_pyfunction!(normal_approx_minimum_detectable_delta, m)?)?;
     m.add_function(wrap_pyfunction!(noninferiority_score, m)?)?;

@@ -311,6 +311,50 @@ pub fn minimum_detectable_delta(
     Ok(Some(sign * hi))
 }
 
+/// The largest flip rate at which `n` samples still give exact power `power`
+/// against a drop `delta` (> 0; "greater"): power falls as the flips that are
+/// not the drop grow, so this is a bisection on [delta, 1] (near flip rate 1
+/// the saw-tooth in the number of flips makes power wiggle by ~0.002, so a
+/// target in that band has several crossings and this returns one of them).
+/// `None` when even the smallest possible flip rate (every flip a degradation)
+/// falls short.
+pub fn maximum_flip_rate(
+    n: u64,
+    delta: f64,
+    alpha: f64,
+    power: f64,
+    checkpoint: &dyn Checkpoint,
+) -> Result<Option<f64>> {
+    check_n(n)?;
+    let target = check_level("power", power)?;
+    if !(delta > 0.0 && delta <= 1.0) {
+        return Err(Error::InvalidArgument(format!(
+            "delta must lie in (0, 1] (a drop), got {delta}"
+        )));
+    }
+    let power_at = |p: f64| -> Result<f64> {
+        let setup = Setup::new(p, delta, alpha, Alternative::Greater)?;
+        Ok(power_and_bound(&setup, n).0)
+    };
+    if power_at(delta)? < target {
+        return Ok(None);
+    }
+    if power_at(1.0)? >= target {
+        return Ok(Some(1.0));
+    }
+    let (mut lo, mut hi) = (delta, 1.0f64);
+    while hi - lo > 1e-12 {
+        checkpoint.check()?;
+        let mid = 0.5 * (lo + hi);
+        if power_at(mid)? >= target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(Some(lo))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,6 +406,29 @@ mod tests {
         assert!(e.to_string().contains("delta > 0"));
         let e = sample_size(0.1, 0.01, 0.05, 1.0, Alternative::Greater, &NeverStop).unwrap_err();
         assert!(e.to_string().contains("power"));
+    }
+
+    #[test]
+    fn maximum_flip_rate_is_where_power_falls_below_the_target() {
+        let p = maximum_flip_rate(5000, 0.01, 0.05, 0.8, &NeverStop)
+            .unwrap()
+            .unwrap();
+        assert!(power(5000, p, 0.01, 0.05, Alternative::Greater).unwrap() >= 0.8);
+        assert!(power(5000, p + 1e-9, 0.01, 0.05, Alternative::Greater).unwrap() < 0.8);
+        // Power falls with the flip rate on a grid (the bisection's premise; near
+        // flip rate 1 the number of flips hardly varies and the saw-tooth in m
+        // shows as wiggles of ~0.002, far below any useful power).
+        let mut last = 1.0;
+        for i in 1..=200 {
+            let rate = 0.01 + 0.49 * f64::from(i) / 200.0;
+            let pw = power(5000, rate, 0.01, 0.05, Alternative::Greater).unwrap();
+            assert!(pw <= last + 1e-12, "rate {rate}");
+            last = pw;
+        }
+        assert_eq!(
+            maximum_flip_rate(100, 0.01, 0.05, 0.8, &NeverStop).unwrap(),
+            None
+        );
     }
 
     #[test]
