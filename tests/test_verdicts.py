@@ -101,6 +101,9 @@ def test_continuous_tasks_use_the_interval() -> None:
     assert out["wide"][0]["verdict"] == "inconclusive"
     assert out["nan"][0]["verdict"] == "inconclusive"
     assert out["inside"][0]["noninferiority_pvalue"] is None
+    # An 80% interval is too narrow for a level-5% claim: no equivalence from it.
+    narrow = add_verdicts(tasks, margin=0.01, alpha=0.05, confidence_level=0.8)
+    assert narrow.row(0, named=True)["verdict"] == "inconclusive"
 
 
 def test_suite_verdict() -> None:

@@ -57,7 +57,9 @@ def check_margin(margin: object) -> float:
     return float(margin)
 
 
-def _task_verdict(row: dict[str, Any], margin: float, alpha: float) -> dict[str, Any]:
+def _task_verdict(
+    row: dict[str, Any], margin: float, alpha: float, interval_usable: bool
+) -> dict[str, Any]:
     n = int(row["n"])
     flip_rate = float(row["flip_rate"]) if row["flip_rate"] is not None else 0.0
     out: dict[str, Any] = dict.fromkeys(VERDICT_COLUMNS)
@@ -67,7 +69,9 @@ def _task_verdict(row: dict[str, Any], margin: float, alpha: float) -> dict[str,
         equivalent = test.noninferior
     else:
         high = row.get("ci_high")
-        equivalent = high is not None and not math.isnan(high) and high <= margin
+        equivalent = (
+            interval_usable and high is not None and not math.isnan(high) and high <= margin
+        )
     if row["degraded"]:
         verdict = DEGRADED
     elif equivalent:
@@ -89,11 +93,16 @@ def _task_verdict(row: dict[str, Any], margin: float, alpha: float) -> dict[str,
     return out
 
 
-def add_verdicts(tasks: pl.DataFrame, *, margin: float, alpha: float) -> pl.DataFrame:
+def add_verdicts(
+    tasks: pl.DataFrame, *, margin: float, alpha: float, confidence_level: float = 0.95
+) -> pl.DataFrame:
     """``tasks`` (a ``Comparison.tasks`` frame) with the three-way ``verdict`` and
-    the columns of :data:`VERDICT_COLUMNS`."""
+    the columns of :data:`VERDICT_COLUMNS`. ``confidence_level`` is the level of
+    the ``ci_low``/``ci_high`` columns; continuous tasks can only be declared
+    equivalent when it is at least 1 - 2 alpha."""
     margin = check_margin(margin)
-    extra = [_task_verdict(row, margin, alpha) for row in tasks.iter_rows(named=True)]
+    usable = (1.0 - confidence_level) / 2.0 <= alpha + 1e-12
+    extra = [_task_verdict(row, margin, alpha, usable) for row in tasks.iter_rows(named=True)]
     schema = {**VERDICT_COLUMNS, "verdict": pl.Utf8()}
     added = pl.DataFrame(extra, schema=schema) if extra else pl.DataFrame(schema=schema)
     kept = tasks.drop([c for c in schema if c in tasks.columns])
