@@ -63,22 +63,30 @@ pub(crate) fn ln_ibeta_small_side(a: f64, b: f64, xr: (f64, f64), yr: (f64, f64)
     // when the first neglected one is below 1e-18.
     let big = a * b / r;
     let k_max = ((18.0 / big.log10()).ceil() as usize).clamp(1, K_MAX + 1) - 1;
-    // Series length: rho^m < 1e-18 for rho = |u| / min(x0, 1 - x0), plus the
-    // two orders each level of the recursion uses up.
-    let rho = -u / x0.min(y0);
-    let m = if rho < 1e-300 {
-        1
-    } else {
-        (-41.5 / rho.ln()).ceil().max(1.0) as usize
-    };
-    let len_total = (m + 2 * k_max + 3).min(LEN);
+    // Series lengths: h_k needs m_k terms with rho^m_k r^-k < 1e-18
+    // (rho = |u| / min(x0, 1 - x0)); g_k needs one more, and two more than
+    // g_{k+1}, since each level of the recursion uses up two orders.
+    let rho = (-u / x0.min(y0)).max(1e-300);
+    let ln_rho = rho.ln();
+    let ln_r = r.ln();
+    let mut lens = [0usize; K_MAX + 1];
+    let mut need = 0usize;
+    for k in (0..=k_max).rev() {
+        let m_k = ((41.5 - k as f64 * ln_r) / -ln_rho).ceil().max(1.0) as usize;
+        need = (m_k + 1).max(need + 2);
+        lens[k] = need.min(LEN);
+    }
+    let len0 = lens[0];
+    if len0 < lens[1..=k_max].iter().copied().max().unwrap_or(0) + 2 && k_max > 0 {
+        return None; // series too long for LEN: leave it to the sum.
+    }
 
     // Q(u) = zeta^2 / u^2 = 2 sum_{m>=2} beta_m u^(m-2),
     // beta_m = [(-1)^m x0^(1-m) + (1-x0)^(1-m)] / m.
     let (ix0, iy0) = (1.0 / x0, 1.0 / y0);
     let mut q = [0.0; LEN];
     let (mut px, mut py) = (ix0, iy0); // x0^(1-m), (1-x0)^(1-m) at m = 2
-    for (j, qj) in q[..len_total].iter_mut().enumerate() {
+    for (j, qj) in q[..len0].iter_mut().enumerate() {
         let m = (j + 2) as f64;
         let sign = if j % 2 == 0 { 1.0 } else { -1.0 };
         *qj = 2.0 * (sign * px + py) / m;
@@ -88,44 +96,48 @@ pub(crate) fn ln_ibeta_small_side(a: f64, b: f64, xr: (f64, f64), yr: (f64, f64)
     // zeta~ = sqrt(Q) as a series.
     let mut zt = [0.0; LEN];
     zt[0] = q[0].sqrt();
-    for j in 1..len_total {
-        let mut acc = q[j];
-        for i in 1..j {
-            acc -= zt[i] * zt[j - i];
-        }
-        zt[j] = acc / (2.0 * zt[0]);
+    let half_inv_zt0 = 0.5 / zt[0];
+    for j in 1..len0 {
+        let conv: f64 = zt[1..j]
+            .iter()
+            .zip(zt[1..j].iter().rev())
+            .map(|(x, y)| x * y)
+            .sum();
+        zt[j] = (q[j] - conv) * half_inv_zt0;
     }
     // d zeta / du = sum (j + 1) zeta~_j u^j.
     let mut dzeta = [0.0; LEN];
-    for j in 0..len_total {
-        dzeta[j] = (j + 1) as f64 * zt[j];
+    for (j, d) in dzeta[..len0].iter_mut().enumerate() {
+        *d = (j + 1) as f64 * zt[j];
     }
 
     // g_0 = s zeta~ ; then h_k = (g_k - g_k(0)) / (u zeta~), g_{k+1} = h_k' / zeta'.
     let mut g = [0.0; LEN];
-    for j in 0..len_total {
-        g[j] = s * zt[j];
+    for (gj, z) in g[..len0].iter_mut().zip(&zt[..len0]) {
+        *gj = s * z;
     }
-    let mut len = len_total;
     let inv_r = 1.0 / r;
     let mut rk = 1.0;
     let mut s_k = 0.0;
     let mut h_sum = 0.0;
     let mut h = [0.0; LEN];
-    for _ in 0..=k_max {
+    let mut dh = [0.0; LEN];
+    for k in 0..=k_max {
+        let len = lens[k];
         s_k += g[0] * rk;
         // h = shift(g) / zeta~.
         let hl = len - 1;
         series_div(&g[1..len], &zt, &mut h[..hl]);
         h_sum += horner(&h[..hl], u) * rk;
+        if k == k_max {
+            break;
+        }
         // next g = h' / zeta'.
-        let gl = hl - 1;
-        let mut dh = [0.0; LEN];
+        let gl = lens[k + 1];
         for j in 0..gl {
             dh[j] = (j + 1) as f64 * h[j + 1];
         }
         series_div(&dh[..gl], &dzeta, &mut g[..gl]);
-        len = gl;
         rk *= inv_r;
     }
 
@@ -144,12 +156,15 @@ pub(crate) fn ln_ibeta_small_side(a: f64, b: f64, xr: (f64, f64), yr: (f64, f64)
 /// out = num / den as power series (den[0] != 0), truncated to out.len().
 fn series_div(num: &[f64], den: &[f64], out: &mut [f64]) {
     let inv = 1.0 / den[0];
-    for j in 0..out.len() {
-        let mut acc = num[j];
-        for i in 1..=j {
-            acc -= den[i] * out[j - i];
-        }
-        out[j] = acc * inv;
+    let n = out.len();
+    let den = &den[..n];
+    for j in 0..n {
+        let conv: f64 = den[1..=j]
+            .iter()
+            .zip(out[..j].iter().rev())
+            .map(|(d, o)| d * o)
+            .sum();
+        out[j] = (num[j] - conv) * inv;
     }
 }
 
