@@ -3,14 +3,20 @@
 //! N. M. Temme, "Special functions", Wiley 1996, section 11.3.3.2).
 //!
 //! With r = a + b, x0 = a / r, s = sqrt(x0 (1 - x0)) and u = x - x0, the
-//! variable zeta is defined by
-//!     zeta^2 / 2 = x0 phi(u / x0) + (1 - x0) phi(-u / (1 - x0)),  phi(w) = w - ln(1 + w),
-//! (sign of u), which maps t^a (1 - t)^b onto x0^a (1 - x0)^b e^{-r zeta^2 / 2}.
+//! variable zeta (with the sign of u) is defined by
+//!
+//! ```text
+//! zeta^2 / 2 = x0 phi(u / x0) + (1 - x0) phi(-u / (1 - x0)),  phi(w) = w - ln(1 + w),
+//! ```
+//!
+//! which maps t^a (1 - t)^b onto x0^a (1 - x0)^b e^{-r zeta^2 / 2}.
 //! The integral becomes int e^{-r zeta^2/2} g(zeta) d zeta with g = s zeta / u,
 //! and repeated integration by parts (g_0 = g, h_k = (g_k - g_k(0)) / zeta,
 //! g_{k+1} = d h_k / d zeta) gives, for eta = zeta(x),
 //!
-//!     I_x(a, b) = [Phi(eta sqrt r) S_K - e^{-r eta^2/2} / sqrt(2 pi r) sum_{k<=K} h_k(eta) r^-k] / N,
+//! ```text
+//! I_x(a, b) = [Phi(eta sqrt r) S_K - e^{-r eta^2/2} / sqrt(2 pi r) sum_{k<=K} h_k(eta) r^-k] / N,
+//! ```
 //!
 //! with S_K = sum_{k<=K} g_k(0) r^-k and N = e^{stirlerr(a) + stirlerr(b) - stirlerr(r)}
 //! the exact normalisation (its asymptotic series is S_infinity). The neglected
