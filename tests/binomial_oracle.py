@@ -1,6 +1,6 @@
 """High-precision oracle for X ~ Binomial(n, 1/2) tails, independent of the Rust code.
 
-Tails are summed in mpmath (70 digits) from the small side:
+Tails are summed in mpmath (45 digits) from the small side:
 - direct summation of the pmf with a strict geometric bound on the rest when
   the terms decay fast enough (always for n <= 10^6, and in the far tails);
 - near the centre of huge n (terms decay too slowly to sum one by one), the
@@ -16,8 +16,8 @@ from functools import lru_cache
 
 import mpmath as mp
 
-DPS = 70
-_DIRECT_MAX_TERMS = 20_000
+DPS = 45
+_DIRECT_MAX_TERMS = 5_000
 
 
 def _ln_pmf(n: int, x: mp.mpf) -> mp.mpf:
@@ -66,13 +66,13 @@ def _euler_maclaurin(n: int, k: int) -> mp.mpf:
     span = min(span, mp.mpf(n - k))
     # Pieces short against both the spread and the local decay length.
     rate = mp.log(mp.mpf(k + 1) / (n - k))
-    step = min(sd / 4, 1 / rate)
+    step = min(sd / 2, 1 / rate)
     pieces = [mp.mpf(k) + i * step for i in range(int(span / step) + 1)]
     if pieces[-1] < k + span:
         pieces.append(k + span)
     integral = mp.quad(f, pieces, method="gauss-legendre")
     correction = f(mp.mpf(k)) / 2
-    for m in range(1, 8):
+    for m in range(1, 5):
         deriv = mp.diff(f, mp.mpf(k), 2 * m - 1)
         correction -= mp.bernoulli(2 * m) / mp.factorial(2 * m) * deriv
     return integral + correction

@@ -136,7 +136,7 @@ def as_count_array(values: Any, name: str) -> NDArray[np.int64]:
                 f"{_where(name, array.shape, i)} is {flat[i]}, more than the "
                 "largest supported count, 2^53"
             )
-    return np.ascontiguousarray(array, dtype=np.int64)
+    return np.asarray(array, dtype=np.int64, order="C")
 
 
 def check_same_shape(b: NDArray[Any], c: NDArray[Any]) -> None:
