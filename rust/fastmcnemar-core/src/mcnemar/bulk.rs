@@ -7,7 +7,8 @@
 
 use rayon::prelude::*;
 
-use super::pvalue::{MAX_DISCORDANT, pvalue_unchecked};
+use super::pvalue::{Direct, HalfTails, MAX_DISCORDANT, pvalue_from};
+use super::rows::{MIN_USES, Row, SMALL_N_MAX, SmallRows};
 use super::{Alternative, Method};
 use crate::control::Checkpoint;
 use crate::error::{Error, Result};
@@ -77,6 +78,7 @@ pub(crate) fn validate_counts<T: Count>(b: &[T], c: &[T]) -> Result<()> {
 }
 
 fn fill<T: Count>(
+    tails: &impl HalfTails,
     b: &[T],
     c: &[T],
     alt: Alternative,
@@ -87,7 +89,7 @@ fn fill<T: Count>(
     for (((&bi, &ci), p), ln_p) in b.iter().zip(c).zip(p).zip(ln_p) {
         // Validated: both counts are non-negative.
         let (bu, cu) = (bi.to_count().unwrap_or(0), ci.to_count().unwrap_or(0));
-        let v = pvalue_unchecked(bu, cu, alt, method);
+        let v = pvalue_from(tails, bu, cu, alt, method);
         *p = v.pvalue;
         *ln_p = v.ln_pvalue;
     }
@@ -95,6 +97,11 @@ fn fill<T: Count>(
 
 /// p-values and log p-values of McNemar's test for every pair `(b[i], c[i])`.
 /// Works for `u64` and `i64` counts (negative ones are an error naming the index).
+///
+/// Small inputs and the asymptotic method go pair by pair. Otherwise pairs
+/// share rows of tails by n (see `super::rows`): pairs with n <= 1024 look
+/// theirs up in input order, larger n are sorted by n and visited one row at
+/// a time, and their results are put back in input order.
 pub fn pvalues<T: Count>(
     b: &[T],
     c: &[T],
@@ -106,17 +113,73 @@ pub fn pvalues<T: Count>(
     let mut p = vec![0.0; b.len()];
     let mut ln_p = vec![0.0; b.len()];
     if b.len() <= CHUNK {
-        fill(b, c, alternative, method, &mut p, &mut ln_p);
+        fill(&Direct, b, c, alternative, method, &mut p, &mut ln_p);
         return Ok((p, ln_p));
     }
+    let count = |x: &T| x.to_count().unwrap_or(0);
+    let n_of = |i: usize| count(&b[i]) + count(&c[i]);
+    let grouped = method != Method::Asymptotic;
+    let small = if grouped {
+        SmallRows::for_counts((0..b.len()).map(n_of))
+    } else {
+        SmallRows::for_counts(std::iter::empty())
+    };
+    // Pass 1, input order: everything except the larger n of grouped methods.
     p.par_chunks_mut(CHUNK)
         .zip(ln_p.par_chunks_mut(CHUNK))
         .zip(b.par_chunks(CHUNK).zip(c.par_chunks(CHUNK)))
         .try_for_each(|((p, ln_p), (b, c))| {
             checkpoint.check()?;
-            fill(b, c, alternative, method, p, ln_p);
+            for (((&bi, &ci), p), ln_p) in b.iter().zip(c).zip(p).zip(ln_p) {
+                let (bu, cu) = (count(&bi), count(&ci));
+                if grouped && bu + cu > SMALL_N_MAX {
+                    continue;
+                }
+                let v = pvalue_from(&small, bu, cu, alternative, method);
+                (*p, *ln_p) = (v.pvalue, v.ln_pvalue);
+            }
             Ok(())
         })?;
+    if !grouped {
+        return Ok((p, ln_p));
+    }
+    // Pass 2: the larger n, sorted by n so that each row is built once per chunk.
+    let mut large: Vec<(u64, usize)> = (0..b.len())
+        .map(|i| (n_of(i), i))
+        .filter(|&(n, _)| n > SMALL_N_MAX)
+        .collect();
+    large.par_sort_unstable();
+    let mut results = vec![(0.0, 0.0); large.len()];
+    results
+        .par_chunks_mut(CHUNK)
+        .zip(large.par_chunks(CHUNK))
+        .try_for_each(|(out, pairs)| {
+            checkpoint.check()?;
+            let mut row = Row::default();
+            for (j, (slot, &(n, i))) in out.iter_mut().zip(pairs).enumerate() {
+                let (bi, ci) = (count(&b[i]), count(&c[i]));
+                if n != row.n() {
+                    // Build a row when enough pairs of this n follow in this chunk.
+                    let ahead = MIN_USES as usize - 1;
+                    if pairs.get(j + ahead).is_some_and(|&(m, _)| m == n) {
+                        let reach = pairs[j..]
+                            .iter()
+                            .take_while(|&&(m, _)| m == n)
+                            .map(|&(_, i)| count(&b[i]).max(count(&c[i])))
+                            .max()
+                            .unwrap_or(n);
+                        row.rebuild(n, reach);
+                    }
+                }
+                let v = pvalue_from(&row, bi, ci, alternative, method);
+                *slot = (v.pvalue, v.ln_pvalue);
+            }
+            Ok(())
+        })?;
+    for (&(_, i), &(pi, li)) in large.iter().zip(&results) {
+        p[i] = pi;
+        ln_p[i] = li;
+    }
     Ok((p, ln_p))
 }
 
@@ -138,10 +201,39 @@ mod tests {
         ] {
             for m in [Method::Exact, Method::MidP, Method::Asymptotic] {
                 let (p, ln_p) = pvalues(&b, &c, alt, m, &NeverStop).unwrap();
-                for i in (0..n).step_by(97) {
+                // Shared rows may differ from one-at-a-time tails in the last bits only.
+                for i in (0..n).step_by(7) {
                     let one = pvalue(b[i], c[i], alt, m).unwrap();
-                    assert_eq!(p[i].to_bits(), one.pvalue.to_bits());
-                    assert_eq!(ln_p[i].to_bits(), one.ln_pvalue.to_bits());
+                    assert!((p[i] - one.pvalue).abs() <= 3e-13 * one.pvalue, "{i}");
+                    let tol = 3e-13 * one.ln_pvalue.abs() + 1e-15;
+                    assert!((ln_p[i] - one.ln_pvalue).abs() <= tol, "{i}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bulk_equals_one_at_a_time_for_large_shared_n() {
+        // n from ~1900 to ~2450, each repeated many times, plus a few huge ones.
+        let n = 2 * CHUNK + 5;
+        let mut b: Vec<u64> = (0..n as u64).map(|i| 1000 + (i * 7919) % 300).collect();
+        let mut c: Vec<u64> = (0..n as u64).map(|i| 900 + (i * 104_729) % 250).collect();
+        b[17] = 1 << 40;
+        c[17] = (1 << 40) - 5_000_000;
+        b[18] = 3;
+        c[18] = 5000;
+        for alt in [
+            Alternative::Greater,
+            Alternative::Less,
+            Alternative::TwoSided,
+        ] {
+            for m in [Method::Exact, Method::MidP] {
+                let (p, ln_p) = pvalues(&b, &c, alt, m, &NeverStop).unwrap();
+                for i in (0..n).step_by(5).chain([17, 18]) {
+                    let one = pvalue(b[i], c[i], alt, m).unwrap();
+                    assert!((p[i] - one.pvalue).abs() <= 3e-13 * one.pvalue, "{i}");
+                    let tol = 3e-13 * one.ln_pvalue.abs() + 1e-15;
+                    assert!((ln_p[i] - one.ln_pvalue).abs() <= tol, "{i}");
                 }
             }
         }

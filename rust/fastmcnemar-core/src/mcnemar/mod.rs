@@ -5,11 +5,13 @@
 //! - [`counts`]: the 2x2 table from two per-sample 0/1 slices (validated).
 //! - [`pvalue`]: exact, mid-p and asymptotic p-values for one (b, c), each
 //!   with its natural log (finite far below the double range).
-//! - [`bulk`]: the same over whole arrays of counts, in parallel.
+//! - [`bulk`]: the same over whole arrays of counts, in parallel, sharing
+//!   rows of tails between pairs with the same n (`rows`).
 
 pub mod bulk;
 pub mod counts;
 pub mod pvalue;
+mod rows;
 
 pub use bulk::pvalues;
 pub use counts::{PairedCounts, paired_counts};

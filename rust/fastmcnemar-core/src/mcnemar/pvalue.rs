@@ -16,7 +16,7 @@
 use std::f64::consts::{FRAC_2_SQRT_PI, LN_2, SQRT_2};
 
 use super::{Alternative, Method};
-use crate::binomial::{cdf_half, ln_pmf_half, ln_sf_half, pmf_half, sf_half};
+use crate::binomial::{ln_pmf_half, ln_sf_half, pmf_half, sf_half};
 use crate::error::{Error, Result};
 use crate::special::normal::{ln_norm_sf, norm_sf};
 
@@ -69,14 +69,38 @@ fn ln_add_exp(x: f64, y: f64) -> f64 {
     hi + (lo - hi).exp().ln_1p()
 }
 
-/// P(X < k) for k >= 1, else 0.
-fn below(n: u64, k: u64) -> f64 {
-    if k == 0 { 0.0 } else { cdf_half(n, k - 1) }
+/// Where the plain tails of Bin(n, 1/2) come from: the binomial module one
+/// at a time ([`Direct`]), or rows shared by a bulk call (`super::rows`).
+pub(crate) trait HalfTails {
+    /// P(X >= k).
+    fn sf(&self, n: u64, k: u64) -> f64;
+    /// P(X = k).
+    fn pmf(&self, n: u64, k: u64) -> f64;
+    /// P(X < k) = P(X >= n - k + 1) by symmetry (0 for k = 0, 1 for k > n).
+    fn below(&self, n: u64, k: u64) -> f64 {
+        match k {
+            0 => 0.0,
+            k if k > n => 1.0,
+            k => self.sf(n, n - k + 1),
+        }
+    }
+}
+
+/// Each tail computed on its own by [`crate::binomial`].
+pub(crate) struct Direct;
+
+impl HalfTails for Direct {
+    fn sf(&self, n: u64, k: u64) -> f64 {
+        sf_half(n, k)
+    }
+    fn pmf(&self, n: u64, k: u64) -> f64 {
+        pmf_half(n, k)
+    }
 }
 
 /// One-sided p-value in the direction "k is large", where k is one of the
 /// discordant counts and `other` the other one (n = k + other >= 1).
-fn upper(k: u64, other: u64, method: Method) -> PValue {
+fn upper(tails: &impl HalfTails, k: u64, other: u64, method: Method) -> PValue {
     let n = k + other;
     match method {
         // P(X >= k); complement P(X < k).
@@ -84,15 +108,15 @@ fn upper(k: u64, other: u64, method: Method) -> PValue {
             if k == 0 {
                 return PValue::ONE;
             }
-            PValue::new(sf_half(n, k), || below(n, k), || ln_sf_half(n, k))
+            PValue::new(tails.sf(n, k), || tails.below(n, k), || ln_sf_half(n, k))
         }
         // P(X > k) + P(X = k)/2: a sum of two non-negative terms, no cancellation;
         // complement P(X < k) + P(X = k)/2.
         Method::MidP => {
-            let half = 0.5 * pmf_half(n, k);
+            let half = 0.5 * tails.pmf(n, k);
             PValue::new(
-                sf_half(n, k + 1) + half,
-                || below(n, k) + half,
+                tails.sf(n, k + 1) + half,
+                || tails.below(n, k) + half,
                 || ln_add_exp(ln_sf_half(n, k + 1), ln_pmf_half(n, k) - LN_2),
             )
         }
@@ -147,13 +171,13 @@ fn erf_small(x: f64) -> f64 {
 }
 
 /// min(1, 2 x the smaller one-sided p-value).
-fn two_sided(b: u64, c: u64, method: Method) -> PValue {
+fn two_sided(tails: &impl HalfTails, b: u64, c: u64, method: Method) -> PValue {
     let (hi, lo) = if b >= c { (b, c) } else { (c, b) };
     if hi == lo {
         // Exact: 2 P(X >= n/2) >= 1; mid-p: exactly 1.
         return PValue::ONE;
     }
-    let tail = upper(hi, lo, method);
+    let tail = upper(tails, hi, lo, method);
     let doubled = 2.0 * tail.pvalue;
     if doubled >= 0.5 {
         // Near 1: compute the (small) complement directly instead of 1 - 2 x tail.
@@ -191,14 +215,25 @@ pub fn pvalue(b: u64, c: u64, alternative: Alternative, method: Method) -> Resul
 
 /// [`pvalue`] for counts already known to satisfy b + c <= [`MAX_DISCORDANT`].
 pub(crate) fn pvalue_unchecked(b: u64, c: u64, alternative: Alternative, method: Method) -> PValue {
+    pvalue_from(&Direct, b, c, alternative, method)
+}
+
+/// [`pvalue_unchecked`] with the plain tails taken from `tails`.
+pub(crate) fn pvalue_from(
+    tails: &impl HalfTails,
+    b: u64,
+    c: u64,
+    alternative: Alternative,
+    method: Method,
+) -> PValue {
     if b + c == 0 {
         return PValue::ONE;
     }
     match alternative {
-        Alternative::Greater => upper(b, c, method),
+        Alternative::Greater => upper(tails, b, c, method),
         // Bin(n, 1/2) is symmetric: P(X <= b) = P(X >= n - b) = P(X >= c).
-        Alternative::Less => upper(c, b, method),
-        Alternative::TwoSided => two_sided(b, c, method),
+        Alternative::Less => upper(tails, c, b, method),
+        Alternative::TwoSided => two_sided(tails, b, c, method),
     }
 }
 
