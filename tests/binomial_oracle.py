@@ -12,7 +12,7 @@ The larger tail is 1 minus the smaller one, computed at the same precision.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import mpmath as mp
 
@@ -78,7 +78,7 @@ def _euler_maclaurin(n: int, k: int) -> mp.mpf:
     return integral + correction
 
 
-@lru_cache(maxsize=None)
+@cache
 def sf(n: int, k: int) -> mp.mpf:
     """P(X >= k), X ~ Bin(n, 1/2), to about 60 significant digits."""
     with mp.workdps(DPS):

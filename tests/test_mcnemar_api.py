@@ -22,7 +22,8 @@ def test_result_fields_and_unpacking() -> None:
     assert res.statistic == 0.75
     assert res.pvalue == pytest.approx(5 / 16, rel=1e-15)
     assert res.log_pvalue == pytest.approx(math.log(5 / 16), rel=1e-15)
-    assert res.delta == pytest.approx(0.2) and res.flip_rate == pytest.approx(0.4)
+    assert res.delta == pytest.approx(0.2)
+    assert res.flip_rate == pytest.approx(0.4)
     assert (res.alternative, res.method) == ("greater", "exact")
     statistic, pvalue = res
     assert (statistic, pvalue) == (res.statistic, res.pvalue) == (res[0], res[1])
@@ -36,7 +37,8 @@ def test_no_discordant_pairs() -> None:
     assert math.isnan(res.statistic)
     assert (res.pvalue, res.log_pvalue, res.flip_rate, res.delta) == (1.0, 0.0, 0.0, 0.0)
     counts = mcnemar_counts(np.array([0, 2]), np.array([0, 0]))
-    assert math.isnan(counts.statistic[0]) and counts.statistic[1] == 1.0  # type: ignore[index]
+    assert math.isnan(counts.statistic[0])
+    assert counts.statistic[1] == 1.0
     assert counts.pvalue[0] == 1.0  # type: ignore[index]
 
 
@@ -99,10 +101,13 @@ def test_counts_keep_the_input_shape() -> None:
 
 def test_scalar_counts_give_plain_numbers() -> None:
     res = mcnemar_counts(np.int32(7), 2)
-    assert isinstance(res.pvalue, float) and isinstance(res.log_pvalue, float)
-    assert isinstance(res.b, int) and res.n_discordant == 9
+    assert isinstance(res.pvalue, float)
+    assert isinstance(res.log_pvalue, float)
+    assert isinstance(res.b, int)
+    assert res.n_discordant == 9
     low, high = res.statistic_confidence_interval(0.9)
-    assert isinstance(low, float) and low < 7 / 9 < high
+    assert isinstance(low, float)
+    assert low < 7 / 9 < high
     assert mcnemar_counts(True, 0.0).pvalue == 0.5
 
 
@@ -125,4 +130,6 @@ def test_one_million_pairs_in_one_call() -> None:
     assert np.all((res.pvalue >= 0) & (res.pvalue <= 1))
     sample = rng.integers(0, 1_000_000, size=50)
     for i in sample:
-        assert res.pvalue[i] == mcnemar_counts(int(b[i]), int(n[i] - b[i])).pvalue  # type: ignore[index]
+        # Bulk calls share rows of tails between equal n: equal to the last few bits.
+        one = mcnemar_counts(int(b[i]), int(n[i] - b[i])).pvalue
+        assert res.pvalue[i] == pytest.approx(one, rel=1e-13)  # type: ignore[index]

@@ -95,8 +95,10 @@ def test_difference_interval_contains_estimate_and_is_nested(
         low, high = res.confidence_interval(level, method=method)  # type: ignore[arg-type]
         assert -1.0 <= low <= high <= 1.0
         if method != "bonett-price":  # its centre is the adjusted, not the plain, difference
-            assert low <= res.delta + 1e-15 and res.delta - 1e-15 <= high
-        assert low <= previous[0] + 1e-15 and previous[1] - 1e-15 <= high
+            assert low <= res.delta + 1e-15
+            assert res.delta - 1e-15 <= high
+        assert low <= previous[0] + 1e-15
+        assert previous[1] - 1e-15 <= high
         previous = (low, high)
 
 
@@ -109,7 +111,8 @@ def test_clopper_pearson_contains_q_and_inverts_the_exact_test(b: int, c: int) -
         assert 0.0 <= low <= high <= 1.0
         if b + c:
             assert low <= res.statistic <= high
-        assert low <= previous[0] and previous[1] <= high
+        assert low <= previous[0]
+        assert previous[1] <= high
         previous = (low, high)
         # 1/2 lies below the lower limit exactly when P(X >= b) < alpha/2.
         alpha = 1 - level

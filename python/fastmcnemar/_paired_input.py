@@ -39,9 +39,8 @@ def _object_outcomes(values: NDArray[Any], name: str) -> NDArray[np.float64]:
     """Object arrays (lists with None, pandas NA): find the first non-0/1 element."""
     out = np.empty(values.shape, dtype=np.float64)
     for i, value in enumerate(values):
-        if isinstance(value, (bool, np.bool_)):
-            out[i] = float(value)
-        elif isinstance(value, (int, float, np.integer, np.floating)) and value in (0, 1):
+        numeric = isinstance(value, (int, float, np.integer, np.floating))
+        if isinstance(value, (bool, np.bool_)) or (numeric and value in (0, 1)):
             out[i] = float(value)
         else:
             raise NonBinaryValueError(
@@ -65,18 +64,16 @@ def _outcome_array(values: Any, name: str) -> NDArray[Any]:
     return array
 
 
-def as_outcome_pair(
-    reference: Any, candidate: Any
-) -> tuple[NDArray[Any], NDArray[Any]]:
+def as_outcome_pair(reference: Any, candidate: Any) -> tuple[NDArray[Any], NDArray[Any]]:
     """Two 1-D arrays of one core dtype (uint8, int64 or float64)."""
     ref = _outcome_array(reference, "reference")
     cand = _outcome_array(candidate, "candidate")
     kinds = {ref.dtype.kind, cand.dtype.kind}
     if kinds == {"b"}:
         dtype: type[np.generic] = np.uint8
-    elif kinds <= {"b", "i"} or (kinds <= {"b", "i", "u"} and max(
-        ref.dtype.itemsize, cand.dtype.itemsize
-    ) < 8):
+    elif kinds <= {"b", "i"} or (
+        kinds <= {"b", "i", "u"} and max(ref.dtype.itemsize, cand.dtype.itemsize) < 8
+    ):
         dtype = np.int64
     else:
         # uint64 and floats: float64 is exact for 0 and 1, the only values accepted.
@@ -97,8 +94,7 @@ def as_count_array(values: Any, name: str) -> NDArray[np.int64]:
             array = array.astype(np.float64)
         except (TypeError, ValueError):
             raise InvalidArgumentError(
-                f"{name} must hold whole numbers (counts), got values of mixed or "
-                "non-numeric type"
+                f"{name} must hold whole numbers (counts), got values of mixed or non-numeric type"
             ) from None
         kind = "f"
     if kind not in "biuf":
@@ -126,9 +122,7 @@ def as_count_array(values: Any, name: str) -> NDArray[np.int64]:
             i = int(bad[0])
             value = flat[i]
             shown = int(value) if kind == "i" else value
-            raise NegativeCountError(
-                f"negative count in {_where(name, array.shape, i)}: {shown}"
-            )
+            raise NegativeCountError(f"negative count in {_where(name, array.shape, i)}: {shown}")
     if kind in "uf" and flat.size:
         i = int(np.argmax(flat))
         if flat[i] > MAX_COUNT:

@@ -10,7 +10,7 @@ relative 1e-12 (and in log space far below the double range).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,8 +27,8 @@ from fastmcnemar.exceptions import EmptyInputError, InvalidArgumentError
 Alternative = Literal["greater", "less", "two-sided"]
 Method = Literal["exact", "midp", "asymptotic"]
 IntervalMethod = Literal["tango", "newcombe", "bonett-price", "wald"]
-FloatOrArray = Union[float, NDArray[np.float64]]
-IntOrArray = Union[int, NDArray[np.int64]]
+FloatOrArray = float | NDArray[np.float64]
+IntOrArray = int | NDArray[np.int64]
 
 ALTERNATIVES = ("greater", "less", "two-sided")
 METHODS = ("exact", "midp", "asymptotic")
@@ -225,7 +225,10 @@ class McNemarCountsResult(UnpacksAsStatisticPvalue):
             low, high = _core.clopper_pearson_intervals(
                 self.b.reshape(-1), self.c.reshape(-1), level
             )
-            return ConfidenceInterval(low.reshape(self.b.shape), high.reshape(self.b.shape))
+            # ConfidenceInterval is typed for floats; here its fields hold arrays.
+            low_arr: Any = low.reshape(self.b.shape)
+            high_arr: Any = high.reshape(self.b.shape)
+            return ConfidenceInterval(low_arr, high_arr)
         lo, hi = _core.clopper_pearson_interval(int(self.b), int(self.c), level)
         return ConfidenceInterval(lo, hi)
 
