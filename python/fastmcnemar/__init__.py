@@ -26,6 +26,13 @@ from fastmcnemar.non_inferiority import (
     noninferiority,
     noninferiority_counts,
 )
+from fastmcnemar.paired_test import (
+    McNemarCountsResult,
+    McNemarResult,
+    mcnemar,
+    mcnemar_counts,
+    mcnemar_table,
+)
 from fastmcnemar.planning import minimum_detectable_delta, power, sample_size
 from fastmcnemar.rerun_noise import NoiseFloor, noise_floor
 from fastmcnemar.shrinking import ShrinkResult, shrink
@@ -37,6 +44,8 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidLevelError",
     "LengthMismatchError",
+    "McNemarCountsResult",
+    "McNemarResult",
     "NegativeCountError",
     "NoiseFloor",
     "NonBinaryValueError",
@@ -47,6 +56,9 @@ __all__ = [
     "PairingWarning",
     "ShrinkResult",
     "__version__",
+    "mcnemar",
+    "mcnemar_counts",
+    "mcnemar_table",
     "minimum_detectable_delta",
     "noise_floor",
     "noninferiority",

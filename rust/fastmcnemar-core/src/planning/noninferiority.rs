@@ -10,28 +10,14 @@
 //! the two-sided (1 - 2 alpha) Tango interval is at most margin".
 
 use crate::error::{Error, Result, check_level};
+use crate::interval::tango;
 use crate::special::normal::{norm_cdf, norm_isf};
 
 /// Tango's score statistic at delta0 for b degradation flips, c improvement
-/// flips among n pairs. Positive when the observed drop exceeds delta0.
+/// flips among n pairs (positive when the observed drop exceeds delta0); the
+/// interval code's statistic, shared so the test and the interval agree.
 pub fn tango_score(b: u64, c: u64, n: u64, delta0: f64) -> f64 {
-    let (bf, cf, nf) = (b as f64, c as f64, n as f64);
-    let spread = delta0 * (1.0 - delta0);
-    // Restricted MLE of p21: the root in [0, 1] of A x^2 + B x + C = 0.
-    let a = 2.0 * nf;
-    let bq = -bf - cf + (2.0 * nf - bf + cf) * delta0;
-    let cq = -cf * spread;
-    let disc = (bq * bq - 4.0 * a * cq).max(0.0);
-    let p21 = ((disc.sqrt() - bq) / (2.0 * a)).max(0.0);
-    let variance = nf * (2.0 * p21 + spread);
-    let numerator = bf - cf - nf * delta0;
-    if variance > 0.0 {
-        numerator / variance.sqrt()
-    } else if numerator == 0.0 {
-        0.0
-    } else {
-        numerator.signum() * f64::INFINITY
-    }
+    tango::score(b as f64, c as f64, n as f64, delta0)
 }
 
 /// Result of [`noninferiority`].
@@ -67,35 +53,11 @@ pub(crate) fn check_inputs(b: u64, c: u64, n: u64, margin: f64) -> Result<()> {
     Ok(())
 }
 
-/// The delta0 in [-1, 1] where the score equals `target` (the score falls as
-/// delta0 rises), by bisection to the last representable digit.
-fn score_root(b: u64, c: u64, n: u64, target: f64) -> f64 {
-    let (mut lo, mut hi) = (-1.0f64, 1.0f64);
-    if tango_score(b, c, n, lo) <= target {
-        return lo;
-    }
-    if tango_score(b, c, n, hi) >= target {
-        return hi;
-    }
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if mid <= lo || mid >= hi {
-            break;
-        }
-        if tango_score(b, c, n, mid) > target {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    0.5 * (lo + hi)
-}
-
 /// The two-sided Tango score interval for delta at `confidence`.
 pub fn tango_interval(b: u64, c: u64, n: u64, confidence: f64) -> Result<(f64, f64)> {
     let confidence = check_level("confidence_level", confidence)?;
-    let z = norm_isf((1.0 - confidence) / 2.0);
-    Ok((score_root(b, c, n, z), score_root(b, c, n, -z)))
+    let interval = tango::interval(b, c, n, norm_isf((1.0 - confidence) / 2.0));
+    Ok((interval.low, interval.high))
 }
 
 /// Tango score test of H0: delta >= margin vs H1: delta < margin.

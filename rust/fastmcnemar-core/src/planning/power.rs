@@ -16,31 +16,8 @@ use crate::special::normal::norm_isf;
 
 use super::walk::conditional_range;
 
-/// Which departure the planned test looks for (same meaning as the McNemar
-/// test's alternative: "greater" = the candidate is worse).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Alternative {
-    /// The reference is better (a drop, delta > 0).
-    Greater,
-    /// The candidate is better (delta < 0).
-    Less,
-    /// Either direction (central two-sided test, alpha/2 per tail).
-    TwoSided,
-}
-
-impl Alternative {
-    /// Parses the Python-facing name.
-    pub fn parse(name: &str) -> Result<Self> {
-        match name {
-            "greater" => Ok(Self::Greater),
-            "less" => Ok(Self::Less),
-            "two-sided" => Ok(Self::TwoSided),
-            other => Err(Error::InvalidArgument(format!(
-                "unknown alternative {other:?}: expected \"greater\", \"less\" or \"two-sided\""
-            ))),
-        }
-    }
-}
+/// The alternative is the McNemar test's ("greater" = the candidate is worse).
+pub use crate::mcnemar::Alternative;
 
 /// Binomial mass left out at each end of the range of discordant counts.
 const TAIL_MASS: f64 = 1e-17;
