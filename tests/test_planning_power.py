@@ -57,17 +57,22 @@ def test_power_matches_an_independent_scipy_sum(
 def test_power_matches_a_seeded_simulation_of_the_test(
     n: int, p: float, delta: float, alpha: float
 ) -> None:
-    """Simulate the whole experiment (multinomial pairs, then scipy's exact
-    binomial test) and check the rejection rate within Monte Carlo error."""
+    """Simulate the whole experiment (multinomial pairs, then the library's own
+    exact McNemar test, ``mcnemar_counts``) and check the rejection rate within
+    Monte Carlo error."""
     rng = np.random.default_rng(20260214)
     reps = 20_000
     cells = rng.multinomial(n, [(p + delta) / 2, (p - delta) / 2, 1 - p], size=reps)
     b, c = cells[:, 0], cells[:, 1]
-    pvalues = stats.binom.sf(b - 1, b + c, 0.5)
-    rate = float(np.mean(pvalues <= alpha))
-    exact = fm.power(n, p, delta, alpha=alpha)
-    se = math.sqrt(exact * (1 - exact) / reps)
-    assert abs(rate - exact) < 4.5 * se + 1e-12, (rate, exact, se)
+    for alternative in ("greater", "two-sided"):
+        pvalues = fm.mcnemar_counts(b, c, alternative=alternative).pvalue
+        rate = float(np.mean(pvalues <= alpha))
+        exact = fm.power(n, p, delta, alpha=alpha, alternative=alternative)
+        se = math.sqrt(exact * (1 - exact) / reps)
+        assert abs(rate - exact) < 4.5 * se + 1e-12, (alternative, rate, exact, se)
+    # The library's test and scipy's binomial tail make the same decisions.
+    scipy_p = stats.binom.sf(b - 1, b + c, 0.5)
+    assert np.array_equal(fm.mcnemar_counts(b, c).pvalue <= alpha, scipy_p <= alpha)
 
 
 def test_power_grows_with_the_drop_and_is_the_size_at_zero() -> None:
