@@ -8,11 +8,13 @@ use pyo3::prelude::*;
 
 pub mod errors;
 pub mod runtime;
+mod suite;
 
 #[pymodule(gil_used = false)]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("THREADS_ENV", runtime::THREADS_ENV)?;
     errors::register(m)?;
+    suite::register(m)?;
     Ok(())
 }
