@@ -2,4 +2,5 @@
 //! algorithms (see each file's header for which method covers which region).
 
 pub mod chi2;
+pub mod gamma;
 pub mod normal;
