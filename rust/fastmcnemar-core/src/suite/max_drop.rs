@@ -225,4 +225,90 @@ mod tests {
         assert!((v - 0.75f64.ln()).abs() < 1e-15);
         assert_eq!(ln_any_exceeds(&[0.0, -3.0]), 0.0);
     }
+
+    /// P(T >= t) by enumerating every outcome (floating z, ties within 1e-12).
+    fn brute_force(n: &[u64], t: f64, two_sided: bool) -> f64 {
+        fn choose(n: u64, k: u64) -> f64 {
+            (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
+        }
+        let mut total = 0.0;
+        let mut b = vec![0u64; n.len()];
+        loop {
+            let stat = b
+                .iter()
+                .zip(n)
+                .map(|(&bi, &ni)| {
+                    let z = (2.0 * bi as f64 - ni as f64) / (ni as f64).sqrt();
+                    if two_sided { z.abs() } else { z }
+                })
+                .fold(f64::NEG_INFINITY, f64::max);
+            if stat >= t - 1e-12 {
+                total += b
+                    .iter()
+                    .zip(n)
+                    .map(|(&bi, &ni)| choose(ni, bi) / 2f64.powi(ni as i32))
+                    .product::<f64>();
+            }
+            // Next outcome (odometer).
+            let mut i = 0;
+            loop {
+                if i == n.len() {
+                    return total;
+                }
+                if b[i] < n[i] {
+                    b[i] += 1;
+                    break;
+                }
+                b[i] = 0;
+                i += 1;
+            }
+        }
+    }
+
+    #[test]
+    fn exact_matches_enumeration() {
+        let n = [3u64, 5, 2, 8, 1];
+        for (b, alt) in [
+            ([2u64, 4, 1, 6, 0], Alternative::Greater),
+            ([3, 2, 2, 4, 1], Alternative::Greater),
+            ([0, 1, 0, 3, 0], Alternative::Greater),
+            ([2, 4, 1, 6, 0], Alternative::TwoSided),
+            ([1, 2, 1, 4, 0], Alternative::TwoSided),
+            ([2, 4, 1, 6, 0], Alternative::Less),
+        ] {
+            let c: Vec<u64> = b.iter().zip(&n).map(|(&bi, &ni)| ni - bi).collect();
+            let counts = Counts::from_unsigned(&b, &c);
+            let out = max_drop_exact(&counts, alt);
+            let expect = brute_force(&n, out.statistic, alt == Alternative::TwoSided);
+            assert!(
+                (out.pvalue - expect).abs() < 1e-13,
+                "{b:?} {alt:?}: {} vs {expect}",
+                out.pvalue
+            );
+        }
+    }
+
+    #[test]
+    fn monte_carlo_agrees_with_exact_and_ignores_thread_count() {
+        use crate::control::NeverStop;
+        let counts = Counts::from_unsigned(&[130, 52, 610, 9], &[100, 50, 560, 3]);
+        let exact = max_drop_exact(&counts, Alternative::Greater);
+        let n = 20_000;
+        let mc = max_drop_monte_carlo(&counts, Alternative::Greater, n, 42, &NeverStop).unwrap();
+        let se = (exact.pvalue * (1.0 - exact.pvalue) / n as f64).sqrt();
+        assert!(
+            (mc.pvalue - exact.pvalue).abs() < 4.0 * se,
+            "{} vs {}",
+            mc.pvalue,
+            exact.pvalue
+        );
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let again = one
+            .install(|| max_drop_monte_carlo(&counts, Alternative::Greater, n, 42, &NeverStop))
+            .unwrap();
+        assert_eq!(again, mc);
+    }
 }
