@@ -21,8 +21,22 @@ from fastmcnemar.exceptions import (
     PairingError,
     PairingWarning,
 )
+from fastmcnemar.suite import (
+    AggregateManyResult,
+    AggregateResult,
+    CombinedPvalue,
+    ComponentResult,
+    adjust_pvalues,
+    aggregate,
+    aggregate_many,
+    combine_pvalues,
+)
 
 __all__ = [
+    "AggregateManyResult",
+    "AggregateResult",
+    "CombinedPvalue",
+    "ComponentResult",
     "EmptyInputError",
     "FastMcNemarError",
     "InputFormatError",
@@ -36,4 +50,8 @@ __all__ = [
     "PairingError",
     "PairingWarning",
     "__version__",
+    "adjust_pvalues",
+    "aggregate",
+    "aggregate_many",
+    "combine_pvalues",
 ]

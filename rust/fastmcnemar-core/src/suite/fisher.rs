@@ -8,7 +8,7 @@
 //! seeded Monte Carlo.
 
 use super::Alternative;
-use super::monte_carlo::{count_extreme, ln_mc_pvalue};
+use super::monte_carlo::{count_extreme, mc_outcome};
 use super::tasks::{Counts, TestOutcome, check_log_pvalues};
 use crate::binomial::ln_sf_half;
 use crate::control::Checkpoint;
@@ -116,10 +116,7 @@ pub fn fisher_monte_carlo(
     let hits = count_extreme(&n, n_resamples, seed, checkpoint, |draws| {
         sum_log_p(&mut draws.iter().copied()) <= cutoff
     })?;
-    Ok(TestOutcome::from_log(
-        statistic,
-        ln_mc_pvalue(hits, n_resamples),
-    ))
+    Ok(mc_outcome(statistic, hits, n_resamples))
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@
 //! factor is P(|z_i| < t) (two disjoint binomial tails).
 
 use super::Alternative;
-use super::monte_carlo::{count_extreme, ln_mc_pvalue};
+use super::monte_carlo::{count_extreme, mc_outcome};
 use super::tasks::{Counts, TestOutcome, log_add_exp};
 use crate::binomial::ln_sf_half;
 use crate::control::Checkpoint;
@@ -188,10 +188,7 @@ pub fn max_drop_monte_carlo(
             .zip(tasks)
             .any(|(&b, &(n, k))| k <= n && (b >= k || (two_sided && b <= n - k)))
     })?;
-    Ok(TestOutcome::from_log(
-        th.statistic,
-        ln_mc_pvalue(hits, n_resamples),
-    ))
+    Ok(mc_outcome(th.statistic, hits, n_resamples))
 }
 
 #[cfg(test)]

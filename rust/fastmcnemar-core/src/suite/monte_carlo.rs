@@ -12,6 +12,8 @@ use crate::control::Checkpoint;
 use crate::error::{Error, Result};
 use crate::rng;
 
+use super::tasks::TestOutcome;
+
 /// Replicates per chunk (fixed: part of what a seed means).
 pub const CHUNK: u64 = 2048;
 
@@ -65,8 +67,13 @@ where
     Ok(counts.iter().sum())
 }
 
-/// ln of the Monte Carlo p-value (1 + hits) / (1 + n_resamples), which is
-/// itself a valid p-value.
-pub fn ln_mc_pvalue(hits: u64, n_resamples: u64) -> f64 {
-    ((1 + hits) as f64).ln() - ((1 + n_resamples) as f64).ln()
+/// The Monte Carlo p-value (1 + hits) / (1 + n_resamples), itself a valid
+/// p-value, with its log.
+pub fn mc_outcome(statistic: f64, hits: u64, n_resamples: u64) -> TestOutcome {
+    let (num, den) = ((1 + hits) as f64, (1 + n_resamples) as f64);
+    TestOutcome {
+        statistic,
+        pvalue: num / den,
+        log_pvalue: num.ln() - den.ln(),
+    }
 }
