@@ -27,11 +27,11 @@ def _brute_force_max_drop(n: list[int], t: float, two_sided: bool) -> float:
     (z equal to t within 1e-12) counts as at least as extreme."""
     total = Fraction(0)
     for outcome in itertools.product(*(range(k + 1) for k in n)):
-        zs = [(2 * b - k) / math.sqrt(k) for b, k in zip(outcome, n)]
+        zs = [(2 * b - k) / math.sqrt(k) for b, k in zip(outcome, n, strict=True)]
         stat = max(abs(z) for z in zs) if two_sided else max(zs)
         if stat >= t - 1e-12:
             weight = Fraction(1)
-            for b, k in zip(outcome, n):
+            for b, k in zip(outcome, n, strict=True):
                 weight *= Fraction(math.comb(k, b), 2**k)
             total += weight
     return float(total)
@@ -61,7 +61,7 @@ def vectors(shared_dir: Path) -> dict:
 )
 def test_max_drop_exact_matches_enumeration(b, c, alternative) -> None:
     res = fm.aggregate(b, c, method="max_drop", alternative=alternative)
-    n = [x + y for x, y in zip(b, c) if x + y > 0]
+    n = [x + y for x, y in zip(b, c, strict=True) if x + y > 0]
     expect = _brute_force_max_drop(n, res.statistic, alternative == "two-sided")
     assert res.pvalue == pytest.approx(expect, rel=1e-12, abs=1e-15)
     assert res.log_pvalue == pytest.approx(math.log(expect), rel=1e-12, abs=1e-15)
@@ -96,7 +96,8 @@ def test_monte_carlo_is_seeded_and_thread_count_invariant(monkeypatch) -> None:
     two = fm.aggregate(b, c, rng=7, n_resamples=5000, **kwargs)
     assert one == two
     other = fm.aggregate(b, c, rng=8, n_resamples=5000, **kwargs)
-    assert other.components is not None and one.components is not None
+    assert other.components is not None
+    assert one.components is not None
     assert other.components["max_drop"].pvalue != one.components["max_drop"].pvalue
     gen = fm.aggregate(b, c, rng=np.random.default_rng(3), n_resamples=5000, **kwargs)
     gen2 = fm.aggregate(b, c, rng=np.random.default_rng(3), n_resamples=5000, **kwargs)
@@ -174,7 +175,7 @@ def test_fisher_and_stouffer_match_scipy(seed: int) -> None:
 
 def test_fisher_aggregate_uses_exact_task_pvalues() -> None:
     b, c = [30, 12, 41, 25, 0], [22, 13, 18, 24, 0]
-    p = [stats.binom.sf(x - 1, x + y, 0.5) for x, y in zip(b, c) if x + y > 0]
+    p = [stats.binom.sf(x - 1, x + y, 0.5) for x, y in zip(b, c, strict=True) if x + y > 0]
     ours = fm.aggregate(b, c, method="fisher")
     ref = stats.combine_pvalues(p, method="fisher")
     assert ours.pvalue == pytest.approx(ref.pvalue, rel=1e-11)
@@ -189,7 +190,8 @@ def test_fisher_keeps_task_pvalues_below_the_double_range() -> None:
     assert res.statistic == pytest.approx(
         -2 * (res.task_log_pvalues[0] + res.task_log_pvalues[1]), rel=1e-12
     )
-    assert math.isfinite(res.log_pvalue) and res.log_pvalue < -1300
+    assert math.isfinite(res.log_pvalue)
+    assert res.log_pvalue < -1300
     assert res.rejected
 
 
@@ -198,15 +200,15 @@ def test_fisher_monte_carlo_is_exact_discrete_null() -> None:
     enumeration (within Monte Carlo error) and lies below the conservative
     chi-square one."""
     b, c = [4, 3, 5], [1, 2, 1]
-    n = [x + y for x, y in zip(b, c)]
-    lp = [math.log(stats.binom.sf(x - 1, k, 0.5)) for x, k in zip(b, n)]
+    n = [x + y for x, y in zip(b, c, strict=True)]
+    lp = [math.log(stats.binom.sf(x - 1, k, 0.5)) for x, k in zip(b, n, strict=True)]
     observed = sum(lp)
     exact = Fraction(0)
     for outcome in itertools.product(*(range(k + 1) for k in n)):
-        s = sum(math.log(stats.binom.sf(x - 1, k, 0.5)) for x, k in zip(outcome, n))
+        s = sum(math.log(stats.binom.sf(x - 1, k, 0.5)) for x, k in zip(outcome, n, strict=True))
         if s <= observed + 1e-12:
             w = Fraction(1)
-            for x, k in zip(outcome, n):
+            for x, k in zip(outcome, n, strict=True):
                 w *= Fraction(math.comb(k, x), 2**k)
             exact += w
     mc = fm.aggregate(b, c, method="fisher", fisher_null="monte_carlo", rng=1, n_resamples=50_000)
@@ -309,7 +311,8 @@ def test_combined_rule_bonferroni_and_any() -> None:
     pmin = min(x.pvalue for x in res.components.values())
     assert res.statistic == pmin
     assert res.pvalue == pytest.approx(min(1, 3 * pmin))
-    assert res.level == 0.01 and res.rule == "bonferroni"
+    assert res.level == 0.01
+    assert res.rule == "bonferroni"
     assert res.rejected == (pmin <= 0.01 / 3)
     assert res.components["pooled"].pvalue == fm.aggregate(b, c, method="pooled").pvalue
     assert res.components["max_drop"].pvalue == fm.aggregate(b, c, method="max_drop").pvalue
@@ -339,7 +342,8 @@ def test_two_sided_task_pvalues() -> None:
 def test_no_flips_anywhere() -> None:
     for method in ["pooled", "max_drop", "fisher", "stouffer", "cauchy", "hmp", "combined"]:
         res = fm.aggregate([0, 0], [0, 0], method=method)
-        assert res.pvalue == 1.0 and not res.rejected
+        assert res.pvalue == 1.0
+        assert not res.rejected
 
 
 def test_aggregate_many_matches_aggregate_row_by_row() -> None:
@@ -355,13 +359,15 @@ def test_aggregate_many_matches_aggregate_row_by_row() -> None:
             assert many.rejected[i] == one.rejected
             np.testing.assert_array_equal(many.task_pvalues[i], one.task_pvalues)
     many = fm.aggregate_many(b, c, method="combined", rule="any")
-    assert many.components is not None and many.level == pytest.approx(0.15)
+    assert many.components is not None
+    assert many.level == pytest.approx(0.15)
 
 
 def test_weights() -> None:
     b, c = [30, 12, 41], [22, 13, 18]
     midp = [
-        stats.binom.sf(x, x + y, 0.5) + 0.5 * stats.binom.pmf(x, x + y, 0.5) for x, y in zip(b, c)
+        stats.binom.sf(x, x + y, 0.5) + 0.5 * stats.binom.pmf(x, x + y, 0.5)
+        for x, y in zip(b, c, strict=True)
     ]
     w = [1.0, 2.0, 0.5]
     ours = fm.aggregate(b, c, method="stouffer", weights=w)
