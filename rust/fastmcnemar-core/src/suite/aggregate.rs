@@ -13,7 +13,7 @@ use super::combined::{CombinedRule, NullMode, combined, fisher_with, max_drop_wi
 use super::hmp::hmp;
 use super::pooled::pooled;
 use super::stouffer::stouffer;
-use super::tasks::{Counts, TestOutcome, task_pvalues};
+use super::tasks::{Counts, TestOutcome, task_tails};
 use crate::control::Checkpoint;
 use crate::error::{Error, Result, check_level};
 use crate::rng;
@@ -93,7 +93,9 @@ pub fn aggregate(
     }
     let alt = options.alternative;
     let weights = options.weights.as_deref();
-    let (task_p, task_lp) = task_pvalues(counts, alt);
+    let tails = task_tails(counts, alt);
+    let task_p: Vec<f64> = tails.iter().map(|t| t.p).collect();
+    let task_lp: Vec<f64> = tails.iter().map(|t| t.ln_p).collect();
     let single = |outcome: TestOutcome| Aggregate {
         rejected: outcome.pvalue <= options.alpha,
         outcome,
@@ -105,10 +107,16 @@ pub fn aggregate(
     Ok(match options.method {
         Method::Pooled => single(pooled(counts, alt)),
         Method::MaxDrop => single(max_drop_with(counts, alt, options.max_drop, checkpoint)?),
-        Method::Fisher => single(fisher_with(counts, alt, options.fisher, checkpoint)?),
-        Method::Stouffer => single(stouffer(counts, alt, weights)?),
-        Method::Cauchy => single(cauchy(counts, alt, weights)?),
-        Method::Hmp => single(hmp(counts, alt, weights)?),
+        Method::Fisher => single(fisher_with(
+            counts,
+            alt,
+            &tails,
+            options.fisher,
+            checkpoint,
+        )?),
+        Method::Stouffer => single(stouffer(counts, &tails, weights)?),
+        Method::Cauchy => single(cauchy(counts, &tails, weights)?),
+        Method::Hmp => single(hmp(counts, &tails, weights)?),
         Method::Combined => {
             let fisher_mode = match options.fisher {
                 NullMode::MonteCarlo { n_resamples, seed } => NullMode::MonteCarlo {
@@ -120,6 +128,7 @@ pub fn aggregate(
             let out = combined(
                 counts,
                 alt,
+                &tails,
                 options.alpha,
                 options.rule,
                 options.max_drop,

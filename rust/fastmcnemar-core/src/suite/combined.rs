@@ -12,7 +12,7 @@ use super::Alternative;
 use super::fisher::{fisher, fisher_monte_carlo};
 use super::max_drop::{max_drop_exact, max_drop_monte_carlo};
 use super::pooled::pooled;
-use super::tasks::{Counts, TestOutcome};
+use super::tasks::{Counts, TaskTail, TestOutcome};
 use crate::control::Checkpoint;
 use crate::error::{Error, Result};
 
@@ -75,15 +75,16 @@ pub fn max_drop_with(
     }
 }
 
-/// Fisher in the requested mode.
+/// Fisher in the requested mode (`tails`: the per-task tails, one per task).
 pub fn fisher_with(
     counts: &Counts,
     alternative: Alternative,
+    tails: &[TaskTail],
     mode: NullMode,
     checkpoint: &dyn Checkpoint,
 ) -> Result<TestOutcome> {
     match mode {
-        NullMode::Exact => Ok(fisher(counts, alternative)),
+        NullMode::Exact => Ok(fisher(counts, tails)),
         NullMode::MonteCarlo { n_resamples, seed } => {
             fisher_monte_carlo(counts, alternative, n_resamples, seed, checkpoint)
         }
@@ -91,9 +92,11 @@ pub fn fisher_with(
 }
 
 /// Runs Pooled, Max-Drop and Fisher and applies the rule at `alpha`.
+#[allow(clippy::too_many_arguments)]
 pub fn combined(
     counts: &Counts,
     alternative: Alternative,
+    tails: &[TaskTail],
     alpha: f64,
     rule: CombinedRule,
     max_drop_mode: NullMode,
@@ -109,7 +112,7 @@ pub fn combined(
         ),
         (
             "fisher",
-            fisher_with(counts, alternative, fisher_mode, checkpoint)?,
+            fisher_with(counts, alternative, tails, fisher_mode, checkpoint)?,
         ),
     ];
     let min_log_p = components

@@ -9,7 +9,7 @@
 
 use super::Alternative;
 use super::monte_carlo::{count_extreme, mc_outcome};
-use super::tasks::{Counts, TestOutcome, check_log_pvalues};
+use super::tasks::{Counts, TaskTail, TestOutcome, check_log_pvalues};
 use crate::binomial::ln_sf_half;
 use crate::control::Checkpoint;
 use crate::error::Result;
@@ -45,13 +45,13 @@ fn oriented_tasks(counts: &Counts, alternative: Alternative) -> Vec<(u64, u64)> 
         .collect()
 }
 
-/// Fisher's test on the exact per-task p-values, chi-square reference.
-/// Statistic 0 and p = 1 when no task has flips.
-pub fn fisher(counts: &Counts, alternative: Alternative) -> TestOutcome {
-    let two_sided = alternative == Alternative::TwoSided;
-    let log_p: Vec<f64> = oriented_tasks(counts, alternative)
-        .iter()
-        .map(|&(n, b)| ln_task_p(n, b, two_sided))
+/// Fisher's test on the exact per-task p-values (`tails`, one per task),
+/// chi-square reference. Statistic 0 and p = 1 when no task has flips.
+pub fn fisher(counts: &Counts, tails: &[TaskTail]) -> TestOutcome {
+    let log_p: Vec<f64> = counts
+        .informative()
+        .into_iter()
+        .map(|i| tails[i].ln_p)
         .collect();
     if log_p.is_empty() {
         return TestOutcome::from_log(0.0, 0.0);

@@ -7,8 +7,7 @@
 //! p-value is 1 whenever b_i = 0, and its quantile is minus infinity, which
 //! would drown every other task.
 
-use super::Alternative;
-use super::tasks::{Counts, TestOutcome, check_log_pvalues, check_weights, task_log_midp};
+use super::tasks::{Counts, TaskTail, TestOutcome, check_log_pvalues, check_weights};
 use crate::error::{Error, Result};
 use crate::special::normal::{ln_norm_sf, norm_isf};
 
@@ -73,7 +72,7 @@ pub fn stouffer_from_log_p(log_p: &[f64], weights: Option<&[f64]>) -> Result<Tes
 /// (one per task, including tasks without flips) default to 1.
 pub fn stouffer(
     counts: &Counts,
-    alternative: Alternative,
+    tails: &[TaskTail],
     weights: Option<&[f64]>,
 ) -> Result<TestOutcome> {
     let w = check_weights(weights, counts.len())?;
@@ -82,10 +81,7 @@ pub fn stouffer(
     if used.is_empty() {
         return Ok(TestOutcome::from_log(0.0, 0.0));
     }
-    let log_p: Vec<f64> = used
-        .iter()
-        .map(|&i| task_log_midp(counts.b[i], counts.c[i], alternative))
-        .collect();
+    let log_p: Vec<f64> = used.iter().map(|&i| tails[i].ln_midp).collect();
     let wu: Vec<f64> = used.iter().map(|&i| w[i]).collect();
     stouffer_from_log_p(&log_p, Some(&wu))
 }

@@ -1,7 +1,7 @@
 //! What every suite test starts from: checked counts, the direction of the
 //! alternative, and the exact one-sided (or two-sided) p-value of each task.
 
-use crate::binomial::{ln_pmf_half, ln_sf_half, pmf_half, sf_half};
+use crate::binomial::{ln_pmf_half, ln_sf_half, sf_half};
 use crate::error::{Error, Result};
 
 /// Largest per-task count accepted: keeps the exact lattice comparisons of
@@ -152,33 +152,55 @@ pub fn task_pvalue(b: u64, c: u64, alternative: Alternative) -> (f64, f64) {
     }
 }
 
-/// Mid-p value of one task (log): P(X > b) + P(X = b) / 2 for `Greater`,
-/// mirrored for `Less`, twice the smaller one for `TwoSided`. Unlike the
-/// exact p-value it is never exactly 1, which Stouffer and Cauchy need
-/// (their quantile transforms send p = 1 to minus infinity).
-pub fn task_log_midp(b: u64, c: u64, alternative: Alternative) -> f64 {
+/// The tail quantities every combination needs for one task, computed with
+/// a single binomial tail: the exact p-value (plain and log) and the log
+/// mid-p value P(X > k) + P(X = k)/2 = p - pmf/2 (never exactly 1, which
+/// Stouffer and Cauchy need: their quantile transforms send p = 1 to minus
+/// infinity). `TwoSided` doubles both, capped at 1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaskTail {
+    pub p: f64,
+    pub ln_p: f64,
+    pub ln_midp: f64,
+}
+
+/// [`TaskTail`] of one task.
+pub fn task_tail(b: u64, c: u64, alternative: Alternative) -> TaskTail {
     let n = b + c;
-    let upper = |k: u64| -> f64 {
-        let above = ln_sf_half(n, k + 1);
-        let half_at = ln_pmf_half(n, k) - std::f64::consts::LN_2;
-        log_add_exp(above, half_at)
+    let k = match alternative {
+        Alternative::Greater => b,
+        Alternative::Less => c,
+        Alternative::TwoSided => b.max(c),
     };
-    match alternative {
-        Alternative::Greater => upper(b),
-        Alternative::Less => upper(c),
-        Alternative::TwoSided => (std::f64::consts::LN_2 + upper(b.max(c))).min(0.0),
+    let tail = sf_half(n, k);
+    // ln of an accurate tail is accurate; below the double range use logs.
+    let ln_tail = if tail > 1e-300 {
+        tail.ln()
+    } else {
+        ln_sf_half(n, k)
+    };
+    // p - pmf/2 >= p/2: no cancellation beyond one bit.
+    let ln_mid_tail = ln_tail + (-0.5 * (ln_pmf_half(n, k) - ln_tail).exp()).ln_1p();
+    if alternative == Alternative::TwoSided {
+        TaskTail {
+            p: (2.0 * tail).min(1.0),
+            ln_p: (std::f64::consts::LN_2 + ln_tail).min(0.0),
+            ln_midp: (std::f64::consts::LN_2 + ln_mid_tail).min(0.0),
+        }
+    } else {
+        TaskTail {
+            p: tail,
+            ln_p: ln_tail,
+            ln_midp: ln_mid_tail,
+        }
     }
 }
 
-/// Plain mid-p value (see [`task_log_midp`]), accurate where >= 1e-300.
-pub fn task_midp(b: u64, c: u64, alternative: Alternative) -> f64 {
-    let n = b + c;
-    let upper = |k: u64| sf_half(n, k + 1) + 0.5 * pmf_half(n, k);
-    match alternative {
-        Alternative::Greater => upper(b),
-        Alternative::Less => upper(c),
-        Alternative::TwoSided => (2.0 * upper(b.max(c))).min(1.0),
-    }
+/// [`TaskTail`] of every task (tasks without flips have p = 1).
+pub fn task_tails(counts: &Counts, alternative: Alternative) -> Vec<TaskTail> {
+    (0..counts.len())
+        .map(|i| task_tail(counts.b[i], counts.c[i], alternative))
+        .collect()
 }
 
 /// ln(e^a + e^b) without overflow.
@@ -188,14 +210,6 @@ pub fn log_add_exp(a: f64, b: f64) -> f64 {
         return hi;
     }
     hi + (lo - hi).exp().ln_1p()
-}
-
-/// Per-task exact p-values (plain, log) for every task, 1 / 0 for tasks
-/// without flips.
-pub fn task_pvalues(counts: &Counts, alternative: Alternative) -> (Vec<f64>, Vec<f64>) {
-    (0..counts.len())
-        .map(|i| task_pvalue(counts.b[i], counts.c[i], alternative))
-        .unzip()
 }
 
 /// Checks a vector of p-values given in log space (for the combination
@@ -286,6 +300,34 @@ mod tests {
     fn parse_alternative() {
         assert_eq!(Alternative::parse("less").unwrap(), Alternative::Less);
         assert!(Alternative::parse("up").is_err());
+    }
+
+    #[test]
+    fn task_tail_matches_direct_tails() {
+        use crate::binomial::pmf_half;
+        for (b, c) in [
+            (7u64, 3u64),
+            (3, 7),
+            (0, 5),
+            (5, 0),
+            (4, 4),
+            (900, 700),
+            (2000, 0),
+        ] {
+            let n = b + c;
+            let g = task_tail(b, c, Alternative::Greater);
+            assert_eq!(g.p, sf_half(n, b));
+            let mid = sf_half(n, b) - 0.5 * pmf_half(n, b);
+            if mid > 1e-300 {
+                assert!((g.ln_midp - mid.ln()).abs() < 1e-13 * mid.ln().abs().max(1.0));
+            }
+            let l = task_tail(b, c, Alternative::Less);
+            assert_eq!(l, task_tail(c, b, Alternative::Greater));
+            let t = task_tail(b, c, Alternative::TwoSided);
+            assert_eq!(t.p, (2.0 * sf_half(n, b.max(c))).min(1.0));
+        }
+        let huge = task_tail(2000, 0, Alternative::Greater);
+        assert!((huge.ln_p - (-2000.0 * 2f64.ln())).abs() < 1e-9);
     }
 
     #[test]
