@@ -106,7 +106,7 @@ fn zolotarev(x: f64) -> f64 {
 
 /// Tanh-sinh quadrature of f over [a, b]; f receives the node and its
 /// distances to a and to b. Halves the step until two levels agree to a
-/// relative 1e-10 (the finer level is then good to about 1e-16).
+/// relative 1e-12 (the finer level is then good to about 1e-16).
 fn tanh_sinh<F: Fn(f64, f64, f64) -> f64>(a: f64, b: f64, f: F) -> f64 {
     let half = 0.5 * (b - a);
     if half <= 0.0 {
@@ -147,8 +147,8 @@ fn tanh_sinh<F: Fn(f64, f64, f64) -> f64>(a: f64, b: f64, f: F) -> f64 {
         }
         let next = sum * h;
         // Halving h roughly squares the error of an analytic integrand, so
-        // levels agreeing to 1e-10 leave the finer one near 1e-16 or better.
-        let converged = (next - estimate).abs() <= 1e-10 * next.abs();
+        // levels agreeing to 1e-12 leave the finer one well below 1e-15.
+        let converged = (next - estimate).abs() <= 1e-12 * next.abs();
         estimate = next;
         if converged && h < 0.2 {
             break;
