@@ -155,3 +155,44 @@ pub fn combined(
         components,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::control::NeverStop;
+    use crate::suite::tasks::task_tails;
+
+    #[test]
+    fn bonferroni_and_any_rules() {
+        let counts = Counts::from_unsigned(&[30, 12, 41, 25], &[22, 13, 18, 24]);
+        let tails = task_tails(&counts, Alternative::Greater);
+        let run = |rule| {
+            combined(
+                &counts,
+                Alternative::Greater,
+                &tails,
+                0.01,
+                rule,
+                NullMode::Exact,
+                NullMode::Exact,
+                &NeverStop,
+            )
+            .unwrap()
+        };
+        let bonf = run(CombinedRule::Bonferroni);
+        let min_p = bonf
+            .components
+            .iter()
+            .map(|(_, o)| o.pvalue)
+            .fold(1.0, f64::min);
+        assert_eq!(bonf.outcome.statistic, min_p);
+        assert!((bonf.outcome.pvalue - 3.0 * min_p).abs() < 1e-15);
+        assert_eq!(bonf.level, 0.01);
+        assert_eq!(bonf.rejected, min_p <= 0.01 / 3.0);
+        let any = run(CombinedRule::AnyAtAlpha);
+        assert!((any.level - 0.03).abs() < 1e-15);
+        assert_eq!(any.outcome.pvalue, min_p);
+        assert_eq!(any.rejected, min_p <= 0.01);
+        assert!(CombinedRule::parse("all").is_err());
+    }
+}

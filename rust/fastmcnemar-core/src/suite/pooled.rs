@@ -26,3 +26,21 @@ pub fn pooled(counts: &Counts, alternative: Alternative) -> TestOutcome {
         log_pvalue,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::binomial::sf_half;
+
+    #[test]
+    fn pooled_is_the_exact_test_on_the_sums() {
+        let counts = Counts::from_unsigned(&[30, 12, 41, 0], &[22, 13, 18, 0]);
+        let out = pooled(&counts, Alternative::Greater);
+        assert_eq!(out.pvalue, sf_half(136, 83));
+        assert!((out.statistic - 30.0 / 136f64.sqrt()).abs() < 1e-15);
+        let less = pooled(&counts, Alternative::Less);
+        assert_eq!(less.pvalue, sf_half(136, 53));
+        let none = pooled(&Counts::from_unsigned(&[0], &[0]), Alternative::Greater);
+        assert_eq!((none.statistic, none.pvalue), (0.0, 1.0));
+    }
+}

@@ -85,3 +85,28 @@ pub fn stouffer(
     let wu: Vec<f64> = used.iter().map(|&i| w[i]).collect();
     stouffer_from_log_p(&log_p, Some(&wu))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_r_metap_sumz() {
+        let log_p: Vec<f64> = [0.01f64, 0.2, 0.3].iter().map(|p| p.ln()).collect();
+        let out = stouffer_from_log_p(&log_p, None).unwrap();
+        assert!((out.statistic - 2.131790594240385).abs() < 1e-12);
+        assert!((out.pvalue / 0.01651203260896294 - 1.0).abs() < 1e-12);
+        let out = stouffer_from_log_p(&log_p, Some(&[1.0, 4.0, 9.0])).unwrap();
+        assert!((out.pvalue / 0.1464422142261314 - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn quantile_from_log_below_the_double_range() {
+        // ln P(Z >= z) at z = 40 is about -804.6; the inverse must give 40 back.
+        for z in [5.0, 20.0, 40.0, 300.0] {
+            let back = norm_isf_from_log(ln_norm_sf(z));
+            assert!((back - z).abs() < 1e-12 * z, "{z}: {back}");
+        }
+        assert_eq!(norm_isf_from_log(0.0), f64::NEG_INFINITY);
+    }
+}
