@@ -66,6 +66,32 @@ def test_type_one_error_at_most_alpha_large(shape: str, alpha: float) -> None:
     _check(rates, reps, alpha)
 
 
+def _monte_carlo_null_rates(reps: int, n_resamples: int, seed: int) -> dict[str, float]:
+    n = SHAPES["one-huge-many-small"]
+    gen = np.random.default_rng(seed)
+    b = gen.binomial(n, 0.5, size=(reps, n.size))
+    kwargs = {"rng": seed, "n_resamples": n_resamples}
+    md = fm.aggregate_many(b, n - b, method="max_drop", max_drop_null="monte_carlo", **kwargs)
+    fi = fm.aggregate_many(b, n - b, method="fisher", fisher_null="monte_carlo", **kwargs)
+    return {"max_drop-mc": float(md.rejected.mean()), "fisher-mc": float(fi.rejected.mean())}
+
+
+def test_monte_carlo_nulls_keep_the_level() -> None:
+    """Fisher's exact discrete null (Monte Carlo) restores the level the
+    chi-square reference loses on small tasks; Max-Drop's Monte Carlo null
+    keeps it too."""
+    rates = _monte_carlo_null_rates(reps=600, n_resamples=199, seed=4)
+    _check(rates, 600, 0.05)
+    assert rates["fisher-mc"] > 0.02  # the chi-square version rejects 0.008 here
+
+
+@pytest.mark.slow
+def test_monte_carlo_nulls_keep_the_level_large() -> None:
+    rates = _monte_carlo_null_rates(reps=10_000, n_resamples=999, seed=4)
+    print(f"\none-huge-many-small alpha=0.05 Monte Carlo nulls: {rates}")
+    _check(rates, 10_000, 0.05)
+
+
 def _power(q: np.ndarray, reps: int, seed: int) -> dict[str, float]:
     n = np.full(q.size, 200)
     gen = np.random.default_rng(seed)

@@ -61,6 +61,9 @@ pub fn fisher(counts: &Counts, tails: &[TaskTail]) -> TestOutcome {
     TestOutcome::from_log(statistic, ln_chi2_sf(statistic, dof))
 }
 
+/// Largest per-task table of ln p(b) kept for the Monte Carlo null.
+const MAX_TABLE: u64 = 100_000;
+
 /// ln p(b) for one task over the range its null draws almost surely hit
 /// (n/2 +- 12 sqrt(n)), computed once; values outside come on demand.
 struct LogPTable {
@@ -74,6 +77,15 @@ impl LogPTable {
         let half_width = (12.0 * (n as f64).sqrt()).ceil() as u64 + 8;
         let low = (n / 2).saturating_sub(half_width);
         let high = (n / 2 + half_width).min(n);
+        // Beyond ~100k entries (n above ~2e7) tabulating costs more memory
+        // than it saves: every value is then computed on demand.
+        if high - low > MAX_TABLE {
+            return Self {
+                n,
+                low,
+                values: Vec::new(),
+            };
+        }
         let values = (low..=high).map(|b| ln_task_p(n, b, two_sided)).collect();
         Self { n, low, values }
     }
