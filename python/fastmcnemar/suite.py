@@ -46,6 +46,7 @@ from fastmcnemar import _core
 from fastmcnemar._result_base import UnpacksAsStatisticPvalue
 from fastmcnemar.exceptions import (
     InvalidArgumentError,
+    InvalidLevelError,
     LengthMismatchError,
     NonFiniteValueError,
 )
@@ -197,6 +198,18 @@ def _as_counts(values: npt.ArrayLike, name: str, ndim: int) -> npt.NDArray[np.in
                 f"{name} must hold whole counts; {name} at index {index} is {array.ravel()[index]}"
             )
     return np.ascontiguousarray(array, dtype=np.int64)
+
+
+def _alpha(alpha: float) -> float:
+    """alpha as a float (its range is checked by the core)."""
+    if isinstance(alpha, (bool, np.bool_)):
+        raise InvalidLevelError(f"alpha must be a number strictly between 0 and 1, got {alpha}")
+    try:
+        return float(alpha)
+    except (TypeError, ValueError):
+        raise InvalidLevelError(
+            f"alpha must be a number strictly between 0 and 1, got {alpha!r}"
+        ) from None
 
 
 def _seed(rng: SeedLike) -> int:
@@ -360,7 +373,7 @@ def aggregate(
     md, fi, n_res = _nulls(max_drop_null, fisher_null, n_resamples)
     seed = _seed(rng) if n_res is not None else 0
     stat, p, lp, rejected, level, comps, task_p, task_lp = _core.suite_aggregate(
-        b_arr, c_arr, method, alternative, float(alpha), rule, md, fi, n_res, seed, w
+        b_arr, c_arr, method, alternative, _alpha(alpha), rule, md, fi, n_res, seed, w
     )
     components = (
         {name: ComponentResult(name, s, pv, lpv) for name, s, pv, lpv in comps}
@@ -372,7 +385,7 @@ def aggregate(
         statistic=stat,
         pvalue=p,
         log_pvalue=lp,
-        alpha=float(alpha),
+        alpha=_alpha(alpha),
         rejected=rejected,
         level=level,
         alternative=alternative,
@@ -437,7 +450,7 @@ def aggregate_many(
         n_tasks,
         method,
         alternative,
-        float(alpha),
+        _alpha(alpha),
         rule,
         md,
         fi,
@@ -454,7 +467,7 @@ def aggregate_many(
         pvalue=p,
         log_pvalue=lp,
         rejected=rejected,
-        alpha=float(alpha),
+        alpha=_alpha(alpha),
         level=level,
         alternative=alternative,
         components=components,
