@@ -339,6 +339,21 @@ def test_two_sided_task_pvalues() -> None:
     np.testing.assert_allclose(res.task_pvalues, expect, rtol=1e-12)
 
 
+def test_two_sided_stouffer_and_cauchy_survive_balanced_tasks() -> None:
+    # Task 1 has b = c: its two-sided mid-p is 1 - P(X = 5)/2, not 1, so it
+    # does not send Stouffer's or Cauchy's statistic to minus infinity.
+    for method in ["stouffer", "cauchy"]:
+        res = fm.aggregate([40, 5], [10, 5], method=method, alternative="two-sided")
+        assert res.pvalue < 0.05, method
+    midp = [
+        min(1.0, 2 * (stats.binom.sf(39, 50, 0.5) - 0.5 * stats.binom.pmf(40, 50, 0.5))),
+        1 - 0.5 * stats.binom.pmf(5, 10, 0.5),
+    ]
+    ref = stats.combine_pvalues(midp, method="stouffer")
+    res = fm.aggregate([40, 5], [10, 5], method="stouffer", alternative="two-sided")
+    assert res.pvalue == pytest.approx(ref.pvalue, rel=1e-10)
+
+
 def test_no_flips_anywhere() -> None:
     for method in ["pooled", "max_drop", "fisher", "stouffer", "cauchy", "hmp", "combined"]:
         res = fm.aggregate([0, 0], [0, 0], method=method)

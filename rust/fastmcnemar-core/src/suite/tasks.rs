@@ -156,7 +156,8 @@ pub fn task_pvalue(b: u64, c: u64, alternative: Alternative) -> (f64, f64) {
 /// a single binomial tail: the exact p-value (plain and log) and the log
 /// mid-p value P(X > k) + P(X = k)/2 = p - pmf/2 (never exactly 1, which
 /// Stouffer and Cauchy need: their quantile transforms send p = 1 to minus
-/// infinity). `TwoSided` doubles both, capped at 1.
+/// infinity). `TwoSided` doubles both, capped at 1; when b = c its mid-p is
+/// 1 - P(X = n/2)/2.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TaskTail {
     pub p: f64,
@@ -181,7 +182,15 @@ pub fn task_tail(b: u64, c: u64, alternative: Alternative) -> TaskTail {
     };
     // p - pmf/2 >= p/2: no cancellation beyond one bit.
     let ln_mid_tail = ln_tail + (-0.5 * (ln_pmf_half(n, k) - ln_tail).exp()).ln_1p();
-    if alternative == Alternative::TwoSided {
+    if alternative == Alternative::TwoSided && 2 * k == n {
+        // b = c: the two-sided mid-p is P(X != n/2) + P(X = n/2)/2 (the
+        // doubled one-sided form would say exactly 1).
+        TaskTail {
+            p: 1.0,
+            ln_p: 0.0,
+            ln_midp: (-0.5 * ln_pmf_half(n, k).exp()).ln_1p(),
+        }
+    } else if alternative == Alternative::TwoSided {
         TaskTail {
             p: (2.0 * tail).min(1.0),
             ln_p: (std::f64::consts::LN_2 + ln_tail).min(0.0),
@@ -326,6 +335,9 @@ mod tests {
             let t = task_tail(b, c, Alternative::TwoSided);
             assert_eq!(t.p, (2.0 * sf_half(n, b.max(c))).min(1.0));
         }
+        let tie = task_tail(4, 4, Alternative::TwoSided);
+        assert_eq!(tie.p, 1.0);
+        assert!((tie.ln_midp - (1.0 - 0.5 * pmf_half(8, 4)).ln()).abs() < 1e-15);
         let huge = task_tail(2000, 0, Alternative::Greater);
         assert!((huge.ln_p - (-2000.0 * 2f64.ln())).abs() < 1e-9);
     }
