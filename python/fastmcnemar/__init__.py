@@ -21,6 +21,13 @@ from fastmcnemar.exceptions import (
     PairingError,
     PairingWarning,
 )
+from fastmcnemar.paired_test import (
+    McNemarCountsResult,
+    McNemarResult,
+    mcnemar,
+    mcnemar_counts,
+    mcnemar_table,
+)
 from fastmcnemar.suite import (
     AggregateManyResult,
     AggregateResult,
@@ -43,6 +50,8 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidLevelError",
     "LengthMismatchError",
+    "McNemarCountsResult",
+    "McNemarResult",
     "NegativeCountError",
     "NonBinaryValueError",
     "NonFiniteValueError",
@@ -54,4 +63,7 @@ __all__ = [
     "aggregate",
     "aggregate_many",
     "combine_pvalues",
+    "mcnemar",
+    "mcnemar_counts",
+    "mcnemar_table",
 ]

@@ -7,6 +7,7 @@
 use pyo3::prelude::*;
 
 pub mod errors;
+mod paired;
 pub mod runtime;
 mod suite;
 
@@ -15,6 +16,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("THREADS_ENV", runtime::THREADS_ENV)?;
     errors::register(m)?;
+    paired::register(m)?;
     suite::register(m)?;
     Ok(())
 }
