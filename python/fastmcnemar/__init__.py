@@ -36,8 +36,22 @@ from fastmcnemar.paired_test import (
 from fastmcnemar.planning import minimum_detectable_delta, power, sample_size
 from fastmcnemar.rerun_noise import NoiseFloor, noise_floor
 from fastmcnemar.shrinking import ShrinkResult, shrink
+from fastmcnemar.suite import (
+    AggregateManyResult,
+    AggregateResult,
+    CombinedPvalue,
+    ComponentResult,
+    adjust_pvalues,
+    aggregate,
+    aggregate_many,
+    combine_pvalues,
+)
 
 __all__ = [
+    "AggregateManyResult",
+    "AggregateResult",
+    "CombinedPvalue",
+    "ComponentResult",
     "EmptyInputError",
     "FastMcNemarError",
     "InputFormatError",
@@ -56,6 +70,10 @@ __all__ = [
     "PairingWarning",
     "ShrinkResult",
     "__version__",
+    "adjust_pvalues",
+    "aggregate",
+    "aggregate_many",
+    "combine_pvalues",
     "mcnemar",
     "mcnemar_counts",
     "mcnemar_table",
