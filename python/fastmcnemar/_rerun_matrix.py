@@ -9,6 +9,7 @@ difference is a :class:`~fastmcnemar.exceptions.PairingError` naming the task.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -64,11 +65,22 @@ def load_frames(runs: Sequence[Any], *, tasks: Sequence[str] | None = None) -> l
                 )
             frame = run if tasks is None else run.filter(pl.col("task").is_in(list(tasks)))
         else:
-            from fastmcnemar._run_loading import load_run
-
-            frame = load_run(run, side=f"run {index + 1}", tasks=tasks).scores
+            frame = _read_run(run, index, tasks)
         frames.append(frame)
     return frames
+
+
+def _read_run(run: Any, index: int, tasks: Sequence[str] | None) -> pl.DataFrame:
+    """A run given as a path, read the way :func:`fastmcnemar.compare` reads it."""
+    try:
+        loading = importlib.import_module("fastmcnemar._run_loading")
+    except ModuleNotFoundError:  # a build without the harness readers
+        raise InputFormatError(
+            f"run {index + 1}: reading runs from files needs fastmcnemar's readers; "
+            "pass score frames instead"
+        ) from None
+    frame: pl.DataFrame = loading.load_run(run, side=f"run {index + 1}", tasks=tasks).scores
+    return frame
 
 
 def rerun_matrices(
