@@ -11,9 +11,13 @@ samples a shrink must keep.
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
 from typing import Any
 
+# Imported both as a test helper and by pytest's doctest collection: find the
+# sibling module either way.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lm_eval_demo
 
 #: Size of the unstable pool per task.
