@@ -169,7 +169,7 @@ def test_type_one_error_at_the_margin_in_seeded_simulation(flip_rate: float) -> 
         ),
         (lambda: fm.noninferiority([], [], margin=0.01), EmptyInputError, "reference is empty"),
         (
-            lambda: fm.noninferiority([1, 0.5], [1, 0], margin=0.01),
+            lambda: fm.noninferiority([1, 0.5], [1, 0], margin=0.01, method="score"),
             NonBinaryValueError,
             "reference at index 1",
         ),
@@ -184,9 +184,14 @@ def test_type_one_error_at_the_margin_in_seeded_simulation(flip_rate: float) -> 
             "one-dimensional",
         ),
         (
-            lambda: fm.noninferiority([1], [1], margin=0.01, method="exact"),
+            lambda: fm.noninferiority([1], [1], margin=0.01, method="bootstrap"),  # type: ignore[arg-type]
             InvalidArgumentError,
             "method",
+        ),
+        (
+            lambda: fm.noninferiority([1], [1], margin=0.0),
+            InvalidArgumentError,
+            "margin",
         ),  # type: ignore[arg-type]
     ],
 )
@@ -238,3 +243,34 @@ def test_type_one_error_large_simulation(n: int, flip_rate: float) -> None:
     # The score test is asymptotic: its exact size can pass alpha by ~0.001 at these
     # sizes (docs/planning.md); method="exact" is the level-keeping alternative.
     assert rate <= alpha + 3 * math.sqrt(alpha * (1 - alpha) / reps) + 0.002
+
+
+def test_continuous_scores_use_the_shifted_sign_flip_test() -> None:
+    pytest.importorskip("fastmcnemar.resampling", reason="resampling area not in this tree")
+    rng = np.random.default_rng(11)
+    ref = rng.uniform(0, 1, 400)
+    same = np.clip(ref + rng.normal(0, 0.05, 400), 0, 1)
+    res = fm.noninferiority(ref, same, margin=0.05, rng=1)
+    assert res.method == "permutation"
+    assert res.noninferior
+    assert res.confidence_interval.high < 0.05
+    assert res.statistic == pytest.approx(np.mean(ref - same) - 0.05)
+    assert (res.b, res.c, res.n) == (int(np.sum(ref > same)), int(np.sum(ref < same)), 400)
+    worse = np.clip(ref - 0.1, 0, 1)
+    assert not fm.noninferiority(worse * 0 + ref, worse, margin=0.05, rng=1).noninferior
+    # The same seed gives the same answer.
+    assert fm.noninferiority(ref, same, margin=0.05, rng=1) == res
+
+
+def test_continuous_type_one_error_at_the_margin() -> None:
+    """Differences symmetric around the margin: non-inferiority is declared at most
+    alpha of the time (within Monte Carlo error)."""
+    pytest.importorskip("fastmcnemar.resampling", reason="resampling area not in this tree")
+    rng = np.random.default_rng(5)
+    margin, reps, n = 0.05, 300, 200
+    hits = 0
+    for i in range(reps):
+        cand = rng.uniform(0.2, 0.8, n)
+        ref = cand + margin + rng.choice([-1, 1], n) * rng.uniform(0, 0.2, n)
+        hits += fm.noninferiority(ref, cand, margin=margin, n_resamples=499, rng=i).noninferior
+    assert hits / reps <= 0.05 + 3 * math.sqrt(0.05 * 0.95 / reps)

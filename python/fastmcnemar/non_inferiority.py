@@ -19,9 +19,10 @@ keeps the level.
 
 from __future__ import annotations
 
+import importlib
 import numbers
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -31,13 +32,14 @@ from fastmcnemar._result_base import ConfidenceInterval, UnpacksAsStatisticPvalu
 from fastmcnemar.exceptions import (
     EmptyInputError,
     InvalidArgumentError,
+    InvalidLevelError,
     LengthMismatchError,
     NegativeCountError,
     NonBinaryValueError,
     NonFiniteValueError,
 )
 
-NonInferiorityMethod = Literal["auto", "score", "exact"]
+NonInferiorityMethod = Literal["auto", "score", "exact", "permutation"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,8 @@ class NonInferiorityResult(UnpacksAsStatisticPvalue):
     Attributes
     ----------
     statistic : float
-        Tango's z at delta = margin (negative favours non-inferiority).
+        Tango's z at delta = margin, or for "permutation" the mean difference
+        minus the margin (negative favours non-inferiority).
     pvalue : float
         One-sided p-value of H0: delta >= margin (asymptotic for "score",
         exact unconditional for "exact").
@@ -68,8 +71,10 @@ class NonInferiorityResult(UnpacksAsStatisticPvalue):
     b, c : int
         Samples only the reference / only the candidate got right.
     method : str
-        "score" (Tango, normal reference) or "exact" (Tango statistic, exact
-        unconditional p-value; the interval is still Tango's).
+        "score" (Tango, normal reference), "exact" (Tango statistic, exact
+        unconditional p-value; the interval is still Tango's) or "permutation"
+        (continuous scores: sign-flip test of the shifted differences, paired
+        bootstrap interval).
     """
 
     statistic: float
@@ -178,6 +183,68 @@ def _as_scores(values: npt.ArrayLike, name: str) -> npt.NDArray[np.float64]:
     return array
 
 
+def _binary_counts(ref: npt.NDArray[np.float64], cand: npt.NDArray[np.float64]) -> tuple[int, int]:
+    for name, array in (("reference", ref), ("candidate", cand)):
+        bad = np.flatnonzero((array != 0.0) & (array != 1.0))
+        if bad.size:
+            raise NonBinaryValueError(
+                f"non-binary value in {name} at index {bad[0]}: {array[bad[0]]} (expected 0 "
+                "or 1; the score test needs binary outcomes, use method='permutation' for "
+                "continuous scores)"
+            )
+    b = int(np.count_nonzero((ref == 1.0) & (cand == 0.0)))
+    c = int(np.count_nonzero((ref == 0.0) & (cand == 1.0)))
+    return b, c
+
+
+def _is_binary(array: npt.NDArray[np.float64]) -> bool:
+    return bool(np.all((array == 0.0) | (array == 1.0)))
+
+
+def _permutation_noninferiority(
+    ref: npt.NDArray[np.float64],
+    cand: npt.NDArray[np.float64],
+    margin: float,
+    alpha: float,
+    n_resamples: int,
+    rng: Any,
+) -> NonInferiorityResult:
+    try:
+        resampling = importlib.import_module("fastmcnemar.resampling")
+    except ModuleNotFoundError:  # a build without the resampling area
+        raise InvalidArgumentError(
+            "method='permutation' needs fastmcnemar.resampling (sign-flip test and "
+            "bootstrap), which this build lacks; continuous scores cannot be tested"
+        ) from None
+    permutation_test, bootstrap = resampling.permutation_test, resampling.bootstrap
+    if not 0.0 < alpha < 0.5:
+        raise InvalidLevelError(f"alpha must lie strictly between 0 and 0.5, got {alpha}")
+    seed = rng if rng is not None else np.random.default_rng()
+    if isinstance(seed, np.random.Generator):
+        seed = int(seed.integers(0, 2**63 - 1))
+    # H0: mean difference >= margin. Shifting the reference by the margin turns
+    # it into "mean of the shifted differences >= 0", tested by sign flips.
+    test = permutation_test(
+        ref - margin, cand, alternative="less", n_resamples=n_resamples, rng=seed
+    )
+    interval = bootstrap(
+        ref, cand, confidence_level=1.0 - 2.0 * alpha, n_resamples=n_resamples, rng=seed
+    ).confidence_interval
+    return NonInferiorityResult(
+        statistic=float(np.mean(ref - cand)) - margin,
+        pvalue=float(test.pvalue),
+        margin=margin,
+        alpha=alpha,
+        confidence_interval=ConfidenceInterval(interval.low, interval.high),
+        noninferior=float(test.pvalue) <= alpha,
+        delta=float(np.mean(ref - cand)),
+        n=int(ref.size),
+        b=int(np.count_nonzero(ref > cand)),
+        c=int(np.count_nonzero(ref < cand)),
+        method="permutation",
+    )
+
+
 def noninferiority(
     reference: npt.ArrayLike,
     candidate: npt.ArrayLike,
@@ -186,26 +253,38 @@ def noninferiority(
     margin: float,
     alpha: float = 0.05,
     method: NonInferiorityMethod = "auto",
+    n_resamples: int = 9999,
+    rng: int | np.random.Generator | None = None,
 ) -> NonInferiorityResult:
     """Test whether the candidate is at most ``margin`` worse than the reference.
 
     Parameters
     ----------
     reference, candidate : array_like
-        Per-sample outcomes (0/1) of the two models on the same samples, in
-        the same order.
+        Per-sample scores of the two models on the same samples, in the same
+        order: 0/1 outcomes, or continuous scores (F1, partial credit, means
+        over reruns) for ``method="permutation"``.
     margin : float
-        Largest acceptable drop in accuracy, in (0, 1) (0.01 = one point).
+        Largest acceptable drop in the mean score, in (0, 1) (0.01 = one point).
     alpha : float, default 0.05
         Level of the test.
-    method : {"auto", "score", "exact"}, default "auto"
-        "score" (and "auto") use Tango's score test, "exact" its exact
-        unconditional p-value (see :func:`noninferiority_counts`).
+    method : {"auto", "score", "exact", "permutation"}, default "auto"
+        "score": Tango's score test (binary outcomes); "exact": its exact
+        unconditional p-value (see :func:`noninferiority_counts`);
+        "permutation": the paired sign-flip test of the differences shifted by
+        the margin (H0: mean difference >= margin; valid when the shifted
+        differences are symmetric at the boundary), reported with the paired
+        bootstrap (BCa) interval at confidence 1 - 2 alpha. "auto" picks
+        "score" for 0/1 data and "permutation" otherwise.
+    n_resamples, rng
+        Resamples and seed for "permutation" (ignored otherwise).
 
     Returns
     -------
     NonInferiorityResult
         ``noninferior`` is True when the data show the drop is below ``margin``.
+        For continuous scores ``b``/``c`` count the pairs where the reference /
+        the candidate scored higher.
 
     Examples
     --------
@@ -226,17 +305,17 @@ def noninferiority(
             f"length mismatch: reference has {ref.size} elements but candidate has "
             f"{cand.size}; they must be paired element by element"
         )
-    if method not in ("auto", "score", "exact"):
-        raise InvalidArgumentError(f"method must be 'auto', 'score' or 'exact', got {method!r}")
-    for name, array in (("reference", ref), ("candidate", cand)):
-        bad = np.flatnonzero((array != 0.0) & (array != 1.0))
-        if bad.size:
-            raise NonBinaryValueError(
-                f"non-binary value in {name} at index {bad[0]}: {array[bad[0]]} (expected 0 "
-                "or 1; the score test needs binary outcomes)"
-            )
-    b = int(np.count_nonzero((ref == 1.0) & (cand == 0.0)))
-    c = int(np.count_nonzero((ref == 0.0) & (cand == 1.0)))
+    if method not in ("auto", "score", "exact", "permutation"):
+        raise InvalidArgumentError(
+            f"method must be 'auto', 'score', 'exact' or 'permutation', got {method!r}"
+        )
+    margin = _real(margin, "margin")
+    if not 0.0 < margin < 1.0:
+        raise InvalidArgumentError(f"margin must lie in (0, 1), got {margin}")
+    alpha = _real(alpha, "alpha")
+    if method == "permutation" or (method == "auto" and not (_is_binary(ref) and _is_binary(cand))):
+        return _permutation_noninferiority(ref, cand, margin, alpha, n_resamples, rng)
+    b, c = _binary_counts(ref, cand)
     return noninferiority_counts(
         b,
         c,
