@@ -267,7 +267,7 @@ def test_continuous_type_one_error_at_the_margin() -> None:
     alpha of the time (within Monte Carlo error)."""
     pytest.importorskip("fastmcnemar.resampling", reason="resampling area not in this tree")
     rng = np.random.default_rng(5)
-    margin, reps, n = 0.05, 300, 200
+    margin, reps, n = 0.05, 1000, 200
     hits = 0
     for i in range(reps):
         cand = rng.uniform(0.2, 0.8, n)
