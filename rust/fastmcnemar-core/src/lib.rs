@@ -9,10 +9,12 @@
 //! - [`error`]: typed errors, mapped one-to-one to Python exception classes.
 //! - [`control`]: cooperative cancellation between chunks of long work.
 //! - [`rng`]: seeded per-chunk random streams (thread-count invariant).
+//! - [`resample`]: sign-flip permutation tests (exact, lattice, Monte Carlo) and the paired bootstrap.
 
 pub mod binomial;
 pub mod control;
 pub mod error;
+pub mod resample;
 pub mod rng;
 pub mod special;
 
