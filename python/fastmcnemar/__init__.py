@@ -21,19 +21,37 @@ from fastmcnemar.exceptions import (
     PairingError,
     PairingWarning,
 )
+from fastmcnemar.resampling import (
+    BootstrapResult,
+    GroupPermutationResult,
+    ManyPermutationResult,
+    PermutationResult,
+    SuitePermutationResult,
+    bootstrap,
+    permutation_test,
+    permutation_test_many,
+)
 
 __all__ = [
+    "BootstrapResult",
     "EmptyInputError",
     "FastMcNemarError",
+    "GroupPermutationResult",
     "InputFormatError",
     "InvalidArgumentError",
     "InvalidLevelError",
     "LengthMismatchError",
+    "ManyPermutationResult",
     "NegativeCountError",
     "NonBinaryValueError",
     "NonFiniteValueError",
     "NotTestableError",
     "PairingError",
     "PairingWarning",
+    "PermutationResult",
+    "SuitePermutationResult",
     "__version__",
+    "bootstrap",
+    "permutation_test",
+    "permutation_test_many",
 ]

@@ -1,6 +1,11 @@
 # Type stubs for the Rust extension module fastmcnemar._core.
 # Keep in step with rust/fastmcnemar-py/src/*.rs (checked by mypy.stubtest in CI).
 
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
 __version__: str
 THREADS_ENV: str
 
@@ -12,3 +17,53 @@ class NegativeCountError(FastMcNemarError): ...
 class InvalidLevelError(FastMcNemarError): ...
 class NonFiniteValueError(FastMcNemarError): ...
 class InvalidArgumentError(FastMcNemarError): ...
+
+# --- resampling (rust/fastmcnemar-py/src/resampling.rs) ---
+
+def sign_flip_test_paired(
+    reference: npt.NDArray[np.float64],
+    candidate: npt.NDArray[np.float64],
+    alternative: str,
+    method: str,
+    n_resamples: int,
+    seed: int,
+    clusters: npt.NDArray[np.uint32] | None = None,
+    n_threads: int | None = None,
+) -> tuple[float, float, float, float, str, int]: ...
+def grouped_sign_flip_test(
+    reference: npt.NDArray[np.float64],
+    candidate: npt.NDArray[np.float64],
+    groups: npt.NDArray[np.uint32],
+    n_groups: int,
+    alternative: str,
+    method: str,
+    n_resamples: int,
+    seed: int,
+    clusters: npt.NDArray[np.uint32] | None = None,
+    n_threads: int | None = None,
+) -> dict[str, Any]: ...
+def bootstrap_mean_difference(
+    reference: npt.NDArray[np.float64],
+    candidate: npt.NDArray[np.float64],
+    confidence_level: float,
+    method: str,
+    n_resamples: int,
+    seed: int,
+    clusters: npt.NDArray[np.uint32] | None = None,
+    n_threads: int | None = None,
+) -> tuple[float, float, float, float]: ...
+def many_candidates_test(
+    reference: npt.NDArray[np.float64],
+    candidates: npt.NDArray[np.float64],
+    groups: npt.NDArray[np.uint32] | None,
+    n_groups: int,
+    alternative: str,
+    n_resamples: int,
+    seed: int,
+    n_threads: int | None = None,
+) -> tuple[
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+]: ...

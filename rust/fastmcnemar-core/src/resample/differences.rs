@@ -69,6 +69,27 @@ pub fn cluster_totals(values: &[f64], clusters: &[u32]) -> Result<(Vec<f64>, Vec
     ))
 }
 
+/// The group of each cluster (in [`cluster_totals`] order), refusing a
+/// cluster whose samples fall in different groups.
+pub fn cluster_groups(clusters: &[u32], groups: &[u32]) -> Result<Vec<u32>> {
+    check_labels("groups", groups, clusters.len())?;
+    let n_clusters = clusters.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
+    let mut group_of: Vec<Option<u32>> = vec![None; n_clusters];
+    for (index, (&c, &g)) in clusters.iter().zip(groups).enumerate() {
+        match group_of[c as usize] {
+            None => group_of[c as usize] = Some(g),
+            Some(seen) if seen != g => {
+                return Err(Error::InvalidArgument(format!(
+                    "cluster of sample {index} spans groups {seen} and {g}: clusters must \
+                     lie within one group"
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(group_of.into_iter().flatten().collect())
+}
+
 /// Distinct values of a slice, exact float equality, ascending, with counts.
 pub fn distinct_with_counts(values: &[f64]) -> Vec<(f64, u64)> {
     let mut sorted = values.to_vec();
