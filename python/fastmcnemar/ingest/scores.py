@@ -91,7 +91,7 @@ def _to_score_frame(
         )
         example = bad.row(0, named=True) if bad.height else {}
         raise InputFormatError(
-            f"{path}: 'score' must be numeric; e.g. {id_col} {example.get(id_col)!r} has "
+            f"{path}: 'score' must be numeric; e.g. {id_col} {str(example.get(id_col))!r} has "
             f"{example.get('score')!r}"
         )
     if "task" not in columns and task is None:
