@@ -105,7 +105,7 @@ def test_doc_and_target_hash_mismatch_is_an_error_unless_allowed() -> None:
     with pytest.warns(PairingWarning, match="doc_hash differs"):
         assert pair(ref, cand, allow_hash_mismatch=True).height == 2
     cand_target = frame("b", [1.0, 0.0], doc_hash=["x", "y"], target_hash=["p", "r"])
-    with pytest.raises(PairingError, match="target_hash differs.*different targets"):
+    with pytest.raises(PairingError, match=r"target_hash differs.*different targets"):
         pair(ref, cand_target)
 
 

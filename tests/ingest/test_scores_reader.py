@@ -85,8 +85,8 @@ def test_errors_name_the_file(tmp_path: Path) -> None:
     jsonl.write_text('{"task": "a", "doc_id": 0, "score": 1}\n{"task": "a", "doc_id": 1, "sc\n')
     with pytest.raises(InputFormatError, match=r"bad.jsonl: line 2: not valid JSON"):
         read_scores(jsonl)
-    with pytest.raises(InputFormatError, match="unknown score file type '.txt'"):
-        (tmp_path / "x.txt").write_text("")
+    (tmp_path / "x.txt").write_text("")
+    with pytest.raises(InputFormatError, match=r"unknown score file type '\.txt'"):
         read_scores(tmp_path / "x.txt")
     with pytest.raises(InputFormatError, match="not a recognised evaluation output"):
         detect_format(tmp_path / "x.txt")
