@@ -7,10 +7,12 @@ per-sample scores evaluation harnesses log, with a Rust core.
 from __future__ import annotations
 
 from fastmcnemar._core import __version__
+from fastmcnemar.comparison import Audit, Comparison, audit, compare
 from fastmcnemar.exceptions import (
     EmptyInputError,
     FastMcNemarError,
     InputFormatError,
+    InputWarning,
     InvalidArgumentError,
     InvalidLevelError,
     LengthMismatchError,
@@ -21,11 +23,16 @@ from fastmcnemar.exceptions import (
     PairingError,
     PairingWarning,
 )
+from fastmcnemar.ingest import lm_eval_metrics, read_lm_eval, read_scores
+from fastmcnemar.pairing import pair
 
 __all__ = [
+    "Audit",
+    "Comparison",
     "EmptyInputError",
     "FastMcNemarError",
     "InputFormatError",
+    "InputWarning",
     "InvalidArgumentError",
     "InvalidLevelError",
     "LengthMismatchError",
@@ -36,4 +43,10 @@ __all__ = [
     "PairingError",
     "PairingWarning",
     "__version__",
+    "audit",
+    "compare",
+    "lm_eval_metrics",
+    "pair",
+    "read_lm_eval",
+    "read_scores",
 ]
