@@ -7,10 +7,12 @@ per-sample scores evaluation harnesses log, with a Rust core.
 from __future__ import annotations
 
 from fastmcnemar._core import __version__
+from fastmcnemar.comparison import Audit, Comparison, audit, compare
 from fastmcnemar.exceptions import (
     EmptyInputError,
     FastMcNemarError,
     InputFormatError,
+    InputWarning,
     InvalidArgumentError,
     InvalidLevelError,
     LengthMismatchError,
@@ -21,6 +23,8 @@ from fastmcnemar.exceptions import (
     PairingError,
     PairingWarning,
 )
+from fastmcnemar.ingest import lm_eval_metrics, read_lm_eval, read_scores
+from fastmcnemar.pairing import pair
 from fastmcnemar.resampling import (
     BootstrapResult,
     GroupPermutationResult,
@@ -33,11 +37,14 @@ from fastmcnemar.resampling import (
 )
 
 __all__ = [
+    "Audit",
     "BootstrapResult",
+    "Comparison",
     "EmptyInputError",
     "FastMcNemarError",
     "GroupPermutationResult",
     "InputFormatError",
+    "InputWarning",
     "InvalidArgumentError",
     "InvalidLevelError",
     "LengthMismatchError",
@@ -51,7 +58,13 @@ __all__ = [
     "PermutationResult",
     "SuitePermutationResult",
     "__version__",
+    "audit",
     "bootstrap",
+    "compare",
+    "lm_eval_metrics",
+    "pair",
     "permutation_test",
     "permutation_test_many",
+    "read_lm_eval",
+    "read_scores",
 ]
