@@ -27,8 +27,8 @@ def test_agrees_with_scipy_paired_bootstrap(method: str, kind: str) -> None:
         ref = gen.gamma(2.0, 0.3, n)
         cand = ref - gen.gamma(1.5, 0.1, n) + 0.1
     else:  # binary: the multinomial-over-distinct-values resampler
-        ref = (gen.random(n * 10) < 0.7).astype(float)
-        cand = np.where(gen.random(n * 10) < 0.15, 1 - ref, ref)
+        ref = (gen.random(n * 4) < 0.7).astype(float)
+        cand = np.where(gen.random(n * 4) < 0.15, 1 - ref, ref)
     B = 20000
     ours = fm.bootstrap(ref, cand, method=method, n_resamples=B, rng=1)
     theirs = stats.bootstrap(

@@ -84,11 +84,22 @@ def test_bootstrap_errors(kwargs: dict[str, Any], error: type, message: str) -> 
         fm.bootstrap(ref, cand, **args)
 
 
-def test_bootstrap_degenerate_bca_is_refused() -> None:
-    with pytest.raises(fm.InvalidArgumentError, match="BCa interval cannot be computed"):
-        fm.bootstrap([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], rng=1, n_resamples=99)
-    res = fm.bootstrap([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], method="percentile", n_resamples=99)
-    assert res.confidence_interval == (0.0, 0.0)
+def test_bootstrap_degenerate_data_give_a_point_interval() -> None:
+    for method in ["bca", "percentile", "basic"]:
+        res = fm.bootstrap([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], method=method, n_resamples=99)
+        assert res.confidence_interval == (0.0, 0.0)
+        assert res.standard_error == 0.0
+
+
+def test_bca_with_every_resample_on_one_side_is_refused() -> None:
+    # Two resamples of skewed data can both fall below the estimate.
+    for seed in range(200):
+        try:
+            fm.bootstrap([0.0, 0.0, 0.0, 9.0], [0.0] * 4, n_resamples=2, rng=seed)
+        except fm.InvalidArgumentError as exc:
+            assert "BCa interval cannot be computed" in str(exc)
+            return
+    pytest.fail("no seed produced a one-sided bootstrap distribution")
 
 
 @pytest.mark.parametrize(

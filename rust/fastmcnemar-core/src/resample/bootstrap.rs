@@ -230,6 +230,8 @@ pub fn bootstrap_mean(
             2.0 * estimate - quantile_sorted(&theta, 1.0 - alpha),
             2.0 * estimate - quantile_sorted(&theta, alpha),
         ),
+        // Identical resamples (all differences equal): the interval is that point.
+        IntervalMethod::Bca if theta[0] == theta[theta.len() - 1] => (theta[0], theta[0]),
         IntervalMethod::Bca => {
             let z0 = norm_ppf((below_count + at_or_below) / (2.0 * b));
             let a = acceleration(values, sizes, estimate);
@@ -242,7 +244,8 @@ pub fn bootstrap_mean(
             if !(p_low.is_finite() && p_high.is_finite()) {
                 return Err(Error::InvalidArgument(
                     "the BCa interval cannot be computed: every bootstrap resample lies on \
-                     one side of the estimate (degenerate data); use method='percentile'"
+                     one side of the estimate (too few resamples?); use more resamples or \
+                     method='percentile'"
                         .into(),
                 ));
             }
