@@ -31,6 +31,7 @@ CAND = [0.2, 0.4, 0.7, 0.3]
         ({"reference": ["a", "b", "c", "d"]}, fm.InvalidArgumentError, "numeric"),
         ({"n_resamples": 0}, fm.InvalidArgumentError, "n_resamples must be at least 1"),
         ({"n_resamples": 2.5}, fm.InvalidArgumentError, "n_resamples must be an integer"),
+        ({"n_resamples": 2**70}, fm.InvalidArgumentError, "n_resamples must be at most"),
         ({"alternative": "bigger"}, fm.InvalidArgumentError, "alternative must be"),
         ({"method": "magic"}, fm.InvalidArgumentError, "method must be one of"),
         ({"weighting": "median"}, fm.InvalidArgumentError, "weighting must be"),

@@ -23,6 +23,8 @@ from fastmcnemar.exceptions import (
 )
 
 ALTERNATIVES = ("greater", "less", "two-sided")
+# Bootstrap and grouped tests keep every resampled statistic (8 bytes each).
+MAX_RESAMPLES = 10**9
 
 FloatVector = npt.NDArray[np.float64]
 CodeVector = npt.NDArray[np.uint32]
@@ -90,6 +92,11 @@ def resample_count(n_resamples: Any, minimum: int = 1) -> int:
         raise InvalidArgumentError(f"n_resamples must be an integer, got {n_resamples!r}")
     if n_resamples < minimum:
         raise InvalidArgumentError(f"n_resamples must be at least {minimum}, got {n_resamples}")
+    if n_resamples > MAX_RESAMPLES:
+        raise InvalidArgumentError(
+            f"n_resamples must be at most {MAX_RESAMPLES:,} (resampled statistics are kept "
+            f"in memory), got {n_resamples:,}"
+        )
     return int(n_resamples)
 
 

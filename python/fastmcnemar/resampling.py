@@ -228,7 +228,8 @@ def permutation_test(
         A cluster label per sample (e.g. prompt id); signs flip per cluster.
         Clusters must lie within one group.
     weighting : {"micro", "macro"}
-        Headline statistic with groups: pooled mean, or mean of group means.
+        Headline statistic with groups: pooled mean, or mean of group means
+        (without groups the two coincide).
     method : {"auto", "exact", "lattice", "monte_carlo"}
         Force a path (``lattice`` refuses data off a grid).
     n_threads : int, optional
