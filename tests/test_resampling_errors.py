@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import threading
+import time
 import warnings
 from typing import Any
 
@@ -147,3 +150,18 @@ def test_pool_survives_fork() -> None:
     child.join(timeout=60)
     assert child.exitcode == 0
     assert queue.get(timeout=5) == parent.pvalue
+
+
+def test_ctrl_c_stops_a_long_run() -> None:
+    gen = np.random.default_rng(0)
+    ref, cand = gen.random(200_000), gen.random(200_000)
+    timer = threading.Timer(0.3, signal.raise_signal, (signal.SIGINT,))
+    start = time.perf_counter()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            # About 10 minutes of work if it were not stopped.
+            fm.permutation_test(ref, cand, n_resamples=10**7, method="monte_carlo", rng=1)
+    finally:
+        timer.cancel()
+    assert time.perf_counter() - start < 10
