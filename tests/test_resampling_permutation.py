@@ -203,6 +203,12 @@ def test_same_seed_any_thread_count_and_different_seeds(monkeypatch: pytest.Monk
         for t in (1, 2)
     ]
     assert grouped[0] == grouped[1]
+    cands = np.stack([cand, ref * 0.5 + cand * 0.5])
+    many = [
+        fm.permutation_test_many(ref, cands, n_resamples=300, rng=7, n_threads=t) for t in (1, 2)
+    ]
+    np.testing.assert_array_equal(many[0].pvalue_adjusted, many[1].pvalue_adjusted)
+    np.testing.assert_array_equal(many[0].pvalue, many[1].pvalue)
 
 
 def test_type_one_error_under_the_null() -> None:
