@@ -74,7 +74,8 @@ class SuitePermutationResult:
 
     ``micro`` is the pooled mean difference (tested by the best path, like an
     ungrouped call); ``macro`` the mean of per-group means; ``max_drop`` the
-    largest standardised group drop z_g = T_g / sqrt(sum d^2); ``fisher`` is
+    largest standardised group effect z_g = T_g / sqrt(sum d^2) in the direction
+    of ``alternative`` (-z_g for "less", |z_g| for "two-sided"); ``fisher`` is
     -2 sum ln p_g with rank-based per-group p-values (valid under any
     dependence). Macro, Max-Drop and Fisher p-values are Monte Carlo,
     (1 + count) / (1 + n_resamples).

@@ -90,6 +90,18 @@ pub fn cluster_groups(clusters: &[u32], groups: &[u32]) -> Result<Vec<u32>> {
     Ok(group_of.into_iter().flatten().collect())
 }
 
+/// Whether the non-zero |d| take at most `limit` distinct values; stops
+/// early, so continuous data cost O(limit), not a sort.
+pub fn few_distinct_magnitudes(d: &[f64], limit: usize) -> bool {
+    let mut seen = std::collections::HashSet::with_capacity(limit.min(1 << 16) + 1);
+    for v in d {
+        if *v != 0.0 && seen.insert(v.abs().to_bits()) && seen.len() > limit {
+            return false;
+        }
+    }
+    true
+}
+
 /// Distinct values of a slice, exact float equality, ascending, with counts.
 pub fn distinct_with_counts(values: &[f64]) -> Vec<(f64, u64)> {
     let mut sorted = values.to_vec();

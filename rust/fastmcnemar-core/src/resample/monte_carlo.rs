@@ -18,7 +18,7 @@ use rand::Rng;
 use rand_distr::{Binomial, Distribution};
 use rayon::prelude::*;
 
-use super::differences::Magnitudes;
+use super::differences::{Magnitudes, few_distinct_magnitudes};
 use crate::control::Checkpoint;
 use crate::error::{Error, Result};
 use crate::rng::{self, StreamRng};
@@ -61,7 +61,7 @@ impl Segment {
     /// keeps its own sign (needed when signs are shared across candidates).
     pub fn new(d: &[f64], keep_alignment: bool) -> Result<Segment> {
         let null_variance = d.iter().map(|v| v * v).sum();
-        if !keep_alignment {
+        if !keep_alignment && few_distinct_magnitudes(d, d.len() / DISTINCT_FACTOR) {
             let m = Magnitudes::of(d);
             if m.values.len() * DISTINCT_FACTOR <= d.len() {
                 let binomials = m

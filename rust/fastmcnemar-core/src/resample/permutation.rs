@@ -1,12 +1,15 @@
 //! The paired sign-flip permutation test on one vector of differences,
 //! choosing among exact enumeration, the exact lattice null and Monte Carlo.
 
-use super::differences::Magnitudes;
+use super::differences::{Magnitudes, few_distinct_magnitudes};
 use super::exact_enumeration::{MAX_ENUMERATED, exact_counts};
 use super::lattice::Lattice;
 use super::monte_carlo::{monte_carlo_counts, monte_carlo_pvalue};
 use crate::control::Checkpoint;
 use crate::error::{Error, Result};
+
+/// Distinct non-zero magnitudes above which the lattice path is not tried.
+const MAX_LATTICE_DISTINCT: usize = 50_000;
 
 /// Which tail is evidence against "no difference". With d = reference -
 /// candidate, `Greater` is the degradation test.
@@ -120,6 +123,9 @@ pub fn sign_flip_test(
         Method::Lattice => Path::Lattice,
         Method::MonteCarlo => Path::MonteCarlo,
         Method::Auto if enumerable => Path::Exact,
+        // Beyond this many distinct magnitudes no grid is small enough for
+        // the lattice limits (support >= J^2 / 2), so skip the sort.
+        Method::Auto if !few_distinct_magnitudes(d, MAX_LATTICE_DISTINCT) => Path::MonteCarlo,
         Method::Auto => {
             let lattice = Lattice::detect(&Magnitudes::of(d));
             if lattice.is_some_and(|l| l.algorithm().is_some()) {
