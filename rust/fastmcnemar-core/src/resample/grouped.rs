@@ -15,7 +15,7 @@
 //! Every suite p-value is (1 + #{resamples at least as extreme}) / (1 + B).
 
 use super::monte_carlo::{Segment, resample_segments, tie_tolerance};
-use super::permutation::{Alternative, Method, Path, SignFlipOutcome, sign_flip_test};
+use super::permutation::{Alternative, Method, SignFlipOutcome, sign_flip_test};
 use crate::control::Checkpoint;
 use crate::error::{Error, Result};
 
@@ -231,11 +231,6 @@ fn rank_pvalues(x: &[f64]) -> Vec<f64> {
             (n - below as f64) / n
         })
         .collect()
-}
-
-/// The path labels of a grouped outcome's groups (for the glue).
-pub fn group_paths(outcome: &GroupedOutcome) -> Vec<Path> {
-    outcome.groups.iter().map(|g| g.outcome.path).collect()
 }
 
 #[cfg(test)]
