@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import stats
 
 import fastmcnemar as fm
@@ -274,3 +276,20 @@ def test_fourier_lattice_against_direct_convolution(alternative: str) -> None:
     greater, less = dist[observed:].sum(), dist[: observed + 1].sum()
     want = {"greater": greater, "less": less, "two-sided": min(1.0, 2 * min(greater, less))}
     assert res.pvalue == pytest.approx(want[alternative], abs=1e-12)
+
+
+@given(
+    st.lists(st.integers(-4, 4), min_size=1, max_size=14),
+    st.sampled_from([1.0, 0.25, 0.1, 1 / 3]),
+)
+def test_lattice_equals_enumeration_property(values: list[int], unit: float) -> None:
+    d = np.asarray(values, dtype=float) * unit
+    zeros = np.zeros_like(d)
+    for alternative in ALTERNATIVES:
+        ex = fm.permutation_test(d, zeros, alternative=alternative, method="exact")
+        lat = fm.permutation_test(d, zeros, alternative=alternative, method="lattice")
+        assert lat.pvalue == pytest.approx(ex.pvalue, abs=1e-13)
+        assert 0.0 < ex.pvalue <= 1.0
+    g = fm.permutation_test(d, zeros, alternative="greater", method="exact").pvalue
+    le = fm.permutation_test(d, zeros, alternative="less", method="exact").pvalue
+    assert g + le >= 1.0
