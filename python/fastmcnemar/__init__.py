@@ -24,6 +24,13 @@ from fastmcnemar.exceptions import (
     PairingWarning,
 )
 from fastmcnemar.ingest import lm_eval_metrics, read_lm_eval, read_scores
+from fastmcnemar.paired_test import (
+    McNemarCountsResult,
+    McNemarResult,
+    mcnemar,
+    mcnemar_counts,
+    mcnemar_table,
+)
 from fastmcnemar.pairing import pair
 from fastmcnemar.resampling import (
     BootstrapResult,
@@ -49,6 +56,8 @@ __all__ = [
     "InvalidLevelError",
     "LengthMismatchError",
     "ManyPermutationResult",
+    "McNemarCountsResult",
+    "McNemarResult",
     "NegativeCountError",
     "NonBinaryValueError",
     "NonFiniteValueError",
@@ -62,6 +71,9 @@ __all__ = [
     "bootstrap",
     "compare",
     "lm_eval_metrics",
+    "mcnemar",
+    "mcnemar_counts",
+    "mcnemar_table",
     "pair",
     "permutation_test",
     "permutation_test_many",

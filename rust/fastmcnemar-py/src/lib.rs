@@ -7,6 +7,7 @@
 use pyo3::prelude::*;
 
 pub mod errors;
+mod paired;
 mod resampling;
 pub mod runtime;
 
@@ -16,5 +17,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("THREADS_ENV", runtime::THREADS_ENV)?;
     errors::register(m)?;
     resampling::register(m)?;
+    paired::register(m)?;
     Ok(())
 }
