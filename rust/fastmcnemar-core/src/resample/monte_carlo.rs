@@ -155,16 +155,19 @@ unsafe fn masked_sums_avx2(values: &[f64], rng: &mut StreamRng, out: &mut [f64; 
 fn masked_sums_portable(values: &[f64], rng: &mut StreamRng, out: &mut [f64; CHUNK]) {
     for tile in values.chunks(TILE) {
         for block in out.chunks_exact_mut(LANES) {
-            let acc: &mut [f64; LANES] = block.try_into().expect("LANES-wide block");
+            let out_block: &mut [f64; LANES] = block.try_into().expect("LANES-wide block");
+            // A local copy lets the compiler keep the accumulators in registers.
+            let mut acc = *out_block;
             let mut pairs = tile.chunks_exact(2);
             for pair in &mut pairs {
                 let word = rng.next_u64();
-                add_masked(acc, pair[0], word);
-                add_masked(acc, pair[1], word >> LANES);
+                add_masked(&mut acc, pair[0], word);
+                add_masked(&mut acc, pair[1], word >> LANES);
             }
             if let [last] = pairs.remainder() {
-                add_masked(acc, *last, rng.next_u64());
+                add_masked(&mut acc, *last, rng.next_u64());
             }
+            *out_block = acc;
         }
     }
 }
