@@ -42,11 +42,25 @@ from fastmcnemar.resampling import (
     permutation_test,
     permutation_test_many,
 )
+from fastmcnemar.suite import (
+    AggregateManyResult,
+    AggregateResult,
+    CombinedPvalue,
+    ComponentResult,
+    adjust_pvalues,
+    aggregate,
+    aggregate_many,
+    combine_pvalues,
+)
 
 __all__ = [
+    "AggregateManyResult",
+    "AggregateResult",
     "Audit",
     "BootstrapResult",
+    "CombinedPvalue",
     "Comparison",
+    "ComponentResult",
     "EmptyInputError",
     "FastMcNemarError",
     "GroupPermutationResult",
@@ -67,8 +81,12 @@ __all__ = [
     "PermutationResult",
     "SuitePermutationResult",
     "__version__",
+    "adjust_pvalues",
+    "aggregate",
+    "aggregate_many",
     "audit",
     "bootstrap",
+    "combine_pvalues",
     "compare",
     "lm_eval_metrics",
     "mcnemar",

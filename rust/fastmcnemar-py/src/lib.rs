@@ -10,6 +10,7 @@ pub mod errors;
 mod paired;
 mod resampling;
 pub mod runtime;
+mod suite;
 
 #[pymodule(gil_used = false)]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -18,5 +19,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     resampling::register(m)?;
     paired::register(m)?;
+    suite::register(m)?;
     Ok(())
 }
