@@ -101,9 +101,11 @@ fn far_tail(t: &Trials, k: u64, dir: Direction) -> Tail {
 }
 
 /// Smallest n for which Temme's expansion may replace the summation.
-const TEMME_MIN_N: u64 = 2_000;
+const TEMME_MIN_N: u64 = 800;
 /// Temme is used only where the direct sum would need more terms than this.
 const TEMME_MIN_TERMS: f64 = 150.0;
+/// The same for the tabulated p = 1/2 path, which costs ~60 summation terms.
+const TEMME_HALF_MIN_TERMS: f64 = 60.0;
 
 /// The smaller of P(X >= k) and P(X <= k - 1) by Temme's expansion, as
 /// (ln of it, whether it is the upper one), for 1 <= k <= n; None outside
@@ -117,7 +119,21 @@ fn temme_split(n: u64, k: u64, p: f64) -> Option<(f64, bool)> {
     // Terms the direct sum would need from z standard deviations out.
     let sd = (n as f64 * p * (1.0 - p)).sqrt();
     let z = (a - n as f64 * p).abs() / sd;
-    if sd * ((z * z + 78.0).sqrt() - z) < TEMME_MIN_TERMS {
+    let sum_terms = sd * ((z * z + 78.0).sqrt() - z);
+    if p == 0.5 {
+        // Tabulated fast path (falls through where it has no table).
+        if sum_terms >= TEMME_HALF_MIN_TERMS {
+            let fast = if a >= b {
+                temme::ln_ibeta_half_small_side(a, b).map(|ln| (ln, true))
+            } else {
+                temme::ln_ibeta_half_small_side(b, a).map(|ln| (ln, false))
+            };
+            if fast.is_some() {
+                return fast;
+            }
+        }
+    }
+    if sum_terms < TEMME_MIN_TERMS {
         return None;
     }
     // (n + 1) p and (n + 1) q, i.e. x r and (1 - x) r with r = a + b.
@@ -303,7 +319,9 @@ mod tests {
     fn temme_agrees_with_summation() {
         let mut worst = 0.0f64;
         let mut used = 0;
-        for &n in &[2_000u64, 5_001, 20_000, 200_001, 1_000_000, 5_000_000] {
+        for &n in &[
+            800u64, 1_025, 1_500, 2_000, 5_001, 20_000, 200_001, 1_000_000, 5_000_000,
+        ] {
             for &p in &[0.5, 0.3, 0.77, 0.2] {
                 let mean = n as f64 * p;
                 let sd = (mean * (1.0 - p)).sqrt();
