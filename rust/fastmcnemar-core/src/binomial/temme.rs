@@ -292,11 +292,10 @@ pub(crate) fn ln_ibeta_half_small_side(a: f64, b: f64) -> Option<f64> {
     }
     let mut cg = [0.0; CHEB];
     let mut ch = [0.0; CHEB];
-    for k in 0..=k_max {
-        let w = weights[k];
+    for ((w, g0), hu) in weights[..=k_max].iter().zip(&tables.g0).zip(&tables.hu) {
         for j in 0..CHEB {
-            cg[j] += w * tables.g0[k][j];
-            ch[j] += w * tables.hu[k][j];
+            cg[j] += w * g0[j];
+            ch[j] += w * hu[j];
         }
     }
     let (s_k, h_sum) = clenshaw2(&cg, &ch, t);
