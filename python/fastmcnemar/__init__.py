@@ -21,6 +21,13 @@ from fastmcnemar.exceptions import (
     PairingError,
     PairingWarning,
 )
+from fastmcnemar.paired_test import (
+    McNemarCountsResult,
+    McNemarResult,
+    mcnemar,
+    mcnemar_counts,
+    mcnemar_table,
+)
 
 __all__ = [
     "EmptyInputError",
@@ -29,6 +36,8 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidLevelError",
     "LengthMismatchError",
+    "McNemarCountsResult",
+    "McNemarResult",
     "NegativeCountError",
     "NonBinaryValueError",
     "NonFiniteValueError",
@@ -36,4 +45,7 @@ __all__ = [
     "PairingError",
     "PairingWarning",
     "__version__",
+    "mcnemar",
+    "mcnemar_counts",
+    "mcnemar_table",
 ]
