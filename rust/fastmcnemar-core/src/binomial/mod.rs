@@ -89,13 +89,13 @@ fn ln_pmf_any(n: u64, k: u64, p: f64) -> f64 {
     if k == n {
         return n as f64 * p.ln();
     }
-    Trials::new(n, p).ln_pmf_inner(k as f64)
+    Trials::new(n, p).ln_pmf_split(k as f64, (n - k) as f64)
 }
 
 /// P(X >= k) and P(X <= k) share this: the tail from k away from the mean.
 /// `upper` selects P(X >= k) (else P(X <= k)). Requires 0 < p < 1, 0 < k < n.
 fn far_tail(t: &Trials, k: u64, dir: Direction) -> Tail {
-    let ln_pk = t.ln_pmf_inner(k as f64);
+    let ln_pk = t.ln_pmf_split(k as f64, (t.n_int - k) as f64);
     let s = ratio_sum(t, k, ln_pk, dir);
     Tail::from_ln(ln_pk + s.ln())
 }
@@ -111,7 +111,7 @@ const TEMME_HALF_MIN_TERMS: f64 = 60.0;
 /// (ln of it, whether it is the upper one), for 1 <= k <= n; None outside
 /// the expansion's region. Uses P(X >= k) = I_p(k, n - k + 1).
 fn temme_split(n: u64, k: u64, p: f64) -> Option<(f64, bool)> {
-    if n < TEMME_MIN_N {
+    if n < TEMME_MIN_N || k == 0 || k > n {
         return None;
     }
     let a = k as f64;
@@ -137,7 +137,7 @@ fn temme_split(n: u64, k: u64, p: f64) -> Option<(f64, bool)> {
         return None;
     }
     // (n + 1) p and (n + 1) q, i.e. x r and (1 - x) r with r = a + b.
-    let t = Trials::new(n + 1, p);
+    let t = Trials::new(n.saturating_add(1), p);
     let xr = (t.np_hi, t.np_lo);
     let yr = (t.nq_hi, t.nq_lo);
     if (xr.0 - a) + xr.1 <= 0.0 {
@@ -192,7 +192,7 @@ fn lower_tail_inner(t: &Trials, k: u64) -> Tail {
     if k as f64 <= t.mean() {
         far_tail(t, k, Direction::Down)
     } else {
-        let n = t.n as u64;
+        let n = t.n_int;
         if k + 1 == n {
             return Tail::from_ln(t.n * t.p.ln()).complement();
         }
@@ -327,6 +327,9 @@ mod tests {
                 let sd = (mean * (1.0 - p)).sqrt();
                 for i in -400..=400 {
                     let k = (mean + f64::from(i) * sd / 20.0).round() as u64;
+                    if k == 0 || k > n {
+                        continue;
+                    }
                     let Some((ln, upper)) = temme_split(n, k, p) else {
                         continue;
                     };
