@@ -58,8 +58,19 @@ const K_MAX: usize = 8;
 /// Orders needed: the k-th term is about (r x0 (1 - x0))^-k = (a b / r)^-k;
 /// stop when the first neglected one is below 1e-18.
 fn orders(a: f64, b: f64) -> usize {
+    // K + 1 = the least m with big^m >= 1e18, i.e. big >= 10^(18/m).
+    const THRESHOLDS: [f64; K_MAX] = [
+        1e18,
+        1e9,
+        1e6,
+        31_622.776_601_683_792,
+        3981.071_705_534_973,
+        1e3,
+        372.759_372_031_494_3,
+        177.827_941_003_892_3,
+    ];
     let big = a * b / (a + b);
-    ((18.0 / big.log10()).ceil() as usize).clamp(1, K_MAX + 1) - 1
+    THRESHOLDS.iter().position(|&t| big >= t).unwrap_or(K_MAX)
 }
 
 /// g_k(0) and h_k(u) for k = 0..=k_max at x0 = 1 - y0, from u-series of the
@@ -177,11 +188,11 @@ pub(crate) fn ln_ibeta_small_side(a: f64, b: f64, xr: (f64, f64), yr: (f64, f64)
         return None; // series too long: leave it to the sum.
     }
     let (g0, hu) = expansion_terms(x0, y0, u, k_max, &lens);
-    let (mut s_k, mut h_sum, mut rk) = (0.0, 0.0, 1.0);
+    let (mut s_k, mut h_sum, mut rk, inv_r) = (0.0, 0.0, 1.0, 1.0 / r);
     for k in 0..=k_max {
         s_k += g0[k] * rk;
         h_sum += hu[k] * rk;
-        rk /= r;
+        rk *= inv_r;
     }
     let half_r_eta2 = bd0(a, xr.0, xr.1) + bd0(b, yr.0, yr.1);
     assemble(a, b, half_r_eta2, s_k, h_sum)
@@ -285,10 +296,10 @@ pub(crate) fn ln_ibeta_half_small_side(a: f64, b: f64) -> Option<f64> {
     // Both sums are linear in the tabulated functions: combine the Chebyshev
     // coefficients with the weights r^-k first, then run two Clenshaw sums.
     let mut weights = [0.0; K_MAX + 1];
-    let mut rk = 1.0;
+    let (mut rk, inv_r) = (1.0, 1.0 / r);
     for w in weights[..=k_max].iter_mut() {
         *w = rk;
-        rk /= r;
+        rk *= inv_r;
     }
     let mut cg = [0.0; CHEB];
     let mut ch = [0.0; CHEB];
