@@ -28,8 +28,22 @@ from fastmcnemar.paired_test import (
     mcnemar_counts,
     mcnemar_table,
 )
+from fastmcnemar.suite import (
+    AggregateManyResult,
+    AggregateResult,
+    CombinedPvalue,
+    ComponentResult,
+    adjust_pvalues,
+    aggregate,
+    aggregate_many,
+    combine_pvalues,
+)
 
 __all__ = [
+    "AggregateManyResult",
+    "AggregateResult",
+    "CombinedPvalue",
+    "ComponentResult",
     "EmptyInputError",
     "FastMcNemarError",
     "InputFormatError",
@@ -45,6 +59,10 @@ __all__ = [
     "PairingError",
     "PairingWarning",
     "__version__",
+    "adjust_pvalues",
+    "aggregate",
+    "aggregate_many",
+    "combine_pvalues",
     "mcnemar",
     "mcnemar_counts",
     "mcnemar_table",
