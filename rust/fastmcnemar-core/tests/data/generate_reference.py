@@ -214,9 +214,9 @@ def normal_rows() -> list[tuple[str, str, str]]:
             g = mp.sqrt(-2 * mp.log(lo))
             guess = -g if p < 0.5 else g
         if p < 0.5:
-            x = mp.findroot(lambda t: mp.log(mp.ncdf(t)) - mp.log(pm), guess)
+            x = mp.findroot(lambda t, pm=pm: mp.log(mp.ncdf(t)) - mp.log(pm), guess)
         else:
-            x = mp.findroot(lambda t: mp.log(mp.ncdf(-t)) - mp.log(1 - pm), guess)
+            x = mp.findroot(lambda t, pm=pm: mp.log(mp.ncdf(-t)) - mp.log(1 - pm), guess)
         rows.append(("ppf", repr(p), fmt(x)))
     for x in (1e-300, 1e-10, 0.1, 0.5, 0.9, 0.99, 1.0, 1.01, 1.5, 1.99, 2.0, 2.01, 2.5, 3.0):
         rows.append(("ln_gamma", repr(x), fmt(mp.loggamma(mp.mpf(x)))))
