@@ -293,3 +293,12 @@ def test_lattice_equals_enumeration_property(values: list[int], unit: float) -> 
     g = fm.permutation_test(d, zeros, alternative="greater", method="exact").pvalue
     le = fm.permutation_test(d, zeros, alternative="less", method="exact").pvalue
     assert g + le >= 1.0
+
+
+def test_ties_at_a_zero_sum_are_kept() -> None:
+    # -0.1 - 0.1 + 0.2 is 0 in the reals but not in floating point; the tie
+    # tolerance scales with sum |d|, so exact, lattice and scipy agree.
+    d = np.array([-0.1, -0.1, 0.2])
+    for method in ["exact", "lattice"]:
+        assert fm.permutation_test(d, np.zeros(3), method=method).pvalue == 0.625
+    assert scipy_exhaustive(d, np.zeros(3), "greater") == 0.625

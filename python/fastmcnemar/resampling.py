@@ -218,7 +218,8 @@ def permutation_test(
     reference, candidate : array_like
         Per-sample scores, 1-D, or 2-D (samples x reruns), averaged per sample.
     alternative : {"greater", "less", "two-sided"}
-        Two-sided uses scipy's rule min(1, 2 min(p_greater, p_less)).
+        Two-sided uses scipy's rule min(1, 2 min(p_greater, p_less)). Resampled
+        sums within 100 eps sum|d| of the observed one count as ties.
     n_resamples : int
         Monte Carlo resamples B; exact enumeration is used when 2**m <= B.
     rng : int, numpy.random.Generator or None

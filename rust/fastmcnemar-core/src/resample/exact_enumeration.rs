@@ -7,6 +7,7 @@
 //! tolerance: a resampled sum counts as "at least as extreme" when it is
 //! within `100 * eps * |T|` of the observed sum `T`.
 
+use super::monte_carlo::tie_tolerance;
 use crate::control::Checkpoint;
 use crate::error::{Error, Result};
 
@@ -52,7 +53,7 @@ pub fn exact_counts(d: &[f64], checkpoint: &dyn Checkpoint) -> Result<ExactCount
     let high = signed_sums(&values[half..]);
     // The observed sign vector keeps every sign: all bits set.
     let observed = low[low.len() - 1] + high[high.len() - 1];
-    let gamma = 100.0 * f64::EPSILON * observed.abs();
+    let gamma = tie_tolerance(values.iter().map(|v| v.abs()).sum());
     let (mut ge, mut le) = (0u64, 0u64);
     for (row, &h) in high.iter().enumerate() {
         if row % 1024 == 0 {
@@ -84,6 +85,14 @@ mod tests {
         ];
         let c = exact_counts(&d, &NeverStop).unwrap();
         assert_eq!((c.count_ge, c.count_le, c.total), (114, 4005, 4096));
+    }
+
+    #[test]
+    fn ties_at_zero_survive_rounding() {
+        // -0.1 - 0.1 + 0.2 is 0 in the reals but not in floating point; the
+        // observed sum is 0, so a tolerance relative to |T| would be 0.
+        let c = exact_counts(&[-0.1, -0.1, 0.2], &NeverStop).unwrap();
+        assert_eq!((c.count_ge, c.count_le, c.total), (5, 5, 8));
     }
 
     #[test]

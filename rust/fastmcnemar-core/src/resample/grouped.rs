@@ -151,15 +151,23 @@ pub fn grouped_test(
                 / n_groups as f64
         })
         .collect();
+    let macro_tol = tie_tolerance(
+        segments
+            .iter()
+            .zip(&group_sizes)
+            .map(|(s, &n)| s.scale / n as f64)
+            .sum::<f64>()
+            / n_groups as f64,
+    );
     let macro_test = SuiteTest {
         statistic: flip * macro_values[0],
         pvalue: match alternative {
             Alternative::TwoSided => {
-                let g = tail_pvalue(&macro_values, 1.0);
-                let l = tail_pvalue(&macro_values, -1.0);
+                let g = tail_pvalue(&macro_values, 1.0, macro_tol);
+                let l = tail_pvalue(&macro_values, -1.0, macro_tol);
                 (2.0 * g.min(l)).min(1.0)
             }
-            _ => tail_pvalue(&macro_values, 1.0),
+            _ => tail_pvalue(&macro_values, 1.0, macro_tol),
         },
     };
 
@@ -172,16 +180,19 @@ pub fn grouped_test(
         }
     };
     let mut max_values = vec![f64::NEG_INFINITY; b + 1];
+    let mut max_scale = 0.0f64;
     let mut fisher_values = vec![0.0f64; b + 1];
     for (s, segment) in sums.iter().zip(&segments) {
         let x: Vec<f64> = s.iter().map(|&t| extremeness(t)).collect();
         if segment.null_variance > 0.0 {
             let sd = segment.null_variance.sqrt();
+            max_scale = max_scale.max(segment.scale / sd);
             for (m, &v) in max_values.iter_mut().zip(&x) {
                 *m = m.max(v / sd);
             }
         }
-        for (f, p) in fisher_values.iter_mut().zip(rank_pvalues(&x)) {
+        let ranks = rank_pvalues(&x, tie_tolerance(segment.scale));
+        for (f, p) in fisher_values.iter_mut().zip(ranks) {
             *f -= 2.0 * p.ln();
         }
     }
@@ -192,11 +203,11 @@ pub fn grouped_test(
         } else {
             0.0
         },
-        pvalue: tail_pvalue(&max_values, 1.0),
+        pvalue: tail_pvalue(&max_values, 1.0, tie_tolerance(max_scale)),
     };
     let fisher = SuiteTest {
         statistic: fisher_values[0],
-        pvalue: tail_pvalue(&fisher_values, 1.0),
+        pvalue: tail_pvalue(&fisher_values, 1.0, tie_tolerance(fisher_values[0])),
     };
     Ok(GroupedOutcome {
         groups: tests,
@@ -210,9 +221,8 @@ pub fn grouped_test(
 }
 
 /// (1 + #{j >= 1 : sign*x_j >= sign*x_0 - tol}) / (1 + B): x_0 is observed.
-fn tail_pvalue(x: &[f64], sign: f64) -> f64 {
+fn tail_pvalue(x: &[f64], sign: f64, tol: f64) -> f64 {
     let observed = sign * x[0];
-    let tol = tie_tolerance(observed);
     let count = x[1..]
         .iter()
         .filter(|&&v| sign * v >= observed - tol)
@@ -220,14 +230,15 @@ fn tail_pvalue(x: &[f64], sign: f64) -> f64 {
     (count as f64 + 1.0) / x.len() as f64
 }
 
-/// For each entry, the share of all entries at least as large (>= itself).
-fn rank_pvalues(x: &[f64]) -> Vec<f64> {
+/// For each entry, the share of all entries at least as large (>= itself,
+/// within `tol`).
+fn rank_pvalues(x: &[f64], tol: f64) -> Vec<f64> {
     let mut sorted = x.to_vec();
     sorted.sort_by(f64::total_cmp);
     let n = x.len() as f64;
     x.iter()
         .map(|v| {
-            let below = sorted.partition_point(|s| s < v);
+            let below = sorted.partition_point(|s| *s < v - tol);
             (n - below as f64) / n
         })
         .collect()
@@ -241,9 +252,11 @@ mod tests {
     #[test]
     fn rank_pvalues_count_ties() {
         assert_eq!(
-            rank_pvalues(&[1.0, 2.0, 2.0, 0.0]),
+            rank_pvalues(&[1.0, 2.0, 2.0, 0.0], 0.0),
             vec![0.75, 0.5, 0.5, 1.0]
         );
+        let near = rank_pvalues(&[1.0, 2.0, 2.0 + 1e-15], 1e-12);
+        assert_eq!(near, vec![1.0, 2.0 / 3.0, 2.0 / 3.0]);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Monte Carlo sign-flip null: random sign vectors, p = (1 + #{T* >= T}) / (1 + B)
-//! (scipy's convention, ties within 100 eps |T|).
+//! (scipy's convention; ties within 100 eps sum |d|, see [`tie_tolerance`]).
 //!
 //! Work is cut into fixed chunks of [`CHUNK`] resamples; chunk c draws from
 //! `rng::stream(seed, c)` and walks the data in a fixed order, so a seed
@@ -54,6 +54,8 @@ pub struct Segment {
     pub offset: f64,
     /// sum d_i^2: the null variance of T (used to standardise).
     pub null_variance: f64,
+    /// sum |d_i|: the scale of every resampled sum (sets the tie tolerance).
+    pub scale: f64,
 }
 
 impl Segment {
@@ -61,6 +63,7 @@ impl Segment {
     /// keeps its own sign (needed when signs are shared across candidates).
     pub fn new(d: &[f64], keep_alignment: bool) -> Result<Segment> {
         let null_variance = d.iter().map(|v| v * v).sum();
+        let scale = d.iter().map(|v| v.abs()).sum();
         if !keep_alignment && few_distinct_magnitudes(d, d.len() / DISTINCT_FACTOR) {
             let m = Magnitudes::of(d);
             if m.values.len() * DISTINCT_FACTOR <= d.len() {
@@ -88,6 +91,7 @@ impl Segment {
                         binomials,
                     },
                     null_variance,
+                    scale,
                 });
             }
         }
@@ -103,6 +107,7 @@ impl Segment {
             observed_u: total,
             offset: total,
             null_variance,
+            scale,
         })
     }
 
@@ -231,7 +236,7 @@ pub fn monte_carlo_counts(
 ) -> Result<MonteCarloCounts> {
     let segment = Segment::new(d, false)?;
     let observed = segment.observed();
-    let gamma = tie_tolerance(observed);
+    let gamma = tie_tolerance(segment.scale);
     let n_chunks = n_resamples.div_ceil(CHUNK as u64);
     let (ge, le) = (0..n_chunks)
         .into_par_iter()
@@ -259,9 +264,16 @@ pub fn monte_carlo_counts(
     })
 }
 
-/// scipy's tie tolerance around an observed statistic.
-pub fn tie_tolerance(observed: f64) -> f64 {
-    100.0 * f64::EPSILON * observed.abs()
+/// Tie tolerance for sums whose terms have absolute values adding up to `scale`.
+///
+/// scipy uses `100 eps |T|`; that vanishes when the observed sum is 0 and
+/// then splits ties that exist in exact arithmetic (-0.1 - 0.1 + 0.2 is not
+/// 0.0 in floating point). Rounding in these sums is bounded by a small
+/// multiple of `eps * sum |d|`, so that is the scale used here; it only ever
+/// adds ties that are exact in the reals (distinct sums of real data differ
+/// by far more than 1e-14 of their scale).
+pub fn tie_tolerance(scale: f64) -> f64 {
+    100.0 * f64::EPSILON * scale.abs()
 }
 
 /// (1 + count) / (1 + B).

@@ -129,7 +129,12 @@ pub fn many_candidates(
         .enumerate()
         .map(|(h, s)| extremeness(s.observed(), h))
         .collect();
-    let tolerance: Vec<f64> = observed.iter().map(|&x| tie_tolerance(x)).collect();
+    let tolerance: Vec<f64> = segments
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(h, s)| tie_tolerance(s.scale * scale[h]))
+        .collect();
     // Step-down order: most extreme observed first.
     let mut order: Vec<usize> = (0..hypotheses).collect();
     order.sort_by(|&a, &b| observed[b].total_cmp(&observed[a]));
