@@ -98,11 +98,10 @@ def test_binary_lattice_is_the_exact_binomial_tail(b: int, c: int, alternative: 
     if alternative == "two-sided":  # scipy's permutation rule: twice the smaller tail
         want = min(1.0, 2 * min(stats.binom.sf(b - 1, b + c, 0.5), stats.binom.cdf(b, b + c, 0.5)))
     assert res.pvalue == pytest.approx(want, rel=1e-12, abs=1e-300)
-    mcnemar = getattr(fm, "mcnemar", None)
-    if mcnemar is not None and alternative != "two-sided":
-        assert res.pvalue == pytest.approx(
-            mcnemar(ref, cand, alternative=alternative).pvalue, rel=1e-12
-        )
+    # The exact McNemar test (central two-sided p-value, as scipy's permutation rule).
+    assert res.pvalue == pytest.approx(
+        fm.mcnemar(ref, cand, alternative=alternative).pvalue, rel=1e-12
+    )
 
 
 def test_binary_monte_carlo_within_error() -> None:
