@@ -246,7 +246,6 @@ def test_type_one_error_large_simulation(n: int, flip_rate: float) -> None:
 
 
 def test_continuous_scores_use_the_shifted_sign_flip_test() -> None:
-    pytest.importorskip("fastmcnemar.resampling", reason="resampling area not in this tree")
     rng = np.random.default_rng(11)
     ref = rng.uniform(0, 1, 400)
     same = np.clip(ref + rng.normal(0, 0.05, 400), 0, 1)
@@ -265,7 +264,6 @@ def test_continuous_scores_use_the_shifted_sign_flip_test() -> None:
 def test_continuous_type_one_error_at_the_margin() -> None:
     """Differences symmetric around the margin: non-inferiority is declared at most
     alpha of the time (within Monte Carlo error)."""
-    pytest.importorskip("fastmcnemar.resampling", reason="resampling area not in this tree")
     rng = np.random.default_rng(5)
     margin, reps, n = 0.05, 1000, 200
     hits = 0

@@ -7,10 +7,12 @@ per-sample scores evaluation harnesses log, with a Rust core.
 from __future__ import annotations
 
 from fastmcnemar._core import __version__
+from fastmcnemar.comparison import Audit, Comparison, audit, compare
 from fastmcnemar.exceptions import (
     EmptyInputError,
     FastMcNemarError,
     InputFormatError,
+    InputWarning,
     InvalidArgumentError,
     InvalidLevelError,
     LengthMismatchError,
@@ -21,6 +23,7 @@ from fastmcnemar.exceptions import (
     PairingError,
     PairingWarning,
 )
+from fastmcnemar.ingest import lm_eval_metrics, read_lm_eval, read_scores
 from fastmcnemar.non_inferiority import (
     NonInferiorityResult,
     noninferiority,
@@ -33,8 +36,19 @@ from fastmcnemar.paired_test import (
     mcnemar_counts,
     mcnemar_table,
 )
+from fastmcnemar.pairing import pair
 from fastmcnemar.planning import minimum_detectable_delta, power, sample_size
 from fastmcnemar.rerun_noise import NoiseFloor, noise_floor
+from fastmcnemar.resampling import (
+    BootstrapResult,
+    GroupPermutationResult,
+    ManyPermutationResult,
+    PermutationResult,
+    SuitePermutationResult,
+    bootstrap,
+    permutation_test,
+    permutation_test_many,
+)
 from fastmcnemar.shrinking import ShrinkResult, shrink
 from fastmcnemar.suite import (
     AggregateManyResult,
@@ -50,14 +64,20 @@ from fastmcnemar.suite import (
 __all__ = [
     "AggregateManyResult",
     "AggregateResult",
+    "Audit",
+    "BootstrapResult",
     "CombinedPvalue",
+    "Comparison",
     "ComponentResult",
     "EmptyInputError",
     "FastMcNemarError",
+    "GroupPermutationResult",
     "InputFormatError",
+    "InputWarning",
     "InvalidArgumentError",
     "InvalidLevelError",
     "LengthMismatchError",
+    "ManyPermutationResult",
     "McNemarCountsResult",
     "McNemarResult",
     "NegativeCountError",
@@ -68,12 +88,18 @@ __all__ = [
     "NotTestableError",
     "PairingError",
     "PairingWarning",
+    "PermutationResult",
     "ShrinkResult",
+    "SuitePermutationResult",
     "__version__",
     "adjust_pvalues",
     "aggregate",
     "aggregate_many",
+    "audit",
+    "bootstrap",
     "combine_pvalues",
+    "compare",
+    "lm_eval_metrics",
     "mcnemar",
     "mcnemar_counts",
     "mcnemar_table",
@@ -81,7 +107,12 @@ __all__ = [
     "noise_floor",
     "noninferiority",
     "noninferiority_counts",
+    "pair",
+    "permutation_test",
+    "permutation_test_many",
     "power",
+    "read_lm_eval",
+    "read_scores",
     "sample_size",
     "shrink",
 ]

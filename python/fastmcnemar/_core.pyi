@@ -58,6 +58,56 @@ def noninferiority_exact_pvalue(
     b: int, c: int, n: int, margin: float, n_threads: int | None = None
 ) -> float: ...
 
+# --- resampling (rust/fastmcnemar-py/src/resampling.rs) ---
+
+def sign_flip_test_paired(
+    reference: npt.NDArray[np.float64],
+    candidate: npt.NDArray[np.float64],
+    alternative: str,
+    method: str,
+    n_resamples: int,
+    seed: int,
+    clusters: npt.NDArray[np.uint32] | None = None,
+    n_threads: int | None = None,
+) -> tuple[float, float, float, float, str, int]: ...
+def grouped_sign_flip_test(
+    reference: npt.NDArray[np.float64],
+    candidate: npt.NDArray[np.float64],
+    groups: npt.NDArray[np.uint32],
+    n_groups: int,
+    alternative: str,
+    method: str,
+    n_resamples: int,
+    seed: int,
+    clusters: npt.NDArray[np.uint32] | None = None,
+    n_threads: int | None = None,
+) -> dict[str, Any]: ...
+def bootstrap_mean_difference(
+    reference: npt.NDArray[np.float64],
+    candidate: npt.NDArray[np.float64],
+    confidence_level: float,
+    method: str,
+    n_resamples: int,
+    seed: int,
+    clusters: npt.NDArray[np.uint32] | None = None,
+    n_threads: int | None = None,
+) -> tuple[float, float, float, float]: ...
+def many_candidates_test(
+    reference: npt.NDArray[np.float64],
+    candidates: npt.NDArray[np.float64],
+    groups: npt.NDArray[np.uint32] | None,
+    n_groups: int,
+    alternative: str,
+    n_resamples: int,
+    seed: int,
+    n_threads: int | None = None,
+) -> tuple[
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+]: ...
+
 # --- McNemar test and paired intervals (rust/fastmcnemar-py/src/paired.rs) ---
 
 def mcnemar_paired_counts(

@@ -40,10 +40,17 @@ class PairingWarning(UserWarning):
     it (for example, prompts differ because the chat template changed)."""
 
 
+class InputWarning(UserWarning):
+    """Something was left out while reading, on purpose and said out loud: an older
+    run of a task superseded by a newer one, or a metric with no per-sample values a
+    paired test can use (list-valued or corpus-level metrics)."""
+
+
 __all__ = [
     "EmptyInputError",
     "FastMcNemarError",
     "InputFormatError",
+    "InputWarning",
     "InvalidArgumentError",
     "InvalidLevelError",
     "LengthMismatchError",

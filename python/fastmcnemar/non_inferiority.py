@@ -19,7 +19,6 @@ keeps the level.
 
 from __future__ import annotations
 
-import importlib
 import numbers
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -209,14 +208,8 @@ def _permutation_noninferiority(
     n_resamples: int,
     rng: Any,
 ) -> NonInferiorityResult:
-    try:
-        resampling = importlib.import_module("fastmcnemar.resampling")
-    except ModuleNotFoundError:  # a build without the resampling area
-        raise InvalidArgumentError(
-            "method='permutation' needs fastmcnemar.resampling (sign-flip test and "
-            "bootstrap), which this build lacks; continuous scores cannot be tested"
-        ) from None
-    permutation_test, bootstrap = resampling.permutation_test, resampling.bootstrap
+    from fastmcnemar.resampling import bootstrap, permutation_test
+
     if not 0.0 < alpha < 0.5:
         raise InvalidLevelError(f"alpha must lie strictly between 0 and 0.5, got {alpha}")
     seed = rng if rng is not None else np.random.default_rng()

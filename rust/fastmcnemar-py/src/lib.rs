@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 pub mod errors;
 mod paired;
 mod planning;
+mod resampling;
 pub mod runtime;
 mod suite;
 
@@ -18,6 +19,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("THREADS_ENV", runtime::THREADS_ENV)?;
     errors::register(m)?;
     planning::register(m)?;
+    resampling::register(m)?;
     paired::register(m)?;
     suite::register(m)?;
     Ok(())

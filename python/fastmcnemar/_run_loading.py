@@ -1,0 +1,129 @@
+"""Turning what a caller passes to compare()/audit() into a loaded run."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from fastmcnemar.exceptions import InputFormatError, InputWarning
+from fastmcnemar.ingest.detect import detect_format
+from fastmcnemar.ingest.lm_eval import NOT_TESTABLE_SCHEMA, load_lm_eval
+from fastmcnemar.ingest.lm_eval_layout import RunResults
+from fastmcnemar.ingest.schema import validate_score_frame
+from fastmcnemar.ingest.scores import read_scores
+
+
+@dataclass(frozen=True)
+class LoadedRun:
+    """One side of a comparison: its scores plus what the harness said about it."""
+
+    scores: pl.DataFrame
+    label: str
+    not_testable: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema=NOT_TESTABLE_SCHEMA)
+    )
+    results: list[RunResults] = field(default_factory=list)
+    superseded: list[Path] = field(default_factory=list)
+    fmt: str = "frame"
+
+    def task_results(self) -> dict[str, dict[str, Any]]:
+        """Merged results JSON sections keyed by task (later runs override earlier)."""
+        merged: dict[str, dict[str, Any]] = {}
+        for run in self.results:
+            for section in (
+                "results",
+                "higher_is_better",
+                "versions",
+                "n-shot",
+                "n-samples",
+                "task_hashes",
+                "configs",
+            ):
+                value = run.data.get(section)
+                if isinstance(value, dict):
+                    for task, entry in value.items():
+                        merged.setdefault(str(task), {})[section] = entry
+        return merged
+
+
+def _label(frame: pl.DataFrame, fallback: str) -> str:
+    models = frame.get_column("model").unique().to_list()
+    return str(models[0]) if len(models) == 1 else fallback
+
+
+def _restrict_tasks(frame: pl.DataFrame, tasks: Sequence[str] | None) -> pl.DataFrame:
+    if tasks is None:
+        return frame
+    wanted = [tasks] if isinstance(tasks, str) else list(tasks)
+    out = frame.filter(pl.col("task").is_in(wanted))
+    if out.height == 0 and frame.height:
+        known = sorted(set(frame.get_column("task").to_list()))
+        raise InputFormatError(
+            f"none of the tasks {', '.join(wanted)} found (tasks: {', '.join(known)})"
+        )
+    return out
+
+
+def load_run(
+    run: Any,
+    *,
+    side: str,
+    model: str | None = None,
+    tasks: Sequence[str] | None = None,
+    timestamp: str | None = None,
+) -> LoadedRun:
+    """A path (any supported format) or a score frame, read and checked."""
+    if isinstance(run, LoadedRun):
+        return run
+    if isinstance(run, pl.DataFrame):
+        frame = validate_score_frame(run, what=side)
+        if model is not None:
+            frame = frame.filter(pl.col("model") == model)
+            if frame.height == 0:
+                raise InputFormatError(f"{side}: no rows of model {model!r}")
+        frame = _restrict_tasks(frame, tasks)
+        return LoadedRun(frame, _label(frame, side))
+    if not isinstance(run, (str, os.PathLike)):
+        raise InputFormatError(
+            f"{side}: expected a path or a polars DataFrame, got {type(run).__name__}"
+        )
+    path = Path(run)
+    fmt = detect_format(path)
+    if fmt == "lm_eval":
+        data = load_lm_eval(path, tasks=tasks, model=model, timestamp=timestamp)
+        if data.superseded:
+            warnings.warn(
+                f"{side} {path}: older runs passed over (the newest run of each task is "
+                f"used): {', '.join(p.name for p in data.superseded)}",
+                InputWarning,
+                stacklevel=3,
+            )
+        return LoadedRun(
+            data.scores,
+            _label(data.scores, str(path)),
+            data.not_testable,
+            data.results,
+            data.superseded,
+            fmt,
+        )
+    if fmt == "scores":
+        frame = _restrict_tasks(read_scores(path, model=model), tasks)
+        return LoadedRun(frame, _label(frame, str(path)), fmt=fmt)
+    # Other registered formats (inspect_ai, lighteval, ...) load through detect.
+    from fastmcnemar.ingest.detect import FORMATS
+
+    loader = next(f for f in FORMATS if f.name == fmt)
+    frame = validate_score_frame(loader.load(path), what=f"{side} {path}")
+    if model is not None:
+        frame = frame.filter(pl.col("model") == model)
+    frame = _restrict_tasks(frame, tasks)
+    return LoadedRun(frame, _label(frame, str(path)), fmt=fmt)
+
+
+__all__ = ["LoadedRun", "load_run"]

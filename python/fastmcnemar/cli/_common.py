@@ -1,0 +1,79 @@
+"""Options and output handling shared by the subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+FORMATS = ("text", "markdown", "json", "csv")
+
+
+def add_report_options(parser: argparse.ArgumentParser) -> None:
+    """--format, --output, --alpha, --metric, --tasks, hash override."""
+    parser.add_argument(
+        "--metric",
+        action="append",
+        default=[],
+        metavar="[TASK=]METRIC",
+        help="metric to test, for every task (METRIC) or one task (TASK=METRIC); repeatable",
+    )
+    parser.add_argument(
+        "--tasks", nargs="+", metavar="TASK", help="only these tasks (default: all paired tasks)"
+    )
+    parser.add_argument(
+        "--alpha", type=float, default=0.05, help="significance level (default 0.05)"
+    )
+    parser.add_argument(
+        "--alternative",
+        choices=("greater", "two-sided", "less"),
+        default="greater",
+        help="'greater' (default): is the candidate worse than the reference",
+    )
+    parser.add_argument(
+        "--allow-hash-mismatch",
+        action="store_true",
+        help="pair samples even where doc_hash/target_hash differ (different data)",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write the report here (default stdout)"
+    )
+
+
+def metric_option(values: list[str]) -> str | dict[str, str] | None:
+    """Turn repeated ``--metric`` values into compare()'s ``metric=`` argument."""
+    if not values:
+        return None
+    per_task: dict[str, str] = {}
+    default: str | None = None
+    for value in values:
+        if "=" in value:
+            task, _, metric = value.partition("=")
+            if not task or not metric:
+                raise argparse.ArgumentTypeError(f"--metric {value!r}: expected TASK=METRIC")
+            per_task[task] = metric
+        else:
+            default = value
+    if default is not None and not per_task:
+        return default
+    if default is not None:
+        per_task.setdefault("*", default)
+    return per_task
+
+
+def emit(report: Any, fmt: str, output: str | None) -> None:
+    """Render ``report`` (a Comparison or Audit) and write it."""
+    text: str = {
+        "text": report.to_text,
+        "markdown": report.to_markdown,
+        "json": report.to_json,
+        "csv": report.to_csv,
+    }[fmt]()
+    if not text.endswith("\n"):
+        text += "\n"
+    if output is None or output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(output).write_text(text, encoding="utf-8")

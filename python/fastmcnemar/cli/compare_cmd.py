@@ -1,0 +1,47 @@
+"""``fastmcnemar compare REFERENCE CANDIDATE``: is the candidate worse?"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from fastmcnemar.cli._common import add_report_options, emit, metric_option
+
+NAME = "compare"
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        NAME,
+        help="compare one candidate run with a reference run",
+        description=(
+            "Pair the per-sample scores of two evaluation runs and test, per task and for "
+            "the suite, whether the candidate is significantly worse. REFERENCE and "
+            "CANDIDATE are lm-eval output directories, results_*.json or samples_*.jsonl "
+            "files, or per-sample score files (CSV, Parquet, JSONL)."
+        ),
+    )
+    parser.add_argument("reference", help="the reference run")
+    parser.add_argument("candidate", help="the candidate run")
+    parser.add_argument("--reference-model", help="pick this model when REFERENCE holds several")
+    parser.add_argument("--candidate-model", help="pick this model when CANDIDATE holds several")
+    add_report_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from fastmcnemar.comparison import compare
+
+    result = compare(
+        args.reference,
+        args.candidate,
+        metric=metric_option(args.metric),
+        tasks=args.tasks,
+        alpha=args.alpha,
+        alternative=args.alternative,
+        allow_hash_mismatch=args.allow_hash_mismatch,
+        reference_model=args.reference_model,
+        candidate_model=args.candidate_model,
+    )
+    emit(result, args.format, args.output)
+    return 1 if result.degraded else 0

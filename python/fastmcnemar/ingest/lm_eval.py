@@ -1,0 +1,413 @@
+"""Per-sample scores from EleutherAI lm-evaluation-harness ``--log_samples`` output.
+
+Every 0.4.x layout is read (see :mod:`.lm_eval_layout`): 0.4.3+ timestamped JSONL
+with hashes and, from 0.4.7, ``filter``/``metrics`` fields; 0.4.0-0.4.2 JSON
+arrays that repeat each doc once per filter. Only ``doc_id``, ``filter``, the
+three hashes and the metric values are read from each line.
+
+Per-doc metric values that are numbers or booleans become rows of the score
+frame. List-valued values (ifeval's per-instruction lists) and corpus-level
+``[gold, pred]`` pairs (f1, bleu, perplexity) have no per-sample score a paired
+test can use: they are never coerced. :func:`read_lm_eval` leaves them out with
+one :class:`~fastmcnemar.InputWarning` naming them, and
+:func:`lm_eval_metrics` lists every metric with its kind.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from fastmcnemar.exceptions import InputFormatError, InputWarning
+from fastmcnemar.ingest.jsonl import first_record, read_json_array, read_keys
+from fastmcnemar.ingest.lm_eval_layout import RunResults, SamplesFile, discover
+from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA, empty_score_frame
+
+# Top-level keys of a samples line that are not metrics.
+_NOT_METRICS = frozenset(
+    {
+        "doc_id",
+        "doc",
+        "target",
+        "arguments",
+        "resps",
+        "filtered_resps",
+        "filter",
+        "metrics",
+        "doc_hash",
+        "prompt_hash",
+        "target_hash",
+        "scores_per_repeat",
+    }
+)
+_HASHES = ("doc_hash", "prompt_hash", "target_hash")
+
+NOT_TESTABLE_SCHEMA: dict[str, pl.DataType] = {
+    "model": pl.Utf8(),
+    "task": pl.Utf8(),
+    "filter": pl.Utf8(),
+    "metric": pl.Utf8(),
+    "reason": pl.Utf8(),
+    "source": pl.Utf8(),
+}
+
+
+@dataclass(frozen=True)
+class LmEvalData:
+    """Everything read from one lm-eval path: scores, what was left out, run metadata."""
+
+    scores: pl.DataFrame
+    not_testable: pl.DataFrame
+    results: list[RunResults] = field(default_factory=list)
+    superseded: list[Path] = field(default_factory=list)
+
+    @property
+    def models(self) -> list[str]:
+        return sorted(set(self.scores.get_column("model").to_list()))
+
+
+def _value_kind(value: Any) -> str | None:
+    """None if ``value`` is a per-sample number, else why it is not testable."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return None
+    if isinstance(value, list):
+        if len(value) == 2 and not all(isinstance(v, bool) for v in value):
+            return "per-sample value is a [gold, prediction] pair: a corpus-level metric"
+        return "per-sample value is a list (e.g. one result per instruction), not one score"
+    if isinstance(value, dict):
+        return "per-sample value is a mapping, not one score"
+    return f"per-sample value is {type(value).__name__}, not a number"
+
+
+def _metric_keys(record: dict[str, Any]) -> list[str]:
+    listed = record.get("metrics")
+    if isinstance(listed, list) and all(isinstance(m, str) for m in listed):
+        return [m for m in listed if m in record]
+    # Before 0.4.7 the metric keys are the remaining top-level keys; a text value
+    # there is some other field, not a metric.
+    return [k for k, v in record.items() if k not in _NOT_METRICS and not isinstance(v, str)]
+
+
+def _filter_names(results: RunResults | None, task: str) -> list[str]:
+    """The task's filters in lm-eval's order (for files without a ``filter`` field)."""
+    if results is None:
+        return [NO_FILTER]
+    config = results.data.get("configs", {}).get(task, {})
+    filter_list = config.get("filter_list") if isinstance(config, dict) else None
+    if isinstance(filter_list, list):
+        names = [f.get("name") for f in filter_list if isinstance(f, dict)]
+        if names and all(isinstance(n, str) for n in names):
+            return [str(n) for n in names]
+    seen: list[str] = []
+    task_results = results.data.get("results", {}).get(task, {})
+    for key in task_results if isinstance(task_results, dict) else ():
+        if "," in key and "_stderr," not in key:
+            name = key.split(",", 1)[1]
+            if name not in seen:
+                seen.append(name)
+    return seen or [NO_FILTER]
+
+
+def _assign_filters(frame: pl.DataFrame, sample: SamplesFile) -> pl.DataFrame:
+    """Files without a ``filter`` field repeat each doc once per filter, in order."""
+    names = _filter_names(sample.results, sample.task)
+    occurrence = frame.select(pl.int_range(pl.len()).over("doc_id").alias("occurrence"))
+    max_seen = int(occurrence.get_column("occurrence").max() or 0)  # type: ignore[arg-type]
+    if max_seen >= len(names):
+        if len(names) == 1 and names[0] == NO_FILTER:
+            return frame.with_columns(pl.lit(NO_FILTER).alias("filter"))
+        raise InputFormatError(
+            f"{sample.path}: task {sample.task!r}: a doc_id appears {max_seen + 1} times "
+            f"but the task has {len(names)} filter(s) ({', '.join(names)})"
+        )
+    lookup = pl.Series("filter", names, dtype=pl.Utf8)
+    return frame.with_columns(
+        occurrence.get_column("occurrence")
+        .map_elements(lambda i: lookup[i], return_dtype=pl.Utf8)
+        .alias("filter")
+    )
+
+
+def _read_file(
+    sample: SamplesFile, metrics: set[str] | None
+) -> tuple[pl.DataFrame, list[dict[str, str]]]:
+    """One samples file -> (long score frame, not-testable metrics)."""
+    path = sample.path
+    if sample.legacy:
+        import json
+
+        with path.open("rb") as fh:
+            try:
+                records = json.load(fh)
+            except json.JSONDecodeError as err:
+                raise InputFormatError(f"{path}: not valid JSON ({err})") from None
+        if not isinstance(records, list) or not records or not isinstance(records[0], dict):
+            raise InputFormatError(f"{path}: expected a non-empty JSON array of samples")
+        first: dict[str, Any] = records[0]
+    else:
+        first = first_record(path)
+    if "doc_id" not in first:
+        raise InputFormatError(f"{path}: line 1 has no 'doc_id': not an lm-eval samples file")
+    filter_name = first.get("filter")
+    where_filter = filter_name if isinstance(filter_name, str) else "(all)"
+    not_testable: list[dict[str, str]] = []
+    keep: list[str] = []
+    for key in _metric_keys(first):
+        if metrics is not None and key not in metrics:
+            continue
+        reason = _value_kind(first[key])
+        if reason is None:
+            keep.append(key)
+        else:
+            not_testable.append(
+                {
+                    "model": sample.model,
+                    "task": sample.task,
+                    "filter": where_filter,
+                    "metric": key,
+                    "reason": reason,
+                    "source": str(path),
+                }
+            )
+    doc_id_type: pl.DataType = pl.Utf8() if isinstance(first["doc_id"], str) else pl.Int64()
+    schema: dict[str, pl.DataType] = {"doc_id": doc_id_type, "filter": pl.Utf8()}
+    schema.update({h: pl.Utf8() for h in _HASHES})
+    # Polars will not read true/false into a float column: ifeval-style boolean
+    # metrics are read as Boolean and come back as 0/1 floats.
+    schema.update({m: pl.Boolean() if isinstance(first[m], bool) else pl.Float64() for m in keep})
+    frame = read_json_array(path, schema) if sample.legacy else read_keys(path, schema)
+    if frame.height == 0:
+        raise InputFormatError(f"{path}: no samples (the file is empty)")
+    nulls = frame.get_column("doc_id").null_count()
+    if nulls:
+        raise InputFormatError(f"{path}: {nulls} line(s) have no 'doc_id'")
+    if frame.get_column("filter").null_count() == frame.height:
+        frame = _assign_filters(frame, sample)
+    elif frame.get_column("filter").null_count():
+        raise InputFormatError(f"{path}: some lines have a 'filter' field and some do not")
+    if not keep:
+        return empty_score_frame(), not_testable
+    long = frame.unpivot(
+        on=keep,
+        index=["doc_id", "filter", *_HASHES],
+        variable_name="metric",
+        value_name="score",
+    )
+    # A metric logged for one filter only is absent (null) on the other filter's lines.
+    long = long.filter(pl.col("score").is_not_null().any().over(["filter", "metric"]))
+    long = long.with_columns(
+        pl.lit(sample.model).alias("model"),
+        pl.lit(sample.task).alias("task"),
+        pl.col("doc_id").cast(pl.Utf8),
+        pl.lit(str(path)).alias("source"),
+    )
+    return long.select(list(SCORE_SCHEMA)).cast(SCORE_SCHEMA), not_testable  # type: ignore[arg-type]
+
+
+def _wanted_tasks(tasks: Iterable[str], files: list[SamplesFile]) -> set[str]:
+    """Requested task names, with groups expanded through ``group_subtasks``."""
+    wanted: set[str] = set()
+    pending = list(tasks)
+    groups: dict[str, list[str]] = {}
+    for sample in files:
+        if sample.results is not None:
+            subtasks = sample.results.data.get("group_subtasks", {})
+            if isinstance(subtasks, dict):
+                for name, members in subtasks.items():
+                    if isinstance(members, list):
+                        groups.setdefault(name, [str(m) for m in members])
+    while pending:
+        name = pending.pop()
+        if name in wanted:
+            continue
+        wanted.add(name)
+        pending.extend(groups.get(name, []))
+    return wanted
+
+
+def load_lm_eval(
+    path: str | os.PathLike[str],
+    *,
+    tasks: Sequence[str] | None = None,
+    metrics: Sequence[str] | None = None,
+    model: str | None = None,
+    timestamp: str | None = None,
+) -> LmEvalData:
+    """Read an lm-eval path into scores, not-testable metrics and run metadata.
+
+    The quiet form of :func:`read_lm_eval`: nothing is warned, everything left
+    out is returned (``not_testable``, ``superseded``).
+    """
+    found = discover(path, model=model, timestamp=timestamp)
+    files = found.files
+    if tasks is not None:
+        if isinstance(tasks, str):
+            tasks = [tasks]
+        wanted = _wanted_tasks(tasks, files)
+        files = [f for f in files if f.task in wanted]
+        if not files:
+            known = sorted({f.task for f in found.files})
+            raise InputFormatError(
+                f"{path}: none of the tasks {', '.join(tasks)} has a samples file "
+                f"(tasks: {', '.join(known)})"
+            )
+    metric_set = {metrics} if isinstance(metrics, str) else set(metrics) if metrics else None
+    workers = min(len(files), os.cpu_count() or 1, 8)
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            parts = list(pool.map(lambda f: _read_file(f, metric_set), files))
+    else:
+        parts = [_read_file(f, metric_set) for f in files]
+    frames = [p[0] for p in parts if p[0].height]
+    scores = pl.concat(frames) if frames else empty_score_frame()
+    rows = [row for p in parts for row in p[1]]
+    not_testable = pl.DataFrame(rows, schema=NOT_TESTABLE_SCHEMA)
+    runs: list[RunResults] = []
+    for sample in files:
+        if sample.results is not None and all(r.path != sample.results.path for r in runs):
+            runs.append(sample.results)
+    return LmEvalData(scores, not_testable, runs, [s.path for s in found.superseded])
+
+
+def read_lm_eval(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    tasks: Sequence[str] | None = None,
+    metrics: Sequence[str] | None = None,
+    model: str | None = None,
+    timestamp: str | None = None,
+) -> pl.DataFrame:
+    """Read lm-evaluation-harness ``--log_samples`` output into a score frame.
+
+    Parameters
+    ----------
+    path : str or path-like
+        An output directory (one sub-directory per model), one model's
+        directory, a ``samples_<task>_<date>.jsonl`` file, a ``results_<date>.json``
+        file (selects that run's samples files beside it), or 0.4.0-0.4.2
+        ``results.json`` / ``<model_args>_<task>.jsonl`` files.
+    tasks : sequence of str, optional
+        Only these tasks; a group name (``mmlu``) stands for its subtasks.
+    metrics : sequence of str, optional
+        Only these metric keys (default: every per-sample metric).
+    model : str, optional
+        Only the runs of this model (results ``model_name``, its sanitized form
+        or the model directory name), when a directory holds several.
+    timestamp : str, optional
+        Only the run with this ``date_id`` (or a prefix of it). By default the
+        newest run of each (model, task) is read and the older ones are named
+        in an :class:`~fastmcnemar.InputWarning`.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per (model, task, filter, metric, doc_id) with the columns of
+        :data:`fastmcnemar.ingest.schema.SCORE_SCHEMA`.
+
+    Warns
+    -----
+    InputWarning
+        When older runs were passed over, and when some metrics have no
+        per-sample score (list-valued or ``[gold, pred]`` pairs); list them
+        with :func:`lm_eval_metrics`.
+
+    Raises
+    ------
+    InputFormatError
+        A path that holds no samples files, or a file that cannot be read
+        (the message names the file and line).
+
+    Examples
+    --------
+    >>> from fastmcnemar import read_lm_eval
+    >>> from fastmcnemar.data import example_path
+    >>> frame = read_lm_eval(example_path("reference"))
+    >>> sorted(frame["task"].unique())[:2]
+    ['demo_arith', 'demo_facts_capitals']
+    """
+    data = load_lm_eval(path, tasks=tasks, metrics=metrics, model=model, timestamp=timestamp)
+    if data.superseded:
+        names = ", ".join(p.name for p in data.superseded)
+        warnings.warn(
+            f"{path}: older runs passed over (the newest run of each task is read; "
+            f"choose one with timestamp=): {names}",
+            InputWarning,
+            stacklevel=2,
+        )
+    if data.not_testable.height:
+        listed = ", ".join(
+            sorted({f"{r['task']}:{r['metric']}" for r in data.not_testable.iter_rows(named=True)})
+        )
+        warnings.warn(
+            f"{path}: metrics without per-sample scores left out ({listed}); "
+            "see fastmcnemar.lm_eval_metrics() for why",
+            InputWarning,
+            stacklevel=2,
+        )
+    return data.scores
+
+
+def lm_eval_metrics(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    tasks: Sequence[str] | None = None,
+    model: str | None = None,
+    timestamp: str | None = None,
+) -> pl.DataFrame:
+    """Every metric in an lm-eval output, with its kind.
+
+    Returns a frame with columns model, task, filter, metric, kind (``"binary"``:
+    every per-sample value is 0 or 1; ``"continuous"``: real values;
+    ``"not testable"``: no per-sample score), n (samples), reason (why not
+    testable, else null).
+
+    Examples
+    --------
+    >>> from fastmcnemar import lm_eval_metrics
+    >>> from fastmcnemar.data import example_path
+    >>> table = lm_eval_metrics(example_path("reference"))
+    >>> sorted(set(table["kind"]))
+    ['binary', 'continuous']
+    """
+    data = load_lm_eval(path, tasks=tasks, model=model, timestamp=timestamp)
+    testable = (
+        data.scores.group_by(["model", "task", "filter", "metric"], maintain_order=True)
+        .agg(
+            pl.len().alias("n"),
+            pl.col("score").is_in([0.0, 1.0]).all().alias("binary"),
+        )
+        .select(
+            "model",
+            "task",
+            "filter",
+            "metric",
+            pl.when(pl.col("binary"))
+            .then(pl.lit("binary"))
+            .otherwise(pl.lit("continuous"))
+            .alias("kind"),
+            pl.col("n").cast(pl.Int64),
+            pl.lit(None, dtype=pl.Utf8).alias("reason"),
+        )
+    )
+    untestable = data.not_testable.select(
+        "model",
+        "task",
+        "filter",
+        "metric",
+        pl.lit("not testable").alias("kind"),
+        pl.lit(None, dtype=pl.Int64).alias("n"),
+        "reason",
+    )
+    return pl.concat([testable, untestable]).sort(["model", "task", "filter", "metric"])
+
+
+__all__ = ["LmEvalData", "lm_eval_metrics", "load_lm_eval", "read_lm_eval"]

@@ -1,0 +1,82 @@
+"""Number formatting and aggregate summaries shared by the renderers."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+
+def pvalue(p: Any) -> str:
+    """p-values: 4 significant digits, scientific below 1e-4, '-' when missing."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "-"
+    p = float(p)
+    if p == 0.0:
+        return "0"
+    return f"{p:.2e}" if p < 1e-4 else f"{p:.4f}"
+
+
+def percent(x: Any, *, signed: bool = False) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    return f"{100.0 * float(x):+.2f}%" if signed else f"{100.0 * float(x):.2f}%"
+
+
+def interval(low: Any, high: Any) -> str:
+    if low is None or high is None or math.isnan(float(low)) or math.isnan(float(high)):
+        return "-"
+    return f"[{100.0 * float(low):+.2f}, {100.0 * float(high):+.2f}]"
+
+
+def components(aggregate: Any) -> list[tuple[str, float]]:
+    """(method, p-value) of each component of a combined aggregate result."""
+    parts = getattr(aggregate, "components", None)
+    if not parts:
+        return []
+    items = parts.values() if isinstance(parts, Mapping) else parts
+    out = []
+    for item in items:
+        out.append((str(getattr(item, "method", "?")), float(getattr(item, "pvalue", math.nan))))
+    return out
+
+
+def aggregate_dict(aggregate: Any) -> dict[str, Any] | None:
+    """A JSON-ready summary of an AggregateResult."""
+    if aggregate is None:
+        return None
+    out: dict[str, Any] = {}
+    for key in ("method", "statistic", "pvalue", "log_pvalue", "alpha", "rejected", "level"):
+        if hasattr(aggregate, key):
+            out[key] = plain(getattr(aggregate, key))
+    comps = components(aggregate)
+    if comps:
+        out["components"] = [{"method": m, "pvalue": plain(p)} for m, p in comps]
+    return out
+
+
+def plain(value: Any) -> Any:
+    """JSON-safe scalars: NaN/inf -> None, NumPy scalars -> Python."""
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
+        try:
+            value = value.item()
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return str(value)
+
+
+def verdict_line(degraded: bool, rule: str | None) -> str:
+    head = (
+        "DEGRADED: the candidate is significantly worse"
+        if degraded
+        else ("no significant degradation detected")
+    )
+    return f"{head} ({rule})" if rule else head

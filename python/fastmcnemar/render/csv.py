@@ -1,0 +1,26 @@
+"""CSV: the per-task table, one row per (task, filter, metric)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+if TYPE_CHECKING:
+    from fastmcnemar.comparison import Audit, Comparison
+
+
+def comparison_to_csv(comp: Comparison) -> str:
+    """Columns reference, candidate, then every ``Comparison.tasks`` column."""
+    frame = comp.tasks.select(
+        pl.lit(comp.reference, dtype=pl.Utf8).alias("reference"),
+        pl.lit(comp.candidate, dtype=pl.Utf8).alias("candidate"),
+        pl.all(),
+    )
+    return frame.write_csv()
+
+
+def audit_to_csv(audit: Audit) -> str:
+    """Columns reference, then the long ``Audit.table`` (candidate, task columns)."""
+    frame = audit.table.select(pl.lit(audit.reference, dtype=pl.Utf8).alias("reference"), pl.all())
+    return frame.write_csv()

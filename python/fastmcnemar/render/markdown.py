@@ -1,0 +1,61 @@
+"""Markdown reports, to paste into a pull request, an issue or a model card."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastmcnemar.render._format import components, pvalue, verdict_line
+from fastmcnemar.render.text import TASK_HEADER, _task_rows
+
+if TYPE_CHECKING:
+    from fastmcnemar.comparison import Audit, Comparison
+
+
+def _escape(cell: str) -> str:
+    return cell.replace("|", "\\|")
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in rows]
+    return out
+
+
+def comparison_to_markdown(comp: Comparison) -> str:
+    verdict = "**DEGRADED**" if comp.degraded else "**no significant degradation**"
+    lines = [
+        f"### `{comp.candidate}` vs `{comp.reference}`: {verdict}",
+        "",
+        f"alpha = {comp.alpha:g}; delta = reference - candidate accuracy (points); "
+        f"p (Holm) adjusted over {comp.tasks.height} task(s).",
+        "",
+        *_md_table(TASK_HEADER, _task_rows(comp)),
+        "",
+    ]
+    if comp.aggregate is not None:
+        parts = ", ".join(f"{m} p = {pvalue(p)}" for m, p in components(comp.aggregate))
+        lines.append(
+            f"Suite: p = {pvalue(comp.aggregate.pvalue)}" + (f" ({parts})" if parts else "") + "."
+        )
+    lines.append(verdict_line(comp.degraded, comp.metadata.get("verdict_rule")) + ".")
+    if comp.skipped.height:
+        lines += ["", "<details><summary>Not tested</summary>", ""]
+        lines += [
+            f"- {', '.join(x for x in (r['task'], r['filter'], r['metric']) if x)}: {r['reason']}"
+            for r in comp.skipped.iter_rows(named=True)
+        ]
+        lines += ["", "</details>"]
+    return "\n".join(lines) + "\n"
+
+
+def audit_to_markdown(audit: Audit) -> str:
+    rows = [
+        [f"`{r['candidate']}`", "**DEGRADED**" if r["degraded"] else "ok",
+         pvalue(r["aggregate_pvalue"]), str(r["n_tasks"]), str(r["n_degraded"])]
+        for r in audit.summary.iter_rows(named=True)
+    ]  # fmt: skip
+    lines = [f"### Audit against `{audit.reference}`", ""]
+    lines += _md_table(["candidate", "verdict", "suite p", "tasks", "degraded tasks"], rows)
+    for label, comp in audit.comparisons.items():
+        lines += ["", f"#### `{label}`", "", *_md_table(TASK_HEADER, _task_rows(comp))]
+    return "\n".join(lines) + "\n"
