@@ -156,7 +156,8 @@ class Audit:
     table : polars.DataFrame
         Long table: column ``candidate`` followed by every ``Comparison.tasks`` column.
     summary : polars.DataFrame
-        One row per candidate: candidate, degraded, aggregate_pvalue, n_tasks, n_degraded.
+        One row per candidate: candidate, degraded, aggregate_pvalue, n_tasks, n_degraded,
+        verdict.
     degraded : bool
         True when any candidate is degraded.
     """
