@@ -1,6 +1,11 @@
 # Type stubs for the Rust extension module fastmcnemar._core.
 # Keep in step with rust/fastmcnemar-py/src/*.rs (checked by mypy.stubtest in CI).
 
+import os
+
+import numpy as np
+import numpy.typing as npt
+
 __version__: str
 THREADS_ENV: str
 
@@ -12,3 +17,23 @@ class NegativeCountError(FastMcNemarError): ...
 class InvalidLevelError(FastMcNemarError): ...
 class NonFiniteValueError(FastMcNemarError): ...
 class InvalidArgumentError(FastMcNemarError): ...
+
+# --- ingest: reading harness logs (rust/fastmcnemar-py/src/ingest.rs) ---
+def scan_jsonl(
+    path: str | os.PathLike[str],
+    keys: list[str],
+    text_keys: list[bool],
+    *,
+    n_threads: int | None = None,
+) -> tuple[
+    int,
+    list[
+        tuple[
+            npt.NDArray[np.uint8],
+            npt.NDArray[np.float64],
+            tuple[list[str], npt.NDArray[np.uint32]] | None,
+        ]
+    ],
+]: ...
+
+SCAN_NO_TEXT: int

@@ -176,8 +176,8 @@ def _read_file(
                     "source": str(path),
                 }
             )
-    doc_id_type: pl.DataType = pl.Utf8() if isinstance(first["doc_id"], str) else pl.Int64()
-    schema: dict[str, pl.DataType] = {"doc_id": doc_id_type, "filter": pl.Utf8()}
+    # doc_id as text: ints keep their exact token ("16"), string ids pass through.
+    schema: dict[str, pl.DataType] = {"doc_id": pl.Utf8(), "filter": pl.Utf8()}
     schema.update({h: pl.Utf8() for h in _HASHES})
     # Polars will not read true/false into a float column: ifeval-style boolean
     # metrics are read as Boolean and come back as 0/1 floats.

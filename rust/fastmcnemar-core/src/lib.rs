@@ -9,10 +9,12 @@
 //! - [`error`]: typed errors, mapped one-to-one to Python exception classes.
 //! - [`control`]: cooperative cancellation between chunks of long work.
 //! - [`rng`]: seeded per-chunk random streams (thread-count invariant).
+//! - [`jsonl`]: pulling a few top-level keys out of big JSON-lines logs.
 
 pub mod binomial;
 pub mod control;
 pub mod error;
+pub mod jsonl;
 pub mod rng;
 pub mod special;
 
