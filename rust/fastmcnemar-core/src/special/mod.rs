@@ -1,4 +1,5 @@
 //! Special functions the tests are built on, written from published
 //! algorithms (see each file's header for which method covers which region).
 
+pub mod gamma;
 pub mod normal;
