@@ -329,9 +329,11 @@ def read_lm_eval(
     --------
     >>> from fastmcnemar import read_lm_eval
     >>> from fastmcnemar.data import example_path
-    >>> frame = read_lm_eval(example_path("reference"))
-    >>> sorted(frame["task"].unique())[:2]
-    ['demo_arith', 'demo_facts_capitals']
+    >>> frame = read_lm_eval(example_path("reference"), metrics=["acc", "exact_match"])
+    >>> sorted(frame["task"].unique())
+    ['demo_arith', 'demo_group_add', 'demo_group_mul', 'demo_mc']
+    >>> frame.filter(frame["task"] == "demo_arith")["filter"].unique().sort().to_list()
+    ['flexible-extract', 'strict-match']
     """
     data = load_lm_eval(path, tasks=tasks, metrics=metrics, model=model, timestamp=timestamp)
     if data.superseded:
@@ -376,7 +378,7 @@ def lm_eval_metrics(
     >>> from fastmcnemar.data import example_path
     >>> table = lm_eval_metrics(example_path("reference"))
     >>> sorted(set(table["kind"]))
-    ['binary', 'continuous']
+    ['binary', 'continuous', 'not testable']
     """
     data = load_lm_eval(path, tasks=tasks, model=model, timestamp=timestamp)
     testable = (
