@@ -63,14 +63,22 @@ pub struct Texts {
 }
 
 impl Texts {
-    fn push(&mut self, index: &mut HashMap<String, u32>, value: String) -> u32 {
-        if let Some(&code) = index.get(&value) {
+    fn push(&mut self, index: &mut TextIndex, value: String) -> u32 {
+        if let Some(&code) = index.get(value.as_str()) {
             return code;
         }
         let code = u32::try_from(self.uniques.len()).unwrap_or(NO_TEXT - 1);
         index.insert(value.clone(), code);
         self.uniques.push(value);
         code
+    }
+
+    /// Like `push`, but allocates only for a value not seen before.
+    fn push_str(&mut self, index: &mut TextIndex, value: &str) -> u32 {
+        match index.get(value) {
+            Some(&code) => code,
+            None => self.push(index, value.to_owned()),
+        }
     }
 
     /// The text of row `row` (tests and small callers).
@@ -92,8 +100,31 @@ pub struct Column {
     pub texts: Option<Texts>,
 }
 
+/// FNV-1a: hashes and short labels are already well mixed, and SipHash's
+/// DoS resistance buys nothing for a local file.
+#[derive(Default, Clone, Copy)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
 /// Per-piece state of one column: the text dictionary being built.
-type TextIndex = HashMap<String, u32>;
+type TextIndex = HashMap<String, u32, std::hash::BuildHasherDefault<Fnv>>;
 
 /// Everything [`scan`] extracted.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -288,7 +319,7 @@ fn scan_piece(
     keys: &[KeySpec],
     columns: &mut [Column],
 ) -> std::result::Result<(usize, usize), Failure> {
-    let mut indexes: Vec<TextIndex> = keys.iter().map(|_| HashMap::new()).collect();
+    let mut indexes: Vec<TextIndex> = keys.iter().map(|_| TextIndex::default()).collect();
     let mut rows = 0;
     let mut line_no = 0;
     let mut start = 0;
@@ -393,12 +424,12 @@ fn read_value(
             let escaped = memchr(b'\\', raw).is_some();
             column.kinds[row] = kind::STRING;
             if let Some(texts) = column.texts.as_mut() {
-                let text = if escaped {
-                    unescape(raw)?
+                texts.codes[row] = if escaped {
+                    texts.push(index, unescape(raw)?)
                 } else {
-                    String::from_utf8(raw.to_vec()).map_err(|_| "string is not valid UTF-8")?
+                    let text = std::str::from_utf8(raw).map_err(|_| "string is not valid UTF-8")?;
+                    texts.push_str(index, text)
                 };
-                texts.codes[row] = texts.push(index, text);
             }
         }
         b'[' => {
@@ -556,7 +587,7 @@ pub fn scan<R: Read + Send>(
         rows: 0,
         columns: empty_columns(keys),
     };
-    let mut indexes: Vec<TextIndex> = keys.iter().map(|_| HashMap::new()).collect();
+    let mut indexes: Vec<TextIndex> = keys.iter().map(|_| TextIndex::default()).collect();
     let pieces_wanted = rayon::current_num_threads() * PIECES_PER_THREAD;
     let (sender, receiver) = mpsc::sync_channel::<Vec<u8>>(1);
     std::thread::scope(|scope| {
