@@ -9,7 +9,6 @@ for many candidates against one reference.
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 import threading
@@ -202,11 +201,16 @@ def _infos(ref: LoadedRun, cand: LoadedRun) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _holm(pvalues: list[float]) -> list[float]:
+def _holm(pvalues: list[float]) -> tuple[list[float], str]:
+    """Holm-adjusted p-values (Bonferroni if this build has no adjust_pvalues)."""
+    if not pvalues:
+        return [], "holm"
     adjust = getattr(fastmcnemar, "adjust_pvalues", None)
-    if adjust is None or not pvalues:
-        return [math.nan] * len(pvalues)
-    return [float(p) for p in adjust(np.asarray(pvalues, dtype=np.float64), method="holm")]
+    if adjust is None:
+        # Bonferroni controls the same family-wise error rate, less tightly.
+        return [min(1.0, p * len(pvalues)) for p in pvalues], "bonferroni"
+    adjusted = adjust(np.asarray(pvalues, dtype=np.float64), method="holm")
+    return [float(p) for p in adjusted], "holm"
 
 
 def _metadata(
@@ -338,7 +342,7 @@ def _compare_loaded(
             skipped.append((choice.task, choice.filter, choice.metric, result))
         else:
             outcomes.append(result)
-    adjusted = _holm([o.pvalue for o in outcomes])
+    adjusted, adjustment = _holm([o.pvalue for o in outcomes])
     binary = [o for o in outcomes if o.kind == "binary"]
     aggregate_result: Any = None
     aggregate_fn = getattr(fastmcnemar, "aggregate", None)
@@ -360,12 +364,9 @@ def _compare_loaded(
     elif aggregate_result is not None and len(binary) == len(outcomes):
         rule = "combined suite test (Pooled, Max-Drop, Fisher) over the binary tasks"
         suite_degraded = bool(aggregate_result.rejected)
-    elif outcomes and not any(math.isnan(p) for p in adjusted):
-        rule = "any task rejects after Holm adjustment (family-wise level alpha)"
-        suite_degraded = any(p <= alpha for p in adjusted)
     else:
-        rule = "no suite-level test available in this build"
-        suite_degraded = False
+        rule = f"any task rejects after {adjustment.title()} adjustment (family-wise level alpha)"
+        suite_degraded = any(p <= alpha for p in adjusted)
     if len(outcomes) == 1:
         adjusted = [outcomes[0].pvalue]
     flags = [suite_degraded and (p <= alpha) for p in adjusted]
@@ -382,6 +383,7 @@ def _compare_loaded(
     ).unique(maintain_order=True)
     meta = _metadata(ref, cand, report, [o.task for o in outcomes], rule)
     meta["lower_is_better"] = [c.task for c in choices if c.lower_is_better]
+    meta["adjustment"] = adjustment
     meta["alternative"] = alternative
     meta["confidence_level"] = confidence_level
     return Comparison(
