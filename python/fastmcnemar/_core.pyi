@@ -18,7 +18,13 @@ class InvalidLevelError(FastMcNemarError): ...
 class NonFiniteValueError(FastMcNemarError): ...
 class InvalidArgumentError(FastMcNemarError): ...
 
-# --- ingest: reading harness logs (rust/fastmcnemar-py/src/ingest.rs) ---
+# --- ingest: reading harness logs (rust/fastmcnemar-py/src/ingest.rs, arrow_text.rs) ---
+class TextColumn:
+    def __len__(self) -> int: ...
+    def __arrow_c_array__(
+        self, requested_schema: object | None = None
+    ) -> tuple[object, object]: ...
+
 def scan_jsonl(
     path: str | os.PathLike[str],
     keys: list[str],
@@ -27,13 +33,5 @@ def scan_jsonl(
     n_threads: int | None = None,
 ) -> tuple[
     int,
-    list[
-        tuple[
-            npt.NDArray[np.uint8],
-            npt.NDArray[np.float64],
-            tuple[list[str], npt.NDArray[np.uint32]] | None,
-        ]
-    ],
+    list[tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64], TextColumn | None]],
 ]: ...
-
-SCAN_NO_TEXT: int

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from fastmcnemar._core import TextColumn
 from fastmcnemar.exceptions import InputFormatError
 
 
@@ -86,7 +87,7 @@ def read_keys(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
             return _read_keys_slowly(path, schema)
         if is_text:
             assert texts is not None
-            series.append(_text_series(key, kinds, numbers, *texts))
+            series.append(_text_series(key, kinds, numbers, texts))
         else:
             values = pl.Series(key, numbers, dtype=pl.Float64)
             missing = np.flatnonzero((kinds == _MISSING) | (kinds == _NULL))
@@ -103,24 +104,16 @@ def _text_series(
     key: str,
     kinds: npt.NDArray[np.uint8],
     numbers: npt.NDArray[np.float64],
-    uniques: list[str],
-    codes: npt.NDArray[np.uint32],
+    texts: TextColumn,
 ) -> pl.Series:
-    """Rebuild a text column from the scanner's dictionary; integers come as numbers."""
-    from fastmcnemar._core import SCAN_NO_TEXT
-
-    has_text = codes != SCAN_NO_TEXT
-    dictionary = pl.Series(key, uniques or [""], dtype=pl.Utf8)
-    values = dictionary.gather(np.where(has_text, codes, 0).astype(np.uint32))
-    integers = (kinds == _NUMBER) & ~has_text
+    """A text column from the scanner (Arrow, no Python strings); integers come as numbers."""
+    values = pl.Series(texts).alias(key)
+    integers = (kinds == _NUMBER) & values.is_null().to_numpy()
     if integers.any():
         as_text = pl.Series(key, numbers).cast(pl.Int64, strict=False).cast(pl.Utf8)
         values = pl.select(
             pl.when(pl.lit(pl.Series(integers))).then(as_text).otherwise(values).alias(key)
         ).to_series()
-        has_text = has_text | integers
-    if not has_text.all():
-        values = values.scatter(np.flatnonzero(~has_text), None)
     return values
 
 

@@ -13,7 +13,6 @@
 //! first broken line by number; it does not validate every number token inside
 //! skipped values, which a full parser would.
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::sync::mpsc;
 
@@ -50,41 +49,67 @@ pub struct KeySpec {
     pub want_text: bool,
 }
 
-/// Code of a row without text in [`Texts::codes`].
-pub const NO_TEXT: u32 = u32::MAX;
-
-/// Dictionary-encoded text values: row `i` holds `uniques[codes[i]]`, or
-/// nothing when `codes[i] == NO_TEXT`. Hashes repeat once per filter and filter
-/// names on every line, so this keeps one string per distinct value.
-#[derive(Debug, Default, Clone, PartialEq)]
+/// Text values in Arrow's large-utf8 layout: row `i` is
+/// `data[offsets[i]..offsets[i + 1]]` when `valid[i]`, else absent.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Texts {
-    pub uniques: Vec<String>,
-    pub codes: Vec<u32>,
+    pub data: Vec<u8>,
+    pub offsets: Vec<i64>,
+    pub valid: Vec<bool>,
+}
+
+impl Default for Texts {
+    fn default() -> Self {
+        Texts {
+            data: Vec::new(),
+            offsets: vec![0],
+            valid: Vec::new(),
+        }
+    }
 }
 
 impl Texts {
-    fn push(&mut self, index: &mut TextIndex, value: String) -> u32 {
-        if let Some(&code) = index.get(value.as_str()) {
-            return code;
-        }
-        let code = u32::try_from(self.uniques.len()).unwrap_or(NO_TEXT - 1);
-        index.insert(value.clone(), code);
-        self.uniques.push(value);
-        code
+    /// Opens an (absent) entry for the next row.
+    fn start_row(&mut self) {
+        self.offsets.push(self.data.len() as i64);
+        self.valid.push(false);
     }
 
-    /// Like `push`, but allocates only for a value not seen before.
-    fn push_str(&mut self, index: &mut TextIndex, value: &str) -> u32 {
-        match index.get(value) {
-            Some(&code) => code,
-            None => self.push(index, value.to_owned()),
-        }
+    /// Sets the current (last) row's text; a key repeated on a line replaces it.
+    fn set_last(&mut self, text: &[u8]) {
+        let row = self.valid.len() - 1;
+        self.data.truncate(self.offsets[row] as usize);
+        self.data.extend_from_slice(text);
+        self.offsets[row + 1] = self.data.len() as i64;
+        self.valid[row] = true;
     }
 
-    /// The text of row `row` (tests and small callers).
+    /// Appends another piece's rows.
+    fn append(&mut self, other: Texts) {
+        let base = self.data.len() as i64;
+        self.data.extend_from_slice(&other.data);
+        self.offsets
+            .extend(other.offsets[1..].iter().map(|o| o + base));
+        self.valid.extend_from_slice(&other.valid);
+    }
+
+    /// The text of row `row`.
     pub fn get(&self, row: usize) -> Option<&str> {
-        let code = *self.codes.get(row)?;
-        (code != NO_TEXT).then(|| self.uniques[code as usize].as_str())
+        if !*self.valid.get(row)? {
+            return None;
+        }
+        let bytes = &self.data[self.offsets[row] as usize..self.offsets[row + 1] as usize];
+        std::str::from_utf8(bytes).ok()
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.valid.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.valid.is_empty()
     }
 }
 
@@ -99,32 +124,6 @@ pub struct Column {
     /// numbers that are not integers below 2^53 (integers are in `numbers`).
     pub texts: Option<Texts>,
 }
-
-/// FNV-1a: hashes and short labels are already well mixed, and SipHash's
-/// DoS resistance buys nothing for a local file.
-#[derive(Default, Clone, Copy)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-/// Per-piece state of one column: the text dictionary being built.
-type TextIndex = HashMap<String, u32, std::hash::BuildHasherDefault<Fnv>>;
 
 /// Everything [`scan`] extracted.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -319,7 +318,6 @@ fn scan_piece(
     keys: &[KeySpec],
     columns: &mut [Column],
 ) -> std::result::Result<(usize, usize), Failure> {
-    let mut indexes: Vec<TextIndex> = keys.iter().map(|_| TextIndex::default()).collect();
     let mut rows = 0;
     let mut line_no = 0;
     let mut start = 0;
@@ -335,10 +333,10 @@ fn scan_piece(
             column.kinds.push(kind::MISSING);
             column.numbers.push(f64::NAN);
             if let Some(texts) = column.texts.as_mut() {
-                texts.codes.push(NO_TEXT);
+                texts.start_row();
             }
         }
-        scan_line(line, keys, columns, &mut indexes, rows).map_err(|message| Failure {
+        scan_line(line, keys, columns, rows).map_err(|message| Failure {
             line: line_no,
             message,
         })?;
@@ -351,7 +349,6 @@ fn scan_line(
     line: &[u8],
     keys: &[KeySpec],
     columns: &mut [Column],
-    indexes: &mut [TextIndex],
     row: usize,
 ) -> std::result::Result<(), String> {
     let mut cur = Cursor {
@@ -382,7 +379,7 @@ fn scan_line(
                     }
                 }
                 (Some(k), Some(first)) => {
-                    read_value(&mut cur, first, &mut columns[k], &mut indexes[k], row)?;
+                    read_value(&mut cur, first, &mut columns[k], row)?;
                 }
             }
             cur.skip_ws();
@@ -414,7 +411,6 @@ fn read_value(
     cur: &mut Cursor<'_>,
     first: u8,
     column: &mut Column,
-    index: &mut TextIndex,
     row: usize,
 ) -> std::result::Result<(), String> {
     match first {
@@ -424,12 +420,12 @@ fn read_value(
             let escaped = memchr(b'\\', raw).is_some();
             column.kinds[row] = kind::STRING;
             if let Some(texts) = column.texts.as_mut() {
-                texts.codes[row] = if escaped {
-                    texts.push(index, unescape(raw)?)
+                if escaped {
+                    texts.set_last(unescape(raw)?.as_bytes());
                 } else {
-                    let text = std::str::from_utf8(raw).map_err(|_| "string is not valid UTF-8")?;
-                    texts.push_str(index, text)
-                };
+                    std::str::from_utf8(raw).map_err(|_| "string is not valid UTF-8")?;
+                    texts.set_last(raw);
+                }
             }
         }
         b'[' => {
@@ -464,8 +460,7 @@ fn read_value(
             let integral = value.fract() == 0.0 && value.abs() < 9_007_199_254_740_992.0;
             if code == kind::NUMBER && !integral {
                 if let Some(texts) = column.texts.as_mut() {
-                    let text = String::from_utf8_lossy(token).into_owned();
-                    texts.codes[row] = texts.push(index, text);
+                    texts.set_last(token);
                 }
             }
         }
@@ -550,26 +545,14 @@ fn read_blocks<R: Read>(
     }
 }
 
-/// Appends the rows of one piece to `out`, re-coding its texts into the
-/// global dictionaries.
-fn merge_piece(out: &mut Scan, indexes: &mut [TextIndex], rows: usize, columns: Vec<Column>) {
+/// Appends the rows of one piece to `out`.
+fn merge_piece(out: &mut Scan, rows: usize, columns: Vec<Column>) {
     out.rows += rows;
-    for ((into, from), index) in out.columns.iter_mut().zip(columns).zip(indexes.iter_mut()) {
+    for (into, from) in out.columns.iter_mut().zip(columns) {
         into.kinds.extend_from_slice(&from.kinds);
         into.numbers.extend_from_slice(&from.numbers);
         if let (Some(all), Some(part)) = (into.texts.as_mut(), from.texts) {
-            let remap: Vec<u32> = part
-                .uniques
-                .into_iter()
-                .map(|text| all.push(index, text))
-                .collect();
-            all.codes.extend(part.codes.iter().map(|&c| {
-                if c == NO_TEXT {
-                    NO_TEXT
-                } else {
-                    remap[c as usize]
-                }
-            }));
+            all.append(part);
         }
     }
 }
@@ -587,7 +570,6 @@ pub fn scan<R: Read + Send>(
         rows: 0,
         columns: empty_columns(keys),
     };
-    let mut indexes: Vec<TextIndex> = keys.iter().map(|_| TextIndex::default()).collect();
     let pieces_wanted = rayon::current_num_threads() * PIECES_PER_THREAD;
     let (sender, receiver) = mpsc::sync_channel::<Vec<u8>>(1);
     std::thread::scope(|scope| {
@@ -611,7 +593,7 @@ pub fn scan<R: Read + Send>(
             for (result, columns) in results {
                 match result {
                     Ok((rows, lines)) => {
-                        merge_piece(&mut out, &mut indexes, rows, columns);
+                        merge_piece(&mut out, rows, columns);
                         lines_before += lines;
                     }
                     Err(failure) => {
@@ -753,7 +735,7 @@ mod tests {
     }
 
     #[test]
-    fn texts_are_one_dictionary_across_pieces_and_blocks() {
+    fn texts_across_pieces_and_blocks() {
         let filler = "z".repeat(3000);
         let mut text = String::new();
         for i in 0..12_000 {
@@ -765,14 +747,26 @@ mod tests {
         }
         let out = run(&text, &[("f", true), ("id", true), ("h", true)]).unwrap();
         let f = out.columns[0].texts.as_ref().unwrap();
-        assert_eq!(f.uniques.len(), 2);
+        assert_eq!(f.len(), 12_000);
         assert_eq!(f.get(11_999), Some("flex"));
         assert_eq!(f.get(11_998), Some("strict"));
         let id = out.columns[1].texts.as_ref().unwrap();
         assert_eq!(id.get(7_001), Some("7001.5")); // non-integers keep their token
         let h = out.columns[2].texts.as_ref().unwrap();
-        assert_eq!(h.uniques.len(), 6_000);
+        assert_eq!(*h.offsets.last().unwrap() as usize, h.data.len());
         assert_eq!(h.get(9_999), Some("h4999"));
+    }
+
+    #[test]
+    fn repeated_key_last_wins() {
+        let out = run(
+            "{\"s\": \"a\", \"s\": \"bb\"}\n{\"s\": \"c\"}\n",
+            &[("s", true)],
+        )
+        .unwrap();
+        let texts = out.columns[0].texts.as_ref().unwrap();
+        assert_eq!((texts.get(0), texts.get(1)), (Some("bb"), Some("c")));
+        assert_eq!(texts.data, b"bbc");
     }
 
     #[test]

@@ -8,20 +8,22 @@ use fastmcnemar_core::jsonl::{KeySpec, scan};
 use numpy::PyArray1;
 use pyo3::prelude::*;
 
+use crate::arrow_text::TextColumn;
 use crate::errors::InvalidArgumentError;
 use crate::runtime::run_detached;
 
 /// One extracted column: kind codes, numbers, and (when asked for) the texts
-/// as a dictionary: distinct values and one code per row (`NO_TEXT` = none).
+/// as an Arrow-exportable column.
 type ColumnOut<'py> = (
     Bound<'py, PyArray1<u8>>,
     Bound<'py, PyArray1<f64>>,
-    Option<(Vec<String>, Bound<'py, PyArray1<u32>>)>,
+    Option<Bound<'py, TextColumn>>,
 );
 
 /// Scans `path` line by line for the top-level `keys`; `text_keys[i]` asks for
 /// the text of key `i`. Returns `(rows, [(kinds, numbers, texts), ...])` where
-/// `texts` is `(uniques, codes)`; integers of text keys stay in `numbers`.
+/// `texts` is a [`TextColumn`] (Arrow large utf8); integers of text keys stay
+/// in `numbers`.
 #[pyfunction]
 #[pyo3(signature = (path, keys, text_keys, *, n_threads = None))]
 fn scan_jsonl<'py>(
@@ -45,24 +47,22 @@ fn scan_jsonl<'py>(
         .collect();
     let file = File::open(&path)?;
     let out = run_detached(py, n_threads, |checkpoint| scan(file, &specs, checkpoint))?;
-    let columns = out
-        .columns
-        .into_iter()
-        .map(|c| {
-            let kinds = PyArray1::from_vec(py, c.kinds);
-            let numbers = PyArray1::from_vec(py, c.numbers);
-            let texts = c
-                .texts
-                .map(|t| (t.uniques, PyArray1::from_vec(py, t.codes)));
-            (kinds, numbers, texts)
-        })
-        .collect();
+    let mut columns = Vec::with_capacity(out.columns.len());
+    for c in out.columns {
+        let kinds = PyArray1::from_vec(py, c.kinds);
+        let numbers = PyArray1::from_vec(py, c.numbers);
+        let texts = c
+            .texts
+            .map(|t| Bound::new(py, TextColumn::new(t)))
+            .transpose()?;
+        columns.push((kinds, numbers, texts));
+    }
     Ok((out.rows, columns))
 }
 
 /// Adds this area's functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_jsonl, m)?)?;
-    m.add("SCAN_NO_TEXT", fastmcnemar_core::jsonl::NO_TEXT)?;
+    m.add_class::<TextColumn>()?;
     Ok(())
 }

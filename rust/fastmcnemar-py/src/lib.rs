@@ -6,6 +6,7 @@
 
 use pyo3::prelude::*;
 
+pub mod arrow_text;
 pub mod errors;
 pub mod ingest;
 pub mod runtime;
