@@ -2,6 +2,7 @@
 # Keep in step with rust/fastmcnemar-py/src/*.rs (checked by mypy.stubtest in CI).
 
 import os
+from typing import final
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,7 @@ class NonFiniteValueError(FastMcNemarError): ...
 class InvalidArgumentError(FastMcNemarError): ...
 
 # --- ingest: reading harness logs (rust/fastmcnemar-py/src/ingest.rs, arrow_text.rs) ---
+@final
 class TextColumn:
     def __len__(self) -> int: ...
     def __arrow_c_array__(
