@@ -24,6 +24,13 @@ from fastmcnemar.exceptions import (
     PairingWarning,
 )
 from fastmcnemar.ingest import lm_eval_metrics, read_lm_eval, read_scores
+from fastmcnemar.paired_test import (
+    McNemarCountsResult,
+    McNemarResult,
+    mcnemar,
+    mcnemar_counts,
+    mcnemar_table,
+)
 from fastmcnemar.pairing import pair
 
 __all__ = [
@@ -36,6 +43,8 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidLevelError",
     "LengthMismatchError",
+    "McNemarCountsResult",
+    "McNemarResult",
     "NegativeCountError",
     "NonBinaryValueError",
     "NonFiniteValueError",
@@ -46,6 +55,9 @@ __all__ = [
     "audit",
     "compare",
     "lm_eval_metrics",
+    "mcnemar",
+    "mcnemar_counts",
+    "mcnemar_table",
     "pair",
     "read_lm_eval",
     "read_scores",

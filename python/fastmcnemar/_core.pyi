@@ -2,10 +2,11 @@
 # Keep in step with rust/fastmcnemar-py/src/*.rs (checked by mypy.stubtest in CI).
 
 import os
-from typing import final
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
+from numpy.typing import NDArray
 
 __version__: str
 THREADS_ENV: str
@@ -37,3 +38,24 @@ def scan_jsonl(
     int,
     list[tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64], TextColumn | None]],
 ]: ...
+
+# --- McNemar test and paired intervals (rust/fastmcnemar-py/src/paired.rs) ---
+
+def mcnemar_paired_counts(
+    reference: NDArray[Any], candidate: NDArray[Any], n_threads: int | None = None
+) -> tuple[int, int, int, int]: ...
+def mcnemar_pvalue(b: int, c: int, alternative: str, method: str) -> tuple[float, float]: ...
+def mcnemar_pvalues(
+    b: NDArray[Any],
+    c: NDArray[Any],
+    alternative: str,
+    method: str,
+    n_threads: int | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]: ...
+def paired_difference_interval(
+    both_correct: int, b: int, c: int, both_wrong: int, confidence_level: float, method: str
+) -> tuple[float, float]: ...
+def clopper_pearson_interval(b: int, c: int, confidence_level: float) -> tuple[float, float]: ...
+def clopper_pearson_intervals(
+    b: NDArray[Any], c: NDArray[Any], confidence_level: float, n_threads: int | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]: ...

@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 pub mod arrow_text;
 pub mod errors;
 pub mod ingest;
+mod paired;
 pub mod runtime;
 
 #[pymodule(gil_used = false)]
@@ -17,5 +18,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("THREADS_ENV", runtime::THREADS_ENV)?;
     errors::register(m)?;
     ingest::register(m)?;
+    paired::register(m)?;
     Ok(())
 }

@@ -115,6 +115,19 @@ fn erfcx_large(y: f64) -> f64 {
     }
 }
 
+/// Scaled complementary error function erfcx(y) = e^{y^2} erfc(y), y >= 0
+/// (finite and accurate for every y >= 0; ~1/(y sqrt(pi)) for large y).
+pub fn erfcx(y: f64) -> f64 {
+    if y.is_nan() || y < 0.0 {
+        return f64::NAN;
+    }
+    if y < 0.5 {
+        (1.0 - erf_small(y)) * (y * y).exp()
+    } else {
+        erfcx_large(y)
+    }
+}
+
 /// e^{-x^2/2} without the rounding error of x^2 (x >= 0).
 fn exp_half_square(x: f64) -> f64 {
     let h = (x * 16.0).trunc() / 16.0;
@@ -144,6 +157,9 @@ pub fn norm_cdf(x: f64) -> f64 {
     if x.is_nan() {
         return f64::NAN;
     }
+    if x.is_infinite() {
+        return if x > 0.0 { 1.0 } else { 0.0 };
+    }
     let y = x * FRAC_1_SQRT_2;
     if y.abs() < 0.5 {
         0.5 + 0.5 * erf_small(y)
@@ -164,13 +180,14 @@ pub fn ln_norm_sf(x: f64) -> f64 {
     if x.is_nan() {
         return f64::NAN;
     }
-    if x == f64::INFINITY {
-        return f64::NEG_INFINITY;
+    if x.is_infinite() {
+        return if x > 0.0 { f64::NEG_INFINITY } else { 0.0 };
     }
     if x * FRAC_1_SQRT_2 >= 0.5 {
         // ln((1/2) erfcx(y)) - x^2/2: no underflow until x^2 overflows.
         (0.5 * erfcx_large(x * FRAC_1_SQRT_2)).ln() - 0.5 * x * x
-    } else if x > -5.0 {
+    } else if x * FRAC_1_SQRT_2 > -0.5 {
+        // sf in (0.24, 0.76): ln is well conditioned.
         norm_sf(x).ln()
     } else {
         // sf close to 1: ln(1 - Phi(x)) with the small Phi(x) kept exact.
