@@ -131,7 +131,12 @@ def child_cat(folder: str) -> int:
     return 0
 
 
-CHILDREN = {"read_lm_eval": child_read, "json.loads loop": child_json, "cat > /dev/null": child_cat}
+CHILDREN = {
+    "read_lm_eval": child_read,
+    "read_lm_eval/1thr": child_read,  # FASTMCNEMAR_NUM_THREADS=1: CPU cost per GB
+    "json.loads loop": child_json,
+    "cat > /dev/null": child_cat,
+}
 
 
 _CHILD = """
@@ -157,7 +162,12 @@ print(json.dumps([wall, used, n, rss / 1024, rss0 / 1024]))
 def run_child(name: str, folder: str) -> tuple[float, float, int, float, float]:
     """(wall s, CPU s, rows, peak RSS MB, RSS after imports MB) of one method, fresh process."""
     code = _CHILD.format(here=str(Path(__file__).resolve().parent), name=name, folder=folder)
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    env = dict(os.environ)
+    if name.endswith("/1thr"):
+        env["FASTMCNEMAR_NUM_THREADS"] = "1"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     wall, used, rows, rss, base = json.loads(proc.stdout.strip().splitlines()[-1])
     return float(wall), float(used), int(rows), float(rss), float(base)
 
@@ -185,13 +195,13 @@ def main() -> None:
         load = os.getloadavg()[0]
         print(f"\n{os.cpu_count()} cores, load average {load:.1f} while measuring")
         print(
-            f"{'method':<16} {'wall s':>7} {'CPU s':>6} {'rows/s':>10} {'MB/s':>6} "
+            f"{'method':<18} {'wall s':>7} {'CPU s':>6} {'rows/s':>10} {'MB/s':>6} "
             f"{'peak RSS':>9} {'(imports)':>9}  vs cat  vs json"
         )
         for name, (wall, used, n, rss, base) in results.items():
             shown_rows = n or rows
             print(
-                f"{name:<16} {wall:7.2f} {used:6.2f} {shown_rows / wall:10.0f} "
+                f"{name:<18} {wall:7.2f} {used:6.2f} {shown_rows / wall:10.0f} "
                 f"{size / 1e6 / wall:6.0f} {rss:6.0f} MB {base:6.0f} MB  "
                 f"{wall / ceiling:5.1f}x  {json_loop / wall:5.1f}x"
             )
