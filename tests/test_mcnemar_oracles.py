@@ -83,11 +83,6 @@ def test_mpmath_grid_near_2_31() -> None:
     _check_grid([2**31 + 1], huge=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="binomial tails near the centre at n = 2^40 are off by ~4.6e-12 relative "
-    "(numerics area); strict, so this fails once they are fixed and the mark must go",
-)
 def test_mpmath_grid_near_2_40() -> None:
     _check_grid([2**40], huge=True)
 

@@ -32,10 +32,24 @@ from fastmcnemar.paired_test import (
     mcnemar_table,
 )
 from fastmcnemar.pairing import pair
+from fastmcnemar.suite import (
+    AggregateManyResult,
+    AggregateResult,
+    CombinedPvalue,
+    ComponentResult,
+    adjust_pvalues,
+    aggregate,
+    aggregate_many,
+    combine_pvalues,
+)
 
 __all__ = [
+    "AggregateManyResult",
+    "AggregateResult",
     "Audit",
+    "CombinedPvalue",
     "Comparison",
+    "ComponentResult",
     "EmptyInputError",
     "FastMcNemarError",
     "InputFormatError",
@@ -52,7 +66,11 @@ __all__ = [
     "PairingError",
     "PairingWarning",
     "__version__",
+    "adjust_pvalues",
+    "aggregate",
+    "aggregate_many",
     "audit",
+    "combine_pvalues",
     "compare",
     "lm_eval_metrics",
     "mcnemar",

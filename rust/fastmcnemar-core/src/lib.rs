@@ -12,6 +12,8 @@
 //! - [`control`]: cooperative cancellation between chunks of long work.
 //! - [`rng`]: seeded per-chunk random streams (thread-count invariant).
 //! - [`jsonl`]: pulling a few top-level keys out of big JSON-lines logs.
+//! - [`suite`]: one decision for a suite of tasks (Pooled, Max-Drop, Fisher,
+//!   Stouffer, Cauchy, HMP, the combined rule) and adjusted p-values.
 
 pub mod binomial;
 pub mod control;
@@ -21,5 +23,6 @@ pub mod jsonl;
 pub mod mcnemar;
 pub mod rng;
 pub mod special;
+pub mod suite;
 
 pub use error::{Error, Result};

@@ -11,6 +11,7 @@ pub mod errors;
 pub mod ingest;
 mod paired;
 pub mod runtime;
+mod suite;
 
 #[pymodule(gil_used = false)]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -19,5 +20,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     ingest::register(m)?;
     paired::register(m)?;
+    suite::register(m)?;
     Ok(())
 }
