@@ -32,6 +32,23 @@ def first_record(path: Path) -> dict[str, Any]:
     raise InputFormatError(f"{path}: no samples (the file is empty)")
 
 
+def last_record(path: Path) -> dict[str, Any] | None:
+    """The last line of a JSONL file, parsed; None if it cannot be (the scan reports why)."""
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - (4 << 20)))
+        tail = fh.read()
+    lines = [line for line in tail.splitlines() if line.strip()]
+    if not lines:
+        return None
+    try:
+        record = json.loads(lines[-1])
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
     with path.open("rb") as fh:
         for lineno, line in enumerate(fh, start=1):
@@ -190,4 +207,4 @@ def read_json_array(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(columns, schema=schema)
 
 
-__all__ = ["first_record", "read_json_array", "read_keys"]
+__all__ = ["first_record", "last_record", "read_json_array", "read_keys"]

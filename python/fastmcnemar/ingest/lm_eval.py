@@ -25,7 +25,7 @@ from typing import Any
 import polars as pl
 
 from fastmcnemar.exceptions import InputFormatError, InputWarning
-from fastmcnemar.ingest.jsonl import first_record, read_json_array, read_keys
+from fastmcnemar.ingest.jsonl import first_record, last_record, read_json_array, read_keys
 from fastmcnemar.ingest.lm_eval_layout import RunResults, SamplesFile, discover
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA, empty_score_frame
 
@@ -150,18 +150,31 @@ def _read_file(
         if not isinstance(records, list) or not records or not isinstance(records[0], dict):
             raise InputFormatError(f"{path}: expected a non-empty JSON array of samples")
         first: dict[str, Any] = records[0]
+        last: dict[str, Any] | None = records[-1] if isinstance(records[-1], dict) else None
     else:
         first = first_record(path)
+        # Files are written one filter after another: the last line shows the last
+        # filter's metrics, which may differ from the first filter's.
+        last = last_record(path)
     if "doc_id" not in first:
         raise InputFormatError(f"{path}: line 1 has no 'doc_id': not an lm-eval samples file")
-    filter_name = first.get("filter")
-    where_filter = filter_name if isinstance(filter_name, str) else "(all)"
+
+    def filter_of(record: dict[str, Any]) -> str:
+        name = record.get("filter")
+        return name if isinstance(name, str) else "(all)"
+
     not_testable: list[dict[str, str]] = []
     keep: list[str] = []
-    for key in _metric_keys(first):
+    examples = {key: first[key] for key in _metric_keys(first)}
+    origin = dict.fromkeys(examples, filter_of(first))
+    for key in _metric_keys(last or {}):
+        if key not in examples:
+            examples[key] = (last or {})[key]
+            origin[key] = filter_of(last or {})
+    for key, example in examples.items():
         if metrics is not None and key not in metrics:
             continue
-        reason = _value_kind(first[key])
+        reason = _value_kind(example)
         if reason is None:
             keep.append(key)
         else:
@@ -169,7 +182,7 @@ def _read_file(
                 {
                     "model": sample.model,
                     "task": sample.task,
-                    "filter": where_filter,
+                    "filter": origin[key],
                     "metric": key,
                     "reason": reason,
                     "source": str(path),
@@ -180,7 +193,9 @@ def _read_file(
     schema.update({h: pl.Utf8() for h in _HASHES})
     # Polars will not read true/false into a float column: ifeval-style boolean
     # metrics are read as Boolean and come back as 0/1 floats.
-    schema.update({m: pl.Boolean() if isinstance(first[m], bool) else pl.Float64() for m in keep})
+    schema.update(
+        {m: pl.Boolean() if isinstance(examples[m], bool) else pl.Float64() for m in keep}
+    )
     frame = read_json_array(path, schema) if sample.legacy else read_keys(path, schema)
     if frame.height == 0:
         raise InputFormatError(f"{path}: no samples (the file is empty)")
