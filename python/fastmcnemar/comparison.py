@@ -287,13 +287,12 @@ def _compare_loaded(
     both = ref_keys.join(cand_keys, on=triples, how="semi")
     not_testable: dict[tuple[str, str], str] = {}
     skipped: list[tuple[str, str, str, str]] = []
-    for side, run in (("reference", ref), ("candidate", cand)):
+    for run in (ref, cand):
         for row in run.not_testable.iter_rows(named=True):
             key = (row["task"], row["metric"])
             if key not in not_testable:
                 not_testable[key] = f"not per-sample testable: {row['reason']}"
                 skipped.append((row["task"], row["filter"], row["metric"], not_testable[key]))
-        del side
     ref_tasks = set(ref_keys.get_column("task").to_list())
     cand_tasks = set(cand_keys.get_column("task").to_list())
     for task in sorted(ref_tasks ^ cand_tasks):
