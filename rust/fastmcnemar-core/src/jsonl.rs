@@ -497,15 +497,19 @@ fn split_lines(block: &[u8], n: usize) -> Vec<&[u8]> {
 }
 
 /// Reads `reader` in blocks that end at a line boundary (a line longer than a
-/// block grows it) and sends them on `blocks`.
+/// block grows it) and sends them on `blocks`. Buffers the scanner is done
+/// with come back on `spent` and are refilled, so the pages are touched once.
 fn read_blocks<R: Read>(
     mut reader: R,
     blocks: &mpsc::SyncSender<Vec<u8>>,
+    spent: &mpsc::Receiver<Vec<u8>>,
 ) -> std::result::Result<(), String> {
     let mut carry: Vec<u8> = Vec::new();
     let mut size = BLOCK;
     loop {
-        let mut buffer = std::mem::take(&mut carry);
+        let mut buffer = spent.try_recv().unwrap_or_default();
+        buffer.clear();
+        buffer.extend_from_slice(&carry);
         let start = buffer.len();
         buffer.resize(start.max(size), 0);
         let mut filled = start;
@@ -530,7 +534,9 @@ fn read_blocks<R: Read>(
         }
         match memrchr(b'\n', &buffer) {
             Some(last) => {
-                carry = buffer.split_off(last + 1);
+                carry.clear();
+                carry.extend_from_slice(&buffer[last + 1..]);
+                buffer.truncate(last + 1);
                 size = BLOCK.max(carry.len() * 2);
                 if blocks.send(buffer).is_err() {
                     return Ok(()); // the scanner stopped
@@ -572,8 +578,9 @@ pub fn scan<R: Read + Send>(
     };
     let pieces_wanted = rayon::current_num_threads() * PIECES_PER_THREAD;
     let (sender, receiver) = mpsc::sync_channel::<Vec<u8>>(1);
+    let (recycle, spent) = mpsc::channel::<Vec<u8>>();
     std::thread::scope(|scope| {
-        let reading = scope.spawn(move || read_blocks(reader, &sender));
+        let reading = scope.spawn(move || read_blocks(reader, &sender, &spent));
         let mut lines_before = 0usize;
         let mut outcome: Result<()> = Ok(());
         for block in receiver.iter() {
@@ -606,6 +613,7 @@ pub fn scan<R: Read + Send>(
                     }
                 }
             }
+            let _ = recycle.send(block); // the reader may have finished already
             if outcome.is_err() {
                 break;
             }
