@@ -411,6 +411,8 @@ def compare(
     allow_missing: bool = False,
     reference_model: str | None = None,
     candidate_model: str | None = None,
+    reference_timestamp: str | None = None,
+    candidate_timestamp: str | None = None,
     n_resamples: int = 9999,
     rng: int | None = 0,
 ) -> Comparison:
@@ -446,6 +448,9 @@ def compare(
         the common samples, with a warning instead of an error.
     reference_model, candidate_model : str, optional
         Pick one model from a path holding several runs.
+    reference_timestamp, candidate_timestamp : str, optional
+        Pick one lm-eval run by its ``date_id`` (or a prefix of it), e.g. when two
+        runs of one model, or runs of two models, share a directory.
     n_resamples : int, default 9999
         Resamples of the permutation test and bootstrap (continuous tasks).
     rng : int, default 0
@@ -478,8 +483,14 @@ def compare(
     False
     """
     _check_options(alpha, alternative, confidence_level)
-    ref = load_run(reference, side="reference", model=reference_model, tasks=tasks)
-    cand = load_run(candidate, side="candidate", model=candidate_model, tasks=tasks)
+    ref = load_run(
+        reference, side="reference", model=reference_model, tasks=tasks,
+        timestamp=reference_timestamp,
+    )  # fmt: skip
+    cand = load_run(
+        candidate, side="candidate", model=candidate_model, tasks=tasks,
+        timestamp=candidate_timestamp,
+    )  # fmt: skip
     return _compare_loaded(
         ref,
         cand,

@@ -91,6 +91,22 @@ def test_input_and_usage_errors_are_one_line(
     assert fastmcnemar.__version__ in capsys.readouterr().out
 
 
+def test_pick_runs_by_timestamp(shared_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = str(shared_dir / "realdata" / "pyfade-gemma3")
+    status = main(
+        ["compare", root, root, "--format", "json",
+         "--reference-timestamp", "2025-10-14T15", "--candidate-timestamp", "2025-10-14T14"]
+    )  # fmt: skip
+    assert status == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["reference"], doc["candidate"]) == (
+        "/workspace/gemma-3-12b-it-base",
+        "/workspace/gemma3_12b_u2",
+    )
+    assert sum(t["b"] for t in doc["tasks"]) == 3
+    assert sum(t["c"] for t in doc["tasks"]) == 0
+
+
 def test_python_dash_m(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "fastmcnemar", "compare", REF, str(tmp_path / "nope")],

@@ -166,6 +166,13 @@ def test_pyfade_real_runs(shared_dir: Path) -> None:
     assert gsm.metadata["hash_checks"]["samples_with_hashes"] == 3
     with pytest.raises(PairingError, match="holds 2 models"):
         compare(root / "eval_mmlu_pro_plus", root / "eval_mmlu_pro_plus")
+    by_time = compare(
+        root,
+        root,
+        reference_timestamp="2025-09-09T13-42",
+        candidate_timestamp="2025-09-09T13-31",
+    )
+    assert _bc(by_time) == {"gsm8k": (1, 0)}
 
 
 def test_renderers() -> None:
