@@ -127,11 +127,7 @@ def _assign_filters(frame: pl.DataFrame, sample: SamplesFile) -> pl.DataFrame:
             f"but the task has {len(names)} filter(s) ({', '.join(names)})"
         )
     lookup = pl.Series("filter", names, dtype=pl.Utf8)
-    return frame.with_columns(
-        occurrence.get_column("occurrence")
-        .map_elements(lambda i: lookup[i], return_dtype=pl.Utf8)
-        .alias("filter")
-    )
+    return frame.with_columns(lookup.gather(occurrence.get_column("occurrence")).alias("filter"))
 
 
 def _read_file(
