@@ -12,6 +12,7 @@
 //! - [`control`]: cooperative cancellation between chunks of long work.
 //! - [`rng`]: seeded per-chunk random streams (thread-count invariant).
 //! - [`resample`]: sign-flip permutation tests (exact, lattice, Monte Carlo) and the paired bootstrap.
+//! - [`jsonl`]: pulling a few top-level keys out of big JSON-lines logs.
 //! - [`suite`]: one decision for a suite of tasks (Pooled, Max-Drop, Fisher,
 //!   Stouffer, Cauchy, HMP, the combined rule) and adjusted p-values.
 
@@ -19,6 +20,7 @@ pub mod binomial;
 pub mod control;
 pub mod error;
 pub mod interval;
+pub mod jsonl;
 pub mod mcnemar;
 pub mod resample;
 pub mod rng;

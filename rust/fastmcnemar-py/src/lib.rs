@@ -6,7 +6,9 @@
 
 use pyo3::prelude::*;
 
+pub mod arrow_text;
 pub mod errors;
+pub mod ingest;
 mod paired;
 mod resampling;
 pub mod runtime;
@@ -18,6 +20,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("THREADS_ENV", runtime::THREADS_ENV)?;
     errors::register(m)?;
     resampling::register(m)?;
+    ingest::register(m)?;
     paired::register(m)?;
     suite::register(m)?;
     Ok(())
