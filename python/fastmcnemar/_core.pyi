@@ -68,6 +68,8 @@ def many_candidates_test(
     npt.NDArray[np.float64],
     npt.NDArray[np.float64],
     npt.NDArray[np.float64],
+]: ...
+
 # --- ingest: reading harness logs (rust/fastmcnemar-py/src/ingest.rs, arrow_text.rs) ---
 @final
 class TextColumn:
@@ -75,11 +77,14 @@ class TextColumn:
     def __arrow_c_array__(
         self, requested_schema: object | None = None
     ) -> tuple[object, object]: ...
+
 def scan_jsonl(
     path: str | os.PathLike[str],
     keys: list[str],
     text_keys: list[bool],
     *,
+    n_threads: int | None = None,
+) -> tuple[
     int,
     list[tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64], TextColumn | None]],
 ]: ...
