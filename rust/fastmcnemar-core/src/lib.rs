@@ -13,6 +13,7 @@
 //! - [`rng`]: seeded per-chunk random streams (thread-count invariant).
 //! - [`planning`]: exact power, sample size, minimum detectable drop, non-inferiority.
 //! - [`resample`]: sign-flip permutation tests (exact, lattice, Monte Carlo) and the paired bootstrap.
+//! - [`jsonl`]: pulling a few top-level keys out of big JSON-lines logs.
 //! - [`suite`]: one decision for a suite of tasks (Pooled, Max-Drop, Fisher,
 //!   Stouffer, Cauchy, HMP, the combined rule) and adjusted p-values.
 
@@ -20,6 +21,7 @@ pub mod binomial;
 pub mod control;
 pub mod error;
 pub mod interval;
+pub mod jsonl;
 pub mod mcnemar;
 pub mod planning;
 pub mod resample;

@@ -6,7 +6,9 @@
 
 use pyo3::prelude::*;
 
+pub mod arrow_text;
 pub mod errors;
+pub mod ingest;
 mod paired;
 mod planning;
 mod resampling;
@@ -20,6 +22,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     planning::register(m)?;
     resampling::register(m)?;
+    ingest::register(m)?;
     paired::register(m)?;
     suite::register(m)?;
     Ok(())
