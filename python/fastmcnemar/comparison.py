@@ -30,10 +30,10 @@ from fastmcnemar.exceptions import InvalidArgumentError, PairingWarning
 from fastmcnemar.ingest.detect import detect_format
 from fastmcnemar.pairing import pair_report
 from fastmcnemar.rerun_noise import noise_floor
-from fastmcnemar.verdicts import check_margin, with_verdicts
+from fastmcnemar.verdicts import VERDICT_COLUMNS, check_margin, with_verdicts
 
 #: Columns of :attr:`Comparison.tasks`, in order.
-TASK_COLUMNS: dict[str, pl.DataType] = {
+_TEST_COLUMNS: dict[str, pl.DataType] = {
     "task": pl.Utf8(),
     "filter": pl.Utf8(),
     "metric": pl.Utf8(),
@@ -53,6 +53,10 @@ TASK_COLUMNS: dict[str, pl.DataType] = {
     "degraded": pl.Boolean(),
     "verdict": pl.Utf8(),
 }
+
+#: Columns of :attr:`Comparison.tasks`, in order: the test's, then the planning
+#: columns the three-way verdict adds (:mod:`fastmcnemar.verdicts`).
+TASK_COLUMNS: dict[str, pl.DataType] = {**_TEST_COLUMNS, **VERDICT_COLUMNS}
 
 #: Columns of :attr:`Comparison.skipped`.
 SKIPPED_COLUMNS: dict[str, pl.DataType] = {
@@ -388,7 +392,7 @@ def _compare_loaded(
              "verdict": "degraded" if f else "not degraded"}
             for o, p, f in zip(outcomes, adjusted, flags, strict=False)
         ],
-        schema=TASK_COLUMNS,
+        schema=_TEST_COLUMNS,
     )  # fmt: skip
     skipped_frame = pl.DataFrame(
         [dict(zip(SKIPPED_COLUMNS, s, strict=False)) for s in skipped], schema=SKIPPED_COLUMNS

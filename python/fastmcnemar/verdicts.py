@@ -114,8 +114,11 @@ def add_verdicts(
     extra = [_task_verdict(row, margin, alpha, usable) for row in tasks.iter_rows(named=True)]
     schema = {**VERDICT_COLUMNS, "verdict": pl.Utf8()}
     added = pl.DataFrame(extra, schema=schema) if extra else pl.DataFrame(schema=schema)
-    kept = tasks.drop([c for c in schema if c in tasks.columns])
-    return pl.concat([kept, added], how="horizontal")
+    # The verdict replaces the existing column in place; the planning columns follow.
+    kept = tasks.drop([c for c in VERDICT_COLUMNS if c in tasks.columns])
+    verdict = added.get_column("verdict")
+    kept = kept.with_columns(verdict) if "verdict" in kept.columns else kept.hstack([verdict])
+    return pl.concat([kept, added.drop("verdict")], how="horizontal")
 
 
 def suite_verdict(tasks: pl.DataFrame, *, degraded: bool) -> str:

@@ -104,7 +104,7 @@ def _register() -> None:
 
 def run_rerun(run: int, tasks_dir: Path, output_dir: Path, tasks: list[str]) -> Path:
     """Run lm-eval with rerun ``run``; returns the model directory it wrote."""
-    lm_eval_demo.offline_env()
+    lm_eval_demo.offline_env(tasks_dir.parent / "hf-datasets-cache")
     from lm_eval import simple_evaluate
     from lm_eval.loggers import EvaluationTracker
     from lm_eval.tasks import TaskManager
