@@ -24,6 +24,11 @@ from fastmcnemar.exceptions import (
     PairingWarning,
 )
 from fastmcnemar.ingest import lm_eval_metrics, read_lm_eval, read_scores
+from fastmcnemar.non_inferiority import (
+    NonInferiorityResult,
+    noninferiority,
+    noninferiority_counts,
+)
 from fastmcnemar.paired_test import (
     McNemarCountsResult,
     McNemarResult,
@@ -32,6 +37,8 @@ from fastmcnemar.paired_test import (
     mcnemar_table,
 )
 from fastmcnemar.pairing import pair
+from fastmcnemar.planning import minimum_detectable_delta, power, sample_size
+from fastmcnemar.rerun_noise import NoiseFloor, noise_floor
 from fastmcnemar.resampling import (
     BootstrapResult,
     GroupPermutationResult,
@@ -42,6 +49,7 @@ from fastmcnemar.resampling import (
     permutation_test,
     permutation_test_many,
 )
+from fastmcnemar.shrinking import ShrinkResult, shrink
 from fastmcnemar.suite import (
     AggregateManyResult,
     AggregateResult,
@@ -73,12 +81,15 @@ __all__ = [
     "McNemarCountsResult",
     "McNemarResult",
     "NegativeCountError",
+    "NoiseFloor",
     "NonBinaryValueError",
     "NonFiniteValueError",
+    "NonInferiorityResult",
     "NotTestableError",
     "PairingError",
     "PairingWarning",
     "PermutationResult",
+    "ShrinkResult",
     "SuitePermutationResult",
     "__version__",
     "adjust_pvalues",
@@ -92,9 +103,16 @@ __all__ = [
     "mcnemar",
     "mcnemar_counts",
     "mcnemar_table",
+    "minimum_detectable_delta",
+    "noise_floor",
+    "noninferiority",
+    "noninferiority_counts",
     "pair",
     "permutation_test",
     "permutation_test_many",
+    "power",
     "read_lm_eval",
     "read_scores",
+    "sample_size",
+    "shrink",
 ]

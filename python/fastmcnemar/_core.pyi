@@ -20,6 +20,45 @@ class InvalidLevelError(FastMcNemarError): ...
 class NonFiniteValueError(FastMcNemarError): ...
 class InvalidArgumentError(FastMcNemarError): ...
 
+# --- planning (rust/fastmcnemar-py/src/planning.rs) ---
+def exact_power(
+    n: int, flip_rate: float, delta: float, alpha: float, alternative: str
+) -> float: ...
+def normal_approx_power(
+    n: int, flip_rate: float, delta: float, alpha: float, alternative: str
+) -> float: ...
+def exact_sample_size(
+    flip_rate: float,
+    delta: float,
+    alpha: float,
+    power: float,
+    alternative: str,
+    n_threads: int | None = None,
+) -> tuple[int, float, float]: ...
+def exact_minimum_detectable_delta(
+    n: int,
+    flip_rate: float,
+    alpha: float,
+    power: float,
+    alternative: str,
+    n_threads: int | None = None,
+) -> float | None: ...
+def exact_maximum_flip_rate(
+    n: int, delta: float, alpha: float, power: float, n_threads: int | None = None
+) -> float | None: ...
+def normal_approx_sample_size(
+    flip_rate: float, delta: float, alpha: float, power: float, alternative: str
+) -> float: ...
+def normal_approx_minimum_detectable_delta(
+    n: int, flip_rate: float, alpha: float, power: float, alternative: str
+) -> float | None: ...
+def noninferiority_score(
+    b: int, c: int, n: int, margin: float, alpha: float
+) -> tuple[float, float, float, float, bool]: ...
+def noninferiority_exact_pvalue(
+    b: int, c: int, n: int, margin: float, n_threads: int | None = None
+) -> float: ...
+
 # --- resampling (rust/fastmcnemar-py/src/resampling.rs) ---
 
 def sign_flip_test_paired(
