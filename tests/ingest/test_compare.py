@@ -47,7 +47,8 @@ def test_degraded_example_recovers_the_flipped_answers() -> None:
     result = compare(example_path("reference"), example_path("degraded"))
     assert result.reference == "reference"
     assert result.candidate == "degraded"
-    assert dict(result.tasks.schema) == TASK_COLUMNS
+    # The contract's columns, with their types (planning may add verdict columns).
+    assert {k: v for k, v in result.tasks.schema.items() if k in TASK_COLUMNS} == TASK_COLUMNS
     binary = result.tasks.filter(pl.col("kind") == "binary")
     expected = {
         t: lm_eval_demo.expected_bc("reference", "degraded", t, f) for t, f in BINARY.items()
@@ -196,7 +197,8 @@ def test_renderers() -> None:
     rows = list(csv.DictReader(io.StringIO(result.to_csv())))
     assert len(rows) == result.tasks.height
     assert rows[0]["reference"] == "reference"
-    assert list(rows[0])[2:] == list(TASK_COLUMNS)
+    assert list(rows[0])[:2] == ["reference", "candidate"]
+    assert set(TASK_COLUMNS) <= set(rows[0])
     text = result.to_text()
     assert "DEGRADED" in text
     assert "demo_arith" in text
@@ -212,10 +214,11 @@ def test_audit_mapping_and_directory() -> None:
         {"rerun": example_path("rerun"), "int4": example_path("degraded")},
         progress=False,
     )
-    assert dict(res.summary.schema) == SUMMARY_COLUMNS
+    assert {k: v for k, v in res.summary.schema.items() if k in SUMMARY_COLUMNS} == SUMMARY_COLUMNS
     assert res.summary.select("candidate", "degraded").rows() == [("rerun", False), ("int4", True)]
     assert res.degraded
-    assert res.table.columns == ["candidate", *TASK_COLUMNS]
+    assert res.table.columns[0] == "candidate"
+    assert set(TASK_COLUMNS) <= set(res.table.columns)
     assert res.table.height == sum(c.tasks.height for c in res.comparisons.values())
     assert json.loads(res.to_json())["summary"][1]["candidate"] == "int4"
     assert res.to_csv().splitlines()[0].startswith("reference,candidate,task,")
