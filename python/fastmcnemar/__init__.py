@@ -24,6 +24,9 @@ from fastmcnemar.exceptions import (
     PairingWarning,
 )
 from fastmcnemar.ingest import lm_eval_metrics, read_lm_eval, read_scores
+from fastmcnemar.ingest.embedding import from_inspect_logs, from_lm_eval_results
+from fastmcnemar.ingest.inspect_logs import read_inspect
+from fastmcnemar.ingest.lighteval import read_lighteval
 from fastmcnemar.pairing import pair
 
 __all__ = [
@@ -45,8 +48,12 @@ __all__ = [
     "__version__",
     "audit",
     "compare",
+    "from_inspect_logs",
+    "from_lm_eval_results",
     "lm_eval_metrics",
     "pair",
+    "read_inspect",
+    "read_lighteval",
     "read_lm_eval",
     "read_scores",
 ]
