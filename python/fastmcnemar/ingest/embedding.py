@@ -248,7 +248,9 @@ def _log_dict(log: Any, index: int) -> tuple[dict[str, Any], str | None]:
         raise InvalidArgumentError(
             f"logs[{index}]: expected an inspect_ai EvalLog, got {type(log).__name__}"
         )
-    data = dump(mode="json")
+    # Python mode: model args may hold callables (a mock model's outputs) that the
+    # JSON mode cannot serialise; only these parts of the log are read.
+    data = dump(mode="python", include={"status", "eval", "samples", "reductions"})
     if not isinstance(data, dict):
         raise InvalidArgumentError(f"logs[{index}]: EvalLog.model_dump() did not give a dict")
     location = getattr(log, "location", None)

@@ -269,10 +269,17 @@ def _zip_json(archive: zipfile.ZipFile, name: str, path: Path) -> Any:
     try:
         info = archive.getinfo(name)
         if info.compress_type == ZIP_ZSTANDARD and not zstd_supported_by_zipfile():
-            return json.loads(read_zstd_member(archive, info, path))
-        with archive.open(info) as fh:
-            return json.load(fh)
-    except (OSError, zipfile.BadZipFile, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raw = read_zstd_member(archive, info, path)
+        else:
+            with archive.open(info) as fh:
+                raw = fh.read()
+    except InputFormatError:
+        raise
+    except Exception as exc:  # zlib/zstd/CRC errors surface as several exception types
+        raise InputFormatError(f"{path}: member {name}: cannot be read ({exc})") from None
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputFormatError(f"{path}: member {name}: not valid JSON ({exc})") from None
 
 

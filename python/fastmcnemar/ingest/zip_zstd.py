@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import struct
+import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -24,8 +25,13 @@ _LOCAL_SIGNATURE = b"PK\x03\x04"
 
 
 def zstd_supported_by_zipfile() -> bool:
-    """True when this Python's zipfile decompresses method 93 itself (3.14+)."""
-    return getattr(zipfile, "ZIP_ZSTANDARD", None) == ZIP_ZSTANDARD
+    """True when this Python's zipfile decompresses method 93 itself (3.14+).
+
+    Decided by the version, not by ``zipfile.ZIP_ZSTANDARD``: importing
+    inspect_ai patches that into older zipfiles, and our reading must not
+    depend on what else the process imported.
+    """
+    return sys.version_info >= (3, 14)
 
 
 def _decompressor(path: Path) -> Any:

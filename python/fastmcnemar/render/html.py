@@ -29,8 +29,8 @@ _CSS = """
 .fmn .verdict.degraded{background:#fdecea;border-color:#b3261e;color:#6b100b}
 .fmn .verdict.ok{background:#e8f5ec;border-color:#2d6a3e;color:#173d22}
 .fmn .verdict.mixed{background:#fff6e0;border-color:#a86b00;color:#5a3900}
-.fmn table{border-collapse:collapse;font-size:.85em;margin:.3em 0 .8em}
-.fmn th,.fmn td{padding:.25em .5em;border-bottom:1px solid #e6e6e6;text-align:right;
+.fmn table{border-collapse:collapse;font-size:.83em;margin:.3em 0 .8em}
+.fmn th,.fmn td{padding:.25em .45em;border-bottom:1px solid #e6e6e6;text-align:right;
   white-space:nowrap}
 .fmn th{background:#f4f5f7;font-weight:600;position:sticky;top:0}
 .fmn th.text,.fmn td.text{text-align:left}
@@ -230,17 +230,16 @@ def _forest_section(comparison: ComparisonView, level: float) -> str:
 _TASK_COLUMNS: list[tuple[str, str, bool]] = [
     # (column, header, text-aligned)
     ("task", "task", True),
-    ("filter", "filter", True),
-    ("metric", "metric", True),
+    ("metric", "metric (filter)", True),
     ("method", "test", True),
     ("n", "n", False),
     ("b", "b", False),
     ("c", "c", False),
-    ("reference_accuracy", "reference", False),
-    ("candidate_accuracy", "candidate", False),
+    ("reference_accuracy", "ref acc", False),
+    ("candidate_accuracy", "cand acc", False),
     ("delta", "drop (pp)", False),
     ("ci", "CI", False),
-    ("flip_rate", "flip rate", False),
+    ("flip_rate", "flips", False),
     ("pvalue", "p", False),
     ("pvalue_adjusted", "Holm p", False),
     ("verdict", "verdict", True),
@@ -253,11 +252,13 @@ def _task_section(tasks: pl.DataFrame, level: float) -> str:
             '<section class="tasks"><h2>Per-task results</h2><p>No task was tested.</p></section>'
         )
     columns = [c for c in _TASK_COLUMNS if c[0] in tasks.columns or c[0] == "ci"]
-    if "filter" in tasks.columns and set(tasks["filter"].to_list()) <= {"none", None}:
-        columns = [c for c in columns if c[0] != "filter"]  # a harness without filters
+    if "method" in tasks.columns and tasks["method"].n_unique() == 1:
+        columns = [c for c in columns if c[0] != "method"]  # said once, under the table
+    if "filter" not in tasks.columns or set(tasks["filter"].to_list()) <= {"none", None}:
+        columns = [(c, "metric" if c == "metric" else h, t) for c, h, t in columns]
     head = "".join(
         f'<th class="{"text" if text else "num"}" scope="col">'
-        f"{esc(f'{level:.0%} CI (pp)' if col == 'ci' else header)}</th>"
+        f"{esc(f'{level:.0%} CI' if col == 'ci' else header)}</th>"
         for col, header, text in columns
     )
     body = [_task_row(r, columns) for r in tasks.iter_rows(named=True)]
@@ -267,9 +268,17 @@ def _task_section(tasks: pl.DataFrame, level: float) -> str:
         f"{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
         '<p class="muted">b = samples only the reference got right, c = only the candidate '
         "(for continuous scores: pairs where reference &gt; candidate and the reverse); "
-        "flip rate = (b + c) / n; Holm p = adjusted for the number of tasks. "
+        "drop and its CI in percentage points; flips = (b + c) / n; Holm p = adjusted for "
+        "the number of tasks."
+        f"{_methods_note(tasks)} "
         "Click a column header to sort.</p></section>"
     )
+
+
+def _methods_note(tasks: pl.DataFrame) -> str:
+    if "method" not in tasks.columns or tasks["method"].n_unique() != 1:
+        return ""
+    return f" Test: {esc(tasks['method'][0])}."
 
 
 def _task_row(r: Mapping[str, Any], columns: list[tuple[str, str, bool]]) -> str:
@@ -291,6 +300,9 @@ def _task_row(r: Mapping[str, Any], columns: list[tuple[str, str, bool]]) -> str
             shown = fmt_p(value)
         elif col == "verdict":
             shown = str(value) if value is not None else ("degraded" if degraded else "–")
+        elif col == "metric":
+            filt = r.get("filter")
+            shown = str(value) if filt in (None, "none") else f"{value} ({filt})"
         else:
             shown = fmt_num(value)
         number = as_float(value)
@@ -429,8 +441,8 @@ def _heatmap_section(audit: AuditView, candidates: list[str]) -> str:
         f'<div class="plot">{svg}</div>'
         '<p class="muted">Cell colour: −log10 of the task’s one-sided p-value, red when the '
         "candidate lost accuracy, blue when it gained (faint by construction: the tests look "
-        "for losses). Framed cells with a dot are degraded after Holm adjustment. Hover a cell "
-        "for its numbers.</p></section>"
+        "for losses). Framed cells are degraded after Holm adjustment. Hover a cell for its "
+        "numbers.</p></section>"
     )
 
 

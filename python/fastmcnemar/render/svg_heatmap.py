@@ -132,7 +132,7 @@ def _cell(
         weight = ' font-weight="700"' if degraded else ""
         parts.append(
             f'<text x="{x + w / 2 - 0.5:.1f}" y="{y + h / 2 + 3.5:.1f}" text-anchor="middle" '
-            f'fill="{ink}"{weight}>{value:+.1f}</text>'
+            f'fill="{ink}"{weight}>{_cell_number(value)}</text>'
         )
     elif degraded:
         parts.append(
@@ -140,6 +140,12 @@ def _cell(
         )
     parts.append("</g>")
     return "".join(parts)
+
+
+def _cell_number(value: float) -> str:
+    """One decimal, with no "-0.0" for a tiny negative."""
+    text = f"{value:+.1f}"
+    return "0.0" if text in ("+0.0", "-0.0") else text
 
 
 def _legend(x: float, y: float) -> str:
