@@ -64,9 +64,9 @@ def _external_references(html: str, page: Page) -> list[str]:
     found = []
     for _, attrs in page.elements:
         for name, value in attrs.items():
-            if name in ("href", "src", "xlink:href", "action", "srcset", "data", "poster"):
-                if value and not value.startswith("#"):
-                    found.append(f"{name}={value}")
+            linking = name in ("href", "src", "xlink:href", "action", "srcset", "data", "poster")
+            if linking and value and not value.startswith("#"):
+                found.append(f"{name}={value}")
             if re.search(r"(https?:)?//", value) and name != "xmlns":
                 found.append(f"{name}={value}")
     for css in re.findall(r"<style>(.*?)</style>", html, flags=re.S):
@@ -81,13 +81,15 @@ def test_comparison_page_structure() -> None:
     assert html.startswith("<!DOCTYPE html>")
     # the verdict comes first, before any table or plot
     verdict = page.find("div", "verdict")
-    assert len(verdict) == 1 and "degraded" in verdict[0]["class"].split()
+    assert len(verdict) == 1
+    assert "degraded" in verdict[0]["class"].split()
     first_table = html.index("<table")
     assert html.index('class="verdict') < first_table < html.index('<svg class="forest"')
     assert "DEGRADED" in page.all_text
     # suite-level test, with its component
     suite = html[html.index('<section class="suite">') :]
-    assert "combined" in suite[:2000] and "pooled" in suite[:2000]
+    assert "combined" in suite[:2000]
+    assert "pooled" in suite[:2000]
     # one table row per task, the tasks in order
     table = html[html.index('<table class="tasks sortable">') :]
     table = table[: table.index("</table>")]
@@ -104,8 +106,10 @@ def test_comparison_page_structure() -> None:
     assert len(page.find("polygon", "diamond")) == 1
     assert len(page.find("line", "ci")) == comp.tasks.height
     # untested tasks and the metadata are shown
-    assert "ifeval" in page.all_text and "per-sample value is a list" in page.all_text
-    assert "harness_version" in page.all_text and "samples_with_hashes" in page.all_text
+    assert "ifeval" in page.all_text
+    assert "per-sample value is a list" in page.all_text
+    assert "harness_version" in page.all_text
+    assert "samples_with_hashes" in page.all_text
     assert _external_references(html, page) == []
     assert len(page.find("script")) == 1  # only the optional sort script
 
@@ -117,7 +121,8 @@ def test_pooled_delta_matches_the_summed_counts() -> None:
     b, c, n = (int(comp.tasks[k].sum()) for k in ("b", "c", "n"))
     assert pooled.delta == pytest.approx((b - c) / n, rel=1e-12)
     assert pooled.n == n
-    assert pooled.low is not None and pooled.high is not None
+    assert pooled.low is not None
+    assert pooled.high is not None
     assert pooled.low < pooled.delta < pooled.high
 
 
@@ -142,11 +147,15 @@ def test_user_text_is_escaped() -> None:
     comp = replace(comp, tasks=tasks, metadata={**comp.metadata, "note<": "<i>x</i>"})
     html = comp.to_html()
     assert "<script>alert" not in html
-    assert "<img src=x" not in html and "<b>bold</b>" not in html and "<i>x</i>" not in html
+    assert "<img src=x" not in html
+    assert "<b>bold</b>" not in html
+    assert "<i>x</i>" not in html
     page = Page(html)
     assert nasty in page.all_text
     assert 'gsm8k"><b>bold</b>' in page.all_text
-    assert page.find("img") == [] and page.find("b") == [] and page.find("i") == []
+    assert page.find("img") == []
+    assert page.find("b") == []
+    assert page.find("i") == []
 
 
 def test_audit_page_heatmap_and_summary() -> None:
@@ -179,7 +188,8 @@ def test_audit_page_heatmap_and_summary() -> None:
 def test_repr_html_is_a_fragment() -> None:
     for obj in (make_comparison(), make_audit()):
         fragment = obj._repr_html_()
-        assert "<html" not in fragment and "<script" not in fragment
+        assert "<html" not in fragment
+        assert "<script" not in fragment
         assert fragment.startswith("<style>")
         assert 'class="verdict' in fragment
 

@@ -18,7 +18,7 @@ from fastmcnemar.ingest.detect import detect_format
 from fastmcnemar.ingest.schema import validate_score_frame
 
 pytest.importorskip("datasets", reason="the 'harness' extra (datasets) is not installed")
-from lighteval_details import write_legacy_run, write_run  # noqa: E402
+from lighteval_details import write_legacy_run, write_run
 
 DATE_A = "2025-11-05T14-43-47.148527"
 DATE_B = "2025-11-06T09-00-00.000001"
