@@ -322,3 +322,21 @@ def test_corrupt_zstd_member_is_named(inspect_runs: InspectRuns, tmp_path: Path)
     broken.write_bytes(bytes(data))
     with pytest.raises(InputFormatError, match=r"corrupt.eval: member header.json"):
         read_inspect(broken)
+
+
+def test_summaries_used_only_when_they_list_every_stored_sample(tmp_path: Path) -> None:
+    path = tmp_path / "partial.eval"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("header.json", json.dumps({"eval": {"task": "t", "model": "m"}}))
+        archive.writestr("samples/1_epoch_1.json", json.dumps(_sample(1, "C")))
+        archive.writestr("samples/2_epoch_1.json", json.dumps(_sample(2, "I")))
+        # a stale summary (one sample, wrong value): must not be trusted
+        archive.writestr("summaries.json", json.dumps([_sample(1, "I")]))
+    assert read_inspect(path)["score"].to_list() == [1.0, 0.0]
+    complete = tmp_path / "complete.eval"
+    with zipfile.ZipFile(complete, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("header.json", json.dumps({"eval": {"task": "t", "model": "m"}}))
+        archive.writestr("samples/a_b_epoch_1.json", json.dumps(_sample("a_b", "C")))
+        archive.writestr("summaries.json", json.dumps([_sample("a_b", "P")]))
+    # summaries cover every stored sample: they are read (value from the summary)
+    assert read_inspect(complete).select("doc_id", "score").rows() == [("a_b", 0.5)]

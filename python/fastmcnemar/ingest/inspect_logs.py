@@ -255,14 +255,36 @@ def _load_eval_zip(path: Path) -> dict[str, Any]:
             )
         if not isinstance(log, dict):
             raise InputFormatError(f"{path}: header.json is not a JSON object")
-        log["samples"] = [
-            _zip_json(archive, name, path)
-            for name in sorted(names)
-            if name.startswith("samples/") and name.endswith(".json")
-        ]
+        members = sorted(n for n in names if n.startswith("samples/") and n.endswith(".json"))
+        summaries = _zip_json(archive, "summaries.json", path) if "summaries.json" in names else None
+        if _summaries_cover(summaries, members):
+            # Inspect's per-sample summaries keep every score value (only long
+            # texts are thinned): reading them skips the messages and events
+            # that make up most of each sample file.
+            log["samples"] = summaries
+        else:
+            log["samples"] = [_zip_json(archive, name, path) for name in members]
         if "reductions.json" in names:
             log["reductions"] = _zip_json(archive, "reductions.json", path)
     return log
+
+
+def _summaries_cover(summaries: Any, members: list[str]) -> bool:
+    """True when summaries.json lists exactly the samples stored in the archive."""
+    if not isinstance(summaries, list) or len(summaries) != len(members):
+        return False
+    stored = set()
+    for name in members:
+        sid, sep, epoch = name.removeprefix("samples/").removesuffix(".json").rpartition("_epoch_")
+        if not sep:
+            return False
+        stored.add((sid, epoch))
+    listed = {
+        (str(item.get("id")), str(item.get("epoch")))
+        for item in summaries
+        if isinstance(item, dict) and isinstance(item.get("scores"), dict | None)
+    }
+    return listed == stored
 
 
 def _zip_json(archive: zipfile.ZipFile, name: str, path: Path) -> Any:
