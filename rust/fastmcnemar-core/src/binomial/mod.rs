@@ -12,9 +12,12 @@
 //! - the tail on the far side of the mean from k (the smaller one): the pmf
 //!   at k times a monotone sum of term ratios ([`tail_sum`]);
 //! - the tail containing the mean: 1 minus the smaller, complementary tail.
+//! - p = 1/2 and n <= 1024: a lazily built per-n table of whole rows, made by
+//!   the same direct method ([`half_table`]).
 //!
 //! An argument `p` outside [0, 1] (or NaN) gives NaN.
 
+mod half_table;
 mod pmf;
 mod tail_sum;
 
@@ -164,14 +167,27 @@ pub fn ln_pmf_half(n: u64, k: u64) -> f64 {
     ln_pmf(n, k, 0.5)
 }
 
+/// P(X >= k), X ~ Bin(n, 1/2), both forms.
+fn upper_tail_half(n: u64, k: u64) -> Tail {
+    if k == 0 {
+        Tail::ONE
+    } else if k > n {
+        Tail::ZERO
+    } else if n <= half_table::TABLE_MAX_N {
+        half_table::upper(n, k)
+    } else {
+        upper_tail(n, k, 0.5)
+    }
+}
+
 /// Upper tail P(X >= k), X ~ Bin(n, 1/2) (1 when k = 0, 0 when k > n).
 pub fn sf_half(n: u64, k: u64) -> f64 {
-    sf(n, k, 0.5)
+    upper_tail_half(n, k).value
 }
 
 /// ln P(X >= k), X ~ Bin(n, 1/2).
 pub fn ln_sf_half(n: u64, k: u64) -> f64 {
-    ln_sf(n, k, 0.5)
+    upper_tail_half(n, k).ln
 }
 
 /// Lower tail P(X <= k), X ~ Bin(n, 1/2) (1 when k >= n).

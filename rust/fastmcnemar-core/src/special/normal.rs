@@ -144,6 +144,9 @@ pub fn norm_cdf(x: f64) -> f64 {
     if x.is_nan() {
         return f64::NAN;
     }
+    if x.is_infinite() {
+        return if x > 0.0 { 1.0 } else { 0.0 };
+    }
     let y = x * FRAC_1_SQRT_2;
     if y.abs() < 0.5 {
         0.5 + 0.5 * erf_small(y)
@@ -164,13 +167,14 @@ pub fn ln_norm_sf(x: f64) -> f64 {
     if x.is_nan() {
         return f64::NAN;
     }
-    if x == f64::INFINITY {
-        return f64::NEG_INFINITY;
+    if x.is_infinite() {
+        return if x > 0.0 { f64::NEG_INFINITY } else { 0.0 };
     }
     if x * FRAC_1_SQRT_2 >= 0.5 {
         // ln((1/2) erfcx(y)) - x^2/2: no underflow until x^2 overflows.
         (0.5 * erfcx_large(x * FRAC_1_SQRT_2)).ln() - 0.5 * x * x
-    } else if x > -5.0 {
+    } else if x * FRAC_1_SQRT_2 > -0.5 {
+        // sf in (0.24, 0.76): ln is well conditioned.
         norm_sf(x).ln()
     } else {
         // sf close to 1: ln(1 - Phi(x)) with the small Phi(x) kept exact.

@@ -64,7 +64,8 @@ impl Worst {
         }
     }
 
-    fn record(&mut self, err: f64, label: &str) {
+    /// Records an error computed by the caller.
+    pub fn record(&mut self, err: f64, label: &str) {
         self.count += 1;
         // NaN counts as the worst possible error.
         if err.is_nan() || err > self.max {
