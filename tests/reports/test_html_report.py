@@ -261,3 +261,13 @@ def test_plot_without_matplotlib_says_what_to_install(monkeypatch: pytest.Monkey
         make_comparison().plot()
     assert issubclass(plot.MissingDependencyError, fastmcnemar.FastMcNemarError)
     assert issubclass(plot.MissingDependencyError, ImportError)
+
+
+def test_nothing_tested_gives_no_verdict() -> None:
+    comp = make_comparison()
+    empty = replace(comp, tasks=comp.tasks.clear(), aggregate=None, degraded=False)
+    page = Page(empty.to_html())
+    assert "mixed" in page.find("div", "verdict")[0]["class"].split()
+    assert "No verdict — no task could be tested" in page.all_text
+    assert "No significant degradation" not in page.all_text
+    assert page.find("svg", "forest") == []

@@ -256,7 +256,9 @@ def _load_eval_zip(path: Path) -> dict[str, Any]:
         if not isinstance(log, dict):
             raise InputFormatError(f"{path}: header.json is not a JSON object")
         members = sorted(n for n in names if n.startswith("samples/") and n.endswith(".json"))
-        summaries = _zip_json(archive, "summaries.json", path) if "summaries.json" in names else None
+        summaries = (
+            _zip_json(archive, "summaries.json", path) if "summaries.json" in names else None
+        )
         if _summaries_cover(summaries, members):
             # Inspect's per-sample summaries keep every score value (only long
             # texts are thinned): reading them skips the messages and events

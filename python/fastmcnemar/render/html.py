@@ -137,7 +137,9 @@ def _verdict_box(comparison: ComparisonView) -> str:
     counts = _verdict_counts(tasks)
     pooled = pooled_delta(tasks) if n_tasks else None
     agg = comparison.aggregate
-    if comparison.degraded:
+    if n_tasks == 0 and not comparison.degraded:
+        cls, headline = "mixed", "No verdict — no task could be tested"
+    elif comparison.degraded:
         cls, headline = "degraded", "DEGRADED — the candidate is significantly worse"
     elif counts.get("inconclusive"):
         cls, headline = "mixed", "No significant degradation detected (some tasks inconclusive)"
