@@ -271,3 +271,31 @@ def test_nothing_tested_gives_no_verdict() -> None:
     assert "No verdict — no task could be tested" in page.all_text
     assert "No significant degradation" not in page.all_text
     assert page.find("svg", "forest") == []
+
+
+def test_cli_audit_html_output(tmp_path: Path) -> None:
+    out = tmp_path / "audit.html"
+    status = main(
+        [
+            "audit",
+            str(example_path("reference")),
+            str(example_path("rerun")),
+            str(example_path("degraded")),
+            "--format",
+            "html",
+            "--no-progress",
+            "-o",
+            str(out),
+        ]
+    )
+    html = out.read_text(encoding="utf-8")
+    page = Page(html)
+    expected = fastmcnemar.audit(
+        example_path("reference"),
+        [example_path("rerun"), example_path("degraded")],
+        progress=False,
+    )
+    assert status == (1 if expected.degraded else 0)
+    assert len(page.find("details")) == 2
+    assert len(page.find("table", "summary")) == 1
+    assert _external_references(html, page) == []
