@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -299,3 +299,43 @@ def test_cli_audit_html_output(tmp_path: Path) -> None:
     assert len(page.find("details")) == 2
     assert len(page.find("table", "summary")) == 1
     assert _external_references(html, page) == []
+
+
+def test_underflowed_pvalue_is_written_from_its_log() -> None:
+    from mpmath import e, mp, nstr
+
+    from fastmcnemar.render._html_text import fmt_p_log
+
+    mp.dps = 30
+    for log_p in (-806.0, -1234.5, -745.2):
+        expected = nstr(e**log_p, 3, min_fixed=1, max_fixed=0)  # e.g. '9.09e-351'
+        mantissa, exponent = expected.split("e")
+        assert fmt_p_log(0.0, log_p) == f"{float(mantissa):.2f}e{int(exponent)}"
+    assert fmt_p_log(0.0123, -4.4) == "0.0123"
+
+
+def test_suite_components_as_a_mapping_and_a_level_note() -> None:
+    from report_fixtures import FakeAggregate
+
+    @dataclass(frozen=True)
+    class Component:  # like suite.ComponentResult: no "rejected"
+        method: str
+        statistic: float
+        pvalue: float
+        log_pvalue: float
+
+    comp = make_comparison()
+    agg = FakeAggregate("combined", 1.0, 0.0, 0.05, True)
+    agg = replace(
+        agg,
+        components={"pooled": Component("pooled", 40.2, 0.0, -806.0), "fisher": 0.02},
+    )
+    object.__setattr__(agg, "level", 0.15)
+    html = replace(comp, aggregate=agg).to_html()
+    suite = html[html.index('<section class="suite">') :]
+    suite = suite[: suite.index("</section>")]
+    text = Page(suite).all_text
+    assert "└ pooled" in text
+    assert "9.09e-351" in text
+    assert "└ fisher" in text
+    assert "false-alarm rate of at most 0.15" in text

@@ -48,6 +48,15 @@ def fmt_pp(delta: object, *, unit: bool = True) -> str:
     return f"{text} pp" if unit else text
 
 
+def fmt_p_log(p: object, log_p: object) -> str:
+    """A p-value that may have underflowed to 0: written from its natural log."""
+    if is_number(p) and float(p) == 0.0 and is_number(log_p):  # type: ignore[arg-type]
+        log10 = float(log_p) / math.log(10.0)  # type: ignore[arg-type]
+        exponent = math.floor(log10)
+        return f"{10 ** (log10 - exponent):.2f}e{exponent}"
+    return fmt_p(p)
+
+
 def fmt_pct(value: object) -> str:
     """A proportion as a percentage, e.g. ``71.35%``."""
     if not is_number(value):
@@ -78,4 +87,14 @@ def task_label(row: Mapping[str, Any], *, show_filter: bool, show_metric: bool) 
     return " · ".join(parts)
 
 
-__all__ = ["as_float", "esc", "fmt_num", "fmt_p", "fmt_pct", "fmt_pp", "is_number", "task_label"]
+__all__ = [
+    "as_float",
+    "esc",
+    "fmt_num",
+    "fmt_p",
+    "fmt_p_log",
+    "fmt_pct",
+    "fmt_pp",
+    "is_number",
+    "task_label",
+]

@@ -14,7 +14,16 @@ from typing import Any
 
 import polars as pl
 
-from fastmcnemar.render._html_text import as_float, esc, fmt_num, fmt_p, fmt_pct, fmt_pp, is_number
+from fastmcnemar.render._html_text import (
+    as_float,
+    esc,
+    fmt_num,
+    fmt_p,
+    fmt_p_log,
+    fmt_pct,
+    fmt_pp,
+    is_number,
+)
 from fastmcnemar.render._views import AuditView, ComparisonView
 from fastmcnemar.render.svg_forest import forest_svg, pooled_delta
 from fastmcnemar.render.svg_heatmap import heatmap_svg
@@ -182,12 +191,13 @@ def _aggregate_rows(agg: Any) -> list[dict[str, Any]]:
 
 def _aggregate_row(name: str, obj: Any) -> dict[str, Any]:
     if is_number(obj):  # a component given as a bare p-value
-        return {"method": name, "statistic": None, "pvalue": obj, "rejected": None}
+        return {"method": name, "statistic": None, "pvalue": obj, "rejected": None, "log": None}
     return {
         "method": name,
         "statistic": getattr(obj, "statistic", None),
         "pvalue": getattr(obj, "pvalue", None),
         "rejected": getattr(obj, "rejected", None),
+        "log": getattr(obj, "log_pvalue", None),
     }
 
 
@@ -204,14 +214,22 @@ def _suite_section(comparison: ComparisonView) -> str:
         verdict = "–" if rejected is None else ("rejects: worse" if rejected else "does not reject")
         rows.append(
             f'<tr><td class="text">{esc(r["method"])}</td><td>{esc(fmt_num(r["statistic"]))}</td>'
-            f'<td>{esc(fmt_p(r["pvalue"]))}</td><td class="text">{esc(verdict)}</td></tr>'
+            f"<td>{esc(fmt_p_log(r['pvalue'], r['log']))}</td>"
+            f'<td class="text">{esc(verdict)}</td></tr>'
         )
     alpha = getattr(agg, "alpha", comparison.alpha)
+    level = as_float(getattr(agg, "level", None))
+    note = (
+        '<p class="muted">The decision rule guarantees a false-alarm rate of at most '
+        f"{esc(fmt_num(level))} (α = {esc(fmt_num(alpha))}).</p>"
+        if level is not None and abs(level - float(alpha)) > 1e-12
+        else ""
+    )
     return (
         '<section class="suite"><h2>Suite-level test</h2>'
         '<table class="suite"><thead><tr><th class="text">test</th><th>statistic</th>'
         f'<th>p-value</th><th class="text">at α = {esc(fmt_num(alpha))}</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></section>"
+        f"<tbody>{''.join(rows)}</tbody></table>{note}</section>"
     )
 
 
