@@ -306,11 +306,11 @@ def test_underflowed_pvalue_is_written_from_its_log() -> None:
 
     from fastmcnemar.render._html_text import fmt_p_log
 
-    mp.dps = 30
-    for log_p in (-806.0, -1234.5, -745.2):
-        expected = nstr(e**log_p, 3, min_fixed=1, max_fixed=0)  # e.g. '9.09e-351'
-        mantissa, exponent = expected.split("e")
-        assert fmt_p_log(0.0, log_p) == f"{float(mantissa):.2f}e{int(exponent)}"
+    with mp.workdps(30):
+        for log_p in (-806.0, -1234.5, -745.2):
+            expected = nstr(e**log_p, 3, min_fixed=1, max_fixed=0)  # e.g. '9.09e-351'
+            mantissa, exponent = expected.split("e")
+            assert fmt_p_log(0.0, log_p) == f"{float(mantissa):.2f}e{int(exponent)}"
     assert fmt_p_log(0.0123, -4.4) == "0.0123"
 
 
