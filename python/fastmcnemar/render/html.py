@@ -114,7 +114,7 @@ def comparison_fragment(comparison: ComparisonView, *, standalone: bool = False)
         _verdict_box(comparison),
         _suite_section(comparison),
         _forest_section(comparison, level),
-        _task_section(comparison.tasks, level),
+        _task_section(comparison.tasks, level, _adjustment(comparison)),
         _skipped_section(comparison.skipped),
         _metadata_section(comparison.metadata),
         f'<p class="muted">fastmcnemar {esc(_version())} · α = {esc(fmt_num(comparison.alpha))}'
@@ -233,15 +233,22 @@ def _suite_section(comparison: ComparisonView) -> str:
     )
 
 
+def _adjustment(comparison: ComparisonView) -> str:
+    """The multiplicity adjustment of ``pvalue_adjusted`` ("Holm", or "Bonferroni")."""
+    name = comparison.metadata.get("adjustment") if comparison.metadata else None
+    return str(name).title() if name else "Holm"
+
+
 def _forest_section(comparison: ComparisonView, level: float) -> str:
     if comparison.tasks.height == 0:
         return ""
+    adjust = _adjustment(comparison)
     svg = forest_svg(comparison.tasks, confidence_level=level)
     return (
         '<section class="forest"><h2>Accuracy drop per task</h2>'
         f'<div class="plot">{svg}</div>'
         f'<p class="muted">Squares: drop = reference − candidate accuracy, lines: its '
-        f"{level:.0%} confidence interval. Red ▼ = degraded (Holm-adjusted one-sided test "
+        f"{level:.0%} confidence interval. Red ▼ = degraded ({adjust}-adjusted one-sided test "
         "rejects). Diamond: drop pooled over all samples (normal-approximation interval).</p>"
         "</section>"
     )
@@ -261,12 +268,12 @@ _TASK_COLUMNS: list[tuple[str, str, bool]] = [
     ("ci", "CI", False),
     ("flip_rate", "flips", False),
     ("pvalue", "p", False),
-    ("pvalue_adjusted", "Holm p", False),
+    ("pvalue_adjusted", "adjusted p", False),
     ("verdict", "verdict", True),
 ]
 
 
-def _task_section(tasks: pl.DataFrame, level: float) -> str:
+def _task_section(tasks: pl.DataFrame, level: float, adjust: str = "Holm") -> str:
     if tasks.height == 0:
         return (
             '<section class="tasks"><h2>Per-task results</h2><p>No task was tested.</p></section>'
@@ -278,7 +285,7 @@ def _task_section(tasks: pl.DataFrame, level: float) -> str:
         columns = [(c, "metric" if c == "metric" else h, t) for c, h, t in columns]
     head = "".join(
         f'<th class="{"text" if text else "num"}" scope="col">'
-        f"{esc(f'{level:.0%} CI' if col == 'ci' else header)}</th>"
+        f"{esc(_header(col, header, level, adjust))}</th>"
         for col, header, text in columns
     )
     body = [_task_row(r, columns) for r in tasks.iter_rows(named=True)]
@@ -288,11 +295,19 @@ def _task_section(tasks: pl.DataFrame, level: float) -> str:
         f"{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
         '<p class="muted">b = samples only the reference got right, c = only the candidate '
         "(for continuous scores: pairs where reference &gt; candidate and the reverse); "
-        "drop and its CI in percentage points; flips = (b + c) / n; Holm p = adjusted for "
+        f"drop and its CI in percentage points; flips = (b + c) / n; {adjust} p = adjusted for "
         "the number of tasks."
         f"{_methods_note(tasks)} "
         "Click a column header to sort.</p></section>"
     )
+
+
+def _header(col: str, header: str, level: float, adjust: str) -> str:
+    if col == "ci":
+        return f"{level:.0%} CI"
+    if col == "pvalue_adjusted":
+        return f"{adjust} p"
+    return header
 
 
 def _methods_note(tasks: pl.DataFrame) -> str:
@@ -461,8 +476,8 @@ def _heatmap_section(audit: AuditView, candidates: list[str]) -> str:
         f'<div class="plot">{svg}</div>'
         '<p class="muted">Cell colour: −log10 of the task’s one-sided p-value, red when the '
         "candidate lost accuracy, blue when it gained (faint by construction: the tests look "
-        "for losses). Framed cells are degraded after Holm adjustment. Hover a cell for its "
-        "numbers.</p></section>"
+        "for losses). Framed cells are degraded after multiplicity adjustment. Hover a cell "
+        "for its numbers.</p></section>"
     )
 
 
@@ -477,7 +492,7 @@ def _candidate_details(audit: AuditView) -> str:
             + _verdict_box(comp)
             + _suite_section(comp)
             + _forest_section(comp, level)
-            + _task_section(comp.tasks, level)
+            + _task_section(comp.tasks, level, _adjustment(comp))
             + _skipped_section(comp.skipped)
             + _metadata_section(comp.metadata)
             + "</details>"

@@ -3,7 +3,7 @@
 Cell colour = signed -log10(p): red where the candidate lost accuracy on the
 task (delta > 0), blue where it gained, white for no evidence; the magnitude
 is capped so one extreme task does not wash out the rest. Degraded cells (the
-Holm-adjusted test rejected) get a black frame and a dot; untested cells are
+multiplicity-adjusted test rejected) get a black frame and a dot; untested cells are
 grey. Every cell has a tooltip (<title>) with the numbers.
 """
 
@@ -118,8 +118,8 @@ def _cell(
     degraded = bool(row.get("degraded"))
     tip = (
         f"{candidate} · {task}: drop {fmt_pp(row.get('delta'))}, p = {fmt_p(row.get('pvalue'))}, "
-        f"Holm p = {fmt_p(row.get('pvalue_adjusted'))}, b = {row.get('b')}, c = {row.get('c')}, "
-        f"n = {row.get('n')}" + (" — DEGRADED" if degraded else "")
+        f"adjusted p = {fmt_p(row.get('pvalue_adjusted'))}, b = {row.get('b')}, "
+        f"c = {row.get('c')}, n = {row.get('n')}" + (" — DEGRADED" if degraded else "")
     )
     stroke = ' stroke="#000" stroke-width="2"' if degraded else ""
     parts = [
