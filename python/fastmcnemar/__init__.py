@@ -27,6 +27,13 @@ from fastmcnemar.ingest import lm_eval_metrics, read_lm_eval, read_scores
 from fastmcnemar.ingest.embedding import from_inspect_logs, from_lm_eval_results
 from fastmcnemar.ingest.inspect_logs import read_inspect
 from fastmcnemar.ingest.lighteval import read_lighteval
+from fastmcnemar.paired_test import (
+    McNemarCountsResult,
+    McNemarResult,
+    mcnemar,
+    mcnemar_counts,
+    mcnemar_table,
+)
 from fastmcnemar.pairing import pair
 
 __all__ = [
@@ -39,6 +46,8 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidLevelError",
     "LengthMismatchError",
+    "McNemarCountsResult",
+    "McNemarResult",
     "NegativeCountError",
     "NonBinaryValueError",
     "NonFiniteValueError",
@@ -51,6 +60,9 @@ __all__ = [
     "from_inspect_logs",
     "from_lm_eval_results",
     "lm_eval_metrics",
+    "mcnemar",
+    "mcnemar_counts",
+    "mcnemar_table",
     "pair",
     "read_inspect",
     "read_lighteval",

@@ -1,6 +1,11 @@
 # Type stubs for the Rust extension module fastmcnemar._core.
 # Keep in step with rust/fastmcnemar-py/src/*.rs (checked by mypy.stubtest in CI).
 
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
 __version__: str
 THREADS_ENV: str
 
@@ -12,3 +17,24 @@ class NegativeCountError(FastMcNemarError): ...
 class InvalidLevelError(FastMcNemarError): ...
 class NonFiniteValueError(FastMcNemarError): ...
 class InvalidArgumentError(FastMcNemarError): ...
+
+# --- McNemar test and paired intervals (rust/fastmcnemar-py/src/paired.rs) ---
+
+def mcnemar_paired_counts(
+    reference: NDArray[Any], candidate: NDArray[Any], n_threads: int | None = None
+) -> tuple[int, int, int, int]: ...
+def mcnemar_pvalue(b: int, c: int, alternative: str, method: str) -> tuple[float, float]: ...
+def mcnemar_pvalues(
+    b: NDArray[Any],
+    c: NDArray[Any],
+    alternative: str,
+    method: str,
+    n_threads: int | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]: ...
+def paired_difference_interval(
+    both_correct: int, b: int, c: int, both_wrong: int, confidence_level: float, method: str
+) -> tuple[float, float]: ...
+def clopper_pearson_interval(b: int, c: int, confidence_level: float) -> tuple[float, float]: ...
+def clopper_pearson_intervals(
+    b: NDArray[Any], c: NDArray[Any], confidence_level: float, n_threads: int | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]: ...

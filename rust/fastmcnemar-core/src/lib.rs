@@ -6,6 +6,8 @@
 //! Where things live:
 //! - [`special`]: normal distribution and other special functions.
 //! - [`binomial`]: exact binomial tails (plain and log space), the McNemar null.
+//! - [`mcnemar`]: paired 2x2 counts and exact / mid-p / asymptotic McNemar p-values, bulk.
+//! - [`interval`]: intervals for the paired difference (Tango, Newcombe, ...) and Clopper-Pearson.
 //! - [`error`]: typed errors, mapped one-to-one to Python exception classes.
 //! - [`control`]: cooperative cancellation between chunks of long work.
 //! - [`rng`]: seeded per-chunk random streams (thread-count invariant).
@@ -13,6 +15,8 @@
 pub mod binomial;
 pub mod control;
 pub mod error;
+pub mod interval;
+pub mod mcnemar;
 pub mod rng;
 pub mod special;
 

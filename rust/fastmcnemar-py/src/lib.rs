@@ -7,6 +7,7 @@
 use pyo3::prelude::*;
 
 pub mod errors;
+mod paired;
 pub mod runtime;
 
 #[pymodule(gil_used = false)]
@@ -14,5 +15,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("THREADS_ENV", runtime::THREADS_ENV)?;
     errors::register(m)?;
+    paired::register(m)?;
     Ok(())
 }

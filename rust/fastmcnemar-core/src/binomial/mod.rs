@@ -12,6 +12,9 @@
 //! - the tail on the far side of the mean from k (the smaller one): the pmf
 //!   at k times a monotone sum of term ratios ([`tail_sum`]);
 //! - the tail containing the mean: 1 minus the smaller, complementary tail.
+//! - both incomplete-beta parameters >= 1,000 and k near the mean, where
+//!   the sum would need more than 150 (up to O(sqrt n)) terms: Temme's
+//!   uniform asymptotic expansion of I_x(a, b) ([`temme`]).
 //! - p = 1/2 and n <= 1024: a lazily built per-n table of whole rows, made by
 //!   the same direct method ([`half_table`]).
 //!
@@ -20,6 +23,7 @@
 mod half_table;
 mod pmf;
 mod tail_sum;
+mod temme;
 
 use pmf::Trials;
 use tail_sum::{Direction, ratio_sum};
@@ -96,6 +100,38 @@ fn far_tail(t: &Trials, k: u64, dir: Direction) -> Tail {
     Tail::from_ln(ln_pk + s.ln())
 }
 
+/// Smallest n for which Temme's expansion may replace the summation.
+const TEMME_MIN_N: u64 = 2_000;
+/// Temme is used only where the direct sum would need more terms than this.
+const TEMME_MIN_TERMS: f64 = 150.0;
+
+/// The smaller of P(X >= k) and P(X <= k - 1) by Temme's expansion, as
+/// (ln of it, whether it is the upper one), for 1 <= k <= n; None outside
+/// the expansion's region. Uses P(X >= k) = I_p(k, n - k + 1).
+fn temme_split(n: u64, k: u64, p: f64) -> Option<(f64, bool)> {
+    if n < TEMME_MIN_N {
+        return None;
+    }
+    let a = k as f64;
+    let b = (n - k + 1) as f64;
+    // Terms the direct sum would need from z standard deviations out.
+    let sd = (n as f64 * p * (1.0 - p)).sqrt();
+    let z = (a - n as f64 * p).abs() / sd;
+    if sd * ((z * z + 78.0).sqrt() - z) < TEMME_MIN_TERMS {
+        return None;
+    }
+    // (n + 1) p and (n + 1) q, i.e. x r and (1 - x) r with r = a + b.
+    let t = Trials::new(n + 1, p);
+    let xr = (t.np_hi, t.np_lo);
+    let yr = (t.nq_hi, t.nq_lo);
+    if (xr.0 - a) + xr.1 <= 0.0 {
+        temme::ln_ibeta_small_side(a, b, xr, yr).map(|ln| (ln, true))
+    } else {
+        // I_p(a, b) = 1 - I_q(b, a): the small side is P(X <= k - 1).
+        temme::ln_ibeta_small_side(b, a, yr, xr).map(|ln| (ln, false))
+    }
+}
+
 /// P(X >= k), X ~ Bin(n, p), both forms.
 fn upper_tail(n: u64, k: u64, p: f64) -> Tail {
     if !valid_p(p) {
@@ -115,6 +151,14 @@ fn upper_tail(n: u64, k: u64, p: f64) -> Tail {
     }
     if k == n {
         return Tail::from_ln(n as f64 * p.ln());
+    }
+    if let Some((ln, small_is_upper)) = temme_split(n, k, p) {
+        let small = Tail::from_ln(ln);
+        return if small_is_upper {
+            small
+        } else {
+            small.complement()
+        };
     }
     let t = Trials::new(n, p);
     if k as f64 >= t.mean() {
@@ -153,6 +197,15 @@ fn lower_tail(n: u64, k: u64, p: f64) -> Tail {
     }
     if p == 1.0 {
         return Tail::ZERO;
+    }
+    // P(X <= k) = 1 - P(X >= k + 1).
+    if let Some((ln, small_is_upper)) = temme_split(n, k + 1, p) {
+        let small = Tail::from_ln(ln);
+        return if small_is_upper {
+            small.complement()
+        } else {
+            small
+        };
     }
     lower_tail_inner(&Trials::new(n, p), k)
 }
@@ -229,4 +282,45 @@ pub fn cdf(n: u64, k: u64, p: f64) -> f64 {
 /// ln P(X <= k), X ~ Bin(n, p).
 pub fn ln_cdf(n: u64, k: u64, p: f64) -> f64 {
     lower_tail(n, k, p).ln
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The smaller tail by direct summation (the method Temme replaces).
+    fn small_by_sum(n: u64, k: u64, p: f64, upper: bool) -> f64 {
+        let t = Trials::new(n, p);
+        if upper {
+            far_tail(&t, k, Direction::Up).ln
+        } else {
+            far_tail(&t, k - 1, Direction::Down).ln
+        }
+    }
+
+    /// Temme's expansion and the direct sum agree across its whole region.
+    #[test]
+    fn temme_agrees_with_summation() {
+        let mut worst = 0.0f64;
+        let mut used = 0;
+        for &n in &[2_000u64, 5_001, 20_000, 200_001, 1_000_000, 5_000_000] {
+            for &p in &[0.5, 0.3, 0.77, 0.2] {
+                let mean = n as f64 * p;
+                let sd = (mean * (1.0 - p)).sqrt();
+                for i in -400..=400 {
+                    let k = (mean + f64::from(i) * sd / 20.0).round() as u64;
+                    let Some((ln, upper)) = temme_split(n, k, p) else {
+                        continue;
+                    };
+                    used += 1;
+                    let want = small_by_sum(n, k, p, upper);
+                    let err = ((ln - want) / want.abs().max(1.0)).abs();
+                    assert!(err < 1e-13, "n={n} k={k} p={p}: {ln} vs {want}");
+                    worst = worst.max(err);
+                }
+            }
+        }
+        assert!(used > 5000, "Temme region hit only {used} times");
+        println!("Temme vs summation: max ln error {worst:e} over {used} points");
+    }
 }

@@ -69,7 +69,9 @@ impl Trials {
             - stirlerr(nk)
             - bd0(k, self.np_hi, self.np_lo)
             - bd0(nk, self.nq_hi, self.nq_lo);
-        let lf = LN_2PI + k.ln() + (-k / self.n).ln_1p();
+        // ln(2 pi k (n - k) / n): the product is exact or relatively rounded,
+        // unlike 1 - k/n, which cancels for k near n.
+        let lf = LN_2PI + (k * nk / self.n).ln();
         lc - 0.5 * lf
     }
 }

@@ -115,6 +115,19 @@ fn erfcx_large(y: f64) -> f64 {
     }
 }
 
+/// Scaled complementary error function erfcx(y) = e^{y^2} erfc(y), y >= 0
+/// (finite and accurate for every y >= 0; ~1/(y sqrt(pi)) for large y).
+pub fn erfcx(y: f64) -> f64 {
+    if y.is_nan() || y < 0.0 {
+        return f64::NAN;
+    }
+    if y < 0.5 {
+        (1.0 - erf_small(y)) * (y * y).exp()
+    } else {
+        erfcx_large(y)
+    }
+}
+
 /// e^{-x^2/2} without the rounding error of x^2 (x >= 0).
 fn exp_half_square(x: f64) -> f64 {
     let h = (x * 16.0).trunc() / 16.0;
