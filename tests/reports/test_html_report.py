@@ -108,7 +108,7 @@ def test_comparison_page_structure() -> None:
     # untested tasks and the metadata are shown
     assert "ifeval" in page.all_text
     assert "per-sample value is a list" in page.all_text
-    assert "harness_version" in page.all_text
+    assert "harness version" in page.all_text
     assert "samples_with_hashes" in page.all_text
     assert _external_references(html, page) == []
     assert len(page.find("script")) == 1  # only the optional sort script
@@ -339,3 +339,44 @@ def test_suite_components_as_a_mapping_and_a_level_note() -> None:
     assert "9.09e-351" in text
     assert "└ fisher" in text
     assert "false-alarm rate of at most 0.15" in text
+
+
+def test_run_metadata_tables_mark_differences() -> None:
+    comp = make_comparison()
+    meta = {
+        "reference": {
+            "label": "org/model",
+            "format": "lm_eval",
+            "files": ["/x/results_1.json"],
+            "harness_version": "0.4.13",
+            "config": {"model_args": "pretrained=org/model", "fewshot_seed": 1234},
+            "tasks": {"gsm8k": {"version": 3, "n_shot": 5, "n_samples": {"effective": 1319},
+                                "task_hash": "aa"}},
+        },
+        "candidate": {
+            "label": "org/model-int4",
+            "format": "lm_eval",
+            "files": ["/y/results_2.json"],
+            "harness_version": "0.4.13",
+            "config": {"model_args": "pretrained=org/model-int4", "fewshot_seed": 1234},
+            "tasks": {"gsm8k": {"version": 4, "n_shot": 5, "n_samples": {"effective": 1319},
+                                "task_hash": "bb"}},
+        },
+        "hash_checks": {"samples_with_hashes": 1319, "prompt_hash_differs": {"gsm8k": 12}},
+        "notes": ["task 'gsm8k': task version differs (reference 3, candidate 4)"],
+        "verdict_rule": "combined suite test",
+        "confidence_level": 0.95,
+    }  # fmt: skip
+    html = replace(comp, metadata=meta).to_html()
+    section = html[html.index('<section class="metadata">') :]
+    runs = Page(section[: section.index("</table>")])
+    differing = [a for t, a in runs.elements if t == "tr" and "differs" in a.get("class", "")]
+    assert len(differing) == 3  # label, model_args, files; not format/version/seed
+    text = Page(section).all_text
+    assert "1234" in text
+    assert "1,234" not in text
+    assert "3 → 4" in text  # task version changed
+    assert "differ" in text  # task hashes
+    assert "gsm8k: 12" in text
+    assert "task version differs" in text
+    assert "Decision rule: combined suite test." in Page(html).all_text

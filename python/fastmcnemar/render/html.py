@@ -25,6 +25,7 @@ from fastmcnemar.render._html_text import (
     is_number,
 )
 from fastmcnemar.render._views import AuditView, ComparisonView
+from fastmcnemar.render.html_metadata import metadata_section
 from fastmcnemar.render.svg_forest import forest_svg, pooled_delta
 from fastmcnemar.render.svg_heatmap import heatmap_svg
 
@@ -55,6 +56,11 @@ _CSS = """
 .fmn details{margin:.5em 0;border:1px solid #ddd;border-radius:6px;padding:.3em .8em}
 .fmn details summary{cursor:pointer;font-weight:600}
 .fmn code{font-size:.92em}
+.fmn h3{font-size:1em;margin:1em 0 .3em}
+.fmn tr.differs th,.fmn td.differs{color:#8a4b00;font-weight:600}
+.fmn table.runs td,.fmn table.task-meta td{white-space:normal;max-width:34em;word-break:break-word}
+.fmn ul.notes{font-size:.88em;margin:.2em 0}
+.fmn p.rule{font-size:.9em;margin:.2em 0}
 """
 
 # Optional nicety: click a header to sort. The page is complete without it.
@@ -116,7 +122,7 @@ def comparison_fragment(comparison: ComparisonView, *, standalone: bool = False)
         _forest_section(comparison, level),
         _task_section(comparison.tasks, level, _adjustment(comparison)),
         _skipped_section(comparison.skipped),
-        _metadata_section(comparison.metadata),
+        metadata_section(comparison.metadata),
         f'<p class="muted">fastmcnemar {esc(_version())} · α = {esc(fmt_num(comparison.alpha))}'
         " · one-sided tests of “the candidate is worse”; drop = reference − candidate.</p>",
         "</div>",
@@ -201,12 +207,17 @@ def _aggregate_row(name: str, obj: Any) -> dict[str, Any]:
     }
 
 
+def _rule_note(comparison: ComparisonView) -> str:
+    rule = comparison.metadata.get("verdict_rule") if comparison.metadata else None
+    return f'<p class="rule">Decision rule: {esc(rule)}.</p>' if rule else ""
+
+
 def _suite_section(comparison: ComparisonView) -> str:
     agg = comparison.aggregate
     if agg is None:
         return (
             '<section class="suite"><h2>Suite-level test</h2><p class="muted">No suite-level '
-            "test (a single task, or nothing testable).</p></section>"
+            f"test (a single task, or nothing testable).</p>{_rule_note(comparison)}</section>"
         )
     rows = []
     for r in _aggregate_rows(agg):
@@ -229,7 +240,7 @@ def _suite_section(comparison: ComparisonView) -> str:
         '<section class="suite"><h2>Suite-level test</h2>'
         '<table class="suite"><thead><tr><th class="text">test</th><th>statistic</th>'
         f'<th>p-value</th><th class="text">at α = {esc(fmt_num(alpha))}</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>{note}</section>"
+        f"<tbody>{''.join(rows)}</tbody></table>{note}{_rule_note(comparison)}</section>"
     )
 
 
@@ -365,29 +376,6 @@ def _skipped_section(skipped: pl.DataFrame | None) -> str:
     )
 
 
-def _metadata_section(metadata: Mapping[str, Any] | None) -> str:
-    if not metadata:
-        return ""
-    return f'<section class="metadata"><h2>Run metadata</h2>{_meta_value(metadata, 0)}</section>'
-
-
-def _meta_value(value: Any, depth: int) -> str:
-    if isinstance(value, Mapping):
-        if not value:
-            return "–"
-        if depth >= 3:
-            return f"<code>{esc(value)}</code>"
-        items = "".join(
-            f"<dt>{esc(k)}</dt><dd>{_meta_value(v, depth + 1)}</dd>" for k, v in value.items()
-        )
-        return f'<dl class="meta">{items}</dl>'
-    if isinstance(value, list | tuple | set | frozenset):
-        if all(not isinstance(v, Mapping | list | tuple) for v in value):
-            return esc(", ".join(fmt_num(v) for v in value)) or "–"
-        return "".join(_meta_value(v, depth + 1) for v in value)
-    return esc(fmt_num(value))
-
-
 # ----------------------------------------------------------------------------- audit
 
 
@@ -494,7 +482,7 @@ def _candidate_details(audit: AuditView) -> str:
             + _forest_section(comp, level)
             + _task_section(comp.tasks, level, _adjustment(comp))
             + _skipped_section(comp.skipped)
-            + _metadata_section(comp.metadata)
+            + metadata_section(comp.metadata)
             + "</details>"
         )
     return '<section id="candidates"><h2>Candidates</h2>' + "".join(blocks) + "</section>"

@@ -39,7 +39,7 @@ def _colour(value: float | None) -> str:
     # Diverging white -> red (#b2182b) / white -> blue (#2166ac), perceptually even enough
     # for a quick read; the tooltip has the exact number.
     end = (178, 24, 43) if t >= 0 else (33, 102, 172)
-    a = abs(t) ** 0.8
+    a = abs(t) ** 0.5  # square root: significant cells (p < 0.05, 1.3) already show
     r, g, b = (round(255 + (e - 255) * a) for e in end)
     return f"#{r:02x}{g:02x}{b:02x}"
 
