@@ -35,10 +35,24 @@ from fastmcnemar.paired_test import (
     mcnemar_table,
 )
 from fastmcnemar.pairing import pair
+from fastmcnemar.suite import (
+    AggregateManyResult,
+    AggregateResult,
+    CombinedPvalue,
+    ComponentResult,
+    adjust_pvalues,
+    aggregate,
+    aggregate_many,
+    combine_pvalues,
+)
 
 __all__ = [
+    "AggregateManyResult",
+    "AggregateResult",
     "Audit",
+    "CombinedPvalue",
     "Comparison",
+    "ComponentResult",
     "EmptyInputError",
     "FastMcNemarError",
     "InputFormatError",
@@ -55,11 +69,18 @@ __all__ = [
     "PairingError",
     "PairingWarning",
     "__version__",
+<<<<<<< HEAD
     "audit",
     "compare",
     "from_inspect_logs",
     "from_lm_eval_results",
     "lm_eval_metrics",
+=======
+    "adjust_pvalues",
+    "aggregate",
+    "aggregate_many",
+    "combine_pvalues",
+>>>>>>> main
     "mcnemar",
     "mcnemar_counts",
     "mcnemar_table",

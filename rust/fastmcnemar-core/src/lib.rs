@@ -11,6 +11,8 @@
 //! - [`error`]: typed errors, mapped one-to-one to Python exception classes.
 //! - [`control`]: cooperative cancellation between chunks of long work.
 //! - [`rng`]: seeded per-chunk random streams (thread-count invariant).
+//! - [`suite`]: one decision for a suite of tasks (Pooled, Max-Drop, Fisher,
+//!   Stouffer, Cauchy, HMP, the combined rule) and adjusted p-values.
 
 pub mod binomial;
 pub mod control;
@@ -19,5 +21,6 @@ pub mod interval;
 pub mod mcnemar;
 pub mod rng;
 pub mod special;
+pub mod suite;
 
 pub use error::{Error, Result};

@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 pub mod errors;
 mod paired;
 pub mod runtime;
+mod suite;
 
 #[pymodule(gil_used = false)]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -16,5 +17,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("THREADS_ENV", runtime::THREADS_ENV)?;
     errors::register(m)?;
     paired::register(m)?;
+    suite::register(m)?;
     Ok(())
 }

@@ -1,0 +1,207 @@
+//! One entry point by method name, for one candidate or many at once.
+//!
+//! `aggregate_many` runs independent candidates (rows of a candidates x tasks
+//! matrix) in parallel; Monte Carlo seeds are derived per row from the seed,
+//! so every row's answer is the same whatever the thread count.
+
+use rand::Rng;
+use rayon::prelude::*;
+
+use super::Alternative;
+use super::cauchy::cauchy;
+use super::combined::{CombinedRule, NullMode, combined, fisher_with, max_drop_with};
+use super::hmp::hmp;
+use super::pooled::pooled;
+use super::stouffer::stouffer;
+use super::tasks::{Counts, TestOutcome, task_tails};
+use crate::control::Checkpoint;
+use crate::error::{Error, Result, check_level};
+use crate::rng;
+
+/// Which global test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Pooled,
+    MaxDrop,
+    Fisher,
+    Stouffer,
+    Cauchy,
+    Hmp,
+    Combined,
+}
+
+impl Method {
+    /// Parses a method name as the Python API spells it.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "pooled" => Ok(Self::Pooled),
+            "max_drop" => Ok(Self::MaxDrop),
+            "fisher" => Ok(Self::Fisher),
+            "stouffer" => Ok(Self::Stouffer),
+            "cauchy" => Ok(Self::Cauchy),
+            "hmp" => Ok(Self::Hmp),
+            "combined" => Ok(Self::Combined),
+            other => Err(Error::InvalidArgument(format!(
+                "method must be one of 'pooled', 'max_drop', 'fisher', 'stouffer', 'cauchy', \
+                 'hmp', 'combined'; got {other:?}"
+            ))),
+        }
+    }
+}
+
+/// Everything besides the counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    pub method: Method,
+    pub alternative: Alternative,
+    pub alpha: f64,
+    pub rule: CombinedRule,
+    pub max_drop: NullMode,
+    pub fisher: NullMode,
+    /// Per-task weights for Stouffer, Cauchy and HMP (default equal).
+    pub weights: Option<Vec<f64>>,
+}
+
+/// A suite verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregate {
+    pub outcome: TestOutcome,
+    pub rejected: bool,
+    /// The false-alarm rate guaranteed (alpha; up to 3 alpha for the "any" rule).
+    pub level: f64,
+    /// Component results (combined method only).
+    pub components: Vec<(&'static str, TestOutcome)>,
+    /// Exact per-task p-values (plain and log) in the alternative's direction.
+    pub task_pvalues: Vec<f64>,
+    pub task_log_pvalues: Vec<f64>,
+}
+
+/// A second, unrelated seed for the Fisher Monte Carlo of the combined rule.
+fn derived_seed(seed: u64, tag: u64) -> u64 {
+    rng::stream(seed, tag).next_u64()
+}
+
+/// Runs the chosen test on one candidate's counts.
+pub fn aggregate(
+    counts: &Counts,
+    options: &Options,
+    checkpoint: &dyn Checkpoint,
+) -> Result<Aggregate> {
+    check_level("alpha", options.alpha)?;
+    if let Some(w) = &options.weights {
+        super::tasks::check_weights(Some(w), counts.len())?;
+    }
+    let alt = options.alternative;
+    let weights = options.weights.as_deref();
+    let tails = task_tails(counts, alt);
+    let task_p: Vec<f64> = tails.iter().map(|t| t.p).collect();
+    let task_lp: Vec<f64> = tails.iter().map(|t| t.ln_p).collect();
+    let single = |outcome: TestOutcome| Aggregate {
+        rejected: outcome.pvalue <= options.alpha,
+        outcome,
+        level: options.alpha,
+        components: Vec::new(),
+        task_pvalues: task_p.clone(),
+        task_log_pvalues: task_lp.clone(),
+    };
+    Ok(match options.method {
+        Method::Pooled => single(pooled(counts, alt)),
+        Method::MaxDrop => single(max_drop_with(counts, alt, options.max_drop, checkpoint)?),
+        Method::Fisher => single(fisher_with(
+            counts,
+            alt,
+            &tails,
+            options.fisher,
+            checkpoint,
+        )?),
+        Method::Stouffer => single(stouffer(counts, &tails, weights)?),
+        Method::Cauchy => single(cauchy(counts, &tails, weights)?),
+        Method::Hmp => single(hmp(counts, &tails, weights)?),
+        Method::Combined => {
+            let fisher_mode = match options.fisher {
+                NullMode::MonteCarlo { n_resamples, seed } => NullMode::MonteCarlo {
+                    n_resamples,
+                    seed: derived_seed(seed, u64::MAX),
+                },
+                exact => exact,
+            };
+            let out = combined(
+                counts,
+                alt,
+                &tails,
+                options.alpha,
+                options.rule,
+                options.max_drop,
+                fisher_mode,
+                checkpoint,
+            )?;
+            Aggregate {
+                outcome: out.outcome,
+                rejected: out.rejected,
+                level: out.level,
+                components: out.components,
+                task_pvalues: task_p,
+                task_log_pvalues: task_lp,
+            }
+        }
+    })
+}
+
+/// Runs the chosen test on every row of row-major `b` and `c`
+/// (n_rows x n_tasks), rows in parallel.
+pub fn aggregate_many(
+    b: &[i64],
+    c: &[i64],
+    n_tasks: usize,
+    options: &Options,
+    checkpoint: &dyn Checkpoint,
+) -> Result<Vec<Aggregate>> {
+    if b.len() != c.len() {
+        return Err(Error::LengthMismatch {
+            left: "b",
+            left_len: b.len(),
+            right: "c",
+            right_len: c.len(),
+        });
+    }
+    if n_tasks == 0 || b.is_empty() {
+        return Err(Error::EmptyInput { what: "b" });
+    }
+    if b.len() % n_tasks != 0 {
+        return Err(Error::InvalidArgument(format!(
+            "{} counts do not make whole rows of {n_tasks} tasks",
+            b.len()
+        )));
+    }
+    let reseed = |mode: NullMode, row: usize| match mode {
+        NullMode::MonteCarlo { n_resamples, seed } => NullMode::MonteCarlo {
+            n_resamples,
+            seed: derived_seed(seed, row as u64),
+        },
+        exact => exact,
+    };
+    b.par_chunks(n_tasks)
+        .zip(c.par_chunks(n_tasks))
+        .enumerate()
+        .map(|(row, (rb, rc))| {
+            checkpoint.check()?;
+            let counts = Counts::new(rb, rc).map_err(|e| in_row(e, row, n_tasks))?;
+            let mut row_options = options.clone();
+            row_options.max_drop = reseed(options.max_drop, row);
+            row_options.fisher = reseed(options.fisher, row);
+            aggregate(&counts, &row_options, checkpoint)
+        })
+        .collect()
+}
+
+/// Reports a count error with its flat (row-major) index.
+fn in_row(error: Error, row: usize, n_tasks: usize) -> Error {
+    match error {
+        Error::NegativeCount { what, index, value } => Error::NegativeCount {
+            what,
+            index: row * n_tasks + index,
+            value,
+        },
+        other => other,
+    }
+}
