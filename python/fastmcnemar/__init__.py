@@ -69,18 +69,15 @@ __all__ = [
     "PairingError",
     "PairingWarning",
     "__version__",
-<<<<<<< HEAD
+    "adjust_pvalues",
+    "aggregate",
+    "aggregate_many",
     "audit",
+    "combine_pvalues",
     "compare",
     "from_inspect_logs",
     "from_lm_eval_results",
     "lm_eval_metrics",
-=======
-    "adjust_pvalues",
-    "aggregate",
-    "aggregate_many",
-    "combine_pvalues",
->>>>>>> main
     "mcnemar",
     "mcnemar_counts",
     "mcnemar_table",
