@@ -23,7 +23,7 @@ POOLED = "#111111"
 
 _ROW = 24
 _TOP = 34
-_LABEL_W = 280
+_LABEL_W = 310
 _PLOT_W = 360
 _VALUE_W = 200
 _WIDTH = _LABEL_W + _PLOT_W + _VALUE_W
@@ -159,7 +159,7 @@ def _task_row(r: dict[str, Any], y: float, x: Any, *, show_filter: bool, show_me
     degraded = bool(r.get("degraded"))
     colour = DEGRADED if degraded else NEUTRAL
     label = task_label(r, show_filter=show_filter, show_metric=show_metric)
-    shown = label if len(label) <= 40 else label[:39] + "…"
+    shown = label if len(label) <= 38 else label[:37] + "…"  # ~7 px a character at 12 px
     marker = "▼ " if degraded else ""
     weight = ' font-weight="700"' if degraded else ""
     parts = [
