@@ -133,3 +133,16 @@ def test_one_million_pairs_in_one_call() -> None:
         # Bulk calls share rows of tails between equal n: equal to the last few bits.
         one = mcnemar_counts(int(b[i]), int(n[i] - b[i])).pvalue
         assert res.pvalue[i] == pytest.approx(one, rel=1e-13)  # type: ignore[index]
+
+
+def test_bulk_results_do_not_depend_on_the_thread_count() -> None:
+    from fastmcnemar import _core
+
+    rng = np.random.default_rng(3)
+    n = np.concatenate([rng.integers(0, 300, 50_000), rng.integers(1000, 20_000, 50_000)])
+    b = rng.binomial(n, 0.52).astype(np.int64)
+    c = (n - b).astype(np.int64)
+    one = _core.mcnemar_pvalues(b, c, "two-sided", "midp", 1)
+    three = _core.mcnemar_pvalues(b, c, "two-sided", "midp", 3)
+    np.testing.assert_array_equal(one[0], three[0])
+    np.testing.assert_array_equal(one[1], three[1])

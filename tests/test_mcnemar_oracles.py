@@ -57,7 +57,27 @@ def _grid(n: int, huge: bool) -> list[int]:
 
 
 SMALL_N = [0, 1, 2, 3, 5, 10, 37, 100, 1000, 12_345, 100_001]
-SLOW_HUGE_N = [2**31 - 1, 2**31, 2**40 + 1, 10**12 + 3]
+
+
+# Bulk calls longer than this share rows of tails between equal n (a separate
+# code path from one-at-a-time tails), so every oracle check runs both ways.
+BULK_MIN = 5000
+
+
+def _both_paths(b: np.ndarray, c: np.ndarray, **options: str) -> list[tuple[float, float]]:
+    """(p, log p) for each pair, checked to agree between the short and the
+    shared-row bulk paths within the accuracy bar, returned from the bulk path."""
+    short = mcnemar_counts(b, c, **options)  # type: ignore[arg-type]
+    reps = -(-BULK_MIN // max(b.size, 1))
+    bulk = mcnemar_counts(np.tile(b, reps), np.tile(c, reps), **options)  # type: ignore[arg-type]
+    out = []
+    for i in range(b.size):
+        copies = bulk.pvalue[i :: b.size], bulk.log_pvalue[i :: b.size]  # type: ignore[index]
+        assert np.all(copies[0] == copies[0][0])
+        assert np.all(copies[1] == copies[1][0])
+        assert copies[0][0] == pytest.approx(short.pvalue[i], rel=5e-13, abs=1e-300)  # type: ignore[index]
+        out.append((float(copies[0][0]), float(copies[1][0])))
+    return out
 
 
 def _check_grid(ns: list[int], huge: bool) -> None:
@@ -67,11 +87,11 @@ def _check_grid(ns: list[int], huge: bool) -> None:
     misses = []
     for method in ("exact", "midp"):
         for alternative in ("greater", "less", "two-sided"):
-            res = mcnemar_counts(b, c, alternative=alternative, method=method)
-            for i, (bi, ci) in enumerate(pairs):
+            got = _both_paths(b, c, alternative=alternative, method=method)
+            for (bi, ci), (p, log_p) in zip(pairs, got, strict=True):
                 want = oracle.pvalue(bi, ci, alternative, method)
                 label = f"b={bi} c={ci} {alternative} {method}"
-                misses.append(mismatch(float(res.pvalue[i]), float(res.log_pvalue[i]), want, label))
+                misses.append(mismatch(p, log_p, want, label))
     assert_all_match(misses)
 
 
@@ -88,8 +108,13 @@ def test_mpmath_grid_near_2_40() -> None:
 
 
 @pytest.mark.slow
-def test_mpmath_grid_more_huge_n() -> None:
-    _check_grid(SLOW_HUGE_N, huge=True)
+def test_mpmath_grid_beyond_2_40() -> None:
+    _check_grid([2**40 + 1, 10**12 + 3], huge=True)
+
+
+@pytest.mark.slow
+def test_mpmath_grid_more_near_2_31() -> None:
+    _check_grid([2**31 - 1, 2**31], huge=True)
 
 
 def test_every_row_of_the_80_digit_tail_table(shared_dir: Path) -> None:
@@ -101,12 +126,12 @@ def test_every_row_of_the_80_digit_tail_table(shared_dir: Path) -> None:
         selected = [r for r in rows if r["alternative"] == alternative]
         k = np.array([int(r["k"]) for r in selected], dtype=np.int64)
         n = np.array([int(r["n"]) for r in selected], dtype=np.int64)
-        res = mcnemar_counts(k, n - k, alternative=alternative)
-        for i, r in enumerate(selected):
-            # 17 significant digits in the file: allow a few ulps more.
+        got = _both_paths(k, n - k, alternative=alternative)
+        for r, (p, log_p) in zip(selected, got, strict=True):
+            # 17 significant digits in the file: well inside the 1e-12 bar.
             want = mp.mpf(r["pvalue_mpmath"])
             label = f"n={r['n']} k={r['k']} {alternative}"
-            misses.append(mismatch(float(res.pvalue[i]), float(res.log_pvalue[i]), want, label))
+            misses.append(mismatch(p, log_p, want, label))
     assert_all_match(misses)
 
 

@@ -26,6 +26,10 @@ use crate::binomial::{pmf_half, sf_half};
 const ANCHOR_EVERY: u64 = 64;
 /// Row values below this are recomputed directly.
 const ROW_MIN: f64 = 1e-250;
+/// Longest row built (entries; 2 x 8 bytes each): pairs reaching further out
+/// than this from the middle take their tails directly, so huge n with
+/// extreme counts never allocate O(n).
+const ROW_LEN_MAX: u64 = 1 << 14;
 /// Pairs with one n that pay for its row (a row entry costs a few
 /// multiplications, a direct tail near the centre hundreds).
 pub(crate) const MIN_USES: u32 = 3;
@@ -51,10 +55,11 @@ impl Row {
         self.n
     }
 
-    /// Refills the row for `n`, far enough for pairs with max(b, c) <= `reach`.
+    /// Refills the row for `n`, far enough for pairs with max(b, c) <= `reach`
+    /// (at most [`ROW_LEN_MAX`] entries).
     pub(crate) fn rebuild(&mut self, n: u64, reach: u64) {
         let half = n / 2;
-        let last = (reach + 1).min(n);
+        let last = (reach + 1).min(n).min(half + ROW_LEN_MAX - 1);
         self.n = n;
         self.half = half;
         self.pmf.clear();
@@ -202,6 +207,17 @@ mod tests {
             }
         }
         assert_eq!(row.pmf.len(), 1502);
+    }
+
+    #[test]
+    fn rows_are_capped_and_pairs_beyond_go_direct() {
+        let mut row = Row::default();
+        let n = 1u64 << 40;
+        row.rebuild(n, n);
+        assert_eq!(row.pmf.len() as u64, ROW_LEN_MAX);
+        for k in [n / 2, n / 2 + 1000, n / 2 + ROW_LEN_MAX + 5, n - 3, n] {
+            assert!(close(row.sf(n, k), Direct.sf(n, k)) || row.sf(n, k) == Direct.sf(n, k));
+        }
     }
 
     #[test]
