@@ -1,7 +1,8 @@
 # Type stubs for the Rust extension module fastmcnemar._core.
 # Keep in step with rust/fastmcnemar-py/src/*.rs (checked by mypy.stubtest in CI).
 
-from typing import Any
+import os
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +19,25 @@ class NegativeCountError(FastMcNemarError): ...
 class InvalidLevelError(FastMcNemarError): ...
 class NonFiniteValueError(FastMcNemarError): ...
 class InvalidArgumentError(FastMcNemarError): ...
+
+# --- ingest: reading harness logs (rust/fastmcnemar-py/src/ingest.rs, arrow_text.rs) ---
+@final
+class TextColumn:
+    def __len__(self) -> int: ...
+    def __arrow_c_array__(
+        self, requested_schema: object | None = None
+    ) -> tuple[object, object]: ...
+
+def scan_jsonl(
+    path: str | os.PathLike[str],
+    keys: list[str],
+    text_keys: list[bool],
+    *,
+    n_threads: int | None = None,
+) -> tuple[
+    int,
+    list[tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64], TextColumn | None]],
+]: ...
 
 # --- McNemar test and paired intervals (rust/fastmcnemar-py/src/paired.rs) ---
 

@@ -9,7 +9,6 @@ for many candidates against one reference.
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 import threading
@@ -233,11 +232,16 @@ def _infos(ref: LoadedRun, cand: LoadedRun) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _holm(pvalues: list[float]) -> list[float]:
+def _holm(pvalues: list[float]) -> tuple[list[float], str]:
+    """Holm-adjusted p-values (Bonferroni if this build has no adjust_pvalues)."""
+    if not pvalues:
+        return [], "holm"
     adjust = getattr(fastmcnemar, "adjust_pvalues", None)
-    if adjust is None or not pvalues:
-        return [math.nan] * len(pvalues)
-    return [float(p) for p in adjust(np.asarray(pvalues, dtype=np.float64), method="holm")]
+    if adjust is None:
+        # Bonferroni controls the same family-wise error rate, less tightly.
+        return [min(1.0, p * len(pvalues)) for p in pvalues], "bonferroni"
+    adjusted = adjust(np.asarray(pvalues, dtype=np.float64), method="holm")
+    return [float(p) for p in adjusted], "holm"
 
 
 def _metadata(
@@ -314,13 +318,12 @@ def _compare_loaded(
     both = ref_keys.join(cand_keys, on=triples, how="semi")
     not_testable: dict[tuple[str, str], str] = {}
     skipped: list[tuple[str, str, str, str]] = []
-    for side, run in (("reference", ref), ("candidate", cand)):
+    for run in (ref, cand):
         for row in run.not_testable.iter_rows(named=True):
             key = (row["task"], row["metric"])
             if key not in not_testable:
                 not_testable[key] = f"not per-sample testable: {row['reason']}"
                 skipped.append((row["task"], row["filter"], row["metric"], not_testable[key]))
-        del side
     ref_tasks = set(ref_keys.get_column("task").to_list())
     cand_tasks = set(cand_keys.get_column("task").to_list())
     for task in sorted(ref_tasks ^ cand_tasks):
@@ -369,7 +372,7 @@ def _compare_loaded(
             skipped.append((choice.task, choice.filter, choice.metric, result))
         else:
             outcomes.append(result)
-    adjusted = _holm([o.pvalue for o in outcomes])
+    adjusted, adjustment = _holm([o.pvalue for o in outcomes])
     binary = [o for o in outcomes if o.kind == "binary"]
     aggregate_result: Any = None
     aggregate_fn = getattr(fastmcnemar, "aggregate", None)
@@ -391,12 +394,9 @@ def _compare_loaded(
     elif aggregate_result is not None and len(binary) == len(outcomes):
         rule = "combined suite test (Pooled, Max-Drop, Fisher) over the binary tasks"
         suite_degraded = bool(aggregate_result.rejected)
-    elif outcomes and not any(math.isnan(p) for p in adjusted):
-        rule = "any task rejects after Holm adjustment (family-wise level alpha)"
-        suite_degraded = any(p <= alpha for p in adjusted)
     else:
-        rule = "no suite-level test available in this build"
-        suite_degraded = False
+        rule = f"any task rejects after {adjustment.title()} adjustment (family-wise level alpha)"
+        suite_degraded = any(p <= alpha for p in adjusted)
     if len(outcomes) == 1:
         adjusted = [outcomes[0].pvalue]
     flags = [suite_degraded and (p <= alpha) for p in adjusted]
@@ -413,6 +413,7 @@ def _compare_loaded(
     ).unique(maintain_order=True)
     meta = _metadata(ref, cand, report, [o.task for o in outcomes], rule)
     meta["lower_is_better"] = [c.task for c in choices if c.lower_is_better]
+    meta["adjustment"] = adjustment
     meta["alternative"] = alternative
     meta["confidence_level"] = confidence_level
     return Comparison(
@@ -441,6 +442,8 @@ def compare(
     allow_missing: bool = False,
     reference_model: str | None = None,
     candidate_model: str | None = None,
+    reference_timestamp: str | None = None,
+    candidate_timestamp: str | None = None,
     n_resamples: int = 9999,
     rng: int | None = 0,
 ) -> Comparison:
@@ -476,6 +479,9 @@ def compare(
         the common samples, with a warning instead of an error.
     reference_model, candidate_model : str, optional
         Pick one model from a path holding several runs.
+    reference_timestamp, candidate_timestamp : str, optional
+        Pick one lm-eval run by its ``date_id`` (or a prefix of it), e.g. when two
+        runs of one model, or runs of two models, share a directory.
     n_resamples : int, default 9999
         Resamples of the permutation test and bootstrap (continuous tasks).
     rng : int, default 0
@@ -508,8 +514,14 @@ def compare(
     False
     """
     _check_options(alpha, alternative, confidence_level)
-    ref = load_run(reference, side="reference", model=reference_model, tasks=tasks)
-    cand = load_run(candidate, side="candidate", model=candidate_model, tasks=tasks)
+    ref = load_run(
+        reference, side="reference", model=reference_model, tasks=tasks,
+        timestamp=reference_timestamp,
+    )  # fmt: skip
+    cand = load_run(
+        candidate, side="candidate", model=candidate_model, tasks=tasks,
+        timestamp=candidate_timestamp,
+    )  # fmt: skip
     return _compare_loaded(
         ref,
         cand,

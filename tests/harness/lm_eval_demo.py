@@ -297,11 +297,14 @@ def _register() -> None:
             return out
 
 
-def offline_env() -> None:
-    """No network: the datasets library must not try to reach a hub."""
+def offline_env(cache_dir: Path) -> None:
+    """No network (the datasets library must not try to reach a hub), and its Arrow
+    cache under ``cache_dir`` rather than the user's home (read when datasets is first
+    imported)."""
     for key in ("HF_DATASETS_OFFLINE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
         os.environ[key] = "1"
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("HF_DATASETS_CACHE", str(cache_dir))
 
 
 def run_variant(variant: str, tasks_dir: Path, output_dir: Path, tasks: list[str]) -> Path:
@@ -309,7 +312,7 @@ def run_variant(variant: str, tasks_dir: Path, output_dir: Path, tasks: list[str
 
     Returns the model directory the EvaluationTracker wrote.
     """
-    offline_env()
+    offline_env(tasks_dir.parent / "hf-datasets-cache")
     from lm_eval import simple_evaluate
     from lm_eval.loggers import EvaluationTracker
     from lm_eval.tasks import TaskManager

@@ -156,6 +156,22 @@ def test_boolean_continuous_and_not_testable_metrics(lm_eval_writer: Any, task_s
     assert "list" in reasons["inst_level_strict_acc"]
 
 
+def test_metric_of_the_last_filter_only(lm_eval_writer: Any, task_spec: Any) -> None:
+    model_dir = lm_eval_writer.run("m", [task_spec("gsm8k", GSM)])
+    path = next(model_dir.glob("samples_*.jsonl"))
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    for record in lines:
+        if record["filter"] == "flexible-extract":
+            record["metrics"].append("maj_at_4")
+            record["maj_at_4"] = 0.5
+    path.write_text("\n".join(json.dumps(r) for r in lines) + "\n")
+    frame = read_lm_eval(model_dir)
+    assert _scores(frame, "gsm8k", "flexible-extract", "maj_at_4") == [0.5] * 4
+    assert frame.filter(pl.col("metric") == "maj_at_4")["filter"].unique().to_list() == [
+        "flexible-extract"
+    ]
+
+
 def test_nan_literal_is_read_not_dropped(lm_eval_writer: Any, task_spec: Any) -> None:
     model_dir = lm_eval_writer.run("m", [task_spec("t", {"none": {"acc": [1.0, 0.0]}})])
     path = next(model_dir.glob("samples_*.jsonl"))

@@ -56,7 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from fastmcnemar.exceptions import FastMcNemarError
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version, usage errors (already printed)
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     try:
         status: int = args.run(args)
     except (FastMcNemarError, OSError) as err:

@@ -27,6 +27,12 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("candidate", help="the candidate run")
     parser.add_argument("--reference-model", help="pick this model when REFERENCE holds several")
     parser.add_argument("--candidate-model", help="pick this model when CANDIDATE holds several")
+    parser.add_argument(
+        "--reference-timestamp", help="pick the lm-eval run with this date_id (or prefix)"
+    )
+    parser.add_argument(
+        "--candidate-timestamp", help="pick the lm-eval run with this date_id (or prefix)"
+    )
     add_report_options(parser)
     parser.set_defaults(run=run)
 
@@ -44,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
         allow_hash_mismatch=args.allow_hash_mismatch,
         reference_model=args.reference_model,
         candidate_model=args.candidate_model,
+        reference_timestamp=args.reference_timestamp,
+        candidate_timestamp=args.candidate_timestamp,
     )
     emit(result, args.format, args.output)
     return 1 if result.degraded else 0

@@ -1,11 +1,12 @@
 """Reading a few keys out of big JSON-lines files.
 
 lm-eval samples lines are mostly prompt text; we keep a handful of small keys.
-The fast path hands the file to Polars' multi-threaded NDJSON reader with an
-explicit schema of only those keys (the rest of each line is parsed but never
-materialised). Anything it refuses (a corrupt line, a ``NaN`` literal that
-Python's json writes, a value of an unexpected type) falls back to a line-by-line
-reader that either succeeds or names the file and line that is broken.
+The fast path is ``fastmcnemar._core.scan_jsonl``, a parallel Rust scanner that
+walks each line's top-level members, skips the values it does not need by
+bracket matching (prompt strings cost a SIMD byte search, not a parse) and
+decodes only the wanted ones; it names the first broken line. A value of an
+unexpected type falls back to a line-by-line Python reader that names the line
+and the value.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
+from fastmcnemar._core import TextColumn
 from fastmcnemar.exceptions import InputFormatError
 
 
@@ -26,6 +30,23 @@ def first_record(path: Path) -> dict[str, Any]:
     for lineno, line in _lines(path):
         return _parse_line(path, lineno, line)
     raise InputFormatError(f"{path}: no samples (the file is empty)")
+
+
+def last_record(path: Path) -> dict[str, Any] | None:
+    """The last line of a JSONL file, parsed; None if it cannot be (the scan reports why)."""
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - (4 << 20)))
+        tail = fh.read()
+    lines = [line for line in tail.splitlines() if line.strip()]
+    if not lines:
+        return None
+    try:
+        record = json.loads(lines[-1])
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -47,22 +68,70 @@ def _parse_line(path: Path, lineno: int, line: bytes) -> dict[str, Any]:
     return record
 
 
+# Kind codes of fastmcnemar._core.scan_jsonl (rust/fastmcnemar-core/src/jsonl.rs).
+_MISSING, _NULL, _NUMBER, _BOOL, _STRING = 0, 1, 2, 3, 4
+_ALLOWED_KINDS = {
+    "number": (_MISSING, _NULL, _NUMBER, _BOOL),
+    "text": (_MISSING, _NULL, _NUMBER, _STRING),
+}
+
+
 def read_keys(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """Read only the keys in ``schema`` from every line of ``path``.
 
-    Keys absent from a line become nulls. A Boolean column (the first line had
-    ``true``/``false``) comes back as 0/1 floats; numeric columns accept ints,
-    floats and booleans; a value of another type raises :class:`InputFormatError`
-    naming the line and key.
+    Keys absent from a line become nulls. Numeric (Float64 / Boolean) columns come
+    back as Float64 and accept numbers, booleans (as 0/1) and Python's NaN /
+    Infinity literals; Utf8 columns accept strings and numbers (as their text).
+    A value of another type, or a broken line, raises :class:`InputFormatError`
+    naming the file, line and key.
     """
+    from fastmcnemar._core import InvalidArgumentError, scan_jsonl
+
+    keys = list(schema)
+    wants_text = [schema[k] == pl.Utf8() for k in keys]
     try:
-        frame = pl.read_ndjson(path, schema=schema, ignore_errors=False)
-    except Exception:
-        # Polars' messages do not name the line: redo it slowly to find out what
-        # is wrong, or to accept what Polars refused but JSON allows (NaN).
-        return _read_keys_slowly(path, schema)
-    bools = [k for k, v in schema.items() if v == pl.Boolean()]
-    return frame.with_columns(pl.col(bools).cast(pl.Float64)) if bools else frame
+        rows, columns = scan_jsonl(path, keys, wants_text)
+    except InvalidArgumentError as err:
+        where, _, detail = str(err).partition(": ")
+        if where.startswith("line "):
+            raise InputFormatError(f"{path}: {where}: not valid JSON ({detail})") from None
+        raise InputFormatError(f"{path}: {err}") from None
+    series: list[pl.Series] = []
+    for key, is_text, (kinds, numbers, texts) in zip(keys, wants_text, columns, strict=True):
+        allowed = _ALLOWED_KINDS["text" if is_text else "number"]
+        if not np.isin(kinds, allowed).all():
+            # Let the line-by-line reader name the line and the value.
+            return _read_keys_slowly(path, schema)
+        if is_text:
+            assert texts is not None
+            series.append(_text_series(key, kinds, numbers, texts))
+        else:
+            values = pl.Series(key, numbers, dtype=pl.Float64)
+            missing = np.flatnonzero((kinds == _MISSING) | (kinds == _NULL))
+            if missing.size:
+                values = values.scatter(missing, None)
+            series.append(values)
+    frame = pl.DataFrame(series) if series else pl.DataFrame(schema={})
+    if frame.height != rows:
+        raise InputFormatError(f"{path}: internal error: {frame.height} values for {rows} lines")
+    return frame
+
+
+def _text_series(
+    key: str,
+    kinds: npt.NDArray[np.uint8],
+    numbers: npt.NDArray[np.float64],
+    texts: TextColumn,
+) -> pl.Series:
+    """A text column from the scanner (Arrow, no Python strings); integers come as numbers."""
+    values = pl.Series(texts).alias(key)
+    integers = (kinds == _NUMBER) & values.is_null().to_numpy()
+    if integers.any():
+        as_text = pl.Series(key, numbers).cast(pl.Int64, strict=False).cast(pl.Utf8)
+        values = pl.select(
+            pl.when(pl.lit(pl.Series(integers))).then(as_text).otherwise(values).alias(key)
+        ).to_series()
+    return values
 
 
 def _coerce(where: str, key: str, value: Any, dtype: pl.DataType) -> Any:
@@ -138,4 +207,4 @@ def read_json_array(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(columns, schema=schema)
 
 
-__all__ = ["first_record", "read_json_array", "read_keys"]
+__all__ = ["first_record", "last_record", "read_json_array", "read_keys"]

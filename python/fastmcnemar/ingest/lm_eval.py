@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from typing import Any
 import polars as pl
 
 from fastmcnemar.exceptions import InputFormatError, InputWarning
-from fastmcnemar.ingest.jsonl import first_record, read_json_array, read_keys
+from fastmcnemar.ingest.jsonl import first_record, last_record, read_json_array, read_keys
 from fastmcnemar.ingest.lm_eval_layout import RunResults, SamplesFile, discover
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA, empty_score_frame
 
@@ -128,11 +127,7 @@ def _assign_filters(frame: pl.DataFrame, sample: SamplesFile) -> pl.DataFrame:
             f"but the task has {len(names)} filter(s) ({', '.join(names)})"
         )
     lookup = pl.Series("filter", names, dtype=pl.Utf8)
-    return frame.with_columns(
-        occurrence.get_column("occurrence")
-        .map_elements(lambda i: lookup[i], return_dtype=pl.Utf8)
-        .alias("filter")
-    )
+    return frame.with_columns(lookup.gather(occurrence.get_column("occurrence")).alias("filter"))
 
 
 def _read_file(
@@ -151,18 +146,31 @@ def _read_file(
         if not isinstance(records, list) or not records or not isinstance(records[0], dict):
             raise InputFormatError(f"{path}: expected a non-empty JSON array of samples")
         first: dict[str, Any] = records[0]
+        last: dict[str, Any] | None = records[-1] if isinstance(records[-1], dict) else None
     else:
         first = first_record(path)
+        # Files are written one filter after another: the last line shows the last
+        # filter's metrics, which may differ from the first filter's.
+        last = last_record(path)
     if "doc_id" not in first:
         raise InputFormatError(f"{path}: line 1 has no 'doc_id': not an lm-eval samples file")
-    filter_name = first.get("filter")
-    where_filter = filter_name if isinstance(filter_name, str) else "(all)"
+
+    def filter_of(record: dict[str, Any]) -> str:
+        name = record.get("filter")
+        return name if isinstance(name, str) else "(all)"
+
     not_testable: list[dict[str, str]] = []
     keep: list[str] = []
-    for key in _metric_keys(first):
+    examples = {key: first[key] for key in _metric_keys(first)}
+    origin = dict.fromkeys(examples, filter_of(first))
+    for key in _metric_keys(last or {}):
+        if key not in examples:
+            examples[key] = (last or {})[key]
+            origin[key] = filter_of(last or {})
+    for key, example in examples.items():
         if metrics is not None and key not in metrics:
             continue
-        reason = _value_kind(first[key])
+        reason = _value_kind(example)
         if reason is None:
             keep.append(key)
         else:
@@ -170,18 +178,20 @@ def _read_file(
                 {
                     "model": sample.model,
                     "task": sample.task,
-                    "filter": where_filter,
+                    "filter": origin[key],
                     "metric": key,
                     "reason": reason,
                     "source": str(path),
                 }
             )
-    doc_id_type: pl.DataType = pl.Utf8() if isinstance(first["doc_id"], str) else pl.Int64()
-    schema: dict[str, pl.DataType] = {"doc_id": doc_id_type, "filter": pl.Utf8()}
+    # doc_id as text: ints keep their exact token ("16"), string ids pass through.
+    schema: dict[str, pl.DataType] = {"doc_id": pl.Utf8(), "filter": pl.Utf8()}
     schema.update({h: pl.Utf8() for h in _HASHES})
     # Polars will not read true/false into a float column: ifeval-style boolean
     # metrics are read as Boolean and come back as 0/1 floats.
-    schema.update({m: pl.Boolean() if isinstance(first[m], bool) else pl.Float64() for m in keep})
+    schema.update(
+        {m: pl.Boolean() if isinstance(examples[m], bool) else pl.Float64() for m in keep}
+    )
     frame = read_json_array(path, schema) if sample.legacy else read_keys(path, schema)
     if frame.height == 0:
         raise InputFormatError(f"{path}: no samples (the file is empty)")
@@ -259,12 +269,9 @@ def load_lm_eval(
                 f"(tasks: {', '.join(known)})"
             )
     metric_set = {metrics} if isinstance(metrics, str) else set(metrics) if metrics else None
-    workers = min(len(files), os.cpu_count() or 1, 8)
-    if workers > 1:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            parts = list(pool.map(lambda f: _read_file(f, metric_set), files))
-    else:
-        parts = [_read_file(f, metric_set) for f in files]
+    # One file at a time: the scanner already uses every core, and reading files
+    # side by side would only multiply the peak memory.
+    parts = [_read_file(f, metric_set) for f in files]
     frames = [p[0] for p in parts if p[0].height]
     scores = pl.concat(frames) if frames else empty_score_frame()
     rows = [row for p in parts for row in p[1]]
@@ -329,9 +336,11 @@ def read_lm_eval(
     --------
     >>> from fastmcnemar import read_lm_eval
     >>> from fastmcnemar.data import example_path
-    >>> frame = read_lm_eval(example_path("reference"))
-    >>> sorted(frame["task"].unique())[:2]
-    ['demo_arith', 'demo_facts_capitals']
+    >>> frame = read_lm_eval(example_path("reference"), metrics=["acc", "exact_match"])
+    >>> sorted(frame["task"].unique())
+    ['demo_arith', 'demo_group_add', 'demo_group_mul', 'demo_mc']
+    >>> frame.filter(frame["task"] == "demo_arith")["filter"].unique().sort().to_list()
+    ['flexible-extract', 'strict-match']
     """
     data = load_lm_eval(path, tasks=tasks, metrics=metrics, model=model, timestamp=timestamp)
     if data.superseded:
@@ -376,7 +385,7 @@ def lm_eval_metrics(
     >>> from fastmcnemar.data import example_path
     >>> table = lm_eval_metrics(example_path("reference"))
     >>> sorted(set(table["kind"]))
-    ['binary', 'continuous']
+    ['binary', 'continuous', 'not testable']
     """
     data = load_lm_eval(path, tasks=tasks, model=model, timestamp=timestamp)
     testable = (

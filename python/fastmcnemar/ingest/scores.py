@@ -58,7 +58,7 @@ def _read_jsonl_scores(path: Path) -> pl.DataFrame:
     schema: dict[str, pl.DataType] = {}
     for key in ("doc_id", "prompt_id"):
         if key in first:
-            schema[key] = pl.Utf8() if isinstance(first[key], str) else pl.Int64()
+            schema[key] = pl.Utf8()
     schema["score"] = pl.Float64()
     for key in _OPTIONAL_TEXT:
         if key in first:

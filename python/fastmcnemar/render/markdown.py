@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fastmcnemar.render._format import components, pvalue, verdict_line
-from fastmcnemar.render.text import TASK_HEADER, _task_rows
+from fastmcnemar.render.text import _task_rows, task_header
 
 if TYPE_CHECKING:
     from fastmcnemar.comparison import Audit, Comparison
@@ -27,9 +27,10 @@ def comparison_to_markdown(comp: Comparison) -> str:
         f"### `{comp.candidate}` vs `{comp.reference}`: {verdict}",
         "",
         f"alpha = {comp.alpha:g}; delta = reference - candidate accuracy (points); "
-        f"p (Holm) adjusted over {comp.tasks.height} task(s).",
+        f"p adjusted ({comp.metadata.get('adjustment', 'holm')}) over "
+        f"{comp.tasks.height} task(s).",
         "",
-        *_md_table(TASK_HEADER, _task_rows(comp)),
+        *_md_table(task_header(comp), _task_rows(comp)),
         "",
     ]
     if comp.aggregate is not None:
@@ -57,5 +58,5 @@ def audit_to_markdown(audit: Audit) -> str:
     lines = [f"### Audit against `{audit.reference}`", ""]
     lines += _md_table(["candidate", "verdict", "suite p", "tasks", "degraded tasks"], rows)
     for label, comp in audit.comparisons.items():
-        lines += ["", f"#### `{label}`", "", *_md_table(TASK_HEADER, _task_rows(comp))]
+        lines += ["", f"#### `{label}`", "", *_md_table(task_header(comp), _task_rows(comp))]
     return "\n".join(lines) + "\n"

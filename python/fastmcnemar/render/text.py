@@ -22,6 +22,12 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
     return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
 
 
+def task_header(comp: Comparison) -> list[str]:
+    """The table header; the adjusted p-value column names its method."""
+    method = str(comp.metadata.get("adjustment", "holm")).title()
+    return [*TASK_HEADER[:-2], f"p ({method})", TASK_HEADER[-1]]
+
+
 def _task_rows(comp: Comparison) -> list[list[str]]:
     rows = []
     for r in comp.tasks.iter_rows(named=True):
@@ -51,7 +57,7 @@ def comparison_to_text(comp: Comparison) -> str:
         f"delta = reference - candidate, {100 * level:g}% CI in points",
         "",
     ]
-    lines += _table(TASK_HEADER, _task_rows(comp), right={3, 4, 5, 6, 7, 8, 10, 11, 12})
+    lines += _table(task_header(comp), _task_rows(comp), right={3, 4, 5, 6, 7, 8, 10, 11, 12})
     lines.append("")
     if comp.aggregate is not None:
         parts = ", ".join(f"{m} p={pvalue(p)}" for m, p in components(comp.aggregate))
@@ -88,7 +94,7 @@ def audit_to_text(audit: Audit) -> str:
         lines += [
             "",
             f"== {label}",
-            *_table(TASK_HEADER, _task_rows(comp), right={3, 4, 5, 6, 7, 8, 10, 11, 12}),
+            *_table(task_header(comp), _task_rows(comp), right={3, 4, 5, 6, 7, 8, 10, 11, 12}),
         ]
         if comp.skipped.height:
             lines.append(f"  ({comp.skipped.height} not tested; see the JSON report)")

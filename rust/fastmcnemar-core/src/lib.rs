@@ -11,6 +11,7 @@
 //! - [`error`]: typed errors, mapped one-to-one to Python exception classes.
 //! - [`control`]: cooperative cancellation between chunks of long work.
 //! - [`rng`]: seeded per-chunk random streams (thread-count invariant).
+//! - [`jsonl`]: pulling a few top-level keys out of big JSON-lines logs.
 //! - [`suite`]: one decision for a suite of tasks (Pooled, Max-Drop, Fisher,
 //!   Stouffer, Cauchy, HMP, the combined rule) and adjusted p-values.
 
@@ -18,6 +19,7 @@ pub mod binomial;
 pub mod control;
 pub mod error;
 pub mod interval;
+pub mod jsonl;
 pub mod mcnemar;
 pub mod rng;
 pub mod special;

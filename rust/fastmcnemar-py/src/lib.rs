@@ -6,7 +6,9 @@
 
 use pyo3::prelude::*;
 
+pub mod arrow_text;
 pub mod errors;
+pub mod ingest;
 mod paired;
 pub mod runtime;
 mod suite;
@@ -16,6 +18,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("THREADS_ENV", runtime::THREADS_ENV)?;
     errors::register(m)?;
+    ingest::register(m)?;
     paired::register(m)?;
     suite::register(m)?;
     Ok(())

@@ -1,0 +1,222 @@
+//! A text column handed to Polars through the Arrow C data interface
+//! (`__arrow_c_array__`, the Arrow PyCapsule protocol), so hundreds of
+//! thousands of hashes and ids never become Python strings on the way.
+//!
+//! Layout: Arrow "large utf8" (`U`): an i64 offsets buffer, a byte buffer and a
+//! validity bitmap (absent when every row has a value). The buffers move into
+//! the exported array's private data and are freed by its release callback.
+
+use std::ffi::{CStr, c_char, c_void};
+use std::ptr;
+
+use fastmcnemar_core::jsonl::Texts;
+use pyo3::exceptions::PyValueError;
+use pyo3::ffi;
+use pyo3::prelude::*;
+
+const SCHEMA_CAPSULE: &CStr = c"arrow_schema";
+const ARRAY_CAPSULE: &CStr = c"arrow_array";
+const FORMAT_LARGE_UTF8: &CStr = c"U";
+const EMPTY_NAME: &CStr = c"";
+const FLAG_NULLABLE: i64 = 2;
+
+/// `struct ArrowSchema` of the Arrow C data interface.
+#[repr(C)]
+struct ArrowSchema {
+    format: *const c_char,
+    name: *const c_char,
+    metadata: *const c_char,
+    flags: i64,
+    n_children: i64,
+    children: *mut *mut ArrowSchema,
+    dictionary: *mut ArrowSchema,
+    release: Option<unsafe extern "C" fn(*mut ArrowSchema)>,
+    private_data: *mut c_void,
+}
+
+/// `struct ArrowArray` of the Arrow C data interface.
+#[repr(C)]
+struct ArrowArray {
+    length: i64,
+    null_count: i64,
+    offset: i64,
+    n_buffers: i64,
+    n_children: i64,
+    buffers: *mut *const c_void,
+    children: *mut *mut ArrowArray,
+    dictionary: *mut ArrowArray,
+    release: Option<unsafe extern "C" fn(*mut ArrowArray)>,
+    private_data: *mut c_void,
+}
+
+/// What an exported array owns until its consumer releases it.
+struct ArrayBuffers {
+    validity: Option<Vec<u8>>,
+    offsets: Vec<i64>,
+    data: Vec<u8>,
+    pointers: [*const c_void; 3],
+}
+
+unsafe extern "C" fn release_schema(schema: *mut ArrowSchema) {
+    if !schema.is_null() {
+        // SAFETY: the consumer passes the schema we filled; its strings are static.
+        unsafe { (*schema).release = None };
+    }
+}
+
+unsafe extern "C" fn release_array(array: *mut ArrowArray) {
+    if array.is_null() {
+        return;
+    }
+    // SAFETY: private_data was made by Box::into_raw in `export` and is freed once:
+    // release is cleared right after.
+    unsafe {
+        let private = (*array).private_data as *mut ArrayBuffers;
+        if !private.is_null() {
+            drop(Box::from_raw(private));
+        }
+        (*array).private_data = ptr::null_mut();
+        (*array).release = None;
+    }
+}
+
+unsafe extern "C" fn drop_schema_capsule(capsule: *mut ffi::PyObject) {
+    // SAFETY: the capsule was created in `new_capsule` around a boxed ArrowSchema;
+    // if the consumer did not move it out, it still owns a release callback.
+    unsafe {
+        let schema =
+            ffi::PyCapsule_GetPointer(capsule, SCHEMA_CAPSULE.as_ptr()) as *mut ArrowSchema;
+        if schema.is_null() {
+            ffi::PyErr_Clear();
+            return;
+        }
+        if let Some(release) = (*schema).release {
+            release(schema);
+        }
+        drop(Box::from_raw(schema));
+    }
+}
+
+unsafe extern "C" fn drop_array_capsule(capsule: *mut ffi::PyObject) {
+    // SAFETY: as for the schema capsule.
+    unsafe {
+        let array = ffi::PyCapsule_GetPointer(capsule, ARRAY_CAPSULE.as_ptr()) as *mut ArrowArray;
+        if array.is_null() {
+            ffi::PyErr_Clear();
+            return;
+        }
+        if let Some(release) = (*array).release {
+            release(array);
+        }
+        drop(Box::from_raw(array));
+    }
+}
+
+fn new_capsule<'py, T>(
+    py: Python<'py>,
+    value: T,
+    name: &'static CStr,
+    destructor: unsafe extern "C" fn(*mut ffi::PyObject),
+) -> PyResult<Bound<'py, PyAny>> {
+    let pointer = Box::into_raw(Box::new(value));
+    // SAFETY: `pointer` is a live heap allocation owned by the capsule from here on
+    // (freed by `destructor`); the name is a static C string.
+    unsafe {
+        let capsule = ffi::PyCapsule_New(pointer as *mut c_void, name.as_ptr(), Some(destructor));
+        if capsule.is_null() {
+            drop(Box::from_raw(pointer));
+        }
+        Bound::from_owned_ptr_or_err(py, capsule)
+    }
+}
+
+/// Text values of one column, exportable once to Polars/PyArrow.
+#[pyclass(module = "fastmcnemar._core", frozen)]
+pub struct TextColumn {
+    texts: std::sync::Mutex<Option<Texts>>,
+    rows: usize,
+}
+
+impl TextColumn {
+    pub fn new(texts: Texts) -> Self {
+        let rows = texts.len();
+        TextColumn {
+            texts: std::sync::Mutex::new(Some(texts)),
+            rows,
+        }
+    }
+}
+
+#[pymethods]
+impl TextColumn {
+    fn __len__(&self) -> usize {
+        self.rows
+    }
+
+    /// The Arrow PyCapsule protocol: (schema capsule, array capsule). The
+    /// buffers move to the consumer, so this works once.
+    #[pyo3(signature = (requested_schema = None))]
+    fn __arrow_c_array__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        let _ = requested_schema; // the column has one natural type: large utf8
+        let texts = self
+            .texts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+            .ok_or_else(|| PyValueError::new_err("this text column was already exported"))?;
+        let rows = texts.len();
+        let null_count = texts.valid.iter().filter(|v| !**v).count();
+        let validity = (null_count > 0).then(|| {
+            let mut bits = vec![0u8; rows.div_ceil(8)];
+            for (i, _) in texts.valid.iter().enumerate().filter(|(_, v)| **v) {
+                bits[i / 8] |= 1 << (i % 8);
+            }
+            bits
+        });
+        let mut buffers = Box::new(ArrayBuffers {
+            validity,
+            offsets: texts.offsets,
+            data: texts.data,
+            pointers: [ptr::null(); 3],
+        });
+        buffers.pointers = [
+            buffers
+                .validity
+                .as_ref()
+                .map_or(ptr::null(), |v| v.as_ptr() as *const c_void),
+            buffers.offsets.as_ptr() as *const c_void,
+            buffers.data.as_ptr() as *const c_void,
+        ];
+        let pointers = buffers.pointers.as_mut_ptr();
+        let schema = ArrowSchema {
+            format: FORMAT_LARGE_UTF8.as_ptr(),
+            name: EMPTY_NAME.as_ptr(),
+            metadata: ptr::null(),
+            flags: FLAG_NULLABLE,
+            n_children: 0,
+            children: ptr::null_mut(),
+            dictionary: ptr::null_mut(),
+            release: Some(release_schema),
+            private_data: ptr::null_mut(),
+        };
+        let array = ArrowArray {
+            length: rows as i64,
+            null_count: null_count as i64,
+            offset: 0,
+            n_buffers: 3,
+            n_children: 0,
+            buffers: pointers,
+            children: ptr::null_mut(),
+            dictionary: ptr::null_mut(),
+            release: Some(release_array),
+            private_data: Box::into_raw(buffers) as *mut c_void,
+        };
+        let schema = new_capsule(py, schema, SCHEMA_CAPSULE, drop_schema_capsule)?;
+        let array = new_capsule(py, array, ARRAY_CAPSULE, drop_array_capsule)?;
+        Ok((schema, array))
+    }
+}
