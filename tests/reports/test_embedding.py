@@ -39,12 +39,12 @@ def lm_eval_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any
     pytest.importorskip("lm_eval", reason="the 'harness' extra (lm-eval) is not installed")
     import lm_eval_demo as demo
 
-    demo.offline_env()
+    root = tmp_path_factory.mktemp("lm_eval_embedding")
+    demo.offline_env(root / "hf-datasets-cache")
     from lm_eval import simple_evaluate
     from lm_eval.loggers import EvaluationTracker
     from lm_eval.tasks import TaskManager
 
-    root = tmp_path_factory.mktemp("lm_eval_embedding")
     tasks_dir = demo.write_tasks(root / "tasks")
     demo._register()
     tracker = EvaluationTracker(output_path=str(root / "out"))
@@ -158,3 +158,20 @@ def test_inspect_logs_errors() -> None:
         from_inspect_logs([])
     with pytest.raises(InvalidArgumentError, match=r"logs\[0\]: expected an inspect_ai EvalLog"):
         from_inspect_logs([42])
+
+
+def test_lm_eval_metric_of_the_last_filter_only_is_kept() -> None:
+    """lm-eval logs one filter after another; a metric only the last filter has counts."""
+    records = [
+        {"doc_id": 0, "filter": "a", "metrics": ["x"], "x": 1.0},
+        {"doc_id": 1, "filter": "a", "metrics": ["x"], "x": 0.0},
+        {"doc_id": 0, "filter": "b", "metrics": ["y"], "y": 1.0},
+        {"doc_id": 1, "filter": "b", "metrics": ["y"], "y": 1.0},
+    ]
+    frame = from_lm_eval_results({"config": {"model": "m"}, "samples": {"t": records}})
+    assert frame.select("filter", "metric", "doc_id", "score").rows() == [
+        ("a", "x", "0", 1.0),
+        ("a", "x", "1", 0.0),
+        ("b", "y", "0", 1.0),
+        ("b", "y", "1", 1.0),
+    ]

@@ -132,8 +132,14 @@ def _task_frame(
     first = dict(records[0])
     if "doc_id" not in first:
         raise InputFormatError(f"results['samples'][{task!r}][0]: no 'doc_id'")
-    keep = [k for k in _metric_keys(first) if _value_kind(first[k]) is None]
-    skipped = [k for k in _metric_keys(first) if _value_kind(first[k]) is not None]
+    # As the file reader: metric keys from the first and the last sample (lm-eval
+    # logs one filter after another; a metric of the last filter only still counts).
+    last = dict(records[-1]) if isinstance(records[-1], Mapping) else {}
+    examples = {key: first[key] for key in _metric_keys(first)}
+    for key in _metric_keys(last):
+        examples.setdefault(key, last[key])
+    keep = [k for k, v in examples.items() if _value_kind(v) is None]
+    skipped = [k for k, v in examples.items() if _value_kind(v) is not None]
     has_filter = [isinstance(r.get("filter"), str) for r in records]
     if any(has_filter) and not all(has_filter):
         raise InputFormatError(f"results['samples'][{task!r}]: some samples have a 'filter'")
