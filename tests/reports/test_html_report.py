@@ -15,7 +15,7 @@ from report_fixtures import make_audit, make_comparison
 import fastmcnemar
 from fastmcnemar.cli import main
 from fastmcnemar.data import example_path
-from fastmcnemar.render.svg_forest import pooled_delta
+from fastmcnemar.render.svg_forest import forest_svg, pooled_delta
 
 
 class Page(HTMLParser):
@@ -124,6 +124,11 @@ def test_pooled_delta_matches_the_summed_counts() -> None:
     assert pooled.low is not None
     assert pooled.high is not None
     assert pooled.low < pooled.delta < pooled.high
+    # the same interval method as the binary task rows: Tango's, on the summed counts
+    expected = fastmcnemar.mcnemar_table([[n - b - c, b], [c, 0]]).confidence_interval()
+    assert (pooled.low, pooled.high) == (expected.low, expected.high)
+    single = comp.tasks.head(1)
+    assert "pooled" not in forest_svg(single)  # one task: no separate pooled row
 
 
 def test_not_degraded_page() -> None:

@@ -260,7 +260,8 @@ def _forest_section(comparison: ComparisonView, level: float) -> str:
         f'<div class="plot">{svg}</div>'
         f'<p class="muted">Squares: drop = reference − candidate accuracy, lines: its '
         f"{level:.0%} confidence interval. Red ▼ = degraded ({adjust}-adjusted one-sided test "
-        "rejects). Diamond: drop pooled over all samples (normal-approximation interval).</p>"
+        "rejects). Diamond: drop pooled over all samples, with Tango's interval on the summed "
+        "counts.</p>"
         "</section>"
     )
 

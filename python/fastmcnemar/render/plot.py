@@ -39,7 +39,7 @@ def forest_figure(comparison: ComparisonView, *, ax: Any = None) -> Any:
     rows = list(tasks.iter_rows(named=True))
     show_filter = tasks["filter"].n_unique() > 1 if tasks.height else False
     show_metric = tasks["metric"].n_unique() > 1 if tasks.height else False
-    pooled = pooled_delta(tasks) if tasks.height else None
+    pooled = pooled_delta(tasks) if tasks.height > 1 else None  # one task: its own row
     n_lines = len(rows) + (1 if pooled is not None else 0)
     if ax is None:
         fig, ax = plt.subplots(figsize=(8.0, 1.2 + 0.32 * max(n_lines, 1)), layout="constrained")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from statistics import NormalDist
 from typing import Any
 
 import polars as pl
@@ -40,24 +39,30 @@ class Pooled:
 
 
 def pooled_delta(tasks: pl.DataFrame, *, confidence_level: float = 0.95) -> Pooled | None:
-    """Sample-weighted mean of the per-task deltas, with a Wald interval when
-    every task is binary (then delta = (sum b - sum c) / N exactly and the
-    per-sample difference takes values -1/0/+1 with frequencies c/N, 1-(b+c)/N,
-    b/N). Mixed binary/continuous suites get the point only."""
+    """Sample-weighted mean of the per-task deltas over all tested samples.
+
+    When every task is binary the pooled drop is exactly (sum b - sum c) / N and
+    gets Tango's score interval on those summed counts -- the interval the
+    per-task rows use -- from :func:`fastmcnemar.mcnemar_table` (it depends on
+    b, c and N only). Suites mixing binary and continuous scores get the point
+    alone: their per-sample differences are on different scales.
+    """
     rows = [r for r in tasks.iter_rows(named=True) if is_number(r.get("delta")) and r.get("n")]
     if not rows:
         return None
     n_total = sum(int(r["n"]) for r in rows)
     delta = sum(float(r["delta"]) * int(r["n"]) for r in rows) / n_total
-    if all(r.get("kind", "binary") == "binary" for r in rows):
-        b = sum(int(r["b"]) for r in rows)
-        c = sum(int(r["c"]) for r in rows)
-        d = (b - c) / n_total
-        variance = max((b + c) / n_total - d * d, 0.0)
-        z = NormalDist().inv_cdf(0.5 + confidence_level / 2)
-        half = z * math.sqrt(variance / n_total)
-        return Pooled(d, d - half, d + half, n_total)
-    return Pooled(delta, None, None, n_total)
+    if not all(r.get("kind", "binary") == "binary" for r in rows):
+        return Pooled(delta, None, None, n_total)
+    b = sum(int(r["b"]) for r in rows)
+    c = sum(int(r["c"]) for r in rows)
+    try:
+        from fastmcnemar import mcnemar_table
+    except ImportError:  # a build without the paired test: point only
+        return Pooled((b - c) / n_total, None, None, n_total)
+    table = [[n_total - b - c, b], [c, 0]]
+    low, high = mcnemar_table(table).confidence_interval(confidence_level=confidence_level)
+    return Pooled((b - c) / n_total, float(low), float(high), n_total)
 
 
 def _ticks(low: float, high: float, count: int = 8) -> list[float]:
@@ -94,7 +99,8 @@ def forest_svg(
     rows = list(tasks.iter_rows(named=True))
     show_filter = tasks["filter"].n_unique() > 1 if "filter" in tasks.columns else False
     show_metric = tasks["metric"].n_unique() > 1 if "metric" in tasks.columns else False
-    pooled = pooled_delta(tasks, confidence_level=confidence_level)
+    # With one task the pooled drop is that task's drop: no separate row.
+    pooled = pooled_delta(tasks, confidence_level=confidence_level) if len(rows) > 1 else None
     values: list[float] = []
     for r in rows:
         values += [float(r[k]) for k in ("delta", "ci_low", "ci_high") if is_number(r.get(k))]
