@@ -173,3 +173,20 @@ fn pmf_sums_to_one_and_matches_tail_differences() {
     assert!((pmf_half(2, 1) - 0.5).abs() < 2e-16);
     assert_eq!(ln_pmf_half(1, 0), -std::f64::consts::LN_2);
 }
+
+#[test]
+fn huge_counts_stay_finite_and_fast() {
+    // Beyond 2^53 counts are rounded to f64, but nothing panics or hangs.
+    let n = 1u64 << 53;
+    let centre = sf_half(n, n / 2);
+    assert!((centre - 0.5).abs() < 1e-7, "{centre}");
+    for n in [1u64 << 53, u64::MAX] {
+        for k in [0, 1, n / 3, n / 2, n / 2 + 1, n - 1, n] {
+            let v = sf_half(n, k);
+            assert!((0.0..=1.0).contains(&v), "n={n} k={k}: {v}");
+            assert!(ln_sf_half(n, k) <= 0.0, "n={n} k={k}");
+            let g = cdf(n, k, 0.3);
+            assert!((0.0..=1.0).contains(&g), "n={n} k={k}: {g}");
+        }
+    }
+}

@@ -1,10 +1,12 @@
 //! Standard normal cdf / sf / ln sf / ppf against mpmath (50 digits; see
 //! `tests/data/generate_reference.py`), including the far tails (x to 38.4
-//! for the plain values, 1e150 for ln sf, p down to the smallest subnormal).
+//! for the plain values, 1e150 for ln sf, p down to the smallest subnormal),
+//! and ln_gamma from 1e-300 to 1e300 (including next to its zeros at 1 and 2).
 
 mod common;
 
 use common::{BigFloat, Worst};
+use fastmcnemar_core::special::gamma::ln_gamma;
 use fastmcnemar_core::special::normal::{
     ln_norm_cdf, ln_norm_sf, norm_cdf, norm_isf, norm_ppf, norm_sf,
 };
@@ -20,6 +22,7 @@ fn normal_matches_mpmath() {
     let mut cdf = Worst::new("cdf/sf relative");
     let mut log = Worst::new("ln sf / ln cdf relative");
     let mut ppf = Worst::new("ppf relative");
+    let mut lgamma = Worst::new("ln_gamma relative");
     for (i, line) in text.lines().enumerate().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
         assert_eq!(f.len(), 3, "row {i}: {line}");
@@ -61,15 +64,25 @@ fn normal_matches_mpmath() {
                     ppf.record_rel(got, w, &label);
                 }
             }
+            "ln_gamma" => {
+                let w: f64 = f[2].parse().unwrap();
+                let got = ln_gamma(x);
+                if w == 0.0 {
+                    assert_eq!(got, 0.0, "{label}");
+                } else {
+                    lgamma.record_rel(got, w, &label);
+                }
+            }
             other => panic!("row {i}: unknown kind {other}"),
         }
     }
-    for w in [&cdf, &log, &ppf] {
+    for w in [&cdf, &log, &ppf, &lgamma] {
         w.report();
     }
     cdf.assert_below(2e-15);
     log.assert_below(2e-15);
     ppf.assert_below(2e-15);
+    lgamma.assert_below(2e-15);
 }
 
 #[test]

@@ -37,7 +37,7 @@ fn build_row(n: u64) -> Box<[Tail]> {
         if j == 0 || j == n {
             ln_half_pow_n
         } else {
-            t.ln_pmf_inner(j as f64)
+            t.ln_pmf_split(j as f64, (n - j) as f64)
         }
     };
     // Upper half k > n/2: small tails, summed from k = n down.

@@ -14,9 +14,14 @@
 //! - the tail containing the mean: 1 minus the smaller, complementary tail.
 //! - both incomplete-beta parameters >= 1,000 and k near the mean, where
 //!   the sum would need more than 150 (up to O(sqrt n)) terms: Temme's
-//!   uniform asymptotic expansion of I_x(a, b) ([`temme`]).
+//!   uniform asymptotic expansion of I_x(a, b) ([`temme`]); for p = 1/2 from
+//!   a, b >= 400 and more than 60 terms, with its coefficient functions taken
+//!   from Chebyshev tables built once.
 //! - p = 1/2 and n <= 1024: a lazily built per-n table of whole rows, made by
 //!   the same direct method ([`half_table`]).
+//!
+//! So every call costs O(1) in n (a few hundred operations at most).
+//! Beyond 2^53 counts are rounded to doubles: results stay finite, in [0, 1].
 //!
 //! An argument `p` outside [0, 1] (or NaN) gives NaN.
 
@@ -89,27 +94,29 @@ fn ln_pmf_any(n: u64, k: u64, p: f64) -> f64 {
     if k == n {
         return n as f64 * p.ln();
     }
-    Trials::new(n, p).ln_pmf_inner(k as f64)
+    Trials::new(n, p).ln_pmf_split(k as f64, (n - k) as f64)
 }
 
 /// P(X >= k) and P(X <= k) share this: the tail from k away from the mean.
 /// `upper` selects P(X >= k) (else P(X <= k)). Requires 0 < p < 1, 0 < k < n.
 fn far_tail(t: &Trials, k: u64, dir: Direction) -> Tail {
-    let ln_pk = t.ln_pmf_inner(k as f64);
+    let ln_pk = t.ln_pmf_split(k as f64, (t.n_int - k) as f64);
     let s = ratio_sum(t, k, ln_pk, dir);
     Tail::from_ln(ln_pk + s.ln())
 }
 
 /// Smallest n for which Temme's expansion may replace the summation.
-const TEMME_MIN_N: u64 = 2_000;
+const TEMME_MIN_N: u64 = 800;
 /// Temme is used only where the direct sum would need more terms than this.
 const TEMME_MIN_TERMS: f64 = 150.0;
+/// The same for the tabulated p = 1/2 path, which costs ~60 summation terms.
+const TEMME_HALF_MIN_TERMS: f64 = 60.0;
 
 /// The smaller of P(X >= k) and P(X <= k - 1) by Temme's expansion, as
 /// (ln of it, whether it is the upper one), for 1 <= k <= n; None outside
 /// the expansion's region. Uses P(X >= k) = I_p(k, n - k + 1).
 fn temme_split(n: u64, k: u64, p: f64) -> Option<(f64, bool)> {
-    if n < TEMME_MIN_N {
+    if n < TEMME_MIN_N || k == 0 || k > n {
         return None;
     }
     let a = k as f64;
@@ -117,11 +124,25 @@ fn temme_split(n: u64, k: u64, p: f64) -> Option<(f64, bool)> {
     // Terms the direct sum would need from z standard deviations out.
     let sd = (n as f64 * p * (1.0 - p)).sqrt();
     let z = (a - n as f64 * p).abs() / sd;
-    if sd * ((z * z + 78.0).sqrt() - z) < TEMME_MIN_TERMS {
+    let sum_terms = sd * ((z * z + 78.0).sqrt() - z);
+    if p == 0.5 {
+        // Tabulated fast path (falls through where it has no table).
+        if sum_terms >= TEMME_HALF_MIN_TERMS {
+            let fast = if a >= b {
+                temme::ln_ibeta_half_small_side(a, b).map(|ln| (ln, true))
+            } else {
+                temme::ln_ibeta_half_small_side(b, a).map(|ln| (ln, false))
+            };
+            if fast.is_some() {
+                return fast;
+            }
+        }
+    }
+    if sum_terms < TEMME_MIN_TERMS {
         return None;
     }
     // (n + 1) p and (n + 1) q, i.e. x r and (1 - x) r with r = a + b.
-    let t = Trials::new(n + 1, p);
+    let t = Trials::new(n.saturating_add(1), p);
     let xr = (t.np_hi, t.np_lo);
     let yr = (t.nq_hi, t.nq_lo);
     if (xr.0 - a) + xr.1 <= 0.0 {
@@ -176,7 +197,7 @@ fn lower_tail_inner(t: &Trials, k: u64) -> Tail {
     if k as f64 <= t.mean() {
         far_tail(t, k, Direction::Down)
     } else {
-        let n = t.n as u64;
+        let n = t.n_int;
         if k + 1 == n {
             return Tail::from_ln(t.n * t.p.ln()).complement();
         }
@@ -303,12 +324,17 @@ mod tests {
     fn temme_agrees_with_summation() {
         let mut worst = 0.0f64;
         let mut used = 0;
-        for &n in &[2_000u64, 5_001, 20_000, 200_001, 1_000_000, 5_000_000] {
+        for &n in &[
+            800u64, 1_025, 1_500, 2_000, 5_001, 20_000, 200_001, 1_000_000, 5_000_000,
+        ] {
             for &p in &[0.5, 0.3, 0.77, 0.2] {
                 let mean = n as f64 * p;
                 let sd = (mean * (1.0 - p)).sqrt();
                 for i in -400..=400 {
                     let k = (mean + f64::from(i) * sd / 20.0).round() as u64;
+                    if k == 0 || k > n {
+                        continue;
+                    }
                     let Some((ln, upper)) = temme_split(n, k, p) else {
                         continue;
                     };

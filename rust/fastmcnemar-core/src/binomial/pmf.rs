@@ -18,6 +18,9 @@ const LN_2PI: f64 = 1.837_877_066_409_345_5;
 /// each as an unevaluated sum hi + lo.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Trials {
+    /// The count n, exact.
+    pub n_int: u64,
+    /// n as f64 (exact up to 2^53).
     pub n: f64,
     pub p: f64,
     /// q = 1 - p rounded (used for odds ratios only).
@@ -38,14 +41,15 @@ fn two_sum(a: f64, b: f64) -> (f64, f64) {
 
 impl Trials {
     /// For n trials with success probability p in (0, 1).
-    pub fn new(n: u64, p: f64) -> Self {
-        let n = n as f64;
+    pub fn new(n_int: u64, p: f64) -> Self {
+        let n = n_int as f64;
         let np_hi = n * p;
         let np_lo = n.mul_add(p, -np_hi);
         // n q = n - n p, exactly up to the final rounding of the pair.
         let (s, e) = two_sum(n, -np_hi);
         let (nq_hi, nq_lo) = two_sum(s, e - np_lo);
         Trials {
+            n_int,
             n,
             p,
             q: 1.0 - p,
@@ -63,7 +67,12 @@ impl Trials {
 
     /// ln P(X = k) for 0 < k < n.
     pub fn ln_pmf_inner(&self, k: f64) -> f64 {
-        let nk = self.n - k;
+        self.ln_pmf_split(k, self.n - k)
+    }
+
+    /// ln P(X = k) for 0 < k < n, given k and n - k (from integer counts, so
+    /// that both stay exact, or correctly rounded beyond 2^53).
+    pub fn ln_pmf_split(&self, k: f64, nk: f64) -> f64 {
         let lc = stirlerr(self.n)
             - stirlerr(k)
             - stirlerr(nk)

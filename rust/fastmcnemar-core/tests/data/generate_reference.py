@@ -10,7 +10,8 @@ Writes, next to this script:
   tail = ``upper`` (P(X >= k)) or ``lower`` (P(X <= k)); p in
   {1e-6, 0.01, 0.3, 0.5, 0.77, 0.999} over n up to 1e12, plus n = 2^40 and
   2^40 + 1 at p = 1/2 (centre and both deep tails).
-- ``normal_reference.csv``: kind,x,value with kind in cdf / sf / ln_sf / ppf.
+- ``normal_reference.csv``: kind,x,value with kind in cdf / sf / ln_sf / ppf,
+  plus ln_gamma (the same file, to keep the special-function vectors together).
 
 Values are printed with 25 significant digits as ``mantissa e exponent`` (so
 tails far below the double range keep their exponent).
@@ -213,10 +214,14 @@ def normal_rows() -> list[tuple[str, str, str]]:
             g = mp.sqrt(-2 * mp.log(lo))
             guess = -g if p < 0.5 else g
         if p < 0.5:
-            x = mp.findroot(lambda t: mp.log(mp.ncdf(t)) - mp.log(pm), guess)
+            x = mp.findroot(lambda t, pm=pm: mp.log(mp.ncdf(t)) - mp.log(pm), guess)
         else:
-            x = mp.findroot(lambda t: mp.log(mp.ncdf(-t)) - mp.log(1 - pm), guess)
+            x = mp.findroot(lambda t, pm=pm: mp.log(mp.ncdf(-t)) - mp.log(1 - pm), guess)
         rows.append(("ppf", repr(p), fmt(x)))
+    for x in (1e-300, 1e-10, 0.1, 0.5, 0.9, 0.99, 1.0, 1.01, 1.5, 1.99, 2.0, 2.01, 2.5, 3.0):
+        rows.append(("ln_gamma", repr(x), fmt(mp.loggamma(mp.mpf(x)))))
+    for x in (4.5, 7.3, 9.99, 10.0, 10.01, 15.5, 100.0, 1e3, 1e5, 1e10, 1e15, 1e100, 1e300):
+        rows.append(("ln_gamma", repr(x), fmt(mp.loggamma(mp.mpf(x)))))
     return rows
 
 
