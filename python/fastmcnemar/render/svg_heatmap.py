@@ -65,7 +65,7 @@ def heatmap_svg(
     cell_w = max(16.0, min(64.0, 760.0 / max(len(columns), 1)))
     cell_h = 30.0
     top = _TOP_LABEL
-    width = _LEFT_PAD + label_w + cell_w * len(columns) + 24
+    width = _LEFT_PAD + label_w + cell_w * len(columns) + 120  # rotated labels lean right
     height = top + cell_h * len(candidates) + 70
     width = max(width, 460.0)
     ns = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
