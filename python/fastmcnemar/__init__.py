@@ -27,6 +27,11 @@ from fastmcnemar.ingest import lm_eval_metrics, read_lm_eval, read_scores
 from fastmcnemar.ingest.embedding import from_inspect_logs, from_lm_eval_results
 from fastmcnemar.ingest.inspect_logs import read_inspect
 from fastmcnemar.ingest.lighteval import read_lighteval
+from fastmcnemar.non_inferiority import (
+    NonInferiorityResult,
+    noninferiority,
+    noninferiority_counts,
+)
 from fastmcnemar.paired_test import (
     McNemarCountsResult,
     McNemarResult,
@@ -35,6 +40,19 @@ from fastmcnemar.paired_test import (
     mcnemar_table,
 )
 from fastmcnemar.pairing import pair
+from fastmcnemar.planning import minimum_detectable_delta, power, sample_size
+from fastmcnemar.rerun_noise import NoiseFloor, noise_floor
+from fastmcnemar.resampling import (
+    BootstrapResult,
+    GroupPermutationResult,
+    ManyPermutationResult,
+    PermutationResult,
+    SuitePermutationResult,
+    bootstrap,
+    permutation_test,
+    permutation_test_many,
+)
+from fastmcnemar.shrinking import ShrinkResult, shrink
 from fastmcnemar.suite import (
     AggregateManyResult,
     AggregateResult,
@@ -50,29 +68,38 @@ __all__ = [
     "AggregateManyResult",
     "AggregateResult",
     "Audit",
+    "BootstrapResult",
     "CombinedPvalue",
     "Comparison",
     "ComponentResult",
     "EmptyInputError",
     "FastMcNemarError",
+    "GroupPermutationResult",
     "InputFormatError",
     "InputWarning",
     "InvalidArgumentError",
     "InvalidLevelError",
     "LengthMismatchError",
+    "ManyPermutationResult",
     "McNemarCountsResult",
     "McNemarResult",
     "NegativeCountError",
+    "NoiseFloor",
     "NonBinaryValueError",
     "NonFiniteValueError",
+    "NonInferiorityResult",
     "NotTestableError",
     "PairingError",
     "PairingWarning",
+    "PermutationResult",
+    "ShrinkResult",
+    "SuitePermutationResult",
     "__version__",
     "adjust_pvalues",
     "aggregate",
     "aggregate_many",
     "audit",
+    "bootstrap",
     "combine_pvalues",
     "compare",
     "from_inspect_logs",
@@ -81,9 +108,18 @@ __all__ = [
     "mcnemar",
     "mcnemar_counts",
     "mcnemar_table",
+    "minimum_detectable_delta",
+    "noise_floor",
+    "noninferiority",
+    "noninferiority_counts",
     "pair",
+    "permutation_test",
+    "permutation_test_many",
+    "power",
     "read_inspect",
     "read_lighteval",
     "read_lm_eval",
     "read_scores",
+    "sample_size",
+    "shrink",
 ]

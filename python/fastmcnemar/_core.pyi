@@ -20,6 +20,95 @@ class InvalidLevelError(FastMcNemarError): ...
 class NonFiniteValueError(FastMcNemarError): ...
 class InvalidArgumentError(FastMcNemarError): ...
 
+# --- planning (rust/fastmcnemar-py/src/planning.rs) ---
+def exact_power(
+    n: int, flip_rate: float, delta: float, alpha: float, alternative: str
+) -> float: ...
+def normal_approx_power(
+    n: int, flip_rate: float, delta: float, alpha: float, alternative: str
+) -> float: ...
+def exact_sample_size(
+    flip_rate: float,
+    delta: float,
+    alpha: float,
+    power: float,
+    alternative: str,
+    n_threads: int | None = None,
+) -> tuple[int, float, float]: ...
+def exact_minimum_detectable_delta(
+    n: int,
+    flip_rate: float,
+    alpha: float,
+    power: float,
+    alternative: str,
+    n_threads: int | None = None,
+) -> float | None: ...
+def exact_maximum_flip_rate(
+    n: int, delta: float, alpha: float, power: float, n_threads: int | None = None
+) -> float | None: ...
+def normal_approx_sample_size(
+    flip_rate: float, delta: float, alpha: float, power: float, alternative: str
+) -> float: ...
+def normal_approx_minimum_detectable_delta(
+    n: int, flip_rate: float, alpha: float, power: float, alternative: str
+) -> float | None: ...
+def noninferiority_score(
+    b: int, c: int, n: int, margin: float, alpha: float
+) -> tuple[float, float, float, float, bool]: ...
+def noninferiority_exact_pvalue(
+    b: int, c: int, n: int, margin: float, n_threads: int | None = None
+) -> float: ...
+
+# --- resampling (rust/fastmcnemar-py/src/resampling.rs) ---
+
+def sign_flip_test_paired(
+    reference: npt.NDArray[np.float64],
+    candidate: npt.NDArray[np.float64],
+    alternative: str,
+    method: str,
+    n_resamples: int,
+    seed: int,
+    clusters: npt.NDArray[np.uint32] | None = None,
+    n_threads: int | None = None,
+) -> tuple[float, float, float, float, str, int]: ...
+def grouped_sign_flip_test(
+    reference: npt.NDArray[np.float64],
+    candidate: npt.NDArray[np.float64],
+    groups: npt.NDArray[np.uint32],
+    n_groups: int,
+    alternative: str,
+    method: str,
+    n_resamples: int,
+    seed: int,
+    clusters: npt.NDArray[np.uint32] | None = None,
+    n_threads: int | None = None,
+) -> dict[str, Any]: ...
+def bootstrap_mean_difference(
+    reference: npt.NDArray[np.float64],
+    candidate: npt.NDArray[np.float64],
+    confidence_level: float,
+    method: str,
+    n_resamples: int,
+    seed: int,
+    clusters: npt.NDArray[np.uint32] | None = None,
+    n_threads: int | None = None,
+) -> tuple[float, float, float, float]: ...
+def many_candidates_test(
+    reference: npt.NDArray[np.float64],
+    candidates: npt.NDArray[np.float64],
+    groups: npt.NDArray[np.uint32] | None,
+    n_groups: int,
+    alternative: str,
+    n_resamples: int,
+    seed: int,
+    n_threads: int | None = None,
+) -> tuple[
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+]: ...
+
 # --- ingest: reading harness logs (rust/fastmcnemar-py/src/ingest.rs, arrow_text.rs) ---
 @final
 class TextColumn:

@@ -11,6 +11,8 @@
 //! - [`error`]: typed errors, mapped one-to-one to Python exception classes.
 //! - [`control`]: cooperative cancellation between chunks of long work.
 //! - [`rng`]: seeded per-chunk random streams (thread-count invariant).
+//! - [`planning`]: exact power, sample size, minimum detectable drop, non-inferiority.
+//! - [`resample`]: sign-flip permutation tests (exact, lattice, Monte Carlo) and the paired bootstrap.
 //! - [`jsonl`]: pulling a few top-level keys out of big JSON-lines logs.
 //! - [`suite`]: one decision for a suite of tasks (Pooled, Max-Drop, Fisher,
 //!   Stouffer, Cauchy, HMP, the combined rule) and adjusted p-values.
@@ -21,6 +23,8 @@ pub mod error;
 pub mod interval;
 pub mod jsonl;
 pub mod mcnemar;
+pub mod planning;
+pub mod resample;
 pub mod rng;
 pub mod special;
 pub mod suite;

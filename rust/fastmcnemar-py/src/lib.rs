@@ -10,6 +10,8 @@ pub mod arrow_text;
 pub mod errors;
 pub mod ingest;
 mod paired;
+mod planning;
+mod resampling;
 pub mod runtime;
 mod suite;
 
@@ -18,6 +20,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("THREADS_ENV", runtime::THREADS_ENV)?;
     errors::register(m)?;
+    planning::register(m)?;
+    resampling::register(m)?;
     ingest::register(m)?;
     paired::register(m)?;
     suite::register(m)?;

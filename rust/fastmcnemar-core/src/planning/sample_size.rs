@@ -1,0 +1,454 @@
+//! Inverting the exact power: sample size and minimum detectable drop.
+//!
+//! Exact power is not monotone in N (the critical value jumps in whole
+//! counts, a saw-tooth). [`sample_size`] returns the plain smallest N whose
+//! exact power reaches the target: every smaller N falls short. It finds
+//! it without scanning from 1: the randomized (UMP) test's power bounds the
+//! exact power from above and never decreases with N, so bisection on the
+//! bound gives an N_0 below which no N can reach the target, and a scan
+//! upwards from N_0 finds the first N that does (the conditional powers are
+//! tabulated once, so each step costs one pass over the binomial weights).
+//!
+//! Power is monotone in the drop delta at fixed N, so
+//! [`minimum_detectable_delta`] is a plain bisection.
+
+use crate::control::Checkpoint;
+use crate::error::{Error, Result, check_level};
+use crate::special::normal::norm_isf;
+
+use super::power::{
+    Alternative, BinomialWindow, Setup, check_flip_rate, check_n, dot, power_and_bound,
+};
+use super::walk::conditional_range;
+
+/// Largest sample size searched (beyond it the answer is not useful anyway).
+const MAX_N: u64 = 1 << 50;
+
+/// The answer of [`sample_size`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SampleSize {
+    /// The smallest N whose exact power reaches the target.
+    pub n: u64,
+    /// The exact power at that N.
+    pub power: f64,
+    /// The normal-approximation N = p (z_{1-a} + z_{1-b})^2 / delta^2 (real).
+    pub normal_approximation: f64,
+}
+
+/// The rule of thumb N = p (z_{1-alpha} + z_{power})^2 / delta^2 (z_{1-alpha/2}
+/// for two-sided), as a real number.
+pub fn normal_approx_sample_size(
+    flip_rate: f64,
+    delta: f64,
+    alpha: f64,
+    power: f64,
+    alternative: Alternative,
+) -> Result<f64> {
+    let setup = directional_setup(flip_rate, delta, alpha, alternative)?;
+    let power = check_level("power", power)?;
+    let z = norm_isf(setup.level) + norm_isf(1.0 - power);
+    Ok(flip_rate * z * z / (delta * delta))
+}
+
+/// The rule-of-thumb smallest drop sqrt(p / n) (z_{1-alpha} + z_{power}), with the
+/// sign convention of [`minimum_detectable_delta`]; `None` when it exceeds the
+/// flip rate.
+pub fn normal_approx_minimum_detectable_delta(
+    n: u64,
+    flip_rate: f64,
+    alpha: f64,
+    power: f64,
+    alternative: Alternative,
+) -> Result<Option<f64>> {
+    check_n(n)?;
+    let setup = Setup::new(flip_rate, 0.0, alpha, alternative)?;
+    let power = check_level("power", power)?;
+    let z = norm_isf(setup.level) + norm_isf(1.0 - power);
+    let drop = (flip_rate / n as f64).sqrt() * z;
+    let sign = if alternative == Alternative::Less {
+        -1.0
+    } else {
+        1.0
+    };
+    Ok((drop <= flip_rate).then_some(sign * drop.max(0.0)))
+}
+
+/// A setup whose delta points the way the alternative tests.
+fn directional_setup(
+    flip_rate: f64,
+    delta: f64,
+    alpha: f64,
+    alternative: Alternative,
+) -> Result<Setup> {
+    let setup = Setup::new(flip_rate, delta, alpha, alternative)?;
+    if setup.q <= 0.5 {
+        let wanted = match alternative {
+            Alternative::Greater => "delta > 0 (a drop) for alternative 'greater'",
+            Alternative::Less => "delta < 0 (an improvement) for alternative 'less'",
+            Alternative::TwoSided => "delta != 0 for alternative 'two-sided'",
+        };
+        return Err(Error::InvalidArgument(format!(
+            "no sample size gives power against delta = {delta}: need {wanted}"
+        )));
+    }
+    Ok(setup)
+}
+
+/// The smallest N whose exact power against `delta` reaches `power`.
+pub fn sample_size(
+    flip_rate: f64,
+    delta: f64,
+    alpha: f64,
+    power: f64,
+    alternative: Alternative,
+    checkpoint: &dyn Checkpoint,
+) -> Result<SampleSize> {
+    check_flip_rate(flip_rate)?;
+    let normal_approximation =
+        normal_approx_sample_size(flip_rate, delta, alpha, power, alternative)?;
+    let setup = directional_setup(flip_rate, delta, alpha, alternative)?;
+    let target = power;
+    let mut table = ConditionalTable::new(setup);
+    let mut evaluate = |n: u64| -> (f64, f64) {
+        let window = BinomialWindow::new(n, flip_rate);
+        let values = table.values(window.lo, window.hi());
+        let exact = dot(&window.weights, values.iter().map(|v| v.0));
+        let bound = dot(&window.weights, values.iter().map(|v| v.1));
+        (exact, bound)
+    };
+
+    // Bracket the first N where the monotone bound reaches the target, in
+    // growing steps around the normal approximation (so the tabulated range
+    // of m stays narrow).
+    let start = (normal_approximation.ceil() as u64).clamp(1, MAX_N);
+    let (mut lo, mut hi);
+    if evaluate(start).1 >= target {
+        hi = start;
+        let mut step = (start / 64).max(1);
+        loop {
+            checkpoint.check()?;
+            let below = hi.saturating_sub(step);
+            if below == 0 {
+                lo = 0; // the bound at 0 counts as below the target
+                break;
+            }
+            if evaluate(below).1 < target {
+                lo = below;
+                break;
+            }
+            hi = below;
+            step *= 2;
+        }
+    } else {
+        lo = start;
+        let mut step = (start / 64).max(1);
+        loop {
+            checkpoint.check()?;
+            if lo >= MAX_N {
+                return Err(Error::InvalidArgument(format!(
+                    "the sample size for power {power} against delta = {delta} at flip rate \
+                     {flip_rate} exceeds 2^50"
+                )));
+            }
+            let above = (lo + step).min(MAX_N);
+            if evaluate(above).1 >= target {
+                hi = above;
+                break;
+            }
+            lo = above;
+            step *= 2;
+        }
+    }
+    while hi - lo > 1 {
+        checkpoint.check()?;
+        let mid = lo + (hi - lo) / 2;
+        if evaluate(mid).1 >= target {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+
+    // No N below `hi` can reach the target; scan upwards with the exact power.
+    let mut n = hi;
+    loop {
+        if (n - hi) % 64 == 0 {
+            checkpoint.check()?;
+        }
+        let exact = evaluate(n).0;
+        if exact >= target {
+            return Ok(SampleSize {
+                n,
+                power: exact.clamp(0.0, 1.0),
+                normal_approximation,
+            });
+        }
+        n += 1;
+    }
+}
+
+/// Conditional (exact, bound) powers for a contiguous range of m, grown on
+/// demand at either end (the searches move N, hence the window of m, a
+/// little at a time).
+struct ConditionalTable {
+    setup: Setup,
+    lo: u64,
+    values: Vec<(f64, f64)>,
+}
+
+impl ConditionalTable {
+    fn new(setup: Setup) -> Self {
+        Self {
+            setup,
+            lo: 0,
+            values: Vec::new(),
+        }
+    }
+
+    fn values(&mut self, lo: u64, hi: u64) -> &[(f64, f64)] {
+        if self.values.is_empty() {
+            self.values = conditional_range(&self.setup, lo, hi);
+            self.lo = lo;
+        }
+        if lo < self.lo {
+            let mut front = conditional_range(&self.setup, lo, self.lo - 1);
+            front.append(&mut self.values);
+            self.values = front;
+            self.lo = lo;
+        }
+        let top = self.lo + self.values.len() as u64 - 1;
+        if hi > top {
+            self.values
+                .extend(conditional_range(&self.setup, top + 1, hi));
+        }
+        let start = (lo - self.lo) as usize;
+        let end = (hi - self.lo) as usize;
+        &self.values[start..=end]
+    }
+}
+
+/// The smallest drop with exact power at least `power` for `n` samples at flip
+/// rate `flip_rate`: positive for "greater" and "two-sided" (a magnitude),
+/// negative for "less". `None` when even delta = +-flip_rate (every flip in the
+/// tested direction) falls short.
+pub fn minimum_detectable_delta(
+    n: u64,
+    flip_rate: f64,
+    alpha: f64,
+    power: f64,
+    alternative: Alternative,
+    checkpoint: &dyn Checkpoint,
+) -> Result<Option<f64>> {
+    check_n(n)?;
+    let flip_rate = check_flip_rate(flip_rate)?;
+    check_level("alpha", alpha)?;
+    let target = check_level("power", power)?;
+    let sign = if alternative == Alternative::Less {
+        -1.0
+    } else {
+        1.0
+    };
+    let power_at = |magnitude: f64| -> Result<f64> {
+        let setup = Setup::new(flip_rate, sign * magnitude, alpha, alternative)?;
+        Ok(power_and_bound(&setup, n).0)
+    };
+    if power_at(flip_rate)? < target {
+        return Ok(None);
+    }
+    if power_at(0.0)? >= target {
+        return Ok(Some(0.0));
+    }
+    // Bracket the root near the normal-approximation answer, then narrow it
+    // by the Illinois variant of regula falsi (power is smooth in delta).
+    let (mut lo, mut hi) = (0.0f64, flip_rate);
+    let (mut f_lo, mut f_hi) = (power_at(0.0)? - target, power_at(flip_rate)? - target);
+    if let Some(guess) =
+        normal_approx_minimum_detectable_delta(n, flip_rate, alpha, power, Alternative::Greater)?
+    {
+        let mut x = guess.clamp(1e-3 * flip_rate, 0.999 * flip_rate);
+        let mut fx = power_at(x)? - target;
+        let up = fx < 0.0;
+        for _ in 0..64 {
+            checkpoint.check()?;
+            if fx >= 0.0 {
+                (hi, f_hi) = (x, fx);
+            } else {
+                (lo, f_lo) = (x, fx);
+            }
+            let next = if up { x * 1.05 } else { x / 1.05 };
+            if (up && (fx >= 0.0 || next >= hi)) || (!up && (fx < 0.0 || next <= lo)) {
+                break;
+            }
+            x = next;
+            fx = power_at(x)? - target;
+        }
+    }
+    let mut kept_side = 0i8;
+    for _ in 0..400 {
+        if hi - lo <= 1e-12 * flip_rate {
+            break;
+        }
+        checkpoint.check()?;
+        let mut x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo);
+        if !(x > lo && x < hi) {
+            x = 0.5 * (lo + hi);
+        }
+        let fx = power_at(x)? - target;
+        if fx >= 0.0 {
+            (hi, f_hi) = (x, fx);
+            if kept_side == -1 {
+                f_lo *= 0.5;
+            }
+            kept_side = -1;
+        } else {
+            (lo, f_lo) = (x, fx);
+            if kept_side == 1 {
+                f_hi *= 0.5;
+            }
+            kept_side = 1;
+        }
+    }
+    Ok(Some(sign * hi))
+}
+
+/// The largest flip rate at which `n` samples still give exact power `power`
+/// against a drop `delta` (> 0; "greater"): power falls as the flips that are
+/// not the drop grow, so this is a bisection on [delta, 1] (near flip rate 1
+/// the saw-tooth in the number of flips makes power wiggle by ~0.002, so a
+/// target in that band has several crossings and this returns one of them).
+/// `None` when even the smallest possible flip rate (every flip a degradation)
+/// falls short.
+pub fn maximum_flip_rate(
+    n: u64,
+    delta: f64,
+    alpha: f64,
+    power: f64,
+    checkpoint: &dyn Checkpoint,
+) -> Result<Option<f64>> {
+    check_n(n)?;
+    let target = check_level("power", power)?;
+    if !(delta > 0.0 && delta <= 1.0) {
+        return Err(Error::InvalidArgument(format!(
+            "delta must lie in (0, 1] (a drop), got {delta}"
+        )));
+    }
+    let power_at = |p: f64| -> Result<f64> {
+        let setup = Setup::new(p, delta, alpha, Alternative::Greater)?;
+        Ok(power_and_bound(&setup, n).0)
+    };
+    if power_at(delta)? < target {
+        return Ok(None);
+    }
+    if power_at(1.0)? >= target {
+        return Ok(Some(1.0));
+    }
+    let (mut lo, mut hi) = (delta, 1.0f64);
+    while hi - lo > 1e-12 {
+        checkpoint.check()?;
+        let mid = 0.5 * (lo + hi);
+        if power_at(mid)? >= target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(Some(lo))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::control::NeverStop;
+    use crate::planning::power::power;
+
+    #[test]
+    fn sample_size_is_the_first_n_reaching_the_power() {
+        for (p, delta, alpha, target) in [
+            (0.1, 0.05, 0.05, 0.8),
+            (0.05, 0.02, 0.05, 0.8),
+            (0.3, 0.1, 0.01, 0.9),
+            (0.2, 0.2, 0.05, 0.5),
+        ] {
+            for alt in [Alternative::Greater, Alternative::TwoSided] {
+                let found = sample_size(p, delta, alpha, target, alt, &NeverStop).unwrap();
+                let at = power(found.n, p, delta, alpha, alt).unwrap();
+                assert!(at >= target);
+                assert!((at - found.power).abs() < 1e-12);
+                // Every smaller N falls short (checked exhaustively).
+                for smaller in 1..found.n {
+                    let pw = power(smaller, p, delta, alpha, alt).unwrap();
+                    assert!(
+                        pw < target,
+                        "p={p} delta={delta} {alt:?}: N={smaller} reaches"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn less_mirrors_greater() {
+        let g = sample_size(0.1, 0.03, 0.05, 0.8, Alternative::Greater, &NeverStop).unwrap();
+        let l = sample_size(0.1, -0.03, 0.05, 0.8, Alternative::Less, &NeverStop).unwrap();
+        assert_eq!(g.n, l.n);
+    }
+
+    #[test]
+    fn large_n_agrees_with_the_normal_approximation() {
+        let found = sample_size(0.05, 0.002, 0.05, 0.8, Alternative::Greater, &NeverStop).unwrap();
+        let ratio = found.n as f64 / found.normal_approximation;
+        assert!((ratio - 1.0).abs() < 0.02, "ratio {ratio}");
+    }
+
+    #[test]
+    fn wrong_direction_is_refused() {
+        let e = sample_size(0.1, -0.01, 0.05, 0.8, Alternative::Greater, &NeverStop).unwrap_err();
+        assert!(e.to_string().contains("delta > 0"));
+        let e = sample_size(0.1, 0.01, 0.05, 1.0, Alternative::Greater, &NeverStop).unwrap_err();
+        assert!(e.to_string().contains("power"));
+    }
+
+    #[test]
+    fn maximum_flip_rate_is_where_power_falls_below_the_target() {
+        let p = maximum_flip_rate(5000, 0.01, 0.05, 0.8, &NeverStop)
+            .unwrap()
+            .unwrap();
+        assert!(power(5000, p, 0.01, 0.05, Alternative::Greater).unwrap() >= 0.8);
+        assert!(power(5000, p + 1e-9, 0.01, 0.05, Alternative::Greater).unwrap() < 0.8);
+        // Power falls with the flip rate on a grid (the bisection's premise; near
+        // flip rate 1 the number of flips hardly varies and the saw-tooth in m
+        // shows as wiggles of ~0.002, far below any useful power).
+        let mut last = 1.0;
+        for i in 1..=200 {
+            let rate = 0.01 + 0.49 * f64::from(i) / 200.0;
+            let pw = power(5000, rate, 0.01, 0.05, Alternative::Greater).unwrap();
+            assert!(pw <= last + 1e-12, "rate {rate}");
+            last = pw;
+        }
+        assert_eq!(
+            maximum_flip_rate(100, 0.01, 0.05, 0.8, &NeverStop).unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn minimum_detectable_delta_inverts_power() {
+        for (n, p) in [(500u64, 0.1), (5000, 0.03), (80, 0.5)] {
+            let d = minimum_detectable_delta(n, p, 0.05, 0.8, Alternative::Greater, &NeverStop)
+                .unwrap()
+                .unwrap();
+            let at = power(n, p, d, 0.05, Alternative::Greater).unwrap();
+            let below = power(n, p, d * (1.0 - 1e-9), 0.05, Alternative::Greater).unwrap();
+            assert!(at >= 0.8 && below < 0.8 + 1e-9, "n={n} p={p} d={d}");
+            let less = minimum_detectable_delta(n, p, 0.05, 0.8, Alternative::Less, &NeverStop)
+                .unwrap()
+                .unwrap();
+            assert!((less + d).abs() < 1e-15);
+        }
+        // Three samples cannot show anything at 5%.
+        assert_eq!(
+            minimum_detectable_delta(3, 0.5, 0.05, 0.8, Alternative::Greater, &NeverStop).unwrap(),
+            None
+        );
+    }
+}
