@@ -66,3 +66,22 @@ def test_compare_verdicts_and_exit_status(capsys: pytest.CaptureFixture[str]) ->
     assert main(["compare", reference, degraded]) == 1
     assert main(["compare", reference, rerun, "--margin", "0"]) == 2
     assert "margin" in capsys.readouterr().err
+
+
+def test_compare_reports_the_noise_floor_and_audit_the_verdicts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    reference, rerun, degraded = (example_path(n) for n in ("reference", "rerun", "degraded"))
+    comp = fm.compare(reference, degraded, reference_reruns=[rerun])
+    assert comp.verdict == "degraded"
+    rows = comp.tasks.filter(comp.tasks["kind"] == "binary")
+    assert rows.height > 0
+    assert rows["noise_flip_rate"].to_list() == [0.0] * rows.height  # a lossless rerun
+    assert "vs reference reruns 0.00%" in comp.to_text()
+    res = fm.audit(reference, {"rerun": rerun, "int4": degraded}, margin=0.1)
+    assert dict(res.summary.select("candidate", "verdict").rows()) == {
+        "rerun": "equivalent",
+        "int4": "degraded",
+    }
+    assert main(["audit", str(reference), str(rerun), "--fail-on-inconclusive"]) == 1
+    capsys.readouterr()

@@ -29,6 +29,8 @@ from fastmcnemar._task_tests import TaskOutcome, run_task_test
 from fastmcnemar.exceptions import InvalidArgumentError, PairingWarning
 from fastmcnemar.ingest.detect import detect_format
 from fastmcnemar.pairing import pair_report
+from fastmcnemar.rerun_noise import noise_floor
+from fastmcnemar.verdicts import check_margin, with_verdicts
 
 #: Columns of :attr:`Comparison.tasks`, in order.
 TASK_COLUMNS: dict[str, pl.DataType] = {
@@ -67,6 +69,7 @@ SUMMARY_COLUMNS: dict[str, pl.DataType] = {
     "aggregate_pvalue": pl.Float64(),
     "n_tasks": pl.Int64(),
     "n_degraded": pl.Int64(),
+    "verdict": pl.Utf8(),
 }
 
 
@@ -93,6 +96,13 @@ class Comparison:
         True when the suite-level test or any Holm-adjusted task rejects.
     metadata : dict
         Models, harness version, task versions, n-shot, sample counts, hash checks.
+    margin : float
+        Non-inferiority margin of the verdicts (0.01 = one point).
+    verdict : str
+        The suite's verdict: "degraded", "equivalent" (every task shown to be at
+        most ``margin`` worse) or "inconclusive"; per task in ``tasks["verdict"]``
+        with ``noninferiority_pvalue``, ``detectable_drop``, ``n_needed`` and
+        ``flip_rate_needed`` (see :mod:`fastmcnemar.verdicts`).
     """
 
     reference: str
@@ -103,6 +113,8 @@ class Comparison:
     aggregate: Any
     degraded: bool
     metadata: dict[str, Any] = field(default_factory=dict)
+    margin: float = 0.01
+    verdict: str = "inconclusive"
 
     def to_text(self) -> str:
         """A plain-text report for a terminal."""
@@ -162,7 +174,8 @@ class Audit:
     table : polars.DataFrame
         Long table: column ``candidate`` followed by every ``Comparison.tasks`` column.
     summary : polars.DataFrame
-        One row per candidate: candidate, degraded, aggregate_pvalue, n_tasks, n_degraded.
+        One row per candidate: candidate, degraded, aggregate_pvalue, n_tasks, n_degraded,
+        verdict.
     degraded : bool
         True when any candidate is degraded.
     """
@@ -446,6 +459,8 @@ def compare(
     candidate_timestamp: str | None = None,
     n_resamples: int = 9999,
     rng: int | None = 0,
+    margin: float = 0.01,
+    reference_reruns: Sequence[Any] | None = None,
 ) -> Comparison:
     """Is the candidate significantly worse than the reference?
 
@@ -486,6 +501,12 @@ def compare(
         Resamples of the permutation test and bootstrap (continuous tasks).
     rng : int, default 0
         Seed of the permutation test and bootstrap, so reports are reproducible.
+    margin : float, default 0.01
+        Non-inferiority margin: a task that is not degraded is "equivalent" when
+        the data show its drop is below ``margin``, else "inconclusive".
+    reference_reruns : sequence of paths or frames, optional
+        Other runs of the reference (lossless reruns, other hardware): their
+        pairwise flip rates (the noise floor) are reported beside each task's.
 
     Returns
     -------
@@ -514,6 +535,7 @@ def compare(
     False
     """
     _check_options(alpha, alternative, confidence_level)
+    check_margin(margin)
     ref = load_run(
         reference, side="reference", model=reference_model, tasks=tasks,
         timestamp=reference_timestamp,
@@ -522,7 +544,8 @@ def compare(
         candidate, side="candidate", model=candidate_model, tasks=tasks,
         timestamp=candidate_timestamp,
     )  # fmt: skip
-    return _compare_loaded(
+    noise = _noise(reference, reference_reruns, tasks)
+    result = _compare_loaded(
         ref,
         cand,
         metric=metric,
@@ -534,6 +557,16 @@ def compare(
         n_resamples=n_resamples,
         seed=0 if rng is None else int(rng),
     )
+    return with_verdicts(result, margin=margin, noise=noise)
+
+
+def _noise(reference: Any, reruns: Sequence[Any] | None, tasks: Sequence[str] | None) -> Any:
+    """The noise floor of the reference and its reruns, or None without reruns."""
+    if not reruns:
+        return None
+    if isinstance(reruns, (str, os.PathLike, pl.DataFrame)):
+        reruns = [reruns]
+    return noise_floor([reference, *reruns], tasks=tasks)
 
 
 # --------------------------------------------------------------------------- audit
@@ -622,6 +655,8 @@ def audit(
     rng: int | None = 0,
     max_workers: int | None = None,
     progress: bool | None = None,
+    margin: float = 0.01,
+    reference_reruns: Sequence[Any] | None = None,
 ) -> Audit:
     """Compare many candidates with one reference, in parallel.
 
@@ -641,6 +676,8 @@ def audit(
         As for :func:`compare`.
     allow_hash_mismatch, allow_missing, n_resamples, rng : see :func:`compare`
         As for :func:`compare`.
+    margin, reference_reruns : see :func:`compare`
+        As for :func:`compare`.
 
     Returns
     -------
@@ -658,6 +695,7 @@ def audit(
     [('rerun', False), ('int4', True)]
     """
     _check_options(alpha, alternative, confidence_level)
+    check_margin(margin)
     runs = _candidate_map(candidates)
     if not runs:
         raise InvalidArgumentError("candidates: no candidate given")
@@ -673,9 +711,11 @@ def audit(
         "seed": 0 if rng is None else int(rng),
     }
 
+    noise = _noise(reference, reference_reruns, tasks)
+
     def one(label: str, run: Any) -> Comparison:
         cand = load_run(run, side=f"candidate {label}", tasks=tasks)
-        return _compare_loaded(ref, cand, **options)
+        return with_verdicts(_compare_loaded(ref, cand, **options), margin=margin, noise=noise)
 
     bar = _Progress(len(runs), progress)
     results: dict[str, Comparison] = {}
@@ -717,6 +757,7 @@ def _build_audit(reference: str, comparisons: dict[str, Comparison]) -> Audit:
                 ),
                 "n_tasks": comp.tasks.height,
                 "n_degraded": int(comp.tasks.get_column("degraded").sum()),
+                "verdict": comp.verdict,
             }
             for label, comp in comparisons.items()
         ],

@@ -20,8 +20,9 @@ is (an intersection-union test: each at ``alpha`` gives the suite level
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import polars as pl
 
@@ -44,6 +45,14 @@ VERDICT_COLUMNS: dict[str, pl.DataType] = {
 
 #: Power the planning columns refer to.
 PLANNING_POWER = 0.8
+
+if TYPE_CHECKING:
+    from fastmcnemar.rerun_noise import NoiseFloor
+
+_C = TypeVar("_C")
+
+#: Noise-floor columns joined onto the tasks when reruns of the reference are given.
+NOISE_JOIN = ("noise_flip_rate", "noise_flip_rate_max")
 
 
 def check_margin(margin: object) -> float:
@@ -119,6 +128,25 @@ def suite_verdict(tasks: pl.DataFrame, *, degraded: bool) -> str:
     return INCONCLUSIVE
 
 
+def with_verdicts(comparison: _C, *, margin: float, noise: NoiseFloor | None = None) -> _C:
+    """A ``Comparison`` with the three-way verdicts (tasks and suite) and, when
+    ``noise`` (the noise floor of reference reruns) is given, its mean and
+    largest pairwise flip rate beside each task's flip rate."""
+    comp: Any = comparison
+    tasks = add_verdicts(
+        comp.tasks,
+        margin=margin,
+        alpha=comp.alpha,
+        confidence_level=float(comp.metadata.get("confidence_level", 0.95)),
+    )
+    if noise is not None:
+        keys = ["task", "filter", "metric"]
+        tasks = tasks.join(noise.tasks.select(*keys, *NOISE_JOIN), on=keys, how="left")
+    verdict = suite_verdict(tasks, degraded=comp.degraded)
+    out: _C = dataclasses.replace(comp, tasks=tasks, margin=margin, verdict=verdict)
+    return out
+
+
 __all__ = [
     "DEGRADED",
     "EQUIVALENT",
@@ -127,4 +155,5 @@ __all__ = [
     "add_verdicts",
     "check_margin",
     "suite_verdict",
+    "with_verdicts",
 ]

@@ -14,13 +14,15 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import NoReturn
 
-from fastmcnemar.cli import audit_cmd, compare_cmd, demo_cmd
+from fastmcnemar.cli import audit_cmd, compare_cmd, demo_cmd, power_cmd, shrink_cmd
 
 #: Subcommand modules, in the order ``--help`` lists them. One line per subcommand.
 SUBCOMMANDS: list[ModuleType] = [
     compare_cmd,
     audit_cmd,
     demo_cmd,
+    power_cmd,
+    shrink_cmd,
 ]
 
 EXIT_OK = 0

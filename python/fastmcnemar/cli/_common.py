@@ -11,7 +11,25 @@ FORMATS = ("text", "markdown", "json", "csv", "html")
 
 
 def add_report_options(parser: argparse.ArgumentParser) -> None:
-    """--format, --output, --alpha, --metric, --tasks, hash override."""
+    """--format, --output, --alpha, --metric, --tasks, hash override, verdict options."""
+    parser.add_argument(
+        "--margin",
+        type=float,
+        default=0.01,
+        help="non-inferiority margin: a task not degraded is 'equivalent' when its drop is "
+        "shown to be below this (default 0.01 = one point), else 'inconclusive'",
+    )
+    parser.add_argument(
+        "--fail-on-inconclusive",
+        action="store_true",
+        help="exit 1 also when the verdict is 'inconclusive' (release gates)",
+    )
+    parser.add_argument(
+        "--reference-reruns",
+        nargs="+",
+        metavar="RUN",
+        help="other runs of the reference: report their flip rate (noise floor) per task",
+    )
     parser.add_argument(
         "--metric",
         action="append",
@@ -40,6 +58,18 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write the report here (default stdout)"
     )
+
+
+def exit_status(report: Any, fail_on_inconclusive: bool) -> int:
+    """1 for a degraded verdict (or an inconclusive one with --fail-on-inconclusive), else 0."""
+    if report.degraded:
+        return 1
+    if fail_on_inconclusive:
+        comparisons = getattr(report, "comparisons", None)
+        verdicts = [c.verdict for c in comparisons.values()] if comparisons else [report.verdict]
+        if any(v == "inconclusive" for v in verdicts):
+            return 1
+    return 0
 
 
 def metric_option(values: list[str]) -> str | dict[str, str] | None:

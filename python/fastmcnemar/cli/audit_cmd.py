@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fastmcnemar.cli._common import add_report_options, emit, metric_option
+from fastmcnemar.cli._common import add_report_options, emit, exit_status, metric_option
 
 NAME = "audit"
 
@@ -44,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
         allow_hash_mismatch=args.allow_hash_mismatch,
         max_workers=args.jobs,
         progress=False if args.no_progress else None,
+        margin=args.margin,
+        reference_reruns=args.reference_reruns,
     )
     emit(result, args.format, args.output)
-    return 1 if result.degraded else 0
+    return exit_status(result, args.fail_on_inconclusive)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fastmcnemar.cli._common import add_report_options, emit, metric_option
+from fastmcnemar.cli._common import add_report_options, emit, exit_status, metric_option
 
 NAME = "compare"
 
@@ -50,8 +50,10 @@ def run(args: argparse.Namespace) -> int:
         allow_hash_mismatch=args.allow_hash_mismatch,
         reference_model=args.reference_model,
         candidate_model=args.candidate_model,
+        margin=args.margin,
+        reference_reruns=args.reference_reruns,
         reference_timestamp=args.reference_timestamp,
         candidate_timestamp=args.candidate_timestamp,
     )
     emit(result, args.format, args.output)
-    return 1 if result.degraded else 0
+    return exit_status(result, args.fail_on_inconclusive)

@@ -80,3 +80,39 @@ def verdict_line(degraded: bool, rule: str | None) -> str:
         else ("no significant degradation detected")
     )
     return f"{head} ({rule})" if rule else head
+
+
+def planning_lines(comp: Any) -> list[str]:
+    """The three-way verdict of the suite and, per task that is not degraded, what
+    the run could show: equivalence within the margin, or what it would have needed."""
+    margin = getattr(comp, "margin", None)
+    verdict = getattr(comp, "verdict", None)
+    if margin is None or verdict is None or "n_needed" not in comp.tasks.columns:
+        return []
+    lines = [f"suite: {verdict.upper()} (non-inferiority margin {100 * margin:g} pt)"]
+    for r in comp.tasks.iter_rows(named=True):
+        where = r["task"] if r["filter"] in ("none", "") else f"{r['task']} [{r['filter']}]"
+        noise = r.get("noise_flip_rate")
+        if noise is not None:
+            lines.append(
+                f"  {where}: flip rate {100 * r['flip_rate']:.2f}% vs reference reruns "
+                f"{100 * noise:.2f}% (max {100 * r['noise_flip_rate_max']:.2f}%)"
+            )
+        if r["verdict"] != "inconclusive":
+            continue
+        detectable = r.get("detectable_drop")
+        if detectable is not None:
+            could = f"could detect a drop of {100 * detectable:.2f} pt"
+        elif not r["flip_rate"]:
+            could = "no flips observed"
+        else:
+            could = "could not detect any drop"
+        needed = f"needs N >= {r['n_needed']:,} at its flip rate"
+        rate = r.get("flip_rate_needed")
+        if rate is not None:
+            needed += f", or a flip rate <= {100 * rate:.2f}% at N = {r['n']:,}"
+        lines.append(
+            f"  {where}: inconclusive: {could} (80% power); to show a drop of "
+            f"{100 * margin:g} pt with 80% power it {needed}"
+        )
+    return lines

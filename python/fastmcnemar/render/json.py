@@ -21,6 +21,8 @@ def comparison_dict(comp: Comparison) -> dict[str, Any]:
         "skipped": [plain(r) for r in comp.skipped.iter_rows(named=True)],
         "aggregate": aggregate_dict(comp.aggregate),
         "degraded": comp.degraded,
+        "verdict": comp.verdict,
+        "margin": comp.margin,
         "metadata": plain(comp.metadata),
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastmcnemar.render._format import components, pvalue, verdict_line
+from fastmcnemar.render._format import components, planning_lines, pvalue, verdict_line
 from fastmcnemar.render.text import _task_rows, task_header
 
 if TYPE_CHECKING:
@@ -39,6 +39,9 @@ def comparison_to_markdown(comp: Comparison) -> str:
             f"Suite: p = {pvalue(comp.aggregate.pvalue)}" + (f" ({parts})" if parts else "") + "."
         )
     lines.append(verdict_line(comp.degraded, comp.metadata.get("verdict_rule")) + ".")
+    extra = planning_lines(comp)
+    if extra:
+        lines += ["", f"**{extra[0]}**", "", *(f"- {line.strip()}" for line in extra[1:])]
     if comp.skipped.height:
         lines += ["", "<details><summary>Not tested</summary>", ""]
         lines += [

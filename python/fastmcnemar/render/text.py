@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastmcnemar.render._format import components, interval, percent, pvalue, verdict_line
+from fastmcnemar.render._format import (
+    components,
+    interval,
+    percent,
+    planning_lines,
+    pvalue,
+    verdict_line,
+)
 
 if TYPE_CHECKING:
     from fastmcnemar.comparison import Audit, Comparison
@@ -65,6 +72,7 @@ def comparison_to_text(comp: Comparison) -> str:
         head = f"suite ({method}): p={pvalue(comp.aggregate.pvalue)}"
         lines.append(head + (f" ({parts})" if parts else ""))
     lines.append("verdict: " + verdict_line(comp.degraded, comp.metadata.get("verdict_rule")))
+    lines += planning_lines(comp)
     if comp.skipped.height:
         lines.append("")
         lines.append("not tested:")
