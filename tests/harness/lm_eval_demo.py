@@ -297,14 +297,15 @@ def _register() -> None:
             return out
 
 
-def offline_env(cache_dir: Path) -> None:
-    """No network (the datasets library must not try to reach a hub), and its Arrow
-    cache under ``cache_dir`` rather than the user's home (read when datasets is first
-    imported)."""
+def offline_env(cache_dir: Path | None = None) -> None:
+    """No network (the datasets library must not try to reach a hub); with
+    ``cache_dir``, its Arrow cache there rather than in the user's home (read when
+    datasets is first imported)."""
     for key in ("HF_DATASETS_OFFLINE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
         os.environ[key] = "1"
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-    os.environ.setdefault("HF_DATASETS_CACHE", str(cache_dir))
+    if cache_dir is not None:
+        os.environ.setdefault("HF_DATASETS_CACHE", str(cache_dir))
 
 
 def run_variant(variant: str, tasks_dir: Path, output_dir: Path, tasks: list[str]) -> Path:
