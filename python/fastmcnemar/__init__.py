@@ -24,6 +24,9 @@ from fastmcnemar.exceptions import (
     PairingWarning,
 )
 from fastmcnemar.ingest import lm_eval_metrics, read_lm_eval, read_scores
+from fastmcnemar.ingest.embedding import from_inspect_logs, from_lm_eval_results
+from fastmcnemar.ingest.inspect_logs import read_inspect
+from fastmcnemar.ingest.lighteval import read_lighteval
 from fastmcnemar.non_inferiority import (
     NonInferiorityResult,
     noninferiority,
@@ -99,6 +102,8 @@ __all__ = [
     "bootstrap",
     "combine_pvalues",
     "compare",
+    "from_inspect_logs",
+    "from_lm_eval_results",
     "lm_eval_metrics",
     "mcnemar",
     "mcnemar_counts",
@@ -111,6 +116,8 @@ __all__ = [
     "permutation_test",
     "permutation_test_many",
     "power",
+    "read_inspect",
+    "read_lighteval",
     "read_lm_eval",
     "read_scores",
     "sample_size",

@@ -119,11 +119,17 @@ def load_run(
     from fastmcnemar.ingest.detect import FORMATS
 
     loader = next(f for f in FORMATS if f.name == fmt)
-    frame = validate_score_frame(loader.load(path), what=f"{side} {path}")
+    results: list[RunResults] = []
+    if loader.load_run is not None:
+        raw, results = loader.load_run(path)
+    else:
+        raw = loader.load(path)
+    frame = validate_score_frame(raw, what=f"{side} {path}")
     if model is not None:
         frame = frame.filter(pl.col("model") == model)
+        results = [r for r in results if r.model in (None, model)]
     frame = _restrict_tasks(frame, tasks)
-    return LoadedRun(frame, _label(frame, str(path)), fmt=fmt)
+    return LoadedRun(frame, _label(frame, str(path)), results=results, fmt=fmt)
 
 
 __all__ = ["LoadedRun", "load_run"]

@@ -145,6 +145,25 @@ class Comparison:
 
         return comparison_to_csv(self)
 
+    def to_html(self) -> str:
+        """A self-contained HTML page (inline CSS and SVG, no network, no JS needed):
+        verdict, suite-level test, forest plot, per-task table, run metadata."""
+        from fastmcnemar.render.html import comparison_html
+
+        return comparison_html(self)
+
+    def _repr_html_(self) -> str:
+        from fastmcnemar.render.html import comparison_fragment
+
+        return comparison_fragment(self)
+
+    def plot(self, *, ax: Any = None) -> Any:
+        """Forest plot of the per-task accuracy drop as a matplotlib Figure
+        (needs matplotlib; draws into ``ax`` when given)."""
+        from fastmcnemar.render.plot import forest_figure
+
+        return forest_figure(self, ax=ax)
+
 
 @dataclass(frozen=True)
 class Audit:
@@ -195,6 +214,18 @@ class Audit:
 
         return audit_to_csv(self)
 
+    def to_html(self) -> str:
+        """A self-contained HTML page: verdict, per-candidate summary, candidate x task
+        heatmap, and each candidate's report."""
+        from fastmcnemar.render.html import audit_html
+
+        return audit_html(self)
+
+    def _repr_html_(self) -> str:
+        from fastmcnemar.render.html import audit_fragment
+
+        return audit_fragment(self)
+
 
 # --------------------------------------------------------------------------- compare
 
@@ -238,7 +269,7 @@ def _metadata(
         config: dict[str, Any] = {}
         version = None
         for r in run.results:
-            version = version or r.data.get("lm_eval_version")
+            version = version or r.data.get("lm_eval_version") or r.data.get("harness_version")
             cfg = r.data.get("config")
             if isinstance(cfg, dict):
                 for key in ("model", "model_args", "limit", "gen_kwargs", "fewshot_seed"):

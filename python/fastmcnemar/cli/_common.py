@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-FORMATS = ("text", "markdown", "json", "csv")
+FORMATS = ("text", "markdown", "json", "csv", "html")
 
 
 def add_report_options(parser: argparse.ArgumentParser) -> None:
@@ -100,6 +100,7 @@ def emit(report: Any, fmt: str, output: str | None) -> None:
         "markdown": report.to_markdown,
         "json": report.to_json,
         "csv": report.to_csv,
+        "html": report.to_html,
     }[fmt]()
     if not text.endswith("\n"):
         text += "\n"

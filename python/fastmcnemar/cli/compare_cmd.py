@@ -18,7 +18,9 @@ def add_parser(subparsers: Any) -> None:
             "Pair the per-sample scores of two evaluation runs and test, per task and for "
             "the suite, whether the candidate is significantly worse. REFERENCE and "
             "CANDIDATE are lm-eval output directories, results_*.json or samples_*.jsonl "
-            "files, or per-sample score files (CSV, Parquet, JSONL)."
+            "files, Inspect logs (.eval/.json, or a folder of them), lighteval details "
+            "(details_*.parquet, or its output folder), or per-sample score files "
+            "(CSV, Parquet, JSONL)."
         ),
     )
     parser.add_argument("reference", help="the reference run")

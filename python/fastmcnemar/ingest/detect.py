@@ -71,17 +71,61 @@ def _load_scores(path: Path, **options: Any) -> pl.DataFrame:
     return read_scores(path, **options)
 
 
+def _is_inspect(path: Path) -> bool:
+    from fastmcnemar.ingest.inspect_logs import is_inspect_log
+
+    return is_inspect_log(path)
+
+
+def _load_inspect(path: Path, **options: Any) -> pl.DataFrame:
+    from fastmcnemar.ingest.inspect_logs import read_inspect
+
+    return read_inspect(path, **options)
+
+
+def _inspect_run(path: Path) -> tuple[pl.DataFrame, list[Any]]:
+    from fastmcnemar.ingest.inspect_logs import load_inspect_run
+
+    return load_inspect_run(path)
+
+
+def _is_lighteval(path: Path) -> bool:
+    from fastmcnemar.ingest.lighteval import is_lighteval
+
+    return is_lighteval(path)
+
+
+def _load_lighteval(path: Path, **options: Any) -> pl.DataFrame:
+    from fastmcnemar.ingest.lighteval import read_lighteval
+
+    return read_lighteval(path, **options)
+
+
+def _lighteval_run(path: Path) -> tuple[pl.DataFrame, list[Any]]:
+    from fastmcnemar.ingest.lighteval import load_lighteval_run
+
+    return load_lighteval_run(path)
+
+
 @dataclass(frozen=True)
 class Format:
-    """A per-sample output format: its name, how to recognise it, how to read it."""
+    """A per-sample output format: its name, how to recognise it, how to read it.
+
+    ``load_run`` (optional) reads the scores together with the run's metadata as
+    :class:`~fastmcnemar.ingest.lm_eval_layout.RunResults` (harness version,
+    task versions, n-shot, samples) for the comparison's ``metadata``.
+    """
 
     name: str
     detect: Callable[[Path], bool]
     load: Callable[..., pl.DataFrame]
+    load_run: Callable[[Path], tuple[pl.DataFrame, list[Any]]] | None = None
 
 
 #: Formats in the order they are tried. Add one line per reader.
 FORMATS: list[Format] = [
+    Format("inspect", _is_inspect, _load_inspect, _inspect_run),
+    Format("lighteval", _is_lighteval, _load_lighteval, _lighteval_run),
     Format("lm_eval", is_lm_eval, _load_lm_eval),
     Format("scores", is_scores, _load_scores),
 ]
