@@ -141,6 +141,13 @@ def mcnemar_pvalues(
     method: str,
     n_threads: int | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]: ...
+def mcnemar_counts_arrays(
+    b: NDArray[Any],
+    c: NDArray[Any],
+    alternative: str,
+    method: str,
+    n_threads: int | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]: ...
 def paired_difference_interval(
     both_correct: int, b: int, c: int, both_wrong: int, confidence_level: float, method: str
 ) -> tuple[float, float]: ...

@@ -116,7 +116,8 @@ def as_count_array(values: Any, name: str) -> NDArray[np.int64]:
                 f"{_where(name, array.shape, i)} is {flat[i]}, not a whole "
                 "number: counts must be integers"
             )
-    if kind in "if":
+    # min() first: no temporary array in the usual case of no negative count.
+    if kind in "if" and flat.size and flat.min() < 0:
         bad = np.flatnonzero(flat < 0)
         if bad.size:
             i = int(bad[0])

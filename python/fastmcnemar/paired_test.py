@@ -452,17 +452,17 @@ def mcnemar_counts(
             method=method,
         )
     shape = b_arr.shape
-    p, log_p = _core.mcnemar_pvalues(b_arr.reshape(-1), c_arr.reshape(-1), alternative, method)
-    n_arr = b_arr + c_arr
-    statistic = np.full(shape, np.nan)
-    np.divide(b_arr, n_arr, out=statistic, where=n_arr > 0)
+    # p, ln p, q = b / (b + c) (NaN where b + c = 0) and b + c in one parallel call.
+    p, log_p, statistic, n_arr = _core.mcnemar_counts_arrays(
+        b_arr.reshape(-1), c_arr.reshape(-1), alternative, method
+    )
     return McNemarCountsResult(
-        statistic=statistic,
+        statistic=statistic.reshape(shape),
         pvalue=p.reshape(shape),
         log_pvalue=log_p.reshape(shape),
         b=b_arr,
         c=c_arr,
-        n_discordant=n_arr,
+        n_discordant=n_arr.reshape(shape),
         alternative=alternative,
         method=method,
     )

@@ -6,7 +6,7 @@
 //! because handing them to the worker pool costs more than the work; large
 //! ones run with the interpreter released via [`run_detached`].
 
-use fastmcnemar_core::control::NeverStop;
+use fastmcnemar_core::control::{Checkpoint, NeverStop};
 use fastmcnemar_core::interval::{self, DifferenceMethod};
 use fastmcnemar_core::mcnemar::{self, Alternative, Method, PairedCounts};
 use numpy::{Element, PyArray1, PyReadonlyArray1};
@@ -23,6 +23,12 @@ const INLINE_PAIRS: usize = 4096;
 const INLINE_INTERVALS: usize = 64;
 
 type FloatArrays<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
+type CountsArrays<'py> = (
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<i64>>,
+);
 
 fn count_as<T>(
     py: Python<'_>,
@@ -133,6 +139,45 @@ fn mcnemar_pvalues<'py>(
     Ok((PyArray1::from_vec(py, p), PyArray1::from_vec(py, ln_p)))
 }
 
+/// Everything `mcnemar_counts` returns for arrays of counts b, c, in one
+/// call: p-values, log p-values, q = b/(b + c) (NaN where b + c = 0) and b + c.
+#[pyfunction]
+#[pyo3(signature = (b, c, alternative, method, n_threads = None))]
+fn mcnemar_counts_arrays<'py>(
+    py: Python<'py>,
+    b: &Bound<'py, PyAny>,
+    c: &Bound<'py, PyAny>,
+    alternative: &str,
+    method: &str,
+    n_threads: Option<usize>,
+) -> PyResult<CountsArrays<'py>> {
+    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
+    let method = Method::parse(method).map_err(to_py_err)?;
+    let ((p, ln_p), (q, n)) = with_counts!(b, c, |bs, cs| {
+        let p_values =
+            |checkpoint: &dyn Checkpoint| mcnemar::pvalues(bs, cs, alternative, method, checkpoint);
+        let statistics =
+            |checkpoint: &dyn Checkpoint| mcnemar::bulk::statistics(bs, cs, checkpoint);
+        if bs.len().max(cs.len()) < INLINE_PAIRS {
+            let inline = || Ok((p_values(&NeverStop)?, statistics(&NeverStop)?));
+            inline().map_err(to_py_err)
+        } else {
+            run_detached(py, n_threads, |checkpoint| {
+                // Side by side: idle threads take statistics work while the
+                // p-values are in their single-threaded grouping step.
+                let (p, q) = rayon::join(|| p_values(checkpoint), || statistics(checkpoint));
+                Ok((p?, q?))
+            })
+        }
+    })?;
+    Ok((
+        PyArray1::from_vec(py, p),
+        PyArray1::from_vec(py, ln_p),
+        PyArray1::from_vec(py, q),
+        PyArray1::from_vec(py, n),
+    ))
+}
+
 /// Confidence interval for delta = (b - c)/N of the paired table.
 #[pyfunction]
 fn paired_difference_interval(
@@ -188,6 +233,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(mcnemar_paired_counts, m)?)?;
     m.add_function(wrap_pyfunction!(mcnemar_pvalue, m)?)?;
     m.add_function(wrap_pyfunction!(mcnemar_pvalues, m)?)?;
+    m.add_function(wrap_pyfunction!(mcnemar_counts_arrays, m)?)?;
     m.add_function(wrap_pyfunction!(paired_difference_interval, m)?)?;
     m.add_function(wrap_pyfunction!(clopper_pearson_interval, m)?)?;
     m.add_function(wrap_pyfunction!(clopper_pearson_intervals, m)?)?;

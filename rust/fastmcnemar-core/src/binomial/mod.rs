@@ -264,6 +264,15 @@ pub fn ln_sf_half(n: u64, k: u64) -> f64 {
     upper_tail_half(n, k).ln
 }
 
+/// P(X >= k) and its natural log together, X ~ Bin(n, 1/2): the cost of
+/// one of them (for n <= 1024 one table lookup). The log is computed in log
+/// space (finite where the value underflows) and, above 1/2, as
+/// `ln_1p(-(1 - value))` of the directly computed complement.
+pub fn sf_half_with_ln(n: u64, k: u64) -> (f64, f64) {
+    let tail = upper_tail_half(n, k);
+    (tail.value, tail.ln)
+}
+
 /// Lower tail P(X <= k), X ~ Bin(n, 1/2) (1 when k >= n).
 pub fn cdf_half(n: u64, k: u64) -> f64 {
     // Symmetry of Bin(n, 1/2): P(X <= k) = P(X >= n - k).

@@ -7,7 +7,7 @@
 
 use rayon::prelude::*;
 
-use super::pvalue::{Direct, HalfTails, MAX_DISCORDANT, pvalue_from};
+use super::pvalue::{Direct, HalfTails, MAX_DISCORDANT, PValue, exact_upper_direct, pvalue_from};
 use super::rows::{MIN_USES, Row, SMALL_N_MAX, SmallRows};
 use super::{Alternative, Method};
 use crate::control::Checkpoint;
@@ -44,6 +44,14 @@ impl Count for i64 {
 
 /// Checks every pair: equal lengths, both counts >= 0 and b + c <= 2^53.
 pub(crate) fn validate_counts<T: Count>(b: &[T], c: &[T]) -> Result<()> {
+    check_lengths(b, c)?;
+    for (index, (&bi, &ci)) in b.iter().zip(c).enumerate() {
+        check_pair(index, bi, ci)?;
+    }
+    Ok(())
+}
+
+fn check_lengths<T>(b: &[T], c: &[T]) -> Result<()> {
     if b.len() != c.len() {
         return Err(Error::LengthMismatch {
             left: "b",
@@ -52,29 +60,32 @@ pub(crate) fn validate_counts<T: Count>(b: &[T], c: &[T]) -> Result<()> {
             right_len: c.len(),
         });
     }
-    for (index, (&bi, &ci)) in b.iter().zip(c).enumerate() {
-        let Some(bu) = bi.to_count() else {
-            return Err(Error::NegativeCount {
-                what: "b",
-                index,
-                value: bi.for_message(),
-            });
-        };
-        let Some(cu) = ci.to_count() else {
-            return Err(Error::NegativeCount {
-                what: "c",
-                index,
-                value: ci.for_message(),
-            });
-        };
-        if bu.checked_add(cu).is_none_or(|n| n > MAX_DISCORDANT) {
-            return Err(Error::InvalidArgument(format!(
-                "b + c = {bu} + {cu} at index {index} exceeds the largest supported number \
-                 of discordant pairs, 2^53"
-            )));
-        }
-    }
     Ok(())
+}
+
+/// The pair at `index` as counts: both >= 0 and b + c <= 2^53, else the error naming it.
+fn check_pair<T: Count>(index: usize, bi: T, ci: T) -> Result<(u64, u64)> {
+    let Some(bu) = bi.to_count() else {
+        return Err(Error::NegativeCount {
+            what: "b",
+            index,
+            value: bi.for_message(),
+        });
+    };
+    let Some(cu) = ci.to_count() else {
+        return Err(Error::NegativeCount {
+            what: "c",
+            index,
+            value: ci.for_message(),
+        });
+    };
+    if bu.checked_add(cu).is_none_or(|n| n > MAX_DISCORDANT) {
+        return Err(Error::InvalidArgument(format!(
+            "b + c = {bu} + {cu} at index {index} exceeds the largest supported number \
+             of discordant pairs, 2^53"
+        )));
+    }
+    Ok((bu, cu))
 }
 
 fn fill<T: Count>(
@@ -99,9 +110,10 @@ fn fill<T: Count>(
 /// Works for `u64` and `i64` counts (negative ones are an error naming the index).
 ///
 /// Small inputs and the asymptotic method go pair by pair. Otherwise pairs
-/// share rows of tails by n (see `super::rows`): pairs with n <= 1024 look
-/// theirs up in input order, larger n are sorted by n and visited one row at
-/// a time, and their results are put back in input order.
+/// with n <= 1024 are looked up in input order (exact: the binomial module's
+/// table; mid-p: rows shared by n, see `super::rows`), and larger n are
+/// grouped by n and visited one row at a time, their results put back in
+/// input order.
 pub fn pvalues<T: Count>(
     b: &[T],
     c: &[T],
@@ -109,78 +121,277 @@ pub fn pvalues<T: Count>(
     method: Method,
     checkpoint: &dyn Checkpoint,
 ) -> Result<(Vec<f64>, Vec<f64>)> {
-    validate_counts(b, c)?;
-    let mut p = vec![0.0; b.len()];
-    let mut ln_p = vec![0.0; b.len()];
+    check_lengths(b, c)?;
     if b.len() <= CHUNK {
+        // Small: on the calling thread, without touching a thread pool.
+        validate_counts(b, c)?;
+        let (mut p, mut ln_p) = (vec![0.0; b.len()], vec![0.0; b.len()]);
         fill(&Direct, b, c, alternative, method, &mut p, &mut ln_p);
         return Ok((p, ln_p));
     }
-    let count = |x: &T| x.to_count().unwrap_or(0);
-    let n_of = |i: usize| count(&b[i]) + count(&c[i]);
-    let grouped = method != Method::Asymptotic;
-    let small = if grouped {
-        SmallRows::for_counts((0..b.len()).map(n_of))
-    } else {
-        SmallRows::for_counts(std::iter::empty())
+    let mut p = zeros(b.len());
+    let mut ln_p = zeros(b.len());
+    let out = Outputs {
+        p: &mut p,
+        ln_p: &mut ln_p,
     };
-    // Pass 1, input order: everything except the larger n of grouped methods.
-    p.par_chunks_mut(CHUNK)
-        .zip(ln_p.par_chunks_mut(CHUNK))
-        .zip(b.par_chunks(CHUNK).zip(c.par_chunks(CHUNK)))
-        .try_for_each(|((p, ln_p), (b, c))| {
-            checkpoint.check()?;
-            for (((&bi, &ci), p), ln_p) in b.iter().zip(c).zip(p).zip(ln_p) {
-                let (bu, cu) = (count(&bi), count(&ci));
-                if grouped && bu + cu > SMALL_N_MAX {
-                    continue;
-                }
-                let v = pvalue_from(&small, bu, cu, alternative, method);
-                (*p, *ln_p) = (v.pvalue, v.ln_pvalue);
-            }
-            Ok(())
-        })?;
-    if !grouped {
+    let (alt, m) = (alternative, method);
+    let direct = |b, c| pvalue_from(&Direct, b, c, alt, m);
+    let large = match (method, alternative) {
+        (Method::Asymptotic, _) => fill_small(&direct, u64::MAX, b, c, out, checkpoint)?,
+        // The common case gets a loop without per-pair dispatch (same values).
+        (Method::Exact, Alternative::Greater) => {
+            let greater = |b, c| exact_upper_direct(b, c);
+            fill_small(&greater, SMALL_N_MAX, b, c, out, checkpoint)?
+        }
+        (Method::Exact, Alternative::Less) => {
+            let less = |b, c| exact_upper_direct(c, b);
+            fill_small(&less, SMALL_N_MAX, b, c, out, checkpoint)?
+        }
+        (Method::Exact, Alternative::TwoSided) => {
+            fill_small(&direct, SMALL_N_MAX, b, c, out, checkpoint)?
+        }
+        (Method::MidP, _) => {
+            // The rows are sized from the counts before pass 1 checks them.
+            validate_counts(b, c)?;
+            let small = SmallRows::for_counts(b.iter().zip(c).map(|(&b, &c)| count(b) + count(c)));
+            let from_rows = |b, c| pvalue_from(&small, b, c, alt, m);
+            fill_small(&from_rows, SMALL_N_MAX, b, c, out, checkpoint)?
+        }
+    };
+    let mut large = large;
+    if large.iter().all(Vec::is_empty) {
         return Ok((p, ln_p));
     }
-    // Pass 2: the larger n, sorted by n so that each row is built once per chunk.
-    let mut large: Vec<(u64, usize)> = (0..b.len())
-        .map(|i| (n_of(i), i))
-        .filter(|&(n, _)| n > SMALL_N_MAX)
-        .collect();
-    large.par_sort_unstable();
-    let mut results = vec![(0.0, 0.0); large.len()];
+    // Pass 2: the larger n, grouped by n so that each row is built once per chunk.
+    let grouped = group_by_n(&mut large);
+    let mut results = zeros(grouped.len());
     results
         .par_chunks_mut(CHUNK)
-        .zip(large.par_chunks(CHUNK))
+        .zip(grouped.par_chunks(CHUNK))
         .try_for_each(|(out, pairs)| {
             checkpoint.check()?;
-            let mut row = Row::default();
-            for (j, (slot, &(n, i))) in out.iter_mut().zip(pairs).enumerate() {
-                let (bi, ci) = (count(&b[i]), count(&c[i]));
+            // Only mid-p reads the pmf.
+            let mut row = Row::new(method == Method::MidP);
+            for j in 0..pairs.len() {
+                let (n, b) = (pairs[j].n, pairs[j].b);
                 if n != row.n() {
                     // Build a row when enough pairs of this n follow in this chunk.
                     let ahead = MIN_USES as usize - 1;
-                    if pairs.get(j + ahead).is_some_and(|&(m, _)| m == n) {
+                    if pairs.get(j + ahead).is_some_and(|next| next.n == n) {
                         let reach = pairs[j..]
                             .iter()
-                            .take_while(|&&(m, _)| m == n)
-                            .map(|&(_, i)| count(&b[i]).max(count(&c[i])))
+                            .take_while(|next| next.n == n)
+                            .map(|next| next.b.max(n - next.b))
                             .max()
                             .unwrap_or(n);
                         row.rebuild(n, reach);
                     }
                 }
-                let v = pvalue_from(&row, bi, ci, alternative, method);
-                *slot = (v.pvalue, v.ln_pvalue);
+                let v = pvalue_from(&row, b, n - b, alternative, method);
+                out[j] = (v.pvalue, v.ln_pvalue);
             }
             Ok(())
         })?;
-    for (&(_, i), &(pi, li)) in large.iter().zip(&results) {
-        p[i] = pi;
-        ln_p[i] = li;
-    }
+    // Pass 3, in input order and in parallel chunks: fetch those results.
+    p.par_chunks_mut(CHUNK)
+        .zip(ln_p.par_chunks_mut(CHUNK))
+        .zip(&large)
+        .for_each(|((p, ln_p), skipped)| {
+            for pair in skipped {
+                (p[pair.offset], ln_p[pair.offset]) = results[pair.slot];
+            }
+        });
     Ok((p, ln_p))
+}
+
+/// The statistic q = b/(b + c) (NaN where b + c = 0) and n = b + c of
+/// every pair, in parallel chunks, with the same checks (and errors) as [`pvalues`].
+pub fn statistics<T: Count>(
+    b: &[T],
+    c: &[T],
+    checkpoint: &dyn Checkpoint,
+) -> Result<(Vec<f64>, Vec<i64>)> {
+    check_lengths(b, c)?;
+    let (mut q, mut n) = if b.len() <= CHUNK {
+        // Small: on the calling thread, without touching a thread pool.
+        (vec![0.0; b.len()], vec![0; b.len()])
+    } else {
+        (zeros(b.len()), zeros(b.len()))
+    };
+    if b.len() <= CHUNK {
+        statistics_chunk(0, b, c, &mut q, &mut n)?;
+        return Ok((q, n));
+    }
+    let chunks: Vec<Result<()>> = q
+        .par_chunks_mut(CHUNK)
+        .zip(n.par_chunks_mut(CHUNK))
+        .zip(b.par_chunks(CHUNK).zip(c.par_chunks(CHUNK)))
+        .enumerate()
+        .map(|(chunk, ((q, n), (b, c)))| {
+            checkpoint.check()?;
+            statistics_chunk(chunk * CHUNK, b, c, q, n)
+        })
+        .collect();
+    chunks.into_iter().collect::<Result<()>>()?;
+    Ok((q, n))
+}
+
+/// [`statistics`] of the pairs from index `start` on, into `q` and `n`.
+fn statistics_chunk<T: Count>(
+    start: usize,
+    b: &[T],
+    c: &[T],
+    q: &mut [f64],
+    n: &mut [i64],
+) -> Result<()> {
+    let pairs = b.iter().zip(c).zip(q.iter_mut().zip(n));
+    for (j, ((&bi, &ci), (q, n))) in pairs.enumerate() {
+        let (bu, cu) = check_pair(start + j, bi, ci)?;
+        // Exact in a double and in i64: b + c <= 2^53. 0/0 is NaN.
+        let total = bu + cu;
+        *q = bu as f64 / total as f64;
+        *n = total as i64;
+    }
+    Ok(())
+}
+
+/// `len` zeros written by the pool's threads: each touches its own pages
+/// first, in parallel (a plain zeroed allocation is often cleared, and its
+/// pages faulted in, on one thread).
+fn zeros<T: Default + Send>(len: usize) -> Vec<T> {
+    let mut v = Vec::with_capacity(len);
+    (0..len)
+        .into_par_iter()
+        .with_min_len(CHUNK)
+        .map(|_| T::default())
+        .collect_into_vec(&mut v);
+    v
+}
+
+/// A validated count as `u64` (validation has refused negative ones).
+fn count<T: Count>(x: T) -> u64 {
+    x.to_count().unwrap_or(0)
+}
+
+/// The output arrays of a bulk call.
+struct Outputs<'a> {
+    p: &'a mut [f64],
+    ln_p: &'a mut [f64],
+}
+
+/// A pair pass 1 left for the grouped pass: n = b + c, b, its offset in its
+/// chunk, and (once grouped) its slot in the grouped list.
+#[derive(Clone, Copy)]
+struct LargePair {
+    n: u64,
+    b: u64,
+    offset: usize,
+    slot: usize,
+}
+
+/// A pair in the grouped pass (kept small: they are scattered into place).
+#[derive(Clone, Copy, Default)]
+struct GroupedPair {
+    n: u64,
+    b: u64,
+}
+
+/// Pass 1, in input order and in parallel chunks: checks every pair and
+/// computes those with n <= `n_max` by `value(b, c)`. Returns the others,
+/// chunk by chunk in input order, or the error of the lowest offending index.
+fn fill_small<T: Count>(
+    value: &(impl Fn(u64, u64) -> PValue + Sync),
+    n_max: u64,
+    b: &[T],
+    c: &[T],
+    out: Outputs<'_>,
+    checkpoint: &dyn Checkpoint,
+) -> Result<Vec<Vec<LargePair>>> {
+    let chunks: Vec<Result<Vec<LargePair>>> = out
+        .p
+        .par_chunks_mut(CHUNK)
+        .zip(out.ln_p.par_chunks_mut(CHUNK))
+        .zip(b.par_chunks(CHUNK).zip(c.par_chunks(CHUNK)))
+        .enumerate()
+        .map(|(chunk, ((p, ln_p), (b, c)))| {
+            checkpoint.check()?;
+            let mut skipped = Vec::new();
+            let pairs = b.iter().zip(c).zip(p.iter_mut().zip(ln_p));
+            for (j, ((&bi, &ci), (p, ln_p))) in pairs.enumerate() {
+                let (bu, cu) = check_pair(chunk * CHUNK + j, bi, ci)?;
+                if bu + cu > n_max {
+                    if skipped.capacity() == 0 {
+                        // At most the rest of the chunk: one allocation, never regrown.
+                        skipped.reserve_exact(b.len() - j);
+                    }
+                    skipped.push(LargePair {
+                        n: bu + cu,
+                        b: bu,
+                        offset: j,
+                        slot: 0,
+                    });
+                    continue;
+                }
+                let v = value(bu, cu);
+                (*p, *ln_p) = (v.pvalue, v.ln_pvalue);
+            }
+            Ok(skipped)
+        })
+        .collect();
+    // Chunks stop at their first bad pair: the first error in chunk order is the lowest.
+    chunks.into_iter().collect()
+}
+
+/// The pairs (given chunk by chunk) ordered by n, ties in any order, each
+/// pair's `slot` set to its place: a counting sort when the n span a range
+/// not much longer than the list, else a parallel sort.
+fn group_by_n(chunks: &mut [Vec<LargePair>]) -> Vec<GroupedPair> {
+    let (lo, hi, len) = chunks
+        .iter()
+        .flatten()
+        .fold((u64::MAX, 0, 0u64), |(lo, hi, len), p| {
+            (lo.min(p.n), hi.max(p.n), len + 1)
+        });
+    let span = hi.saturating_sub(lo);
+    let mut grouped = vec![GroupedPair::default(); len as usize];
+    if span > 4 * len + 4096 {
+        let mut order: Vec<(u64, usize, usize)> = chunks
+            .iter()
+            .enumerate()
+            .flat_map(|(chunk, pairs)| (0..pairs.len()).map(move |j| (chunk, j)))
+            .map(|(chunk, j)| (chunks[chunk][j].n, chunk, j))
+            .collect();
+        order.par_sort_unstable_by_key(|&(n, _, _)| n);
+        for (slot, &(_, chunk, j)) in order.iter().enumerate() {
+            let pair = &mut chunks[chunk][j];
+            pair.slot = slot;
+            grouped[slot] = GroupedPair {
+                n: pair.n,
+                b: pair.b,
+            };
+        }
+        return grouped;
+    }
+    // Here n - lo <= span, a small number.
+    let slot_of = |n: u64| (n - lo) as usize;
+    let mut next = vec![0usize; span as usize + 2];
+    for p in chunks.iter().flatten() {
+        next[slot_of(p.n) + 1] += 1;
+    }
+    for s in 1..next.len() {
+        next[s] += next[s - 1];
+    }
+    for pair in chunks.iter_mut().flatten() {
+        let slot = &mut next[slot_of(pair.n)];
+        pair.slot = *slot;
+        grouped[*slot] = GroupedPair {
+            n: pair.n,
+            b: pair.b,
+        };
+        *slot += 1;
+    }
+    grouped
 }
 
 #[cfg(test)]
@@ -218,16 +429,26 @@ mod tests {
         let n = 2 * CHUNK + 5;
         let mut b: Vec<u64> = (0..n as u64).map(|i| 1000 + (i * 7919) % 300).collect();
         let mut c: Vec<u64> = (0..n as u64).map(|i| 900 + (i * 104_729) % 250).collect();
-        b[17] = 1 << 40;
-        c[17] = (1 << 40) - 5_000_000;
         b[18] = 3;
         c[18] = 5000;
+        // Without the huge pair the n span a short range (grouped by counting
+        // sort), with it a long one (grouped by a comparison sort).
+        let (b_narrow, c_narrow) = (b.clone(), c.clone());
+        b[17] = 1 << 40;
+        c[17] = (1 << 40) - 5_000_000;
         for alt in [
             Alternative::Greater,
             Alternative::Less,
             Alternative::TwoSided,
         ] {
             for m in [Method::Exact, Method::MidP] {
+                let (p, ln_p) = pvalues(&b_narrow, &c_narrow, alt, m, &NeverStop).unwrap();
+                for i in (0..n).step_by(5) {
+                    let one = pvalue(b_narrow[i], c_narrow[i], alt, m).unwrap();
+                    assert!((p[i] - one.pvalue).abs() <= 3e-13 * one.pvalue, "{i}");
+                    let tol = 3e-13 * one.ln_pvalue.abs() + 1e-15;
+                    assert!((ln_p[i] - one.ln_pvalue).abs() <= tol, "{i}");
+                }
                 let (p, ln_p) = pvalues(&b, &c, alt, m, &NeverStop).unwrap();
                 for i in (0..n).step_by(5).chain([17, 18]) {
                     let one = pvalue(b[i], c[i], alt, m).unwrap();
@@ -273,6 +494,33 @@ mod tests {
     }
 
     #[test]
+    fn the_lowest_bad_index_is_named_across_chunks() {
+        // Bad pairs in the third and the second chunk (pass 1 checks chunks in parallel).
+        let mut b = vec![5i64; 3 * CHUNK];
+        let mut c = vec![2000i64; 3 * CHUNK];
+        b[2 * CHUNK + 7] = -4;
+        c[CHUNK + 3] = -9;
+        for m in [Method::Exact, Method::MidP, Method::Asymptotic] {
+            let err = pvalues(&b, &c, Alternative::Greater, m, &NeverStop).unwrap_err();
+            assert_eq!(
+                err,
+                Error::NegativeCount {
+                    what: "c",
+                    index: CHUNK + 3,
+                    value: -9
+                }
+            );
+        }
+        let mut b = vec![5u64; 2 * CHUNK];
+        b[CHUNK + 1] = 1 << 53;
+        let err = pvalues(&b, &b, Alternative::Less, Method::Exact, &NeverStop).unwrap_err();
+        assert!(
+            err.to_string().contains(&format!("index {}", CHUNK + 1)),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn mismatched_lengths_and_overflow_are_refused() {
         let err = pvalues(
             &[1u64, 2],
@@ -292,6 +540,32 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("index 1"), "{err}");
+    }
+
+    #[test]
+    fn statistics_are_the_share_of_b_and_the_total() {
+        let b: Vec<i64> = (0..2 * CHUNK as i64 + 3).map(|i| i % 7).collect();
+        let c: Vec<i64> = (0..2 * CHUNK as i64 + 3).map(|i| i % 5).collect();
+        let (q, n) = statistics(&b, &c, &NeverStop).unwrap();
+        for i in 0..b.len() {
+            assert_eq!(n[i], b[i] + c[i]);
+            if n[i] == 0 {
+                assert!(q[i].is_nan());
+            } else {
+                assert_eq!(q[i], b[i] as f64 / n[i] as f64);
+            }
+        }
+        let mut c = c;
+        c[CHUNK + 2] = -1;
+        let err = statistics(&b, &c, &NeverStop).unwrap_err();
+        assert!(
+            err.to_string().contains(&format!("index {}", CHUNK + 2)),
+            "{err}"
+        );
+        assert!(matches!(
+            statistics(&b[..3], &c[..2], &NeverStop),
+            Err(Error::LengthMismatch { .. })
+        ));
     }
 
     #[test]

@@ -6,7 +6,11 @@
 //! tail), the exact "minlike" value for p = 1/2 (no 1e-7 tolerance).
 //!
 //! The log p-value is taken where it is accurate:
-//! - p <= 1/2 inside the double range: `ln(p)` of the accurate p;
+//! - exact one-sided p-values: p and ln p from one tail evaluation of the
+//!   binomial module, which computes the small tail in log space and the
+//!   large one as `ln_1p` of its small complement (the rules below, with the
+//!   log taken before exponentiating);
+//! - otherwise, p <= 1/2 inside the double range: `ln(p)` of the accurate p;
 //! - p > 1/2: `ln_1p(-q)` of the complement q computed directly as a small
 //!   tail (for two-sided p near 1, q is the probability of the centre,
 //!   summed term by term), so ln p keeps its relative accuracy near 0;
@@ -16,7 +20,7 @@
 use std::f64::consts::{FRAC_2_SQRT_PI, LN_2, SQRT_2};
 
 use super::{Alternative, Method};
-use crate::binomial::{ln_pmf_half, ln_sf_half, pmf_half, sf_half};
+use crate::binomial::{ln_pmf_half, ln_sf_half, pmf_half, sf_half, sf_half_with_ln};
 use crate::error::{Error, Result};
 use crate::special::normal::{ln_norm_sf, norm_sf};
 
@@ -84,6 +88,10 @@ pub(crate) trait HalfTails {
             k => self.sf(n, n - k + 1),
         }
     }
+    /// P(X >= k) with its log (1 <= k <= n), the log taken as in [`PValue::new`].
+    fn sf_with_ln(&self, n: u64, k: u64) -> PValue {
+        PValue::new(self.sf(n, k), || self.below(n, k), || ln_sf_half(n, k))
+    }
 }
 
 /// Each tail computed on its own by [`crate::binomial`].
@@ -96,6 +104,22 @@ impl HalfTails for Direct {
     fn pmf(&self, n: u64, k: u64) -> f64 {
         pmf_half(n, k)
     }
+    /// Both forms from one tail evaluation: the binomial module already keeps
+    /// the log in log space and, above 1/2, as `ln_1p` of the small complement.
+    fn sf_with_ln(&self, n: u64, k: u64) -> PValue {
+        let (pvalue, ln_pvalue) = sf_half_with_ln(n, k);
+        PValue { pvalue, ln_pvalue }
+    }
+}
+
+/// The exact P(X >= k), n = k + other, with its log, from one tail
+/// evaluation: what [`pvalue_from`] gives with [`Direct`] tails for an exact
+/// one-sided test, without its dispatch (for tight bulk loops).
+pub(crate) fn exact_upper_direct(k: u64, other: u64) -> PValue {
+    if k == 0 {
+        return PValue::ONE;
+    }
+    Direct.sf_with_ln(k + other, k)
 }
 
 /// One-sided p-value in the direction "k is large", where k is one of the
@@ -108,7 +132,7 @@ fn upper(tails: &impl HalfTails, k: u64, other: u64, method: Method) -> PValue {
             if k == 0 {
                 return PValue::ONE;
             }
-            PValue::new(tails.sf(n, k), || tails.below(n, k), || ln_sf_half(n, k))
+            tails.sf_with_ln(n, k)
         }
         // P(X > k) + P(X = k)/2: a sum of two non-negative terms, no cancellation;
         // complement P(X < k) + P(X = k)/2.

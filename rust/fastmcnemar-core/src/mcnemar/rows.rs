@@ -3,17 +3,20 @@
 //! In a bulk audit many pairs share the same n = b + c. For every n with at
 //! least [`MIN_USES`] pairs, the part of the row of tails of Bin(n, 1/2) that
 //! its pairs need is built once; each pair then costs a lookup instead of a
-//! tail evaluation. Small n (<= [`SMALL_N_MAX`]) get full rows kept side by
-//! side ([`SmallRows`], a few MB at most) and are looked up in input order;
-//! the bulk path visits larger n grouped by n, one [`Row`] at a time.
+//! tail evaluation. Small n (<= [`SMALL_N_MAX`]) are looked up in input
+//! order: exact p-values in the binomial module's persistent table (p and
+//! ln p at once), mid-p, which also needs the pmf, in full rows kept side by
+//! side ([`SmallRows`], a few MB at most). The bulk path visits larger n
+//! grouped by n, one [`Row`] at a time.
 //!
 //! A row holds P(X = k) and P(X >= k) for k from floor(n/2) to K = the
 //! largest max(b, c) + 1 among the pairs with this n (the other half follows
-//! by symmetry). The pmf comes from the ratio recurrence
-//! P(k) = P(k - 1) (n - k + 1)/k, re-anchored on [`pmf_half`] every
-//! [`ANCHOR_EVERY`] steps so rounding cannot build up (<= ~2 x 64 ulps). The
-//! tails are P(X >= K + 1) (one [`sf_half`] call) plus sums of non-negative
-//! terms from K inwards; tails on the near side are 1 minus a far-side tail.
+//! by symmetry). One pass from K inwards makes both: the pmf from the ratio
+//! recurrence P(k) = P(k + 1) (k + 1)/(n - k), re-anchored on [`pmf_half`]
+//! every [`ANCHOR_EVERY`] steps so rounding cannot build up (each step
+//! rounds twice, so <= ~2 x 256 ulps = 1.1e-13 relative at worst, ~sqrt of
+//! that typically; an anchor costs as much as ~30 steps), and the tails as P(X >= K + 1) (one [`sf_half`] call) plus the sum
+//! of these non-negative terms; tails on the near side are 1 minus a far-side tail.
 //! Values below [`ROW_MIN`] (where underflowing terms could matter) and any
 //! other n are not served from the row: they fall back to [`Direct`].
 
@@ -22,8 +25,8 @@ use rayon::prelude::*;
 use super::pvalue::{Direct, HalfTails};
 use crate::binomial::{pmf_half, sf_half};
 
-/// Recurrence steps between fresh anchors.
-const ANCHOR_EVERY: u64 = 64;
+/// Recurrence steps between fresh anchors (see the module notes for the error).
+const ANCHOR_EVERY: u64 = 256;
 /// Row values below this are recomputed directly.
 const ROW_MIN: f64 = 1e-250;
 /// Longest row built (entries; 2 x 8 bytes each): pairs reaching further out
@@ -39,45 +42,73 @@ pub(crate) const MIN_USES: u32 = 3;
 pub(crate) const SMALL_N_MAX: u64 = 1024;
 
 /// The row for one n (n = 0: no row yet).
-#[derive(Default)]
 pub(crate) struct Row {
     n: u64,
     half: u64,
-    /// P(X = k) for k = half ..= K.
+    /// Whether `pmf` is kept (mid-p needs it; exact p-values do not).
+    keep_pmf: bool,
+    /// P(X = k) for k = half ..= K when kept, else empty.
     pmf: Vec<f64>,
     /// P(X >= k) for k = half ..= K + 1 (only entries with k > n/2 are used).
     sf: Vec<f64>,
 }
 
+impl Default for Row {
+    fn default() -> Self {
+        Row::new(true)
+    }
+}
+
 impl Row {
+    /// An empty row; `keep_pmf` = false keeps only the tails (pmf lookups
+    /// then go direct).
+    pub(crate) fn new(keep_pmf: bool) -> Row {
+        Row {
+            n: 0,
+            half: 0,
+            keep_pmf,
+            pmf: Vec::new(),
+            sf: Vec::new(),
+        }
+    }
+
     /// The n this row serves (0 for none).
     pub(crate) fn n(&self) -> u64 {
         self.n
     }
 
     /// Refills the row for `n`, far enough for pairs with max(b, c) <= `reach`
-    /// (at most [`ROW_LEN_MAX`] entries).
+    /// (at most [`ROW_LEN_MAX`] entries). One pass from the far end inwards:
+    /// the pmf by P(k) = P(k + 1) (k + 1)/(n - k), re-anchored every
+    /// [`ANCHOR_EVERY`] steps, summed into the tails as it goes.
     pub(crate) fn rebuild(&mut self, n: u64, reach: u64) {
         let half = n / 2;
         let last = (reach + 1).min(n).min(half + ROW_LEN_MAX - 1);
+        let len = (last - half + 1) as usize;
         self.n = n;
         self.half = half;
-        self.pmf.clear();
-        let mut term = 0.0;
-        for k in half..=last {
-            term = if (k - half) % ANCHOR_EVERY == 0 {
-                pmf_half(n, k)
-            } else {
-                term * ((n - k + 1) as f64 / k as f64)
-            };
-            self.pmf.push(term);
-        }
-        let len = self.pmf.len();
         self.sf.clear();
         self.sf.resize(len + 1, 0.0);
-        self.sf[len] = sf_half(n, last + 1);
-        for i in (0..len).rev() {
-            self.sf[i] = self.sf[i + 1] + self.pmf[i];
+        self.pmf.clear();
+        if self.keep_pmf {
+            self.pmf.resize(len, 0.0);
+        }
+        let mut tail = sf_half(n, last + 1);
+        self.sf[len] = tail;
+        let mut term = 0.0;
+        for (i, sf) in self.sf[..len].iter_mut().enumerate().rev() {
+            let k = half + i as u64;
+            term = if (last - k) % ANCHOR_EVERY == 0 {
+                pmf_half(n, k)
+            } else {
+                // k < last <= n, so n - k >= 1.
+                term * ((k + 1) as f64 / (n - k) as f64)
+            };
+            tail += term;
+            *sf = tail;
+            if let Some(pmf) = self.pmf.get_mut(i) {
+                *pmf = term;
+            }
         }
     }
 

@@ -13,6 +13,7 @@
 //! Fisher's combination (-2 sum ln p against chi2 with 2K dof) only needs the
 //! even case; the odd case completes the function.
 
+use crate::special::gamma::ln_gamma;
 use crate::special::normal::ln_norm_sf;
 
 /// P(X > x) for X ~ chi-square with `dof` degrees of freedom.
@@ -119,7 +120,7 @@ fn ln_poisson_upper(y: f64, ln_y: f64, start: u64) -> f64 {
     first + sum.ln()
 }
 
-/// ln j! (exact summation for small j, Stirling series beyond).
+/// ln j! (exact summation for small j, the shared ln Gamma beyond).
 fn ln_factorial(j: u64) -> f64 {
     if j < 2 {
         return 0.0;
@@ -127,19 +128,7 @@ fn ln_factorial(j: u64) -> f64 {
     if j <= 64 {
         return (2..=j).map(|i| (i as f64).ln()).sum();
     }
-    ln_gamma_large(j as f64 + 1.0)
-}
-
-/// ln Gamma(z) for z >= 20 by the Stirling series (error below 1e-17 relative).
-fn ln_gamma_large(z: f64) -> f64 {
-    let inv = 1.0 / z;
-    let inv2 = inv * inv;
-    let series = inv
-        * (1.0 / 12.0
-            - inv2
-                * (1.0 / 360.0
-                    - inv2 * (1.0 / 1260.0 - inv2 * (1.0 / 1680.0 - inv2 * (1.0 / 1188.0)))));
-    (z - 0.5) * z.ln() - z + 0.5 * (2.0 * std::f64::consts::PI).ln() + series
+    ln_gamma(j as f64 + 1.0)
 }
 
 /// ln P(X > x) for odd dof 2m + 1.
