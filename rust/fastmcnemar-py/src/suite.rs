@@ -54,8 +54,12 @@ fn options(
     fisher_null: &str,
     n_resamples: Option<u64>,
     seed: u64,
-    weights: Option<Vec<f64>>,
+    weights: Option<&PyReadonlyArray1<'_, f64>>,
 ) -> PyResult<Options> {
+    let weights = match weights {
+        Some(w) => Some(w.as_slice()?.to_vec()),
+        None => None,
+    };
     Ok(Options {
         method: Method::parse(method).map_err(to_py_err)?,
         alternative: Alternative::parse(alternative).map_err(to_py_err)?,
@@ -108,10 +112,6 @@ fn suite_aggregate<'py>(
     weights: Option<PyReadonlyArray1<'py, f64>>,
     n_threads: Option<usize>,
 ) -> PyResult<OneResult<'py>> {
-    let weights = match &weights {
-        Some(w) => Some(w.as_slice()?.to_vec()),
-        None => None,
-    };
     let opts = options(
         method,
         alternative,
@@ -121,7 +121,7 @@ fn suite_aggregate<'py>(
         fisher_null,
         n_resamples,
         seed,
-        weights,
+        weights.as_ref(),
     )?;
     let counts = Counts::new(b.as_slice()?, c.as_slice()?).map_err(to_py_err)?;
     let result = run_detached(py, n_threads, |cp| aggregate(&counts, &opts, cp))?;
@@ -172,10 +172,6 @@ fn suite_aggregate_many<'py>(
     weights: Option<PyReadonlyArray1<'py, f64>>,
     n_threads: Option<usize>,
 ) -> PyResult<ManyResult<'py>> {
-    let weights = match &weights {
-        Some(w) => Some(w.as_slice()?.to_vec()),
-        None => None,
-    };
     let opts = options(
         method,
         alternative,
@@ -185,7 +181,7 @@ fn suite_aggregate_many<'py>(
         fisher_null,
         n_resamples,
         seed,
-        weights,
+        weights.as_ref(),
     )?;
     let (b, c) = (b.as_slice()?, c.as_slice()?);
     let rows = run_detached(py, n_threads, |cp| aggregate_many(b, c, n_tasks, &opts, cp))?;
