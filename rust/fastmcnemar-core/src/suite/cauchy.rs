@@ -8,7 +8,9 @@
 //! (so p = 1e-400 works), and the tail as arctan(1/T)/pi, which is
 //! 1/(pi T) for large T without rounding trouble.
 
-use super::tasks::{Counts, TaskTail, TestOutcome, check_log_pvalues, check_weights};
+use super::tasks::{
+    Counts, TaskTail, TestOutcome, check_log_pvalues, check_weights, weighted_informative,
+};
 use crate::error::{Error, Result};
 use std::f64::consts::PI;
 
@@ -81,17 +83,9 @@ pub fn cauchy_from_log_p(log_p: &[f64], weights: Option<&[f64]>) -> Result<TestO
 /// ACAT on the per-task mid-p values of the tasks with flips (see
 /// [`super::stouffer`] for why mid-p); weights are one per task.
 pub fn cauchy(counts: &Counts, tails: &[TaskTail], weights: Option<&[f64]>) -> Result<TestOutcome> {
-    let w = check_weights(weights, counts.len())?;
-    let used: Vec<usize> = counts
-        .informative()
-        .into_iter()
-        .filter(|&i| w[i] > 0.0)
-        .collect();
-    if used.is_empty() {
+    let Some((log_p, wu)) = weighted_informative(counts, tails, weights, |t| t.ln_midp)? else {
         return Ok(TestOutcome::from_log(f64::NEG_INFINITY, 0.0));
-    }
-    let log_p: Vec<f64> = used.iter().map(|&i| tails[i].ln_midp).collect();
-    let wu: Vec<f64> = used.iter().map(|&i| w[i]).collect();
+    };
     cauchy_from_log_p(&log_p, Some(&wu))
 }
 

@@ -9,7 +9,10 @@
 //! the p-values; computed from log p-values, so p_i = 1e-400 counts.
 
 use super::landau::ln_landau_sf;
-use super::tasks::{Counts, TaskTail, TestOutcome, check_log_pvalues, check_weights, log_add_exp};
+use super::tasks::{
+    Counts, TaskTail, TestOutcome, check_log_pvalues, check_weights, log_add_exp,
+    weighted_informative,
+};
 use crate::error::Result;
 
 /// Euler's constant.
@@ -42,17 +45,9 @@ pub fn hmp_from_log_p(log_p: &[f64], weights: Option<&[f64]>) -> Result<TestOutc
 /// HMP on the exact per-task p-values of the tasks with flips (p = 1 is
 /// harmless here: it adds 1 to the sum of 1/p); weights are one per task.
 pub fn hmp(counts: &Counts, tails: &[TaskTail], weights: Option<&[f64]>) -> Result<TestOutcome> {
-    let w = check_weights(weights, counts.len())?;
-    let used: Vec<usize> = counts
-        .informative()
-        .into_iter()
-        .filter(|&i| w[i] > 0.0)
-        .collect();
-    if used.is_empty() {
+    let Some((log_p, wu)) = weighted_informative(counts, tails, weights, |t| t.ln_p)? else {
         return Ok(TestOutcome::from_log(1.0, 0.0));
-    }
-    let log_p: Vec<f64> = used.iter().map(|&i| tails[i].ln_p).collect();
-    let wu: Vec<f64> = used.iter().map(|&i| w[i]).collect();
+    };
     hmp_from_log_p(&log_p, Some(&wu))
 }
 

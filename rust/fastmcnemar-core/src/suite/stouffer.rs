@@ -7,7 +7,9 @@
 //! p-value is 1 whenever b_i = 0, and its quantile is minus infinity, which
 //! would drown every other task.
 
-use super::tasks::{Counts, TaskTail, TestOutcome, check_log_pvalues, check_weights};
+use super::tasks::{
+    Counts, TaskTail, TestOutcome, check_log_pvalues, check_weights, weighted_informative,
+};
 use crate::error::{Error, Result};
 use crate::special::normal::{ln_norm_sf, norm_isf};
 
@@ -75,14 +77,9 @@ pub fn stouffer(
     tails: &[TaskTail],
     weights: Option<&[f64]>,
 ) -> Result<TestOutcome> {
-    let w = check_weights(weights, counts.len())?;
-    let informative = counts.informative();
-    let used: Vec<usize> = informative.into_iter().filter(|&i| w[i] > 0.0).collect();
-    if used.is_empty() {
+    let Some((log_p, wu)) = weighted_informative(counts, tails, weights, |t| t.ln_midp)? else {
         return Ok(TestOutcome::from_log(0.0, 0.0));
-    }
-    let log_p: Vec<f64> = used.iter().map(|&i| tails[i].ln_midp).collect();
-    let wu: Vec<f64> = used.iter().map(|&i| w[i]).collect();
+    };
     stouffer_from_log_p(&log_p, Some(&wu))
 }
 

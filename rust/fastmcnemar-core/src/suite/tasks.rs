@@ -245,6 +245,29 @@ pub fn check_log_pvalues(log_p: &[f64]) -> Result<()> {
     Ok(())
 }
 
+/// The tasks with flips and positive weight, as (log p-values picked from
+/// their tails by `ln_p`, their weights); `None` when there are none.
+/// Weights (one per task) are checked and default to 1.
+pub fn weighted_informative(
+    counts: &Counts,
+    tails: &[TaskTail],
+    weights: Option<&[f64]>,
+    ln_p: impl Fn(&TaskTail) -> f64,
+) -> Result<Option<(Vec<f64>, Vec<f64>)>> {
+    let w = check_weights(weights, counts.len())?;
+    let used: Vec<usize> = counts
+        .informative()
+        .into_iter()
+        .filter(|&i| w[i] > 0.0)
+        .collect();
+    if used.is_empty() {
+        return Ok(None);
+    }
+    let log_p = used.iter().map(|&i| ln_p(&tails[i])).collect();
+    let wu = used.iter().map(|&i| w[i]).collect();
+    Ok(Some((log_p, wu)))
+}
+
 /// Checks optional weights against `len` values: finite, >= 0, not all zero.
 pub fn check_weights(weights: Option<&[f64]>, len: usize) -> Result<Vec<f64>> {
     let Some(w) = weights else {
