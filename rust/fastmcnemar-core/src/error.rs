@@ -91,3 +91,20 @@ pub fn check_level(what: &'static str, value: f64) -> Result<f64> {
         Err(Error::InvalidLevel { what, value })
     }
 }
+
+/// Checks that `reference` and `candidate` scores pair up: equal lengths,
+/// not empty.
+pub fn check_paired(reference_len: usize, candidate_len: usize) -> Result<()> {
+    if reference_len != candidate_len {
+        return Err(Error::LengthMismatch {
+            left: "reference",
+            left_len: reference_len,
+            right: "candidate",
+            right_len: candidate_len,
+        });
+    }
+    if reference_len == 0 {
+        return Err(Error::EmptyInput { what: "reference" });
+    }
+    Ok(())
+}

@@ -8,7 +8,7 @@
 use rayon::prelude::*;
 
 use crate::control::Checkpoint;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, check_paired};
 
 /// Elements per chunk: large enough to amortise scheduling, small enough
 /// that Ctrl-C is noticed quickly.
@@ -127,17 +127,7 @@ pub fn paired_counts<T: BinaryValue>(
     candidate: &[T],
     checkpoint: &dyn Checkpoint,
 ) -> Result<PairedCounts> {
-    if reference.len() != candidate.len() {
-        return Err(Error::LengthMismatch {
-            left: "reference",
-            left_len: reference.len(),
-            right: "candidate",
-            right_len: candidate.len(),
-        });
-    }
-    if reference.is_empty() {
-        return Err(Error::EmptyInput { what: "reference" });
-    }
+    check_paired(reference.len(), candidate.len())?;
     if reference.len() <= CHUNK {
         return count_chunk(reference, candidate, 0);
     }

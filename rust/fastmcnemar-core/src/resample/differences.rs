@@ -1,21 +1,11 @@
 //! Paired differences and the forms the engines consume: cluster totals,
 //! distinct magnitudes with counts, and samples sorted into group segments.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, check_paired};
 
 /// `reference[i] - candidate[i]`, refusing empty, unpaired or non-finite input.
 pub fn paired_differences(reference: &[f64], candidate: &[f64]) -> Result<Vec<f64>> {
-    if reference.len() != candidate.len() {
-        return Err(Error::LengthMismatch {
-            left: "reference",
-            left_len: reference.len(),
-            right: "candidate",
-            right_len: candidate.len(),
-        });
-    }
-    if reference.is_empty() {
-        return Err(Error::EmptyInput { what: "reference" });
-    }
+    check_paired(reference.len(), candidate.len())?;
     check_finite("reference", reference)?;
     check_finite("candidate", candidate)?;
     Ok(reference
