@@ -108,3 +108,16 @@ pub fn check_paired(reference_len: usize, candidate_len: usize) -> Result<()> {
     }
     Ok(())
 }
+
+/// Checks that the count arrays `b` and `c` have equal lengths.
+pub fn check_count_lengths<T>(b: &[T], c: &[T]) -> Result<()> {
+    if b.len() != c.len() {
+        return Err(Error::LengthMismatch {
+            left: "b",
+            left_len: b.len(),
+            right: "c",
+            right_len: c.len(),
+        });
+    }
+    Ok(())
+}

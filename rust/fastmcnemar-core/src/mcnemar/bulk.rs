@@ -11,7 +11,7 @@ use super::pvalue::{Direct, HalfTails, MAX_DISCORDANT, PValue, exact_upper_direc
 use super::rows::{MIN_USES, Row, SMALL_N_MAX, SmallRows};
 use super::{Alternative, Method};
 use crate::control::Checkpoint;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, check_count_lengths};
 
 /// Pairs per chunk.
 const CHUNK: usize = 4096;
@@ -44,21 +44,9 @@ impl Count for i64 {
 
 /// Checks every pair: equal lengths, both counts >= 0 and b + c <= 2^53.
 pub(crate) fn validate_counts<T: Count>(b: &[T], c: &[T]) -> Result<()> {
-    check_lengths(b, c)?;
+    check_count_lengths(b, c)?;
     for (index, (&bi, &ci)) in b.iter().zip(c).enumerate() {
         check_pair(index, bi, ci)?;
-    }
-    Ok(())
-}
-
-fn check_lengths<T>(b: &[T], c: &[T]) -> Result<()> {
-    if b.len() != c.len() {
-        return Err(Error::LengthMismatch {
-            left: "b",
-            left_len: b.len(),
-            right: "c",
-            right_len: c.len(),
-        });
     }
     Ok(())
 }
@@ -121,7 +109,7 @@ pub fn pvalues<T: Count>(
     method: Method,
     checkpoint: &dyn Checkpoint,
 ) -> Result<(Vec<f64>, Vec<f64>)> {
-    check_lengths(b, c)?;
+    check_count_lengths(b, c)?;
     if b.len() <= CHUNK {
         // Small: on the calling thread, without touching a thread pool.
         validate_counts(b, c)?;
@@ -212,7 +200,7 @@ pub fn statistics<T: Count>(
     c: &[T],
     checkpoint: &dyn Checkpoint,
 ) -> Result<(Vec<f64>, Vec<i64>)> {
-    check_lengths(b, c)?;
+    check_count_lengths(b, c)?;
     let (mut q, mut n) = if b.len() <= CHUNK {
         // Small: on the calling thread, without touching a thread pool.
         (vec![0.0; b.len()], vec![0; b.len()])

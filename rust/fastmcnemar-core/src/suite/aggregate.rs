@@ -15,7 +15,7 @@ use super::pooled::pooled;
 use super::stouffer::stouffer;
 use super::tasks::{Counts, TestOutcome, task_tails};
 use crate::control::Checkpoint;
-use crate::error::{Error, Result, check_level};
+use crate::error::{Error, Result, check_count_lengths, check_level};
 use crate::rng;
 
 /// Which global test.
@@ -156,14 +156,7 @@ pub fn aggregate_many(
     options: &Options,
     checkpoint: &dyn Checkpoint,
 ) -> Result<Vec<Aggregate>> {
-    if b.len() != c.len() {
-        return Err(Error::LengthMismatch {
-            left: "b",
-            left_len: b.len(),
-            right: "c",
-            right_len: c.len(),
-        });
-    }
+    check_count_lengths(b, c)?;
     if n_tasks == 0 || b.is_empty() {
         return Err(Error::EmptyInput { what: "b" });
     }

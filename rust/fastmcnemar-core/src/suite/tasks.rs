@@ -2,7 +2,7 @@
 //! alternative, and the exact one-sided (or two-sided) p-value of each task.
 
 use crate::binomial::{ln_pmf_half, ln_sf_half, sf_half};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, check_count_lengths};
 
 /// Largest per-task count accepted: keeps the exact lattice comparisons of
 /// Max-Drop (products d^2 n) inside 128-bit integers.
@@ -64,14 +64,7 @@ pub struct Counts {
 impl Counts {
     /// Checks the counts (same length, not empty, non-negative, not huge).
     pub fn new(b: &[i64], c: &[i64]) -> Result<Self> {
-        if b.len() != c.len() {
-            return Err(Error::LengthMismatch {
-                left: "b",
-                left_len: b.len(),
-                right: "c",
-                right_len: c.len(),
-            });
-        }
+        check_count_lengths(b, c)?;
         if b.is_empty() {
             return Err(Error::EmptyInput { what: "b" });
         }
