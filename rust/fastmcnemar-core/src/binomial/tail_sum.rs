@@ -37,50 +37,55 @@ pub(crate) fn ratio_sum(t: &Trials, k: u64, ln_pk: f64, dir: Direction) -> f64 {
 fn sum_up(t: &Trials, k: f64, ln_pk: f64) -> f64 {
     let n = t.n;
     let odds = t.p / t.q;
-    let mut sum = 0.0;
-    let mut term = 1.0;
-    let mut j = k;
-    loop {
-        for _ in 0..ANCHOR {
-            sum += term;
-            if j >= n {
-                return sum;
-            }
-            let ratio = (n - j) / (j + 1.0) * odds;
-            term *= ratio;
-            j += 1.0;
-            // Ratios only fall further out: the rest is below term / (1 - ratio).
-            if ratio < 1.0 && term <= STOP * sum * (1.0 - ratio) {
-                return sum + term;
-            }
-        }
-        if j < n {
-            term = (t.ln_pmf_inner(j) - ln_pk).exp();
-        }
-    }
+    walk(
+        t,
+        k,
+        ln_pk,
+        |j| j >= n,
+        |j| ((n - j) / (j + 1.0) * odds, j + 1.0),
+    )
 }
 
 /// Terms k, k - 1, ..., 0; ratio j / (n - j + 1) * q / p.
 fn sum_down(t: &Trials, k: f64, ln_pk: f64) -> f64 {
     let n = t.n;
     let odds = t.q / t.p;
+    walk(
+        t,
+        k,
+        ln_pk,
+        |j| j <= 0.0,
+        |j| (j / (n - j + 1.0) * odds, j - 1.0),
+    )
+}
+
+/// Sums the terms from k (term 1) until `at_end(j)`, where `step(j)` gives
+/// the ratio to the next term and the next j.
+fn walk(
+    t: &Trials,
+    k: f64,
+    ln_pk: f64,
+    at_end: impl Fn(f64) -> bool,
+    step: impl Fn(f64) -> (f64, f64),
+) -> f64 {
     let mut sum = 0.0;
     let mut term = 1.0;
     let mut j = k;
     loop {
         for _ in 0..ANCHOR {
             sum += term;
-            if j <= 0.0 {
+            if at_end(j) {
                 return sum;
             }
-            let ratio = j / (n - j + 1.0) * odds;
+            let (ratio, next) = step(j);
             term *= ratio;
-            j -= 1.0;
+            j = next;
+            // Ratios only fall further out: the rest is below term / (1 - ratio).
             if ratio < 1.0 && term <= STOP * sum * (1.0 - ratio) {
                 return sum + term;
             }
         }
-        if j > 0.0 {
+        if !at_end(j) {
             term = (t.ln_pmf_inner(j) - ln_pk).exp();
         }
     }
