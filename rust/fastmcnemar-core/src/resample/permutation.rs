@@ -15,8 +15,11 @@ const MAX_LATTICE_DISTINCT: usize = 50_000;
 /// candidate, `Greater` is the degradation test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Alternative {
+    /// The candidate is worse (degradation). The default.
     Greater,
+    /// The candidate is better (the mirror image).
     Less,
+    /// Either direction.
     TwoSided,
 }
 

@@ -8,30 +8,10 @@ use crate::error::{Error, Result, check_count_lengths};
 /// Max-Drop (products d^2 n) inside 128-bit integers.
 pub const MAX_COUNT: u64 = 1 << 40;
 
-/// Which departure from "no change" the test looks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Alternative {
-    /// The candidate is worse: b > c (degradation). The default.
-    Greater,
-    /// The candidate is better: c > b (the mirror image).
-    Less,
-    /// Either direction; per-task p-values are two-sided (2 x the smaller tail).
-    TwoSided,
-}
-
-impl Alternative {
-    /// Parses "greater", "less" or "two-sided".
-    pub fn parse(text: &str) -> Result<Self> {
-        match text {
-            "greater" => Ok(Self::Greater),
-            "less" => Ok(Self::Less),
-            "two-sided" => Ok(Self::TwoSided),
-            other => Err(Error::InvalidArgument(format!(
-                "alternative must be 'greater', 'less' or 'two-sided', got {other:?}"
-            ))),
-        }
-    }
-}
+/// Which departure from "no change" the test looks for: the same choice as
+/// the sign-flip tests'. `Greater` (the default) means the candidate is
+/// worse, b > c; two-sided per-task p-values are 2 x the smaller tail.
+pub use crate::resample::permutation::Alternative;
 
 /// A test's answer: statistic, p-value and its natural log (which stays
 /// finite where the p-value underflows).
