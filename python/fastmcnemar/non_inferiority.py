@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fastmcnemar import _core
+from fastmcnemar._real_argument import as_real
 from fastmcnemar._result_base import ConfidenceInterval, UnpacksAsStatisticPvalue
 from fastmcnemar.exceptions import (
     EmptyInputError,
@@ -97,12 +98,6 @@ def _count(value: object, name: str) -> int:
     return int(value)
 
 
-def _real(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidArgumentError(f"{name} must be a real number, got {value!r}")
-    return float(value)
-
-
 def noninferiority_counts(
     b: int,
     c: int,
@@ -147,8 +142,8 @@ def noninferiority_counts(
     b = _count(b, "b")
     c = _count(c, "c")
     n = _count(n, "n")
-    margin = _real(margin, "margin")
-    alpha = _real(alpha, "alpha")
+    margin = as_real(margin, "margin")
+    alpha = as_real(alpha, "alpha")
     if method not in ("score", "exact"):
         raise InvalidArgumentError(f"method must be 'score' or 'exact', got {method!r}")
     statistic, pvalue, low, high, noninferior = _core.noninferiority_score(b, c, n, margin, alpha)
@@ -302,10 +297,10 @@ def noninferiority(
         raise InvalidArgumentError(
             f"method must be 'auto', 'score', 'exact' or 'permutation', got {method!r}"
         )
-    margin = _real(margin, "margin")
+    margin = as_real(margin, "margin")
     if not 0.0 < margin < 1.0:
         raise InvalidArgumentError(f"margin must lie in (0, 1), got {margin}")
-    alpha = _real(alpha, "alpha")
+    alpha = as_real(alpha, "alpha")
     if method == "permutation" or (method == "auto" and not (_is_binary(ref) and _is_binary(cand))):
         return _permutation_noninferiority(ref, cand, margin, alpha, n_resamples, rng)
     b, c = _binary_counts(ref, cand)

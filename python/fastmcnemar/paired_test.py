@@ -10,7 +10,7 @@ relative 1e-12 (and in log space far below the double range).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,6 +40,14 @@ def _check_choice(value: object, allowed: tuple[str, ...], what: str) -> str:
         choices = ", ".join(repr(a) for a in allowed)
         raise InvalidArgumentError(f"unknown {what} {value!r}: expected one of {choices}")
     return value
+
+
+def _check_test_options(alternative: object, method: object) -> tuple[Alternative, Method]:
+    """Validate the ``alternative`` and ``method`` every McNemar entry point takes."""
+    return (
+        cast(Alternative, _check_choice(alternative, ALTERNATIVES, "alternative")),
+        cast(Method, _check_choice(method, METHODS, "method")),
+    )
 
 
 @dataclass(frozen=True)
@@ -295,8 +303,7 @@ def mcnemar(
     >>> round(res.delta, 6), round(res.flip_rate, 6)
     (0.416667, 0.583333)
     """
-    alternative = _check_choice(alternative, ALTERNATIVES, "alternative")  # type: ignore[assignment]
-    method = _check_choice(method, METHODS, "method")  # type: ignore[assignment]
+    alternative, method = _check_test_options(alternative, method)
     ref, cand = as_outcome_pair(reference, candidate)
     counts = _core.mcnemar_paired_counts(ref, cand)
     return _result_from_table(*counts, alternative=alternative, method=method)
@@ -340,8 +347,7 @@ def mcnemar_table(
     >>> float(f"{res.pvalue:.6e}")
     4.434449e-06
     """
-    alternative = _check_choice(alternative, ALTERNATIVES, "alternative")  # type: ignore[assignment]
-    method = _check_choice(method, METHODS, "method")  # type: ignore[assignment]
+    alternative, method = _check_test_options(alternative, method)
     counts = as_count_array(table, "table")
     if counts.shape != (2, 2):
         raise InvalidArgumentError(
@@ -432,8 +438,7 @@ def mcnemar_counts(
     >>> huge.pvalue, round(huge.log_pvalue, 3)
     (0.0, -1004.719)
     """
-    alternative = _check_choice(alternative, ALTERNATIVES, "alternative")  # type: ignore[assignment]
-    method = _check_choice(method, METHODS, "method")  # type: ignore[assignment]
+    alternative, method = _check_test_options(alternative, method)
     b_arr = as_count_array(b, "b")
     c_arr = as_count_array(c, "c")
     check_same_shape(b_arr, c_arr)

@@ -19,6 +19,7 @@ import numbers
 from typing import Literal
 
 from fastmcnemar import _core
+from fastmcnemar._real_argument import as_real
 from fastmcnemar.exceptions import InvalidArgumentError
 
 Alternative = Literal["greater", "less", "two-sided"]
@@ -36,12 +37,6 @@ def _check_n(n: object, name: str = "n") -> int:
 def _check_method(method: str) -> None:
     if method not in ("exact", "normal"):
         raise InvalidArgumentError(f"method must be 'exact' or 'normal', got {method!r}")
-
-
-def _as_float(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidArgumentError(f"{name} must be a real number, got {value!r}")
-    return float(value)
 
 
 def power(
@@ -88,9 +83,9 @@ def power(
     0.6388
     """
     n = _check_n(n)
-    flip_rate = _as_float(flip_rate, "flip_rate")
-    delta = _as_float(delta, "delta")
-    alpha = _as_float(alpha, "alpha")
+    flip_rate = as_real(flip_rate, "flip_rate")
+    delta = as_real(delta, "delta")
+    alpha = as_real(alpha, "alpha")
     _check_method(method)
     if method == "normal":
         return _core.normal_approx_power(n, flip_rate, delta, alpha, alternative)
@@ -143,10 +138,10 @@ def sample_size(
     >>> fm.sample_size(0.05, 0.01, method="normal")
     3092
     """
-    flip_rate = _as_float(flip_rate, "flip_rate")
-    delta = _as_float(delta, "delta")
-    alpha = _as_float(alpha, "alpha")
-    power = _as_float(power, "power")
+    flip_rate = as_real(flip_rate, "flip_rate")
+    delta = as_real(delta, "delta")
+    alpha = as_real(alpha, "alpha")
+    power = as_real(power, "power")
     _check_method(method)
     if method == "normal":
         return math.ceil(
@@ -199,9 +194,9 @@ def minimum_detectable_delta(
     inf
     """
     n = _check_n(n)
-    flip_rate = _as_float(flip_rate, "flip_rate")
-    alpha = _as_float(alpha, "alpha")
-    power = _as_float(power, "power")
+    flip_rate = as_real(flip_rate, "flip_rate")
+    alpha = as_real(alpha, "alpha")
+    power = as_real(power, "power")
     _check_method(method)
     sign = -1.0 if alternative == "less" else 1.0
     if method == "normal":

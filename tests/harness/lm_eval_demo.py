@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -313,16 +314,32 @@ def run_variant(variant: str, tasks_dir: Path, output_dir: Path, tasks: list[str
 
     Returns the model directory the EvaluationTracker wrote.
     """
+    return run_logged("fastmcnemar-demo", variant, _register, tasks_dir, output_dir, tasks)
+
+
+def run_logged(
+    model: str,
+    pretrained: str,
+    register: Callable[[], None],
+    tasks_dir: Path,
+    output_dir: Path,
+    tasks: list[str],
+) -> Path:
+    """Run lm-eval offline with ``model`` (registered by ``register``) at
+    ``pretrained=<pretrained>`` and save as ``lm_eval --log_samples`` does.
+
+    Returns the model directory the EvaluationTracker wrote.
+    """
     offline_env(tasks_dir.parent / "hf-datasets-cache")
     from lm_eval import simple_evaluate
     from lm_eval.loggers import EvaluationTracker
     from lm_eval.tasks import TaskManager
 
-    _register()
+    register()
     tracker = EvaluationTracker(output_path=str(output_dir))
     results = simple_evaluate(
-        model="fastmcnemar-demo",
-        model_args=f"pretrained={variant}",
+        model=model,
+        model_args=f"pretrained={pretrained}",
         tasks=tasks,
         task_manager=TaskManager(include_path=str(tasks_dir), include_defaults=False),
         log_samples=True,
@@ -335,7 +352,7 @@ def run_variant(variant: str, tasks_dir: Path, output_dir: Path, tasks: list[str
     tracker.save_results_aggregated(results=results, samples=samples)
     for task_name in results["configs"]:
         tracker.save_results_samples(task_name=task_name, samples=samples[task_name])
-    return output_dir / variant
+    return output_dir / pretrained
 
 
 ALL_TASKS = ["demo_mc", "demo_arith", "demo_group", "demo_partial"]

@@ -104,26 +104,6 @@ def _register() -> None:
 
 def run_rerun(run: int, tasks_dir: Path, output_dir: Path, tasks: list[str]) -> Path:
     """Run lm-eval with rerun ``run``; returns the model directory it wrote."""
-    lm_eval_demo.offline_env(tasks_dir.parent / "hf-datasets-cache")
-    from lm_eval import simple_evaluate
-    from lm_eval.loggers import EvaluationTracker
-    from lm_eval.tasks import TaskManager
-
-    _register()
-    tracker = EvaluationTracker(output_path=str(output_dir))
-    results = simple_evaluate(
-        model="fastmcnemar-noisy",
-        model_args=f"pretrained=noisy-{run}",
-        tasks=tasks,
-        task_manager=TaskManager(include_path=str(tasks_dir), include_defaults=False),
-        log_samples=True,
-        evaluation_tracker=tracker,
-        bootstrap_iters=0,
-        random_seed=0,
+    return lm_eval_demo.run_logged(
+        "fastmcnemar-noisy", f"noisy-{run}", _register, tasks_dir, output_dir, tasks
     )
-    assert results is not None
-    samples = results.pop("samples")
-    tracker.save_results_aggregated(results=results, samples=samples)
-    for task_name in results["configs"]:
-        tracker.save_results_samples(task_name=task_name, samples=samples[task_name])
-    return output_dir / f"noisy-{run}"
