@@ -81,6 +81,7 @@ def grouped_sign_flip_test(
     n_resamples: int,
     seed: int,
     clusters: npt.NDArray[np.uint32] | None = None,
+    macro_weights: npt.NDArray[np.float64] | None = None,
     n_threads: int | None = None,
 ) -> dict[str, Any]: ...
 def bootstrap_mean_difference(

@@ -15,6 +15,7 @@ sampled paths (see ``docs/resampling.md``):
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -205,6 +206,7 @@ def permutation_test(
     groups: Any = None,
     clusters: Any = None,
     weighting: str = "micro",
+    group_weights: Mapping[Any, float] | None = None,
     method: str = "auto",
     n_threads: int | None = None,
 ) -> PermutationResult:
@@ -232,6 +234,11 @@ def permutation_test(
     weighting : {"micro", "macro"}
         Headline statistic with groups: pooled mean, or mean of group means
         (without groups the two coincide).
+    group_weights : mapping, optional
+        Weights of the macro statistic, one per group label (finite, >= 0, not
+        all zero; scaled to sum to 1): the macro statistic becomes
+        sum_g w_g mean_g. Default: equal weights. Weights proportional to the
+        group sizes make the macro statistic equal the micro one.
     method : {"auto", "exact", "lattice", "monte_carlo"}
         Force a path (``lattice`` refuses data off a grid).
     n_threads : int, optional
@@ -265,6 +272,8 @@ def permutation_test(
     n = int(ref.shape[0])
     cluster_codes = _cluster_codes(clusters, n)
     if groups is None:
+        if group_weights is not None:
+            raise InvalidArgumentError("group_weights needs groups")
         statistic, pvalue, _, _, path, used = _core.sign_flip_test_paired(
             ref, cand, alternative, method, B, seed, cluster_codes, threads
         )
@@ -278,8 +287,9 @@ def permutation_test(
             weighting=weighting,
         )
     codes, labels = label_codes(groups, "groups", n)
+    weights = _macro_weights(group_weights, labels)
     out = _core.grouped_sign_flip_test(
-        ref, cand, codes, len(labels), alternative, method, B, seed, cluster_codes, threads
+        ref, cand, codes, len(labels), alternative, method, B, seed, cluster_codes, weights, threads
     )
     per_group = tuple(
         GroupPermutationResult(
@@ -320,6 +330,31 @@ def permutation_test(
         groups=per_group,
         suite=suite,
     )
+
+
+def _macro_weights(
+    group_weights: Mapping[Any, float] | None, labels: Sequence[Any]
+) -> npt.NDArray[np.float64] | None:
+    """One weight per group, in label order, checked and named by label."""
+    if group_weights is None:
+        return None
+    if not isinstance(group_weights, Mapping):
+        raise InvalidArgumentError("group_weights must be a mapping from group label to weight")
+    missing = [label for label in labels if label not in group_weights]
+    if missing:
+        raise InvalidArgumentError(f"group_weights has no weight for group(s) {missing!r}")
+    unknown = [key for key in group_weights if key not in set(labels)]
+    if unknown:
+        raise InvalidArgumentError(f"group_weights names unknown group(s) {unknown!r}")
+    weights = np.array([float(group_weights[label]) for label in labels], dtype=np.float64)
+    bad = [labels[int(i)] for i in np.flatnonzero(~(np.isfinite(weights) & (weights >= 0)))]
+    if bad:
+        raise InvalidArgumentError(
+            f"group_weights must be finite and >= 0; group(s) {bad!r} are not"
+        )
+    if weights.sum() <= 0:
+        raise InvalidArgumentError("group_weights are all zero")
+    return weights
 
 
 def bootstrap(

@@ -71,7 +71,7 @@ fn sign_flip_test_paired(
 
 /// Grouped sign-flip tests; returns a dict (see `_core.pyi`).
 #[pyfunction]
-#[pyo3(signature = (reference, candidate, groups, n_groups, alternative, method, n_resamples, seed, clusters=None, n_threads=None))]
+#[pyo3(signature = (reference, candidate, groups, n_groups, alternative, method, n_resamples, seed, clusters=None, macro_weights=None, n_threads=None))]
 #[allow(clippy::too_many_arguments)]
 fn grouped_sign_flip_test<'py>(
     py: Python<'py>,
@@ -84,6 +84,7 @@ fn grouped_sign_flip_test<'py>(
     n_resamples: u64,
     seed: u64,
     clusters: Option<PyReadonlyArray1<'_, u32>>,
+    macro_weights: Option<PyReadonlyArray1<'_, f64>>,
     n_threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
@@ -91,6 +92,10 @@ fn grouped_sign_flip_test<'py>(
     let reference = reference.as_slice()?;
     let candidate = candidate.as_slice()?;
     let groups = groups.as_slice()?;
+    let macro_weights = match &macro_weights {
+        Some(w) => Some(w.as_slice()?),
+        None => None,
+    };
     let clusters = match &clusters {
         Some(c) => Some(c.as_slice()?),
         None => None,
@@ -107,6 +112,7 @@ fn grouped_sign_flip_test<'py>(
             &sizes,
             &unit_groups,
             n_groups,
+            macro_weights,
             alternative,
             method,
             n_resamples,

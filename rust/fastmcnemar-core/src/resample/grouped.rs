@@ -64,6 +64,7 @@ pub fn grouped_test(
     sizes: &[u64],
     groups: &[u32],
     n_groups: usize,
+    macro_weights: Option<&[f64]>,
     alternative: Alternative,
     method: Method,
     n_resamples: u64,
@@ -73,6 +74,7 @@ pub fn grouped_test(
     if units.is_empty() {
         return Err(Error::EmptyInput { what: "reference" });
     }
+    let weights = normalized_macro_weights(macro_weights, n_groups)?;
     if n_resamples == 0 {
         return Err(Error::InvalidArgument(
             "n_resamples must be at least 1".into(),
@@ -142,22 +144,23 @@ pub fn grouped_test(
         })
         .collect();
 
+    // Weighted mean over groups of the group means (equal weights by default).
     let macro_values: Vec<f64> = (0..=b)
         .map(|j| {
             sums.iter()
                 .zip(&group_sizes)
-                .map(|(s, &n)| s[j] / n as f64)
+                .zip(&weights)
+                .map(|((s, &n), &w)| w * s[j] / n as f64)
                 .sum::<f64>()
-                / n_groups as f64
         })
         .collect();
     let macro_tol = tie_tolerance(
         segments
             .iter()
             .zip(&group_sizes)
-            .map(|(s, &n)| s.scale / n as f64)
-            .sum::<f64>()
-            / n_groups as f64,
+            .zip(&weights)
+            .map(|((s, &n), &w)| w * s.scale / n as f64)
+            .sum::<f64>(),
     );
     let macro_test = SuiteTest {
         statistic: flip * macro_values[0],
@@ -220,6 +223,36 @@ pub fn grouped_test(
     })
 }
 
+/// Macro weights scaled to sum to 1: equal weights when none are given;
+/// otherwise one finite, non-negative weight per group with a positive sum.
+fn normalized_macro_weights(weights: Option<&[f64]>, n_groups: usize) -> Result<Vec<f64>> {
+    let Some(weights) = weights else {
+        return Ok(vec![1.0 / n_groups as f64; n_groups]);
+    };
+    if weights.len() != n_groups {
+        return Err(Error::InvalidArgument(format!(
+            "macro weights: {} weights given for {n_groups} groups",
+            weights.len()
+        )));
+    }
+    if let Some((g, &w)) = weights
+        .iter()
+        .enumerate()
+        .find(|&(_, &w)| !(w.is_finite() && w >= 0.0))
+    {
+        return Err(Error::InvalidArgument(format!(
+            "macro weights: weight of group {g} is {w}; weights must be finite and >= 0"
+        )));
+    }
+    let total: f64 = weights.iter().sum();
+    if total <= 0.0 {
+        return Err(Error::InvalidArgument(
+            "macro weights: all weights are zero".into(),
+        ));
+    }
+    Ok(weights.iter().map(|w| w / total).collect())
+}
+
 /// (1 + #{j >= 1 : sign*x_j >= sign*x_0 - tol}) / (1 + B): x_0 is observed.
 fn tail_pvalue(x: &[f64], sign: f64, tol: f64) -> f64 {
     let observed = sign * x[0];
@@ -260,6 +293,26 @@ mod tests {
     }
 
     #[test]
+    fn macro_weights_are_checked_and_scaled() {
+        assert_eq!(normalized_macro_weights(None, 4).unwrap(), vec![0.25; 4]);
+        assert_eq!(
+            normalized_macro_weights(Some(&[1.0, 3.0]), 2).unwrap(),
+            vec![0.25, 0.75]
+        );
+        for (weights, needle) in [
+            (&[1.0][..], "1 weights given for 2 groups"),
+            (&[1.0, -1.0][..], "group 1 is -1"),
+            (&[f64::NAN, 1.0][..], "group 0 is NaN"),
+            (&[0.0, 0.0][..], "all weights are zero"),
+        ] {
+            let message = normalized_macro_weights(Some(weights), 2)
+                .unwrap_err()
+                .to_string();
+            assert!(message.contains(needle), "{message}");
+        }
+    }
+
+    #[test]
     fn groups_reproduce_ungrouped_tests() {
         let units: Vec<f64> = (0..60).map(|i| ((i % 5) as f64 - 1.5) / 2.0).collect();
         let groups: Vec<u32> = (0..60).map(|i| (i % 3) as u32).collect();
@@ -269,6 +322,7 @@ mod tests {
             &sizes,
             &groups,
             3,
+            None,
             Alternative::Greater,
             Method::Auto,
             999,
@@ -308,6 +362,7 @@ mod tests {
             &vec![1; 300],
             &groups,
             3,
+            None,
             Alternative::Greater,
             Method::Auto,
             999,
