@@ -30,22 +30,9 @@ def shared_dir() -> Path:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip tests marked ``slow`` unless FASTMCNEMAR_SLOW=1."""
-    _skip_doctests_needing_mcnemar(items)
     if os.environ.get("FASTMCNEMAR_SLOW") == "1":
         return
     skip = pytest.mark.skip(reason="slow: set FASTMCNEMAR_SLOW=1 to run")
     for item in items:
         if "slow" in item.keywords:
-            item.add_marker(skip)
-
-
-def _skip_doctests_needing_mcnemar(items: list[pytest.Item]) -> None:
-    """compare()/audit() examples run the exact test: skip them in a build without it."""
-    import fastmcnemar
-
-    if hasattr(fastmcnemar, "mcnemar"):
-        return
-    skip = pytest.mark.skip(reason="needs fastmcnemar.mcnemar (issue 2)")
-    for item in items:
-        if item.nodeid.startswith("python/fastmcnemar/comparison.py::"):
             item.add_marker(skip)
