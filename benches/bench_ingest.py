@@ -208,6 +208,12 @@ def main() -> None:
         n_read = results["read_lm_eval"][2]
         assert n_read == rows, (n_read, rows)
         print(f"\nread_lm_eval kept {n_read} rows (one per doc, filter and metric) of 10 columns")
+        ours = results["read_lm_eval"][0]
+        for goal, met in (
+            ("within 3x of cat", ours <= 3 * ceiling),
+            ("at least 10x faster than the json loop", json_loop >= 10 * ours),
+        ):
+            print(f"target {goal}: {'met' if met else 'MISSED'}")
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

@@ -18,10 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import polars as pl
 
-from fastmcnemar._core import TextColumn
 from fastmcnemar.exceptions import InputFormatError
 
 
@@ -35,15 +33,22 @@ def first_record(path: Path) -> dict[str, Any]:
 def last_record(path: Path) -> dict[str, Any] | None:
     """The last line of a JSONL file, parsed; None if it cannot be (the scan reports why)."""
     with path.open("rb") as fh:
-        fh.seek(0, 2)
-        size = fh.tell()
-        fh.seek(max(0, size - (4 << 20)))
-        tail = fh.read()
-    lines = [line for line in tail.splitlines() if line.strip()]
-    if not lines:
+        size = fh.seek(0, 2)
+        window = 64 << 10
+        while True:
+            # Read back from the end until the window holds a whole last line.
+            start = max(0, size - window)
+            fh.seek(start)
+            tail = fh.read(size - start).rstrip()
+            cut = tail.rfind(b"\n")
+            if cut >= 0 or start == 0:
+                break
+            window *= 4
+    line = tail[cut + 1 :]
+    if not line.strip():
         return None
     try:
-        record = json.loads(lines[-1])
+        record = json.loads(line)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None
     return record if isinstance(record, dict) else None
@@ -74,6 +79,8 @@ _ALLOWED_KINDS = {
     "number": (_MISSING, _NULL, _NUMBER, _BOOL),
     "text": (_MISSING, _NULL, _NUMBER, _STRING),
 }
+# The same as lookup tables indexed by kind code (one pass over the codes).
+_ALLOWED_TABLES = {name: np.isin(np.arange(256), codes) for name, codes in _ALLOWED_KINDS.items()}
 
 
 def read_keys(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -98,13 +105,14 @@ def read_keys(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
         raise InputFormatError(f"{path}: {err}") from None
     series: list[pl.Series] = []
     for key, is_text, (kinds, numbers, texts) in zip(keys, wants_text, columns, strict=True):
-        allowed = _ALLOWED_KINDS["text" if is_text else "number"]
-        if not np.isin(kinds, allowed).all():
+        allowed = _ALLOWED_TABLES["text" if is_text else "number"]
+        if not allowed[kinds].all():
             # Let the line-by-line reader name the line and the value.
             return _read_keys_slowly(path, schema)
         if is_text:
+            # Numbers arrive as their text (integer ids as "16"), already in `texts`.
             assert texts is not None
-            series.append(_text_series(key, kinds, numbers, texts))
+            series.append(pl.Series(texts).alias(key))
         else:
             values = pl.Series(key, numbers, dtype=pl.Float64)
             missing = np.flatnonzero((kinds == _MISSING) | (kinds == _NULL))
@@ -115,23 +123,6 @@ def read_keys(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     if frame.height != rows:
         raise InputFormatError(f"{path}: internal error: {frame.height} values for {rows} lines")
     return frame
-
-
-def _text_series(
-    key: str,
-    kinds: npt.NDArray[np.uint8],
-    numbers: npt.NDArray[np.float64],
-    texts: TextColumn,
-) -> pl.Series:
-    """A text column from the scanner (Arrow, no Python strings); integers come as numbers."""
-    values = pl.Series(texts).alias(key)
-    integers = (kinds == _NUMBER) & values.is_null().to_numpy()
-    if integers.any():
-        as_text = pl.Series(key, numbers).cast(pl.Int64, strict=False).cast(pl.Utf8)
-        values = pl.select(
-            pl.when(pl.lit(pl.Series(integers))).then(as_text).otherwise(values).alias(key)
-        ).to_series()
-    return values
 
 
 def _coerce(where: str, key: str, value: Any, dtype: pl.DataType) -> Any:

@@ -211,7 +211,8 @@ def _read_file(
         value_name="score",
     )
     # A metric logged for one filter only is absent (null) on the other filter's lines.
-    long = long.filter(pl.col("score").is_not_null().any().over(["filter", "metric"]))
+    if long.get_column("score").null_count():
+        long = long.filter(pl.col("score").is_not_null().any().over(["filter", "metric"]))
     long = long.with_columns(
         pl.lit(sample.model).alias("model"),
         pl.lit(sample.task).alias("task"),

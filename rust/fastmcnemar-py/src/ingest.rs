@@ -1,10 +1,9 @@
 //! Reading harness logs: `scan_jsonl` pulls a few top-level keys out of a
 //! JSON-lines file (see `fastmcnemar_core::jsonl`), off the interpreter.
 
-use std::fs::File;
 use std::path::PathBuf;
 
-use fastmcnemar_core::jsonl::{KeySpec, scan};
+use fastmcnemar_core::jsonl::{KeySpec, scan_file};
 use numpy::PyArray1;
 use pyo3::prelude::*;
 
@@ -22,8 +21,8 @@ type ColumnOut<'py> = (
 
 /// Scans `path` line by line for the top-level `keys`; `text_keys[i]` asks for
 /// the text of key `i`. Returns `(rows, [(kinds, numbers, texts), ...])` where
-/// `texts` is a [`TextColumn`] (Arrow large utf8); integers of text keys stay
-/// in `numbers`.
+/// `texts` is a [`TextColumn`] (Arrow large utf8); numbers of text keys are
+/// there as text too (integers in integer form).
 #[pyfunction]
 #[pyo3(signature = (path, keys, text_keys, *, n_threads = None))]
 fn scan_jsonl<'py>(
@@ -45,8 +44,9 @@ fn scan_jsonl<'py>(
         .zip(text_keys)
         .map(|(name, want_text)| KeySpec { name, want_text })
         .collect();
-    let file = File::open(&path)?;
-    let out = run_detached(py, n_threads, |checkpoint| scan(file, &specs, checkpoint))?;
+    let out = run_detached(py, n_threads, |checkpoint| {
+        scan_file(&path, &specs, checkpoint)
+    })?;
     let mut columns = Vec::with_capacity(out.columns.len());
     for c in out.columns {
         let kinds = PyArray1::from_vec(py, c.kinds);

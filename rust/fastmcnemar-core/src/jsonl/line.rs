@@ -1,0 +1,443 @@
+//! Parsing one JSON-lines record in a single pass: walk the top-level
+//! members, skip unwanted values, decode wanted ones, stop at the newline.
+//!
+//! A raw newline cannot occur inside a JSON string, so the line ends at the
+//! first newline outside a value; finding it while parsing (rather than in a
+//! separate pass) halves the bytes touched. A newline met inside a string or
+//! bracket is a truncated line and is reported as such.
+
+use memchr::{memchr, memchr2};
+
+use super::{Column, KeySpec, kind};
+
+/// Bytes of a string searched 16 at a time before handing over to `memchr2`
+/// (keys, filter names and 64-digit hashes end within them).
+const SHORT_STRING: usize = 80;
+/// Bracket depth kept on the stack before spilling to the heap.
+const INLINE_DEPTH: usize = 64;
+
+/// What one call of [`parse_line`] found.
+pub(super) struct Parsed {
+    /// Bytes consumed, including the line's newline when there is one.
+    pub consumed: usize,
+    /// False for a blank line, which makes no row.
+    pub is_row: bool,
+}
+
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Skips blanks within the line (a newline ends the line, so it is not one).
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn expect(&mut self, byte: u8, what: &str) -> Result<(), String> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b) if b == byte => {
+                self.pos += 1;
+                Ok(())
+            }
+            None | Some(b'\n') => Err(format!("line ends where {what} was expected (truncated?)")),
+            Some(b) => Err(format!(
+                "expected {what} at column {}, found {:?}",
+                self.pos + 1,
+                b as char
+            )),
+        }
+    }
+
+    /// Past the closing quote of a string whose opening quote is at `pos - 1`;
+    /// returns the raw (still escaped) content.
+    fn string_body(&mut self) -> Result<&'a [u8], String> {
+        // Jump from quote to quote (prompts are full of escaped newlines but have
+        // few quotes); a quote preceded by an odd run of backslashes is escaped.
+        let start = self.pos;
+        let mut from = self.pos;
+        loop {
+            let at = match quote_or_newline(self.bytes, from) {
+                Some(at) if self.bytes[at] == b'"' => at,
+                _ => return Err("unterminated string (truncated line?)".into()),
+            };
+            let run = self.bytes[start..at]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\\')
+                .count();
+            if run % 2 == 0 {
+                self.pos = at + 1;
+                return Ok(&self.bytes[start..at]);
+            }
+            from = at + 1;
+        }
+    }
+
+    /// Skips an array or object whose opening bracket is at `pos`.
+    fn skip_compound(&mut self) -> Result<(), String> {
+        let mut inline = [0u8; INLINE_DEPTH];
+        let mut spill: Vec<u8> = Vec::new();
+        let mut depth = 0usize;
+        loop {
+            let Some(byte) = self.peek() else {
+                return Err("unbalanced brackets (truncated line?)".into());
+            };
+            self.pos += 1;
+            let closer = match byte {
+                b'"' => {
+                    self.string_body()?;
+                    continue;
+                }
+                b'{' => b'}',
+                b'[' => b']',
+                b'}' | b']' => {
+                    let open = match depth {
+                        0 => None,
+                        d if d <= INLINE_DEPTH => Some(inline[d - 1]),
+                        _ => spill.pop(),
+                    };
+                    if open != Some(byte) {
+                        return Err(format!(
+                            "mismatched {:?} at column {}",
+                            byte as char, self.pos
+                        ));
+                    }
+                    depth -= 1;
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                    continue;
+                }
+                b'\n' => return Err("unbalanced brackets (truncated line?)".into()),
+                _ => continue,
+            };
+            if depth < INLINE_DEPTH {
+                inline[depth] = closer;
+            } else {
+                spill.push(closer);
+            }
+            depth += 1;
+        }
+    }
+
+    /// A bare token (number, true, false, null, NaN, Infinity).
+    fn token(&mut self) -> &'a [u8] {
+        let start = self.pos;
+        while let Some(b) = self.peek() {
+            if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
+                break;
+            }
+            self.pos += 1;
+        }
+        &self.bytes[start..self.pos]
+    }
+}
+
+/// The first `"` or newline at or after `from`.
+///
+/// Most strings are short (keys, hashes, filter names), where the SIMD
+/// search's setup costs more than the search: the first [`SHORT_STRING`]
+/// bytes are checked 16 at a time, and only longer strings go to `memchr2`.
+#[inline]
+fn quote_or_newline(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    let short_end = (from + SHORT_STRING).min(bytes.len());
+    while at + 16 <= short_end {
+        if let Some(i) = first_quote_or_newline_16(&bytes[at..at + 16]) {
+            return Some(at + i);
+        }
+        at += 16;
+    }
+    if at + 16 > bytes.len() {
+        return bytes[at..]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\n')
+            .map(|i| at + i);
+    }
+    memchr2(b'"', b'\n', &bytes[at..]).map(|i| at + i)
+}
+
+/// The first `"` or newline among 16 bytes, with SSE2 (part of every x86-64).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn first_quote_or_newline_16(chunk: &[u8]) -> Option<usize> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    assert!(chunk.len() >= 16);
+    // SAFETY: SSE2 is in the x86-64 baseline, and the unaligned load reads the
+    // 16 bytes the assert above guarantees.
+    let mask = unsafe {
+        let block = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+        let quotes = _mm_cmpeq_epi8(block, _mm_set1_epi8(b'"' as i8));
+        let newlines = _mm_cmpeq_epi8(block, _mm_set1_epi8(b'\n' as i8));
+        _mm_movemask_epi8(_mm_or_si128(quotes, newlines)) as u32
+    };
+    (mask != 0).then(|| mask.trailing_zeros() as usize)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn first_quote_or_newline_16(chunk: &[u8]) -> Option<usize> {
+    chunk[..16].iter().position(|&b| b == b'"' || b == b'\n')
+}
+
+/// Parses the line starting at `bytes[0]`; a non-blank line appends one row
+/// to every column. `bytes` may hold further lines after this one.
+pub(super) fn parse_line(
+    bytes: &[u8],
+    keys: &[KeySpec],
+    columns: &mut [Column],
+) -> Result<Parsed, String> {
+    let mut cur = Cursor { bytes, pos: 0 };
+    cur.skip_ws();
+    match cur.peek() {
+        None => {
+            return Ok(Parsed {
+                consumed: cur.pos,
+                is_row: false,
+            });
+        }
+        Some(b'\n') => {
+            return Ok(Parsed {
+                consumed: cur.pos + 1,
+                is_row: false,
+            });
+        }
+        Some(_) => {}
+    }
+    for column in columns.iter_mut() {
+        column.start_row();
+    }
+    parse_object(&mut cur, keys, columns)?;
+    cur.skip_ws();
+    match cur.peek() {
+        None => {}
+        Some(b'\n') => cur.pos += 1,
+        Some(_) => return Err(format!("text after the object at column {}", cur.pos + 1)),
+    }
+    Ok(Parsed {
+        consumed: cur.pos,
+        is_row: true,
+    })
+}
+
+fn parse_object(
+    cur: &mut Cursor<'_>,
+    keys: &[KeySpec],
+    columns: &mut [Column],
+) -> Result<(), String> {
+    cur.expect(b'{', "'{' (one JSON object per line)")?;
+    cur.skip_ws();
+    if cur.peek() == Some(b'}') {
+        cur.pos += 1;
+        return Ok(());
+    }
+    loop {
+        cur.expect(b'"', "a key")?;
+        let name = cur.string_body()?;
+        cur.expect(b':', "':'")?;
+        cur.skip_ws();
+        let wanted = keys.iter().position(|k| k.name.as_bytes() == name);
+        match (wanted, cur.peek()) {
+            (_, None | Some(b'\n')) => {
+                return Err("line ends inside a value (truncated?)".into());
+            }
+            (None, Some(b'"')) => {
+                cur.pos += 1;
+                cur.string_body()?;
+            }
+            (None, Some(b'{' | b'[')) => cur.skip_compound()?,
+            (None, Some(_)) => {
+                if cur.token().is_empty() {
+                    return Err(format!("missing value at column {}", cur.pos + 1));
+                }
+            }
+            (Some(k), Some(first)) => read_value(cur, first, &mut columns[k])?,
+        }
+        cur.skip_ws();
+        match cur.peek() {
+            Some(b',') => cur.pos += 1,
+            Some(b'}') => {
+                cur.pos += 1;
+                return Ok(());
+            }
+            None | Some(b'\n') => return Err("line ends inside the object (truncated?)".into()),
+            Some(b) => {
+                return Err(format!(
+                    "expected ',' or '}}' at column {}, found {:?}",
+                    cur.pos + 1,
+                    b as char
+                ));
+            }
+        }
+    }
+}
+
+fn read_value(cur: &mut Cursor<'_>, first: u8, column: &mut Column) -> Result<(), String> {
+    match first {
+        b'"' => {
+            cur.pos += 1;
+            let raw = cur.string_body()?;
+            column.set_kind(kind::STRING);
+            if let Some(texts) = column.texts.as_mut() {
+                if memchr(b'\\', raw).is_some() {
+                    texts.set_last(unescape(raw)?.as_bytes());
+                } else {
+                    std::str::from_utf8(raw).map_err(|_| "string is not valid UTF-8")?;
+                    texts.set_last(raw);
+                }
+            }
+        }
+        b'[' => {
+            cur.skip_compound()?;
+            column.set_kind(kind::ARRAY);
+        }
+        b'{' => {
+            cur.skip_compound()?;
+            column.set_kind(kind::OBJECT);
+        }
+        _ => {
+            let token = cur.token();
+            if token.is_empty() {
+                return Err(format!("missing value at column {}", cur.pos + 1));
+            }
+            let (code, value) = match token {
+                b"null" => (kind::NULL, f64::NAN),
+                b"true" => (kind::BOOL, 1.0),
+                b"false" => (kind::BOOL, 0.0),
+                _ => match number_of(token) {
+                    Some(v) => (kind::NUMBER, v),
+                    None => {
+                        return Err(format!(
+                            "bad value {:?}",
+                            String::from_utf8_lossy(&token[..token.len().min(20)])
+                        ));
+                    }
+                },
+            };
+            column.set_kind(code);
+            column.set_number(value);
+            if code == kind::NUMBER {
+                if let Some(texts) = column.texts.as_mut() {
+                    number_text(token, value, |text| texts.set_last(text));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The text a number stands for in a text column: integers below 2^53 in
+/// integer form (`16.0` and `16` are the same id), anything else as written.
+fn number_text(token: &[u8], value: f64, mut put: impl FnMut(&[u8])) {
+    let integral = value.fract() == 0.0 && value.abs() < 9_007_199_254_740_992.0;
+    let canonical = token.iter().all(u8::is_ascii_digit) && (token.len() == 1 || token[0] != b'0');
+    if !integral || canonical {
+        put(token);
+    } else {
+        put((value as i64).to_string().as_bytes());
+    }
+}
+
+fn unescape(raw: &[u8]) -> Result<String, String> {
+    let mut out: Vec<u8> = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        if b != b'\\' {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        let Some(&esc) = raw.get(i + 1) else {
+            return Err("bad escape at end of string".into());
+        };
+        i += 2;
+        let simple = match esc {
+            b'"' => Some(b'"'),
+            b'\\' => Some(b'\\'),
+            b'/' => Some(b'/'),
+            b'b' => Some(0x08),
+            b'f' => Some(0x0c),
+            b'n' => Some(b'\n'),
+            b'r' => Some(b'\r'),
+            b't' => Some(b'\t'),
+            b'u' => None,
+            other => return Err(format!("bad escape \\{}", other as char)),
+        };
+        if let Some(byte) = simple {
+            out.push(byte);
+            continue;
+        }
+        let hex = |at: usize| -> Result<u32, String> {
+            raw.get(at..at + 4)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .ok_or_else(|| "bad \\u escape".to_string())
+        };
+        let mut code = hex(i)?;
+        i += 4;
+        if (0xD800..0xDC00).contains(&code) && raw.get(i..i + 2) == Some(b"\\u") {
+            let low = hex(i + 2)?;
+            if (0xDC00..0xE000).contains(&low) {
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                i += 6;
+            }
+        }
+        let ch = char::from_u32(code).unwrap_or('\u{FFFD}');
+        let mut buf = [0u8; 4];
+        out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+    }
+    String::from_utf8(out).map_err(|_| "string is not valid UTF-8".into())
+}
+
+fn number_of(token: &[u8]) -> Option<f64> {
+    match token {
+        b"NaN" => Some(f64::NAN),
+        b"Infinity" => Some(f64::INFINITY),
+        b"-Infinity" => Some(f64::NEG_INFINITY),
+        _ => {
+            let first = *token.first()?;
+            if !(first == b'-' || first.is_ascii_digit()) {
+                return None;
+            }
+            std::str::from_utf8(token).ok()?.parse::<f64>().ok()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote_or_newline;
+
+    #[test]
+    fn finder_agrees_with_a_plain_search_at_every_offset() {
+        // Hits near every chunk edge and past the short-string stretch.
+        for len in [0usize, 1, 15, 16, 17, 79, 80, 81, 200] {
+            for hit in 0..len {
+                for byte in [b'"', b'\n'] {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[hit] = byte;
+                    for from in 0..=hit {
+                        assert_eq!(
+                            quote_or_newline(&bytes, from),
+                            Some(hit),
+                            "{len} {hit} {from}"
+                        );
+                    }
+                    assert_eq!(quote_or_newline(&bytes, hit + 1), None);
+                }
+            }
+        }
+    }
+}

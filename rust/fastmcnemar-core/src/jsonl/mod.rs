@@ -1,0 +1,300 @@
+//! Pulling a few top-level keys out of big JSON-lines files without parsing the rest.
+//!
+//! Evaluation harnesses log one JSON object per sample, and most of each line is
+//! prompt text we do not need (lm-eval samples: doc, arguments, responses). This
+//! scanner walks each line's top-level members in one pass, skips unwanted
+//! values by bracket matching (strings are skipped with `memchr2`, so long
+//! prompts cost a SIMD scan, not a parse), and decodes only the wanted values.
+//!
+//! The file is cut into fixed-size segments ([`segment`]) that threads read
+//! with positional reads through a small, reused buffer: no shared cursor, no
+//! copy of the file in memory, and the bytes are parsed while still in cache.
+//! Memory is one buffer per thread plus the kept columns, not the file.
+//!
+//! It checks structure (one object per line, terminated strings, balanced
+//! brackets, `:`/`,` between members, nothing after the object) and reports the
+//! first broken line by number; it does not validate every number token inside
+//! skipped values, which a full parser would.
+
+mod line;
+mod segment;
+mod source;
+#[cfg(test)]
+mod tests;
+
+use std::cell::RefCell;
+use std::fs::File;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use crate::control::Checkpoint;
+use crate::error::{Error, Result};
+use segment::{DEFAULT_LAYOUT, Layout, Piece, Stop, scan_segment};
+pub use source::Source;
+
+/// The value of a wanted key on one line, as a kind code.
+pub mod kind {
+    /// The key is not on the line.
+    pub const MISSING: u8 = 0;
+    /// `null`.
+    pub const NULL: u8 = 1;
+    /// A number, including Python's `NaN`, `Infinity`, `-Infinity`.
+    pub const NUMBER: u8 = 2;
+    /// `true` / `false` (number column holds 1 / 0).
+    pub const BOOL: u8 = 3;
+    /// A string.
+    pub const STRING: u8 = 4;
+    /// An array.
+    pub const ARRAY: u8 = 5;
+    /// An object.
+    pub const OBJECT: u8 = 6;
+}
+
+/// One wanted top-level key.
+#[derive(Debug, Clone)]
+pub struct KeySpec {
+    /// The key as it appears between the quotes.
+    pub name: String,
+    /// Keep the text of string values (and the raw text of numbers).
+    pub want_text: bool,
+}
+
+/// Text values in Arrow's large-utf8 layout: row `i` is
+/// `data[offsets[i]..offsets[i + 1]]` when `valid[i]`, else absent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Texts {
+    pub data: Vec<u8>,
+    pub offsets: Vec<i64>,
+    pub valid: Vec<bool>,
+}
+
+impl Default for Texts {
+    fn default() -> Self {
+        Texts {
+            data: Vec::new(),
+            offsets: vec![0],
+            valid: Vec::new(),
+        }
+    }
+}
+
+impl Texts {
+    /// Opens an (absent) entry for the next row.
+    fn start_row(&mut self) {
+        self.offsets.push(self.data.len() as i64);
+        self.valid.push(false);
+    }
+
+    /// Sets the current (last) row's text; a key repeated on a line replaces it.
+    fn set_last(&mut self, text: &[u8]) {
+        let row = self.valid.len() - 1;
+        self.data.truncate(self.offsets[row] as usize);
+        self.data.extend_from_slice(text);
+        self.offsets[row + 1] = self.data.len() as i64;
+        self.valid[row] = true;
+    }
+
+    /// Appends another piece's rows.
+    fn append(&mut self, other: Texts) {
+        let base = self.data.len() as i64;
+        self.data.extend_from_slice(&other.data);
+        self.offsets
+            .extend(other.offsets[1..].iter().map(|o| o + base));
+        self.valid.extend_from_slice(&other.valid);
+    }
+
+    /// The text of row `row`.
+    pub fn get(&self, row: usize) -> Option<&str> {
+        if !*self.valid.get(row)? {
+            return None;
+        }
+        let bytes = &self.data[self.offsets[row] as usize..self.offsets[row + 1] as usize];
+        std::str::from_utf8(bytes).ok()
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.valid.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.valid.is_empty()
+    }
+}
+
+/// The wanted keys' values, one entry per non-blank line, in file order.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Column {
+    /// A [`kind`] code per row.
+    pub kinds: Vec<u8>,
+    /// The numeric value per row (NaN unless the kind is NUMBER or BOOL).
+    pub numbers: Vec<f64>,
+    /// When [`KeySpec::want_text`]: string contents, and the raw token of
+    /// numbers that are not integers below 2^53 (integers are in `numbers`).
+    pub texts: Option<Texts>,
+}
+
+impl Column {
+    /// Opens a row: the key is missing until a value is read.
+    fn start_row(&mut self) {
+        self.kinds.push(kind::MISSING);
+        self.numbers.push(f64::NAN);
+        if let Some(texts) = self.texts.as_mut() {
+            texts.start_row();
+        }
+    }
+
+    /// Sets the current (last) row's kind.
+    fn set_kind(&mut self, code: u8) {
+        if let Some(last) = self.kinds.last_mut() {
+            *last = code;
+        }
+    }
+
+    /// Sets the current (last) row's number.
+    fn set_number(&mut self, value: f64) {
+        if let Some(last) = self.numbers.last_mut() {
+            *last = value;
+        }
+    }
+}
+
+/// Everything a scan extracted.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Scan {
+    /// Rows (non-blank lines).
+    pub rows: usize,
+    /// One column per wanted key, in the order of the keys.
+    pub columns: Vec<Column>,
+}
+
+fn empty_columns(keys: &[KeySpec]) -> Vec<Column> {
+    keys.iter()
+        .map(|k| Column {
+            kinds: Vec::new(),
+            numbers: Vec::new(),
+            texts: k.want_text.then(Texts::default),
+        })
+        .collect()
+}
+
+/// Sizes `out` for all pieces at once, so merging copies each value once.
+fn reserve_for(out: &mut Scan, pieces: &[Option<Piece>]) {
+    let pieces: Vec<&Piece> = pieces.iter().flatten().collect();
+    for (k, column) in out.columns.iter_mut().enumerate() {
+        let rows: usize = pieces.iter().map(|p| p.columns[k].kinds.len()).sum();
+        column.kinds.reserve_exact(rows);
+        column.numbers.reserve_exact(rows);
+        if let Some(texts) = column.texts.as_mut() {
+            let bytes: usize = pieces
+                .iter()
+                .filter_map(|p| p.columns[k].texts.as_ref())
+                .map(|t| t.data.len())
+                .sum();
+            texts.data.reserve_exact(bytes);
+            texts.offsets.reserve_exact(rows);
+            texts.valid.reserve_exact(rows);
+        }
+    }
+}
+
+/// Appends the rows of one piece to `out`.
+fn merge_piece(out: &mut Scan, rows: usize, columns: Vec<Column>) {
+    out.rows += rows;
+    for (into, from) in out.columns.iter_mut().zip(columns) {
+        into.kinds.extend_from_slice(&from.kinds);
+        into.numbers.extend_from_slice(&from.numbers);
+        if let (Some(all), Some(part)) = (into.texts.as_mut(), from.texts) {
+            all.append(part);
+        }
+    }
+}
+
+/// Scans every line of the file at `path` for the top-level `keys`.
+///
+/// Errors name the 1-based line number (blank lines count) and what is wrong.
+pub fn scan_file(path: &Path, keys: &[KeySpec], checkpoint: &dyn Checkpoint) -> Result<Scan> {
+    let file = File::open(path)
+        .map_err(|e| Error::InvalidArgument(format!("cannot open {}: {e}", path.display())))?;
+    scan_source(&file, keys, checkpoint)
+}
+
+/// Scans every line of `bytes` for the top-level `keys` (see [`scan_file`]).
+pub fn scan_bytes(bytes: &[u8], keys: &[KeySpec], checkpoint: &dyn Checkpoint) -> Result<Scan> {
+    scan_source(bytes, keys, checkpoint)
+}
+
+/// Scans every line of `source` for the top-level `keys` (see [`scan_file`]).
+pub fn scan_source<S: Source + ?Sized>(
+    source: &S,
+    keys: &[KeySpec],
+    checkpoint: &dyn Checkpoint,
+) -> Result<Scan> {
+    scan_with_layout(source, keys, checkpoint, DEFAULT_LAYOUT)
+}
+
+thread_local! {
+    /// Each thread's read buffer, reused across segments and scans so its
+    /// pages are faulted in once.
+    static READ_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+fn scan_with_layout<S: Source + ?Sized>(
+    source: &S,
+    keys: &[KeySpec],
+    checkpoint: &dyn Checkpoint,
+    layout: Layout,
+) -> Result<Scan> {
+    let size = source
+        .size()
+        .map_err(|e| Error::InvalidArgument(format!("cannot read: {e}")))?;
+    let segments = size.div_ceil(layout.segment).max(1);
+    // Segments after a failed one are skipped: only the first failure is reported.
+    let first_stop = AtomicUsize::new(usize::MAX);
+    let pieces: Vec<Option<Piece>> = (0..segments)
+        .into_par_iter()
+        .map(|k| {
+            let index = k as usize;
+            if index > first_stop.load(Ordering::Relaxed) || checkpoint.check().is_err() {
+                return None;
+            }
+            let start = k * layout.segment;
+            let end = (start + layout.segment).min(size).max(start + 1);
+            let piece = READ_BUFFER
+                .with_borrow_mut(|buffer| scan_segment(source, (start, end), keys, buffer, layout));
+            if piece.stop.is_some() {
+                first_stop.fetch_min(index, Ordering::Relaxed);
+            }
+            Some(piece)
+        })
+        .collect();
+    checkpoint.check()?;
+    let mut out = Scan {
+        rows: 0,
+        columns: empty_columns(keys),
+    };
+    reserve_for(&mut out, &pieces);
+    let mut lines_before = 0usize;
+    for piece in pieces {
+        // A skipped segment comes after a failed one, which returns first.
+        let Some(piece) = piece else {
+            return Err(Error::Interrupted);
+        };
+        match piece.stop {
+            None => {}
+            Some(Stop::Line { line, message }) => {
+                return Err(Error::InvalidArgument(format!(
+                    "line {}: {message}",
+                    lines_before + line
+                )));
+            }
+            Some(Stop::Read(message)) => return Err(Error::InvalidArgument(message)),
+        }
+        lines_before += piece.lines;
+        merge_piece(&mut out, piece.rows, piece.columns);
+    }
+    Ok(out)
+}

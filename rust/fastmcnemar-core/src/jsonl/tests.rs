@@ -1,0 +1,280 @@
+//! The scanner against hand-made lines, and every way of cutting a file into
+//! segments and buffers against the plain one-segment scan.
+
+use super::segment::{DEFAULT_LAYOUT, Layout};
+use super::*;
+use crate::control::NeverStop;
+
+fn keys(spec: &[(&str, bool)]) -> Vec<KeySpec> {
+    spec.iter()
+        .map(|(n, t)| KeySpec {
+            name: (*n).to_string(),
+            want_text: *t,
+        })
+        .collect()
+}
+
+/// Equal scans (NaN numbers compare by bits).
+fn same(a: &Scan, b: &Scan) -> bool {
+    a.rows == b.rows
+        && a.columns.len() == b.columns.len()
+        && a.columns.iter().zip(&b.columns).all(|(x, y)| {
+            let bits = |c: &Column| c.numbers.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            x.kinds == y.kinds && bits(x) == bits(y) && x.texts == y.texts
+        })
+}
+
+fn run(text: &str, spec: &[(&str, bool)]) -> Result<Scan> {
+    scan_bytes(text.as_bytes(), &keys(spec), &NeverStop)
+}
+
+#[test]
+fn extracts_top_level_keys_only() {
+    let text = concat!(
+        r#"{"doc_id": 3, "doc": {"doc_id": 99, "q": "a \"quoted\" {x} [y]"}, "acc": 1.0, "h": "ab"}"#,
+        "\n",
+        "\n",
+        r#"{"doc": [1, {"acc": 5}], "doc_id": "x\u00e9", "acc": true, "h": null}"#,
+        "\n"
+    );
+    let out = run(text, &[("doc_id", true), ("acc", false), ("h", true)]).unwrap();
+    assert_eq!(out.rows, 2);
+    let id = &out.columns[0];
+    assert_eq!(id.kinds, vec![kind::NUMBER, kind::STRING]);
+    let texts = id.texts.as_ref().unwrap();
+    assert_eq!(texts.get(0), Some("3")); // numbers of text keys come as their text
+    assert_eq!(id.numbers[0], 3.0);
+    assert_eq!(texts.get(1), Some("x\u{e9}"));
+    let acc = &out.columns[1];
+    assert_eq!(acc.kinds, vec![kind::NUMBER, kind::BOOL]);
+    assert_eq!(acc.numbers, vec![1.0, 1.0]);
+    assert!(acc.texts.is_none());
+    assert_eq!(out.columns[2].kinds, vec![kind::STRING, kind::NULL]);
+}
+
+#[test]
+fn lists_missing_and_python_literals() {
+    let text = "{\"a\": [true, false], \"b\": NaN}\n{\"b\": -Infinity}\n";
+    let out = run(text, &[("a", false), ("b", false)]).unwrap();
+    assert_eq!(out.columns[0].kinds, vec![kind::ARRAY, kind::MISSING]);
+    assert!(out.columns[1].numbers[0].is_nan());
+    assert_eq!(out.columns[1].numbers[1], f64::NEG_INFINITY);
+}
+
+#[test]
+fn escaped_backslashes_before_quotes() {
+    let text = r#"{"p": "a \\", "q": "b \\\" c", "a": 1, "s": "x\\"}"#;
+    let out = run(text, &[("a", false), ("s", true)]).unwrap();
+    assert_eq!(out.columns[0].numbers, vec![1.0]);
+    assert_eq!(out.columns[1].texts.as_ref().unwrap().get(0), Some("x\\"));
+}
+
+#[test]
+fn surrogate_pairs_and_escapes() {
+    let out = run(r#"{"s": "\ud83d\ude00 \t\\ \/"}"#, &[("s", true)]).unwrap();
+    assert_eq!(
+        out.columns[0].texts.as_ref().unwrap().get(0),
+        Some("\u{1F600} \t\\ /")
+    );
+}
+
+#[test]
+fn broken_lines_are_reported_by_number() {
+    let cases = [
+        (
+            "{\"a\": 1}\n\n{\"a\": \"unterminated\n",
+            "line 3: unterminated string",
+        ),
+        ("{\"a\": 1}\n{\"a\": [1, 2}\n", "line 2: mismatched"),
+        ("{\"a\": 1} x\n", "line 1: text after the object"),
+        ("[1]\n", "line 1: expected '{'"),
+        ("{\"a\" 1}\n", "line 1: expected ':'"),
+        ("{\"a\": 1\n", "line 1: line ends inside the object"),
+        ("{\"a\": wat}\n", "line 1: bad value"),
+    ];
+    for (text, expected) in cases {
+        let err = run(text, &[("a", false)]).unwrap_err().to_string();
+        assert!(err.starts_with(expected), "{text:?}: {err}");
+    }
+}
+
+#[test]
+fn lines_longer_than_a_block_and_many_blocks() {
+    let long = "x".repeat(DEFAULT_LAYOUT.buffer + 10);
+    let mut text = String::new();
+    for i in 0..3 {
+        text.push_str(&format!("{{\"p\": \"{long}\", \"i\": {i}}}\n"));
+    }
+    let out = run(&text, &[("i", false)]).unwrap();
+    assert_eq!(out.columns[0].numbers, vec![0.0, 1.0, 2.0]);
+}
+
+#[test]
+fn line_numbers_across_pieces_and_blocks() {
+    let mut text = String::new();
+    let filler = "y".repeat(2000);
+    for i in 0..20_000 {
+        text.push_str(&format!("{{\"p\": \"{filler}\", \"i\": {i}}}\n"));
+    }
+    text.push_str("{\"i\": }\n");
+    let err = run(&text, &[("i", false)]).unwrap_err().to_string();
+    assert!(err.starts_with("line 20001: missing value"), "{err}");
+    let ok = run(&text[..text.len() - 8], &[("i", false)]).unwrap();
+    assert_eq!(ok.rows, 20_000);
+    assert_eq!(ok.columns[0].numbers[19_999], 19_999.0);
+}
+
+#[test]
+fn texts_across_pieces_and_blocks() {
+    let filler = "z".repeat(3000);
+    let mut text = String::new();
+    for i in 0..12_000 {
+        let f = if i % 2 == 0 { "strict" } else { "flex" };
+        text.push_str(&format!(
+            "{{\"p\": \"{filler}\", \"f\": \"{f}\", \"id\": {i}.5, \"h\": \"h{}\"}}\n",
+            i / 2
+        ));
+    }
+    let out = run(&text, &[("f", true), ("id", true), ("h", true)]).unwrap();
+    let f = out.columns[0].texts.as_ref().unwrap();
+    assert_eq!(f.len(), 12_000);
+    assert_eq!(f.get(11_999), Some("flex"));
+    assert_eq!(f.get(11_998), Some("strict"));
+    let id = out.columns[1].texts.as_ref().unwrap();
+    assert_eq!(id.get(7_001), Some("7001.5")); // non-integers keep their token
+    let h = out.columns[2].texts.as_ref().unwrap();
+    assert_eq!(*h.offsets.last().unwrap() as usize, h.data.len());
+    assert_eq!(h.get(9_999), Some("h4999"));
+}
+
+#[test]
+fn repeated_key_last_wins() {
+    let out = run(
+        "{\"s\": \"a\", \"s\": \"bb\"}\n{\"s\": \"c\"}\n",
+        &[("s", true)],
+    )
+    .unwrap();
+    let texts = out.columns[0].texts.as_ref().unwrap();
+    assert_eq!((texts.get(0), texts.get(1)), (Some("bb"), Some("c")));
+    assert_eq!(texts.data, b"bbc");
+}
+
+#[test]
+fn empty_input() {
+    let out = run("", &[("a", true)]).unwrap();
+    assert_eq!(out.rows, 0);
+    assert_eq!(out.columns[0].kinds.len(), 0);
+}
+
+/// Lines of every awkward shape: blank, whitespace-only, CRLF, nested
+/// brackets in strings, escapes, numbers that are ids, a missing final newline.
+fn awkward_text(lines: usize) -> String {
+    let mut text = String::new();
+    for i in 0..lines {
+        match i % 7 {
+            0 => text.push('\n'),
+            1 => text.push_str("  \t \r\n"),
+            2 => text.push_str(&format!(
+                "{{\"doc\": {{\"q\": \"a \\\"{{[\\\\\", \"n\": [1, [2, {{}}]]}}, \"id\": {i}, \"s\": \"v{i}\"}}\r\n"
+            )),
+            3 => text.push_str(&format!(
+                "{{\"id\": {i}.0, \"p\": \"{}\", \"s\": \"\\u00e9{i}\"}}\n",
+                "w".repeat(i % 50)
+            )),
+            _ => text.push_str(&format!("{{\"s\": \"x{i}\", \"id\": {i}.25}}\n")),
+        }
+    }
+    text.push_str("{\"id\": -7, \"s\": null}");
+    text
+}
+
+#[test]
+fn every_layout_gives_the_same_scan() {
+    let text = awkward_text(300);
+    let spec = keys(&[("id", true), ("s", true)]);
+    let whole = Layout {
+        segment: u64::MAX / 2,
+        buffer: 1 << 20,
+    };
+    let reference = scan_with_layout(text.as_bytes(), &spec, &NeverStop, whole).unwrap();
+    assert_eq!(reference.rows, (0..300).filter(|i| i % 7 >= 2).count() + 1);
+    let ids = reference.columns[0].texts.as_ref().unwrap();
+    assert_eq!((ids.get(0), ids.get(1)), (Some("2"), Some("3"))); // `3.0` is the id 3
+    assert_eq!(ids.get(reference.rows - 1), Some("-7"));
+    for segment in [1u64, 2, 3, 7, 31, 64, 100, 257, 1000] {
+        for buffer in [1usize, 2, 5, 16, 64, 333] {
+            let layout = Layout { segment, buffer };
+            let got = scan_with_layout(text.as_bytes(), &spec, &NeverStop, layout).unwrap();
+            assert!(same(&got, &reference), "segment {segment}, buffer {buffer}");
+        }
+    }
+}
+
+#[test]
+fn error_line_numbers_do_not_depend_on_the_layout() {
+    let mut text = awkward_text(120);
+    text.push_str("\n\n{\"id\": 1, \"s\": \"cut\n{\"id\": 2}\n{\"id\": [}\n");
+    let spec = keys(&[("id", true)]);
+    for segment in [1u64, 5, 64, 4096, 1 << 30] {
+        for buffer in [1usize, 7, 4096] {
+            let layout = Layout { segment, buffer };
+            let err = scan_with_layout(text.as_bytes(), &spec, &NeverStop, layout)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.starts_with("line 123: unterminated string"),
+                "segment {segment}, buffer {buffer}: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_newline_inside_a_value_is_a_truncated_line() {
+    for (text, expected) in [
+        ("{\"a\": [1,\n2]}\n", "line 1: unbalanced brackets"),
+        ("{\"a\": \n1}\n", "line 1: line ends inside a value"),
+        ("{\"a\": 1\n}\n", "line 1: line ends inside the object"),
+        (
+            "{\n\"a\": 1}\n",
+            "line 1: line ends where a key was expected",
+        ),
+    ] {
+        let err = run(text, &[("a", false)]).unwrap_err().to_string();
+        assert!(err.starts_with(expected), "{text:?}: {err}");
+    }
+}
+
+#[test]
+fn deep_nesting_spills_past_the_inline_stack() {
+    let depth = 200;
+    let text = format!(
+        "{{\"deep\": {}{}, \"a\": 1}}\n{{\"deep\": {}{}]}}\n",
+        "[".repeat(depth),
+        "]".repeat(depth),
+        "[".repeat(depth),
+        "]".repeat(depth - 2) + "}"
+    );
+    let err = run(&text, &[("a", false)]).unwrap_err().to_string();
+    assert!(err.starts_with("line 2: mismatched '}'"), "{err}");
+    let ok = run(&text[..text.find('\n').unwrap() + 1], &[("a", false)]).unwrap();
+    assert_eq!(ok.columns[0].numbers, vec![1.0]);
+}
+
+#[test]
+fn reads_files_by_path() {
+    let dir = std::env::temp_dir().join(format!("fastmcnemar-jsonl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("samples.jsonl");
+    let text = awkward_text(50);
+    std::fs::write(&path, &text).unwrap();
+    let spec = keys(&[("id", true), ("s", true)]);
+    let from_file = scan_file(&path, &spec, &NeverStop).unwrap();
+    let from_bytes = scan_bytes(text.as_bytes(), &spec, &NeverStop).unwrap();
+    assert!(same(&from_file, &from_bytes));
+    let missing = scan_file(&dir.join("absent.jsonl"), &spec, &NeverStop)
+        .unwrap_err()
+        .to_string();
+    assert!(missing.contains("cannot open") && missing.contains("absent.jsonl"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
