@@ -110,9 +110,9 @@ def many_candidates_test(
     npt.NDArray[np.float64],
 ]: ...
 
-# --- ingest: reading harness logs (rust/fastmcnemar-py/src/ingest.rs, arrow_text.rs) ---
+# --- ingest: reading harness logs (rust/fastmcnemar-py/src/ingest.rs, arrow_column.rs) ---
 @final
-class TextColumn:
+class ArrowColumn:
     def __len__(self) -> int: ...
     def __arrow_c_array__(
         self, requested_schema: object | None = None
@@ -126,7 +126,7 @@ def scan_jsonl(
     n_threads: int | None = None,
 ) -> tuple[
     int,
-    list[tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64], TextColumn | None]],
+    list[tuple[npt.NDArray[np.uint8], ArrowColumn]],
 ]: ...
 
 # --- McNemar test and paired intervals (rust/fastmcnemar-py/src/paired.rs) ---

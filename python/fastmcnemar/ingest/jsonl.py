@@ -73,7 +73,7 @@ def _parse_line(path: Path, lineno: int, line: bytes) -> dict[str, Any]:
     return record
 
 
-# Kind codes of fastmcnemar._core.scan_jsonl (rust/fastmcnemar-core/src/jsonl.rs).
+# Kind codes of fastmcnemar._core.scan_jsonl (rust/fastmcnemar-core/src/jsonl/mod.rs).
 _MISSING, _NULL, _NUMBER, _BOOL, _STRING = 0, 1, 2, 3, 4
 _ALLOWED_KINDS = {
     "number": (_MISSING, _NULL, _NUMBER, _BOOL),
@@ -104,21 +104,14 @@ def read_keys(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
             raise InputFormatError(f"{path}: {where}: not valid JSON ({detail})") from None
         raise InputFormatError(f"{path}: {err}") from None
     series: list[pl.Series] = []
-    for key, is_text, (kinds, numbers, texts) in zip(keys, wants_text, columns, strict=True):
+    for key, is_text, (kinds, column) in zip(keys, wants_text, columns, strict=True):
         allowed = _ALLOWED_TABLES["text" if is_text else "number"]
         if not allowed[kinds].all():
             # Let the line-by-line reader name the line and the value.
             return _read_keys_slowly(path, schema)
-        if is_text:
-            # Numbers arrive as their text (integer ids as "16"), already in `texts`.
-            assert texts is not None
-            series.append(pl.Series(texts).alias(key))
-        else:
-            values = pl.Series(key, numbers, dtype=pl.Float64)
-            missing = np.flatnonzero((kinds == _MISSING) | (kinds == _NULL))
-            if missing.size:
-                values = values.scatter(missing, None)
-            series.append(values)
+        # Arrow straight from the scanner: text (numbers as "16") or Float64, null
+        # where the key is missing or null.
+        series.append(pl.Series(column).alias(key))
     frame = pl.DataFrame(series) if series else pl.DataFrame(schema={})
     if frame.height != rows:
         raise InputFormatError(f"{path}: internal error: {frame.height} values for {rows} lines")

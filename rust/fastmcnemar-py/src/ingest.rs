@@ -3,26 +3,23 @@
 
 use std::path::PathBuf;
 
-use fastmcnemar_core::jsonl::{KeySpec, scan_file};
+use fastmcnemar_core::jsonl::{KeySpec, kind, scan_file};
 use numpy::PyArray1;
 use pyo3::prelude::*;
 
-use crate::arrow_text::TextColumn;
+use crate::arrow_column::{ArrowColumn, Payload};
 use crate::errors::InvalidArgumentError;
 use crate::runtime::run_detached;
 
-/// One extracted column: kind codes, numbers, and (when asked for) the texts
-/// as an Arrow-exportable column.
-type ColumnOut<'py> = (
-    Bound<'py, PyArray1<u8>>,
-    Bound<'py, PyArray1<f64>>,
-    Option<Bound<'py, TextColumn>>,
-);
+/// One extracted column: kind codes, and the values as an Arrow-exportable
+/// column (text for text keys, float64 otherwise; null where missing).
+type ColumnOut<'py> = (Bound<'py, PyArray1<u8>>, Bound<'py, ArrowColumn>);
 
 /// Scans `path` line by line for the top-level `keys`; `text_keys[i]` asks for
-/// the text of key `i`. Returns `(rows, [(kinds, numbers, texts), ...])` where
-/// `texts` is a [`TextColumn`] (Arrow large utf8); numbers of text keys are
-/// there as text too (integers in integer form).
+/// the text of key `i`. Returns `(rows, [(kinds, column), ...])`: `column` is
+/// an [`ArrowColumn`]: large utf8 for text keys (numbers as their text,
+/// integers in integer form), float64 for the others (booleans as 0/1, null
+/// where the key is missing or null).
 #[pyfunction]
 #[pyo3(signature = (path, keys, text_keys, *, n_threads = None))]
 fn scan_jsonl<'py>(
@@ -49,13 +46,19 @@ fn scan_jsonl<'py>(
     })?;
     let mut columns = Vec::with_capacity(out.columns.len());
     for c in out.columns {
+        let payload = match c.texts {
+            Some(texts) => Payload::Text(texts),
+            None => Payload::Numbers {
+                valid: c
+                    .kinds
+                    .iter()
+                    .map(|&k| k != kind::MISSING && k != kind::NULL)
+                    .collect(),
+                values: c.numbers,
+            },
+        };
         let kinds = PyArray1::from_vec(py, c.kinds);
-        let numbers = PyArray1::from_vec(py, c.numbers);
-        let texts = c
-            .texts
-            .map(|t| Bound::new(py, TextColumn::new(t)))
-            .transpose()?;
-        columns.push((kinds, numbers, texts));
+        columns.push((kinds, Bound::new(py, ArrowColumn::new(payload))?));
     }
     Ok((out.rows, columns))
 }
@@ -63,6 +66,6 @@ fn scan_jsonl<'py>(
 /// Adds this area's functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_jsonl, m)?)?;
-    m.add_class::<TextColumn>()?;
+    m.add_class::<ArrowColumn>()?;
     Ok(())
 }

@@ -6,7 +6,7 @@
 
 use pyo3::prelude::*;
 
-pub mod arrow_text;
+pub mod arrow_column;
 pub mod errors;
 pub mod ingest;
 mod paired;

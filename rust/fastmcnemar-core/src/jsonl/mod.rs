@@ -17,6 +17,7 @@
 //! skipped values, which a full parser would.
 
 mod line;
+mod merge;
 mod segment;
 mod source;
 #[cfg(test)]
@@ -31,6 +32,7 @@ use rayon::prelude::*;
 
 use crate::control::Checkpoint;
 use crate::error::{Error, Result};
+use merge::merge;
 use segment::{DEFAULT_LAYOUT, Layout, Piece, Stop, scan_segment};
 pub use source::Source;
 
@@ -96,15 +98,6 @@ impl Texts {
         self.valid[row] = true;
     }
 
-    /// Appends another piece's rows.
-    fn append(&mut self, other: Texts) {
-        let base = self.data.len() as i64;
-        self.data.extend_from_slice(&other.data);
-        self.offsets
-            .extend(other.offsets[1..].iter().map(|o| o + base));
-        self.valid.extend_from_slice(&other.valid);
-    }
-
     /// The text of row `row`.
     pub fn get(&self, row: usize) -> Option<&str> {
         if !*self.valid.get(row)? {
@@ -130,10 +123,11 @@ impl Texts {
 pub struct Column {
     /// A [`kind`] code per row.
     pub kinds: Vec<u8>,
-    /// The numeric value per row (NaN unless the kind is NUMBER or BOOL).
+    /// The numeric value per row (NaN unless the kind is NUMBER or BOOL);
+    /// empty for text keys, whose numbers are in `texts`.
     pub numbers: Vec<f64>,
-    /// When [`KeySpec::want_text`]: string contents, and the raw token of
-    /// numbers that are not integers below 2^53 (integers are in `numbers`).
+    /// When [`KeySpec::want_text`]: string contents, and numbers as text
+    /// (integers below 2^53 in integer form, others as written).
     pub texts: Option<Texts>,
 }
 
@@ -141,9 +135,9 @@ impl Column {
     /// Opens a row: the key is missing until a value is read.
     fn start_row(&mut self) {
         self.kinds.push(kind::MISSING);
-        self.numbers.push(f64::NAN);
-        if let Some(texts) = self.texts.as_mut() {
-            texts.start_row();
+        match self.texts.as_mut() {
+            Some(texts) => texts.start_row(),
+            None => self.numbers.push(f64::NAN),
         }
     }
 
@@ -154,10 +148,12 @@ impl Column {
         }
     }
 
-    /// Sets the current (last) row's number.
+    /// Sets the current (last) row's number (text keys keep no numbers).
     fn set_number(&mut self, value: f64) {
-        if let Some(last) = self.numbers.last_mut() {
-            *last = value;
+        if self.texts.is_none() {
+            if let Some(last) = self.numbers.last_mut() {
+                *last = value;
+            }
         }
     }
 }
@@ -179,38 +175,6 @@ fn empty_columns(keys: &[KeySpec]) -> Vec<Column> {
             texts: k.want_text.then(Texts::default),
         })
         .collect()
-}
-
-/// Sizes `out` for all pieces at once, so merging copies each value once.
-fn reserve_for(out: &mut Scan, pieces: &[Option<Piece>]) {
-    let pieces: Vec<&Piece> = pieces.iter().flatten().collect();
-    for (k, column) in out.columns.iter_mut().enumerate() {
-        let rows: usize = pieces.iter().map(|p| p.columns[k].kinds.len()).sum();
-        column.kinds.reserve_exact(rows);
-        column.numbers.reserve_exact(rows);
-        if let Some(texts) = column.texts.as_mut() {
-            let bytes: usize = pieces
-                .iter()
-                .filter_map(|p| p.columns[k].texts.as_ref())
-                .map(|t| t.data.len())
-                .sum();
-            texts.data.reserve_exact(bytes);
-            texts.offsets.reserve_exact(rows);
-            texts.valid.reserve_exact(rows);
-        }
-    }
-}
-
-/// Appends the rows of one piece to `out`.
-fn merge_piece(out: &mut Scan, rows: usize, columns: Vec<Column>) {
-    out.rows += rows;
-    for (into, from) in out.columns.iter_mut().zip(columns) {
-        into.kinds.extend_from_slice(&from.kinds);
-        into.numbers.extend_from_slice(&from.numbers);
-        if let (Some(all), Some(part)) = (into.texts.as_mut(), from.texts) {
-            all.append(part);
-        }
-    }
 }
 
 /// Scans every line of the file at `path` for the top-level `keys`.
@@ -272,12 +236,8 @@ fn scan_with_layout<S: Source + ?Sized>(
         })
         .collect();
     checkpoint.check()?;
-    let mut out = Scan {
-        rows: 0,
-        columns: empty_columns(keys),
-    };
-    reserve_for(&mut out, &pieces);
     let mut lines_before = 0usize;
+    let mut parts = Vec::with_capacity(pieces.len());
     for piece in pieces {
         // A skipped segment comes after a failed one, which returns first.
         let Some(piece) = piece else {
@@ -294,7 +254,7 @@ fn scan_with_layout<S: Source + ?Sized>(
             Some(Stop::Read(message)) => return Err(Error::InvalidArgument(message)),
         }
         lines_before += piece.lines;
-        merge_piece(&mut out, piece.rows, piece.columns);
+        parts.push((piece.rows, piece.columns));
     }
-    Ok(out)
+    Ok(merge(parts, keys.len()))
 }

@@ -1,10 +1,14 @@
-//! A text column handed to Polars through the Arrow C data interface
+//! A scanned column handed to Polars through the Arrow C data interface
 //! (`__arrow_c_array__`, the Arrow PyCapsule protocol), so hundreds of
-//! thousands of hashes and ids never become Python strings on the way.
+//! thousands of hashes, ids and scores never become Python objects (or pass
+//! through NumPy) on the way.
 //!
-//! Layout: Arrow "large utf8" (`U`): an i64 offsets buffer, a byte buffer and a
-//! validity bitmap (absent when every row has a value). The buffers move into
-//! the exported array's private data and are freed by its release callback.
+//! Layouts: text as Arrow "large utf8" (`U`: validity, i64 offsets, bytes);
+//! numbers as float64 (`g`: validity, values). (Exporting text as utf8 views,
+//! Polars' own layout, was measured: building the views cost what Polars'
+//! conversion costs.) The validity bitmap is absent
+//! when every row has a value. The buffers move into the exported array's
+//! private data and are freed by its release callback.
 
 use std::ffi::{CStr, c_char, c_void};
 use std::ptr;
@@ -17,6 +21,7 @@ use pyo3::prelude::*;
 const SCHEMA_CAPSULE: &CStr = c"arrow_schema";
 const ARRAY_CAPSULE: &CStr = c"arrow_array";
 const FORMAT_LARGE_UTF8: &CStr = c"U";
+const FORMAT_FLOAT64: &CStr = c"g";
 const EMPTY_NAME: &CStr = c"";
 const FLAG_NULLABLE: i64 = 2;
 
@@ -52,9 +57,63 @@ struct ArrowArray {
 /// What an exported array owns until its consumer releases it.
 struct ArrayBuffers {
     validity: Option<Vec<u8>>,
-    offsets: Vec<i64>,
-    data: Vec<u8>,
-    pointers: [*const c_void; 3],
+    payload: Payload,
+    /// Buffer addresses in Arrow's order for the format.
+    pointers: Vec<*const c_void>,
+}
+
+/// The values of one column.
+pub enum Payload {
+    /// Text rows (absent where not `valid`).
+    Text(Texts),
+    /// Numbers, absent where not `valid`.
+    Numbers { values: Vec<f64>, valid: Vec<bool> },
+}
+
+impl Payload {
+    fn valid(&self) -> &[bool] {
+        match self {
+            Payload::Text(texts) => &texts.valid,
+            Payload::Numbers { valid, .. } => valid,
+        }
+    }
+}
+
+impl ArrayBuffers {
+    /// Lays out the buffer addresses in Arrow's order; returns the format.
+    fn lay_out(&mut self) -> &'static CStr {
+        let validity = self
+            .validity
+            .as_ref()
+            .map_or(ptr::null(), |v| v.as_ptr() as *const c_void);
+        let (format, data): (&'static CStr, Vec<*const c_void>) = match &self.payload {
+            Payload::Numbers { values, .. } => {
+                (FORMAT_FLOAT64, vec![values.as_ptr() as *const c_void])
+            }
+            Payload::Text(texts) => {
+                let pointers = vec![
+                    texts.offsets.as_ptr() as *const c_void,
+                    texts.data.as_ptr() as *const c_void,
+                ];
+                (FORMAT_LARGE_UTF8, pointers)
+            }
+        };
+        self.pointers = std::iter::once(validity).chain(data).collect();
+        format
+    }
+}
+
+/// Arrow's validity bitmap (bit i set = row i present), or None when all are.
+fn validity_bitmap(valid: &[bool]) -> (Option<Vec<u8>>, usize) {
+    let null_count = valid.iter().filter(|v| !**v).count();
+    let bitmap = (null_count > 0).then(|| {
+        let mut bits = vec![0u8; valid.len().div_ceil(8)];
+        for (i, _) in valid.iter().enumerate().filter(|(_, v)| **v) {
+            bits[i / 8] |= 1 << (i % 8);
+        }
+        bits
+    });
+    (bitmap, null_count)
 }
 
 unsafe extern "C" fn release_schema(schema: *mut ArrowSchema) {
@@ -130,25 +189,25 @@ fn new_capsule<'py, T>(
     }
 }
 
-/// Text values of one column, exportable once to Polars/PyArrow.
+/// One scanned column (text or numbers), exportable once to Polars/PyArrow.
 #[pyclass(module = "fastmcnemar._core", frozen)]
-pub struct TextColumn {
-    texts: std::sync::Mutex<Option<Texts>>,
+pub struct ArrowColumn {
+    payload: std::sync::Mutex<Option<Payload>>,
     rows: usize,
 }
 
-impl TextColumn {
-    pub fn new(texts: Texts) -> Self {
-        let rows = texts.len();
-        TextColumn {
-            texts: std::sync::Mutex::new(Some(texts)),
+impl ArrowColumn {
+    pub fn new(payload: Payload) -> Self {
+        let rows = payload.valid().len();
+        ArrowColumn {
+            payload: std::sync::Mutex::new(Some(payload)),
             rows,
         }
     }
 }
 
 #[pymethods]
-impl TextColumn {
+impl ArrowColumn {
     fn __len__(&self) -> usize {
         self.rows
     }
@@ -161,39 +220,25 @@ impl TextColumn {
         py: Python<'py>,
         requested_schema: Option<Bound<'py, PyAny>>,
     ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
-        let _ = requested_schema; // the column has one natural type: large utf8
-        let texts = self
-            .texts
+        let _ = requested_schema; // each column has one natural type
+        let payload = self
+            .payload
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take()
-            .ok_or_else(|| PyValueError::new_err("this text column was already exported"))?;
-        let rows = texts.len();
-        let null_count = texts.valid.iter().filter(|v| !**v).count();
-        let validity = (null_count > 0).then(|| {
-            let mut bits = vec![0u8; rows.div_ceil(8)];
-            for (i, _) in texts.valid.iter().enumerate().filter(|(_, v)| **v) {
-                bits[i / 8] |= 1 << (i % 8);
-            }
-            bits
-        });
+            .ok_or_else(|| PyValueError::new_err("this column was already exported"))?;
+        let rows = payload.valid().len();
+        let (validity, null_count) = validity_bitmap(payload.valid());
         let mut buffers = Box::new(ArrayBuffers {
             validity,
-            offsets: texts.offsets,
-            data: texts.data,
-            pointers: [ptr::null(); 3],
+            payload,
+            pointers: Vec::new(),
         });
-        buffers.pointers = [
-            buffers
-                .validity
-                .as_ref()
-                .map_or(ptr::null(), |v| v.as_ptr() as *const c_void),
-            buffers.offsets.as_ptr() as *const c_void,
-            buffers.data.as_ptr() as *const c_void,
-        ];
+        let format = buffers.lay_out();
+        let n_buffers = buffers.pointers.len() as i64;
         let pointers = buffers.pointers.as_mut_ptr();
         let schema = ArrowSchema {
-            format: FORMAT_LARGE_UTF8.as_ptr(),
+            format: format.as_ptr(),
             name: EMPTY_NAME.as_ptr(),
             metadata: ptr::null(),
             flags: FLAG_NULLABLE,
@@ -207,7 +252,7 @@ impl TextColumn {
             length: rows as i64,
             null_count: null_count as i64,
             offset: 0,
-            n_buffers: 3,
+            n_buffers,
             n_children: 0,
             buffers: pointers,
             children: ptr::null_mut(),
