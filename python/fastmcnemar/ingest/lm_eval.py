@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -270,9 +271,14 @@ def load_lm_eval(
                 f"(tasks: {', '.join(known)})"
             )
     metric_set = {metrics} if isinstance(metrics, str) else set(metrics) if metrics else None
-    # One file at a time: the scanner already uses every core, and reading files
-    # side by side would only multiply the peak memory.
-    parts = [_read_file(f, metric_set) for f in files]
+    # Two files in flight: the scanner already uses every core, but while one
+    # file's columns become a frame (Polars) the next one is being scanned, so
+    # no core idles between files. Memory stays bounded by the kept columns.
+    if len(files) > 1:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            parts = list(pool.map(lambda f: _read_file(f, metric_set), files))
+    else:
+        parts = [_read_file(f, metric_set) for f in files]
     frames = [p[0] for p in parts if p[0].height]
     scores = pl.concat(frames) if frames else empty_score_frame()
     rows = [row for p in parts for row in p[1]]

@@ -141,6 +141,21 @@ impl Column {
         }
     }
 
+    /// Makes room for `rows` more rows like the last one (its text length).
+    fn reserve_like_last(&mut self, rows: usize) {
+        self.kinds.reserve(rows);
+        match self.texts.as_mut() {
+            Some(texts) => {
+                let last = texts.offsets.len() - 1;
+                let width = (texts.offsets[last] - texts.offsets[last.saturating_sub(1)]) as usize;
+                texts.offsets.reserve(rows);
+                texts.valid.reserve(rows);
+                texts.data.reserve(rows * width);
+            }
+            None => self.numbers.reserve(rows),
+        }
+    }
+
     /// Sets the current (last) row's kind.
     fn set_kind(&mut self, code: u8) {
         if let Some(last) = self.kinds.last_mut() {

@@ -177,6 +177,14 @@ fn scan_window<S: Source + ?Sized>(
                 Ok(parsed) => {
                     piece.rows += usize::from(parsed.is_row);
                     next += parsed.consumed;
+                    if piece.rows == 1 && parsed.is_row {
+                        // Size the columns from the first line, not by doubling.
+                        let lines = (end - start) / parsed.consumed.max(64) as u64;
+                        let lines = usize::try_from(lines).unwrap_or(0).min(1 << 20);
+                        for column in &mut piece.columns {
+                            column.reserve_like_last(lines + 16);
+                        }
+                    }
                 }
                 Err(message) => {
                     piece.stop = Some(Stop::Line {
