@@ -172,6 +172,25 @@ def test_metric_of_the_last_filter_only(lm_eval_writer: Any, task_spec: Any) -> 
     ]
 
 
+def test_metric_of_a_middle_filter_only(lm_eval_writer: Any, task_spec: Any) -> None:
+    three = {
+        "strict-match": {"exact_match": [1.0, 0.0, 1.0]},
+        "flexible-extract": {"exact_match": [1.0, 1.0, 1.0], "maj_at_4": [0.0, 1.0, 1.0]},
+        "lenient": {"exact_match": [1.0, 1.0, 0.0], "pairs": [[1, 2]] * 3},
+    }
+    model_dir = lm_eval_writer.run("m", [task_spec("gsm8k", three)])
+    # The middle filter's metric is on neither the first nor the last line.
+    with pytest.warns(InputWarning, match="gsm8k:pairs"):
+        frame = read_lm_eval(model_dir)
+    assert _scores(frame, "gsm8k", "flexible-extract", "maj_at_4") == [0.0, 1.0, 1.0]
+    assert _scores(frame, "gsm8k", "lenient", "exact_match") == [1.0, 1.0, 0.0]
+    assert frame.filter(pl.col("metric") == "maj_at_4")["filter"].unique().to_list() == [
+        "flexible-extract"
+    ]
+    kinds = dict(lm_eval_metrics(model_dir).select("metric", "kind").iter_rows())
+    assert kinds == {"exact_match": "binary", "maj_at_4": "binary", "pairs": "not testable"}
+
+
 def test_nan_literal_is_read_not_dropped(lm_eval_writer: Any, task_spec: Any) -> None:
     model_dir = lm_eval_writer.run("m", [task_spec("t", {"none": {"acc": [1.0, 0.0]}})])
     path = next(model_dir.glob("samples_*.jsonl"))

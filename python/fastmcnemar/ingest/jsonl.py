@@ -54,6 +54,20 @@ def last_record(path: Path) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
+def records_at(path: Path, rows: set[int]) -> list[dict[str, Any]]:
+    """The non-blank lines numbered ``rows`` (0-based, blank lines not counted), parsed."""
+    found: list[dict[str, Any]] = []
+    if not rows:
+        return found
+    last = max(rows)
+    for row, (lineno, line) in enumerate(_lines(path)):
+        if row in rows:
+            found.append(_parse_line(path, lineno, line))
+        if row >= last:
+            break
+    return found
+
+
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
     with path.open("rb") as fh:
         for lineno, line in enumerate(fh, start=1):
@@ -191,4 +205,4 @@ def read_json_array(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(columns, schema=schema)
 
 
-__all__ = ["first_record", "last_record", "read_json_array", "read_keys"]
+__all__ = ["first_record", "last_record", "read_json_array", "read_keys", "records_at"]

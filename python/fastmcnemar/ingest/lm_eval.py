@@ -26,7 +26,13 @@ from typing import Any
 import polars as pl
 
 from fastmcnemar.exceptions import InputFormatError, InputWarning
-from fastmcnemar.ingest.jsonl import first_record, last_record, read_json_array, read_keys
+from fastmcnemar.ingest.jsonl import (
+    first_record,
+    last_record,
+    read_json_array,
+    read_keys,
+    records_at,
+)
 from fastmcnemar.ingest.lm_eval_layout import RunResults, SamplesFile, discover
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA, empty_score_frame
 
@@ -131,6 +137,87 @@ def _assign_filters(frame: pl.DataFrame, sample: SamplesFile) -> pl.DataFrame:
     return frame.with_columns(lookup.gather(occurrence.get_column("occurrence")).alias("filter"))
 
 
+def _filter_of(record: dict[str, Any]) -> str:
+    name = record.get("filter")
+    return name if isinstance(name, str) else "(all)"
+
+
+def _examples(records: Iterable[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Each metric key of ``records`` with its first value and the filter that logged it."""
+    examples: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for record in records:
+        for key in _metric_keys(record):
+            if key not in examples:
+                examples[key] = record[key]
+                origin[key] = _filter_of(record)
+    return examples, origin
+
+
+def _classify(
+    sample: SamplesFile,
+    examples: dict[str, Any],
+    origin: dict[str, str],
+    metrics: set[str] | None,
+) -> tuple[list[str], list[dict[str, str]]]:
+    """(metric keys to read, not-testable rows) from each metric's example value."""
+    keep: list[str] = []
+    not_testable: list[dict[str, str]] = []
+    for key, example in examples.items():
+        if metrics is not None and key not in metrics:
+            continue
+        reason = _value_kind(example)
+        if reason is None:
+            keep.append(key)
+        else:
+            not_testable.append(
+                {
+                    "model": sample.model,
+                    "task": sample.task,
+                    "filter": origin[key],
+                    "metric": key,
+                    "reason": reason,
+                    "source": str(sample.path),
+                }
+            )
+    return keep, not_testable
+
+
+def _read_columns(sample: SamplesFile, keep: list[str], examples: dict[str, Any]) -> pl.DataFrame:
+    """The wide frame: ids, filter, hashes and the kept metrics, one row per line."""
+    # doc_id as text: ints keep their exact token ("16"), string ids pass through.
+    schema: dict[str, pl.DataType] = {"doc_id": pl.Utf8(), "filter": pl.Utf8()}
+    schema.update({h: pl.Utf8() for h in _HASHES})
+    # Polars will not read true/false into a float column: ifeval-style boolean
+    # metrics are read as Boolean and come back as 0/1 floats.
+    schema.update(
+        {m: pl.Boolean() if isinstance(examples[m], bool) else pl.Float64() for m in keep}
+    )
+    path = sample.path
+    return read_json_array(path, schema) if sample.legacy else read_keys(path, schema)
+
+
+def _later_filters_first_lines(path: Path, frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """The first line of each filter after the first, when there are three or more.
+
+    lm-eval writes one filter's block after another, so the first and the last
+    line show the first and the last filter's metrics; a middle filter's own
+    metrics are only seen on its lines.
+    """
+    filters = frame.get_column("filter")
+    if filters.null_count() or filters.n_unique() < 3:
+        return []
+    starts = (
+        frame.select("filter")
+        .with_row_index("row")
+        .group_by("filter", maintain_order=True)
+        .agg(pl.col("row").first())
+        .get_column("row")
+        .to_list()
+    )
+    return records_at(path, {int(row) for row in starts if row})
+
+
 def _read_file(
     sample: SamplesFile, metrics: set[str] | None
 ) -> tuple[pl.DataFrame, list[dict[str, str]]]:
@@ -155,47 +242,19 @@ def _read_file(
         last = last_record(path)
     if "doc_id" not in first:
         raise InputFormatError(f"{path}: line 1 has no 'doc_id': not an lm-eval samples file")
-
-    def filter_of(record: dict[str, Any]) -> str:
-        name = record.get("filter")
-        return name if isinstance(name, str) else "(all)"
-
-    not_testable: list[dict[str, str]] = []
-    keep: list[str] = []
-    examples = {key: first[key] for key in _metric_keys(first)}
-    origin = dict.fromkeys(examples, filter_of(first))
-    for key in _metric_keys(last or {}):
-        if key not in examples:
-            examples[key] = (last or {})[key]
-            origin[key] = filter_of(last or {})
-    for key, example in examples.items():
-        if metrics is not None and key not in metrics:
-            continue
-        reason = _value_kind(example)
-        if reason is None:
-            keep.append(key)
-        else:
-            not_testable.append(
-                {
-                    "model": sample.model,
-                    "task": sample.task,
-                    "filter": origin[key],
-                    "metric": key,
-                    "reason": reason,
-                    "source": str(path),
-                }
-            )
-    # doc_id as text: ints keep their exact token ("16"), string ids pass through.
-    schema: dict[str, pl.DataType] = {"doc_id": pl.Utf8(), "filter": pl.Utf8()}
-    schema.update({h: pl.Utf8() for h in _HASHES})
-    # Polars will not read true/false into a float column: ifeval-style boolean
-    # metrics are read as Boolean and come back as 0/1 floats.
-    schema.update(
-        {m: pl.Boolean() if isinstance(examples[m], bool) else pl.Float64() for m in keep}
-    )
-    frame = read_json_array(path, schema) if sample.legacy else read_keys(path, schema)
+    examples, origin = _examples([first, last or {}])
+    keep, not_testable = _classify(sample, examples, origin, metrics)
+    frame = _read_columns(sample, keep, examples)
     if frame.height == 0:
         raise InputFormatError(f"{path}: no samples (the file is empty)")
+    if not sample.legacy:
+        more, more_origin = _examples(_later_filters_first_lines(path, frame))
+        new = [key for key in more if key not in examples]
+        if new:
+            examples.update({key: more[key] for key in new})
+            origin.update({key: more_origin[key] for key in new})
+            keep, not_testable = _classify(sample, examples, origin, metrics)
+            frame = _read_columns(sample, keep, examples)
     nulls = frame.get_column("doc_id").null_count()
     if nulls:
         raise InputFormatError(f"{path}: {nulls} line(s) have no 'doc_id'")
