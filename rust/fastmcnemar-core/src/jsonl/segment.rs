@@ -143,7 +143,9 @@ fn scan_window<S: Source + ?Sized>(
                 next = i + 1;
                 break;
             }
-            if window.eof {
+            if window.eof || window.offset + window.filled as u64 >= end {
+                // No line starts here (a line longer than the segment runs through):
+                // the segment holding its start reads it, not every segment it spans.
                 return Ok(());
             }
             let all = window.filled;

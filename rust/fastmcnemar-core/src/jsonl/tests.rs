@@ -278,3 +278,43 @@ fn reads_files_by_path() {
     assert!(missing.contains("cannot open") && missing.contains("absent.jsonl"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Counts the bytes a scan reads.
+struct Counting<'a> {
+    bytes: &'a [u8],
+    read: std::sync::atomic::AtomicU64,
+}
+
+impl Source for Counting<'_> {
+    fn size(&self) -> std::io::Result<u64> {
+        self.bytes.size()
+    }
+
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+        let n = self.bytes.read_at(buf, offset)?;
+        self.read
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_line_spanning_many_segments_is_read_about_once() {
+    let long = format!("{{\"p\": \"{}\", \"a\": 1}}\n", "x".repeat(200_000));
+    let text = format!("{{\"a\": 0}}\n{long}{{\"a\": 2}}\n");
+    let source = Counting {
+        bytes: text.as_bytes(),
+        read: Default::default(),
+    };
+    let layout = Layout {
+        segment: 1000,
+        buffer: 4096,
+    };
+    let out = scan_with_layout(&source, &keys(&[("a", false)]), &NeverStop, layout).unwrap();
+    assert_eq!(out.columns[0].numbers, vec![0.0, 1.0, 2.0]);
+    // Each of the ~200 segments inside the line reads one buffer and stops at
+    // its own end (reading on to the line's end would be ~100 times the file).
+    let read = source.read.load(std::sync::atomic::Ordering::Relaxed);
+    let bound = 2 * text.len() + text.len() / 1000 * 4096;
+    assert!(read < bound as u64, "read {read} of {}", text.len());
+}
