@@ -9,13 +9,13 @@ the task in ``skipped`` with that reason.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-import fastmcnemar
+from fastmcnemar.paired_test import Alternative, mcnemar
+from fastmcnemar.resampling import bootstrap, permutation_test
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def run_task_test(
     candidate: np.ndarray[Any, np.dtype[np.float64]],
     *,
     lower_is_better: bool,
-    alternative: str,
+    alternative: Alternative,
     confidence_level: float,
     n_resamples: int,
     seed: int,
@@ -67,9 +67,6 @@ def run_task_test(
     ref_mean = float(reference.mean())
     cand_mean = float(candidate.mean())
     if binary:
-        mcnemar = getattr(fastmcnemar, "mcnemar", None)
-        if mcnemar is None:
-            return "exact McNemar test not available in this build"
         res = mcnemar(reference.astype(np.int8), candidate.astype(np.int8), alternative=alternative)
         ci = res.confidence_interval(confidence_level=confidence_level)
         return TaskOutcome(
@@ -77,22 +74,16 @@ def run_task_test(
             ref_mean, cand_mean, float(res.delta), float(ci.low), float(ci.high),
             float(res.flip_rate), float(res.pvalue),
         )  # fmt: skip
-    permutation_test = getattr(fastmcnemar, "permutation_test", None)
-    if permutation_test is None:
-        return "continuous scores: permutation test not available in this build"
     b = int(np.count_nonzero(reference > candidate))
     c = int(np.count_nonzero(candidate > reference))
     perm = permutation_test(
         reference, candidate, alternative=alternative, n_resamples=n_resamples, rng=seed
     )
-    low = high = math.nan
-    bootstrap = getattr(fastmcnemar, "bootstrap", None)
-    if bootstrap is not None:
-        boot = bootstrap(
-            reference, candidate, confidence_level=confidence_level,
-            n_resamples=n_resamples, rng=seed,
-        )  # fmt: skip
-        low, high = float(boot.confidence_interval[0]), float(boot.confidence_interval[1])
+    boot = bootstrap(
+        reference, candidate, confidence_level=confidence_level,
+        n_resamples=n_resamples, rng=seed,
+    )  # fmt: skip
+    low, high = float(boot.confidence_interval[0]), float(boot.confidence_interval[1])
     return TaskOutcome(
         task, filt, metric, "continuous", f"permutation ({perm.method})", n, b, c,
         ref_mean, cand_mean, ref_mean - cand_mean, low, high, (b + c) / n, float(perm.pvalue),

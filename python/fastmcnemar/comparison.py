@@ -28,8 +28,10 @@ from fastmcnemar._run_loading import LoadedRun, load_run
 from fastmcnemar._task_tests import TaskOutcome, run_task_test
 from fastmcnemar.exceptions import InvalidArgumentError, PairingWarning
 from fastmcnemar.ingest.detect import detect_format
+from fastmcnemar.paired_test import Alternative
 from fastmcnemar.pairing import pair_report
 from fastmcnemar.rerun_noise import noise_floor
+from fastmcnemar.suite import adjust_pvalues, aggregate
 from fastmcnemar.verdicts import VERDICT_COLUMNS, check_margin, with_verdicts
 
 #: Columns of :attr:`Comparison.tasks`, in order.
@@ -249,16 +251,12 @@ def _infos(ref: LoadedRun, cand: LoadedRun) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _holm(pvalues: list[float]) -> tuple[list[float], str]:
-    """Holm-adjusted p-values (Bonferroni if this build has no adjust_pvalues)."""
+def _holm(pvalues: list[float]) -> list[float]:
+    """Holm-adjusted p-values."""
     if not pvalues:
-        return [], "holm"
-    adjust = getattr(fastmcnemar, "adjust_pvalues", None)
-    if adjust is None:
-        # Bonferroni controls the same family-wise error rate, less tightly.
-        return [min(1.0, p * len(pvalues)) for p in pvalues], "bonferroni"
-    adjusted = adjust(np.asarray(pvalues, dtype=np.float64), method="holm")
-    return [float(p) for p in adjusted], "holm"
+        return []
+    adjusted = adjust_pvalues(np.asarray(pvalues, dtype=np.float64), method="holm")
+    return [float(p) for p in adjusted]
 
 
 def _metadata(
@@ -322,7 +320,7 @@ def _compare_loaded(
     *,
     metric: MetricSpec,
     alpha: float,
-    alternative: str,
+    alternative: Alternative,
     confidence_level: float,
     allow_hash_mismatch: bool,
     allow_missing: bool,
@@ -389,12 +387,11 @@ def _compare_loaded(
             skipped.append((choice.task, choice.filter, choice.metric, result))
         else:
             outcomes.append(result)
-    adjusted, adjustment = _holm([o.pvalue for o in outcomes])
+    adjusted = _holm([o.pvalue for o in outcomes])
     binary = [o for o in outcomes if o.kind == "binary"]
     aggregate_result: Any = None
-    aggregate_fn = getattr(fastmcnemar, "aggregate", None)
-    if len(binary) >= 2 and aggregate_fn is not None:
-        aggregate_result = aggregate_fn(
+    if len(binary) >= 2:
+        aggregate_result = aggregate(
             np.asarray([o.b for o in binary], dtype=np.int64),
             np.asarray([o.c for o in binary], dtype=np.int64),
             method="combined",
@@ -412,7 +409,7 @@ def _compare_loaded(
         rule = "combined suite test (Pooled, Max-Drop, Fisher) over the binary tasks"
         suite_degraded = bool(aggregate_result.rejected)
     else:
-        rule = f"any task rejects after {adjustment.title()} adjustment (family-wise level alpha)"
+        rule = "any task rejects after Holm adjustment (family-wise level alpha)"
         suite_degraded = any(p <= alpha for p in adjusted)
     if len(outcomes) == 1:
         adjusted = [outcomes[0].pvalue]
@@ -430,7 +427,7 @@ def _compare_loaded(
     ).unique(maintain_order=True)
     meta = _metadata(ref, cand, report, [o.task for o in outcomes], rule)
     meta["lower_is_better"] = [c.task for c in choices if c.lower_is_better]
-    meta["adjustment"] = adjustment
+    meta["adjustment"] = "holm"
     meta["alternative"] = alternative
     meta["confidence_level"] = confidence_level
     return Comparison(
@@ -453,7 +450,7 @@ def compare(
     metric: MetricSpec = None,
     tasks: Sequence[str] | None = None,
     alpha: float = 0.05,
-    alternative: str = "greater",
+    alternative: Alternative = "greater",
     confidence_level: float = 0.95,
     allow_hash_mismatch: bool = False,
     allow_missing: bool = False,
@@ -650,7 +647,7 @@ def audit(
     metric: MetricSpec = None,
     tasks: Sequence[str] | None = None,
     alpha: float = 0.05,
-    alternative: str = "greater",
+    alternative: Alternative = "greater",
     confidence_level: float = 0.95,
     allow_hash_mismatch: bool = False,
     allow_missing: bool = False,
