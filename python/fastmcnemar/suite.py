@@ -53,7 +53,9 @@ from fastmcnemar.exceptions import (
 
 Method = Literal["pooled", "max_drop", "fisher", "stouffer", "cauchy", "hmp", "combined"]
 Alternative = Literal["greater", "less", "two-sided"]
-AdjustMethod = Literal["holm", "hochberg", "bonferroni", "bh", "by"]
+AdjustMethod = Literal[
+    "holm", "hochberg", "hommel", "bonferroni", "sidak", "holm-sidak", "bh", "by"
+]
 CombineMethod = Literal["fisher", "stouffer", "cauchy", "hmp"]
 Rule = Literal["bonferroni", "any"]
 SeedLike = int | np.random.Generator | None
@@ -539,9 +541,12 @@ def adjust_pvalues(
     ----------
     pvalues : array_like of float
         One p-value per task, each in [0, 1].
-    method : {"holm", "hochberg", "bonferroni", "bh", "by"}
+    method : {"holm", "hochberg", "hommel", "bonferroni", "sidak", "holm-sidak", "bh", "by"}
         ``"holm"`` and ``"bonferroni"`` control the family-wise error under
-        any dependence; ``"hochberg"`` under independence or positive
+        any dependence; ``"sidak"`` and ``"holm-sidak"`` (their slightly
+        less conservative forms) under independence or positive orthant
+        dependence; ``"hochberg"`` and ``"hommel"`` (closed Simes tests, never
+        less powerful than Hochberg) under independence or positive
         dependence; ``"bh"`` (Benjamini-Hochberg) the false discovery rate
         under independence or positive dependence; ``"by"``
         (Benjamini-Yekutieli) the false discovery rate under any dependence.
@@ -559,6 +564,8 @@ def adjust_pvalues(
     [0.03, 0.4, 0.4]
     >>> adjust_pvalues([0.01, 0.2, 0.3], method="bh").tolist()
     [0.03, 0.3, 0.3]
+    >>> adjust_pvalues([1e-20, 0.5, 0.9, 0.04], method="hommel").tolist()
+    [4e-20, 0.9, 0.9, 0.12]
     """
     values = np.ascontiguousarray(pvalues, dtype=np.float64)
     if values.ndim != 1:

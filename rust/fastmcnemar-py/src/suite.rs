@@ -256,7 +256,8 @@ fn suite_combine_pvalues(
     Ok((out.statistic, out.pvalue, out.log_pvalue))
 }
 
-/// Adjusted p-values ("holm", "hochberg", "bonferroni", "bh", "by").
+/// Adjusted p-values ("holm", "hochberg", "hommel", "bonferroni", "sidak",
+/// "holm-sidak", "bh", "by").
 #[pyfunction]
 fn suite_adjust_pvalues<'py>(
     py: Python<'py>,
