@@ -116,3 +116,11 @@ def test_error_in_a_later_file_names_that_file(lm_eval_writer: Any, task_spec: A
         read_lm_eval(model_dir)
     good = read_lm_eval(model_dir, tasks=["t0", "t1", "t3"])
     assert sorted(set(good.get_column("task").to_list())) == ["t0", "t1", "t3"]
+
+
+def test_byte_order_mark_is_skipped(lm_eval_writer: Any, task_spec: Any) -> None:
+    model_dir = lm_eval_writer.run("m", [task_spec("t", {"none": {"acc": [1, 0, 1]}})])
+    path = next(model_dir.glob("samples_*.jsonl"))
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    frame = read_lm_eval(model_dir)
+    assert sorted(frame.get_column("score").to_list()) == [0.0, 1.0, 1.0]

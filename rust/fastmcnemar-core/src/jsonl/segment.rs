@@ -28,6 +28,9 @@ pub(super) const DEFAULT_LAYOUT: Layout = Layout {
     buffer: 1 << 20,
 };
 
+/// The UTF-8 encoding of U+FEFF, which some writers put before the first line.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Bytes read past a segment's end at a time while finishing its last line.
 const OVERRUN: u64 = 64 << 10;
 
@@ -175,10 +178,21 @@ fn scan_window<S: Source + ?Sized>(
                 return Ok(());
             }
             piece.lines += 1;
-            match parse_line(&window.buffer[next..complete], keys, &mut piece.columns) {
+            // A UTF-8 byte-order mark (Windows tools write one) before line 1.
+            let at_file_start = window.offset == 0 && next == 0;
+            let skip = if at_file_start && window.buffer[..complete].starts_with(UTF8_BOM) {
+                UTF8_BOM.len()
+            } else {
+                0
+            };
+            match parse_line(
+                &window.buffer[next + skip..complete],
+                keys,
+                &mut piece.columns,
+            ) {
                 Ok(parsed) => {
                     piece.rows += usize::from(parsed.is_row);
-                    next += parsed.consumed;
+                    next += skip + parsed.consumed;
                     if piece.rows == 1 && parsed.is_row {
                         // Size the columns from the first line, not by doubling.
                         let lines = (end - start) / parsed.consumed.max(64) as u64;

@@ -318,3 +318,21 @@ fn a_line_spanning_many_segments_is_read_about_once() {
     let bound = 2 * text.len() + text.len() / 1000 * 4096;
     assert!(read < bound as u64, "read {read} of {}", text.len());
 }
+
+#[test]
+fn a_byte_order_mark_before_line_one_is_skipped() {
+    let text = "\u{FEFF}{\"a\": 1}\n{\"a\": 2}\n";
+    for segment in [1u64, 2, 3, 4, 100] {
+        for buffer in [1usize, 2, 8, 64] {
+            let layout = Layout { segment, buffer };
+            let out = scan_with_layout(text.as_bytes(), &keys(&[("a", false)]), &NeverStop, layout)
+                .unwrap();
+            assert_eq!(out.columns[0].numbers, vec![1.0, 2.0], "{segment} {buffer}");
+        }
+    }
+    // Only at the very start: elsewhere it is an error on its line.
+    let err = run("{\"a\": 1}\n\u{FEFF}{\"a\": 2}\n", &[("a", false)])
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("line 2: expected '{'"), "{err}");
+}
