@@ -124,3 +124,26 @@ def test_byte_order_mark_is_skipped(lm_eval_writer: Any, task_spec: Any) -> None
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     frame = read_lm_eval(model_dir)
     assert sorted(frame.get_column("score").to_list()) == [0.0, 1.0, 1.0]
+
+
+def test_an_error_does_not_wait_for_the_remaining_files(
+    lm_eval_writer: Any, task_spec: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fastmcnemar.ingest.lm_eval as lm_eval_module
+
+    tasks = [task_spec(f"t{i:02d}", {"none": {"acc": [1, 0, 1]}}) for i in range(12)]
+    model_dir = lm_eval_writer.run("m", tasks)
+    bad = sorted(model_dir.glob("samples_t00_*.jsonl"))[0]
+    bad.write_text("{broken\n")
+    read: list[str] = []
+    original = lm_eval_module._read_file
+
+    def counting(sample: Any, metrics: Any) -> Any:
+        read.append(sample.task)
+        return original(sample, metrics)
+
+    monkeypatch.setattr(lm_eval_module, "_read_file", counting)
+    with pytest.raises(InputFormatError, match="samples_t00"):
+        read_lm_eval(model_dir)
+    # Two files are in flight at a time; the rest are cancelled, not read.
+    assert len(read) < len(tasks)

@@ -334,6 +334,7 @@ def load_lm_eval(
     # file's columns become a frame (Polars) the next one is being scanned, so
     # no core idles between files. Memory stays bounded by the kept columns.
     if len(files) > 1:
+        # Executor.map cancels the files not yet started when one raises.
         with ThreadPoolExecutor(max_workers=2) as pool:
             parts = list(pool.map(lambda f: _read_file(f, metric_set), files))
     else:
