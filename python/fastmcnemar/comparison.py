@@ -31,7 +31,7 @@ from fastmcnemar.ingest.detect import detect_format
 from fastmcnemar.paired_test import Alternative
 from fastmcnemar.pairing import pair_report
 from fastmcnemar.rerun_noise import noise_floor
-from fastmcnemar.suite import adjust_pvalues, aggregate
+from fastmcnemar.suite import ADJUSTMENTS, AdjustMethod, adjust_pvalues, aggregate
 from fastmcnemar.verdicts import VERDICT_COLUMNS, check_margin, with_verdicts
 
 #: Columns of :attr:`Comparison.tasks`, in order.
@@ -99,7 +99,7 @@ class Comparison:
         The suite-level test (``aggregate(..., method="combined")``) over the
         binary tasks, None when it could not be computed.
     degraded : bool
-        True when the suite-level test or any Holm-adjusted task rejects.
+        True when the suite-level test or any adjusted (Holm by default) task rejects.
     metadata : dict
         Models, harness version, task versions, n-shot, sample counts, hash checks.
     margin : float
@@ -232,7 +232,9 @@ class Audit:
 # --------------------------------------------------------------------------- compare
 
 
-def _check_options(alpha: float, alternative: str, confidence_level: float) -> None:
+def _check_options(
+    alpha: float, alternative: str, confidence_level: float, adjust: str = "holm"
+) -> None:
     if not (isinstance(alpha, (int, float)) and 0.0 < alpha < 1.0):
         raise InvalidArgumentError(f"alpha must be in (0, 1), got {alpha!r}")
     if alternative not in ("greater", "less", "two-sided"):
@@ -241,6 +243,10 @@ def _check_options(alpha: float, alternative: str, confidence_level: float) -> N
         )
     if not (0.0 < confidence_level < 1.0):
         raise InvalidArgumentError(f"confidence_level must be in (0, 1), got {confidence_level!r}")
+    if adjust not in ADJUSTMENTS:
+        raise InvalidArgumentError(
+            f"adjust must be one of {', '.join(repr(a) for a in ADJUSTMENTS)}, got {adjust!r}"
+        )
 
 
 def _infos(ref: LoadedRun, cand: LoadedRun) -> dict[str, list[dict[str, Any]]]:
@@ -251,11 +257,11 @@ def _infos(ref: LoadedRun, cand: LoadedRun) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _holm(pvalues: list[float]) -> list[float]:
-    """Holm-adjusted p-values."""
+def _adjusted(pvalues: list[float], adjust: AdjustMethod) -> list[float]:
+    """The per-task p-values adjusted for multiplicity (Holm by default)."""
     if not pvalues:
         return []
-    adjusted = adjust_pvalues(np.asarray(pvalues, dtype=np.float64), method="holm")
+    adjusted = adjust_pvalues(np.asarray(pvalues, dtype=np.float64), method=adjust)
     return [float(p) for p in adjusted]
 
 
@@ -326,6 +332,7 @@ def _compare_loaded(
     allow_missing: bool,
     n_resamples: int,
     seed: int,
+    adjust: AdjustMethod = "holm",
 ) -> Comparison:
     triples = ["task", "filter", "metric"]
     ref_keys = ref.scores.select(triples).unique(maintain_order=True)
@@ -387,7 +394,7 @@ def _compare_loaded(
             skipped.append((choice.task, choice.filter, choice.metric, result))
         else:
             outcomes.append(result)
-    adjusted = _holm([o.pvalue for o in outcomes])
+    adjusted = _adjusted([o.pvalue for o in outcomes], adjust)
     binary = [o for o in outcomes if o.kind == "binary"]
     aggregate_result: Any = None
     if len(binary) >= 2:
@@ -400,7 +407,7 @@ def _compare_loaded(
             tasks=[o.task for o in binary],
         )
     # The suite verdict is one level-alpha test: the combined aggregate when every
-    # tested task is binary, else "any Holm-adjusted task rejects" (family-wise
+    # tested task is binary, else "any adjusted task rejects" (a global test at
     # level alpha). A task is flagged only when the suite verdict is "degraded".
     if len(outcomes) == 1:
         rule = "single task: its own test at level alpha"
@@ -409,7 +416,10 @@ def _compare_loaded(
         rule = "combined suite test (Pooled, Max-Drop, Fisher) over the binary tasks"
         suite_degraded = bool(aggregate_result.rejected)
     else:
-        rule = "any task rejects after Holm adjustment (family-wise level alpha)"
+        # Any rejection after any of these adjustments is a level-alpha test of
+        # "no task degraded" (for BH and BY it is the Simes / BY global test).
+        name, controls = ADJUSTMENTS[adjust]
+        rule = f"any task rejects after {name} adjustment ({controls} level alpha)"
         suite_degraded = any(p <= alpha for p in adjusted)
     if len(outcomes) == 1:
         adjusted = [outcomes[0].pvalue]
@@ -427,7 +437,7 @@ def _compare_loaded(
     ).unique(maintain_order=True)
     meta = _metadata(ref, cand, report, [o.task for o in outcomes], rule)
     meta["lower_is_better"] = [c.task for c in choices if c.lower_is_better]
-    meta["adjustment"] = "holm"
+    meta["adjustment"] = adjust
     meta["alternative"] = alternative
     meta["confidence_level"] = confidence_level
     return Comparison(
@@ -452,6 +462,7 @@ def compare(
     alpha: float = 0.05,
     alternative: Alternative = "greater",
     confidence_level: float = 0.95,
+    adjust: AdjustMethod = "holm",
     allow_hash_mismatch: bool = False,
     allow_missing: bool = False,
     reference_model: str | None = None,
@@ -490,6 +501,12 @@ def compare(
     confidence_level : float, default 0.95
         Of the interval on each task's delta (Tango's score interval for binary
         tasks, a BCa paired bootstrap for continuous ones).
+    adjust : str, default "holm"
+        The multiplicity adjustment of the per-task p-values
+        (``pvalue_adjusted``), one of :func:`~fastmcnemar.adjust_pvalues`'
+        methods: ``"holm"`` controls the family-wise error under any
+        dependence; ``"bh"`` flags tasks at a false discovery rate instead
+        (more tasks named in large suites).
     allow_hash_mismatch, allow_missing : bool, default False
         Passed to the pairing: pair despite differing data hashes / test only
         the common samples, with a warning instead of an error.
@@ -522,8 +539,9 @@ def compare(
     as in :func:`~fastmcnemar.mcnemar`. The suite verdict ``degraded`` is one
     level-``alpha`` test: the combined Pooled/Max-Drop/Fisher aggregate over the
     binary tasks when every tested task is binary; otherwise "some task rejects
-    after Holm adjustment". A task is flagged degraded when the suite verdict is
-    and its Holm-adjusted p-value is at most ``alpha``.
+    after the ``adjust`` adjustment" (a level-``alpha`` test for every method).
+    A task is flagged degraded when the suite verdict is and its adjusted
+    p-value is at most ``alpha``.
 
     Examples
     --------
@@ -535,7 +553,7 @@ def compare(
     >>> compare(example_path("reference"), example_path("rerun")).degraded
     False
     """
-    _check_options(alpha, alternative, confidence_level)
+    _check_options(alpha, alternative, confidence_level, adjust)
     check_margin(margin)
     ref = load_run(
         reference, side="reference", model=reference_model, tasks=tasks,
@@ -557,6 +575,7 @@ def compare(
         allow_missing=allow_missing,
         n_resamples=n_resamples,
         seed=0 if rng is None else int(rng),
+        adjust=adjust,
     )
     return with_verdicts(result, margin=margin, noise=noise)
 
@@ -649,6 +668,7 @@ def audit(
     alpha: float = 0.05,
     alternative: Alternative = "greater",
     confidence_level: float = 0.95,
+    adjust: AdjustMethod = "holm",
     allow_hash_mismatch: bool = False,
     allow_missing: bool = False,
     reference_model: str | None = None,
@@ -673,7 +693,7 @@ def audit(
         Candidates read and tested at once (threads; default: the core count).
     progress : bool, optional
         Draw a progress bar on stderr (default: only when stderr is a terminal).
-    metric, tasks, alpha, alternative, confidence_level : see :func:`compare`
+    metric, tasks, alpha, alternative, confidence_level, adjust : see :func:`compare`
         As for :func:`compare`.
     allow_hash_mismatch, allow_missing, n_resamples, rng : see :func:`compare`
         As for :func:`compare`.
@@ -695,7 +715,7 @@ def audit(
     >>> res.summary.select("candidate", "degraded").rows()
     [('rerun', False), ('int4', True)]
     """
-    _check_options(alpha, alternative, confidence_level)
+    _check_options(alpha, alternative, confidence_level, adjust)
     check_margin(margin)
     runs = _candidate_map(candidates)
     if not runs:
@@ -710,6 +730,7 @@ def audit(
         "allow_missing": allow_missing,
         "n_resamples": n_resamples,
         "seed": 0 if rng is None else int(rng),
+        "adjust": adjust,
     }
 
     noise = _noise(reference, reference_reruns, tasks)

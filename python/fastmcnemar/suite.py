@@ -56,6 +56,17 @@ Alternative = Literal["greater", "less", "two-sided"]
 AdjustMethod = Literal[
     "holm", "hochberg", "hommel", "bonferroni", "sidak", "holm-sidak", "bh", "by"
 ]
+#: Each adjustment's name in reports, and the error rate it controls.
+ADJUSTMENTS: dict[str, tuple[str, str]] = {
+    "holm": ("Holm", "family-wise"),
+    "hochberg": ("Hochberg", "family-wise"),
+    "hommel": ("Hommel", "family-wise"),
+    "bonferroni": ("Bonferroni", "family-wise"),
+    "sidak": ("Šidák", "family-wise"),
+    "holm-sidak": ("Holm-Šidák", "family-wise"),
+    "bh": ("Benjamini-Hochberg", "false discovery rate"),
+    "by": ("Benjamini-Yekutieli", "false discovery rate"),
+}
 CombineMethod = Literal["fisher", "stouffer", "cauchy", "hmp"]
 Rule = Literal["bonferroni", "any"]
 SeedLike = int | np.random.Generator | None

@@ -13,13 +13,9 @@ import fastmcnemar
 from fastmcnemar.cli import main
 from fastmcnemar.data import example_path
 
-needs_mcnemar = pytest.mark.skipif(
-    not hasattr(fastmcnemar, "mcnemar"), reason="fastmcnemar.mcnemar (issue 2) not built yet"
-)
 REF, RERUN, DEGRADED = (str(example_path(n)) for n in ("reference", "rerun", "degraded"))
 
 
-@needs_mcnemar
 def test_compare_exit_codes_and_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["compare", REF, RERUN]) == 0
     assert "no significant degradation detected" in capsys.readouterr().out
@@ -27,7 +23,6 @@ def test_compare_exit_codes_and_text(capsys: pytest.CaptureFixture[str]) -> None
     assert "DEGRADED" in capsys.readouterr().out
 
 
-@needs_mcnemar
 @pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "text"])
 def test_formats_and_output_file(fmt: str, tmp_path: Path) -> None:
     out = tmp_path / f"report.{fmt}"
@@ -48,7 +43,6 @@ def test_formats_and_output_file(fmt: str, tmp_path: Path) -> None:
         assert "demo_mc" in text
 
 
-@needs_mcnemar
 def test_metric_option_and_alpha(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["compare", REF, DEGRADED, "--format", "json", "--tasks", "demo_arith"]
     assert main([*args, "--metric", "demo_arith=exact_match,flexible-extract"]) == 1
@@ -58,7 +52,14 @@ def test_metric_option_and_alpha(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(capsys.readouterr().out)["alpha"] == 1e-12
 
 
-@needs_mcnemar
+def test_adjust_option(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", REF, DEGRADED, "--format", "json", "--adjust", "bh"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["metadata"]["adjustment"] == "bh"
+    assert main(["compare", REF, DEGRADED, "--adjust", "fdr"]) == 2
+    assert "--adjust" in capsys.readouterr().err
+
+
 def test_audit_and_demo(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", REF, RERUN, DEGRADED, "--no-progress"]) == 1
     out = capsys.readouterr().out

@@ -26,11 +26,6 @@ from fastmcnemar.data import example_path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "harness"))
 import lm_eval_demo
 
-needs_mcnemar = pytest.mark.skipif(
-    not hasattr(fastmcnemar, "mcnemar"), reason="fastmcnemar.mcnemar (issue 2) not built yet"
-)
-pytestmark = needs_mcnemar
-
 BINARY = {
     "demo_arith": "strict-match",
     "demo_group_add": "none",
@@ -69,12 +64,9 @@ def test_degraded_example_recovers_the_flipped_answers() -> None:
     assert dict(result.skipped.schema) == SKIPPED_COLUMNS
     assert "[gold, prediction] pair" in skipped[("demo_mc", "mcc")]
     assert "list" in skipped[("demo_partial", "digit_match")]
-    if hasattr(fastmcnemar, "permutation_test"):
-        row = result.tasks.filter(pl.col("task") == "demo_partial").row(0, named=True)
-        assert row["kind"] == "continuous"
-        assert row["method"].startswith("permutation")
-    else:
-        assert "permutation test not available" in skipped[("demo_partial", "partial_credit")]
+    row = result.tasks.filter(pl.col("task") == "demo_partial").row(0, named=True)
+    assert row["kind"] == "continuous"
+    assert row["method"].startswith("permutation")
     assert result.metadata["reference"]["harness_version"] == "0.4.13"
     assert result.metadata["reference"]["tasks"]["demo_mc"]["version"] == 1.0
 
@@ -234,3 +226,24 @@ def test_audit_progress_bar(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert "audit [" in err
     assert "1/1" in err
+
+
+@pytest.mark.parametrize("adjust", ["holm", "hommel", "bh", "by"])
+def test_adjust_option(adjust: str) -> None:
+    # One continuous task, so the suite verdict is "any adjusted task rejects".
+    result = compare(example_path("reference"), example_path("degraded"), adjust=adjust)  # type: ignore[arg-type]
+    tasks = result.tasks
+    expected = fastmcnemar.adjust_pvalues(tasks["pvalue"].to_numpy(), method=adjust)  # type: ignore[arg-type]
+    assert tasks["pvalue_adjusted"].to_list() == pytest.approx(expected.tolist(), rel=1e-15)
+    assert result.metadata["adjustment"] == adjust
+    name = fastmcnemar.suite.ADJUSTMENTS[adjust][0]
+    assert name in result.metadata["verdict_rule"]
+    assert f"p ({name})" in result.to_text()
+    assert f"p adjusted ({name})" in result.to_markdown()
+    flagged = tasks.filter(pl.col("degraded"))["pvalue_adjusted"]
+    assert (flagged <= result.alpha).all()
+
+
+def test_adjust_option_is_checked() -> None:
+    with pytest.raises(InvalidArgumentError, match="adjust must be one of"):
+        compare(example_path("reference"), example_path("degraded"), adjust="fdr")  # type: ignore[arg-type]

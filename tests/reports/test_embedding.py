@@ -87,8 +87,6 @@ def test_lm_eval_results_dict_equals_the_files(lm_eval_run: tuple[dict[str, Any]
 def test_lm_eval_results_dict_compares_like_the_files(
     lm_eval_run: tuple[dict[str, Any], Path],
 ) -> None:
-    if not hasattr(fastmcnemar, "mcnemar"):
-        pytest.skip("the exact McNemar test is not in this build yet")
     results, directory = lm_eval_run
     with pytest.warns(InputWarning):
         frame = from_lm_eval_results(results)

@@ -223,8 +223,6 @@ def test_cli_html_output(tmp_path: Path) -> None:
 
 
 def test_real_comparison_renders_every_tested_task() -> None:
-    if not hasattr(fastmcnemar, "mcnemar"):
-        pytest.skip("the exact McNemar test is not in this build yet")
     result = fastmcnemar.compare(example_path("reference"), example_path("degraded"))
     assert result.tasks.height >= 2
     page = Page(result.to_html())

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from report_fixtures import make_audit, make_comparison
+from report_fixtures import make_audit
 
 import fastmcnemar
 from fastmcnemar.data import example_path
@@ -62,10 +62,7 @@ def _share_near(pixels: np.ndarray, rgb: tuple[int, int, int], tol: float = 0.03
 
 def test_comparison_report_screenshot(tmp_path: Path) -> None:
     _chromium()
-    if hasattr(fastmcnemar, "mcnemar"):
-        comparison = fastmcnemar.compare(example_path("reference"), example_path("degraded"))
-    else:  # the statistics areas are not in this build: render a constructed comparison
-        comparison = make_comparison()
+    comparison = fastmcnemar.compare(example_path("reference"), example_path("degraded"))
     pixels = _screenshot(comparison.to_html(), tmp_path)
     assert pixels.shape[:2] == (HEIGHT, WIDTH)
     assert pixels.std() > 0.05  # not a blank page

@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from fastmcnemar.suite import ADJUSTMENTS
+
 FORMATS = ("text", "markdown", "json", "csv", "html")
 
 
 def add_report_options(parser: argparse.ArgumentParser) -> None:
-    """--format, --output, --alpha, --metric, --tasks, hash override, verdict options."""
+    """--format, --output, --alpha, --adjust, --metric, --tasks, hash override, verdict options."""
     parser.add_argument(
         "--margin",
         type=float,
@@ -48,6 +50,13 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
         choices=("greater", "two-sided", "less"),
         default="greater",
         help="'greater' (default): is the candidate worse than the reference",
+    )
+    parser.add_argument(
+        "--adjust",
+        choices=tuple(ADJUSTMENTS),
+        default="holm",
+        help="adjustment of the per-task p-values (default holm: family-wise error; "
+        "bh: false discovery rate)",
     )
     parser.add_argument(
         "--allow-hash-mismatch",

@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         tasks=args.tasks,
         alpha=args.alpha,
         alternative=args.alternative,
+        adjust=args.adjust,
         allow_hash_mismatch=args.allow_hash_mismatch,
         max_workers=args.jobs,
         progress=False if args.no_progress else None,

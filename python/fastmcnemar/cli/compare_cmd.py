@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
         tasks=args.tasks,
         alpha=args.alpha,
         alternative=args.alternative,
+        adjust=args.adjust,
         allow_hash_mismatch=args.allow_hash_mismatch,
         reference_model=args.reference_model,
         candidate_model=args.candidate_model,

@@ -6,6 +6,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from fastmcnemar.suite import ADJUSTMENTS
+
 
 def pvalue(p: Any) -> str:
     """p-values: 4 significant digits, scientific below 1e-4, '-' when missing."""
@@ -116,3 +118,9 @@ def planning_lines(comp: Any) -> list[str]:
             f"{100 * margin:g} pt with 80% power it {needed}"
         )
     return lines
+
+
+def adjustment_name(metadata: Mapping[str, Any] | None) -> str:
+    """How reports name the adjustment of ``pvalue_adjusted`` (Holm unless stated)."""
+    method = str((metadata or {}).get("adjustment") or "holm")
+    return ADJUSTMENTS.get(method, (method, ""))[0]

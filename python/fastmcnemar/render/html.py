@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar.render._format import adjustment_name
 from fastmcnemar.render._html_text import (
     as_float,
     esc,
@@ -245,9 +246,8 @@ def _suite_section(comparison: ComparisonView) -> str:
 
 
 def _adjustment(comparison: ComparisonView) -> str:
-    """The multiplicity adjustment of ``pvalue_adjusted`` ("Holm", or "Bonferroni")."""
-    name = comparison.metadata.get("adjustment") if comparison.metadata else None
-    return str(name).title() if name else "Holm"
+    """The multiplicity adjustment of ``pvalue_adjusted`` ("Holm" unless stated)."""
+    return adjustment_name(comparison.metadata)
 
 
 def _forest_section(comparison: ComparisonView, level: float) -> str:

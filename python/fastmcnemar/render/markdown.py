@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastmcnemar.render._format import components, planning_lines, pvalue, verdict_line
+from fastmcnemar.render._format import (
+    adjustment_name,
+    components,
+    planning_lines,
+    pvalue,
+    verdict_line,
+)
 from fastmcnemar.render.text import _task_rows, task_header
 
 if TYPE_CHECKING:
@@ -27,7 +33,7 @@ def comparison_to_markdown(comp: Comparison) -> str:
         f"### `{comp.candidate}` vs `{comp.reference}`: {verdict}",
         "",
         f"alpha = {comp.alpha:g}; delta = reference - candidate accuracy (points); "
-        f"p adjusted ({comp.metadata.get('adjustment', 'holm')}) over "
+        f"p adjusted ({adjustment_name(comp.metadata)}) over "
         f"{comp.tasks.height} task(s).",
         "",
         *_md_table(task_header(comp), _task_rows(comp)),

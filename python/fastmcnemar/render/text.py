@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fastmcnemar.render._format import (
+    adjustment_name,
     components,
     interval,
     percent,
@@ -31,8 +32,7 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
 
 def task_header(comp: Comparison) -> list[str]:
     """The table header; the adjusted p-value column names its method."""
-    method = str(comp.metadata.get("adjustment", "holm")).title()
-    return [*TASK_HEADER[:-2], f"p ({method})", TASK_HEADER[-1]]
+    return [*TASK_HEADER[:-2], f"p ({adjustment_name(comp.metadata)})", TASK_HEADER[-1]]
 
 
 def _task_rows(comp: Comparison) -> list[list[str]]:
