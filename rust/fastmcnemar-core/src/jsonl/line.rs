@@ -6,15 +6,10 @@
 //! separate pass) halves the bytes touched. A newline met inside a string or
 //! bracket is a truncated line and is reported as such.
 
-use memchr::{memchr, memchr2};
+use memchr::memchr;
 
+use super::cursor::Cursor;
 use super::{Column, KeySpec, kind};
-
-/// Bytes of a string searched 16 at a time before handing over to `memchr2`
-/// (keys, filter names and 64-digit hashes end within them).
-const SHORT_STRING: usize = 80;
-/// Bracket depth kept on the stack before spilling to the heap.
-const INLINE_DEPTH: usize = 64;
 
 /// What one call of [`parse_line`] found.
 pub(super) struct Parsed {
@@ -22,126 +17,6 @@ pub(super) struct Parsed {
     pub consumed: usize,
     /// False for a blank line, which makes no row.
     pub is_row: bool,
-}
-
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    /// Skips blanks within the line (a newline ends the line, so it is not one).
-    fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\r') = self.peek() {
-            self.pos += 1;
-        }
-    }
-
-    fn expect(&mut self, byte: u8, what: &str) -> Result<(), String> {
-        self.skip_ws();
-        match self.peek() {
-            Some(b) if b == byte => {
-                self.pos += 1;
-                Ok(())
-            }
-            None | Some(b'\n') => Err(format!("line ends where {what} was expected (truncated?)")),
-            Some(b) => Err(format!(
-                "expected {what} at column {}, found {:?}",
-                self.pos + 1,
-                b as char
-            )),
-        }
-    }
-
-    /// Past the closing quote of a string whose opening quote is at `pos - 1`;
-    /// returns the raw (still escaped) content. Inlined: it runs ~30 times a
-    /// line, mostly on short strings, where a call's prologue is a third of it.
-    #[inline(always)]
-    fn string_body(&mut self) -> Result<&'a [u8], String> {
-        // Jump from quote to quote (prompts are full of escaped newlines but have
-        // few quotes); a quote preceded by an odd run of backslashes is escaped.
-        let start = self.pos;
-        let mut from = self.pos;
-        loop {
-            let at = match quote_or_newline(self.bytes, from) {
-                Some(at) if self.bytes[at] == b'"' => at,
-                _ => return Err("unterminated string (truncated line?)".into()),
-            };
-            let run = self.bytes[start..at]
-                .iter()
-                .rev()
-                .take_while(|&&b| b == b'\\')
-                .count();
-            if run % 2 == 0 {
-                self.pos = at + 1;
-                return Ok(&self.bytes[start..at]);
-            }
-            from = at + 1;
-        }
-    }
-
-    /// Skips an array or object whose opening bracket is at `pos`.
-    fn skip_compound(&mut self) -> Result<(), String> {
-        let mut inline = [0u8; INLINE_DEPTH];
-        let mut spill: Vec<u8> = Vec::new();
-        let mut depth = 0usize;
-        loop {
-            let Some(byte) = self.peek() else {
-                return Err("unbalanced brackets (truncated line?)".into());
-            };
-            self.pos += 1;
-            let closer = match byte {
-                b'"' => {
-                    self.string_body()?;
-                    continue;
-                }
-                b'{' => b'}',
-                b'[' => b']',
-                b'}' | b']' => {
-                    let open = match depth {
-                        0 => None,
-                        d if d <= INLINE_DEPTH => Some(inline[d - 1]),
-                        _ => spill.pop(),
-                    };
-                    if open != Some(byte) {
-                        return Err(format!(
-                            "mismatched {:?} at column {}",
-                            byte as char, self.pos
-                        ));
-                    }
-                    depth -= 1;
-                    if depth == 0 {
-                        return Ok(());
-                    }
-                    continue;
-                }
-                b'\n' => return Err("unbalanced brackets (truncated line?)".into()),
-                _ => continue,
-            };
-            if depth < INLINE_DEPTH {
-                inline[depth] = closer;
-            } else {
-                spill.push(closer);
-            }
-            depth += 1;
-        }
-    }
-
-    /// A bare token (number, true, false, null, NaN, Infinity).
-    fn token(&mut self) -> &'a [u8] {
-        let start = self.pos;
-        while let Some(b) = self.peek() {
-            if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
-                break;
-            }
-            self.pos += 1;
-        }
-        &self.bytes[start..self.pos]
-    }
 }
 
 /// Key equality with the cheap rejections first: most keys on a line are not
@@ -154,55 +29,6 @@ fn same_key(wanted: &[u8], name: &[u8]) -> bool {
         && wanted == name
 }
 
-/// The first `"` or newline at or after `from`.
-///
-/// Most strings are short (keys, hashes, filter names), where the SIMD
-/// search's setup costs more than the search: the first [`SHORT_STRING`]
-/// bytes are checked 16 at a time, and only longer strings go to `memchr2`.
-#[inline]
-fn quote_or_newline(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut at = from;
-    let short_end = (from + SHORT_STRING).min(bytes.len());
-    while at + 16 <= short_end {
-        if let Some(i) = first_quote_or_newline_16(&bytes[at..at + 16]) {
-            return Some(at + i);
-        }
-        at += 16;
-    }
-    if at + 16 > bytes.len() {
-        return bytes[at..]
-            .iter()
-            .position(|&b| b == b'"' || b == b'\n')
-            .map(|i| at + i);
-    }
-    memchr2(b'"', b'\n', &bytes[at..]).map(|i| at + i)
-}
-
-/// The first `"` or newline among 16 bytes, with SSE2 (part of every x86-64).
-#[cfg(target_arch = "x86_64")]
-#[inline]
-fn first_quote_or_newline_16(chunk: &[u8]) -> Option<usize> {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-    };
-    assert!(chunk.len() >= 16);
-    // SAFETY: SSE2 is in the x86-64 baseline, and the unaligned load reads the
-    // 16 bytes the assert above guarantees.
-    let mask = unsafe {
-        let block = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
-        let quotes = _mm_cmpeq_epi8(block, _mm_set1_epi8(b'"' as i8));
-        let newlines = _mm_cmpeq_epi8(block, _mm_set1_epi8(b'\n' as i8));
-        _mm_movemask_epi8(_mm_or_si128(quotes, newlines)) as u32
-    };
-    (mask != 0).then(|| mask.trailing_zeros() as usize)
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-#[inline]
-fn first_quote_or_newline_16(chunk: &[u8]) -> Option<usize> {
-    chunk[..16].iter().position(|&b| b == b'"' || b == b'\n')
-}
-
 /// Parses the line starting at `bytes[0]`; a non-blank line appends one row
 /// to every column. `bytes` may hold further lines after this one.
 pub(super) fn parse_line(
@@ -210,7 +36,7 @@ pub(super) fn parse_line(
     keys: &[KeySpec],
     columns: &mut [Column],
 ) -> Result<Parsed, String> {
-    let mut cur = Cursor { bytes, pos: 0 };
+    let mut cur = Cursor::<false>::new(bytes);
     cur.skip_ws();
     match cur.peek() {
         None => {
@@ -244,7 +70,7 @@ pub(super) fn parse_line(
 }
 
 fn parse_object(
-    cur: &mut Cursor<'_>,
+    cur: &mut Cursor<'_, false>,
     keys: &[KeySpec],
     columns: &mut [Column],
 ) -> Result<(), String> {
@@ -295,7 +121,7 @@ fn parse_object(
     }
 }
 
-fn read_value(cur: &mut Cursor<'_>, first: u8, column: &mut Column) -> Result<(), String> {
+fn read_value(cur: &mut Cursor<'_, false>, first: u8, column: &mut Column) -> Result<(), String> {
     match first {
         b'"' => {
             cur.pos += 1;
@@ -428,32 +254,6 @@ fn number_of(token: &[u8]) -> Option<f64> {
                 return None;
             }
             std::str::from_utf8(token).ok()?.parse::<f64>().ok()
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::quote_or_newline;
-
-    #[test]
-    fn finder_agrees_with_a_plain_search_at_every_offset() {
-        // Hits near every chunk edge and past the short-string stretch.
-        for len in [0usize, 1, 15, 16, 17, 79, 80, 81, 200] {
-            for hit in 0..len {
-                for byte in [b'"', b'\n'] {
-                    let mut bytes = vec![b'a'; len];
-                    bytes[hit] = byte;
-                    for from in 0..=hit {
-                        assert_eq!(
-                            quote_or_newline(&bytes, from),
-                            Some(hit),
-                            "{len} {hit} {from}"
-                        );
-                    }
-                    assert_eq!(quote_or_newline(&bytes, hit + 1), None);
-                }
-            }
         }
     }
 }

@@ -1,0 +1,224 @@
+//! Walking JSON text without building it: skip whitespace, strings and whole
+//! arrays or objects, read bare tokens. Shared by the JSON-lines scanner
+//! (one record per line) and the whole-document walker.
+//!
+//! A raw newline cannot occur inside a JSON string, so string ends are found
+//! by searching for the next quote *or* newline: in a record a newline there
+//! is a truncated line, in a document it is invalid JSON either way.
+
+use memchr::memchr2;
+
+/// Bytes of a string searched 16 at a time before handing over to `memchr2`
+/// (keys, filter names and 64-digit hashes end within them).
+const SHORT_STRING: usize = 80;
+/// Bracket depth kept on the stack before spilling to the heap.
+const INLINE_DEPTH: usize = 64;
+
+/// A position in JSON text. `MULTILINE = false`: one JSON-lines record, where
+/// a raw newline ends the record (inside a value it is a truncated line);
+/// `true`: a whole document, where newlines are whitespace.
+pub(super) struct Cursor<'a, const MULTILINE: bool> {
+    pub bytes: &'a [u8],
+    pub pos: usize,
+}
+
+impl<'a, const MULTILINE: bool> Cursor<'a, MULTILINE> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Cursor { bytes, pos: 0 }
+    }
+
+    pub fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Skips blanks (a newline is one only in a whole document: it ends a record).
+    pub fn skip_ws(&mut self) {
+        while let Some(byte) = self.peek() {
+            match byte {
+                b' ' | b'\t' | b'\r' => self.pos += 1,
+                b'\n' if MULTILINE => self.pos += 1,
+                _ => break,
+            }
+        }
+    }
+
+    pub fn expect(&mut self, byte: u8, what: &str) -> Result<(), String> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b) if b == byte => {
+                self.pos += 1;
+                Ok(())
+            }
+            None | Some(b'\n') => Err(format!(
+                "{} ends where {what} was expected (truncated?)",
+                if MULTILINE { "the text" } else { "line" }
+            )),
+            Some(b) => Err(format!(
+                "expected {what} at column {}, found {:?}",
+                self.pos + 1,
+                b as char
+            )),
+        }
+    }
+
+    /// Past the closing quote of a string whose opening quote is at `pos - 1`;
+    /// returns the raw (still escaped) content. Inlined: it runs ~30 times a
+    /// line, mostly on short strings, where a call's prologue is a third of it.
+    #[inline(always)]
+    pub fn string_body(&mut self) -> Result<&'a [u8], String> {
+        // Jump from quote to quote (prompts are full of escaped newlines but have
+        // few quotes); a quote preceded by an odd run of backslashes is escaped.
+        let start = self.pos;
+        let mut from = self.pos;
+        loop {
+            let at = match quote_or_newline(self.bytes, from) {
+                Some(at) if self.bytes[at] == b'"' => at,
+                _ => return Err("unterminated string (truncated line?)".into()),
+            };
+            let run = self.bytes[start..at]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\\')
+                .count();
+            if run % 2 == 0 {
+                self.pos = at + 1;
+                return Ok(&self.bytes[start..at]);
+            }
+            from = at + 1;
+        }
+    }
+
+    /// Skips an array or object whose opening bracket is at `pos`.
+    pub fn skip_compound(&mut self) -> Result<(), String> {
+        let mut inline = [0u8; INLINE_DEPTH];
+        let mut spill: Vec<u8> = Vec::new();
+        let mut depth = 0usize;
+        loop {
+            let Some(byte) = self.peek() else {
+                return Err("unbalanced brackets (truncated line?)".into());
+            };
+            self.pos += 1;
+            let closer = match byte {
+                b'"' => {
+                    self.string_body()?;
+                    continue;
+                }
+                b'{' => b'}',
+                b'[' => b']',
+                b'}' | b']' => {
+                    let open = match depth {
+                        0 => None,
+                        d if d <= INLINE_DEPTH => Some(inline[d - 1]),
+                        _ => spill.pop(),
+                    };
+                    if open != Some(byte) {
+                        return Err(format!(
+                            "mismatched {:?} at column {}",
+                            byte as char, self.pos
+                        ));
+                    }
+                    depth -= 1;
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                    continue;
+                }
+                b'\n' if !MULTILINE => return Err("unbalanced brackets (truncated line?)".into()),
+                _ => continue,
+            };
+            if depth < INLINE_DEPTH {
+                inline[depth] = closer;
+            } else {
+                spill.push(closer);
+            }
+            depth += 1;
+        }
+    }
+
+    /// A bare token (number, true, false, null, NaN, Infinity).
+    pub fn token(&mut self) -> &'a [u8] {
+        let start = self.pos;
+        while let Some(b) = self.peek() {
+            if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
+                break;
+            }
+            self.pos += 1;
+        }
+        &self.bytes[start..self.pos]
+    }
+}
+
+/// The first `"` or newline at or after `from`.
+///
+/// Most strings are short (keys, hashes, filter names), where the SIMD
+/// search's setup costs more than the search: the first [`SHORT_STRING`]
+/// bytes are checked 16 at a time, and only longer strings go to `memchr2`.
+#[inline]
+fn quote_or_newline(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    let short_end = (from + SHORT_STRING).min(bytes.len());
+    while at + 16 <= short_end {
+        if let Some(i) = first_quote_or_newline_16(&bytes[at..at + 16]) {
+            return Some(at + i);
+        }
+        at += 16;
+    }
+    if at + 16 > bytes.len() {
+        return bytes[at..]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\n')
+            .map(|i| at + i);
+    }
+    memchr2(b'"', b'\n', &bytes[at..]).map(|i| at + i)
+}
+
+/// The first `"` or newline among 16 bytes, with SSE2 (part of every x86-64).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn first_quote_or_newline_16(chunk: &[u8]) -> Option<usize> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    assert!(chunk.len() >= 16);
+    // SAFETY: SSE2 is in the x86-64 baseline, and the unaligned load reads the
+    // 16 bytes the assert above guarantees.
+    let mask = unsafe {
+        let block = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+        let quotes = _mm_cmpeq_epi8(block, _mm_set1_epi8(b'"' as i8));
+        let newlines = _mm_cmpeq_epi8(block, _mm_set1_epi8(b'\n' as i8));
+        _mm_movemask_epi8(_mm_or_si128(quotes, newlines)) as u32
+    };
+    (mask != 0).then(|| mask.trailing_zeros() as usize)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn first_quote_or_newline_16(chunk: &[u8]) -> Option<usize> {
+    chunk[..16].iter().position(|&b| b == b'"' || b == b'\n')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote_or_newline;
+
+    #[test]
+    fn finder_agrees_with_a_plain_search_at_every_offset() {
+        // Hits near every chunk edge and past the short-string stretch.
+        for len in [0usize, 1, 15, 16, 17, 79, 80, 81, 200] {
+            for hit in 0..len {
+                for byte in [b'"', b'\n'] {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[hit] = byte;
+                    for from in 0..=hit {
+                        assert_eq!(
+                            quote_or_newline(&bytes, from),
+                            Some(hit),
+                            "{len} {hit} {from}"
+                        );
+                    }
+                    assert_eq!(quote_or_newline(&bytes, hit + 1), None);
+                }
+            }
+        }
+    }
+}
