@@ -118,6 +118,9 @@ class ArrowColumn:
         self, requested_schema: object | None = None
     ) -> tuple[object, object]: ...
 
+def json_array_fields(
+    data: bytes, array_key: str, fields: list[str]
+) -> tuple[tuple[int, int] | None, npt.NDArray[np.int64]]: ...
 def scan_jsonl(
     path: str | os.PathLike[str],
     keys: list[str],

@@ -40,6 +40,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from fastmcnemar import _core
 from fastmcnemar.exceptions import (
     InputFormatError,
     InputWarning,
@@ -54,6 +55,8 @@ from fastmcnemar.ingest.zip_zstd import ZIP_ZSTANDARD, read_zstd_member, zstd_su
 InspectPairing = Literal["reduced", "epoch"]
 _PAIRINGS = ("reduced", "epoch")
 _LOG_SUFFIXES = (".eval", ".json")
+# The fields of a sample the reader uses (see _per_epoch_scores).
+_SAMPLE_FIELDS = ("id", "epoch", "scores")
 
 
 @dataclass(frozen=True)
@@ -224,8 +227,7 @@ def _load_log(path: Path, *, strict: bool) -> dict[str, Any] | None:
     if path.suffix != ".json":
         raise InputFormatError(f"{path}: not an Inspect log (expected a .eval or .json file)")
     try:
-        with path.open("rb") as fh:
-            data = json.load(fh)
+        data = _load_json_log(path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         if not strict:
             return None
@@ -235,6 +237,39 @@ def _load_log(path: Path, *, strict: bool) -> dict[str, Any] | None:
     if strict:
         raise InputFormatError(f"{path}: not an Inspect log (no 'eval' object at the top level)")
     return None
+
+
+def _load_json_log(path: Path) -> Any:
+    """A ``.json`` log parsed, each sample cut down to what is read of it.
+
+    The samples are nearly all of such a file (messages, model output,
+    events). A Rust walker finds the samples array and, in each sample, the
+    raw ``id``, ``epoch`` and ``scores``; only those and the rest of the
+    document are parsed. Whatever the walker does not expect (not an object,
+    broken JSON, a byte-order mark) is parsed whole by ``json`` instead, whose
+    errors then name the problem.
+    """
+    data = path.read_bytes()
+    try:
+        array, spans = _core.json_array_fields(data, "samples", list(_SAMPLE_FIELDS))
+    except InvalidArgumentError:
+        return json.loads(data)
+    if array is None:
+        return json.loads(data)
+    start, end = array
+    log = json.loads(data[:start] + b"null" + data[end:])
+    samples: list[dict[str, Any]] = []
+    for row in spans.reshape(-1, len(_SAMPLE_FIELDS), 2).tolist():
+        samples.append(
+            {
+                name: json.loads(data[lo:hi])
+                for name, (lo, hi) in zip(_SAMPLE_FIELDS, row, strict=True)
+                if lo >= 0
+            }
+        )
+    if isinstance(log, dict):
+        log["samples"] = samples
+    return log
 
 
 def _load_eval_zip(path: Path) -> dict[str, Any]:

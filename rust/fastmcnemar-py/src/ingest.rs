@@ -1,14 +1,17 @@
 //! Reading harness logs: `scan_jsonl` pulls a few top-level keys out of a
-//! JSON-lines file (see `fastmcnemar_core::jsonl`), off the interpreter.
+//! JSON-lines file (see `fastmcnemar_core::jsonl`), and `json_array_fields`
+//! finds a few fields of every element of one array of a whole JSON
+//! document (Inspect's `.json` logs), both off the interpreter.
 
 use std::path::PathBuf;
 
+use fastmcnemar_core::jsonl::document::array_field_spans;
 use fastmcnemar_core::jsonl::{KeySpec, kind, scan_file};
 use numpy::PyArray1;
 use pyo3::prelude::*;
 
 use crate::arrow_column::{ArrowColumn, Payload};
-use crate::errors::InvalidArgumentError;
+use crate::errors::{InvalidArgumentError, to_py_err};
 use crate::runtime::run_detached;
 
 /// One extracted column: kind codes, and the values as an Arrow-exportable
@@ -63,9 +66,41 @@ fn scan_jsonl<'py>(
     Ok((out.rows, columns))
 }
 
+/// The array's byte range (None when absent or null) and the fields' spans.
+type ArrayFields<'py> = (Option<(usize, usize)>, Bound<'py, PyArray1<i64>>);
+
+/// Where the top-level `array_key` of the JSON document `data` is, and where
+/// `fields` are in each of its elements: `(array_span or None, spans)` with
+/// `spans` a flat int64 array of `(start, end)` per element and field, in
+/// element-major order, -1 where a field is absent. An `InvalidArgumentError`
+/// (with a byte offset) when the document is not what the walk expects.
+#[pyfunction]
+fn json_array_fields<'py>(
+    py: Python<'py>,
+    data: &[u8],
+    array_key: &str,
+    fields: Vec<String>,
+) -> PyResult<ArrayFields<'py>> {
+    let names: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let spans = py
+        .detach(|| array_field_spans(data, array_key, &names))
+        .map_err(to_py_err)?;
+    let flat: Vec<i64> = spans
+        .fields
+        .iter()
+        .flatten()
+        .flat_map(|span| match span {
+            Some((start, end)) => [*start as i64, *end as i64],
+            None => [-1, -1],
+        })
+        .collect();
+    Ok((spans.array, PyArray1::from_vec(py, flat)))
+}
+
 /// Adds this area's functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_jsonl, m)?)?;
+    m.add_function(wrap_pyfunction!(json_array_fields, m)?)?;
     m.add_class::<ArrowColumn>()?;
     Ok(())
 }

@@ -17,6 +17,7 @@
 //! skipped values, which a full parser would.
 
 mod cursor;
+pub mod document;
 mod line;
 mod merge;
 mod segment;
