@@ -54,10 +54,45 @@ impl<'a, const MULTILINE: bool> Cursor<'a, MULTILINE> {
                 if MULTILINE { "the text" } else { "line" }
             )),
             Some(b) => Err(format!(
-                "expected {what} at column {}, found {:?}",
-                self.pos + 1,
+                "expected {what} at {}, found {:?}",
+                self.place(),
                 b as char
             )),
+        }
+    }
+
+    /// After a member's value: past a `,` (true: another member follows) or
+    /// the object's closing `}` (false).
+    pub fn after_member(&mut self) -> Result<bool, String> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b'}') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            None | Some(b'\n') => Err(format!(
+                "{} ends inside the object (truncated?)",
+                if MULTILINE { "the text" } else { "line" }
+            )),
+            Some(b) => Err(format!(
+                "expected ',' or '}}' at {}, found {:?}",
+                self.place(),
+                b as char
+            )),
+        }
+    }
+
+    /// Where the cursor is, for messages: a column in a record, a byte offset
+    /// in a document.
+    pub fn place(&self) -> String {
+        if MULTILINE {
+            format!("byte {}", self.pos)
+        } else {
+            format!("column {}", self.pos + 1)
         }
     }
 

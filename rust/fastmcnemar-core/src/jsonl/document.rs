@@ -91,20 +91,8 @@ fn members<'a>(
         cur.expect(b':', "':'").map_err(|m| at(cur, m))?;
         cur.skip_ws();
         member(cur, key)?;
-        cur.skip_ws();
-        match cur.peek() {
-            Some(b',') => cur.pos += 1,
-            Some(b'}') => {
-                cur.pos += 1;
-                return Ok(());
-            }
-            Some(b) => {
-                return Err(at(
-                    cur,
-                    format!("expected ',' or '}}', found {:?}", b as char),
-                ));
-            }
-            None => return Err(at(cur, "the text ends inside an object".into())),
+        if !cur.after_member().map_err(|m| at(cur, m))? {
+            return Ok(());
         }
     }
 }

@@ -102,21 +102,8 @@ fn parse_object(
             }
             (Some(k), Some(first)) => read_value(cur, first, &mut columns[k])?,
         }
-        cur.skip_ws();
-        match cur.peek() {
-            Some(b',') => cur.pos += 1,
-            Some(b'}') => {
-                cur.pos += 1;
-                return Ok(());
-            }
-            None | Some(b'\n') => return Err("line ends inside the object (truncated?)".into()),
-            Some(b) => {
-                return Err(format!(
-                    "expected ',' or '}}' at column {}, found {:?}",
-                    cur.pos + 1,
-                    b as char
-                ));
-            }
+        if !cur.after_member()? {
+            return Ok(());
         }
     }
 }
