@@ -15,6 +15,7 @@ from fastmcnemar.exceptions import InputFormatError, InputWarning
 from fastmcnemar.ingest.detect import detect_format
 from fastmcnemar.ingest.lm_eval import NOT_TESTABLE_SCHEMA, load_lm_eval
 from fastmcnemar.ingest.lm_eval_layout import RunResults
+from fastmcnemar.ingest.remote import RemotePath
 from fastmcnemar.ingest.schema import validate_score_frame
 from fastmcnemar.ingest.scores import read_scores
 
@@ -29,7 +30,7 @@ class LoadedRun:
         default_factory=lambda: pl.DataFrame(schema=NOT_TESTABLE_SCHEMA)
     )
     results: list[RunResults] = field(default_factory=list)
-    superseded: list[Path] = field(default_factory=list)
+    superseded: list[Path | RemotePath] = field(default_factory=list)
     fmt: str = "frame"
 
     def task_results(self) -> dict[str, dict[str, Any]]:

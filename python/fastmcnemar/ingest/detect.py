@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from fastmcnemar.exceptions import InputFormatError
+from fastmcnemar.ingest.remote import StorageOptions, is_remote, read_staged
 
 _LM_EVAL_NAME = re.compile(
     r"^(samples_.+_\d{4}-\d{2}-\d{2}T[\d.-]+\.jsonl|.+_\d{4}-\d{2}-\d{2}T[\d.-]+\.json|results\.json)$"
@@ -131,9 +132,13 @@ FORMATS: list[Format] = [
 ]
 
 
-def detect_format(path: str | os.PathLike[str]) -> str:
+def detect_format(
+    path: str | os.PathLike[str], *, storage_options: StorageOptions | None = None
+) -> str:
     """The name of the first format in :data:`FORMATS` that recognises ``path``.
 
+    ``path`` may be a remote URI (``s3://``, ``gs://``, ``az://``, ``hf://``, any
+    fsspec URI; ``storage_options`` as fsspec takes them), detected as on disk.
     Raises :class:`InputFormatError` when the path does not exist or no format
     recognises it.
 
@@ -144,6 +149,8 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     >>> detect_format(example_path("reference"))
     'lm_eval'
     """
+    if is_remote(path):
+        return read_staged(str(path), storage_options, detect_format)
     target = Path(path)
     if not target.exists():
         raise InputFormatError(f"{target}: no such file or directory")
@@ -154,8 +161,16 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     raise InputFormatError(f"{target}: not a recognised evaluation output (formats: {known})")
 
 
-def read_any(path: str | os.PathLike[str], **options: Any) -> pl.DataFrame:
-    """Detect the format of ``path`` and read it into a score frame."""
+def read_any(
+    path: str | os.PathLike[str],
+    *,
+    storage_options: StorageOptions | None = None,
+    **options: Any,
+) -> pl.DataFrame:
+    """Detect the format of ``path`` (a local path or a remote URI) and read it
+    into a score frame."""
+    if is_remote(path):
+        return read_staged(str(path), storage_options, lambda local: read_any(local, **options))
     name = detect_format(path)
     fmt = next(f for f in FORMATS if f.name == name)
     return fmt.load(Path(path), **options)

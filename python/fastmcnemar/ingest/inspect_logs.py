@@ -49,6 +49,7 @@ from fastmcnemar.exceptions import (
 )
 from fastmcnemar.ingest.inspect_values import expand_score
 from fastmcnemar.ingest.lm_eval_layout import RunResults
+from fastmcnemar.ingest.remote import StorageOptions, is_remote, read_staged
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA
 from fastmcnemar.ingest.zip_zstd import ZIP_ZSTANDARD, read_zstd_member, zstd_supported_by_zipfile
 
@@ -74,6 +75,7 @@ def read_inspect(
     pairing: InspectPairing = "reduced",
     model: str | None = None,
     scorers: Sequence[str] | None = None,
+    storage_options: StorageOptions | None = None,
 ) -> pl.DataFrame:
     """Read Inspect eval logs (``.eval`` or ``.json``, or a directory of them).
 
@@ -91,6 +93,11 @@ def read_inspect(
         used the same model string, e.g. two serving stacks of one model).
     scorers : sequence of str, optional
         Only these scorers (default: all).
+    storage_options : mapping, optional
+        For a remote ``path`` (``s3://``, ``gs://``, ``az://``, ``hf://`` or any
+        fsspec URI): the filesystem's options (``key``, ``secret``,
+        ``endpoint_url``, ``token``...); credentials otherwise come from the
+        environment and profiles. See ``docs/scale-out.md``.
 
     Returns
     -------
@@ -114,7 +121,9 @@ def read_inspect(
     >>> read_inspect(p).select("task", "metric", "doc_id", "score").rows()
     [('demo', 'match', '1', 1.0), ('demo', 'match', '2', 0.0)]
     """
-    return read_inspect_runs(path, pairing=pairing, model=model, scorers=scorers)[0]
+    return read_inspect_runs(
+        path, pairing=pairing, model=model, scorers=scorers, storage_options=storage_options
+    )[0]
 
 
 def read_inspect_runs(
@@ -124,9 +133,16 @@ def read_inspect_runs(
     pairing: InspectPairing = "reduced",
     model: str | None = None,
     scorers: Sequence[str] | None = None,
+    storage_options: StorageOptions | None = None,
 ) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
     """Like :func:`read_inspect`, plus one metadata dict per log read."""
     _check_pairing(pairing)
+    if is_remote(path):
+        return read_staged(
+            str(path),
+            storage_options,
+            lambda local: read_inspect_runs(local, pairing=pairing, model=model, scorers=scorers),
+        )
     root = Path(path)
     if root.is_dir():
         files = sorted(p for p in root.rglob("*") if p.suffix in _LOG_SUFFIXES and p.is_file())

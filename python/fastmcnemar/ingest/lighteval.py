@@ -31,6 +31,7 @@ import polars as pl
 
 from fastmcnemar.exceptions import InputFormatError, InputWarning, PairingError
 from fastmcnemar.ingest.lm_eval_layout import RunResults
+from fastmcnemar.ingest.remote import StorageOptions, is_remote, read_staged
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA
 
 # details_<task>_<date_id>.parquet, date_id = datetime.isoformat() with ":" -> "-"
@@ -47,6 +48,7 @@ def read_lighteval(
     *,
     allow_positional: bool = False,
     model: str | None = None,
+    storage_options: StorageOptions | None = None,
 ) -> pl.DataFrame:
     """Read lighteval details parquet files (one file, or a directory of them).
 
@@ -61,6 +63,11 @@ def read_lighteval(
         samples in the same order.
     model : str, optional
         Model label to use instead of the one found in the results file or path.
+    storage_options : mapping, optional
+        For a remote ``path`` (``s3://``, ``gs://``, ``az://``, ``hf://`` or any
+        fsspec URI): the filesystem's options (``key``, ``secret``,
+        ``endpoint_url``, ``token``...); credentials otherwise come from the
+        environment and profiles. See ``docs/scale-out.md``.
 
     Returns
     -------
@@ -84,6 +91,12 @@ def read_lighteval(
     >>> read_lighteval(d).select("model", "task", "doc_id", "score").rows()
     [('org/m', 'arc|0', '0', 1.0), ('org/m', 'arc|0', '1', 0.0)]
     """
+    if is_remote(path):
+        return read_staged(
+            str(path),
+            storage_options,
+            lambda local: read_lighteval(local, allow_positional=allow_positional, model=model),
+        )
     root = Path(path)
     if root.is_dir():
         files = sorted(p for p in root.rglob("*.parquet") if p.is_file())

@@ -34,6 +34,7 @@ from fastmcnemar.ingest.jsonl import (
     records_at,
 )
 from fastmcnemar.ingest.lm_eval_layout import RunResults, SamplesFile, discover
+from fastmcnemar.ingest.remote import RemotePath, StorageOptions, is_remote, read_staged
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA, empty_score_frame
 
 # Top-level keys of a samples line that are not metrics.
@@ -72,7 +73,7 @@ class LmEvalData:
     scores: pl.DataFrame
     not_testable: pl.DataFrame
     results: list[RunResults] = field(default_factory=list)
-    superseded: list[Path] = field(default_factory=list)
+    superseded: list[Path | RemotePath] = field(default_factory=list)
 
     @property
     def models(self) -> list[str]:
@@ -310,12 +311,21 @@ def load_lm_eval(
     metrics: Sequence[str] | None = None,
     model: str | None = None,
     timestamp: str | None = None,
+    storage_options: StorageOptions | None = None,
 ) -> LmEvalData:
     """Read an lm-eval path into scores, not-testable metrics and run metadata.
 
     The quiet form of :func:`read_lm_eval`: nothing is warned, everything left
     out is returned (``not_testable``, ``superseded``).
     """
+    if is_remote(path):
+        return read_staged(
+            str(path),
+            storage_options,
+            lambda local: load_lm_eval(
+                local, tasks=tasks, metrics=metrics, model=model, timestamp=timestamp
+            ),
+        )
     found = discover(path, model=model, timestamp=timestamp)
     files = found.files
     if tasks is not None:
@@ -358,6 +368,7 @@ def read_lm_eval(
     metrics: Sequence[str] | None = None,
     model: str | None = None,
     timestamp: str | None = None,
+    storage_options: StorageOptions | None = None,
 ) -> pl.DataFrame:
     """Read lm-evaluation-harness ``--log_samples`` output into a score frame.
 
@@ -379,6 +390,11 @@ def read_lm_eval(
         Only the run with this ``date_id`` (or a prefix of it). By default the
         newest run of each (model, task) is read and the older ones are named
         in an :class:`~fastmcnemar.InputWarning`.
+    storage_options : mapping, optional
+        For a remote ``path`` (``s3://``, ``gs://``, ``az://``, ``hf://`` or any
+        fsspec URI): the filesystem's options (``key``, ``secret``,
+        ``endpoint_url``, ``token``...); credentials otherwise come from the
+        environment and profiles. See ``docs/scale-out.md``.
 
     Returns
     -------
@@ -409,7 +425,14 @@ def read_lm_eval(
     >>> frame.filter(frame["task"] == "demo_arith")["filter"].unique().sort().to_list()
     ['flexible-extract', 'strict-match']
     """
-    data = load_lm_eval(path, tasks=tasks, metrics=metrics, model=model, timestamp=timestamp)
+    data = load_lm_eval(
+        path,
+        tasks=tasks,
+        metrics=metrics,
+        model=model,
+        timestamp=timestamp,
+        storage_options=storage_options,
+    )
     if data.superseded:
         names = ", ".join(p.name for p in data.superseded)
         warnings.warn(
@@ -438,6 +461,7 @@ def lm_eval_metrics(
     tasks: Sequence[str] | None = None,
     model: str | None = None,
     timestamp: str | None = None,
+    storage_options: StorageOptions | None = None,
 ) -> pl.DataFrame:
     """Every metric in an lm-eval output, with its kind.
 
@@ -454,7 +478,9 @@ def lm_eval_metrics(
     >>> sorted(set(table["kind"]))
     ['binary', 'continuous', 'not testable']
     """
-    data = load_lm_eval(path, tasks=tasks, model=model, timestamp=timestamp)
+    data = load_lm_eval(
+        path, tasks=tasks, model=model, timestamp=timestamp, storage_options=storage_options
+    )
     testable = (
         data.scores.group_by(["model", "task", "filter", "metric"], maintain_order=True)
         .agg(

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from fastmcnemar.exceptions import InputFormatError
+from fastmcnemar.ingest.remote import RemotePath
 
 # `datetime.now().isoformat().replace(":", "-")`, e.g. 2025-01-24T19-02-29.392595
 _DATE_ID = r"\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d+)?"
@@ -34,9 +35,13 @@ _MAX_DEPTH = 3
 
 @dataclass
 class RunResults:
-    """One ``results*.json`` file, parsed (they are small)."""
+    """One ``results*.json`` file, parsed (they are small).
 
-    path: Path
+    ``path`` is a :class:`~.remote.RemotePath` (its URI) for a run read from
+    object storage.
+    """
+
+    path: Path | RemotePath
     timestamp: str | None
     data: dict[str, Any]
 
@@ -161,6 +166,7 @@ def _legacy_task(path: Path, results: RunResults | None) -> str:
 def _classify(paths: list[Path]) -> tuple[list[SamplesFile], list[RunResults]]:
     """Sort files into samples files and results files; attach each sample file's run."""
     results: list[RunResults] = []
+    by_dir_ts: dict[tuple[Path, str | None], RunResults] = {}
     candidates: list[Path] = []
     for path in paths:
         name = path.name
@@ -172,14 +178,15 @@ def _classify(paths: list[Path]) -> tuple[list[SamplesFile], list[RunResults]]:
                 continue
             data = _load_results(path)
             if data is not None:
-                results.append(RunResults(path, match["ts"] if match else None, data))
-    by_dir_ts = {(r.path.parent, r.timestamp): r for r in results}
+                run = RunResults(path, match["ts"] if match else None, data)
+                results.append(run)
+                by_dir_ts[(path.parent, run.timestamp)] = run
     samples: list[SamplesFile] = []
     for path in candidates:
         match = _SAMPLES_RE.match(path.name)
         if match is not None:
-            run = by_dir_ts.get((path.parent, match["ts"]))
-            samples.append(SamplesFile(path, match["task"], match["ts"], False, run))
+            owner = by_dir_ts.get((path.parent, match["ts"]))
+            samples.append(SamplesFile(path, match["task"], match["ts"], False, owner))
             continue
         legacy_run = by_dir_ts.get((path.parent, None))
         if legacy_run is None or _first_char(path) != "[":

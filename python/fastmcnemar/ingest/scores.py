@@ -19,6 +19,7 @@ import polars as pl
 
 from fastmcnemar.exceptions import InputFormatError
 from fastmcnemar.ingest.jsonl import read_keys
+from fastmcnemar.ingest.remote import StorageOptions, is_remote, read_staged
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA
 
 _SUFFIXES = {
@@ -179,6 +180,7 @@ def read_scores(
     *,
     task: str | None = None,
     model: str | None = None,
+    storage_options: StorageOptions | None = None,
 ) -> pl.DataFrame:
     """Read generic per-sample scores into a score frame.
 
@@ -195,6 +197,11 @@ def read_scores(
     model : str, optional
         Model label (default: the ``model`` column, else the file or folder
         name); with ``model_paths.json``, the model to read.
+    storage_options : mapping, optional
+        For a remote ``path`` (``s3://``, ``gs://``, ``az://``, ``hf://`` or any
+        fsspec URI): the filesystem's options (``key``, ``secret``,
+        ``endpoint_url``, ``token``...); credentials otherwise come from the
+        environment and profiles. See ``docs/scale-out.md``.
 
     Returns
     -------
@@ -211,6 +218,10 @@ def read_scores(
     >>> read_scores(folder, model="m")[["task", "doc_id", "score"]].rows()
     [('arith', '0', 1.0), ('arith', '1', 0.0)]
     """
+    if is_remote(path):
+        return read_staged(
+            str(path), storage_options, lambda local: read_scores(local, task=task, model=model)
+        )
     target = Path(path)
     if not target.exists():
         raise InputFormatError(f"{target}: no such file or directory")
