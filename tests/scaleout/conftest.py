@@ -125,18 +125,21 @@ def ray_cluster(s3: S3Store) -> Iterator[Any]:
     environment pointing at it.
     """
     ray = pytest.importorskip("ray", reason="the 'ray' extra is not installed")
-    os.environ.setdefault("RAY_DEDUP_LOGS", "0")
-    context = ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        logging_level=logging.ERROR,
-        log_to_driver=False,
-        configure_logging=False,
-    )
-    try:
-        yield context
-    finally:
-        ray.shutdown()
+    # Ray's workers start with the environment of this process: the AWS variables
+    # set by ``s3`` and the test helpers (tests/harness) on their import path.
+    paths = [str(_HARNESS), *filter(None, [os.environ.get("PYTHONPATH")])]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYTHONPATH", os.pathsep.join(paths))
+        context = ray.init(
+            num_cpus=2,
+            include_dashboard=False,
+            logging_level=logging.ERROR,
+            log_to_driver=False,
+        )
+        try:
+            yield context
+        finally:
+            ray.shutdown()
 
 
 @pytest.fixture(scope="session")

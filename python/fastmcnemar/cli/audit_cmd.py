@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from fastmcnemar.cli._common import add_report_options, emit, exit_status, metric_option
+from fastmcnemar.exceptions import InvalidArgumentError
 
 NAME = "audit"
 
@@ -26,6 +28,33 @@ def add_parser(subparsers: Any) -> None:
         "--jobs", "-j", type=int, default=None, help="candidates compared at once (default: cores)"
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--engine",
+        choices=("local", "ray", "dask"),
+        default="local",
+        help="where candidates are read: local threads (default), one Ray task or one Dask "
+        "future per candidate (pip install 'fastmcnemar[ray]' / 'fastmcnemar[dask]')",
+    )
+    parser.add_argument(
+        "--address",
+        metavar="ADDR",
+        help="the Ray or Dask cluster (ray: 'auto', 'ray://head:10001'; dask: "
+        "'tcp://scheduler:8786'); default: a local cluster for this audit",
+    )
+    parser.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="list a candidate that cannot be read as failed in the report and go on "
+        "(exit status 2: the audit is incomplete) instead of stopping",
+    )
+    parser.add_argument(
+        "--storage-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an fsspec option for s3:// gs:// az:// hf:// runs (e.g. endpoint_url=..., "
+        "anon=true); repeatable; credentials otherwise come from the environment",
+    )
     add_report_options(parser)
     parser.set_defaults(run=run)
 
@@ -47,6 +76,41 @@ def run(args: argparse.Namespace) -> int:
         progress=False if args.no_progress else None,
         margin=args.margin,
         reference_reruns=args.reference_reruns,
+        engine=args.engine,
+        address=args.address,
+        keep_going=args.keep_going,
+        storage_options=storage_options(args.storage_option),
     )
     emit(result, args.format, args.output)
+    if result.failed:
+        names = ", ".join(result.failed)
+        print(
+            f"fastmcnemar audit: incomplete: {len(result.failed)} candidate(s) could not be "
+            f"read ({names}); they are listed in the report",
+            file=sys.stderr,
+        )
+        return EXIT_INCOMPLETE
     return exit_status(result, args.fail_on_inconclusive)
+
+
+# An audit with candidates missing is never reported as a pass or a plain failure.
+EXIT_INCOMPLETE = 2
+
+
+def storage_options(values: list[str]) -> dict[str, Any] | None:
+    """``--storage-option KEY=VALUE`` values as fsspec options (true/false/numbers parsed)."""
+    if not values:
+        return None
+    options: dict[str, Any] = {}
+    for value in values:
+        key, sep, text = value.partition("=")
+        if not sep or not key:
+            raise InvalidArgumentError(f"--storage-option {value!r}: expected KEY=VALUE")
+        lowered = text.lower()
+        parsed: Any = text
+        if lowered in ("true", "false"):
+            parsed = lowered == "true"
+        elif text.isdigit():
+            parsed = int(text)
+        options[key] = parsed
+    return options

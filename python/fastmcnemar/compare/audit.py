@@ -2,9 +2,10 @@
 
 The reference is indexed once (:func:`~fastmcnemar.compare.engine.index_reference`),
 each candidate is reduced to its :class:`~fastmcnemar.compare.task_stats.TaskStats`
-on a worker thread (:func:`~fastmcnemar.compare.engine.candidate_stats`), and the
-decision runs once over all of them on the caller's thread
-(:func:`~fastmcnemar.compare.decision.decide_audit`).
+(:func:`~fastmcnemar.compare.engine.candidate_stats`) on a worker thread, a Ray
+task or a Dask future (:mod:`~fastmcnemar.compare.runners`), and the decision
+runs once over all of them on the caller's thread
+(:func:`~fastmcnemar.compare.decision.decide_audit`), whatever the engine.
 """
 
 from __future__ import annotations
@@ -13,20 +14,28 @@ import os
 import sys
 import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 
 from fastmcnemar.compare.decision import DecisionOptions, decide_audit
-from fastmcnemar.compare.engine import candidate_stats, index_reference
+from fastmcnemar.compare.engine import index_reference
 from fastmcnemar.compare.metrics import MetricSpec
 from fastmcnemar.compare.pairwise import with_noise
 from fastmcnemar.compare.results import Audit
+from fastmcnemar.compare.runners import (
+    ENGINES,
+    Outcome,
+    replay_warnings,
+    run_dask,
+    run_local,
+    run_ray,
+)
 from fastmcnemar.compare.task_stats import TaskStats
 from fastmcnemar.exceptions import FastMcNemarError, InvalidArgumentError
 from fastmcnemar.ingest.detect import detect_format
+from fastmcnemar.ingest.remote import StorageOptions, is_remote, run_folders
 from fastmcnemar.paired_test import Alternative
 from fastmcnemar.suite import AdjustMethod
 
@@ -61,10 +70,23 @@ class _Progress:
             sys.stderr.flush()
 
 
-def candidate_map(candidates: Any) -> dict[str, Any]:
-    """Normalise audit()'s candidates to an ordered {label: run} mapping."""
+Engine = Literal["local", "ray", "dask"]
+
+
+def candidate_map(candidates: Any, storage_options: StorageOptions | None = None) -> dict[str, Any]:
+    """Normalise audit()'s candidates to an ordered {label: run} mapping.
+
+    A remote folder (``s3://bucket/sweep/``) whose sub-folders hold run files
+    is one candidate per sub-folder, found by listing alone: the driver never
+    downloads a candidate.
+    """
     if isinstance(candidates, Mapping):
         return {str(k): v for k, v in candidates.items()}
+    if isinstance(candidates, str) and is_remote(candidates):
+        folders = run_folders(candidates, storage_options)
+        if folders:
+            return {uri.rstrip("/").rsplit("/", 1)[-1]: uri for uri in folders}
+        return {candidates: candidates}
     if isinstance(candidates, (str, os.PathLike)):
         root = Path(candidates)
         subdirs = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
@@ -117,6 +139,11 @@ def audit(
     progress: bool | None = None,
     margin: float = 0.01,
     reference_reruns: Sequence[Any] | None = None,
+    engine: Engine = "local",
+    address: str | None = None,
+    client: Any = None,
+    keep_going: bool = False,
+    storage_options: StorageOptions | None = None,
 ) -> Audit:
     """Compare many candidates with one reference, in parallel.
 
@@ -127,11 +154,35 @@ def audit(
     candidates : mapping, sequence or path
         ``{label: path or frame}``, a list of paths, or one directory whose
         sub-directories are runs (one candidate each; e.g. lm-eval's output
-        directory with one sub-directory per model).
+        directory with one sub-directory per model). Paths may be remote URIs
+        (``s3://``, ``gs://``, ``az://``, ``hf://``, any fsspec URI).
     max_workers : int, optional
-        Candidates read and tested at once (threads; default: the core count).
+        Candidates read and tested at once on the local engine (threads;
+        default: the core count).
     progress : bool, optional
-        Draw a progress bar on stderr (default: only when stderr is a terminal).
+        Draw a progress bar of candidates done / total on stderr (default: only
+        when stderr is a terminal), on every engine.
+    engine : {"local", "ray", "dask"}, default "local"
+        Where the candidates are read: threads of this process, one Ray task
+        per candidate (``pip install 'fastmcnemar[ray]'``), or one Dask future
+        per candidate (``pip install 'fastmcnemar[dask]'``). The reference is
+        read here and shipped to the workers once; every decision is made here,
+        so every engine gives the same result, bit for bit.
+    address : str, optional
+        The cluster to use: Ray's ``ray.init(address=...)`` (e.g. ``"auto"`` or
+        ``"ray://head:10001"``), Dask's scheduler (``"tcp://host:8786"``).
+        Default: the connection this process already has, else a local cluster
+        started for the audit and stopped after it.
+    client : dask.distributed.Client, optional
+        The Dask client to submit to (``engine="dask"``).
+    keep_going : bool, default False
+        A candidate that cannot be read or paired stops the audit with an error
+        naming it (default); with ``keep_going`` it is listed in
+        :attr:`Audit.failed` and every report says the audit is incomplete.
+    storage_options : mapping, optional
+        Filesystem options for remote URIs (``key``, ``secret``,
+        ``endpoint_url``, ``token``...), passed to every worker; credentials
+        otherwise come from the environment and profiles where the run is read.
     metric, tasks, alpha, alternative, confidence_level, adjust : see :func:`compare`
         As for :func:`compare`.
     allow_hash_mismatch, allow_missing, n_resamples, rng : see :func:`compare`
@@ -158,35 +209,52 @@ def audit(
         alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
         n_resamples=n_resamples, seed=0 if rng is None else int(rng), margin=margin,
     )  # fmt: skip
-    runs = candidate_map(candidates)
+    if engine not in ENGINES:
+        raise InvalidArgumentError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+    if client is not None and engine != "dask":
+        raise InvalidArgumentError("client: a Dask client is only used with engine='dask'")
+    runs = candidate_map(candidates, storage_options)
     if not runs:
         raise InvalidArgumentError("candidates: no candidate given")
     index = index_reference(
         reference, metric=metric, tasks=tasks, reference_model=reference_model,
         allow_hash_mismatch=allow_hash_mismatch, allow_missing=allow_missing,
+        storage_options=storage_options,
     )  # fmt: skip
     options = with_noise(options, reference, reference_reruns, tasks)
     bar = _Progress(len(runs), progress)
     results: dict[str, TaskStats] = {}
+    failed: dict[str, str] = {}
+
+    def on_done(label: str, outcome: Outcome) -> None:
+        replay_warnings(outcome)
+        if outcome.failure is not None:
+            if not keep_going:
+                raise outcome.failure.exception(label)
+            failed[label] = outcome.failure.message
+        elif outcome.stats is not None:
+            results[label] = outcome.stats
+        bar.step()
+
     try:
-        workers = max_workers or min(len(runs), os.cpu_count() or 1)
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = {
-                pool.submit(candidate_stats, index, run, label=label): label
-                for label, run in runs.items()
-            }
-            for future in as_completed(futures):
-                label = futures[future]
-                try:
-                    results[label] = future.result()
-                except FastMcNemarError as err:
-                    for other in futures:
-                        other.cancel()
-                    raise type(err)(f"candidate {label}: {err}") from err
-                bar.step()
+        if engine == "ray":
+            run_ray(index, runs, on_done, storage_options=storage_options, address=address)
+        elif engine == "dask":
+            run_dask(
+                index, runs, on_done, storage_options=storage_options, address=address,
+                client=client,
+            )  # fmt: skip
+        else:
+            run_local(
+                index, runs, on_done, storage_options=storage_options, max_workers=max_workers
+            )
     finally:
         bar.close()
-    return decide_audit(index, {label: results[label] for label in runs}, options)
+    missing = [label for label in runs if label not in results and label not in failed]
+    if missing:  # an engine that returned without every candidate: never a partial report
+        raise FastMcNemarError(f"audit stopped before candidates {', '.join(missing)} were read")
+    stats = {label: results[label] for label in runs if label in results}
+    return decide_audit(index, stats, options, failed={k: failed[k] for k in runs if k in failed})
 
 
 __all__ = ["audit", "candidate_map"]

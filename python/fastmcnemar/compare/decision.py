@@ -288,10 +288,17 @@ def decide_comparison(
 
 
 def decide_audit(
-    index: ReferenceIndex, stats: Mapping[str, TaskStats] | TaskStats, options: DecisionOptions
+    index: ReferenceIndex,
+    stats: Mapping[str, TaskStats] | TaskStats,
+    options: DecisionOptions,
+    *,
+    failed: Mapping[str, str] | None = None,
 ) -> Audit:
     """The :class:`Audit` of every candidate in ``stats`` (``{label: TaskStats}``, in
     the order given, or one merged :class:`TaskStats`) against the indexed reference.
+
+    ``failed`` lists candidates that could not be read (label -> error); the
+    audit then reports itself incomplete (:attr:`Audit.failed`).
 
     Examples
     --------
@@ -314,10 +321,15 @@ def decide_audit(
         label: decide_comparison(index, part, label=label, options=options)
         for label, part in stats.items()
     }
-    return build_audit(index.label, comparisons)
+    return build_audit(index.label, comparisons, failed=failed)
 
 
-def build_audit(reference: str, comparisons: dict[str, Comparison]) -> Audit:
+def build_audit(
+    reference: str,
+    comparisons: dict[str, Comparison],
+    *,
+    failed: Mapping[str, str] | None = None,
+) -> Audit:
     """The :class:`Audit` of ``comparisons`` (one per candidate label)."""
     parts = [
         comp.tasks.select(pl.lit(label, dtype=pl.Utf8).alias("candidate"), pl.all())
@@ -349,6 +361,7 @@ def build_audit(reference: str, comparisons: dict[str, Comparison]) -> Audit:
         table=table,
         summary=summary,
         degraded=any(c.degraded for c in comparisons.values()),
+        failed=dict(failed or {}),
     )
 
 

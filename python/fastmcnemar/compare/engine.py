@@ -24,6 +24,7 @@ from fastmcnemar.compare.loading import LoadedRun, load_run
 from fastmcnemar.compare.metrics import MetricSpec, check_metric_spec, choose_metrics
 from fastmcnemar.compare.task_stats import STATS_COLUMNS, STATS_SKIPPED_COLUMNS, TaskStats
 from fastmcnemar.exceptions import InvalidArgumentError, PairingWarning
+from fastmcnemar.ingest.remote import StorageOptions
 from fastmcnemar.pairing import PairingReport, pair_report
 
 _TRIPLES = ["task", "filter", "metric"]
@@ -85,6 +86,7 @@ def index_reference(
     reference_timestamp: str | None = None,
     allow_hash_mismatch: bool = False,
     allow_missing: bool = False,
+    storage_options: StorageOptions | None = None,
 ) -> ReferenceIndex:
     """Read, validate and index the reference run of an audit.
 
@@ -96,6 +98,8 @@ def index_reference(
         Which metric is tested, which tasks are read, which run is the reference.
     allow_hash_mismatch, allow_missing : bool
         The pairing options every candidate is paired with.
+    storage_options : mapping, optional
+        Filesystem options for a remote ``reference`` URI (see :func:`fastmcnemar.audit`).
 
     Returns
     -------
@@ -112,7 +116,7 @@ def index_reference(
     check_metric_spec(metric)
     run = load_run(
         reference, side="reference", model=reference_model, tasks=tasks,
-        timestamp=reference_timestamp,
+        timestamp=reference_timestamp, storage_options=storage_options,
     )  # fmt: skip
     doc_ids = _doc_order(run.scores.get_column("doc_id"))
     wanted = None if tasks is None else (tuple([tasks]) if isinstance(tasks, str) else tuple(tasks))
@@ -146,6 +150,7 @@ def candidate_stats(
     side: str | None = None,
     model: str | None = None,
     timestamp: str | None = None,
+    storage_options: StorageOptions | None = None,
 ) -> TaskStats:
     """Read one candidate run and reduce it to its per-task statistics.
 
@@ -161,6 +166,9 @@ def candidate_stats(
         How errors name the candidate (default ``"candidate <label>"``).
     model, timestamp : str, optional
         Pick one model / one lm-eval run from ``candidate``.
+    storage_options : mapping, optional
+        Filesystem options for a remote ``candidate`` URI; it is read where
+        this function runs (on a scale-out worker: by the worker).
 
     Returns
     -------
@@ -175,7 +183,10 @@ def candidate_stats(
         When the runs cannot be paired (see :func:`fastmcnemar.pair`).
     """
     where = side or ("candidate" if label is None else f"candidate {label}")
-    cand = load_run(candidate, side=where, model=model, tasks=index.tasks, timestamp=timestamp)
+    cand = load_run(
+        candidate, side=where, model=model, tasks=index.tasks, timestamp=timestamp,
+        storage_options=storage_options,
+    )  # fmt: skip
     name = cand.label if label is None else label
     ref = index.run
     ref_keys = ref.scores.select(_TRIPLES).unique(maintain_order=True)

@@ -15,7 +15,7 @@ from fastmcnemar.exceptions import InputFormatError, InputWarning
 from fastmcnemar.ingest.detect import detect_format
 from fastmcnemar.ingest.lm_eval import NOT_TESTABLE_SCHEMA, load_lm_eval
 from fastmcnemar.ingest.lm_eval_layout import RunResults
-from fastmcnemar.ingest.remote import RemotePath
+from fastmcnemar.ingest.remote import RemotePath, StorageOptions, is_remote, read_staged
 from fastmcnemar.ingest.schema import validate_score_frame
 from fastmcnemar.ingest.scores import read_scores
 
@@ -78,10 +78,22 @@ def load_run(
     model: str | None = None,
     tasks: Sequence[str] | None = None,
     timestamp: str | None = None,
+    storage_options: StorageOptions | None = None,
 ) -> LoadedRun:
-    """A path (any supported format) or a score frame, read and checked."""
+    """A path (any supported format), a remote URI or a score frame, read and checked.
+
+    A remote run (``s3://``, ``gs://``, ``az://``, ``hf://``, any fsspec URI) is
+    staged once and read by the same code as a local one; its sources, metadata
+    paths, warnings and errors name the URI (:mod:`fastmcnemar.ingest.remote`).
+    """
     if isinstance(run, LoadedRun):
         return run
+    if is_remote(run):
+        return read_staged(
+            run,
+            storage_options,
+            lambda local: load_run(local, side=side, model=model, tasks=tasks, timestamp=timestamp),
+        )
     if isinstance(run, pl.DataFrame):
         frame = validate_score_frame(run, what=side)
         if model is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -39,6 +39,7 @@ def compare(
     rng: int | None = 0,
     margin: float = 0.01,
     reference_reruns: Sequence[Any] | None = None,
+    storage_options: Mapping[str, Any] | None = None,
 ) -> Comparison:
     """Is the candidate significantly worse than the reference?
 
@@ -91,6 +92,11 @@ def compare(
     reference_reruns : sequence of paths or frames, optional
         Other runs of the reference (lossless reruns, other hardware): their
         pairwise flip rates (the noise floor) are reported beside each task's.
+    storage_options : mapping, optional
+        For runs given as remote URIs (``s3://``, ``gs://``, ``az://``, ``hf://``,
+        any fsspec URI): the filesystem's options (``key``, ``secret``,
+        ``endpoint_url``, ``token``...); credentials otherwise come from the
+        environment and profiles.
 
     Returns
     -------
@@ -126,11 +132,12 @@ def compare(
     index = index_reference(
         reference, metric=metric, tasks=tasks, reference_model=reference_model,
         reference_timestamp=reference_timestamp, allow_hash_mismatch=allow_hash_mismatch,
-        allow_missing=allow_missing,
+        allow_missing=allow_missing, storage_options=storage_options,
     )  # fmt: skip
     stats = candidate_stats(
-        index, candidate, side="candidate", model=candidate_model, timestamp=candidate_timestamp
-    )
+        index, candidate, side="candidate", model=candidate_model, timestamp=candidate_timestamp,
+        storage_options=storage_options,
+    )  # fmt: skip
     options = with_noise(options, reference, reference_reruns, tasks)
     return decide_comparison(index, stats, label=stats.candidates[0], options=options)
 

@@ -176,6 +176,10 @@ class Audit:
         verdict.
     degraded : bool
         True when any candidate is degraded.
+    failed : dict[str, str]
+        Candidates that could not be read or paired (``keep_going=True``), by
+        label, with the error; every report lists them and says the audit is
+        incomplete. Empty for a complete audit.
     """
 
     reference: str
@@ -183,6 +187,12 @@ class Audit:
     table: pl.DataFrame
     summary: pl.DataFrame
     degraded: bool
+    failed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """True when every candidate was read and tested (``failed`` is empty)."""
+        return not self.failed
 
     def to_text(self) -> str:
         """A plain-text report for a terminal."""

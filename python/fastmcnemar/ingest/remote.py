@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -42,6 +43,11 @@ import polars as pl
 from fastmcnemar.exceptions import InputFormatError
 
 T = TypeVar("T")
+
+#: Held while warnings are being recorded: ``warnings.catch_warnings`` swaps
+#: process-wide state, so two threads recording at once would restore each
+#: other's filters. Re-entrant: a worker's recording may wrap a staged read.
+WARNINGS_LOCK = threading.RLock()
 
 #: Storage options as fsspec takes them (``key``, ``secret``, ``endpoint_url``, ``token``...).
 StorageOptions = Mapping[str, Any]
@@ -251,7 +257,7 @@ def read_staged(uri: str, storage_options: StorageOptions | None, read: Callable
     Errors keep their class (an :class:`~fastmcnemar.InputFormatError` stays one,
     so the CLI still exits 2 with one line); warnings keep their category.
     """
-    with staged(uri, storage_options) as copy:
+    with staged(uri, storage_options) as copy, WARNINGS_LOCK:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
@@ -288,20 +294,28 @@ def read_bytes(uri: str, storage_options: StorageOptions | None = None) -> bytes
         raise InputFormatError(f"{uri}: cannot read ({_one_line(err)})") from None
 
 
-def list_dirs(uri: str, storage_options: StorageOptions | None = None) -> list[str]:
-    """The URIs of the sub-folders directly under the remote folder ``uri`` (sorted)."""
+def run_folders(uri: str, storage_options: StorageOptions | None = None) -> list[str]:
+    """The URIs of the sub-folders directly under ``uri`` that hold run files (sorted).
+
+    Found from one recursive listing (names only, nothing downloaded): a
+    sub-folder counts when some file below it has a suffix a reader opens.
+    Empty when ``uri`` is not a folder or has no such sub-folder.
+    """
     fs, root = _filesystem(uri, storage_options)
     root = root.rstrip("/")
-    scheme_end = uri.find(root.lstrip("/"))
-    prefix = uri[:scheme_end] if scheme_end > 0 else f"{uri.split('://', 1)[0]}://"
     try:
         if not fs.isdir(root):
             return []
-        entries = fs.ls(root, detail=True)
-    except Exception as err:
+        files = _listing(fs, root, recursive=True)
+    except Exception as err:  # network, permission, credential errors of any backend
         raise InputFormatError(f"{uri}: cannot list ({_one_line(err)})") from None
-    names = sorted(str(e["name"]).rstrip("/") for e in entries if e.get("type") == "directory")
-    return [prefix + name.lstrip("/") for name in names]
+    base = uri.rstrip("/")
+    children = set()
+    for path in files:
+        rest = path[len(root) :].lstrip("/") if path.startswith(root) else ""
+        if "/" in rest:
+            children.add(rest.split("/", 1)[0])
+    return [f"{base}/{name}" for name in sorted(children)]
 
 
 def to_local_or_uri(path: str | os.PathLike[str]) -> str | Path:
@@ -310,13 +324,14 @@ def to_local_or_uri(path: str | os.PathLike[str]) -> str | Path:
 
 
 __all__ = [
+    "WARNINGS_LOCK",
     "RemotePath",
     "Staged",
     "StorageOptions",
     "is_remote",
-    "list_dirs",
     "read_bytes",
     "read_staged",
+    "run_folders",
     "staged",
     "to_local_or_uri",
 ]

@@ -18,6 +18,23 @@ def comparison_to_csv(comp: Comparison) -> str:
 
 
 def audit_to_csv(audit: Audit) -> str:
-    """Columns reference, then the long ``Audit.table`` (candidate, task columns)."""
+    """Columns reference, then the long ``Audit.table`` (candidate, task columns).
+
+    An incomplete audit adds a column ``error`` and one row per candidate that
+    could not be read (its task columns empty), so no candidate goes missing.
+    """
     frame = audit.table.select(pl.lit(audit.reference, dtype=pl.Utf8).alias("reference"), pl.all())
+    if audit.failed:
+        failed = pl.DataFrame(
+            {
+                "reference": [audit.reference] * len(audit.failed),
+                "candidate": list(audit.failed),
+                "error": list(audit.failed.values()),
+            },
+            schema={"reference": pl.Utf8, "candidate": pl.Utf8, "error": pl.Utf8},
+        )
+        frame = pl.concat(
+            [frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("error")), failed],
+            how="diagonal",
+        )
     return frame.write_csv()

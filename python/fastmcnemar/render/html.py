@@ -396,6 +396,7 @@ def audit_fragment(audit: AuditView, *, standalone: bool = False) -> str:
         f"<h1>Audit: {len(candidates)} candidate{'s' if len(candidates) != 1 else ''} "
         f"vs <code>{esc(audit.reference)}</code></h1>",
         _audit_verdict(audit),
+        _failed_section(audit),
         _summary_section(audit),
         _heatmap_section(audit, candidates),
         _candidate_details(audit),
@@ -422,6 +423,20 @@ def _audit_verdict(audit: AuditView) -> str:
     return (
         f'<div class="verdict {cls}"><div class="headline">{esc(headline)}</div>'
         f"<div>{detail}</div></div>"
+    )
+
+
+def _failed_section(audit: AuditView) -> str:
+    """The candidates that could not be read: the audit is incomplete."""
+    if not audit.failed:
+        return ""
+    items = "".join(
+        f"<li><code>{esc(label)}</code>: {esc(error)}</li>" for label, error in audit.failed.items()
+    )
+    return (
+        '<div class="verdict degraded"><div class="headline">'
+        f"INCOMPLETE — {len(audit.failed)} candidate(s) could not be read</div>"
+        f"<ul>{items}</ul></div>"
     )
 
 

@@ -33,6 +33,8 @@ def audit_to_json(audit: Audit, *, indent: int | None = 2) -> str:
     doc = {
         "reference": audit.reference,
         "degraded": audit.degraded,
+        "complete": audit.complete,
+        "failed": dict(audit.failed),
         "summary": [plain(r) for r in audit.summary.iter_rows(named=True)],
         "comparisons": {label: comparison_dict(c) for label, c in audit.comparisons.items()},
     }

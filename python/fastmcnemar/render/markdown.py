@@ -62,6 +62,9 @@ def audit_to_markdown(audit: Audit) -> str:
     ]  # fmt: skip
     lines = [f"### Audit against `{audit.reference}`", ""]
     lines += _md_table(["candidate", "verdict", "suite p", "tasks", "degraded tasks"], rows)
+    if audit.failed:
+        lines += ["", f"**Incomplete: {len(audit.failed)} candidate(s) could not be read**", ""]
+        lines += [f"- `{label}`: {error}" for label, error in audit.failed.items()]
     for label, comp in audit.comparisons.items():
         lines += ["", f"#### `{label}`", "", *_md_table(task_header(comp), _task_rows(comp))]
     return "\n".join(lines) + "\n"

@@ -94,6 +94,9 @@ def audit_to_text(audit: Audit) -> str:
     lines += _table(
         ["candidate", "verdict", "suite p", "tasks", "degraded tasks"], rows, right={2, 3, 4}
     )
+    if audit.failed:
+        lines += ["", f"INCOMPLETE: {len(audit.failed)} candidate(s) could not be read:"]
+        lines += [f"  {label}: {error}" for label, error in audit.failed.items()]
     for label, comp in audit.comparisons.items():
         lines += [
             "",
@@ -107,5 +110,7 @@ def audit_to_text(audit: Audit) -> str:
         if audit.degraded
         else "no candidate significantly worse"
     )
+    if audit.failed:
+        verdict = f"INCOMPLETE ({len(audit.failed)} candidate(s) not read); {verdict}"
     lines += ["", "verdict: " + verdict]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,33 @@
+"""A candidate path that kills the worker process reading it, the first time only.
+
+Used by the scale-out tests to lose a real Ray / Dask worker in the middle of an
+audit: the first worker that resolves the path (``os.fspath``, which the reader
+calls before opening anything) writes ``marker`` and is killed with SIGKILL, as
+an out-of-memory kill or a lost node would end it. The engine must notice the
+dead worker and run the candidate again; the second attempt finds the marker
+and reads the run normally. It never kills the process that created it (the
+test's driver).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+
+class KillsItsFirstReader(os.PathLike[str]):
+    def __init__(self, path: Path, marker: Path) -> None:
+        self.path = str(path)
+        self.marker = str(marker)
+        self.driver_pid = os.getpid()
+
+    def __fspath__(self) -> str:
+        marker = Path(self.marker)
+        if os.getpid() != self.driver_pid and not marker.exists():
+            marker.write_text(str(os.getpid()))
+            os.kill(os.getpid(), signal.SIGKILL)
+        return self.path
+
+    def __str__(self) -> str:
+        return self.path
