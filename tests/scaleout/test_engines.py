@@ -56,7 +56,8 @@ def test_same_audit_on_every_engine(engine: str, local_audit, request) -> None:
     # The comparison covers a continuous task (permutation test and bootstrap on the
     # worker's whole paired scores), not only additive binary counts.
     kinds = local_audit.table.filter(pl.col("candidate") == "int4").get_column("kind")
-    assert "continuous" in kinds.to_list() and "binary" in kinds.to_list()
+    assert "continuous" in kinds.to_list()
+    assert "binary" in kinds.to_list()
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -68,7 +69,8 @@ def test_runs_read_from_s3_on_every_engine(engine: str, s3, local_audit, request
     there = result.table.filter(pl.col("candidate") == "degraded").drop("candidate")
     assert_frame_equal(there, here)
     files = result.comparisons["degraded"].metadata["candidate"]["files"]
-    assert files and all(f.startswith("s3://evals/sweep/degraded/") for f in files)
+    assert files
+    assert all(f.startswith("s3://evals/sweep/degraded/") for f in files)
 
 
 @pytest.mark.parametrize("engine", ["ray", "dask"])
@@ -129,10 +131,13 @@ def test_keep_going_lists_the_failed_candidate(engine, s3, tmp_path, request) ->
     assert not result.complete
     assert list(result.failed) == ["broken"]
     assert list(result.comparisons) == ["rerun"]
-    assert "INCOMPLETE" in result.to_text() and "broken" in result.to_text()
+    assert "INCOMPLETE" in result.to_text()
+    assert "broken" in result.to_text()
     doc = json.loads(result.to_json())
-    assert doc["complete"] is False and "broken" in doc["failed"]
-    assert "INCOMPLETE" in result.to_html() and "Incomplete" in result.to_markdown()
+    assert doc["complete"] is False
+    assert "broken" in doc["failed"]
+    assert "INCOMPLETE" in result.to_html()
+    assert "Incomplete" in result.to_markdown()
     csv = pl.read_csv(result.to_csv().encode())
     assert csv.filter(pl.col("candidate") == "broken")["error"].str.contains("line 1").all()
 
@@ -140,8 +145,9 @@ def test_keep_going_lists_the_failed_candidate(engine, s3, tmp_path, request) ->
 def test_cli_on_dask_with_s3(s3, dask_client, tmp_path, capsys) -> None:
     address = dask_client.scheduler.address
     out = tmp_path / "audit.json"
-    status = main(["audit", s3.uri("lm-eval/reference"), s3.uri("sweep"), "--engine", "dask",
-                   "--address", address, "--format", "json", "-o", str(out), "--no-progress"])  # fmt: skip
+    args = ["audit", s3.uri("lm-eval/reference"), s3.uri("sweep"), "--engine", "dask",
+            "--address", address, "--format", "json", "-o", str(out), "--no-progress"]  # fmt: skip
+    status = main(args)
     assert status == 1  # the degraded candidate
     doc = json.loads(out.read_text())
     assert doc["complete"] is True
@@ -163,7 +169,9 @@ def test_progress_bar_counts_candidates_on_ray(ray_cluster, capsys) -> None:
         warnings.simplefilter("ignore", InputWarning)
         fm.audit(example_path("reference"), _candidates(), engine="ray", progress=True)
     err = capsys.readouterr().err
-    assert "0/2" in err and "1/2" in err and "2/2" in err
+    assert "0/2" in err
+    assert "1/2" in err
+    assert "2/2" in err
 
 
 def test_missing_engine_names_the_extra(monkeypatch) -> None:

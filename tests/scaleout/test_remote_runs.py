@@ -157,7 +157,9 @@ def test_staging_removes_its_copy(s3) -> None:
 def test_local_paths_stay_local() -> None:
     assert not is_remote(Path("s3:/x"))
     assert not is_remote("runs/ckpt")
-    assert is_remote("gs://b/k") and is_remote("hf://datasets/o/r") and is_remote("az://c/k")
+    assert is_remote("gs://b/k")
+    assert is_remote("hf://datasets/o/r")
+    assert is_remote("az://c/k")
 
 
 def test_unknown_protocol_names_what_to_install() -> None:
