@@ -20,9 +20,15 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from fastmcnemar.compare.columnar import (
+    CodedReference,
+    code_reference,
+    paired_stats,
+    stats_rows,
+)
 from fastmcnemar.compare.loading import LoadedRun, load_run
-from fastmcnemar.compare.metrics import MetricSpec, check_metric_spec, choose_metrics
-from fastmcnemar.compare.task_stats import STATS_COLUMNS, STATS_SKIPPED_COLUMNS, TaskStats
+from fastmcnemar.compare.metrics import Choice, MetricSpec, check_metric_spec, choose_metrics
+from fastmcnemar.compare.task_stats import STATS_SKIPPED_COLUMNS, TaskStats
 from fastmcnemar.exceptions import InvalidArgumentError, PairingWarning
 from fastmcnemar.ingest.remote import StorageOptions
 from fastmcnemar.pairing import PairingReport, pair_report
@@ -38,9 +44,10 @@ class ReferenceIndex:
     ----------
     run : LoadedRun
         The reference's scores, harness results and label.
-    doc_ids : polars.Series
-        Every doc id of the reference, in the harness's order (numeric ids
-        numerically, then the rest as text); a doc's code is its position here.
+    coded : CodedReference
+        The reference's rows under integer codes: (task, filter, metric) keys,
+        doc codes in the harness's order (numeric ids by value, then text), the
+        scores and hashes sorted by (key, doc).
     metric, tasks, allow_hash_mismatch, allow_missing
         The options the candidates are read and paired with.
     key : str
@@ -49,7 +56,7 @@ class ReferenceIndex:
     """
 
     run: LoadedRun
-    doc_ids: pl.Series
+    coded: CodedReference
     metric: MetricSpec
     tasks: tuple[str, ...] | None
     allow_hash_mismatch: bool
@@ -61,20 +68,20 @@ class ReferenceIndex:
         """The reference's label (model name, else path)."""
         return self.run.label
 
+    @property
+    def doc_ids(self) -> pl.Series:
+        """Every doc id of the reference; a doc's code is its position here."""
+        return self.coded.docs.get_column("doc_id")
+
     def doc_codes(self, doc_ids: pl.Series) -> pl.Series:
         """The codes of ``doc_ids`` (all of them ids of the reference)."""
         codes: pl.Series = (
-            doc_ids.cast(pl.Enum(self.doc_ids.to_list())).to_physical().cast(pl.Int64)
+            pl.DataFrame({"doc_id": doc_ids})
+            .join(self.coded.docs, on="doc_id", how="left", maintain_order="left")
+            .get_column("doc")
+            .cast(pl.Int64)
         )
         return codes
-
-
-def _doc_order(doc_ids: pl.Series) -> pl.Series:
-    """Distinct doc ids in the order pairing sorts them: numeric ids by value, then text."""
-    frame = pl.DataFrame({"doc_id": doc_ids.unique()}).with_columns(
-        pl.col("doc_id").str.to_integer(strict=False).alias("_num")
-    )
-    return frame.sort(["_num", "doc_id"], nulls_last=True).get_column("doc_id")
 
 
 def index_reference(
@@ -118,7 +125,6 @@ def index_reference(
         reference, side="reference", model=reference_model, tasks=tasks,
         timestamp=reference_timestamp, storage_options=storage_options,
     )  # fmt: skip
-    doc_ids = _doc_order(run.scores.get_column("doc_id"))
     wanted = None if tasks is None else (tuple([tasks]) if isinstance(tasks, str) else tuple(tasks))
     digest = hashlib.sha256()
     for part in (
@@ -133,7 +139,7 @@ def index_reference(
         digest.update(b"\0")
     return ReferenceIndex(
         run=run,
-        doc_ids=doc_ids,
+        coded=code_reference(run.scores),
         metric=metric,
         tasks=wanted,
         allow_hash_mismatch=bool(allow_hash_mismatch),
@@ -214,13 +220,31 @@ def candidate_stats(
         raise InvalidArgumentError(
             "nothing to test: no task has a metric both runs can be paired on"
         )
+    fast = paired_stats(index.coded, cand.scores, choices, name)
+    if fast is not None:
+        rows, hashes_checked = fast
+        report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
+    else:
+        rows, report = _checked_pairing(index, cand, choices, name)
+    meta = _metadata(ref, cand, report, [c.task for c in choices])
+    skipped_frame = pl.DataFrame(
+        [(name, *s) for s in skipped], schema=STATS_SKIPPED_COLUMNS, orient="row"
+    ).unique(maintain_order=True)
+    return TaskStats(rows, skipped_frame, {name: meta}, index.key)
+
+
+def _checked_pairing(
+    index: ReferenceIndex, cand: LoadedRun, choices: list[Choice], name: str
+) -> tuple[pl.DataFrame, PairingReport]:
+    """The row-by-row path: :func:`pair_report` names every failed check (and raises or
+    warns as asked); used when the columnar pass found something to explain."""
     chosen = pl.DataFrame(
         {"task": [c.task for c in choices], "filter": [c.filter for c in choices],
          "metric": [c.metric for c in choices]},
         schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8},
     )  # fmt: skip
     report = pair_report(
-        ref.scores.join(chosen, on=_TRIPLES, how="semi"),
+        index.run.scores.join(chosen, on=_TRIPLES, how="semi"),
         cand.scores.join(chosen, on=_TRIPLES, how="semi"),
         allow_hash_mismatch=index.allow_hash_mismatch,
         allow_missing=index.allow_missing,
@@ -247,13 +271,7 @@ def candidate_stats(
                 part.get_column("candidate").to_numpy().astype(np.float64),
             )
         )
-    meta = _metadata(ref, cand, report, [c.task for c in choices])
-    skipped_frame = pl.DataFrame(
-        [(name, *s) for s in skipped], schema=STATS_SKIPPED_COLUMNS, orient="row"
-    ).unique(maintain_order=True)
-    return TaskStats(
-        pl.DataFrame(rows, schema=STATS_COLUMNS), skipped_frame, {name: meta}, index.key
-    )
+    return stats_rows(rows), report
 
 
 def _stats_row(
