@@ -31,3 +31,24 @@ class KillsItsFirstReader(os.PathLike[str]):
 
     def __str__(self) -> str:
         return self.path
+
+
+class HangsWhenRead(os.PathLike[str]):
+    """A candidate whose reading never ends on a worker (it writes ``marker`` first),
+    for checking that Ctrl-C on the driver cancels the outstanding work."""
+
+    def __init__(self, path: Path, marker: Path) -> None:
+        self.path = str(path)
+        self.marker = str(marker)
+        self.driver_pid = os.getpid()
+
+    def __fspath__(self) -> str:
+        if os.getpid() != self.driver_pid:
+            Path(self.marker).write_text(str(os.getpid()))
+            import time
+
+            time.sleep(3600)
+        return self.path
+
+    def __str__(self) -> str:
+        return self.path
