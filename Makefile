@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q maturin
-	$(BIN)/python -m pip install -q -e '.[test,harness]'
+	$(BIN)/python -m pip install -q -e '.[test,harness,remote,ray,dask]'
 	touch $@
 
 setup: $(VENV)/.installed
