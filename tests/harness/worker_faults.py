@@ -52,3 +52,20 @@ class HangsWhenRead(os.PathLike[str]):
 
     def __str__(self) -> str:
         return self.path
+
+
+class KillsEveryReader(os.PathLike[str]):
+    """A candidate that kills every worker process that reads it (an out-of-memory
+    candidate): the engine's retries run out and the audit must say so."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+        self.driver_pid = os.getpid()
+
+    def __fspath__(self) -> str:
+        if os.getpid() != self.driver_pid:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return self.path
+
+    def __str__(self) -> str:
+        return self.path

@@ -101,6 +101,18 @@ def test_a_worker_killed_mid_audit_is_retried(engine, tmp_path, local_audit, req
     assert result.to_json() == local_audit.to_json()
 
 
+def test_a_candidate_killing_every_worker_is_reported_not_dropped(request) -> None:
+    from worker_faults import KillsEveryReader
+
+    candidates = {"rerun": example_path("rerun"), "oom": KillsEveryReader(example_path("degraded"))}
+    result = _audit("ray", example_path("reference"), candidates, request, keep_going=True)
+    assert list(result.comparisons) == ["rerun"]
+    assert list(result.failed) == ["oom"]
+    # Ray ran it 1 + max_retries times, each time in a new worker, then gave up.
+    assert "not completed by the engine" in result.failed["oom"]
+    assert "INCOMPLETE" in result.to_text()
+
+
 def _corrupt_sweep(s3, tmp_path: Path, name: str) -> str:
     broken = tmp_path / name
     broken.mkdir()

@@ -106,6 +106,18 @@ def _warnings(caught: list[warnings.WarningMessage]) -> list[tuple[type[Warning]
     return [(w.category, str(w.message)) for w in caught]
 
 
+def engine_failure(err: BaseException) -> Outcome:
+    """The outcome of a unit the engine itself could not complete: its worker died
+    more often than the engine retries, or it raised outside the candidate's data."""
+    lines = str(err).strip().splitlines()
+    # Ray and Dask put the remote traceback in the message: keep its last line.
+    detail = next((line.strip() for line in reversed(lines) if line.strip()), type(err).__name__)
+    return Outcome(
+        None,
+        Failure(FastMcNemarError, f"not completed by the engine ({type(err).__name__}): {detail}"),
+    )
+
+
 def replay_warnings(outcome: Outcome) -> None:
     """Re-emit on the driver the warnings a worker raised."""
     for category, message in outcome.warnings:
@@ -197,7 +209,11 @@ def run_ray(
             while pending:
                 done, pending = ray.wait(pending, num_returns=1)
                 for ref in done:
-                    on_done(refs[ref], ray.get(ref))
+                    try:
+                        outcome = ray.get(ref)
+                    except Exception as err:  # worker lost past max_retries, or a crash
+                        outcome = engine_failure(err)
+                    on_done(refs[ref], outcome)
         finally:
             for ref in pending:  # an error, a stopped audit or Ctrl-C
                 ray.cancel(ref, force=True)
@@ -262,7 +278,11 @@ def run_dask(
         }
         try:
             for future in distributed.as_completed(list(futures)):
-                on_done(futures[future], future.result())
+                try:
+                    outcome = future.result()
+                except Exception as err:  # KilledWorker past allowed-failures, or a crash
+                    outcome = engine_failure(err)
+                on_done(futures[future], outcome)
         finally:
             # Cancels what has not finished (a no-op for finished futures).
             dask.cancel(list(futures))
@@ -274,6 +294,7 @@ __all__ = [
     "Failure",
     "Outcome",
     "candidate_outcome",
+    "engine_failure",
     "replay_warnings",
     "run_dask",
     "run_local",
