@@ -50,15 +50,9 @@ from fastmcnemar.compare.results import (
 )
 from fastmcnemar.compare.task_stats import STATS_COLUMNS, TaskStats
 from fastmcnemar.compare.task_tests import test_columns
-from fastmcnemar.compare.verdict_columns import (
-    DEGRADED,
-    EQUIVALENT,
-    INCONCLUSIVE,
-    PLANNING_POWER,
-    verdict_columns,
-)
 from fastmcnemar.exceptions import InvalidArgumentError
 from fastmcnemar.paired_test import Alternative
+from fastmcnemar.planning import verdict_columns
 from fastmcnemar.suite import (
     ADJUSTMENTS,
     AdjustMethod,
@@ -67,6 +61,13 @@ from fastmcnemar.suite import (
     adjust_pvalues,
     aggregate_many,
 )
+
+DEGRADED = "degraded"
+EQUIVALENT = "equivalent"
+INCONCLUSIVE = "inconclusive"
+
+#: Power the planning columns refer to.
+PLANNING_POWER = 0.8
 
 if TYPE_CHECKING:
     from fastmcnemar.compare.engine import ReferenceIndex
@@ -131,33 +132,56 @@ def add_verdicts(
     the ``ci_low``/``ci_high`` columns; continuous tasks can only be declared
     equivalent when it is at least 1 - 2 alpha."""
     margin = check_margin(margin)
-    columns = verdict_columns(
-        tasks.get_column("kind").to_list(),
-        tasks.get_column("n").to_list(),
-        tasks.get_column("b").to_list(),
-        tasks.get_column("c").to_list(),
-        tasks.get_column("flip_rate").to_list(),
-        tasks.get_column("ci_high").to_list(),
-        tasks.get_column("degraded").to_list(),
+    columns = _verdicts(
+        tasks.get_column("kind").to_numpy(),
+        tasks.get_column("n").to_numpy(),
+        tasks.get_column("b").to_numpy(),
+        tasks.get_column("c").to_numpy(),
+        tasks.get_column("flip_rate").to_numpy(),
+        tasks.get_column("ci_high").to_numpy(),
+        tasks.get_column("degraded").to_numpy(),
         margin=margin,
         alpha=alpha,
-        interval_usable=_interval_usable(confidence_level, alpha),
+        confidence_level=confidence_level,
     )
-    return _with_verdict_columns(tasks, columns)
-
-
-def _interval_usable(confidence_level: float, alpha: float) -> bool:
-    return (1.0 - confidence_level) / 2.0 <= alpha + 1e-12
-
-
-def _with_verdict_columns(tasks: pl.DataFrame, columns: dict[str, list[Any]]) -> pl.DataFrame:
-    """The verdict replaces the existing column in place; the planning columns follow."""
-    schema = {**VERDICT_COLUMNS, "verdict": pl.Utf8()}
-    added = pl.DataFrame(columns, schema=schema)
+    # The verdict replaces the existing column in place; the planning columns follow.
     kept = tasks.drop([c for c in VERDICT_COLUMNS if c in tasks.columns])
-    verdict = added.get_column("verdict")
+    verdict = columns.get_column("verdict")
     kept = kept.with_columns(verdict) if "verdict" in kept.columns else kept.hstack([verdict])
-    return pl.concat([kept, added.drop("verdict")], how="horizontal")
+    return pl.concat([kept, columns.drop("verdict")], how="horizontal")
+
+
+def _verdicts(
+    kind: np.ndarray[Any, Any],
+    n: np.ndarray[Any, Any],
+    b: np.ndarray[Any, Any],
+    c: np.ndarray[Any, Any],
+    flip_rate: np.ndarray[Any, Any],
+    ci_high: np.ndarray[Any, Any],
+    degraded: np.ndarray[Any, Any],
+    *,
+    margin: float,
+    alpha: float,
+    confidence_level: float,
+) -> pl.DataFrame:
+    """``verdict`` and the planning columns of every task, in one core call
+    (:func:`fastmcnemar.planning.verdict_columns`)."""
+    if kind.size == 0:
+        return pl.DataFrame(schema={"verdict": pl.Utf8(), **VERDICT_COLUMNS})
+    columns = verdict_columns(
+        n.astype(np.int64),
+        b.astype(np.int64),
+        c.astype(np.int64),
+        np.asarray(flip_rate, dtype=np.float64),
+        binary=np.asarray(kind == "binary", dtype=bool),
+        degraded=degraded.astype(bool),
+        ci_high=np.asarray(ci_high, dtype=np.float64),
+        margin=margin,
+        alpha=alpha,
+        power=PLANNING_POWER,
+        confidence_level=confidence_level,
+    )
+    return columns.to_polars()
 
 
 def suite_verdict(tasks: pl.DataFrame, *, degraded: bool) -> str:
@@ -307,11 +331,10 @@ def decide_audit(
         adjusted_all[start:stop] = adjusted
         degraded_all[start:stop] = [suite[0] and p <= alpha for p in adjusted]
         suites[label] = suite
-    columns = verdict_columns(
-        tests["kind"], tests["n"].tolist(), tests["b"].tolist(), tests["c"].tolist(),
-        tests["flip_rate"].tolist(), tests["ci_high"].tolist(), degraded_all.tolist(),
-        margin=options.margin, alpha=alpha,
-        interval_usable=_interval_usable(options.confidence_level, alpha),
+    columns = _verdicts(
+        np.asarray(tests["kind"], dtype=object), tests["n"], tests["b"], tests["c"],
+        tests["flip_rate"], tests["ci_high"], degraded_all,
+        margin=options.margin, alpha=alpha, confidence_level=options.confidence_level,
     )  # fmt: skip
     table = pl.DataFrame(
         {
@@ -319,8 +342,8 @@ def decide_audit(
             **{name: tests[name] for name in TEST_COLUMNS if name in tests},
             "pvalue_adjusted": adjusted_all,
             "degraded": degraded_all,
-            "verdict": columns["verdict"],
-            **{name: columns[name] for name in VERDICT_COLUMNS},
+            "verdict": columns.get_column("verdict"),
+            **{name: columns.get_column(name) for name in VERDICT_COLUMNS},
         },
         schema={"candidate": pl.Utf8(), **TASK_COLUMNS},
     )

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from fastmcnemar import _core
 from fastmcnemar.paired_test import Alternative, mcnemar_counts, mcnemar_table
+from fastmcnemar.planning import tango_interval_many
 from fastmcnemar.resampling import bootstrap, permutation_test
 
 
@@ -93,9 +93,10 @@ def test_columns(
     """Every row of a :class:`~fastmcnemar.compare.task_stats.TaskStats` frame tested,
     column-wise (the fields of :class:`TaskOutcome`).
 
-    Binary rows: one :func:`~fastmcnemar.mcnemar_counts` call for all p-values, and
-    Tango's interval once per distinct 2x2 table. Continuous rows: the permutation
-    test and the bootstrap on their paired scores, one row at a time.
+    Binary rows: one :func:`~fastmcnemar.mcnemar_counts` call for all p-values and
+    one :func:`~fastmcnemar.planning.tango_interval_many` call for the intervals.
+    Continuous rows: the permutation test and the bootstrap on their paired scores,
+    one row at a time.
     """
     n = rows.get_column("n").to_numpy().astype(np.int64)
     b = rows.get_column("b").to_numpy().astype(np.int64)
@@ -123,14 +124,10 @@ def test_columns(
     where = np.flatnonzero(binary)
     if where.size:
         out["pvalue"][where] = mcnemar_counts(b[where], c[where], alternative=alternative).pvalue
-        level = float(confidence_level)
-        intervals: dict[tuple[int, int, int, int], tuple[float, float]] = {}
-        for i in where.tolist():
-            both_correct = int(np.rint(ref_sum[i])) - int(b[i])
-            table = (both_correct, int(b[i]), int(c[i]), int(n[i] - both_correct - b[i] - c[i]))
-            if table not in intervals:
-                intervals[table] = _core.paired_difference_interval(*table, level, "tango")
-            out["ci_low"][i], out["ci_high"][i] = intervals[table]
+        low, high = tango_interval_many(
+            b[where], c[where], n[where], confidence_level=confidence_level
+        )
+        out["ci_low"][where], out["ci_high"][where] = low, high
     for i in np.flatnonzero(~binary).tolist():
         outcome = outcome_of(
             rows.row(i, named=True),
