@@ -1,17 +1,20 @@
-"""The columnar pass: one coded join and one group-by turn a candidate into TaskStats rows.
+"""The columnar pass: a candidate's scores become TaskStats rows in a few array operations.
 
 The reference is coded once (:func:`code_reference`): its (task, filter, metric)
-triples and doc ids become integer codes, its rows are kept sorted by
-(key, doc) beside their hashes. A candidate is then paired by joining on the
-two integer codes, checked column-wise (duplicates, missing docs, non-finite
-scores, scores outside [0, 1] against a 0/1 side, differing hashes) and
-reduced per task in one group-by.
+triples become key codes, its doc ids doc codes in the harness's order, and its
+rows are kept sorted by (key, doc) with their hashes and per-key offsets. A
+candidate is coded the same way (its rows come in runs of one triple, so the
+key is looked up once per run, not per row), sorted by (key, doc) when it is
+not already, and then *aligned* with the reference: when the two (key, doc)
+sequences are equal, pairing is positional, every check (duplicates, missing
+docs, non-finite scores, scores outside [0, 1] against a 0/1 side, differing
+hashes) is a vector comparison, and the per-task counts are segment sums.
 
 Every check here only *detects*: when anything is off, :func:`paired_stats`
 returns None and the caller runs the row-by-row pairing
 (:func:`fastmcnemar.pair_report`), which raises or warns with the exact message
-that names the task, the doc ids and the files. Clean runs, the usual case,
-never pay for the explanations.
+naming the task, the doc ids and the files. Clean runs, the usual case, never
+pay for the explanations.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from fastmcnemar.compare.metrics import Choice
@@ -28,6 +32,9 @@ from fastmcnemar.compare.task_stats import STATS_COLUMNS
 
 _TRIPLES = ["task", "filter", "metric"]
 _HASHES = ("doc_hash", "prompt_hash", "target_hash")
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,14 +44,22 @@ class CodedReference:
     ``keys``: task, filter, metric, key (UInt32) in order of appearance;
     ``docs``: doc_id, doc (UInt32) in the harness's order (numeric ids by value,
     then text), so a doc's code orders docs as :func:`fastmcnemar.pair` does;
-    ``rows``: key, doc, reference (score), the three hashes, sorted by (key, doc);
+    ``pair_code``: key * 2**32 + doc of every row, ascending; ``scores`` and
+    ``hashes`` in that order; ``offsets``: where each key's rows start;
     ``clean``: one model and no duplicate (key, doc), so the fast pairing applies.
     """
 
     keys: pl.DataFrame
     docs: pl.DataFrame
-    rows: pl.DataFrame
+    pair_code: IntArray
+    scores: FloatArray
+    hashes: pl.DataFrame
+    offsets: IntArray
     clean: bool
+
+    def key_of(self) -> dict[tuple[str, str, str], int]:
+        """(task, filter, metric) -> key code."""
+        return {(t, f, m): k for t, f, m, k in self.keys.iter_rows()}
 
 
 def doc_order(doc_ids: pl.Series) -> pl.Series:
@@ -70,174 +85,217 @@ def code_reference(scores: pl.DataFrame) -> CodedReference:
     rows = (
         scores.join(keys, on=_TRIPLES, how="left")
         .join(docs, on="doc_id", how="left")
-        .select("key", "doc", pl.col("score").alias("reference"), *_HASHES)
-        .sort("key", "doc")
+        .select(
+            (pl.col("key").cast(pl.Int64) * (1 << 32) + pl.col("doc").cast(pl.Int64)).alias("pc"),
+            "score",
+            *_HASHES,
+        )
+        .sort("pc")
     )
-    models = scores.get_column("model").n_unique()
-    duplicated = rows.select(pl.struct("key", "doc").is_duplicated().any()).item()
-    return CodedReference(keys, docs, rows, clean=models <= 1 and not duplicated)
+    pair_code = rows.get_column("pc").to_numpy().astype(np.int64)
+    key_codes = pair_code >> 32
+    offsets = np.searchsorted(key_codes, np.arange(keys.height + 1), side="left").astype(np.int64)
+    duplicated = bool(pair_code.size > 1 and np.any(pair_code[1:] == pair_code[:-1]))
+    return CodedReference(
+        keys=keys,
+        docs=docs,
+        pair_code=pair_code,
+        scores=rows.get_column("score").to_numpy().astype(np.float64),
+        hashes=rows.select(_HASHES),
+        offsets=offsets,
+        clean=scores.get_column("model").n_unique() <= 1 and not duplicated,
+    )
+
+
+@dataclass(frozen=True)
+class CodedCandidate:
+    """A candidate's rows of the chosen keys: key codes, doc ids, scores and hashes
+    (row-aligned), from a score frame (:func:`code_frame`) or straight from a reader."""
+
+    key: IntArray
+    doc_id: pl.Series
+    scores: FloatArray
+    hashes: pl.DataFrame
+    models: int = 1
+
+
+def code_frame(
+    coded: CodedReference, frame: pl.DataFrame, chosen: dict[tuple[str, str, str], int]
+) -> CodedCandidate:
+    """The rows of ``frame`` (a score frame) whose (task, filter, metric) is chosen,
+    keyed by the reference's codes. Rows come in runs of one triple (one file, one
+    filter), so each run's key is looked up once."""
+    runs = frame.select(pl.struct(_TRIPLES).rle_id().alias("run")).get_column("run").to_numpy()
+    starts = np.flatnonzero(np.concatenate(([True], runs[1:] != runs[:-1])))
+    firsts = frame.select(_TRIPLES)[starts]
+    run_keys = np.asarray([chosen.get(triple, -1) for triple in firsts.iter_rows()], dtype=np.int64)
+    lengths = np.diff(np.append(starts, frame.height))
+    key = np.repeat(run_keys, lengths)
+    keep = key >= 0
+    picked = frame.filter(pl.Series(keep)) if not keep.all() else frame
+    return CodedCandidate(
+        key=key[keep],
+        doc_id=picked.get_column("doc_id"),
+        scores=picked.get_column("score").to_numpy().astype(np.float64),
+        hashes=picked.select(_HASHES),
+        models=picked.get_column("model").n_unique(),
+    )
 
 
 def paired_stats(
-    coded: CodedReference, candidate: pl.DataFrame, choices: Sequence[Choice], label: str
+    coded: CodedReference,
+    candidate: pl.DataFrame | CodedCandidate,
+    choices: Sequence[Choice],
+    label: str,
 ) -> tuple[pl.DataFrame, int] | None:
     """The TaskStats rows of ``candidate`` for ``choices`` and the number of pairs whose
     doc hashes were compared; None when any pairing check fails (see the module notes)."""
-    if not coded.clean or candidate.height == 0:
+    if not coded.clean:
         return None
-    chosen = pl.DataFrame(
-        {
-            "task": [c.task for c in choices],
-            "filter": [c.filter for c in choices],
-            "metric": [c.metric for c in choices],
-            "lower_is_better": [c.lower_is_better for c in choices],
-            "order": list(range(len(choices))),
-        },
-        schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8,
-                "lower_is_better": pl.Boolean, "order": pl.UInt32},
-    ).join(coded.keys, on=_TRIPLES, how="inner")  # fmt: skip
-    if chosen.height != len(choices):
-        return None
+    key_of = coded.key_of()
+    chosen: dict[tuple[str, str, str], int] = {}
+    for choice in choices:
+        found = key_of.get((choice.task, choice.filter, choice.metric))
+        if found is None:
+            return None
+        chosen[(choice.task, choice.filter, choice.metric)] = found
     cand = (
-        candidate.select(*_TRIPLES, "doc_id", "model", "score", *_HASHES)
-        .join(chosen.select(*_TRIPLES, "key"), on=_TRIPLES, how="inner")
-        .join(coded.docs, on="doc_id", how="left")
+        candidate if isinstance(candidate, CodedCandidate) else code_frame(coded, candidate, chosen)
     )
-    checks = cand.select(
-        pl.col("model").n_unique().alias("models"),
-        pl.col("doc").null_count().alias("unknown_docs"),
-        pl.struct("key", "doc").is_duplicated().any().alias("duplicated"),
-    ).row(0, named=True)
-    if checks["models"] > 1 or checks["unknown_docs"] or checks["duplicated"]:
+    if cand.models > 1 or cand.key.size == 0:
         return None
-    ref = coded.rows.join(chosen.select("key"), on="key", how="semi")
-    joined = ref.join(
-        cand.select("key", "doc", pl.col("score").alias("candidate"), *_HASHES),
-        on=["key", "doc"],
-        how="inner",
-        suffix="_candidate",
+    # Doc codes through the reference's dictionary; an unknown doc is a missing pair.
+    docs = (
+        pl.DataFrame({"doc_id": cand.doc_id})
+        .join(coded.docs, on="doc_id", how="left", maintain_order="left")
+        .get_column("doc")
     )
-    if joined.height != ref.height or joined.height != cand.height:
-        return None  # docs on one side only: the row-by-row pairing names them
-    if _hashes_differ(joined) or not _scores_clean(joined):
+    if docs.null_count():
         return None
-    hashes_checked = int(
-        joined.select(
-            (pl.col("doc_hash").is_not_null() & pl.col("doc_hash_candidate").is_not_null()).sum()
-        ).item()
-    )
-    return _reduce(joined, chosen, label), hashes_checked
+    pair_code = cand.key * (1 << 32) + docs.to_numpy().astype(np.int64)
+    order: IntArray | None = None
+    if pair_code.size > 1 and not bool(np.all(pair_code[1:] > pair_code[:-1])):
+        order = np.argsort(pair_code, kind="stable")
+        pair_code = pair_code[order]
+    keys = np.asarray(sorted(chosen.values()), dtype=np.int64)
+    ref_index = np.concatenate(
+        [np.arange(coded.offsets[k], coded.offsets[k + 1]) for k in keys.tolist()]
+    ).astype(np.int64)
+    # Equal sequences: same docs on both sides, no duplicates; pairing is positional.
+    if ref_index.size != pair_code.size or not np.array_equal(
+        coded.pair_code[ref_index], pair_code
+    ):
+        return None
+    cand_scores = cand.scores if order is None else cand.scores[order]
+    ref_scores = coded.scores[ref_index]
+    cand_hashes = cand.hashes if order is None else cand.hashes[order]
+    ref_hashes = coded.hashes[ref_index]
+    if not (np.all(np.isfinite(ref_scores)) and np.all(np.isfinite(cand_scores))):
+        return None
+    differ, checked = _hash_checks(ref_hashes, cand_hashes)
+    if differ:
+        return None
+    sizes = np.diff(coded.offsets)[keys]
+    bounds = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    if not _ranges_agree(ref_scores, cand_scores, bounds):
+        return None
+    rows = _reduce(keys, bounds, pair_code, ref_scores, cand_scores, choices, chosen, label)
+    return rows, checked
 
 
-def _hashes_differ(joined: pl.DataFrame) -> bool:
-    differ = [
-        (pl.col(h).is_not_null() & pl.col(f"{h}_candidate").is_not_null()
-         & (pl.col(h) != pl.col(f"{h}_candidate"))).any()
-        for h in _HASHES
-    ]  # fmt: skip
-    return bool(any(joined.select(differ).row(0)))
-
-
-def _scores_clean(joined: pl.DataFrame) -> bool:
-    """Finite scores on both sides, and no side outside [0, 1] where the other is 0/1."""
-    finite = joined.select(
-        pl.col("reference").is_finite().all() & pl.col("candidate").is_finite().all()
-    ).item()
-    # is_finite is null for null scores: a null makes the `all` false or null.
-    if finite is not True:
-        return False
-    ranges = joined.group_by("key").agg(
-        pl.col("reference").is_in([0.0, 1.0]).all().alias("ref_binary"),
-        pl.col("candidate").is_in([0.0, 1.0]).all().alias("cand_binary"),
-        ((pl.col("reference") < 0) | (pl.col("reference") > 1)).any().alias("ref_out"),
-        ((pl.col("candidate") < 0) | (pl.col("candidate") > 1)).any().alias("cand_out"),
-    )
-    bad = ranges.select(
-        (
-            (pl.col("ref_binary") & pl.col("cand_out"))
-            | (pl.col("cand_binary") & pl.col("ref_out"))
-        ).any()
-    ).item()
-    return not bad
-
-
-def _reduce(joined: pl.DataFrame, chosen: pl.DataFrame, label: str) -> pl.DataFrame:
-    """One group-by: n, b, c and sums per task, oriented so that higher is better."""
-    ref, cand = pl.col("reference"), pl.col("candidate")
-    kinds = joined.group_by("key").agg(
-        (ref.is_in([0.0, 1.0]).all() & cand.is_in([0.0, 1.0]).all()).alias("binary")
-    )
-    frame = joined.join(kinds, on="key").join(chosen.select("key", "lower_is_better"), on="key")
-    # 1 - x keeps binary scores binary; -x flips continuous ones.
-    flip = pl.col("lower_is_better")
-    binary = pl.col("binary")
-    oriented = frame.select(
-        "key",
-        "doc",
-        "binary",
-        pl.when(flip & binary).then(1.0 - ref).when(flip).then(-ref).otherwise(ref)
-        .alias("reference"),
-        pl.when(flip & binary).then(1.0 - cand).when(flip).then(-cand).otherwise(cand)
-        .alias("candidate"),
+def _hash_checks(ref: pl.DataFrame, cand: pl.DataFrame) -> tuple[bool, int]:
+    """(any hash differs where both sides have it, pairs with both doc hashes)."""
+    both = pl.DataFrame(
+        {**{h: ref.get_column(h) for h in _HASHES},
+         **{f"{h}_c": cand.get_column(h) for h in _HASHES}}
     )  # fmt: skip
-    stats = oriented.group_by("key").agg(
-        pl.col("binary").first(),
-        pl.len().cast(pl.Int64).alias("n"),
-        (ref > cand).sum().cast(pl.Int64).alias("b"),
-        (cand > ref).sum().cast(pl.Int64).alias("c"),
-        ref.sum().alias("reference_sum"),
-        cand.sum().alias("candidate_sum"),
-    )
-    continuous = (
-        oriented.filter(~pl.col("binary"))
-        .sort("key", "doc")
-        .group_by("key", maintain_order=True)
-        .agg(
-            pl.col("doc").cast(pl.Int64).alias("doc_codes"),
-            ref.alias("reference_scores"),
-            cand.alias("candidate_scores"),
-        )
-    )
-    out = (
-        chosen.join(stats, on="key", how="left")
-        .join(continuous, on="key", how="left")
-        .sort("order")
-        .with_columns(
-            pl.lit(label, dtype=pl.Utf8).alias("candidate"),
-            pl.when(pl.col("binary"))
-            .then(pl.lit("binary"))
-            .otherwise(pl.lit("continuous"))
-            .alias("kind"),
-            pl.lit(None, dtype=STATS_COLUMNS["clusters"]).alias("clusters"),
-        )
-        .select(list(STATS_COLUMNS))
-    )
-    return _exact_continuous_sums(out)
+    found = both.select(
+        pl.any_horizontal(
+            [(pl.col(h).is_not_null() & pl.col(f"{h}_c").is_not_null()
+              & (pl.col(h) != pl.col(f"{h}_c"))).any() for h in _HASHES]
+        ).alias("differ"),
+        (pl.col("doc_hash").is_not_null() & pl.col("doc_hash_c").is_not_null()).sum().alias("n"),
+    ).row(0)  # fmt: skip
+    return bool(found[0]), int(found[1])
 
 
-def _exact_continuous_sums(rows: pl.DataFrame) -> pl.DataFrame:
-    """Sums of continuous rows as numpy adds them (pairwise, over the doc-ordered scores),
-    so every engine reports the same bits."""
-    mask = rows.get_column("kind") == "continuous"
-    if not mask.any():
-        return rows
-    ref_sums = rows.get_column("reference_sum").to_list()
-    cand_sums = rows.get_column("candidate_sum").to_list()
-    refs = rows.get_column("reference_scores").to_list()
-    cands = rows.get_column("candidate_scores").to_list()
-    for i, is_cont in enumerate(mask.to_list()):
-        if is_cont:
-            ref_sums[i] = float(np.asarray(refs[i], dtype=np.float64).sum())
-            cand_sums[i] = float(np.asarray(cands[i], dtype=np.float64).sum())
-    return rows.with_columns(
-        pl.Series("reference_sum", ref_sums, dtype=pl.Float64),
-        pl.Series("candidate_sum", cand_sums, dtype=pl.Float64),
-    )
+def _segment_all(flags: npt.NDArray[np.bool_], bounds: IntArray) -> npt.NDArray[np.bool_]:
+    counts = np.add.reduceat(flags.astype(np.int64), bounds[:-1]) if flags.size else np.zeros(0)
+    return np.asarray(counts == np.diff(bounds))
+
+
+def _segment_any(flags: npt.NDArray[np.bool_], bounds: IntArray) -> npt.NDArray[np.bool_]:
+    counts = np.add.reduceat(flags.astype(np.int64), bounds[:-1]) if flags.size else np.zeros(0)
+    return np.asarray(counts > 0)
+
+
+def _ranges_agree(ref: FloatArray, cand: FloatArray, bounds: IntArray) -> bool:
+    """No task where one side is 0/1 and the other leaves [0, 1] (different metrics)."""
+    ref_binary = _segment_all((ref == 0.0) | (ref == 1.0), bounds)
+    cand_binary = _segment_all((cand == 0.0) | (cand == 1.0), bounds)
+    ref_out = _segment_any((ref < 0.0) | (ref > 1.0), bounds)
+    cand_out = _segment_any((cand < 0.0) | (cand > 1.0), bounds)
+    return not bool(np.any((ref_binary & cand_out) | (cand_binary & ref_out)))
+
+
+def _reduce(
+    keys: IntArray,
+    bounds: IntArray,
+    pair_code: IntArray,
+    ref: FloatArray,
+    cand: FloatArray,
+    choices: Sequence[Choice],
+    chosen: dict[tuple[str, str, str], int],
+    label: str,
+) -> pl.DataFrame:
+    """Per task: n, b, c and sums, oriented so that higher is better (segment sums)."""
+    binary = _segment_all(((ref == 0.0) | (ref == 1.0)) & ((cand == 0.0) | (cand == 1.0)), bounds)
+    position = {int(k): i for i, k in enumerate(keys.tolist())}
+    rows: list[dict[str, Any]] = []
+    for choice in choices:
+        i = position[chosen[(choice.task, choice.filter, choice.metric)]]
+        lo, hi = int(bounds[i]), int(bounds[i + 1])
+        r, c = ref[lo:hi], cand[lo:hi]
+        is_binary = bool(binary[i])
+        if choice.lower_is_better:
+            # 1 - x keeps binary scores binary; -x flips continuous ones.
+            r, c = (1.0 - r, 1.0 - c) if is_binary else (-r, -c)
+        row: dict[str, Any] = {
+            "candidate": label,
+            "task": choice.task,
+            "filter": choice.filter,
+            "metric": choice.metric,
+            "lower_is_better": choice.lower_is_better,
+            "kind": "binary" if is_binary else "continuous",
+            "n": hi - lo,
+            "b": int(np.count_nonzero(r > c)),
+            "c": int(np.count_nonzero(c > r)),
+            "reference_sum": float(r.sum()),
+            "candidate_sum": float(c.sum()),
+            "doc_codes": None,
+            "reference_scores": None,
+            "candidate_scores": None,
+            "clusters": None,
+        }
+        if not is_binary:
+            row["doc_codes"] = (pair_code[lo:hi] & 0xFFFFFFFF).tolist()
+            row["reference_scores"] = r.tolist()
+            row["candidate_scores"] = c.tolist()
+        rows.append(row)
+    return stats_rows(rows)
 
 
 def stats_rows(rows: list[dict[str, Any]]) -> pl.DataFrame:
-    """TaskStats rows from Python dicts (the row-by-row path)."""
+    """TaskStats rows from Python dicts."""
     return pl.DataFrame(rows, schema=STATS_COLUMNS)
 
 
-__all__ = ["CodedReference", "code_reference", "doc_order", "paired_stats", "stats_rows"]
+__all__ = [
+    "CodedCandidate",
+    "CodedReference",
+    "code_frame",
+    "code_reference",
+    "doc_order",
+    "paired_stats",
+    "stats_rows",
+]

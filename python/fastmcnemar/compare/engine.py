@@ -12,14 +12,17 @@ workers and the stats back; the decision runs on the driver
 from __future__ import annotations
 
 import hashlib
+import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from fastmcnemar.compare.candidate_read import read_chosen, survey, warn_superseded
 from fastmcnemar.compare.columnar import (
     CodedReference,
     code_reference,
@@ -30,7 +33,8 @@ from fastmcnemar.compare.loading import LoadedRun, load_run
 from fastmcnemar.compare.metrics import Choice, MetricSpec, check_metric_spec, choose_metrics
 from fastmcnemar.compare.task_stats import STATS_SKIPPED_COLUMNS, TaskStats
 from fastmcnemar.exceptions import InvalidArgumentError, PairingWarning
-from fastmcnemar.ingest.remote import StorageOptions
+from fastmcnemar.ingest.detect import detect_format
+from fastmcnemar.ingest.remote import StorageOptions, is_remote, read_staged
 from fastmcnemar.pairing import PairingReport, pair_report
 
 _TRIPLES = ["task", "filter", "metric"]
@@ -67,6 +71,11 @@ class ReferenceIndex:
     def label(self) -> str:
         """The reference's label (model name, else path)."""
         return self.run.label
+
+    @property
+    def tasks_present(self) -> list[str]:
+        """The reference's tasks, in order of appearance."""
+        return self.coded.keys.get_column("task").unique(maintain_order=True).to_list()
 
     @property
     def doc_ids(self) -> pl.Series:
@@ -189,14 +198,74 @@ def candidate_stats(
         When the runs cannot be paired (see :func:`fastmcnemar.pair`).
     """
     where = side or ("candidate" if label is None else f"candidate {label}")
-    cand = load_run(
-        candidate, side=where, model=model, tasks=index.tasks, timestamp=timestamp,
-        storage_options=storage_options,
-    )  # fmt: skip
+    if is_remote(candidate):
+        # Staged once; the copy is read exactly as a local run (by the fast path when it
+        # applies) and the statistics, warnings and errors name the URI.
+        return read_staged(
+            candidate,
+            storage_options,
+            lambda local: candidate_stats(
+                index, local, label=label, side=where, model=model, timestamp=timestamp
+            ),
+        )
+    if isinstance(candidate, (str, os.PathLike)) and detect_format(Path(candidate)) == "lm_eval":
+        lean = _lean_stats(index, Path(candidate), where, label, model, timestamp)
+        if lean is not None:
+            return lean
+    cand = load_run(candidate, side=where, model=model, tasks=index.tasks, timestamp=timestamp)
     name = cand.label if label is None else label
-    ref = index.run
-    ref_keys = ref.scores.select(_TRIPLES).unique(maintain_order=True)
     cand_keys = cand.scores.select(_TRIPLES).unique(maintain_order=True)
+    choices, skipped = _choices(index, cand, cand_keys)
+    fast = paired_stats(index.coded, cand.scores, choices, name)
+    if fast is not None:
+        rows, hashes_checked = fast
+        report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
+    else:
+        rows, report = _checked_pairing(index, cand, choices, name)
+    return _task_stats(index, cand, choices, skipped, rows, report, name)
+
+
+def _lean_stats(
+    index: ReferenceIndex,
+    path: Path,
+    where: str,
+    label: str | None,
+    model: str | None,
+    timestamp: str | None,
+) -> TaskStats | None:
+    """An lm-eval candidate read for its chosen metrics only (see
+    :mod:`~fastmcnemar.compare.candidate_read`); None when it needs the general path."""
+    found = survey(path, tasks=index.tasks, model=model, timestamp=timestamp)
+    if found is None or not set(found.files) <= set(index.tasks_present):
+        return None
+    # The candidate is assumed to hold every (filter, metric) the reference holds for
+    # its tasks; the choice stands when each chosen one is then found in its file.
+    assumed = index.coded.keys.filter(pl.col("task").is_in(list(found.files))).select(_TRIPLES)
+    try:
+        choices, skipped = _choices(index, found.run, assumed, explain=False)
+    except InvalidArgumentError:
+        return None
+    if any(reason.startswith("no metric") for *_, reason in skipped):
+        return None
+    coded = read_chosen(found, choices, index.coded.key_of())
+    if coded is None:
+        return None
+    name = found.run.label if label is None else label
+    fast = paired_stats(index.coded, coded, choices, name)
+    if fast is None:
+        return None
+    warn_superseded(found, where, path)
+    rows, hashes_checked = fast
+    report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
+    return _task_stats(index, found.run, choices, skipped, rows, report, name)
+
+
+def _choices(
+    index: ReferenceIndex, cand: LoadedRun, cand_keys: pl.DataFrame, *, explain: bool = True
+) -> tuple[list[Choice], list[tuple[str, str, str, str]]]:
+    """The tested (filter, metric) per task and what is skipped, in report order."""
+    ref = index.run
+    ref_keys = index.coded.keys.select(_TRIPLES)
     both = ref_keys.join(cand_keys, on=_TRIPLES, how="semi")
     not_testable: dict[tuple[str, str], str] = {}
     skipped: list[tuple[str, str, str, str]] = []
@@ -206,7 +275,7 @@ def candidate_stats(
             if key not in not_testable:
                 not_testable[key] = f"not per-sample testable: {row['reason']}"
                 skipped.append((row["task"], row["filter"], row["metric"], not_testable[key]))
-    ref_tasks = set(ref_keys.get_column("task").to_list())
+    ref_tasks = set(index.tasks_present)
     cand_tasks = set(cand_keys.get_column("task").to_list())
     for task in sorted(ref_tasks ^ cand_tasks):
         only = "reference" if task in ref_tasks else "candidate"
@@ -214,19 +283,25 @@ def candidate_stats(
     choices, metric_skips = choose_metrics(both, _infos(ref, cand), index.metric, not_testable)
     skipped.extend(metric_skips)
     if not choices:
-        if both.height == 0:
+        if both.height == 0 and explain:
             # Let pairing explain (no task in common, one model per side, ...).
             pair_report(ref.scores, cand.scores)
         raise InvalidArgumentError(
             "nothing to test: no task has a metric both runs can be paired on"
         )
-    fast = paired_stats(index.coded, cand.scores, choices, name)
-    if fast is not None:
-        rows, hashes_checked = fast
-        report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
-    else:
-        rows, report = _checked_pairing(index, cand, choices, name)
-    meta = _metadata(ref, cand, report, [c.task for c in choices])
+    return choices, skipped
+
+
+def _task_stats(
+    index: ReferenceIndex,
+    cand: LoadedRun,
+    choices: list[Choice],
+    skipped: list[tuple[str, str, str, str]],
+    rows: pl.DataFrame,
+    report: PairingReport,
+    name: str,
+) -> TaskStats:
+    meta = _metadata(index.run, cand, report, [c.task for c in choices])
     skipped_frame = pl.DataFrame(
         [(name, *s) for s in skipped], schema=STATS_SKIPPED_COLUMNS, orient="row"
     ).unique(maintain_order=True)

@@ -55,6 +55,7 @@ StorageOptions = Mapping[str, Any]
 # Files any reader looks at; everything else in a remote folder is never downloaded.
 _READABLE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".eval", ".parquet", ".csv", ".tsv")
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*(::[A-Za-z][A-Za-z0-9+.\-]*)*://")
+_PATH_COLUMNS = ("source", "candidate", "model")
 _DATE_ID = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d+)?$")
 
 
@@ -141,17 +142,19 @@ def _relocate(value: Any, staged: Staged) -> Any:
             return RemotePath(staged.uri_of(text))
         return value
     if isinstance(value, pl.DataFrame):
-        if "source" in value.columns and value.schema["source"] == pl.Utf8:
-            source = pl.col("source")
-            moved = source.str.replace(staged.local_prefix, staged.remote_prefix, literal=True)
-            return value.with_columns(moved)
-        return value
+        # The columns that hold paths: a row's file, and a candidate labelled by its path.
+        named = [c for c in _PATH_COLUMNS if value.schema.get(c) == pl.Utf8]
+        moved = [
+            pl.col(c).str.replace(staged.local_prefix, staged.remote_prefix, literal=True)
+            for c in named
+        ]
+        return value.with_columns(moved) if moved else value
     if isinstance(value, list):
         return [_relocate(v, staged) for v in value]
     if isinstance(value, tuple):
         return tuple(_relocate(v, staged) for v in value)
     if isinstance(value, dict):
-        return {k: _relocate(v, staged) for k, v in value.items()}
+        return {_relocate(k, staged): _relocate(v, staged) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = [f.name for f in dataclasses.fields(value) if f.init]
         changes = {name: _relocate(getattr(value, name), staged) for name in fields}
