@@ -165,3 +165,20 @@ def test_local_paths_stay_local() -> None:
 def test_unknown_protocol_names_what_to_install() -> None:
     with pytest.raises(InputFormatError, match=r"^nosuchproto://x: "):
         fm.read_lm_eval("nosuchproto://x")
+
+
+def test_results_file_selects_its_run(s3) -> None:
+    local_file = next((s3.local / "lm-eval" / "degraded").glob("results_*.json"))
+    uri = s3.uri(f"lm-eval/degraded/{local_file.name}")
+    remote, here = load_lm_eval(uri), load_lm_eval(local_file)
+    _same_but_source(remote.scores, here.scores, local_file.parent, uri.rsplit("/", 1)[0])
+
+
+def test_a_single_file_stages_only_what_its_reader_opens(s3, tmp_path: Path) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    for name in ("2026-01-01T00-00-00_a.json", "2026-01-01T00-00-01_b.json", "scores.csv"):
+        (folder / name).write_text("{}")
+    uri = s3.put(folder, "single")
+    with staged(f"{uri}/2026-01-01T00-00-00_a.json") as copy:
+        assert sorted(p.name for p in copy.local.parent.iterdir()) == ["2026-01-01T00-00-00_a.json"]

@@ -26,7 +26,6 @@ passes them explicitly; they go to ``fsspec.core.url_to_fs`` unchanged.
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import shutil
 import tempfile
@@ -56,6 +55,8 @@ StorageOptions = Mapping[str, Any]
 _READABLE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".eval", ".parquet", ".csv", ".tsv")
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*(::[A-Za-z][A-Za-z0-9+.\-]*)*://")
 _PATH_COLUMNS = ("source", "candidate", "model")
+# lm-eval's results files: results_<date>.json, <stem>_<date>.json, 0.4.0-0.4.2 results.json.
+_LM_EVAL_RESULTS = re.compile(r"^(.+_\d{4}-\d{2}-\d{2}T[\d.-]+|results)\.json$")
 _DATE_ID = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d+)?$")
 
 
@@ -162,27 +163,34 @@ def _relocate(value: Any, staged: Staged) -> Any:
     return value
 
 
-def _wanted_files(fs: Any, root: str, uri: str) -> tuple[list[str], bool]:
-    """The remote files a reader of ``root`` may open, and whether ``root`` is a file."""
+def _wanted_files(fs: Any, root: str, uri: str) -> list[str]:
+    """The remote files a reader of ``root`` may open (``root`` a file or a folder)."""
     try:
         if fs.isfile(root):
             parent = root.rsplit("/", 1)[0] if "/" in root.strip("/") else ""
             siblings = _listing(fs, parent, recursive=False) if parent else [root]
             name = root.rsplit("/", 1)[-1]
-            # A results file selects the samples files beside it; a samples file needs the
-            # results files beside it (small): both as the local readers expect.
-            files = [
-                p for p in siblings if p == root or p.endswith(".json") or name.endswith(".json")
-            ]
-            return sorted(set(files) | _lighteval_results(fs, [root])), True
+            # An lm-eval results file selects the samples files beside it; a samples file
+            # needs the results files beside it (small). Any other file comes alone.
+            if _LM_EVAL_RESULTS.match(name):
+                files = siblings
+            elif name.endswith((".jsonl", ".json")):
+                files = [p for p in siblings if p == root or _LM_EVAL_RESULTS.match(_name(p))]
+            else:
+                files = [root]
+            return sorted(set(files) | {root} | _lighteval_results(fs, [root]))
         if fs.isdir(root):
             files = _listing(fs, root, recursive=True)
-            return sorted(set(files) | _lighteval_results(fs, files)), False
+            return sorted(set(files) | _lighteval_results(fs, files))
     except InputFormatError:
         raise
     except Exception as err:  # network, permission, credential errors of any backend
         raise InputFormatError(f"{uri}: cannot list ({_one_line(err)})") from None
     raise InputFormatError(f"{uri}: no such file or directory")
+
+
+def _name(path: str) -> str:
+    return path.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _listing(fs: Any, folder: str, *, recursive: bool) -> list[str]:
@@ -220,7 +228,9 @@ def staged(uri: str, storage_options: StorageOptions | None = None) -> Iterator[
     every layout rule of the readers holds; it is removed on exit. Only files
     a reader could open are fetched (``.json``, ``.jsonl``, ``.eval``,
     ``.parquet``, ``.csv``, ...): for a folder, all of them below it; for a
-    file, the file and its ``.json`` siblings (lm-eval's results files).
+    file, the file, plus for lm-eval the run's files beside it (a samples
+    file's results files; a results file's samples files) and for lighteval
+    details the run's ``results/<model>/results_<date>.json``.
 
     Examples
     --------
@@ -233,7 +243,7 @@ def staged(uri: str, storage_options: StorageOptions | None = None) -> Iterator[
     """
     fs, root = _filesystem(uri, storage_options)
     root = root.rstrip("/") or root
-    files, _ = _wanted_files(fs, root, uri)
+    files = _wanted_files(fs, root, uri)
     scheme_end = uri.find(root.lstrip("/"))
     remote_prefix = uri[:scheme_end] if scheme_end > 0 else f"{uri.split('://', 1)[0]}://"
     tmp = Path(tempfile.mkdtemp(prefix="fastmcnemar-remote-"))
@@ -286,17 +296,6 @@ def read_staged(uri: str, storage_options: StorageOptions | None, read: Callable
     return relocated
 
 
-def read_bytes(uri: str, storage_options: StorageOptions | None = None) -> bytes:
-    """The whole content of one remote file (for the small files read outside the readers)."""
-    fs, root = _filesystem(uri, storage_options)
-    try:
-        return fs.cat_file(root)  # type: ignore[no-any-return]
-    except FileNotFoundError:
-        raise InputFormatError(f"{uri}: no such file or directory") from None
-    except Exception as err:
-        raise InputFormatError(f"{uri}: cannot read ({_one_line(err)})") from None
-
-
 def run_folders(uri: str, storage_options: StorageOptions | None = None) -> list[str]:
     """The URIs of the sub-folders directly under ``uri`` that hold run files (sorted).
 
@@ -321,20 +320,13 @@ def run_folders(uri: str, storage_options: StorageOptions | None = None) -> list
     return [f"{base}/{name}" for name in sorted(children)]
 
 
-def to_local_or_uri(path: str | os.PathLike[str]) -> str | Path:
-    """A URI kept as text (``Path`` would fold ``s3://`` into ``s3:/``), else a Path."""
-    return path if isinstance(path, str) and is_remote(path) else Path(path)
-
-
 __all__ = [
     "WARNINGS_LOCK",
     "RemotePath",
     "Staged",
     "StorageOptions",
     "is_remote",
-    "read_bytes",
     "read_staged",
     "run_folders",
     "staged",
-    "to_local_or_uri",
 ]
