@@ -184,6 +184,29 @@ def _ray_session(ray: Any, address: str | None) -> Iterator[None]:
         ray.shutdown()
 
 
+# The reference index of the current audit in this Ray worker process: fetched and
+# deserialised once per worker, not once per task (one entry: a new audit replaces it).
+_RAY_INDEX: dict[str, ReferenceIndex] = {}
+
+
+def _ray_outcome(
+    index_ref: list[Any], run: Any, label: str, storage_options: StorageOptions | None
+) -> Outcome:
+    """:func:`candidate_outcome` on a Ray worker. The index comes as an object-store
+    reference wrapped in a list, so Ray does not fetch and deserialise it for every
+    task; the worker does it once."""
+    import ray
+
+    (ref,) = index_ref
+    key = ref.hex()
+    index = _RAY_INDEX.get(key)
+    if index is None:
+        index = ray.get(ref)
+        _RAY_INDEX.clear()
+        _RAY_INDEX[key] = index
+    return candidate_outcome(index, run, label, storage_options)
+
+
 def run_ray(
     index: ReferenceIndex,
     runs: Mapping[str, Any],
@@ -196,11 +219,11 @@ def run_ray(
     """One Ray task per candidate; the index is put in the object store once."""
     ray = _import_engine("ray", "ray")
     with _ray_session(ray, address):
-        job = ray.remote(max_retries=max_retries, retry_exceptions=False)(candidate_outcome)
+        job = ray.remote(max_retries=max_retries, retry_exceptions=False)(_ray_outcome)
         index_ref = ray.put(index)
         refs = {
             job.options(name=f"fastmcnemar:{label}").remote(
-                index_ref, run, label, storage_options
+                [index_ref], run, label, storage_options
             ): label
             for label, run in runs.items()
         }
