@@ -70,13 +70,23 @@ def doc_order(doc_ids: pl.Series) -> pl.Series:
     return frame.sort(["_num", "doc_id"], nulls_last=True).get_column("doc_id")
 
 
-def _runs(frame: pl.DataFrame) -> tuple[IntArray, IntArray, list[tuple[str, str, str]]]:
-    """Where each run of one (task, filter, metric) starts, its length and its triple."""
+@dataclass(frozen=True)
+class Runs:
+    """A score frame's runs of one (task, filter, metric): start row, length, triple."""
+
+    starts: IntArray
+    lengths: IntArray
+    triples: list[tuple[str, str, str]]
+
+
+def frame_runs(frame: pl.DataFrame) -> Runs:
+    """The runs of one (task, filter, metric) in ``frame`` (a reader writes one file,
+    one filter at a time, so there are few)."""
     runs = frame.select(pl.struct(_TRIPLES).rle_id().alias("run")).get_column("run").to_numpy()
     starts = np.flatnonzero(np.concatenate(([True], runs[1:] != runs[:-1])))
     lengths = np.diff(np.append(starts, frame.height)).astype(np.int64)
     triples = list(frame.select(_TRIPLES)[starts].iter_rows())
-    return starts.astype(np.int64), lengths, triples
+    return Runs(starts.astype(np.int64), lengths, triples)
 
 
 def doc_codes(doc_ids: pl.Series, categories: pl.Series) -> IntArray | None:
@@ -91,7 +101,8 @@ def doc_codes(doc_ids: pl.Series, categories: pl.Series) -> IntArray | None:
 
 def code_reference(scores: pl.DataFrame) -> CodedReference:
     """Code the reference's score frame once (see :class:`CodedReference`)."""
-    _, lengths, triples = _runs(scores)
+    runs = frame_runs(scores)
+    lengths, triples = runs.lengths, runs.triples
     key_of: dict[tuple[str, str, str], int] = {}
     for triple in triples:
         key_of.setdefault(triple, len(key_of))
@@ -139,14 +150,14 @@ class CodedCandidate:
 
 
 def code_frame(
-    coded: CodedReference, frame: pl.DataFrame, chosen: dict[tuple[str, str, str], int]
+    frame: pl.DataFrame, chosen: dict[tuple[str, str, str], int], runs: Runs | None = None
 ) -> CodedCandidate:
     """The rows of ``frame`` (a score frame) whose (task, filter, metric) is chosen,
     keyed by the reference's codes. Rows come in runs of one triple (one file, one
     filter), so each run's key is looked up once."""
-    _, lengths, triples = _runs(frame)
-    run_keys = np.asarray([chosen.get(triple, -1) for triple in triples], dtype=np.int64)
-    key = np.repeat(run_keys, lengths)
+    runs = runs or frame_runs(frame)
+    run_keys = np.asarray([chosen.get(triple, -1) for triple in runs.triples], dtype=np.int64)
+    key = np.repeat(run_keys, runs.lengths)
     keep = key >= 0
     picked = frame.filter(pl.Series(keep)) if not keep.all() else frame
     return CodedCandidate(
@@ -163,6 +174,8 @@ def paired_stats(
     candidate: pl.DataFrame | CodedCandidate,
     choices: Sequence[Choice],
     label: str,
+    *,
+    runs: Runs | None = None,
 ) -> tuple[pl.DataFrame, int] | None:
     """The TaskStats rows of ``candidate`` for ``choices`` and the number of pairs whose
     doc hashes were compared; None when any pairing check fails (see the module notes)."""
@@ -176,7 +189,7 @@ def paired_stats(
             return None
         chosen[(choice.task, choice.filter, choice.metric)] = found
     cand = (
-        candidate if isinstance(candidate, CodedCandidate) else code_frame(coded, candidate, chosen)
+        candidate if isinstance(candidate, CodedCandidate) else code_frame(candidate, chosen, runs)
     )
     if cand.models > 1 or cand.key.size == 0:
         return None
@@ -305,10 +318,12 @@ def stats_rows(rows: list[dict[str, Any]]) -> pl.DataFrame:
 __all__ = [
     "CodedCandidate",
     "CodedReference",
+    "Runs",
     "code_frame",
     "code_reference",
     "doc_codes",
     "doc_order",
+    "frame_runs",
     "paired_stats",
     "stats_rows",
 ]
