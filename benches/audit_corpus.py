@@ -65,9 +65,7 @@ class _Docs:
                 answer = f"#### {doc_id % 97}" if task in gen else f"choice {doc_id % 4}"
                 doc = json.dumps({"question": question, "answer": answer})
                 context = f"{shots}\n\nQuestion: {question}\nAnswer:"
-                docs.append(
-                    (doc, json.dumps(context), _sha(doc), _sha(context), _sha(answer))
-                )
+                docs.append((doc, json.dumps(context), _sha(doc), _sha(context), _sha(answer)))
             (self.gen if task in gen else self.mc)[task] = docs
 
 

@@ -70,39 +70,69 @@ def doc_order(doc_ids: pl.Series) -> pl.Series:
     return frame.sort(["_num", "doc_id"], nulls_last=True).get_column("doc_id")
 
 
+@dataclass(frozen=True)
+class Runs:
+    """A score frame's runs of one (task, filter, metric): start row, length, triple."""
+
+    starts: IntArray
+    lengths: IntArray
+    triples: list[tuple[str, str, str]]
+
+
+def frame_runs(frame: pl.DataFrame) -> Runs:
+    """The runs of one (task, filter, metric) in ``frame`` (a reader writes one file,
+    one filter at a time, so there are few)."""
+    runs = frame.select(pl.struct(_TRIPLES).rle_id().alias("run")).get_column("run").to_numpy()
+    starts = np.flatnonzero(np.concatenate(([True], runs[1:] != runs[:-1])))
+    lengths = np.diff(np.append(starts, frame.height)).astype(np.int64)
+    triples = list(frame.select(_TRIPLES)[starts].iter_rows())
+    return Runs(starts.astype(np.int64), lengths, triples)
+
+
+def doc_codes(doc_ids: pl.Series, categories: pl.Series) -> IntArray | None:
+    """The position of each doc id among ``categories``; None if one is not there."""
+    try:
+        codes = doc_ids.cast(pl.Enum(categories)).to_physical()
+    except pl.exceptions.InvalidOperationError:
+        return None
+    out: IntArray = codes.to_numpy().astype(np.int64)
+    return out
+
+
 def code_reference(scores: pl.DataFrame) -> CodedReference:
     """Code the reference's score frame once (see :class:`CodedReference`)."""
-    keys = (
-        scores.select(_TRIPLES)
-        .unique(maintain_order=True)
-        .with_row_index("key")
-        .select(*_TRIPLES, pl.col("key").cast(pl.UInt32))
+    runs = frame_runs(scores)
+    lengths, triples = runs.lengths, runs.triples
+    key_of: dict[tuple[str, str, str], int] = {}
+    for triple in triples:
+        key_of.setdefault(triple, len(key_of))
+    keys = pl.DataFrame(
+        [(*t, k) for t, k in key_of.items()],
+        schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8, "key": pl.UInt32},
+        orient="row",
     )
     order = doc_order(scores.get_column("doc_id"))
     docs = pl.DataFrame({"doc_id": order, "doc": pl.arange(0, order.len(), eager=True)}).cast(
         {"doc": pl.UInt32}
     )
-    rows = (
-        scores.join(keys, on=_TRIPLES, how="left")
-        .join(docs, on="doc_id", how="left")
-        .select(
-            (pl.col("key").cast(pl.Int64) * (1 << 32) + pl.col("doc").cast(pl.Int64)).alias("pc"),
-            "score",
-            *_HASHES,
-        )
-        .sort("pc")
-    )
-    pair_code = rows.get_column("pc").to_numpy().astype(np.int64)
-    key_codes = pair_code >> 32
-    offsets = np.searchsorted(key_codes, np.arange(keys.height + 1), side="left").astype(np.int64)
+    key = np.repeat(np.asarray([key_of[t] for t in triples], dtype=np.int64), lengths)
+    doc = doc_codes(scores.get_column("doc_id"), order)
+    assert doc is not None  # every doc id is in its own dictionary
+    pair_code = key * (1 << 32) + doc
+    values = scores.get_column("score").to_numpy().astype(np.float64)
+    hashes = scores.select(_HASHES)
+    if pair_code.size > 1 and not bool(np.all(pair_code[1:] >= pair_code[:-1])):
+        sort = np.argsort(pair_code, kind="stable")
+        pair_code, values, hashes = pair_code[sort], values[sort], hashes[sort]
+    offsets = np.searchsorted(pair_code >> 32, np.arange(keys.height + 1), side="left")
     duplicated = bool(pair_code.size > 1 and np.any(pair_code[1:] == pair_code[:-1]))
     return CodedReference(
         keys=keys,
         docs=docs,
         pair_code=pair_code,
-        scores=rows.get_column("score").to_numpy().astype(np.float64),
-        hashes=rows.select(_HASHES),
-        offsets=offsets,
+        scores=values,
+        hashes=hashes,
+        offsets=offsets.astype(np.int64),
         clean=scores.get_column("model").n_unique() <= 1 and not duplicated,
     )
 
@@ -120,17 +150,14 @@ class CodedCandidate:
 
 
 def code_frame(
-    coded: CodedReference, frame: pl.DataFrame, chosen: dict[tuple[str, str, str], int]
+    frame: pl.DataFrame, chosen: dict[tuple[str, str, str], int], runs: Runs | None = None
 ) -> CodedCandidate:
     """The rows of ``frame`` (a score frame) whose (task, filter, metric) is chosen,
     keyed by the reference's codes. Rows come in runs of one triple (one file, one
     filter), so each run's key is looked up once."""
-    runs = frame.select(pl.struct(_TRIPLES).rle_id().alias("run")).get_column("run").to_numpy()
-    starts = np.flatnonzero(np.concatenate(([True], runs[1:] != runs[:-1])))
-    firsts = frame.select(_TRIPLES)[starts]
-    run_keys = np.asarray([chosen.get(triple, -1) for triple in firsts.iter_rows()], dtype=np.int64)
-    lengths = np.diff(np.append(starts, frame.height))
-    key = np.repeat(run_keys, lengths)
+    runs = runs or frame_runs(frame)
+    run_keys = np.asarray([chosen.get(triple, -1) for triple in runs.triples], dtype=np.int64)
+    key = np.repeat(run_keys, runs.lengths)
     keep = key >= 0
     picked = frame.filter(pl.Series(keep)) if not keep.all() else frame
     return CodedCandidate(
@@ -147,6 +174,8 @@ def paired_stats(
     candidate: pl.DataFrame | CodedCandidate,
     choices: Sequence[Choice],
     label: str,
+    *,
+    runs: Runs | None = None,
 ) -> tuple[pl.DataFrame, int] | None:
     """The TaskStats rows of ``candidate`` for ``choices`` and the number of pairs whose
     doc hashes were compared; None when any pairing check fails (see the module notes)."""
@@ -160,19 +189,15 @@ def paired_stats(
             return None
         chosen[(choice.task, choice.filter, choice.metric)] = found
     cand = (
-        candidate if isinstance(candidate, CodedCandidate) else code_frame(coded, candidate, chosen)
+        candidate if isinstance(candidate, CodedCandidate) else code_frame(candidate, chosen, runs)
     )
     if cand.models > 1 or cand.key.size == 0:
         return None
     # Doc codes through the reference's dictionary; an unknown doc is a missing pair.
-    docs = (
-        pl.DataFrame({"doc_id": cand.doc_id})
-        .join(coded.docs, on="doc_id", how="left", maintain_order="left")
-        .get_column("doc")
-    )
-    if docs.null_count():
+    docs = doc_codes(cand.doc_id, coded.docs.get_column("doc_id"))
+    if docs is None:
         return None
-    pair_code = cand.key * (1 << 32) + docs.to_numpy().astype(np.int64)
+    pair_code = cand.key * (1 << 32) + docs
     order: IntArray | None = None
     if pair_code.size > 1 and not bool(np.all(pair_code[1:] > pair_code[:-1])):
         order = np.argsort(pair_code, kind="stable")
@@ -293,9 +318,12 @@ def stats_rows(rows: list[dict[str, Any]]) -> pl.DataFrame:
 __all__ = [
     "CodedCandidate",
     "CodedReference",
+    "Runs",
     "code_frame",
     "code_reference",
+    "doc_codes",
     "doc_order",
+    "frame_runs",
     "paired_stats",
     "stats_rows",
 ]

@@ -26,6 +26,7 @@ from fastmcnemar.compare.candidate_read import read_chosen, survey, warn_superse
 from fastmcnemar.compare.columnar import (
     CodedReference,
     code_reference,
+    frame_runs,
     paired_stats,
     stats_rows,
 )
@@ -214,9 +215,12 @@ def candidate_stats(
             return lean
     cand = load_run(candidate, side=where, model=model, tasks=index.tasks, timestamp=timestamp)
     name = cand.label if label is None else label
-    cand_keys = cand.scores.select(_TRIPLES).unique(maintain_order=True)
+    runs = frame_runs(cand.scores)
+    cand_keys = pl.DataFrame(
+        list(dict.fromkeys(runs.triples)), schema=dict.fromkeys(_TRIPLES, pl.Utf8), orient="row"
+    )
     choices, skipped = _choices(index, cand, cand_keys)
-    fast = paired_stats(index.coded, cand.scores, choices, name)
+    fast = paired_stats(index.coded, cand.scores, choices, name, runs=runs)
     if fast is not None:
         rows, hashes_checked = fast
         report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
