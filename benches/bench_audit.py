@@ -21,7 +21,8 @@ samples (target < 10 ms) and ``audit`` of 200 candidate frames x 60 tasks x 1,00
 (target < 2 s).
 
 Usage: ``.venv/bin/python benches/bench_audit.py [--k 500] [--root DIR] [--repeats 3]``
-(``--skip-files`` / ``--skip-memory`` run one half).
+(``--skip-files`` / ``--skip-memory`` run one half). ``--engine ray|dask|all`` times the
+audit on Ray and Dask instead (``bench_scaleout.py``).
 """
 
 from __future__ import annotations
@@ -238,7 +239,20 @@ def main() -> None:
     parser.add_argument("--distinct", type=int, default=10, help="candidate runs written")
     parser.add_argument("--skip-files", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--engine",
+        choices=("ray", "dask", "all"),
+        help="time the audit on Ray / Dask (1 and 2 workers, local disk and a local S3 server) "
+        "against the local engine instead: benches/bench_scaleout.py, which takes the rest",
+    )
+    args, rest = parser.parse_known_args()
+    if args.engine:
+        import bench_scaleout
+
+        bench_scaleout.main(["--engine", args.engine, "--repeats", str(args.repeats), *rest])
+        return
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     ks = sorted(set([10, 50] + (args.k or [])))
     if not args.skip_files:
         files_benchmark(Path(args.root), ks, args.repeats, args.distinct)

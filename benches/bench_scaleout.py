@@ -81,7 +81,7 @@ class _S3:
         self.server.stop()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=("ray", "dask", "all"), default="all")
     parser.add_argument("--candidates", type=int, default=8)
@@ -93,7 +93,7 @@ def main() -> None:
     parser.add_argument(
         "--root", type=Path, default=Path(tempfile.gettempdir()) / "fastmcnemar-audit-corpus"
     )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     reference, candidates, size = _corpus(args.root, args.candidates, args.distinct, args.docs)
     runs = {c.name: c for c in candidates}
