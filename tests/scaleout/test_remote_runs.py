@@ -182,3 +182,32 @@ def test_a_single_file_stages_only_what_its_reader_opens(s3, tmp_path: Path) -> 
     uri = s3.put(folder, "single")
     with staged(f"{uri}/2026-01-01T00-00-00_a.json") as copy:
         assert sorted(p.name for p in copy.local.parent.iterdir()) == ["2026-01-01T00-00-00_a.json"]
+
+
+def test_cli_compare_from_s3_with_storage_options(s3, monkeypatch, capsys) -> None:
+    from fastmcnemar.cli import main
+
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL",
+                "AWS_ENDPOINT_URL_S3"):  # fmt: skip
+        monkeypatch.delenv(key)
+    options = [f"--storage-option={k}={v}" for k, v in s3.storage_options.items()]
+    args = ["compare", s3.uri("lm-eval/reference"), s3.uri("lm-eval/degraded"), *options]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        assert main(args) == 1  # degraded
+    assert "degraded" in capsys.readouterr().out.lower()
+
+
+def test_cli_bad_storage_option_is_a_usage_error(s3, capsys) -> None:
+    from fastmcnemar.cli import main
+
+    args = [
+        "compare",
+        s3.uri("lm-eval/reference"),
+        s3.uri("lm-eval/rerun"),
+        "--storage-option",
+        "x",
+    ]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "fastmcnemar compare: error: --storage-option 'x': expected KEY=VALUE"

@@ -63,6 +63,14 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="pair samples even where doc_hash/target_hash differ (different data)",
     )
+    parser.add_argument(
+        "--storage-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an fsspec option for s3:// gs:// az:// hf:// runs (e.g. endpoint_url=..., "
+        "anon=true); repeatable; credentials otherwise come from the environment",
+    )
     parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write the report here (default stdout)"
@@ -117,3 +125,24 @@ def emit(report: Any, fmt: str, output: str | None) -> None:
         sys.stdout.write(text)
     else:
         Path(output).write_text(text, encoding="utf-8")
+
+
+def storage_options(values: list[str]) -> dict[str, Any] | None:
+    """``--storage-option KEY=VALUE`` values as fsspec options (true/false/numbers parsed)."""
+    from fastmcnemar.exceptions import InvalidArgumentError
+
+    if not values:
+        return None
+    options: dict[str, Any] = {}
+    for value in values:
+        key, sep, text = value.partition("=")
+        if not sep or not key:
+            raise InvalidArgumentError(f"--storage-option {value!r}: expected KEY=VALUE")
+        lowered = text.lower()
+        parsed: Any = text
+        if lowered in ("true", "false"):
+            parsed = lowered == "true"
+        elif text.isdigit():
+            parsed = int(text)
+        options[key] = parsed
+    return options

@@ -6,8 +6,13 @@ import argparse
 import sys
 from typing import Any
 
-from fastmcnemar.cli._common import add_report_options, emit, exit_status, metric_option
-from fastmcnemar.exceptions import InvalidArgumentError
+from fastmcnemar.cli._common import (
+    add_report_options,
+    emit,
+    exit_status,
+    metric_option,
+    storage_options,
+)
 
 NAME = "audit"
 
@@ -46,14 +51,6 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="list a candidate that cannot be read as failed in the report and go on "
         "(exit status 2: the audit is incomplete) instead of stopping",
-    )
-    parser.add_argument(
-        "--storage-option",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="an fsspec option for s3:// gs:// az:// hf:// runs (e.g. endpoint_url=..., "
-        "anon=true); repeatable; credentials otherwise come from the environment",
     )
     add_report_options(parser)
     parser.set_defaults(run=run)
@@ -95,22 +92,3 @@ def run(args: argparse.Namespace) -> int:
 
 # An audit with candidates missing is never reported as a pass or a plain failure.
 EXIT_INCOMPLETE = 2
-
-
-def storage_options(values: list[str]) -> dict[str, Any] | None:
-    """``--storage-option KEY=VALUE`` values as fsspec options (true/false/numbers parsed)."""
-    if not values:
-        return None
-    options: dict[str, Any] = {}
-    for value in values:
-        key, sep, text = value.partition("=")
-        if not sep or not key:
-            raise InvalidArgumentError(f"--storage-option {value!r}: expected KEY=VALUE")
-        lowered = text.lower()
-        parsed: Any = text
-        if lowered in ("true", "false"):
-            parsed = lowered == "true"
-        elif text.isdigit():
-            parsed = int(text)
-        options[key] = parsed
-    return options

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fastmcnemar.cli._common import add_report_options, emit, exit_status, metric_option
+from fastmcnemar.cli._common import (
+    add_report_options,
+    emit,
+    exit_status,
+    metric_option,
+    storage_options,
+)
 
 NAME = "compare"
 
@@ -55,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         reference_reruns=args.reference_reruns,
         reference_timestamp=args.reference_timestamp,
         candidate_timestamp=args.candidate_timestamp,
+        storage_options=storage_options(args.storage_option),
     )
     emit(result, args.format, args.output)
     return exit_status(result, args.fail_on_inconclusive)
