@@ -198,3 +198,10 @@ def test_missing_engine_names_the_extra(monkeypatch) -> None:
 def test_unknown_engine() -> None:
     with pytest.raises(InvalidArgumentError, match="engine: expected one of local, ray, dask"):
         fm.audit(example_path("reference"), _candidates(), engine="spark")  # type: ignore[arg-type]
+
+
+def test_cluster_options_need_a_cluster_engine() -> None:
+    with pytest.raises(InvalidArgumentError, match="address: a cluster address needs"):
+        fm.audit(example_path("reference"), _candidates(), address="auto")
+    with pytest.raises(InvalidArgumentError, match="client: a Dask client is only used"):
+        fm.audit(example_path("reference"), _candidates(), engine="ray", client=object())

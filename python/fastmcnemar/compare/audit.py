@@ -213,6 +213,8 @@ def audit(
         raise InvalidArgumentError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
     if client is not None and engine != "dask":
         raise InvalidArgumentError("client: a Dask client is only used with engine='dask'")
+    if address is not None and engine == "local":
+        raise InvalidArgumentError("address: a cluster address needs engine='ray' or 'dask'")
     runs = candidate_map(candidates, storage_options)
     if not runs:
         raise InvalidArgumentError("candidates: no candidate given")
