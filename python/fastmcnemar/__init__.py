@@ -22,6 +22,7 @@ from fastmcnemar.exceptions import (
     NotTestableError,
     PairingError,
     PairingWarning,
+    WorkerPanicError,
 )
 from fastmcnemar.ingest import lm_eval_metrics, read_lm_eval, read_scores
 from fastmcnemar.ingest.embedding import from_inspect_logs, from_lm_eval_results
@@ -94,6 +95,7 @@ __all__ = [
     "PermutationResult",
     "ShrinkResult",
     "SuitePermutationResult",
+    "WorkerPanicError",
     "__version__",
     "adjust_pvalues",
     "aggregate",

@@ -41,7 +41,7 @@ def _expected(document: dict[str, Any]) -> Any:
 
 def _without_walker(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: Any) -> Any:
-        raise InvalidArgumentError("walker disabled for this test")
+        raise InputFormatError("walker disabled for this test")
 
     monkeypatch.setattr(_core, "json_array_fields", refuse)
 

@@ -1,19 +1,28 @@
 //! Planning: exact power, sample size, minimum detectable drop and the
 //! non-inferiority score test (`fastmcnemar-core::planning`).
 
-use fastmcnemar_core::planning::power::{self, Alternative};
+use fastmcnemar_core::Alternative;
+use fastmcnemar_core::planning::power;
 use fastmcnemar_core::planning::sample_size;
 use fastmcnemar_core::planning::{exact_noninferiority, noninferiority};
 use pyo3::prelude::*;
 
-use crate::errors::to_py_err;
-use crate::runtime::run_detached;
+use crate::conversion::Wrap;
+use crate::errors::PyCoreResult;
+use crate::results::{NoninferiorityScore, SampleSizeResult};
+use crate::runtime::{Size, run};
 
 /// Exact power of the exact McNemar test.
 #[pyfunction]
-fn exact_power(n: u64, flip_rate: f64, delta: f64, alpha: f64, alternative: &str) -> PyResult<f64> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    power::power(n, flip_rate, delta, alpha, alternative).map_err(to_py_err)
+fn exact_power(
+    n: u64,
+    flip_rate: f64,
+    delta: f64,
+    alpha: f64,
+    alternative: Wrap<Alternative>,
+) -> PyCoreResult<f64> {
+    let alternative = alternative.0;
+    Ok(power::power(n, flip_rate, delta, alpha, alternative)?)
 }
 
 /// Normal-approximation power Phi(|delta| sqrt(n/p) - z_{1-level}).
@@ -23,13 +32,19 @@ fn normal_approx_power(
     flip_rate: f64,
     delta: f64,
     alpha: f64,
-    alternative: &str,
-) -> PyResult<f64> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    power::normal_approx_power(n, flip_rate, delta, alpha, alternative).map_err(to_py_err)
+    alternative: Wrap<Alternative>,
+) -> PyCoreResult<f64> {
+    let alternative = alternative.0;
+    Ok(power::normal_approx_power(
+        n,
+        flip_rate,
+        delta,
+        alpha,
+        alternative,
+    )?)
 }
 
-/// Smallest N whose exact power reaches `power`: (n, power at n, normal-approximation N).
+/// Smallest N whose exact power reaches `power`, with the power there and the normal-approximation N.
 #[pyfunction]
 #[pyo3(signature = (flip_rate, delta, alpha, power, alternative, n_threads=None))]
 fn exact_sample_size(
@@ -38,14 +53,18 @@ fn exact_sample_size(
     delta: f64,
     alpha: f64,
     power: f64,
-    alternative: &str,
+    alternative: Wrap<Alternative>,
     n_threads: Option<usize>,
-) -> PyResult<(u64, f64, f64)> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    let found = run_detached(py, n_threads.or(Some(1)), |checkpoint| {
+) -> PyCoreResult<SampleSizeResult> {
+    let alternative = alternative.0;
+    let found = run(py, n_threads.or(Some(1)), Size::Long, |checkpoint| {
         sample_size::sample_size(flip_rate, delta, alpha, power, alternative, checkpoint)
     })?;
-    Ok((found.n, found.power, found.normal_approximation))
+    Ok(SampleSizeResult {
+        n: found.n,
+        power: found.power,
+        normal_approximation: found.normal_approximation,
+    })
 }
 
 /// Smallest drop whose exact power reaches `power` (None when none does).
@@ -57,11 +76,11 @@ fn exact_minimum_detectable_delta(
     flip_rate: f64,
     alpha: f64,
     power: f64,
-    alternative: &str,
+    alternative: Wrap<Alternative>,
     n_threads: Option<usize>,
-) -> PyResult<Option<f64>> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    run_detached(py, n_threads.or(Some(1)), |checkpoint| {
+) -> PyCoreResult<Option<f64>> {
+    let alternative = alternative.0;
+    run(py, n_threads.or(Some(1)), Size::Long, |checkpoint| {
         sample_size::minimum_detectable_delta(n, flip_rate, alpha, power, alternative, checkpoint)
     })
 }
@@ -76,8 +95,8 @@ fn exact_maximum_flip_rate(
     alpha: f64,
     power: f64,
     n_threads: Option<usize>,
-) -> PyResult<Option<f64>> {
-    run_detached(py, n_threads.or(Some(1)), |checkpoint| {
+) -> PyCoreResult<Option<f64>> {
+    run(py, n_threads.or(Some(1)), Size::Long, |checkpoint| {
         sample_size::maximum_flip_rate(n, delta, alpha, power, checkpoint)
     })
 }
@@ -89,11 +108,16 @@ fn normal_approx_sample_size(
     delta: f64,
     alpha: f64,
     power: f64,
-    alternative: &str,
-) -> PyResult<f64> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    sample_size::normal_approx_sample_size(flip_rate, delta, alpha, power, alternative)
-        .map_err(to_py_err)
+    alternative: Wrap<Alternative>,
+) -> PyCoreResult<f64> {
+    let alternative = alternative.0;
+    Ok(sample_size::normal_approx_sample_size(
+        flip_rate,
+        delta,
+        alpha,
+        power,
+        alternative,
+    )?)
 }
 
 /// The rule-of-thumb drop sqrt(p / n) (z_{1-a} + z_{power}) (None above the flip rate).
@@ -103,15 +127,19 @@ fn normal_approx_minimum_detectable_delta(
     flip_rate: f64,
     alpha: f64,
     power: f64,
-    alternative: &str,
-) -> PyResult<Option<f64>> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    sample_size::normal_approx_minimum_detectable_delta(n, flip_rate, alpha, power, alternative)
-        .map_err(to_py_err)
+    alternative: Wrap<Alternative>,
+) -> PyCoreResult<Option<f64>> {
+    let alternative = alternative.0;
+    Ok(sample_size::normal_approx_minimum_detectable_delta(
+        n,
+        flip_rate,
+        alpha,
+        power,
+        alternative,
+    )?)
 }
 
-/// Tango score test of H0: delta >= margin:
-/// (statistic, pvalue, interval low, interval high, noninferior).
+/// Tango score test of H0: delta >= margin.
 #[pyfunction]
 fn noninferiority_score(
     b: u64,
@@ -119,15 +147,15 @@ fn noninferiority_score(
     n: u64,
     margin: f64,
     alpha: f64,
-) -> PyResult<(f64, f64, f64, f64, bool)> {
-    let r = noninferiority::noninferiority(b, c, n, margin, alpha).map_err(to_py_err)?;
-    Ok((
-        r.statistic,
-        r.pvalue,
-        r.interval.0,
-        r.interval.1,
-        r.noninferior,
-    ))
+) -> PyCoreResult<NoninferiorityScore> {
+    let r = noninferiority::noninferiority(b, c, n, margin, alpha)?;
+    Ok(NoninferiorityScore {
+        statistic: r.statistic,
+        pvalue: r.pvalue,
+        low: r.interval.0,
+        high: r.interval.1,
+        noninferior: r.noninferior,
+    })
 }
 
 /// Exact unconditional p-value of the non-inferiority test (sup over the flip rate).
@@ -140,14 +168,14 @@ fn noninferiority_exact_pvalue(
     n: u64,
     margin: f64,
     n_threads: Option<usize>,
-) -> PyResult<f64> {
-    run_detached(py, n_threads.or(Some(1)), |checkpoint| {
+) -> PyCoreResult<f64> {
+    run(py, n_threads.or(Some(1)), Size::Long, |checkpoint| {
         exact_noninferiority::exact_pvalue(b, c, n, margin, checkpoint)
     })
 }
 
 /// Adds the planning functions to the module.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+pub fn register(m: &Bound<'_, PyModule>) -> PyCoreResult<()> {
     m.add_function(wrap_pyfunction!(exact_power, m)?)?;
     m.add_function(wrap_pyfunction!(normal_approx_power, m)?)?;
     m.add_function(wrap_pyfunction!(exact_sample_size, m)?)?;
