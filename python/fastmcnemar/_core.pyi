@@ -211,6 +211,41 @@ class SampleSizeResult:
     def normal_approximation(self) -> float: ...
 
 @final
+class SampleSizeArrays:
+    @property
+    def n(self) -> NDArray[np.uint64]: ...
+    @property
+    def power(self) -> NDArray[np.float64]: ...
+    @property
+    def normal_approximation(self) -> NDArray[np.float64]: ...
+
+@final
+class NoninferiorityArrays:
+    @property
+    def statistic(self) -> NDArray[np.float64]: ...
+    @property
+    def pvalue(self) -> NDArray[np.float64]: ...
+    @property
+    def low(self) -> NDArray[np.float64]: ...
+    @property
+    def high(self) -> NDArray[np.float64]: ...
+    @property
+    def noninferior(self) -> NDArray[np.bool_]: ...
+
+@final
+class VerdictArrays:
+    @property
+    def noninferiority_pvalue(self) -> NDArray[np.float64]: ...
+    @property
+    def detectable_drop(self) -> NDArray[np.float64]: ...
+    @property
+    def n_needed(self) -> NDArray[np.int64]: ...
+    @property
+    def flip_rate_needed(self) -> NDArray[np.float64]: ...
+    @property
+    def verdict(self) -> NDArray[np.uint8]: ...
+
+@final
 class NoninferiorityScore:
     @property
     def statistic(self) -> float: ...
@@ -261,6 +296,61 @@ def noninferiority_score(
 def noninferiority_exact_pvalue(
     b: int, c: int, n: int, margin: float, n_threads: int | None = None
 ) -> float: ...
+
+# Batches (planning.rs over core planning::batch / planning::verdict_columns):
+# missing answers are NaN, or -1 for sample sizes.
+def exact_sample_size_many(
+    flip_rate: NDArray[np.float64],
+    delta: NDArray[np.float64],
+    alpha: float,
+    power: float,
+    alternative: _Alternative,
+    n_threads: int | None = None,
+) -> SampleSizeArrays: ...
+def exact_minimum_detectable_delta_many(
+    n: NDArray[np.int64],
+    flip_rate: NDArray[np.float64],
+    alpha: float,
+    power: float,
+    alternative: _Alternative,
+    n_threads: int | None = None,
+) -> NDArray[np.float64]: ...
+def exact_maximum_flip_rate_many(
+    n: NDArray[np.int64],
+    delta: NDArray[np.float64],
+    alpha: float,
+    power: float,
+    n_threads: int | None = None,
+) -> NDArray[np.float64]: ...
+def noninferiority_score_many(
+    b: NDArray[np.int64],
+    c: NDArray[np.int64],
+    n: NDArray[np.int64],
+    margin: float,
+    alpha: float,
+    n_threads: int | None = None,
+) -> NoninferiorityArrays: ...
+def tango_intervals(
+    b: NDArray[np.int64],
+    c: NDArray[np.int64],
+    n: NDArray[np.int64],
+    confidence_level: float,
+    n_threads: int | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]: ...
+def verdict_columns(
+    n: NDArray[np.int64],
+    b: NDArray[np.int64],
+    c: NDArray[np.int64],
+    flip_rate: NDArray[np.float64],
+    binary: NDArray[np.bool_],
+    degraded: NDArray[np.bool_],
+    ci_high: NDArray[np.float64],
+    margin: float,
+    alpha: float,
+    power: float,
+    interval_usable: bool,
+    n_threads: int | None = None,
+) -> VerdictArrays: ...
 
 # --- resampling (rust/fastmcnemar-py/src/resampling.rs) ---
 

@@ -1,16 +1,31 @@
 //! Planning: exact power, sample size, minimum detectable drop and the
-//! non-inferiority score test (`fastmcnemar-core::planning`).
+//! non-inferiority score test (`fastmcnemar-core::planning`), one input at a
+//! time and in batches (`planning::batch`, `planning::verdict_columns`).
+//!
+//! Batches arrive as 1-D C-contiguous NumPy arrays (counts int64, rates
+//! float64, flags bool; the Python layer converts and broadcasts) and always
+//! run with the interpreter released: even one exact search costs more than
+//! handing it to the pool. Missing answers come back as NaN (float columns)
+//! or -1 (sample sizes).
 
-use fastmcnemar_core::Alternative;
 use fastmcnemar_core::planning::power;
 use fastmcnemar_core::planning::sample_size;
-use fastmcnemar_core::planning::{exact_noninferiority, noninferiority};
+use fastmcnemar_core::planning::verdict_columns::{self as verdicts, TaskColumns, VerdictSettings};
+use fastmcnemar_core::planning::{batch, exact_noninferiority, noninferiority};
+use fastmcnemar_core::{Alternative, Error};
+use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 use crate::conversion::Wrap;
 use crate::errors::PyCoreResult;
-use crate::results::{NoninferiorityScore, SampleSizeResult};
+use crate::results::{
+    NoninferiorityArrays, NoninferiorityScore, SampleSizeArrays, SampleSizeResult, VerdictArrays,
+};
 use crate::runtime::{Size, run};
+
+type Floats<'py> = Bound<'py, PyArray1<f64>>;
+type Counts<'a> = PyReadonlyArray1<'a, i64>;
+type Rates<'a> = PyReadonlyArray1<'a, f64>;
 
 /// Exact power of the exact McNemar test.
 #[pyfunction]
@@ -174,8 +189,190 @@ fn noninferiority_exact_pvalue(
     })
 }
 
+/// Counts as u64, refusing negatives by name and index.
+fn unsigned(values: &Counts<'_>, what: &'static str) -> PyCoreResult<Vec<u64>> {
+    values
+        .as_slice()?
+        .iter()
+        .enumerate()
+        .map(|(index, &value)| {
+            u64::try_from(value).map_err(|_| Error::NegativeCount { what, index, value }.into())
+        })
+        .collect()
+}
+
+/// `None` as NaN (the answers that exist are never NaN).
+fn or_nan(values: Vec<Option<f64>>) -> Vec<f64> {
+    values.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect()
+}
+
+/// `exact_sample_size` for arrays.
+#[pyfunction]
+#[pyo3(signature = (flip_rate, delta, alpha, power, alternative, n_threads=None))]
+fn exact_sample_size_many<'py>(
+    py: Python<'py>,
+    flip_rate: Rates<'py>,
+    delta: Rates<'py>,
+    alpha: f64,
+    power: f64,
+    alternative: Wrap<Alternative>,
+    n_threads: Option<usize>,
+) -> PyCoreResult<SampleSizeArrays> {
+    let alternative = alternative.0;
+    let (p, d) = (flip_rate.as_slice()?, delta.as_slice()?);
+    let found = run(py, n_threads, Size::Long, |checkpoint| {
+        batch::sample_size_many(p, d, alpha, power, alternative, checkpoint)
+    })?;
+    Ok(SampleSizeArrays {
+        n: PyArray1::from_iter(py, found.iter().map(|f| f.n)).unbind(),
+        power: PyArray1::from_iter(py, found.iter().map(|f| f.power)).unbind(),
+        normal_approximation: PyArray1::from_iter(py, found.iter().map(|f| f.normal_approximation))
+            .unbind(),
+    })
+}
+
+/// `exact_minimum_detectable_delta` for arrays (NaN where no drop reaches the power).
+#[pyfunction]
+#[pyo3(signature = (n, flip_rate, alpha, power, alternative, n_threads=None))]
+fn exact_minimum_detectable_delta_many<'py>(
+    py: Python<'py>,
+    n: Counts<'py>,
+    flip_rate: Rates<'py>,
+    alpha: f64,
+    power: f64,
+    alternative: Wrap<Alternative>,
+    n_threads: Option<usize>,
+) -> PyCoreResult<Floats<'py>> {
+    let alternative = alternative.0;
+    let n = unsigned(&n, "n")?;
+    let p = flip_rate.as_slice()?;
+    let found = run(py, n_threads, Size::Long, |checkpoint| {
+        batch::minimum_detectable_delta_many(&n, p, alpha, power, alternative, checkpoint)
+    })?;
+    Ok(PyArray1::from_vec(py, or_nan(found)))
+}
+
+/// `exact_maximum_flip_rate` for arrays (NaN where even the smallest flip rate falls short).
+#[pyfunction]
+#[pyo3(signature = (n, delta, alpha, power, n_threads=None))]
+fn exact_maximum_flip_rate_many<'py>(
+    py: Python<'py>,
+    n: Counts<'py>,
+    delta: Rates<'py>,
+    alpha: f64,
+    power: f64,
+    n_threads: Option<usize>,
+) -> PyCoreResult<Floats<'py>> {
+    let n = unsigned(&n, "n")?;
+    let d = delta.as_slice()?;
+    let found = run(py, n_threads, Size::Long, |checkpoint| {
+        batch::maximum_flip_rate_many(&n, d, alpha, power, checkpoint)
+    })?;
+    Ok(PyArray1::from_vec(py, or_nan(found)))
+}
+
+/// `noninferiority_score` for arrays.
+#[pyfunction]
+#[pyo3(signature = (b, c, n, margin, alpha, n_threads=None))]
+fn noninferiority_score_many<'py>(
+    py: Python<'py>,
+    b: Counts<'py>,
+    c: Counts<'py>,
+    n: Counts<'py>,
+    margin: f64,
+    alpha: f64,
+    n_threads: Option<usize>,
+) -> PyCoreResult<NoninferiorityArrays> {
+    let (b, c, n) = (unsigned(&b, "b")?, unsigned(&c, "c")?, unsigned(&n, "n")?);
+    let found = run(py, n_threads, Size::Long, |checkpoint| {
+        batch::noninferiority_many(&b, &c, &n, margin, alpha, checkpoint)
+    })?;
+    let column = |f: &dyn Fn(&noninferiority::NonInferiority) -> f64| {
+        PyArray1::from_iter(py, found.iter().map(f)).unbind()
+    };
+    Ok(NoninferiorityArrays {
+        statistic: column(&|r| r.statistic),
+        pvalue: column(&|r| r.pvalue),
+        low: column(&|r| r.interval.0),
+        high: column(&|r| r.interval.1),
+        noninferior: PyArray1::from_iter(py, found.iter().map(|r| r.noninferior)).unbind(),
+    })
+}
+
+/// Tango's interval on delta = (b - c)/n for arrays: (low, high).
+#[pyfunction]
+#[pyo3(signature = (b, c, n, confidence_level, n_threads=None))]
+fn tango_intervals<'py>(
+    py: Python<'py>,
+    b: Counts<'py>,
+    c: Counts<'py>,
+    n: Counts<'py>,
+    confidence_level: f64,
+    n_threads: Option<usize>,
+) -> PyCoreResult<(Floats<'py>, Floats<'py>)> {
+    let (b, c, n) = (unsigned(&b, "b")?, unsigned(&c, "c")?, unsigned(&n, "n")?);
+    let found = run(py, n_threads, Size::Long, |checkpoint| {
+        batch::tango_intervals(&b, &c, &n, confidence_level, checkpoint)
+    })?;
+    Ok((
+        PyArray1::from_iter(py, found.iter().map(|i| i.0)),
+        PyArray1::from_iter(py, found.iter().map(|i| i.1)),
+    ))
+}
+
+/// The verdicts and planning columns of an audit's tasks.
+#[pyfunction]
+#[pyo3(signature = (
+    n, b, c, flip_rate, binary, degraded, ci_high,
+    margin, alpha, power, interval_usable, n_threads=None
+))]
+#[allow(clippy::too_many_arguments)]
+fn verdict_columns<'py>(
+    py: Python<'py>,
+    n: Counts<'py>,
+    b: Counts<'py>,
+    c: Counts<'py>,
+    flip_rate: Rates<'py>,
+    binary: PyReadonlyArray1<'py, bool>,
+    degraded: PyReadonlyArray1<'py, bool>,
+    ci_high: Rates<'py>,
+    margin: f64,
+    alpha: f64,
+    power: f64,
+    interval_usable: bool,
+    n_threads: Option<usize>,
+) -> PyCoreResult<VerdictArrays> {
+    let (n, b, c) = (unsigned(&n, "n")?, unsigned(&b, "b")?, unsigned(&c, "c")?);
+    let tasks = TaskColumns {
+        n: &n,
+        b: &b,
+        c: &c,
+        flip_rate: flip_rate.as_slice()?,
+        binary: binary.as_slice()?,
+        degraded: degraded.as_slice()?,
+        ci_high: ci_high.as_slice()?,
+    };
+    let settings = VerdictSettings {
+        margin,
+        alpha,
+        power,
+        interval_usable,
+    };
+    let found = run(py, n_threads, Size::Long, |checkpoint| {
+        verdicts::verdict_columns(tasks, settings, checkpoint)
+    })?;
+    let needed = found.n_needed.iter().map(|v| v.map_or(-1, |n| n as i64));
+    Ok(VerdictArrays {
+        noninferiority_pvalue: PyArray1::from_vec(py, or_nan(found.noninferiority_pvalue)).unbind(),
+        detectable_drop: PyArray1::from_vec(py, or_nan(found.detectable_drop)).unbind(),
+        n_needed: PyArray1::from_iter(py, needed).unbind(),
+        flip_rate_needed: PyArray1::from_vec(py, or_nan(found.flip_rate_needed)).unbind(),
+        verdict: PyArray1::from_iter(py, found.verdict.iter().map(|&v| v as u8)).unbind(),
+    })
+}
+
 /// Adds the planning functions to the module.
-pub fn register(m: &Bound<'_, PyModule>) -> PyCoreResult<()> {
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(exact_power, m)?)?;
     m.add_function(wrap_pyfunction!(normal_approx_power, m)?)?;
     m.add_function(wrap_pyfunction!(exact_sample_size, m)?)?;
@@ -185,5 +382,11 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyCoreResult<()> {
     m.add_function(wrap_pyfunction!(normal_approx_minimum_detectable_delta, m)?)?;
     m.add_function(wrap_pyfunction!(noninferiority_score, m)?)?;
     m.add_function(wrap_pyfunction!(noninferiority_exact_pvalue, m)?)?;
+    m.add_function(wrap_pyfunction!(exact_sample_size_many, m)?)?;
+    m.add_function(wrap_pyfunction!(exact_minimum_detectable_delta_many, m)?)?;
+    m.add_function(wrap_pyfunction!(exact_maximum_flip_rate_many, m)?)?;
+    m.add_function(wrap_pyfunction!(noninferiority_score_many, m)?)?;
+    m.add_function(wrap_pyfunction!(tango_intervals, m)?)?;
+    m.add_function(wrap_pyfunction!(verdict_columns, m)?)?;
     Ok(())
 }

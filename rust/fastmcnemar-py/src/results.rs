@@ -158,6 +158,37 @@ pub struct NoninferiorityScore {
     pub noninferior: bool,
 }
 
+/// `exact_sample_size` over arrays.
+#[pyclass(frozen, get_all, module = "fastmcnemar._core")]
+pub struct SampleSizeArrays {
+    pub n: Py<PyArray1<u64>>,
+    pub power: Floats,
+    pub normal_approximation: Floats,
+}
+
+/// Tango's score test over arrays.
+#[pyclass(frozen, get_all, module = "fastmcnemar._core")]
+pub struct NoninferiorityArrays {
+    pub statistic: Floats,
+    pub pvalue: Floats,
+    pub low: Floats,
+    pub high: Floats,
+    pub noninferior: Py<PyArray1<bool>>,
+}
+
+/// The verdict and planning columns of an audit's tasks; NaN where there is
+/// no answer.
+#[pyclass(frozen, get_all, module = "fastmcnemar._core")]
+pub struct VerdictArrays {
+    pub noninferiority_pvalue: Floats,
+    pub detectable_drop: Floats,
+    /// -1 where no sample size reaches the power.
+    pub n_needed: Py<PyArray1<i64>>,
+    pub flip_rate_needed: Floats,
+    /// 0 degraded, 1 equivalent, 2 inconclusive.
+    pub verdict: Py<PyArray1<u8>>,
+}
+
 /// Adds the result classes to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PairedTable>()?;
@@ -173,5 +204,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<CombinedPValue>()?;
     m.add_class::<SampleSizeResult>()?;
     m.add_class::<NoninferiorityScore>()?;
+    m.add_class::<SampleSizeArrays>()?;
+    m.add_class::<NoninferiorityArrays>()?;
+    m.add_class::<VerdictArrays>()?;
     Ok(())
 }
