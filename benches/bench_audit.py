@@ -21,7 +21,7 @@ samples (target < 10 ms) and ``audit`` of 200 candidate frames x 60 tasks x 1,00
 (target < 2 s).
 
 Usage: ``.venv/bin/python benches/bench_audit.py [--k 500] [--root DIR] [--repeats 3]``
-(``--skip-files`` / ``--skip-memory`` run one half).
+(``--skip-files`` / ``--skip-memory`` run one half; ``--k 500 --only`` only K = 500).
 """
 
 from __future__ import annotations
@@ -236,10 +236,11 @@ def main() -> None:
     parser.add_argument("--root", default=str(Path(tempfile.gettempdir()) / "fmn-audit-bench"))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--distinct", type=int, default=10, help="candidate runs written")
+    parser.add_argument("--only", action="store_true", help="only the --k counts given")
     parser.add_argument("--skip-files", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args()
-    ks = sorted(set([10, 50] + (args.k or [])))
+    ks = sorted(set(([] if args.only and args.k else [10, 50]) + (args.k or [])))
     if not args.skip_files:
         files_benchmark(Path(args.root), ks, args.repeats, args.distinct)
     if not args.skip_memory:
