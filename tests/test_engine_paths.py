@@ -80,11 +80,17 @@ def _set(line: str, key: str, value: object) -> str:
 
 def _errors(run: Path) -> tuple[str, str]:
     """The message of compare() reading ``run`` itself, and of the general reader."""
+
+    def general() -> None:
+        fm.compare(example_path("reference"), load_run(run, side="candidate"))
+
+    def lean() -> None:
+        fm.compare(example_path("reference"), run)
+
     messages = []
-    for general in (False, True):
+    for call in (lean, general):
         with pytest.raises(fm.FastMcNemarError) as caught:
-            candidate = load_run(run, side="candidate") if general else run
-            fm.compare(example_path("reference"), candidate)
+            call()
         messages.append(str(caught.value))
     return messages[0], messages[1]
 
