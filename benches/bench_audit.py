@@ -8,7 +8,8 @@ prompt, about 257 MB and 80,000 lines per run, a ``results_*.json`` per run). On
 extra disk). Then, for K = 10 and 50 (``--k 500`` adds 500), measures in one run, each in
 its own process so peak RSS is that method's own, ``--repeats`` times interleaved:
 
-- ``cat`` of every samples file of the reference and the K candidates (the ceiling);
+- ``cat`` of every samples file of the reference and the K candidates (the ceiling; through
+  ``xargs``, as 500 candidates' paths do not fit one command line);
 - ``fastmcnemar audit REF CANDIDATES --format json -o FILE`` (the CLI, process start included);
 - a plain script: ``polars.read_ndjson`` of doc_id, filter and the primary metric of every
   file, a join per task, and one ``fastmcnemar.mcnemar_counts`` call over all (candidate,
@@ -125,9 +126,13 @@ def files_benchmark(root: Path, ks: list[int], repeats: int, distinct: int) -> l
                         os.link(file, target)
         runs = [ref, *sorted(folder.iterdir())]
         files = audit_corpus.samples_files(runs)
-        out = Path(tempfile.mkdtemp(prefix="fastmcnemar-audit-")) / "audit.json"
+        scratch = Path(tempfile.mkdtemp(prefix="fastmcnemar-audit-"))
+        out = scratch / "audit.json"
+        # xargs: K = 500 lists more paths than one command line holds.
+        listing = scratch / "files"
+        listing.write_bytes(b"\0".join(f.encode() for f in files))
         commands = {
-            "cat": ["cat", *files],
+            "cat": ["xargs", "-0", "-a", str(listing), "cat"],
             "fastmcnemar audit": [
                 sys.executable,
                 "-m",
