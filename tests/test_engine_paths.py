@@ -80,11 +80,17 @@ def _set(line: str, key: str, value: object) -> str:
 
 def _errors(run: Path) -> tuple[str, str]:
     """The message of compare() reading ``run`` itself, and of the general reader."""
+
+    def general() -> None:
+        fm.compare(example_path("reference"), load_run(run, side="candidate"))
+
+    def lean() -> None:
+        fm.compare(example_path("reference"), run)
+
     messages = []
-    for general in (False, True):
+    for call in (lean, general):
         with pytest.raises(fm.FastMcNemarError) as caught:
-            candidate = load_run(run, side="candidate") if general else run
-            fm.compare(example_path("reference"), candidate)
+            call()
         messages.append(str(caught.value))
     return messages[0], messages[1]
 
@@ -136,3 +142,27 @@ def test_decision_batches_match_one_candidate_at_a_time() -> None:
             alone.comparisons[name].aggregate.task_pvalues,  # type: ignore[union-attr]
             together.comparisons[name].aggregate.task_pvalues,  # type: ignore[union-attr]
         )
+
+
+def test_single_metric_frames_pair_the_same_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every reference key chosen: the reference's rows are read as one slice."""
+    rng = np.random.default_rng(5)
+
+    def frame(model: str, flip: float) -> pl.DataFrame:
+        base = np.random.default_rng(0).random((3, 200)) < 0.6
+        scores = np.where(rng.random((3, 200)) < flip, ~base, base).astype(float).ravel()
+        n = scores.size
+        none = pl.Series([None] * n, dtype=pl.Utf8)
+        return pl.DataFrame(
+            {"model": [model] * n, "task": np.repeat(["t0", "t1", "t2"], 200),
+             "filter": ["none"] * n, "metric": ["acc"] * n,
+             "doc_id": np.tile(np.arange(200).astype(str), 3), "score": scores,
+             "doc_hash": none, "prompt_hash": none, "target_hash": none, "source": ["m"] * n}
+        )  # fmt: skip
+
+    ref, cand = frame("ref", 0.0), frame("cand", 0.1)
+    fast = fm.compare(ref, cand)
+    monkeypatch.setattr(engine, "paired_stats", lambda *args, **kwargs: None)
+    slow = fm.compare(ref, cand)
+    assert fast.tasks.equals(slow.tasks)
+    assert fast.tasks.height == 3

@@ -194,7 +194,8 @@ class TaskStats:
 
     def to_arrow(self) -> Any:
         """A ``pyarrow.Table`` of :attr:`rows`; skipped, metadata and the index key
-        travel as JSON in the schema metadata (key :data:`ARROW_METADATA_KEY`)."""
+        travel as JSON in the schema metadata (key :data:`ARROW_METADATA_KEY`).
+        Needs pyarrow (the ``fastmcnemar[arrow]`` extra)."""
         table = self.rows.to_arrow()
         extra = {
             "version": FORMAT_VERSION,
