@@ -24,7 +24,7 @@ import os
 import uuid
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +39,13 @@ ENGINES = ("local", "ray", "dask")
 
 #: How often Ray re-runs a task whose worker process died (system failures only).
 RAY_MAX_RETRIES = 3
+
+#: How often a Dask candidate whose result was lost with its worker is submitted again
+#: (Dask itself re-runs tasks of lost workers that had not finished).
+DASK_RESUBMITS = 3
+
+# Dask's FutureCancelledError derives from this: a future the scheduler gave up on.
+FutureLost = CancelledError
 
 
 @dataclass(frozen=True)
@@ -287,25 +294,39 @@ def run_dask(
     with _dask_client(distributed, client, address) as dask:
         index_future = dask.scatter(index, broadcast=True, hash=False)
         audit_id = uuid.uuid4().hex[:8]
-        futures = {
-            dask.submit(
-                candidate_outcome,
-                index_future,
-                run,
-                label,
-                storage_options,
-                key=f"fastmcnemar-{audit_id}-{n}",
-                pure=False,
-            ): label
-            for n, (label, run) in enumerate(runs.items())
-        }
+        submitted = 0
+
+        def submit(label: str) -> Any:
+            nonlocal submitted, index_future
+            if index_future.status != "finished":  # every copy lost with its workers
+                index_future = dask.scatter(index, broadcast=True, hash=False)
+            submitted += 1
+            return dask.submit(
+                candidate_outcome, index_future, runs[label], label, storage_options,
+                key=f"fastmcnemar-{audit_id}-{submitted}", pure=False,
+            )  # fmt: skip
+
+        futures = {submit(label): label for label in runs}
+        resubmitted = dict.fromkeys(runs, 0)
         try:
-            for future in distributed.as_completed(list(futures)):
+            pending = distributed.as_completed(list(futures))
+            for future in pending:
+                label = futures[future]
                 try:
                     outcome = future.result()
+                except FutureLost as err:
+                    # A finished result lost with its worker before it was fetched is
+                    # forgotten by the scheduler: run the candidate again.
+                    if resubmitted[label] < DASK_RESUBMITS:
+                        resubmitted[label] += 1
+                        again = submit(label)
+                        futures[again] = label
+                        pending.add(again)
+                        continue
+                    outcome = engine_failure(err)
                 except Exception as err:  # KilledWorker past allowed-failures, or a crash
                     outcome = engine_failure(err)
-                on_done(futures[future], outcome)
+                on_done(label, outcome)
         finally:
             # Cancels what has not finished (a no-op for finished futures).
             dask.cancel(list(futures))
