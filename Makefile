@@ -25,11 +25,14 @@ build: setup
 demo: build
 	$(BIN)/fastmcnemar demo
 
+# The same checks run by .pre-commit-config.yaml (`pre-commit run --all-files`).
 lint: setup
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -q -- -D warnings
-	$(BIN)/ruff check python tests benches
-	$(BIN)/ruff format --check python tests benches
+	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q
+	$(BIN)/python .ci/check_msrv.py
+	$(BIN)/ruff check python tests benches .ci
+	$(BIN)/ruff format --check python tests benches .ci
 
 rust-test:
 	cargo test -p fastmcnemar-core -q

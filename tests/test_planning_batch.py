@@ -167,7 +167,7 @@ def test_broadcasting_and_shapes() -> None:
         (
             lambda: noninferiority_counts_many(1, 1, 5, margin=1.5),
             InvalidArgumentError,
-            "element 0: margin",
+            "margin must lie in (0, 1)",
         ),
         (
             lambda: _core.tango_intervals(np.array([1]), np.array([1, 2]), np.array([5]), 0.95),

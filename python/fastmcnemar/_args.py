@@ -94,6 +94,23 @@ def level(name: str, value: object) -> float:
     return number
 
 
+def margin(value: object) -> float:
+    """The non-inferiority margin: an accuracy drop in (0, 1), 0.01 = one point.
+
+    The core checks it too (``noninferiority_counts``); the message is the core's.
+    """
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, numbers.Real)
+        or not 0.0 < float(value) < 1.0
+    ):
+        raise InvalidArgumentError(
+            "margin must lie in (0, 1) (an accuracy difference, e.g. 0.01 = one point), "
+            f"got {value!r}"
+        )
+    return float(value)
+
+
 def whole(name: str, value: object, minimum: int = 0) -> int:
     """An integer (not a bool, not a float) of at least ``minimum``."""
     if isinstance(value, (bool, np.bool_)):
@@ -142,8 +159,8 @@ def seed(rng: object) -> int:
     )
 
 
-def threads(n_threads: object) -> int | None:
-    """None (the core's default) or a thread count from 1 to ``MAX_THREADS``."""
+def threads(n_threads: object, name: str = "n_threads") -> int | None:
+    """None (the default) or a thread count from 1 to ``MAX_THREADS`` (the core's cap)."""
     if n_threads is None:
         return None
     if (
@@ -152,7 +169,7 @@ def threads(n_threads: object) -> int | None:
         or not 1 <= n_threads <= MAX_THREADS
     ):
         raise InvalidArgumentError(
-            f"n_threads must be a whole number from 1 to {MAX_THREADS} "
+            f"{name} must be a whole number from 1 to {MAX_THREADS} "
             f"(4 x the {MAX_THREADS // 4} CPUs here), got {n_threads!r}"
         )
     return int(n_threads)

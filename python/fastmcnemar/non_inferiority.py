@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from fastmcnemar import _args, _core
+from fastmcnemar._args import SeedLike
 from fastmcnemar._result_base import ConfidenceInterval, UnpacksAsStatisticPvalue
 from fastmcnemar.exceptions import (
     EmptyInputError,
@@ -201,14 +202,13 @@ def _permutation_noninferiority(
     margin: float,
     alpha: float,
     n_resamples: int,
-    rng: Any,
+    seed: int,
 ) -> NonInferiorityResult:
     from fastmcnemar.resampling import bootstrap, permutation_test
 
     if not 0.0 < alpha < 0.5:
         raise InvalidLevelError(f"alpha must lie strictly between 0 and 0.5, got {alpha}")
     # One seed for both, so the test and the interval see the same resamples.
-    seed = _args.seed(rng)
     # H0: mean difference >= margin. Shifting the reference by the margin turns
     # it into "mean of the shifted differences >= 0", tested by sign flips.
     test = permutation_test(
@@ -241,7 +241,7 @@ def noninferiority(
     alpha: float = 0.05,
     method: NonInferiorityMethod = "auto",
     n_resamples: int = 9999,
-    rng: int | np.random.Generator | None = None,
+    rng: SeedLike = None,
 ) -> NonInferiorityResult:
     """Test whether the candidate is at most ``margin`` worse than the reference.
 
@@ -293,12 +293,11 @@ def noninferiority(
             f"{cand.size}; they must be paired element by element"
         )
     method = _args.choice("method", method, ("auto", "score", "exact", "permutation"))
-    margin = _args.real("margin", margin)
-    if not 0.0 < margin < 1.0:
-        raise InvalidArgumentError(f"margin must lie in (0, 1), got {margin}")
+    margin = _args.margin(margin)
     alpha = _args.level("alpha", alpha)
+    seed = _args.seed(rng)
     if method == "permutation" or (method == "auto" and not (_is_binary(ref) and _is_binary(cand))):
-        return _permutation_noninferiority(ref, cand, margin, alpha, n_resamples, rng)
+        return _permutation_noninferiority(ref, cand, margin, alpha, n_resamples, seed)
     b, c = _binary_counts(ref, cand)
     return noninferiority_counts(
         b,

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from fastmcnemar import _args
 from fastmcnemar._rerun_matrix import load_frames, rerun_matrices
 from fastmcnemar.exceptions import InvalidArgumentError
 from fastmcnemar.planning import power as exact_power
@@ -129,10 +130,10 @@ def shrink_frames(
     metric: str | None = None,
 ) -> ShrinkResult:
     """:func:`shrink` on score frames already loaded (one per rerun)."""
-    if not (isinstance(delta, (int, float)) and 0.0 < delta <= 1.0):
+    delta = _args.real("delta", delta)
+    if not 0.0 < delta <= 1.0:
         raise InvalidArgumentError(f"delta must lie in (0, 1] (an accuracy drop), got {delta!r}")
-    if not (isinstance(alpha, (int, float)) and 0.0 < alpha < 1.0):
-        raise InvalidArgumentError(f"alpha must lie strictly between 0 and 1, got {alpha!r}")
+    alpha = _args.level("alpha", alpha)
     # Per task: which samples changed under any (filter, metric), and the
     # pairwise "any metric differs" flip rate.
     changed: dict[str, dict[str, bool]] = {}

@@ -15,6 +15,7 @@ import pytest
 import fastmcnemar
 from fastmcnemar import (
     InvalidArgumentError,
+    InvalidLevelError,
     PairingError,
     audit,
     compare,
@@ -109,7 +110,7 @@ def test_unknown_or_untestable_metric_is_an_error() -> None:
         compare(ref, cand, metric="bleu")
     with pytest.raises(InvalidArgumentError, match=r"task\(s\) nope not in both runs"):
         compare(ref, cand, metric={"nope": "acc"})
-    with pytest.raises(InvalidArgumentError, match="alpha must be in"):
+    with pytest.raises(InvalidLevelError, match="alpha must lie strictly between 0 and 1"):
         compare(ref, cand, alpha=1.5)
 
 

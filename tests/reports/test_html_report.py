@@ -14,8 +14,9 @@ from report_fixtures import make_audit, make_comparison
 
 import fastmcnemar
 from fastmcnemar.cli import main
+from fastmcnemar.compare.pooled import pooled_delta
 from fastmcnemar.data import example_path
-from fastmcnemar.render.svg_forest import forest_svg, pooled_delta
+from fastmcnemar.render.svg_forest import forest_svg
 
 
 class Page(HTMLParser):
@@ -307,7 +308,7 @@ def test_cli_audit_html_output(tmp_path: Path) -> None:
 def test_underflowed_pvalue_is_written_from_its_log() -> None:
     from mpmath import e, mp, nstr
 
-    from fastmcnemar.render._html_text import fmt_p_log
+    from fastmcnemar.render._format import fmt_p_log
 
     with mp.workdps(30):
         for log_p in (-806.0, -1234.5, -745.2):

@@ -19,6 +19,8 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar import _args
+from fastmcnemar._args import SeedLike
 from fastmcnemar.compare.decision import DecisionOptions, decide_audit
 from fastmcnemar.compare.engine import candidate_stats, index_reference
 from fastmcnemar.compare.metrics import MetricSpec
@@ -112,7 +114,7 @@ def audit(
     allow_missing: bool = False,
     reference_model: str | None = None,
     n_resamples: int = 9999,
-    rng: int | None = 0,
+    rng: SeedLike = 0,
     max_workers: int | None = None,
     progress: bool | None = None,
     margin: float = 0.01,
@@ -156,7 +158,7 @@ def audit(
     """
     options = DecisionOptions(
         alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
-        n_resamples=n_resamples, seed=0 if rng is None else int(rng), margin=margin,
+        n_resamples=n_resamples, seed=_args.seed(rng), margin=margin,
     )  # fmt: skip
     runs = candidate_map(candidates)
     if not runs:
@@ -169,8 +171,8 @@ def audit(
     bar = _Progress(len(runs), progress)
     results: dict[str, TaskStats] = {}
     try:
-        workers = max_workers or min(len(runs), os.cpu_count() or 1)
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        workers = _args.threads(max_workers, "max_workers") or min(len(runs), os.cpu_count() or 1)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = {
                 pool.submit(candidate_stats, index, run, label=label): label
                 for label, run in runs.items()

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from fastmcnemar import _args
 from fastmcnemar.compare.results import (
     SKIPPED_COLUMNS,
     SUMMARY_COLUMNS,
@@ -91,37 +92,13 @@ class DecisionOptions:
     noise: NoiseFloor | None = None
 
     def __post_init__(self) -> None:
-        check_options(self.alpha, self.alternative, self.confidence_level, self.adjust)
-        check_margin(self.margin)
-
-
-def check_options(
-    alpha: float, alternative: str, confidence_level: float, adjust: str = "holm"
-) -> None:
-    """Named errors for an out-of-range level or an unknown choice."""
-    if not (isinstance(alpha, (int, float)) and 0.0 < alpha < 1.0):
-        raise InvalidArgumentError(f"alpha must be in (0, 1), got {alpha!r}")
-    if alternative not in ("greater", "less", "two-sided"):
-        raise InvalidArgumentError(
-            f"alternative must be 'greater', 'less' or 'two-sided', got {alternative!r}"
-        )
-    if not (0.0 < confidence_level < 1.0):
-        raise InvalidArgumentError(f"confidence_level must be in (0, 1), got {confidence_level!r}")
-    if adjust not in ADJUSTMENTS:
-        raise InvalidArgumentError(
-            f"adjust must be one of {', '.join(repr(a) for a in ADJUSTMENTS)}, got {adjust!r}"
-        )
-
-
-def check_margin(margin: object) -> float:
-    """The non-inferiority margin as a float in (0, 1), or a named error."""
-    if isinstance(margin, bool) or not isinstance(margin, (int, float)):
-        raise InvalidArgumentError(f"margin must be a number in (0, 1), got {margin!r}")
-    if not 0.0 < margin < 1.0:
-        raise InvalidArgumentError(
-            f"margin must lie in (0, 1) (an accuracy drop, 0.01 = one point), got {margin!r}"
-        )
-    return float(margin)
+        _args.level("alpha", self.alpha)
+        _args.alternative(self.alternative)
+        _args.level("confidence_level", self.confidence_level)
+        _args.choice("adjust", self.adjust, tuple(ADJUSTMENTS))
+        _args.resamples(self.n_resamples)
+        _args.seed(self.seed)
+        _args.margin(self.margin)
 
 
 def add_verdicts(
@@ -131,7 +108,7 @@ def add_verdicts(
     the columns of :data:`VERDICT_COLUMNS`. ``confidence_level`` is the level of
     the ``ci_low``/``ci_high`` columns; continuous tasks can only be declared
     equivalent when it is at least 1 - 2 alpha."""
-    margin = check_margin(margin)
+    margin = _args.margin(margin)
     columns = _verdicts(
         tasks.get_column("kind").to_numpy(),
         tasks.get_column("n").to_numpy(),
@@ -453,8 +430,6 @@ __all__ = [
     "DecisionOptions",
     "add_verdicts",
     "build_audit",
-    "check_margin",
-    "check_options",
     "decide_audit",
     "decide_comparison",
     "suite_verdict",

@@ -9,6 +9,8 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar import _args
+from fastmcnemar._args import SeedLike
 from fastmcnemar.compare.decision import DecisionOptions, decide_comparison
 from fastmcnemar.compare.engine import candidate_stats, index_reference
 from fastmcnemar.compare.metrics import MetricSpec
@@ -36,7 +38,7 @@ def compare(
     reference_timestamp: str | None = None,
     candidate_timestamp: str | None = None,
     n_resamples: int = 9999,
-    rng: int | None = 0,
+    rng: SeedLike = 0,
     margin: float = 0.01,
     reference_reruns: Sequence[Any] | None = None,
 ) -> Comparison:
@@ -83,8 +85,10 @@ def compare(
         runs of one model, or runs of two models, share a directory.
     n_resamples : int, default 9999
         Resamples of the permutation test and bootstrap (continuous tasks).
-    rng : int, default 0
-        Seed of the permutation test and bootstrap, so reports are reproducible.
+    rng : int, numpy.random.Generator or None, default 0
+        Seed of the permutation test and bootstrap, so reports are reproducible:
+        an int in [0, 2**64), a Generator (one 64-bit draw), or None for fresh
+        entropy (the one rule of every ``rng`` in fastmcnemar).
     margin : float, default 0.01
         Non-inferiority margin: a task that is not degraded is "equivalent" when
         the data show its drop is below ``margin``, else "inconclusive".
@@ -121,7 +125,7 @@ def compare(
     """
     options = DecisionOptions(
         alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
-        n_resamples=n_resamples, seed=0 if rng is None else int(rng), margin=margin,
+        n_resamples=n_resamples, seed=_args.seed(rng), margin=margin,
     )  # fmt: skip
     index = index_reference(
         reference, metric=metric, tasks=tasks, reference_model=reference_model,

@@ -14,20 +14,20 @@ from typing import Any
 
 import polars as pl
 
-from fastmcnemar.render._format import adjustment_name
-from fastmcnemar.render._html_text import (
-    as_float,
-    esc,
+from fastmcnemar.compare.pooled import pooled_delta
+from fastmcnemar.render._format import (
+    adjustment_name,
     fmt_num,
-    fmt_p,
     fmt_p_log,
     fmt_pct,
     fmt_pp,
     is_number,
+    pvalue,
 )
+from fastmcnemar.render._html_text import as_float, esc
 from fastmcnemar.render._views import AuditView, ComparisonView
 from fastmcnemar.render.html_metadata import metadata_section
-from fastmcnemar.render.svg_forest import forest_svg, pooled_delta
+from fastmcnemar.render.svg_forest import forest_svg
 from fastmcnemar.render.svg_heatmap import heatmap_svg
 
 _CSS = """
@@ -165,7 +165,7 @@ def _verdict_box(comparison: ComparisonView) -> str:
     if counts and set(counts) - {"degraded", "not degraded"}:
         details.append(", ".join(f"{v} {esc(k)}" for k, v in sorted(counts.items())))
     if agg is not None and is_number(getattr(agg, "pvalue", None)):
-        details.append(f"suite-level {esc(_method_name(agg))} p = {esc(fmt_p(agg.pvalue))}")
+        details.append(f"suite-level {esc(_method_name(agg))} p = {esc(pvalue(agg.pvalue))}")
     if pooled is not None:
         details.append(f"pooled drop {esc(fmt_pp(pooled.delta))} over {pooled.n:,} samples")
     skipped = comparison.skipped.height if comparison.skipped is not None else 0
@@ -344,7 +344,7 @@ def _task_row(r: Mapping[str, Any], columns: list[tuple[str, str, bool]]) -> str
             )
             value = r.get("ci_low")
         elif col in ("pvalue", "pvalue_adjusted"):
-            shown = fmt_p(value)
+            shown = pvalue(value)
         elif col == "verdict":
             shown = str(value) if value is not None else ("degraded" if degraded else "–")
         elif col == "metric":
@@ -438,7 +438,7 @@ def _summary_section(audit: AuditView) -> str:
             f'<tr class="{"degraded" if degraded else "ok"}"><td class="text">{esc(cand)}</td>'
             f"<td{_sort(pooled.delta if pooled else None)}>"
             f"{esc(fmt_pp(pooled.delta if pooled else None))}</td>"
-            f"<td{_sort(p)}>{esc(fmt_p(p))}</td>"
+            f"<td{_sort(p)}>{esc(pvalue(p))}</td>"
             f"<td>{esc(fmt_num(r.get('n_degraded')))} / {esc(fmt_num(r.get('n_tasks')))}</td>"
             f'<td class="text verdict-cell">{"degraded" if degraded else "not degraded"}</td></tr>'
         )

@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
 
-from fastmcnemar.render._html_text import esc, fmt_num
+from fastmcnemar.render._format import fmt_num
+from fastmcnemar.render._html_text import esc
 
 _RUN_ROWS = (
     ("label", "model / label"),

@@ -58,7 +58,7 @@ pub fn resolve_threads(n_threads: Option<usize>) -> PyResult<usize> {
     }
     if let Ok(text) = std::env::var(THREADS_ENV) {
         let n = text.trim().parse::<usize>().ok();
-        return check_count(n, THREADS_ENV, &format!("{text:?}"));
+        return check_count(n, THREADS_ENV, &format!("'{text}'"));
     }
     Ok(cpus())
 }

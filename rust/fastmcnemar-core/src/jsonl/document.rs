@@ -6,7 +6,7 @@
 //! `id`, `epoch` and `scores`. This walker returns where those raw values are
 //! (byte ranges), and where the array is, so the caller can parse the small
 //! rest of the document and just those values. Strings and skipped values are
-//! walked as in the JSON-lines scanner ([`super::cursor`]).
+//! walked as in the JSON-lines scanner (`super::cursor`).
 
 use super::cursor::Cursor;
 use crate::error::{Error, Result};
