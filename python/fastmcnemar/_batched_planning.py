@@ -6,7 +6,7 @@ non-inferiority test and interval. These functions take arrays (broadcast
 against each other) and return arrays whose every element equals the scalar
 function's answer exactly; the core computes each distinct input once, in
 parallel, with the interpreter released. :func:`verdict_columns` gives the
-three-way verdicts of :mod:`fastmcnemar.verdicts` and their planning columns
+three-way verdicts of :mod:`fastmcnemar.compare.decision` and their planning columns
 for a whole audit. Re-exported by :mod:`fastmcnemar.planning`.
 """
 
@@ -380,7 +380,7 @@ def verdict_columns(
 ) -> VerdictColumns:
     """Three-way verdicts and planning columns for every task of an audit.
 
-    The rule of :mod:`fastmcnemar.verdicts`, for all tasks in one call:
+    The rule of :mod:`fastmcnemar.compare.decision`, for all tasks in one call:
     ``degraded`` where the degradation test rejected; else ``equivalent``
     where Tango's non-inferiority test at ``alpha`` shows the drop is below
     ``margin`` (binary tasks) or the upper limit ``ci_high`` of the interval
