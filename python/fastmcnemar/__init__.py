@@ -29,6 +29,7 @@ from fastmcnemar.exceptions import (
     NotTestableError,
     PairingError,
     PairingWarning,
+    WorkerPanicError,
 )
 
 if TYPE_CHECKING:
@@ -188,6 +189,7 @@ __all__ = [
     "ShrinkResult",
     "SuitePermutationResult",
     "TaskStats",
+    "WorkerPanicError",
     "__version__",
     "adjust_pvalues",
     "aggregate",
