@@ -42,6 +42,9 @@ import numpy as np
 import numpy.typing as npt
 
 from fastmcnemar import _args, _core
+
+# Re-exported: each adjustment's name in reports, and the error rate it controls.
+from fastmcnemar._adjustment_names import ADJUSTMENTS as ADJUSTMENTS
 from fastmcnemar._args import Alternative, SeedLike
 from fastmcnemar._result_base import UnpacksAsStatisticPvalue
 from fastmcnemar.exceptions import (
@@ -54,17 +57,6 @@ Method = Literal["pooled", "max_drop", "fisher", "stouffer", "cauchy", "hmp", "c
 AdjustMethod = Literal[
     "holm", "hochberg", "hommel", "bonferroni", "sidak", "holm-sidak", "bh", "by"
 ]
-#: Each adjustment's name in reports, and the error rate it controls.
-ADJUSTMENTS: dict[str, tuple[str, str]] = {
-    "holm": ("Holm", "family-wise"),
-    "hochberg": ("Hochberg", "family-wise"),
-    "hommel": ("Hommel", "family-wise"),
-    "bonferroni": ("Bonferroni", "family-wise"),
-    "sidak": ("Šidák", "family-wise"),
-    "holm-sidak": ("Holm-Šidák", "family-wise"),
-    "bh": ("Benjamini-Hochberg", "false discovery rate"),
-    "by": ("Benjamini-Yekutieli", "false discovery rate"),
-}
 CombineMethod = Literal["fisher", "stouffer", "cauchy", "hmp"]
 Rule = Literal["bonferroni", "any"]
 

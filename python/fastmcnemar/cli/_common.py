@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from fastmcnemar.suite import ADJUSTMENTS
+from fastmcnemar._adjustment_names import ADJUSTMENTS
 
 FORMATS = ("text", "markdown", "json", "csv", "html")
 

@@ -53,7 +53,11 @@ impl PValue {
     };
 
     /// p and its log, choosing the accurate route for the log (see the module notes).
-    fn new(pvalue: f64, complement: impl FnOnce() -> f64, ln_deep: impl FnOnce() -> f64) -> Self {
+    pub(crate) fn new(
+        pvalue: f64,
+        complement: impl FnOnce() -> f64,
+        ln_deep: impl FnOnce() -> f64,
+    ) -> Self {
         let ln_pvalue = if pvalue > 0.5 {
             (-complement()).ln_1p()
         } else if pvalue >= PLAIN_LOG_MIN {
