@@ -40,6 +40,7 @@ import numpy as np
 import polars as pl
 
 from fastmcnemar import _args
+from fastmcnemar import _core
 from fastmcnemar.compare.results import (
     SKIPPED_COLUMNS,
     SUMMARY_COLUMNS,
@@ -59,7 +60,6 @@ from fastmcnemar.suite import (
     AdjustMethod,
     AggregateResult,
     ComponentResult,
-    adjust_pvalues,
     aggregate_many,
 )
 
@@ -253,10 +253,11 @@ def decide_audit(
     the order given, or one merged :class:`TaskStats`) against the indexed reference.
 
     Every test is batched over all (candidate, task) rows: one
-    :func:`~fastmcnemar.mcnemar_counts` call for the binary p-values, Tango's
-    interval once per distinct table, one :func:`~fastmcnemar.aggregate_many` call
-    per suite size, the planning columns once per distinct input; each
-    candidate's adjustment runs on its own tasks.
+    :func:`~fastmcnemar.mcnemar_counts` call for the binary p-values, one
+    :func:`~fastmcnemar.planning.tango_interval_many` call for the intervals, one
+    :func:`~fastmcnemar.aggregate_many` call per suite size, every candidate's
+    adjustment (each on its own tasks) in one core call, the verdicts and planning
+    columns in one ``verdict_columns`` call.
 
     Examples
     --------
@@ -292,16 +293,14 @@ def decide_audit(
     )
     aggregates = _aggregates(groups, tests, options)
     alpha = options.alpha
-    adjusted_all = np.full(every.height, np.nan)
+    # Every candidate's tasks adjusted as one family each, in one core call.
+    adjusted_all = _adjust_families(tests["pvalue"], groups, options.adjust)
     degraded_all = np.zeros(every.height, dtype=bool)
     suites: dict[str, tuple[bool, str]] = {}
     for label, start, stop in groups:
         pvalues = tests["pvalue"][start:stop].tolist()
         kinds = tests["kind"][start:stop]
-        adjusted = (
-            adjust_pvalues(np.asarray(pvalues, dtype=np.float64), method=options.adjust).tolist()
-            if pvalues else []
-        )  # fmt: skip
+        adjusted = adjusted_all[start:stop].tolist()
         suite = _suite_rule(kinds, pvalues, adjusted, aggregates.get(label), options)
         if len(pvalues) == 1:
             adjusted = pvalues
@@ -349,6 +348,19 @@ def decide_audit(
             verdict=suite_verdict(tasks, degraded=bool(degraded)),
         )
     return build_audit(index.label, comparisons, table=table)
+
+
+def _adjust_families(
+    pvalues: np.ndarray[Any, Any], groups: list[tuple[str, int, int]], method: AdjustMethod
+) -> np.ndarray[Any, Any]:
+    """Each candidate's p-values adjusted as its own family (as
+    :func:`~fastmcnemar.adjust_pvalues` would, one call per candidate), in one call."""
+    values: np.ndarray[Any, Any] = np.ascontiguousarray(pvalues, dtype=np.float64)
+    if values.size == 0:
+        return values
+    offsets = np.asarray([start for _, start, _ in groups] + [groups[-1][2]], dtype=np.int64)
+    adjusted: np.ndarray[Any, Any] = _core.suite_adjust_pvalues_grouped(values, offsets, method)
+    return adjusted
 
 
 def _candidate_label(stats: TaskStats, label: str) -> str:
