@@ -268,3 +268,30 @@ def test_cli_thread_variable_is_one_line_and_exit_2(value: str) -> None:
         "fastmcnemar compare: error: FASTMCNEMAR_NUM_THREADS must be a whole number from 1 to"
     ), lines[0]
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("metric", ["=acc", "task=", "="])
+def test_cli_bad_metric_option_is_one_line_and_exit_2(metric: str) -> None:
+    ref = str(example_path("reference"))
+    done = subprocess.run(
+        [sys.executable, "-m", "fastmcnemar", "compare", ref, ref, "--metric", metric],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == (
+        f"fastmcnemar compare: error: --metric {metric!r}: expected TASK=METRIC"
+    ), done.stderr
+
+
+@pytest.mark.parametrize("jobs", ["0", "-3", "1000000"])
+def test_cli_jobs_follow_the_thread_rule(jobs: str) -> None:
+    ref, cand = str(example_path("reference")), str(example_path("degraded"))
+    done = subprocess.run(
+        [sys.executable, "-m", "fastmcnemar", "audit", ref, cand, "--jobs", jobs],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(
+        f"fastmcnemar audit: error: --jobs must be a whole number from 1 to {MAX_THREADS} "
+    ), done.stderr
+    assert done.stderr.strip().endswith(f"got {jobs}"), done.stderr

@@ -313,7 +313,12 @@ def check_same_shape(b: NDArray[Any], c: NDArray[Any]) -> None:
 
 
 def per_sample_scores(values: Any, name: str) -> FloatVector:
-    """Scores as a float64 vector; 2-D (samples x reruns) is averaged per sample."""
+    """Scores as a float64 vector; 2-D (samples x reruns) is averaged per sample.
+
+    1-D scores go to the core as they are: it refuses an empty input, a NaN or
+    infinity and unequal lengths, with its own messages. Reruns are checked here,
+    where their position (sample, rerun) is still known.
+    """
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -323,30 +328,25 @@ def per_sample_scores(values: Any, name: str) -> FloatVector:
             f"{name} must be 1-D (one score per sample) or 2-D (samples x reruns), "
             f"got {array.ndim} dimensions"
         )
-    if array.shape[0] == 0:
-        raise EmptyInputError(f"{name} is empty: at least one sample is needed")
-    bad = np.argwhere(~np.isfinite(array))
-    if bad.size:
-        first = tuple(int(i) for i in bad[0])
-        where = f"index {first[0]}" if array.ndim == 1 else f"sample {first[0]}, rerun {first[1]}"
-        raise NonFiniteValueError(f"non-finite value in {name} at {where}: {array[first]}")
     if array.ndim == 2:
+        if array.shape[0] == 0:
+            raise EmptyInputError(f"{name} is empty: at least one element is needed")
         if array.shape[1] == 0:
             raise EmptyInputError(f"{name} has no reruns (0 columns)")
+        bad = np.argwhere(~np.isfinite(array))
+        if bad.size:
+            sample, rerun = (int(i) for i in bad[0])
+            raise NonFiniteValueError(
+                f"non-finite value in {name} at sample {sample}, rerun {rerun}: "
+                f"{array[sample, rerun]}"
+            )
         array = array.mean(axis=1)
     return np.ascontiguousarray(array, dtype=np.float64)
 
 
 def paired_scores(reference: Any, candidate: Any) -> tuple[FloatVector, FloatVector]:
-    """Both score vectors, checked to pair sample by sample."""
-    ref = per_sample_scores(reference, "reference")
-    cand = per_sample_scores(candidate, "candidate")
-    if ref.shape[0] != cand.shape[0]:
-        raise LengthMismatchError(
-            f"length mismatch: reference has {ref.shape[0]} samples but candidate has "
-            f"{cand.shape[0]}; they must be paired sample by sample"
-        )
-    return ref, cand
+    """Both score vectors (their pairing is checked by the core)."""
+    return per_sample_scores(reference, "reference"), per_sample_scores(candidate, "candidate")
 
 
 def label_codes(labels: Any, name: str, n_samples: int) -> tuple[CodeVector, tuple[Any, ...]]:

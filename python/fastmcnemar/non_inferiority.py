@@ -30,13 +30,9 @@ from fastmcnemar import _args, _core
 from fastmcnemar._args import SeedLike
 from fastmcnemar._result_base import ConfidenceInterval, UnpacksAsStatisticPvalue
 from fastmcnemar.exceptions import (
-    EmptyInputError,
     InvalidArgumentError,
     InvalidLevelError,
-    LengthMismatchError,
     NegativeCountError,
-    NonBinaryValueError,
-    NonFiniteValueError,
 )
 
 NonInferiorityMethod = Literal["auto", "score", "exact", "permutation"]
@@ -167,29 +163,12 @@ def noninferiority_counts(
 
 
 def _as_scores(values: npt.ArrayLike, name: str) -> npt.NDArray[np.float64]:
-    array = np.asarray(values, dtype=np.float64)
+    """Scores as a 1-D float64 array; the core checks emptiness, pairing, finiteness
+    and (for the score tests) that every value is 0 or 1, with its own messages."""
+    array = np.ascontiguousarray(values, dtype=np.float64)
     if array.ndim != 1:
         raise InvalidArgumentError(f"{name} must be one-dimensional, got shape {array.shape}")
-    if array.size == 0:
-        raise EmptyInputError(f"{name} is empty: at least one element is needed")
-    bad = np.flatnonzero(~np.isfinite(array))
-    if bad.size:
-        raise NonFiniteValueError(f"non-finite value in {name} at index {bad[0]}: {array[bad[0]]}")
     return array
-
-
-def _binary_counts(ref: npt.NDArray[np.float64], cand: npt.NDArray[np.float64]) -> tuple[int, int]:
-    for name, array in (("reference", ref), ("candidate", cand)):
-        bad = np.flatnonzero((array != 0.0) & (array != 1.0))
-        if bad.size:
-            raise NonBinaryValueError(
-                f"non-binary value in {name} at index {bad[0]}: {array[bad[0]]} (expected 0 "
-                "or 1; the score test needs binary outcomes, use method='permutation' for "
-                "continuous scores)"
-            )
-    b = int(np.count_nonzero((ref == 1.0) & (cand == 0.0)))
-    c = int(np.count_nonzero((ref == 0.0) & (cand == 1.0)))
-    return b, c
 
 
 def _is_binary(array: npt.NDArray[np.float64]) -> bool:
@@ -287,21 +266,16 @@ def noninferiority(
     """
     ref = _as_scores(reference, "reference")
     cand = _as_scores(candidate, "candidate")
-    if ref.size != cand.size:
-        raise LengthMismatchError(
-            f"length mismatch: reference has {ref.size} elements but candidate has "
-            f"{cand.size}; they must be paired element by element"
-        )
     method = _args.choice("method", method, ("auto", "score", "exact", "permutation"))
     margin = _args.margin(margin)
     alpha = _args.level("alpha", alpha)
     seed = _args.seed(rng)
     if method == "permutation" or (method == "auto" and not (_is_binary(ref) and _is_binary(cand))):
         return _permutation_noninferiority(ref, cand, margin, alpha, n_resamples, seed)
-    b, c = _binary_counts(ref, cand)
+    table = _core.mcnemar_paired_counts(ref, cand)
     return noninferiority_counts(
-        b,
-        c,
+        table.b,
+        table.c,
         int(ref.size),
         margin=margin,
         alpha=alpha,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fastmcnemar._adjustment_names import ADJUSTMENTS
+from fastmcnemar.exceptions import InvalidArgumentError
 
 FORMATS = ("text", "markdown", "json", "csv", "html")
 
@@ -91,7 +92,7 @@ def metric_option(values: list[str]) -> str | dict[str, str] | None:
         if "=" in value:
             task, _, metric = value.partition("=")
             if not task or not metric:
-                raise argparse.ArgumentTypeError(f"--metric {value!r}: expected TASK=METRIC")
+                raise InvalidArgumentError(f"--metric {value!r}: expected TASK=METRIC")
             per_task[task] = metric
         else:
             default = value

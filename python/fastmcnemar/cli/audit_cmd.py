@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from fastmcnemar import _args
 from fastmcnemar.cli._common import add_report_options, emit, exit_status, metric_option
 
 NAME = "audit"
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         alternative=args.alternative,
         adjust=args.adjust,
         allow_hash_mismatch=args.allow_hash_mismatch,
-        max_workers=args.jobs,
+        max_workers=_args.threads(args.jobs, "--jobs"),
         progress=False if args.no_progress else None,
         margin=args.margin,
         reference_reruns=args.reference_reruns,

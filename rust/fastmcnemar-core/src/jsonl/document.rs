@@ -230,5 +230,17 @@ mod tests {
                 .to_string();
             assert!(err.contains(expected), "{doc:?}: {err}");
         }
+        let typed = array_field_spans(br#"{"a" 1}"#, "samples", &["id"]).unwrap_err();
+        assert!(
+            matches!(
+                typed,
+                Error::Parse {
+                    line: None,
+                    byte: Some(5),
+                    ..
+                }
+            ),
+            "{typed:?}"
+        );
     }
 }
