@@ -39,8 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from fastmcnemar import _args
-from fastmcnemar import _core
+from fastmcnemar import _args, _core
 from fastmcnemar.compare.results import (
     SKIPPED_COLUMNS,
     SUMMARY_COLUMNS,
