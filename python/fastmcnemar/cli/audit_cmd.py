@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fastmcnemar import _args
 from fastmcnemar.cli._common import add_report_options, emit, exit_status, metric_option
 
 NAME = "audit"
@@ -32,6 +31,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: _args needs numpy, which --version and --help must not load.
+    from fastmcnemar import _args
     from fastmcnemar.compare import audit
 
     candidates: Any = args.candidates if len(args.candidates) > 1 else args.candidates[0]
