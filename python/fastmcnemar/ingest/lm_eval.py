@@ -226,11 +226,12 @@ def _read_file(
     if sample.legacy:
         import json
 
-        with path.open("rb") as fh:
-            try:
-                records = json.load(fh)
-            except json.JSONDecodeError as err:
-                raise InputFormatError(f"{path}: not valid JSON ({err})") from None
+        from fastmcnemar.ingest.safe_io import loads, read_bounded
+
+        try:
+            records = loads(read_bounded(path), str(path))
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise InputFormatError(f"{path}: not valid JSON ({err})") from None
         if not isinstance(records, list) or not records or not isinstance(records[0], dict):
             raise InputFormatError(f"{path}: expected a non-empty JSON array of samples")
         first: dict[str, Any] = records[0]

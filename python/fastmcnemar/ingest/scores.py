@@ -19,6 +19,7 @@ import polars as pl
 
 from fastmcnemar.exceptions import InputFormatError
 from fastmcnemar.ingest.jsonl import read_keys
+from fastmcnemar.ingest.safe_io import loads, read_bounded, require_regular
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA
 
 _SUFFIXES = {
@@ -33,6 +34,7 @@ _OPTIONAL_TEXT = ("task", "filter", "metric", "model", "doc_hash", "prompt_hash"
 
 def _read_table(path: Path) -> pl.DataFrame:
     kind = _SUFFIXES.get(path.suffix.lower())
+    require_regular(path)  # polars would block on a FIFO
     try:
         if kind == "csv":
             sep = "\t" if path.suffix.lower() == ".tsv" else ","
@@ -125,7 +127,7 @@ def _to_score_frame(
 
 def _model_paths(path: Path, model: str | None) -> pl.DataFrame:
     try:
-        mapping: Any = json.loads(path.read_text(encoding="utf-8"))
+        mapping: Any = loads(read_bounded(path), str(path))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise InputFormatError(f"{path}: not valid JSON ({err})") from None
     if not isinstance(mapping, dict) or not mapping:
@@ -154,7 +156,7 @@ def _model_paths(path: Path, model: str | None) -> pl.DataFrame:
 def _read_dir(path: Path, *, model: str | None) -> pl.DataFrame:
     if not path.is_dir():
         raise InputFormatError(f"{path}: no such directory")
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in _SUFFIXES)
+    files = sorted(p for p in path.iterdir() if not p.is_dir() and p.suffix.lower() in _SUFFIXES)
     if not files:
         raise InputFormatError(
             f"{path}: no score files (.csv, .tsv, .parquet, .jsonl) in this directory"
