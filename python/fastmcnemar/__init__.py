@@ -20,6 +20,7 @@ from fastmcnemar.exceptions import (
     NonBinaryValueError,
     NonFiniteValueError,
     NotTestableError,
+    OutputError,
     PairingError,
     PairingWarning,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "NonFiniteValueError",
     "NonInferiorityResult",
     "NotTestableError",
+    "OutputError",
     "PairingError",
     "PairingWarning",
     "PermutationResult",

@@ -25,6 +25,12 @@ class InputFormatError(FastMcNemarError):
     file and, where known, the line, task and field."""
 
 
+class OutputError(FastMcNemarError):
+    """A report or file cannot be written where asked: the path is one of the
+    inputs, or the write failed (the message names the path; a previous file
+    there is left unchanged)."""
+
+
 class PairingError(FastMcNemarError):
     """Reference and candidate cannot be paired sample by sample: mismatched
     or duplicate sample ids, different data hashes, a task on one side only."""
@@ -58,6 +64,7 @@ __all__ = [
     "NonBinaryValueError",
     "NonFiniteValueError",
     "NotTestableError",
+    "OutputError",
     "PairingError",
     "PairingWarning",
 ]

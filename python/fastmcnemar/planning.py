@@ -15,10 +15,10 @@ Non-inferiority ("the candidate is at most ``margin`` worse") lives in
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Literal
 
 from fastmcnemar import _core
+from fastmcnemar._limits import check_sample_count
 from fastmcnemar._real_argument import as_real
 from fastmcnemar.exceptions import InvalidArgumentError
 
@@ -27,11 +27,8 @@ PowerMethod = Literal["exact", "normal"]
 
 
 def _check_n(n: object, name: str = "n") -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise InvalidArgumentError(f"{name} must be an integer number of paired samples, got {n!r}")
-    if n < 1:
-        raise InvalidArgumentError(f"{name} must be at least 1, got {n}")
-    return int(n)
+    # 1 <= n <= 2^53, as mcnemar_counts: the work of the exact sums grows with n.
+    return check_sample_count(n, name)
 
 
 def _check_method(method: str) -> None:

@@ -90,9 +90,14 @@ class ShrinkResult:
                 out[task] = list(ids)
         return json.dumps(out)
 
-    def write(self, path: str | Path) -> None:
-        """Write :meth:`samples_json` to ``path``."""
-        Path(path).write_text(self.samples_json() + "\n", encoding="utf-8")
+    def write(self, path: str | Path, *, inputs: Sequence[str | Path] = ()) -> None:
+        """Write :meth:`samples_json` to ``path`` atomically (a failed write leaves
+        the old file as it was); refuses a path that is, or lies inside, one of
+        ``inputs`` (the runs read)."""
+        from fastmcnemar._output_files import refuse_input_overlap, write_text_atomic
+
+        refuse_input_overlap(path, inputs)
+        write_text_atomic(path, self.samples_json() + "\n")
 
     def to_text(self) -> str:
         """A plain-text report."""

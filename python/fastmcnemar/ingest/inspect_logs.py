@@ -288,7 +288,8 @@ def _open_eval_zip(path: Path) -> tuple[IO[bytes], zipfile.ZipFile]:
                 f"{path}: truncated .eval log (the zip archive has no central directory; "
                 "was the run interrupted or the copy cut short?)"
             ) from None
-        raise InputFormatError(f"{path}: not a readable .eval log: not a zip archive ({exc})") from None
+        message = f"{path}: not a readable .eval log: not a zip archive ({exc})"
+        raise InputFormatError(message) from None
 
 
 def _load_eval_zip(path: Path) -> dict[str, Any]:

@@ -7,10 +7,13 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from fastmcnemar.render._safe import visible_lines
+
 
 def esc(value: object) -> str:
-    """HTML/SVG-escape any value's text (quotes too: safe inside attributes)."""
-    return html.escape(str(value), quote=True)
+    """HTML/SVG-escape any value's text (quotes too: safe inside attributes);
+    bidi and control characters are shown as visible escapes."""
+    return html.escape(visible_lines(str(value)), quote=True)
 
 
 def is_number(value: object) -> bool:

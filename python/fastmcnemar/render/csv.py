@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from fastmcnemar.render._safe import neutralise_csv
+
 if TYPE_CHECKING:
     from fastmcnemar.comparison import Audit, Comparison
 
@@ -17,10 +19,10 @@ def comparison_to_csv(comp: Comparison) -> str:
         pl.lit(comp.candidate, dtype=pl.Utf8).alias("candidate"),
         pl.all(),
     )
-    return frame.write_csv()
+    return neutralise_csv(frame.write_csv())
 
 
 def audit_to_csv(audit: Audit) -> str:
     """Columns reference, then the long ``Audit.table`` (candidate, task columns)."""
     frame = audit.table.select(pl.lit(audit.reference, dtype=pl.Utf8).alias("reference"), pl.all())
-    return frame.write_csv()
+    return neutralise_csv(frame.write_csv())
