@@ -9,7 +9,9 @@ conditional power over m. The rule of thumb N ~ p (z_{1-alpha} + z_{power})^2 /
 delta^2 is available with ``method="normal"`` for comparison.
 
 Non-inferiority ("the candidate is at most ``margin`` worse") lives in
-:mod:`fastmcnemar.non_inferiority`.
+:mod:`fastmcnemar.non_inferiority`. The ``*_many`` functions and
+:func:`verdict_columns` answer the same questions for arrays of inputs in one
+call (:mod:`fastmcnemar._batched_planning`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,18 @@ import math
 from typing import Literal
 
 from fastmcnemar import _core
-from fastmcnemar._limits import check_sample_count
+from fastmcnemar._batched_planning import (
+    VERDICT_NAMES,
+    NonInferiorityColumns,
+    VerdictColumns,
+    maximum_flip_rate_many,
+    minimum_detectable_delta_many,
+    noninferiority_counts_many,
+    sample_size_many,
+    tango_interval_many,
+    verdict_columns,
+)
+from fastmcnemar._limits import MAX_SAMPLES, check_sample_count
 from fastmcnemar._real_argument import as_real
 from fastmcnemar.exceptions import InvalidArgumentError
 
@@ -141,9 +154,13 @@ def sample_size(
     power = as_real(power, "power")
     _check_method(method)
     if method == "normal":
-        return math.ceil(
-            _core.normal_approx_sample_size(flip_rate, delta, alpha, power, alternative)
-        )
+        needed = _core.normal_approx_sample_size(flip_rate, delta, alpha, power, alternative)
+        if not needed <= MAX_SAMPLES:  # inf (a vanishing drop) or beyond any real suite
+            raise InvalidArgumentError(
+                f"detecting delta = {delta:g} at flip rate {flip_rate:g} needs more than "
+                f"2^53 paired samples (normal approximation: {needed:.3g})"
+            )
+        return math.ceil(needed)
     n, _, _ = _core.exact_sample_size(flip_rate, delta, alpha, power, alternative)
     return n
 
@@ -205,4 +222,17 @@ def minimum_detectable_delta(
     return sign * math.inf if found is None else found
 
 
-__all__ = ["minimum_detectable_delta", "power", "sample_size"]
+__all__ = [
+    "VERDICT_NAMES",
+    "NonInferiorityColumns",
+    "VerdictColumns",
+    "maximum_flip_rate_many",
+    "minimum_detectable_delta",
+    "minimum_detectable_delta_many",
+    "noninferiority_counts_many",
+    "power",
+    "sample_size",
+    "sample_size_many",
+    "tango_interval_many",
+    "verdict_columns",
+]

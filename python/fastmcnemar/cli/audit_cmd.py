@@ -43,7 +43,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fastmcnemar.comparison import audit
+    from fastmcnemar.compare import audit
 
     inputs = [args.reference, *args.candidates, *(args.reference_reruns or [])]
     check_output(args.output, inputs)

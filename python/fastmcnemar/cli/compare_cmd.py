@@ -45,7 +45,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fastmcnemar.comparison import compare
+    from fastmcnemar.compare import compare
 
     inputs = [args.reference, args.candidate, *(args.reference_reruns or [])]
     check_output(args.output, inputs)

@@ -118,6 +118,8 @@ def read_keys(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
         where, _, detail = str(err).partition(": ")
         if where.startswith("line "):
             raise InputFormatError(f"{path}: {where}: not valid JSON ({detail})") from None
+        if "FASTMCNEMAR_" in str(err) or "n_threads" in str(err):
+            raise  # a setting, not the file: naming the file would mislead
         raise InputFormatError(f"{path}: {err}") from None
     series: list[pl.Series] = []
     for key, is_text, (kinds, column) in zip(keys, wants_text, columns, strict=True):

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import polars as pl
 
+from fastmcnemar.compare.results import Audit, Comparison
 from fastmcnemar.render._safe import neutralise_csv
-
-if TYPE_CHECKING:
-    from fastmcnemar.comparison import Audit, Comparison
 
 
 def comparison_to_csv(comp: Comparison) -> str:

@@ -7,8 +7,7 @@ table break can come from a task, model or file name.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from fastmcnemar.compare.results import Audit, Comparison
 from fastmcnemar.render._format import (
     adjustment_name,
     components,
@@ -18,9 +17,6 @@ from fastmcnemar.render._format import (
 )
 from fastmcnemar.render._safe import markdown_code, markdown_text
 from fastmcnemar.render.text import _task_rows, task_header
-
-if TYPE_CHECKING:
-    from fastmcnemar.comparison import Audit, Comparison
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
