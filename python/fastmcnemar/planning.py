@@ -153,13 +153,14 @@ def sample_size(
     alpha = as_real(alpha, "alpha")
     power = as_real(power, "power")
     _check_method(method)
+    needed = _core.normal_approx_sample_size(flip_rate, delta, alpha, power, alternative)
+    if not needed <= MAX_SAMPLES:  # inf (a vanishing drop) or beyond any real suite
+        # Bounded work: the exact search would walk towards 2^53 first.
+        raise InvalidArgumentError(
+            f"detecting delta = {delta:g} at flip rate {flip_rate:g} needs more than "
+            f"2^53 paired samples (normal approximation: {needed:.3g})"
+        )
     if method == "normal":
-        needed = _core.normal_approx_sample_size(flip_rate, delta, alpha, power, alternative)
-        if not needed <= MAX_SAMPLES:  # inf (a vanishing drop) or beyond any real suite
-            raise InvalidArgumentError(
-                f"detecting delta = {delta:g} at flip rate {flip_rate:g} needs more than "
-                f"2^53 paired samples (normal approximation: {needed:.3g})"
-            )
         return math.ceil(needed)
     n, _, _ = _core.exact_sample_size(flip_rate, delta, alpha, power, alternative)
     return n

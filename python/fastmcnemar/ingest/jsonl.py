@@ -69,6 +69,14 @@ def records_at(path: Path, rows: set[int]) -> list[dict[str, Any]]:
     return found
 
 
+def line_of_record(path: Path, row: int) -> int:
+    """The 1-based line number of the ``row``-th (0-based) non-blank line."""
+    for index, (lineno, _) in enumerate(_lines(path)):
+        if index == row:
+            return lineno
+    return row + 1
+
+
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
     with open_regular(path) as fh:
         for lineno, line in enumerate(fh, start=1):
@@ -221,4 +229,11 @@ def read_json_array(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(columns, schema=schema)
 
 
-__all__ = ["first_record", "last_record", "read_json_array", "read_keys", "records_at"]
+__all__ = [
+    "first_record",
+    "last_record",
+    "line_of_record",
+    "read_json_array",
+    "read_keys",
+    "records_at",
+]

@@ -29,6 +29,7 @@ from fastmcnemar.exceptions import InputFormatError, InputWarning
 from fastmcnemar.ingest.jsonl import (
     first_record,
     last_record,
+    line_of_record,
     read_json_array,
     read_keys,
     records_at,
@@ -256,9 +257,13 @@ def _read_file(
             origin.update({key: more_origin[key] for key in new})
             keep, not_testable = _classify(sample, examples, origin, metrics)
             frame = _read_columns(sample, keep, examples)
-    nulls = frame.get_column("doc_id").null_count()
-    if nulls:
-        raise InputFormatError(f"{path}: {nulls} line(s) have no 'doc_id'")
+    doc_ids = frame.get_column("doc_id")
+    if doc_ids.null_count():
+        row = int(doc_ids.is_null().arg_true()[0])
+        where = f"entry {row}" if sample.legacy else f"line {line_of_record(path, row)}"
+        raise InputFormatError(
+            f"{path}: {where} has no 'doc_id' ({doc_ids.null_count()} sample(s) without one)"
+        )
     if frame.get_column("filter").null_count() == frame.height:
         frame = _assign_filters(frame, sample)
     elif frame.get_column("filter").null_count():

@@ -40,7 +40,9 @@ def _read_table(path: Path) -> pl.DataFrame:
     try:
         if kind == "csv":
             sep = "\t" if path.suffix.lower() == ".tsv" else ","
-            return pl.read_csv(path, separator=sep, infer_schema_length=10000)
+            # Every column as text: a guessed dtype would fail at row 15,000 without
+            # saying which row; the score column is converted (and checked) below.
+            return pl.read_csv(path, separator=sep, infer_schema=False)
         if kind == "parquet":
             return pl.read_parquet(path)
         if kind == "jsonl":
@@ -159,6 +161,9 @@ def _to_score_frame(
     if score.dtype == pl.Boolean:
         score = score.cast(pl.Float64)
     elif not score.dtype.is_numeric():
+        if score.dtype == pl.Utf8:
+            lowered = score.str.strip_chars().str.to_lowercase()
+            score = lowered.replace({"true": "1", "false": "0"})
         as_number = score.cast(pl.Float64, strict=False)
         bad = (as_number.is_null() & score.is_not_null()).arg_true()
         if len(bad):
