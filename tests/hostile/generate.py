@@ -184,7 +184,7 @@ def output_beside_results_file(root: Path) -> Case:
 
 
 def shrink_output_inside_run(root: Path) -> Case:
-    ref, _ = lm_eval_runs(root)
+    lm_eval_runs(root)
     shutil.copytree(example_path("rerun"), root / "rerun")
     return Case(
         ["shrink", "ref", "rerun", "-o", "ref/kept.json"], contains=("ref/kept.json", "inside")

@@ -92,10 +92,12 @@ def neutralise_csv(document: str) -> str:
     return out.getvalue()
 
 
-# Inline Markdown syntax (GitHub-flavoured): emphasis, code, links, images,
-# tables, strikethrough, escapes; HTML is handled by entities below. An
-# underscore inside a word (demo_mc) never starts emphasis, so it stays as is.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]()!|~#{}]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
+# Inline Markdown syntax (GitHub-flavoured): emphasis, code, links and images
+# (no link without brackets), table cells, strikethrough, escapes; HTML is
+# handled by entities below. An underscore inside a word (demo_mc) never starts
+# emphasis, so it stays as is. Names are never at the start of a line, so block
+# syntax (#, -, +, 1.) needs no escape.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 
 
 def markdown_text(text: object) -> str:
@@ -104,9 +106,9 @@ def markdown_text(text: object) -> str:
     Examples
     --------
     >>> markdown_text("<img src=x onerror=alert(1)>")
-    '&lt;img src=x onerror=alert\\\\(1\\\\)&gt;'
+    '&lt;img src=x onerror=alert(1)&gt;'
     >>> markdown_text("[link](http://evil)")
-    '\\\\[link\\\\]\\\\(http://evil\\\\)'
+    '\\\\[link\\\\](http://evil)'
     """
     plain = visible(text)
     plain = plain.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -59,7 +59,7 @@ def comparison_to_markdown(comp: Comparison) -> str:
         )
     rule = comp.metadata.get("verdict_rule")
     lines.append(markdown_text(verdict_line(comp.degraded, rule)) + ".")
-    extra = [markdown_text(line.strip()) for line in planning_lines(comp)]
+    extra = [markdown_text(line.lstrip(" ")) for line in planning_lines(comp)]
     if extra:
         lines += ["", f"**{extra[0]}**", "", *(f"- {line}" for line in extra[1:])]
     if comp.skipped.height:
