@@ -96,8 +96,10 @@ def test_full_filesystem_keeps_the_old_report(tmp_path: Path) -> None:
     assert got["content"] == OLD.strip()
     assert got["files"].split() == ["filler", "report.html"]  # no temporary file left
     lines = stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in stderr
-    assert str(mnt / "report.html") in lines[0] and "No space left" in lines[0]
+    assert len(lines) == 1
+    assert "Traceback" not in stderr
+    assert str(mnt / "report.html") in lines[0]
+    assert "No space left" in lines[0]
 
 
 @needs_unshare
@@ -111,7 +113,8 @@ def test_read_only_filesystem_keeps_the_old_report(tmp_path: Path) -> None:
     assert got["content"] == OLD.strip()
     assert got["files"].split() == ["report.html"]
     assert len(stderr.strip().splitlines()) == 1
-    assert "report.html" in stderr and "Read-only file system" in stderr
+    assert "report.html" in stderr
+    assert "Read-only file system" in stderr
 
 
 def _limit_file_size() -> None:  # runs in the child before exec
@@ -134,7 +137,8 @@ def test_file_size_limit_keeps_the_old_report(tmp_path: Path) -> None:
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
-    assert str(report) in proc.stderr and "too large" in proc.stderr
+    assert str(report) in proc.stderr
+    assert "too large" in proc.stderr
     assert report.read_text() == OLD
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
 
@@ -161,7 +165,8 @@ def test_write_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
     link = tmp_path / "report.md"
     link.symlink_to(target)
     write_text_atomic(link, "new\n")
-    assert link.is_symlink() and target.read_text() == "new\n"
+    assert link.is_symlink()
+    assert target.read_text() == "new\n"
 
 
 def test_write_to_a_directory_or_device(tmp_path: Path) -> None:
