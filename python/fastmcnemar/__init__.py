@@ -26,6 +26,7 @@ from fastmcnemar.exceptions import (
     OutputError,
     PairingError,
     PairingWarning,
+    UnsafeForkError,
 )
 from fastmcnemar.ingest import lm_eval_metrics, read_lm_eval, read_scores
 from fastmcnemar.ingest.embedding import from_inspect_logs, from_lm_eval_results
@@ -100,6 +101,7 @@ __all__ = [
     "ShrinkResult",
     "SuitePermutationResult",
     "TaskStats",
+    "UnsafeForkError",
     "__version__",
     "adjust_pvalues",
     "aggregate",

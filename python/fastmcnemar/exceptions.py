@@ -31,6 +31,12 @@ class OutputError(FastMcNemarError):
     there is left unchanged)."""
 
 
+class UnsafeForkError(FastMcNemarError):
+    """Runs cannot be read in this process: it was forked after its parent started
+    Polars' thread pool, which does not survive ``fork()``. Use the ``spawn`` or
+    ``forkserver`` start method."""
+
+
 class PairingError(FastMcNemarError):
     """Reference and candidate cannot be paired sample by sample: mismatched
     or duplicate sample ids, different data hashes, a task on one side only."""
@@ -67,4 +73,5 @@ __all__ = [
     "OutputError",
     "PairingError",
     "PairingWarning",
+    "UnsafeForkError",
 ]

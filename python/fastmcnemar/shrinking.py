@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar._rerun_matrix import load_frames, rerun_matrices
 from fastmcnemar.exceptions import InvalidArgumentError
 from fastmcnemar.planning import power as exact_power
@@ -242,6 +243,7 @@ def shrink(
     >>> result.samples_json()
     '{"t": [1, 3]}'
     """
+    check_fork_safe()  # Polars would hang in a child forked after use
     return shrink_frames(load_frames(runs, tasks=tasks), delta=delta, alpha=alpha, metric=metric)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError, InputWarning
 from fastmcnemar.ingest.detect import detect_format
 from fastmcnemar.ingest.lm_eval import NOT_TESTABLE_SCHEMA, load_lm_eval
@@ -79,6 +80,7 @@ def load_run(
     timestamp: str | None = None,
 ) -> LoadedRun:
     """A path (any supported format) or a score frame, read and checked."""
+    check_fork_safe()  # Polars would hang in a child forked after use
     if isinstance(run, LoadedRun):
         return run
     if isinstance(run, pl.DataFrame):

@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError
 from fastmcnemar.ingest.safe_io import file_kind, open_regular
 
@@ -146,6 +147,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     >>> detect_format(example_path("reference"))
     'lm_eval'
     """
+    check_fork_safe()  # Polars would hang in a child forked after use
     target = Path(path)
     if not target.exists():
         raise InputFormatError(f"{target}: no such file or directory")

@@ -41,6 +41,7 @@ from typing import IO, Any, Literal
 import polars as pl
 
 from fastmcnemar import _core
+from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import (
     InputFormatError,
     InputWarning,
@@ -127,6 +128,7 @@ def read_inspect_runs(
     scorers: Sequence[str] | None = None,
 ) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
     """Like :func:`read_inspect`, plus one metadata dict per log read."""
+    check_fork_safe()  # Polars would hang in a child forked after use
     _check_pairing(pairing)
     root = Path(path)
     if root.is_dir():

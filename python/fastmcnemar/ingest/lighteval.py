@@ -29,6 +29,7 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError, InputWarning, PairingError
 from fastmcnemar.ingest.lm_eval_layout import RunResults
 from fastmcnemar.ingest.safe_io import loads, read_bounded, require_regular
@@ -85,6 +86,7 @@ def read_lighteval(
     >>> read_lighteval(d).select("model", "task", "doc_id", "score").rows()
     [('org/m', 'arc|0', '0', 1.0), ('org/m', 'arc|0', '1', 0.0)]
     """
+    check_fork_safe()  # Polars would hang in a child forked after use
     root = Path(path)
     if root.is_dir():
         files = sorted(p for p in root.rglob("*.parquet") if not p.is_dir())

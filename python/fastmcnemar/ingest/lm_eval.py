@@ -25,6 +25,7 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError, InputWarning
 from fastmcnemar.ingest.jsonl import (
     first_record,
@@ -322,6 +323,7 @@ def load_lm_eval(
     The quiet form of :func:`read_lm_eval`: nothing is warned, everything left
     out is returned (``not_testable``, ``superseded``).
     """
+    check_fork_safe()  # Polars would hang in a child forked after use
     found = discover(path, model=model, timestamp=timestamp)
     files = found.files
     if tasks is not None:
@@ -415,6 +417,7 @@ def read_lm_eval(
     >>> frame.filter(frame["task"] == "demo_arith")["filter"].unique().sort().to_list()
     ['flexible-extract', 'strict-match']
     """
+    check_fork_safe()  # Polars would hang in a child forked after use
     data = load_lm_eval(path, tasks=tasks, metrics=metrics, model=model, timestamp=timestamp)
     if data.superseded:
         names = ", ".join(p.name for p in data.superseded)

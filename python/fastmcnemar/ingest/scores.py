@@ -19,6 +19,7 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError, InvalidArgumentError
 from fastmcnemar.ingest.jsonl import read_keys
 from fastmcnemar.ingest.safe_io import loads, read_bounded, require_regular
@@ -300,6 +301,7 @@ def read_scores(
     >>> read_scores(folder, model="m")[["task", "doc_id", "score"]].rows()
     [('arith', '0', 1.0), ('arith', '1', 0.0)]
     """
+    check_fork_safe()  # Polars would hang in a child forked after use
     target = Path(path)
     if scale is not None and not (
         isinstance(scale, int | float) and math.isfinite(scale) and scale > 0
