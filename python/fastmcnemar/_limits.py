@@ -115,6 +115,23 @@ def check_sample_count(n: object, name: str = "n") -> int:
     return value
 
 
+def check_workers(value: object, name: str = "max_workers") -> int | None:
+    """None (the default), or a whole number of workers of at least 1.
+
+    Examples
+    --------
+    >>> check_workers(4), check_workers(None)
+    (4, None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InvalidArgumentError(f"{name} must be a whole number of workers, got {value!r}")
+    if value < 1:
+        raise InvalidArgumentError(f"{name} must be at least 1, got {value}")
+    return int(value)
+
+
 __all__ = [
     "DEFAULT_EXPANSION_RATIO",
     "DEFAULT_JSON_BYTES",
@@ -126,6 +143,7 @@ __all__ = [
     "RATIO_ENV",
     "RATIO_FLOOR_BYTES",
     "check_sample_count",
+    "check_workers",
     "human_bytes",
     "max_expansion_ratio",
     "max_json_bytes",

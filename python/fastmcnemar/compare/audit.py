@@ -19,6 +19,7 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar._limits import check_workers
 from fastmcnemar.compare.decision import DecisionOptions, decide_audit
 from fastmcnemar.compare.engine import candidate_stats, index_reference
 from fastmcnemar.compare.metrics import MetricSpec
@@ -158,6 +159,7 @@ def audit(
         alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
         n_resamples=n_resamples, seed=0 if rng is None else int(rng), margin=margin,
     )  # fmt: skip
+    max_workers = check_workers(max_workers)
     runs = candidate_map(candidates)
     if not runs:
         raise InvalidArgumentError("candidates: no candidate given")

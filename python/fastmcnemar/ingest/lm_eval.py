@@ -37,6 +37,7 @@ from fastmcnemar.ingest.jsonl import (
 )
 from fastmcnemar.ingest.lm_eval_layout import RunResults, SamplesFile, discover
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA, empty_score_frame
+from fastmcnemar.ingest.selection import task_list
 
 # Top-level keys of a samples line that are not metrics.
 _NOT_METRICS = frozenset(
@@ -326,9 +327,8 @@ def load_lm_eval(
     check_fork_safe()  # Polars would hang in a child forked after use
     found = discover(path, model=model, timestamp=timestamp)
     files = found.files
+    tasks = task_list(tasks)
     if tasks is not None:
-        if isinstance(tasks, str):
-            tasks = [tasks]
         wanted = _wanted_tasks(tasks, files)
         files = [f for f in files if f.task in wanted]
         if not files:
