@@ -49,5 +49,8 @@ def run(args: argparse.Namespace) -> int:
         args.runs, delta=args.delta, alpha=args.alpha, metric=args.metric, tasks=args.tasks
     )
     result.write(args.output, inputs=args.runs)
-    sys.stdout.write(result.to_text() + f"\n\nkept doc ids written to {args.output}\n")
+    from fastmcnemar.render._safe import visible_lines
+
+    report = result.to_text() + f"\n\nkept doc ids written to {args.output}\n"
+    sys.stdout.write(visible_lines(report))  # task names from the runs: no raw bidi controls
     return 0
