@@ -27,6 +27,7 @@ from fastmcnemar.exceptions import (
     PairingError,
     PairingWarning,
     UnsafeForkError,
+    WorkerPanicError,
 )
 from fastmcnemar.ingest import lm_eval_metrics, read_lm_eval, read_scores
 from fastmcnemar.ingest.embedding import from_inspect_logs, from_lm_eval_results
@@ -102,6 +103,7 @@ __all__ = [
     "SuitePermutationResult",
     "TaskStats",
     "UnsafeForkError",
+    "WorkerPanicError",
     "__version__",
     "adjust_pvalues",
     "aggregate",

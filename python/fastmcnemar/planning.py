@@ -19,7 +19,8 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from fastmcnemar import _core
+from fastmcnemar import _args, _core
+from fastmcnemar._args import Alternative
 from fastmcnemar._batched_planning import (
     VERDICT_NAMES,
     NonInferiorityColumns,
@@ -32,21 +33,19 @@ from fastmcnemar._batched_planning import (
     verdict_columns,
 )
 from fastmcnemar._limits import MAX_SAMPLES, check_sample_count
-from fastmcnemar._real_argument import as_real
 from fastmcnemar.exceptions import InvalidArgumentError
 
-Alternative = Literal["greater", "less", "two-sided"]
 PowerMethod = Literal["exact", "normal"]
+_POWER_METHODS: tuple[PowerMethod, ...] = ("exact", "normal")
 
 
-def _check_n(n: object, name: str = "n") -> int:
+def _check_n(n: object) -> int:
     # 1 <= n <= 2^53, as mcnemar_counts: the work of the exact sums grows with n.
-    return check_sample_count(n, name)
+    return check_sample_count(_args.whole("n", n, minimum=1))
 
 
-def _check_method(method: str) -> None:
-    if method not in ("exact", "normal"):
-        raise InvalidArgumentError(f"method must be 'exact' or 'normal', got {method!r}")
+def _options(alternative: object, method: object) -> tuple[Alternative, PowerMethod]:
+    return _args.alternative(alternative), _args.choice("method", method, _POWER_METHODS)
 
 
 def power(
@@ -93,10 +92,10 @@ def power(
     0.6388
     """
     n = _check_n(n)
-    flip_rate = as_real(flip_rate, "flip_rate")
-    delta = as_real(delta, "delta")
-    alpha = as_real(alpha, "alpha")
-    _check_method(method)
+    flip_rate = _args.real("flip_rate", flip_rate)
+    delta = _args.real("delta", delta)
+    alpha = _args.level("alpha", alpha)
+    alternative, method = _options(alternative, method)
     if method == "normal":
         return _core.normal_approx_power(n, flip_rate, delta, alpha, alternative)
     return _core.exact_power(n, flip_rate, delta, alpha, alternative)
@@ -148,11 +147,11 @@ def sample_size(
     >>> fm.sample_size(0.05, 0.01, method="normal")
     3092
     """
-    flip_rate = as_real(flip_rate, "flip_rate")
-    delta = as_real(delta, "delta")
-    alpha = as_real(alpha, "alpha")
-    power = as_real(power, "power")
-    _check_method(method)
+    flip_rate = _args.real("flip_rate", flip_rate)
+    delta = _args.real("delta", delta)
+    alpha = _args.level("alpha", alpha)
+    power = _args.level("power", power)
+    alternative, method = _options(alternative, method)
     needed = _core.normal_approx_sample_size(flip_rate, delta, alpha, power, alternative)
     if not needed <= MAX_SAMPLES:  # inf (a vanishing drop) or beyond any real suite
         # Bounded work: the exact search would walk towards 2^53 first.
@@ -162,8 +161,7 @@ def sample_size(
         )
     if method == "normal":
         return math.ceil(needed)
-    n, _, _ = _core.exact_sample_size(flip_rate, delta, alpha, power, alternative)
-    return n
+    return _core.exact_sample_size(flip_rate, delta, alpha, power, alternative).n
 
 
 def minimum_detectable_delta(
@@ -209,10 +207,10 @@ def minimum_detectable_delta(
     inf
     """
     n = _check_n(n)
-    flip_rate = as_real(flip_rate, "flip_rate")
-    alpha = as_real(alpha, "alpha")
-    power = as_real(power, "power")
-    _check_method(method)
+    flip_rate = _args.real("flip_rate", flip_rate)
+    alpha = _args.level("alpha", alpha)
+    power = _args.level("power", power)
+    alternative, method = _options(alternative, method)
     sign = -1.0 if alternative == "less" else 1.0
     if method == "normal":
         found = _core.normal_approx_minimum_detectable_delta(

@@ -80,7 +80,7 @@ def test_only_regular_files_are_opened(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(InputFormatError, match=r"pipe.jsonl: a FIFO \(named pipe\)"):
         require_regular(fifo)
-    with pytest.raises(InputFormatError, match="pipe.jsonl: a FIFO"):
+    with pytest.raises(InputFormatError, match=r"pipe\.jsonl: a FIFO"):
         fm.read_scores(fifo)  # returns at once: never a blocked open()
 
 
@@ -93,7 +93,8 @@ def test_unexpected_exception_is_one_line_and_exit_2(
     monkeypatch.setattr(compare_cmd, "run", broken)
     assert main(["compare", "a", "b"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
     assert "internal error: RuntimeError: boom\\nsecond line; run with --debug" in err
     assert main(["compare", "a", "b", "--debug"]) == 2
     err = capsys.readouterr().err
@@ -116,7 +117,8 @@ def test_recursion_error_never_escapes(
     monkeypatch.setattr(compare_cmd, "run", deep)
     assert main(["compare", "a", "b"]) == 2
     err = capsys.readouterr().err
-    assert "RecursionError" in err and err.count("\n") == 1
+    assert "RecursionError" in err
+    assert err.count("\n") == 1
 
 
 def test_warnings_print_as_one_clean_line(tmp_path: Path) -> None:
@@ -141,7 +143,8 @@ def test_warnings_print_as_one_clean_line(tmp_path: Path) -> None:
     assert lines, "expected a warning about the superseded run"
     for line in lines:
         assert line.startswith("fastmcnemar compare: warning: "), line
-        assert ".py:" not in line and "warnings.warn" not in line
+        assert ".py:" not in line
+        assert "warnings.warn" not in line
     assert any("2020-01-01" in line for line in lines)
 
 
@@ -174,4 +177,5 @@ def test_scale_option_makes_percent_scores_usable(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 1, proc.stderr  # 10 of 50 samples lost: degraded
-    assert "20.00" in proc.stdout and "2000" not in proc.stdout
+    assert "20.00" in proc.stdout
+    assert "2000" not in proc.stdout

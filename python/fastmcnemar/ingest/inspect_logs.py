@@ -257,7 +257,7 @@ def _load_json_log(path: Path) -> Any:
     where = str(path)
     try:
         array, spans = _core.json_array_fields(data, "samples", list(_SAMPLE_FIELDS))
-    except InvalidArgumentError:
+    except InputFormatError:
         return loads(data, where)
     if array is None:
         return loads(data, where)
