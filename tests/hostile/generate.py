@@ -518,6 +518,18 @@ def threads_env_zero(root: Path) -> Case:
     )
 
 
+def threads_env_huge(root: Path) -> Case:
+    """A million threads would take minutes to start and ignore Ctrl-C: refused at once."""
+    lm_eval_runs(root)
+    return Case(
+        ["compare", "ref", "cand"],
+        env={"FASTMCNEMAR_NUM_THREADS": "1000000"},
+        contains=("FASTMCNEMAR_NUM_THREADS", "1000000"),
+        absent=("samples_",),
+        timeout=30,
+    )
+
+
 def input_is_device(root: Path) -> Case:
     score_pair(root)
     return Case(
@@ -580,6 +592,7 @@ CASES: dict[str, Callable[[Path], Case]] = {
         eval_truncated,
         eval_corrupt_member,
         threads_env_zero,
+        threads_env_huge,
         input_is_device,
         unreadable_utf8_csv,
     )

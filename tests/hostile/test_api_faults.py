@@ -38,6 +38,13 @@ def test_sample_counts_above_2_to_the_53_are_refused_at_once(call: object) -> No
     assert time.monotonic() - start < 5
 
 
+def test_thread_counts_are_capped_at_once() -> None:
+    start = time.monotonic()
+    with pytest.raises(InvalidArgumentError, match="n_threads must be a whole number from 1"):
+        fm.permutation_test([1, 0] * 10, [0, 1] * 10, n_threads=10**6)
+    assert time.monotonic() - start < 5
+
+
 def test_empty_task_selection_and_workers() -> None:
     with pytest.raises(InvalidArgumentError, match=r"tasks=\[\] selects no task"):
         fm.compare(example_path("reference"), example_path("degraded"), tasks=[])
