@@ -20,7 +20,9 @@ import re
 from fastmcnemar.exceptions import UnsafeForkError
 
 _POOL_THREAD = re.compile(r"^polars-\d+$")
-_state = {"pool_started_at_fork": False, "parent": 0}
+# broken: this process inherited a started Polars pool without its threads (sticky:
+# a grandchild of the process that started it is just as broken).
+_state = {"broken": False, "at_fork": False, "parent": 0}
 
 
 def polars_pool_running() -> bool:
@@ -40,23 +42,18 @@ def polars_pool_running() -> bool:
 
 
 def _before_fork() -> None:
-    _state["pool_started_at_fork"] = polars_pool_running()
+    _state["at_fork"] = _state["broken"] or polars_pool_running()
     _state["parent"] = os.getpid()
 
 
 def _in_child() -> None:
-    # pool_started_at_fork keeps the parent's answer; the child inherits it.
-    pass
-
-
-def _in_parent() -> None:
-    _state["pool_started_at_fork"] = False
+    _state["broken"] = _state["at_fork"]
 
 
 def check_fork_safe() -> None:
     """Raise :class:`UnsafeForkError` in a child forked after the parent's Polars
     pool started (the next Polars operation would hang)."""
-    if _state["pool_started_at_fork"] and os.getpid() != _state["parent"]:
+    if _state["broken"]:
         raise UnsafeForkError(
             "fastmcnemar cannot read or pair runs in this process: it was forked after "
             f"its parent (pid {_state['parent']}) started Polars' thread pool, which does "
@@ -68,6 +65,6 @@ def check_fork_safe() -> None:
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(before=_before_fork, after_in_child=_in_child, after_in_parent=_in_parent)
+    os.register_at_fork(before=_before_fork, after_in_child=_in_child)
 
 __all__ = ["check_fork_safe", "polars_pool_running"]

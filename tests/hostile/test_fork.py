@@ -53,6 +53,17 @@ def test_forked_child_gets_statistics_and_a_clear_error_not_a_hang() -> None:
             code = 13  # should not be reached: the guard raises first
         except fm.UnsafeForkError as err:
             code = 0 if code == 11 and "spawn" in str(err) else 14
+            grandchild = os.fork()  # as broken as its parent: the guard is inherited
+            if grandchild == 0:
+                try:
+                    fm.compare(example_path("reference"), example_path("degraded"))
+                    os._exit(5)
+                except fm.UnsafeForkError:
+                    os._exit(0)
+                except BaseException:
+                    os._exit(6)
+            _, status = os.waitpid(grandchild, 0)
+            code = code if os.waitstatus_to_exitcode(status) == 0 else 15
         except BaseException as err:
             sys.stderr.write(f"child: {type(err).__name__}: {err}\n")
         finally:
