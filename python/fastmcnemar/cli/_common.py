@@ -179,6 +179,10 @@ def write_output(text: str, output: str | None, inputs: Iterable[str | os.PathLi
             sys.stdout.write(text)
             sys.stdout.flush()
         except OSError as err:
+            if isinstance(err, BrokenPipeError):  # the reader left: no second complaint at exit
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
             raise OutputError(f"<stdout>: cannot write: {err.strerror or err}") from None
         return
     check_output(output, inputs)
