@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export CARGO_TERM_COLOR := never
 
-.PHONY: demo test setup build lint rust-test py-test bench
+.PHONY: demo test setup build lint rust-test py-test bench hostile
 
 # The virtual environment with the package (editable) and its test tools.
 $(VENV)/.installed: pyproject.toml
@@ -43,6 +43,10 @@ py-test: build
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -q
 
 test: lint rust-test py-test
+
+# The hostile-input and fault battery alone (it also runs in py-test); see docs/reliability.md.
+hostile: build
+	$(BIN)/python -m pytest -q tests/hostile
 
 bench: build
 	$(BIN)/python benches/run_all.py

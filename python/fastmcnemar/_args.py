@@ -290,7 +290,7 @@ def as_count_array(values: Any, name: str) -> NDArray[np.int64]:
             value = flat[i]
             shown = int(value) if kind == "i" else value
             raise NegativeCountError(f"negative count in {_where(name, array.shape, i)}: {shown}")
-    if kind in "uf" and flat.size:
+    if kind in "iuf" and flat.size:  # int64 too: 2^62 fits an int64 but not the bound
         i = int(np.argmax(flat))
         if flat[i] > MAX_COUNT:
             raise InvalidArgumentError(

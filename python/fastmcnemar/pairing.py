@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import PairingError, PairingWarning
 from fastmcnemar.ingest.schema import KEY_COLUMNS, validate_score_frame
 
@@ -338,6 +339,7 @@ def pair(
     >>> pair(frame("a", [1.0, 1.0, 0.0]), frame("b", [1.0, 0.0, 0.0]))["candidate"].to_list()
     [1.0, 0.0, 0.0]
     """
+    check_fork_safe()  # Polars would hang in a child forked after use
     report = pair_report(
         reference, candidate, allow_hash_mismatch=allow_hash_mismatch, allow_missing=allow_missing
     )

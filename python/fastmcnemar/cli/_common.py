@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
-from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 from fastmcnemar._adjustment_names import ADJUSTMENTS
@@ -64,10 +66,53 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="pair samples even where doc_hash/target_hash differ (different data)",
     )
-    parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
     parser.add_argument(
-        "--output", "-o", metavar="FILE", help="write the report here (default stdout)"
+        "--scale",
+        type=positive_float,
+        metavar="S",
+        help="score files (CSV/Parquet/JSONL) hold scores on a 0..S scale, e.g. --scale 100 "
+        "for percentages: they are divided by S so scores, margins and reports are on 0..1",
     )
+    parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
+    add_output_option(parser, help="write the report here (default stdout)")
+
+
+def add_output_option(
+    parser: argparse.ArgumentParser, *, help: str, required: bool = False
+) -> None:
+    """``--output/-o FILE``: written atomically, never over an input (see :func:`write_output`)."""
+    parser.add_argument("--output", "-o", metavar="FILE", required=required, help=help)
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {text}")
+    return value
+
+
+def scaled_inputs(paths: list[str], scale: float | None) -> list[Any]:
+    """With ``--scale``, score files are read here and divided by the scale (other
+    runs are passed on as paths); without it, the paths unchanged."""
+    if scale is None:
+        return list(paths)
+    from fastmcnemar.exceptions import InvalidArgumentError
+    from fastmcnemar.ingest.detect import detect_format
+    from fastmcnemar.ingest.scores import read_scores
+
+    kinds = [detect_format(p) for p in paths]
+    if "scores" not in kinds:
+        raise InvalidArgumentError(
+            "--scale applies to score files (CSV, TSV, Parquet, JSONL); none of the inputs is one"
+        )
+    return [
+        read_scores(p, scale=scale) if k == "scores" else p
+        for p, k in zip(paths, kinds, strict=True)
+    ]
 
 
 def exit_status(report: Any, fail_on_inconclusive: bool) -> int:
@@ -103,8 +148,41 @@ def metric_option(values: list[str]) -> str | dict[str, str] | None:
     return per_task
 
 
-def emit(report: Any, fmt: str, output: str | None) -> None:
-    """Render ``report`` (a Comparison or Audit) and write it."""
+def check_output(output: str | None, inputs: Iterable[str | os.PathLike[str]]) -> None:
+    """Refuse an output path that is, or lies inside, one of the inputs (call it
+    before the work, so a mistake costs nothing)."""
+    from fastmcnemar._output_files import refuse_input_overlap
+
+    if output is not None and output != "-":
+        refuse_input_overlap(output, inputs)
+
+
+def write_output(text: str, output: str | None, inputs: Iterable[str | os.PathLike[str]]) -> None:
+    """Write ``text`` to stdout (``None`` or ``-``) or atomically to ``output``."""
+    from fastmcnemar._output_files import write_text_atomic
+    from fastmcnemar.exceptions import OutputError
+
+    if not text.endswith("\n"):
+        text += "\n"
+    if output is None or output == "-":
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as err:
+            if isinstance(err, BrokenPipeError):  # the reader left: no second complaint at exit
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
+            raise OutputError(f"<stdout>: cannot write: {err.strerror or err}") from None
+        return
+    check_output(output, inputs)
+    write_text_atomic(output, text)
+
+
+def emit(
+    report: Any, fmt: str, output: str | None, inputs: Iterable[str | os.PathLike[str]] = ()
+) -> None:
+    """Render ``report`` (a Comparison or Audit) and write it (never over an input)."""
     text: str = {
         "text": report.to_text,
         "markdown": report.to_markdown,
@@ -112,9 +190,4 @@ def emit(report: Any, fmt: str, output: str | None) -> None:
         "csv": report.to_csv,
         "html": report.to_html,
     }[fmt]()
-    if not text.endswith("\n"):
-        text += "\n"
-    if output is None or output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(output).write_text(text, encoding="utf-8")
+    write_output(text, output, inputs)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fastmcnemar.cli._common import add_report_options, emit, exit_status, metric_option
+from fastmcnemar.cli._common import (
+    add_report_options,
+    check_output,
+    emit,
+    exit_status,
+    metric_option,
+    scaled_inputs,
+)
 
 NAME = "audit"
 
@@ -23,7 +30,11 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("reference", help="the reference run")
     parser.add_argument("candidates", nargs="+", metavar="candidate", help="candidate runs")
     parser.add_argument(
-        "--jobs", "-j", type=int, default=None, help="candidates compared at once (default: cores)"
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        help="candidates compared at once, 1 to 4 x the cores (default: cores)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_report_options(parser)
@@ -35,11 +46,15 @@ def run(args: argparse.Namespace) -> int:
     from fastmcnemar import _args
     from fastmcnemar.compare import audit
 
-    candidates: Any = args.candidates if len(args.candidates) > 1 else args.candidates[0]
+    inputs = [args.reference, *args.candidates, *(args.reference_reruns or [])]
+    check_output(args.output, inputs)
+    metric = metric_option(args.metric)
+    reference, *given = scaled_inputs([args.reference, *args.candidates], args.scale)
+    candidates: Any = given if len(given) > 1 else given[0]
     result = audit(
-        args.reference,
+        reference,
         candidates,
-        metric=metric_option(args.metric),
+        metric=metric,
         tasks=args.tasks,
         alpha=args.alpha,
         alternative=args.alternative,
@@ -50,5 +65,5 @@ def run(args: argparse.Namespace) -> int:
         margin=args.margin,
         reference_reruns=args.reference_reruns,
     )
-    emit(result, args.format, args.output)
+    emit(result, args.format, args.output, inputs)
     return exit_status(result, args.fail_on_inconclusive)

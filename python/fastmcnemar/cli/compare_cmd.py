@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fastmcnemar.cli._common import add_report_options, emit, exit_status, metric_option
+from fastmcnemar.cli._common import (
+    add_report_options,
+    check_output,
+    emit,
+    exit_status,
+    metric_option,
+    scaled_inputs,
+)
 
 NAME = "compare"
 
@@ -40,10 +47,14 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from fastmcnemar.compare import compare
 
+    inputs = [args.reference, args.candidate, *(args.reference_reruns or [])]
+    check_output(args.output, inputs)
+    metric = metric_option(args.metric)
+    reference, candidate = scaled_inputs([args.reference, args.candidate], args.scale)
     result = compare(
-        args.reference,
-        args.candidate,
-        metric=metric_option(args.metric),
+        reference,
+        candidate,
+        metric=metric,
         tasks=args.tasks,
         alpha=args.alpha,
         alternative=args.alternative,
@@ -56,5 +67,5 @@ def run(args: argparse.Namespace) -> int:
         reference_timestamp=args.reference_timestamp,
         candidate_timestamp=args.candidate_timestamp,
     )
-    emit(result, args.format, args.output)
+    emit(result, args.format, args.output, inputs)
     return exit_status(result, args.fail_on_inconclusive)

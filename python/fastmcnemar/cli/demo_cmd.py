@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fastmcnemar.cli._common import FORMATS, emit
+from fastmcnemar.cli._common import FORMATS, check_output, emit
 
 NAME = "demo"
 
@@ -34,7 +34,9 @@ def run(args: argparse.Namespace) -> int:
     from fastmcnemar.compare import compare
     from fastmcnemar.data import example_path
 
-    result = compare(example_path("reference"), example_path(args.candidate))
-    emit(result, args.format, args.output)
+    inputs = [example_path("reference"), example_path(args.candidate)]
+    check_output(args.output, inputs)
+    result = compare(*inputs)
+    emit(result, args.format, args.output, inputs)
     # The demo demonstrates a verdict; reaching it is success.
     return 0

@@ -160,6 +160,7 @@ def audit(
         alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
         n_resamples=n_resamples, seed=_args.seed(rng), margin=margin,
     )  # fmt: skip
+    max_workers = _args.threads(max_workers, "max_workers")
     runs = candidate_map(candidates)
     if not runs:
         raise InvalidArgumentError("candidates: no candidate given")

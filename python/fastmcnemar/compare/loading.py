@@ -11,12 +11,14 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError, InputWarning
 from fastmcnemar.ingest.detect import detect_format
 from fastmcnemar.ingest.lm_eval import NOT_TESTABLE_SCHEMA, load_lm_eval
 from fastmcnemar.ingest.lm_eval_layout import RunResults
 from fastmcnemar.ingest.schema import validate_score_frame
 from fastmcnemar.ingest.scores import read_scores
+from fastmcnemar.ingest.selection import task_list
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,9 @@ def _label(frame: pl.DataFrame, fallback: str) -> str:
 
 
 def _restrict_tasks(frame: pl.DataFrame, tasks: Sequence[str] | None) -> pl.DataFrame:
-    if tasks is None:
+    wanted = task_list(tasks)
+    if wanted is None:
         return frame
-    wanted = [tasks] if isinstance(tasks, str) else list(tasks)
     out = frame.filter(pl.col("task").is_in(wanted))
     if out.height == 0 and frame.height:
         known = sorted(set(frame.get_column("task").to_list()))
@@ -79,6 +81,7 @@ def load_run(
     timestamp: str | None = None,
 ) -> LoadedRun:
     """A path (any supported format) or a score frame, read and checked."""
+    check_fork_safe()  # Polars would hang in a child forked after use
     if isinstance(run, LoadedRun):
         return run
     if isinstance(run, pl.DataFrame):

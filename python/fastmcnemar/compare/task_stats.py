@@ -215,7 +215,11 @@ class TaskStats:
             raise InvalidArgumentError(
                 "not a TaskStats table: its Arrow schema lacks the fastmcnemar.task_stats metadata"
             )
-        extra = json.loads(meta)
+        from fastmcnemar.ingest.safe_io import loads
+
+        extra = loads(meta, "TaskStats table metadata")  # bounded nesting
+        if not isinstance(extra, dict):
+            raise InvalidArgumentError("TaskStats table metadata is not a JSON object")
         if extra.get("version") != FORMAT_VERSION:
             raise InvalidArgumentError(
                 f"TaskStats table format {extra.get('version')!r} is not {FORMAT_VERSION}"

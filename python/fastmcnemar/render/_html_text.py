@@ -8,11 +8,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from fastmcnemar.render._format import is_number
+from fastmcnemar.render._safe import visible_lines
 
 
 def esc(value: object) -> str:
-    """HTML/SVG-escape any value's text (quotes too: safe inside attributes)."""
-    return html.escape(str(value), quote=True)
+    """HTML/SVG-escape any value's text (quotes too: safe inside attributes);
+    bidi and control characters are shown as visible escapes."""
+    return html.escape(visible_lines(str(value)), quote=True)
 
 
 def as_float(value: object) -> float | None:

@@ -12,6 +12,7 @@ from fastmcnemar.render._format import (
     pvalue,
     verdict_line,
 )
+from fastmcnemar.render._safe import visible, visible_lines
 
 
 def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
@@ -35,7 +36,8 @@ def _task_rows(comp: Comparison) -> list[list[str]]:
     rows = []
     for r in comp.tasks.iter_rows(named=True):
         rows.append([
-            r["task"], r["filter"], r["metric"], str(r["n"]), str(r["b"]), str(r["c"]),
+            visible(r["task"]), visible(r["filter"]), visible(r["metric"]),
+            str(r["n"]), str(r["b"]), str(r["c"]),
             percent(r["reference_accuracy"]), percent(r["candidate_accuracy"]),
             percent(r["delta"], signed=True), interval(r["ci_low"], r["ci_high"]),
             percent(r["flip_rate"]), pvalue(r["pvalue"]), pvalue(r["pvalue_adjusted"]),
@@ -54,8 +56,8 @@ def comparison_to_text(comp: Comparison) -> str:
     """The report ``fastmcnemar compare`` prints."""
     level = comp.metadata.get("confidence_level", 0.95)
     lines = [
-        f"reference: {comp.reference}",
-        f"candidate: {comp.candidate}",
+        f"reference: {visible(comp.reference)}",
+        f"candidate: {visible(comp.candidate)}",
         f"alpha: {comp.alpha:g}   alternative: {comp.metadata.get('alternative', 'greater')}   "
         f"delta = reference - candidate, {100 * level:g}% CI in points",
         "",
@@ -74,30 +76,31 @@ def comparison_to_text(comp: Comparison) -> str:
         lines.append("not tested:")
         for r in comp.skipped.iter_rows(named=True):
             where = ", ".join(x for x in (r["task"], r["filter"], r["metric"]) if x)
-            lines.append(f"  {where}: {r['reason']}")
+            lines.append(f"  {visible(where)}: {visible(r['reason'])}")
     notes = comp.metadata.get("notes") or []
     if notes:
         lines.append("")
         lines.append("notes:")
-        lines += [f"  {n}" for n in notes]
-    return "\n".join(lines) + "\n"
+        lines += [f"  {visible(n)}" for n in notes]
+    return visible_lines("\n".join(lines)) + "\n"
 
 
 def audit_to_text(audit: Audit) -> str:
     """The report ``fastmcnemar audit`` prints: a summary, then each candidate's table."""
     rows = [
-        [r["candidate"], "DEGRADED" if r["degraded"] else "ok", pvalue(r["aggregate_pvalue"]),
+        [visible(r["candidate"]), "DEGRADED" if r["degraded"] else "ok",
+         pvalue(r["aggregate_pvalue"]),
          str(r["n_tasks"]), str(r["n_degraded"])]
         for r in audit.summary.iter_rows(named=True)
     ]  # fmt: skip
-    lines = [f"reference: {audit.reference}", ""]
+    lines = [f"reference: {visible(audit.reference)}", ""]
     lines += _table(
         ["candidate", "verdict", "suite p", "tasks", "degraded tasks"], rows, right={2, 3, 4}
     )
     for label, comp in audit.comparisons.items():
         lines += [
             "",
-            f"== {label}",
+            f"== {visible(label)}",
             *_table(task_header(comp), _task_rows(comp), right={3, 4, 5, 6, 7, 8, 10, 11, 12}),
         ]
         if comp.skipped.height:
@@ -108,4 +111,4 @@ def audit_to_text(audit: Audit) -> str:
         else "no candidate significantly worse"
     )
     lines += ["", "verdict: " + verdict]
-    return "\n".join(lines) + "\n"
+    return visible_lines("\n".join(lines)) + "\n"
