@@ -52,6 +52,7 @@ from fastmcnemar.resampling import (
     permutation_test,
     permutation_test_many,
 )
+from fastmcnemar.sequential import SequentialBatch, SequentialSuite, SequentialTest
 from fastmcnemar.shrinking import ShrinkResult, shrink
 from fastmcnemar.suite import (
     AggregateManyResult,
@@ -92,6 +93,9 @@ __all__ = [
     "PairingError",
     "PairingWarning",
     "PermutationResult",
+    "SequentialBatch",
+    "SequentialSuite",
+    "SequentialTest",
     "ShrinkResult",
     "SuitePermutationResult",
     "__version__",

@@ -13,6 +13,7 @@ mod paired;
 mod planning;
 mod resampling;
 pub mod runtime;
+mod sequential;
 mod suite;
 
 #[pymodule(gil_used = false)]
@@ -25,5 +26,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ingest::register(m)?;
     paired::register(m)?;
     suite::register(m)?;
+    sequential::register(m)?;
     Ok(())
 }
