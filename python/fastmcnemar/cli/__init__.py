@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import NoReturn
 
-from fastmcnemar.cli import audit_cmd, compare_cmd, demo_cmd, power_cmd, shrink_cmd
+from fastmcnemar.cli import audit_cmd, compare_cmd, demo_cmd, power_cmd, shrink_cmd, watch_cmd
 
 #: Subcommand modules, in the order ``--help`` lists them. One line per subcommand.
 SUBCOMMANDS: list[ModuleType] = [
@@ -23,6 +23,7 @@ SUBCOMMANDS: list[ModuleType] = [
     demo_cmd,
     power_cmd,
     shrink_cmd,
+    watch_cmd,
 ]
 
 EXIT_OK = 0
