@@ -97,6 +97,35 @@ impl CsGrid {
 
     /// Bets `lambda` on sample `x` at every grid value.
     pub fn update(&mut self, x: f64, lambda: f64, scheme: Scheme) {
+        if let Scheme::WithReplacement = scheme {
+            self.update_iid(x, lambda);
+        } else {
+            self.update_scheme(x, lambda, scheme);
+        }
+        self.since_fold += 1;
+        if self.since_fold >= FOLD_EVERY {
+            self.fold();
+        }
+    }
+
+    /// The common case, branch-free so that it vectorises.
+    fn update_iid(&mut self, x: f64, lambda: f64) {
+        let (above, below) = (&mut self.above, &mut self.below);
+        let rows = self
+            .mu
+            .iter()
+            .zip(above.lin.iter_mut().zip(above.lin_max.iter_mut()))
+            .zip(below.lin.iter_mut().zip(below.lin_max.iter_mut()));
+        for ((&m, (up, up_max)), (down, down_max)) in rows {
+            let step = lambda * (x - m);
+            *up *= 1.0 + step;
+            *up_max = up_max.max(*up);
+            *down *= 1.0 - step;
+            *down_max = down_max.max(*down);
+        }
+    }
+
+    fn update_scheme(&mut self, x: f64, lambda: f64, scheme: Scheme) {
         for j in 0..self.mu.len() {
             match scheme.center(self.mu[j]) {
                 Center::Mean(m) => {
@@ -111,10 +140,6 @@ impl CsGrid {
                 Center::BelowReach => self.above.base[j] = f64::INFINITY,
                 Center::AboveReach => self.below.base[j] = f64::INFINITY,
             }
-        }
-        self.since_fold += 1;
-        if self.since_fold >= FOLD_EVERY {
-            self.fold();
         }
     }
 

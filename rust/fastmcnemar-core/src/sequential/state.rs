@@ -140,6 +140,8 @@ pub struct SequentialState {
     /// Σ x on the internal (oriented) scale, for the without-replacement centers.
     sum_x: f64,
     sizer: BetSizer,
+    /// ln of the mixture e-value at the current counts (cached).
+    mixture_ln_now: f64,
     mixture_ln_max: f64,
     degrade: Capital,
     equivalence: Option<Capital>,
@@ -147,7 +149,7 @@ pub struct SequentialState {
 }
 
 /// Number of scalars in [`SequentialState::to_parts`].
-const PARTS: usize = 19;
+const PARTS: usize = 20;
 
 impl SequentialState {
     /// A fresh test.
@@ -162,6 +164,7 @@ impl SequentialState {
             sum_d: 0.0,
             sum_x: 0.0,
             sizer: BetSizer::default(),
+            mixture_ln_now: 0.0,
             mixture_ln_max: 0.0,
             degrade: Capital::new(0.5, Side::Above),
             equivalence: settings
@@ -221,10 +224,7 @@ impl SequentialState {
     pub fn ln_evalue(&self) -> f64 {
         match self.method {
             Method::Betting => self.degrade.ln_now,
-            _ => {
-                let (losses, wins) = self.oriented_counts();
-                mixture::ln_evalue(losses, wins, self.settings.prior)
-            }
+            _ => self.mixture_ln_now,
         }
     }
 
@@ -392,9 +392,7 @@ impl SequentialState {
             self.c += 1;
         }
         if d != 0.0 && self.method == Method::Mixture {
-            let (losses, wins) = self.oriented_counts();
-            let ln_e = mixture::ln_evalue(losses, wins, self.settings.prior);
-            self.mixture_ln_max = self.mixture_ln_max.max(ln_e);
+            self.refresh_mixture();
         }
     }
 
@@ -440,10 +438,17 @@ impl SequentialState {
         self.n += n;
         self.b += b;
         self.c += c;
-        if self.method == Method::Mixture {
-            self.mixture_ln_max = self.mixture_ln_max.max(self.ln_evalue());
+        if self.method == Method::Mixture && discordant > 0 {
+            self.refresh_mixture();
         }
         Ok(())
+    }
+
+    /// Recomputes the mixture e-value from the counts and its running maximum.
+    fn refresh_mixture(&mut self) {
+        let (losses, wins) = self.oriented_counts();
+        self.mixture_ln_now = mixture::ln_evalue(losses, wins, self.settings.prior);
+        self.mixture_ln_max = self.mixture_ln_max.max(self.mixture_ln_now);
     }
 
     /// Appends the samples of another shard (same settings, with
@@ -489,7 +494,7 @@ impl SequentialState {
             mine.append(theirs);
         }
         if self.method == Method::Mixture {
-            self.mixture_ln_max = self.mixture_ln_max.max(self.ln_evalue());
+            self.refresh_mixture();
         }
         Ok(())
     }
@@ -522,6 +527,7 @@ impl SequentialState {
             eq.ln_now,
             eq.ln_max,
             f64::from(u8::from(eq.frozen)),
+            self.mixture_ln_now,
             1.0, // format version
         ];
         debug_assert_eq!(scalars.len(), PARTS);
@@ -563,6 +569,7 @@ impl SequentialState {
             m2: scalars[8],
         };
         state.mixture_ln_max = scalars[9];
+        state.mixture_ln_now = scalars[18];
         state.degrade = Capital {
             mu0: scalars[10],
             side: Side::Above,
