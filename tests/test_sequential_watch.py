@@ -148,6 +148,23 @@ def test_timeout_exits_3(tmp_path: Path) -> None:
     assert "waiting for it to appear" in err
 
 
+def test_results_of_an_older_run_do_not_end_the_watch(tmp_path: Path) -> None:
+    name, lines = _samples_lines("rerun", "demo_mc")
+    cand = tmp_path / "cand"
+    cand.mkdir()
+    (cand / "results_2025-01-01T00-00-00.000000.json").write_text("{}")  # an earlier run
+    (cand / name).write_bytes(b"".join(lines[:30]))
+    proc = _watch(
+        str(example_path("reference")), str(cand), "--tasks", "demo_mc",
+        "--interval", "0.05", "--timeout", "1.5", "--format", "json",
+    )  # fmt: skip
+    code, out, err = _finish(proc)
+    assert code == 3, err
+    last = json.loads(out.strip().splitlines()[-1])
+    assert last["event"] == "timeout"
+    assert last["n"] == 30
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [

@@ -189,6 +189,13 @@ class _Growing:
     pending: bytes = b""
 
 
+def _run_date(name: str) -> str | None:
+    """The ``<date>`` of ``samples_<task>_<date>.jsonl`` (lm-eval's run id)."""
+    stem = name.removesuffix(".jsonl")
+    _, sep, date = stem.rpartition("_")
+    return date if sep and date[:4].isdigit() and "T" in date else None
+
+
 @dataclass
 class LmEvalTail:
     """New complete lines of lm-eval samples files under a path."""
@@ -208,10 +215,20 @@ class LmEvalTail:
         return sorted(found)
 
     def finished(self) -> bool:
-        """lm-eval writes ``results_*.json`` once every samples file is complete."""
-        base = self.root.parent if self.root.is_file() else self.root
-        patterns = ("results_*.json", "*/results_*.json", "*/*/results_*.json")
-        return base.is_dir() and any(any(base.glob(p)) for p in patterns)
+        """lm-eval writes ``results_<date>.json`` once every samples file of the run
+        (``samples_<task>_<date>.jsonl``, same date) is complete; results of other
+        runs in the same directory do not count."""
+        dates = {_run_date(p.name) for p in self._samples_files()}
+        dates.discard(None)
+        if not dates:
+            return False
+        return all(
+            any(parent.joinpath(f"results_{date}.json").exists() for parent in self._dirs())
+            for date in dates
+        )
+
+    def _dirs(self) -> set[Path]:
+        return {p.parent for p in self._samples_files()}
 
     def poll(self, final: bool) -> list[pl.DataFrame]:
         from fastmcnemar.exceptions import FastMcNemarError
