@@ -4,6 +4,7 @@
 //! The PyO3 glue lives in the sibling crate `fastmcnemar-py`.
 //!
 //! Where things live:
+//! - [`alternative`]: the one `Alternative` (greater, less, two-sided) every test reads.
 //! - [`special`]: normal distribution and other special functions.
 //! - [`binomial`]: exact binomial tails (plain and log space), the McNemar null.
 //! - [`mcnemar`]: paired 2x2 counts and exact / mid-p / asymptotic McNemar p-values, bulk.
@@ -18,6 +19,7 @@
 //!   Stouffer, Cauchy, HMP, the combined rule) and adjusted p-values.
 //! - [`sequential`]: anytime-valid e-processes and confidence sequences, to stop early.
 
+pub mod alternative;
 pub mod binomial;
 pub mod control;
 pub mod error;
@@ -31,4 +33,5 @@ pub mod sequential;
 pub mod special;
 pub mod suite;
 
+pub use alternative::Alternative;
 pub use error::{Error, Result};
