@@ -29,8 +29,7 @@ from typing import Any, Literal, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from fastmcnemar import _core
-from fastmcnemar._paired_input import as_count_array, check_same_shape
+from fastmcnemar import _args, _core
 from fastmcnemar._result_base import ConfidenceInterval
 from fastmcnemar.exceptions import InvalidArgumentError, InvalidLevelError
 
@@ -44,42 +43,14 @@ DEFAULT_PRIOR = 8
 #: Grid points of the confidence sequence on [-1, 1] (resolution 0.001).
 DEFAULT_GRID_POINTS = 2001
 
-_ALTERNATIVES = ("greater", "less")
-_METHODS = ("auto", "mixture", "betting")
-_COMBINE = ("average", "product")
+_ALTERNATIVES: tuple[Alternative, ...] = ("greater", "less")
+_METHODS: tuple[Method, ...] = ("auto", "mixture", "betting")
+_COMBINE: tuple[Combine, ...] = ("average", "product")
 _DECISION_CODES = ("continue", "degraded", "equivalent")
 
 
-def _choice(value: object, allowed: tuple[str, ...], what: str) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        choices = ", ".join(repr(a) for a in allowed)
-        raise InvalidArgumentError(f"unknown {what} {value!r}: expected one of {choices}")
-    return value
-
-
-def _alpha(alpha: object) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
-        raise InvalidLevelError(f"alpha must be a number strictly between 0 and 1, got {alpha!r}")
-    value = float(alpha)
-    if not 0.0 < value < 1.0:
-        raise InvalidLevelError(f"alpha must lie strictly between 0 and 1, got {value}")
-    return value
-
-
 def _margin(margin: object) -> float | None:
-    if margin is None:
-        return None
-    if isinstance(margin, bool) or not isinstance(margin, (int, float)):
-        raise InvalidArgumentError(f"margin must be a number in (0, 1) or None, got {margin!r}")
-    return float(margin)
-
-
-def _whole(value: object, what: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise InvalidArgumentError(f"{what} must be a whole number, got {value!r}")
-    if int(value) < minimum:
-        raise InvalidArgumentError(f"{what} must be at least {minimum}, got {int(value)}")
-    return int(value)
+    return None if margin is None else _args.real("margin", margin)
 
 
 def _scores(values: Any, name: str) -> NDArray[np.float64]:
@@ -181,19 +152,19 @@ class SequentialTest:
         prior: int = DEFAULT_PRIOR,
         grid_points: int = DEFAULT_GRID_POINTS,
     ) -> None:
-        self._alpha = _alpha(alpha)
-        self._alternative = cast(Alternative, _choice(alternative, _ALTERNATIVES, "alternative"))
+        self._alpha = _args.level("alpha", alpha)
+        self._alternative = _args.choice("alternative", alternative, _ALTERNATIVES)
         self._margin = _margin(margin)
-        self._population = None if population is None else _whole(population, "population", 1)
-        self._prior = _whole(prior, "prior", 1)
+        self._population = None if population is None else _args.whole("population", population, 1)
+        self._prior = _args.whole("prior", prior, 1)
         self._state = _core.SequentialState(
             self._alpha,
             self._margin,
             self._alternative,
-            _choice(method, _METHODS, "method"),
+            _args.choice("method", method, _METHODS),
             self._population,
             self._prior,
-            _whole(grid_points, "grid_points", 0),
+            _args.whole("grid_points", grid_points, 0),
         )
 
     # -- feeding -----------------------------------------------------------
@@ -241,7 +212,7 @@ class SequentialTest:
         >>> t.n, t.b, t.c, t.decision
         (800, 60, 20, 'degraded')
         """
-        counts = [int(as_count_array(v, name)) for v, name in ((b, "b"), (c, "c"), (n, "n"))]
+        counts = [int(_args.as_count_array(v, name)) for v, name in ((b, "b"), (c, "c"), (n, "n"))]
         self._state.update_counts(*counts)
         return self
 
@@ -503,8 +474,8 @@ class SequentialSuite:
         unknown = sorted(set(populations) - set(names))
         if unknown:
             raise InvalidArgumentError(f"populations name unknown tasks: {unknown}")
-        self._alpha = _alpha(alpha)
-        self._combine = cast(Combine, _choice(combine, _COMBINE, "combine"))
+        self._alpha = _args.level("alpha", alpha)
+        self._combine = _args.choice("combine", combine, _COMBINE)
         self.tests: dict[str, SequentialTest] = {
             name: SequentialTest(
                 alpha=alpha,
@@ -575,7 +546,7 @@ class SequentialSuite:
 
     def degraded_tasks(self, alpha: float | None = None) -> list[str]:
         """Tasks e-BH names at false discovery rate ``alpha`` (default: the suite's)."""
-        level = self._alpha if alpha is None else _alpha(alpha)
+        level = self._alpha if alpha is None else _args.level("alpha", alpha)
         names = list(self.tests)
         logs = np.array([self.tests[n].log_evalue for n in names], dtype=np.float64)
         rejected = _core.sequential_e_bh(logs, level)
@@ -627,10 +598,10 @@ class SequentialBatch:
         method: Method = "auto",
         prior: int = DEFAULT_PRIOR,
     ) -> None:
-        self._alpha = _alpha(alpha)
-        self._alternative = cast(Alternative, _choice(alternative, _ALTERNATIVES, "alternative"))
-        rows = _whole(n_candidates, "n_candidates", 1)
-        cols = _whole(n_tasks, "n_tasks", 1)
+        self._alpha = _args.level("alpha", alpha)
+        self._alternative = _args.choice("alternative", alternative, _ALTERNATIVES)
+        rows = _args.whole("n_candidates", n_candidates, 1)
+        cols = _args.whole("n_tasks", n_tasks, 1)
         self._shape = (rows, cols)
         self._batch = _core.StreamBatch(
             rows,
@@ -638,8 +609,8 @@ class SequentialBatch:
             self._alpha,
             _margin(margin),
             self._alternative,
-            _choice(method, _METHODS, "method"),
-            _whole(prior, "prior", 1),
+            _args.choice("method", method, _METHODS),
+            _args.whole("prior", prior, 1),
         )
 
     @property
@@ -649,15 +620,15 @@ class SequentialBatch:
 
     def update_counts(self, b: Any, c: Any, n: Any, *, n_threads: int | None = None) -> None:
         """Add one batch of counts per stream (arrays of shape (candidates, tasks))."""
-        arrays = [as_count_array(v, name) for v, name in ((b, "b"), (c, "c"), (n, "n"))]
-        check_same_shape(arrays[0], arrays[1])
+        arrays = [_args.as_count_array(v, name) for v, name in ((b, "b"), (c, "c"), (n, "n"))]
+        _args.check_same_shape(arrays[0], arrays[1])
         for array, name in zip(arrays, ("b", "c", "n"), strict=True):
             if array.shape != self._shape:
                 raise InvalidArgumentError(
                     f"{name} has shape {array.shape}, expected {self._shape} (candidates, tasks)"
                 )
         flat = [np.ascontiguousarray(a.reshape(-1)) for a in arrays]
-        self._batch.update_counts(flat[0], flat[1], flat[2], n_threads)
+        self._batch.update_counts(flat[0], flat[1], flat[2], _args.threads(n_threads))
 
     def _matrix(self, values: NDArray[Any]) -> NDArray[Any]:
         return np.asarray(values).reshape(self._shape)
@@ -718,7 +689,7 @@ class SequentialBatch:
 
     def degraded_tasks(self, alpha: float | None = None) -> NDArray[np.bool_]:
         """e-BH per candidate on the current task e-values: a (candidates, tasks) mask."""
-        level = self._alpha if alpha is None else _alpha(alpha)
+        level = self._alpha if alpha is None else _args.level("alpha", alpha)
         logs = self.log_evalue
         return np.vstack([_core.sequential_e_bh(np.ascontiguousarray(row), level) for row in logs])
 

@@ -12,8 +12,8 @@ use fastmcnemar_core::{Error, Result as CoreResult};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
-use crate::errors::to_py_err;
-use crate::runtime::run_detached;
+use crate::errors::PyCoreResult;
+use crate::runtime::{Size, run};
 
 /// Samples per chunk of a long update (and per Ctrl-C check).
 const UPDATE_CHUNK: usize = 1 << 14;
@@ -47,17 +47,17 @@ fn settings(
     population: Option<u64>,
     prior: u32,
     grid_points: usize,
-) -> PyResult<Settings> {
+) -> PyCoreResult<Settings> {
     let s = Settings {
         alpha,
         margin,
-        direction: direction(alternative).map_err(to_py_err)?,
-        method: Method::parse(method).map_err(to_py_err)?,
+        direction: direction(alternative)?,
+        method: Method::parse(method)?,
         population,
         prior,
         grid_points,
     };
-    s.check().map_err(to_py_err)?;
+    s.check()?;
     Ok(s)
 }
 
@@ -84,7 +84,7 @@ impl PySequentialState {
         population: Option<u64>,
         prior: u32,
         grid_points: usize,
-    ) -> PyResult<Self> {
+    ) -> PyCoreResult<Self> {
         let s = settings(
             alpha,
             margin,
@@ -95,7 +95,7 @@ impl PySequentialState {
             grid_points,
         )?;
         Ok(PySequentialState {
-            inner: SequentialState::new(s).map_err(to_py_err)?,
+            inner: SequentialState::new(s)?,
         })
     }
 
@@ -106,15 +106,15 @@ impl PySequentialState {
         py: Python<'_>,
         reference: PyReadonlyArray1<'_, f64>,
         candidate: PyReadonlyArray1<'_, f64>,
-    ) -> PyResult<()> {
+    ) -> PyCoreResult<()> {
         let (r, c) = (reference.as_slice()?, candidate.as_slice()?);
         if r.len() < INLINE_UPDATE {
-            return self.inner.update(r, c).map_err(to_py_err);
+            return Ok(self.inner.update(r, c)?);
         }
         let mut work = self.inner.clone();
         // Check everything once up front so a late bad value cannot waste the work.
-        work.check_update(r, c).map_err(to_py_err)?;
-        let done = run_detached(py, Some(1), move |checkpoint| {
+        work.check_update(r, c)?;
+        let done = run(py, Some(1), Size::Long, move |checkpoint| {
             for (rc, cc) in r.chunks(UPDATE_CHUNK).zip(c.chunks(UPDATE_CHUNK)) {
                 checkpoint.check()?;
                 work.update(rc, cc)?;
@@ -126,13 +126,13 @@ impl PySequentialState {
     }
 
     /// Adds a batch of 0/1 pairs as counts (b, c, n).
-    fn update_counts(&mut self, b: u64, c: u64, n: u64) -> PyResult<()> {
-        self.inner.update_counts(b, c, n).map_err(to_py_err)
+    fn update_counts(&mut self, b: u64, c: u64, n: u64) -> PyCoreResult<()> {
+        Ok(self.inner.update_counts(b, c, n)?)
     }
 
     /// Appends another shard's state.
-    fn merge(&mut self, other: PyRef<'_, PySequentialState>) -> PyResult<()> {
-        self.inner.merge(&other.inner).map_err(to_py_err)
+    fn merge(&mut self, other: PyRef<'_, PySequentialState>) -> PyCoreResult<()> {
+        Ok(self.inner.merge(&other.inner)?)
     }
 
     fn copy(&self) -> Self {
@@ -185,8 +185,8 @@ impl PySequentialState {
     }
 
     /// (low, high) at two-sided level `level`, or None without a grid.
-    fn confidence_sequence(&self, level: f64) -> PyResult<Option<(f64, f64)>> {
-        self.inner.confidence_sequence(level).map_err(to_py_err)
+    fn confidence_sequence(&self, level: f64) -> PyCoreResult<Option<(f64, f64)>> {
+        Ok(self.inner.confidence_sequence(level)?)
     }
 
     /// The state as plain numbers (settings excluded).
@@ -205,7 +205,7 @@ impl PySequentialState {
         scalars: Vec<f64>,
         grid_since: Option<u32>,
         grid: Option<PyReadonlyArray1<'_, f64>>,
-    ) -> PyResult<()> {
+    ) -> PyCoreResult<()> {
         let flat = match &grid {
             Some(g) => Some(g.as_slice()?),
             None => None,
@@ -214,8 +214,7 @@ impl PySequentialState {
             (Some(k), Some(f)) => Some((k, f)),
             _ => None,
         };
-        self.inner = SequentialState::from_parts(*self.inner.settings(), &scalars, grid)
-            .map_err(to_py_err)?;
+        self.inner = SequentialState::from_parts(*self.inner.settings(), &scalars, grid)?;
         Ok(())
     }
 }
@@ -247,10 +246,10 @@ impl PyStreamBatch {
         alternative: &str,
         method: &str,
         prior: u32,
-    ) -> PyResult<Self> {
+    ) -> PyCoreResult<Self> {
         let s = settings(alpha, margin, alternative, method, None, prior, 0)?;
         Ok(PyStreamBatch {
-            inner: StreamBatch::new(rows, cols, s).map_err(to_py_err)?,
+            inner: StreamBatch::new(rows, cols, s)?,
         })
     }
 
@@ -263,10 +262,10 @@ impl PyStreamBatch {
         c: PyReadonlyArray1<'_, i64>,
         n: PyReadonlyArray1<'_, i64>,
         n_threads: Option<usize>,
-    ) -> PyResult<()> {
+    ) -> PyCoreResult<()> {
         let (b, c, n) = (b.as_slice()?, c.as_slice()?, n.as_slice()?);
         let inner = &mut self.inner;
-        run_detached(py, n_threads, move |checkpoint| {
+        run(py, n_threads, Size::Long, move |checkpoint| {
             inner.update_counts(b, c, n, checkpoint)
         })
     }
@@ -310,15 +309,15 @@ impl PyStreamBatch {
 
 /// ln of the beta-binomial mixture e-value after b losses and c wins.
 #[pyfunction]
-fn sequential_ln_mixture_evalue(b: u64, c: u64, prior: u32) -> PyResult<f64> {
-    mixture::check_prior(prior).map_err(to_py_err)?;
+fn sequential_ln_mixture_evalue(b: u64, c: u64, prior: u32) -> PyCoreResult<f64> {
+    mixture::check_prior(prior)?;
     Ok(mixture::ln_evalue(b, c, prior))
 }
 
 /// ln of the mean (or, with `product`, the product) of exp(ln_e).
 #[pyfunction]
 #[pyo3(signature = (ln_e, product=false))]
-fn sequential_ln_combine(ln_e: PyReadonlyArray1<'_, f64>, product: bool) -> PyResult<f64> {
+fn sequential_ln_combine(ln_e: PyReadonlyArray1<'_, f64>, product: bool) -> PyCoreResult<f64> {
     let v = ln_e.as_slice()?;
     Ok(if product { ln_product(v) } else { ln_mean(v) })
 }
@@ -329,8 +328,8 @@ fn sequential_e_bh<'py>(
     py: Python<'py>,
     ln_e: PyReadonlyArray1<'py, f64>,
     alpha: f64,
-) -> PyResult<Bound<'py, PyArray1<bool>>> {
-    fastmcnemar_core::error::check_level("alpha", alpha).map_err(to_py_err)?;
+) -> PyCoreResult<Bound<'py, PyArray1<bool>>> {
+    fastmcnemar_core::error::check_level("alpha", alpha)?;
     Ok(PyArray1::from_vec(py, e_bh(ln_e.as_slice()?, alpha)))
 }
 
