@@ -114,6 +114,20 @@ def test_equivalent_run_exits_0(tmp_path: Path) -> None:
     assert last["decision"] == "equivalent"
 
 
+def test_min_n_holds_back_an_early_stop(tmp_path: Path) -> None:
+    name, lines = _samples_lines("degraded", "demo_partial")
+    cand = tmp_path / "cand"
+    cand.mkdir()
+    proc = _watch(
+        str(example_path("reference")), str(cand), "--tasks", "demo_partial",
+        "--min-n", "70", "--interval", "0.02", "--format", "json",
+    )  # fmt: skip
+    _write_progressively(cand / name, lines, proc, seed=1)
+    code, out, err = _finish(proc)
+    assert code == 1, err
+    assert json.loads(out.strip().splitlines()[-1])["n"] >= 70
+
+
 def test_finished_undecided_exits_3_and_sorted_ids_warn(tmp_path: Path) -> None:
     name, lines = _samples_lines("rerun", "demo_mc")
     cand = tmp_path / "cand"
@@ -252,8 +266,11 @@ def test_inspect_log_final_status_without_decision_exits_3(tmp_path: Path) -> No
 
 
 def test_ctrl_c_never_hangs(tmp_path: Path) -> None:
-    proc = _watch(str(example_path("reference")), str(tmp_path), "--interval", "0.05")
-    time.sleep(1.5)  # past start-up, inside the loop
+    proc = _watch(
+        str(example_path("reference")), str(tmp_path), "--interval", "0.05", "--format", "json"
+    )
+    _ready(proc)  # past start-up, inside the loop
+    time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
     code, _, err = _finish(proc)
     assert code == 130

@@ -78,7 +78,8 @@ def add_parser(subparsers: Any) -> None:
         type=int,
         default=0,
         metavar="N",
-        help="act on a decision only once N pairs are in (default 0; stopping later stays valid)",
+        help="stop early only once N pairs are in (default 0; stopping later stays valid; "
+        "a decision at the end of the run stands)",
     )
     parser.add_argument(
         "--interval",
@@ -560,10 +561,12 @@ def watch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             for frame in tail.poll(final=finished or timed_out):
                 watcher.add(frame)
             decision = watcher.decision()
-            if decision != "continue" and watcher.n >= args.min_n:
+            over = finished or timed_out or watcher.complete()
+            # --min-n holds back early stops only: at the end, a decision stands.
+            if decision != "continue" and (watcher.n >= args.min_n or over):
                 printer.show(watcher.status(event="decided"), final=True)
                 return EXIT_DEGRADED if decision == "degraded" else EXIT_EQUIVALENT
-            if finished or timed_out or watcher.complete():
+            if over:
                 reason = "timeout" if timed_out and not finished else "finished"
                 if watcher.complete():
                     reason = "complete"
