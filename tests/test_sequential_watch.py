@@ -286,3 +286,40 @@ def test_help_says_random_order_is_needed() -> None:
         env={**os.environ, "COLUMNS": "200"},
     ).stdout
     assert "RANDOM ORDER" in out
+
+
+def test_terminal_gets_a_live_status_line(tmp_path: Path) -> None:
+    """On a terminal (a pseudo-terminal here) the status line is redrawn in place."""
+    import pty
+
+    name, lines = _samples_lines("degraded", "demo_mc")
+    cand = tmp_path / "cand"
+    cand.mkdir()
+    (cand / name).write_bytes(b"".join(lines))
+    (cand / "results_2026-11-22T08-06-12.757307.json").write_text("{}")
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fastmcnemar", "watch", str(example_path("reference")),
+         str(cand), "--tasks", "demo_mc", "--interval", "0.02"],
+        stdout=terminal,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    os.close(terminal)
+    try:
+        code = proc.wait(timeout=TIMEOUT)
+    finally:
+        chunks = []
+        while True:
+            try:
+                data = os.read(controller, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(controller)
+    shown = b"".join(chunks).decode()
+    assert code == 1
+    assert "\r" in shown
+    assert "demo_mc acc: 120/120 b=15 c=1" in shown
+    assert shown.rstrip().endswith("degraded")
