@@ -110,18 +110,19 @@ impl CsGrid {
 
     /// The common case, branch-free so that it vectorises.
     fn update_iid(&mut self, x: f64, lambda: f64) {
-        let (above, below) = (&mut self.above, &mut self.below);
-        let rows = self
-            .mu
-            .iter()
-            .zip(above.lin.iter_mut().zip(above.lin_max.iter_mut()))
-            .zip(below.lin.iter_mut().zip(below.lin_max.iter_mut()));
-        for ((&m, (up, up_max)), (down, down_max)) in rows {
-            let step = lambda * (x - m);
-            *up *= 1.0 + step;
-            *up_max = up_max.max(*up);
-            *down *= 1.0 - step;
-            *down_max = down_max.max(*down);
+        let g = self.mu.len();
+        let mu = &self.mu[..g];
+        for (lin, lin_max, sign) in [
+            (&mut self.above.lin, &mut self.above.lin_max, lambda),
+            (&mut self.below.lin, &mut self.below.lin_max, -lambda),
+        ] {
+            let (lin, lin_max) = (&mut lin[..g], &mut lin_max[..g]);
+            for j in 0..g {
+                let v = lin[j] * (1.0 + sign * (x - mu[j]));
+                lin[j] = v;
+                // A plain comparison (not f64::max) so the loop vectorises.
+                lin_max[j] = if v > lin_max[j] { v } else { lin_max[j] };
+            }
         }
     }
 
