@@ -179,6 +179,17 @@ def test_results_of_an_older_run_do_not_end_the_watch(tmp_path: Path) -> None:
     assert last["n"] == 30
 
 
+def test_candidate_task_missing_from_the_reference_is_named(tmp_path: Path) -> None:
+    _, lines = _samples_lines("degraded", "demo_mc")
+    cand = tmp_path / "cand"
+    cand.mkdir()
+    (cand / "samples_other_2026-11-22T08-06-12.757307.jsonl").write_bytes(b"".join(lines))
+    proc = _watch(str(example_path("reference")), str(cand), "--timeout", "1", "--interval", "0.1")
+    code, _, err = _finish(proc)
+    assert code == 3
+    assert "candidate task 'other' is not in the reference" in err
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [

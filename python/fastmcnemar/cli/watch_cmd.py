@@ -378,6 +378,8 @@ class Watcher:
             grid_points=2001,
         )
         self._keys = {self._name(k): k for k in keys}
+        self._reference_tasks = set(reference["task"].unique().to_list())
+        self._unpaired_tasks: set[str] = set()
         self.rng = np.random.default_rng(args.order_seed)
         self.warn = warn
 
@@ -395,6 +397,12 @@ class Watcher:
 
     def add(self, frame: pl.DataFrame) -> None:
         """Pair the rows not seen before and feed them to their task's test."""
+        for task in frame["task"].unique().sort().to_list():
+            if task not in self._reference_tasks and task not in self._unpaired_tasks:
+                self._unpaired_tasks.add(task)
+                self.warn(
+                    f"candidate task {task!r} is not in the reference: its samples are not tested"
+                )
         for key, stream in self.streams.items():
             rows = frame.filter(
                 (pl.col("task") == key[0])
