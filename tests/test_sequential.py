@@ -259,6 +259,12 @@ def test_batch_matches_single_tests() -> None:
             assert batch.decision()[i, j] == one.decision
     with pytest.raises(fm.InvalidArgumentError, match="shape"):
         batch.update_counts(b[:2], c[:2], n[:2])
+    back = pickle.loads(pickle.dumps(batch))
+    back.update_counts(b, c, n)
+    batch.update_counts(b, c, n)
+    assert np.array_equal(back.log_evalue, batch.log_evalue)
+    assert np.array_equal(back.suite_pvalue, batch.suite_pvalue)
+    assert back.suite_decision() == batch.suite_decision()
 
 
 def test_batch_answer_does_not_depend_on_threads() -> None:

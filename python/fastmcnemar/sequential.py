@@ -603,15 +603,37 @@ class SequentialBatch:
         rows = _args.whole("n_candidates", n_candidates, 1)
         cols = _args.whole("n_tasks", n_tasks, 1)
         self._shape = (rows, cols)
-        self._batch = _core.StreamBatch(
-            rows,
-            cols,
-            self._alpha,
+        self._options = (
             _margin(margin),
-            self._alternative,
             _args.choice("method", method, _METHODS),
             _args.whole("prior", prior, 1),
         )
+        self._batch = self._new_core()
+
+    def _new_core(self) -> _core.StreamBatch:
+        margin, method, prior = self._options
+        return _core.StreamBatch(
+            *self._shape, self._alpha, margin, self._alternative, method, prior
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        flat, suite = self._batch.to_parts()
+        return {
+            "alpha": self._alpha,
+            "alternative": self._alternative,
+            "shape": self._shape,
+            "options": self._options,
+            "flat": flat,
+            "suite": suite,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._alpha = state["alpha"]
+        self._alternative = state["alternative"]
+        self._shape = tuple(state["shape"])
+        self._options = tuple(state["options"])
+        self._batch = self._new_core()
+        self._batch.set_parts(state["flat"], state["suite"])
 
     @property
     def shape(self) -> tuple[int, int]:

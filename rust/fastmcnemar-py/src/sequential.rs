@@ -275,6 +275,28 @@ impl PyStreamBatch {
         self.inner.shape()
     }
 
+    /// (per-stream scalars, flat row-major; suite maxima) for pickling.
+    fn to_parts<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>) {
+        let (flat, suite) = self.inner.to_parts();
+        (PyArray1::from_vec(py, flat), PyArray1::from_vec(py, suite))
+    }
+
+    /// Restores the state from `to_parts` into this (fresh, same-shape) batch.
+    fn set_parts(
+        &mut self,
+        flat: PyReadonlyArray1<'_, f64>,
+        suite: PyReadonlyArray1<'_, f64>,
+    ) -> PyCoreResult<()> {
+        let (rows, cols) = self.inner.shape();
+        let settings = *self.inner.streams()[0].settings();
+        self.inner =
+            StreamBatch::from_parts(rows, cols, settings, flat.as_slice()?, suite.as_slice()?)?;
+        Ok(())
+    }
+
     fn n(&self, py: Python<'_>) -> Py<PyArray1<u64>> {
         per_stream(py, &self.inner, SequentialState::n)
     }

@@ -153,6 +153,40 @@ impl StreamBatch {
             .collect()
     }
 
+    /// Every stream's scalars (row-major, [`SequentialState::to_parts`] each)
+    /// and the suite maxima, for pickling.
+    pub fn to_parts(&self) -> (Vec<f64>, Vec<f64>) {
+        let flat = self.streams.iter().flat_map(|s| s.to_parts().0).collect();
+        (flat, self.suite_ln_max.clone())
+    }
+
+    /// Rebuilds a batch from [`StreamBatch::to_parts`].
+    pub fn from_parts(
+        rows: usize,
+        cols: usize,
+        settings: Settings,
+        flat: &[f64],
+        suite_ln_max: &[f64],
+    ) -> Result<Self> {
+        let mut batch = StreamBatch::new(rows, cols, settings)?;
+        let total = rows * cols;
+        if total == 0 || flat.len() % total != 0 || suite_ln_max.len() != rows {
+            return Err(Error::InvalidArgument(
+                "corrupt sequential batch state".into(),
+            ));
+        }
+        let settings = *batch.streams[0].settings();
+        for (state, parts) in batch
+            .streams
+            .iter_mut()
+            .zip(flat.chunks_exact(flat.len() / total))
+        {
+            *state = SequentialState::from_parts(settings, parts, None)?;
+        }
+        batch.suite_ln_max.copy_from_slice(suite_ln_max);
+        Ok(batch)
+    }
+
     /// Decision codes per stream: 0 continue, 1 degraded, 2 equivalent.
     pub fn decision_codes(&self) -> Vec<u8> {
         self.streams
@@ -206,6 +240,24 @@ mod tests {
             assert_eq!(&one, &batch.streams()[i]);
         }
         assert_eq!(batch.decision_codes()[4], 1);
+    }
+
+    #[test]
+    fn parts_round_trip() {
+        let mut batch = StreamBatch::new(2, 3, settings()).unwrap();
+        batch
+            .update_counts(
+                &[5, 0, 9, 1, 30, 2],
+                &[1, 0, 2, 1, 3, 2],
+                &[50, 10, 60, 40, 100, 20],
+                &NeverStop,
+            )
+            .unwrap();
+        let (flat, suite) = batch.to_parts();
+        let back = StreamBatch::from_parts(2, 3, settings(), &flat, &suite).unwrap();
+        assert_eq!(back.streams(), batch.streams());
+        assert_eq!(back.suite_ln_evalue_max(), batch.suite_ln_evalue_max());
+        assert!(StreamBatch::from_parts(2, 3, settings(), &flat[1..], &suite).is_err());
     }
 
     #[test]
