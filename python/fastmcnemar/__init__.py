@@ -68,6 +68,7 @@ if TYPE_CHECKING:
         permutation_test,
         permutation_test_many,
     )
+    from fastmcnemar.sequential import SequentialBatch, SequentialSuite, SequentialTest
     from fastmcnemar.shrinking import ShrinkResult, shrink
     from fastmcnemar.suite import (
         AggregateManyResult,
@@ -112,6 +113,7 @@ _LAZY_MODULES: dict[str, tuple[str, ...]] = {
         "permutation_test",
         "permutation_test_many",
     ),
+    "fastmcnemar.sequential": ("SequentialBatch", "SequentialSuite", "SequentialTest"),
     "fastmcnemar.shrinking": ("ShrinkResult", "shrink"),
     "fastmcnemar.suite": (
         "AggregateManyResult",
@@ -189,6 +191,9 @@ __all__ = [
     "PairingError",
     "PairingWarning",
     "PermutationResult",
+    "SequentialBatch",
+    "SequentialSuite",
+    "SequentialTest",
     "ShrinkResult",
     "SuitePermutationResult",
     "TaskStats",

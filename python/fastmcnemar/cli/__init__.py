@@ -23,7 +23,7 @@ from contextlib import contextmanager, suppress
 from types import ModuleType
 from typing import NoReturn, TextIO
 
-from fastmcnemar.cli import audit_cmd, compare_cmd, demo_cmd, power_cmd, shrink_cmd
+from fastmcnemar.cli import audit_cmd, compare_cmd, demo_cmd, power_cmd, shrink_cmd, watch_cmd
 
 #: Subcommand modules, in the order ``--help`` lists them. One line per subcommand.
 SUBCOMMANDS: list[ModuleType] = [
@@ -32,6 +32,7 @@ SUBCOMMANDS: list[ModuleType] = [
     demo_cmd,
     power_cmd,
     shrink_cmd,
+    watch_cmd,
 ]
 
 EXIT_OK = 0
