@@ -12,7 +12,7 @@
 //!
 //! where m_i = μ0 with replacement (i.i.d. samples from a super-population)
 //! and m_i = the without-replacement center (`without_replacement.rs`) when
-//! the benchmark size is known. Under any mean on the null side E[factor]
+//! the benchmark size is known. Under any mean on the null side E\[factor\]
 //! <= 1, so K is a nonnegative supermartingale and Ville's inequality bounds
 //! P(sup K >= 1/α) by α. The running maximum is kept in log space; a center
 //! that the data have put out of reach either rejects (the mean is surely on

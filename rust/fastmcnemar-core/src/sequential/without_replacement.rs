@@ -14,7 +14,7 @@
 //! under the finite-population null, so the confidence sequence covers the
 //! benchmark's own mean (not a super-population's) and shrinks to a point at
 //! t = N. When μ_t(μ) leaves [0, 1] the data already rule μ out (the items
-//! left cannot reach that mean): [`Center::Impossible`] tells the caller so.
+//! left cannot reach that mean): [`Center::BelowReach`] or [`Center::AboveReach`] tells the caller so.
 
 /// Where the next item's null mean lies.
 #[derive(Debug, Clone, Copy, PartialEq)]
