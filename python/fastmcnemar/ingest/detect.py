@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from fastmcnemar.exceptions import InputFormatError
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
 
 _LM_EVAL_NAME = re.compile(
     r"^(samples_.+_\d{4}-\d{2}-\d{2}T[\d.-]+\.jsonl|.+_\d{4}-\d{2}-\d{2}T[\d.-]+\.json|results\.json)$"
@@ -150,6 +151,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     for fmt in FORMATS:
         if fmt.detect(target):
             return fmt.name
+    check_not_lfs_pointer(target)
     known = ", ".join(f.name for f in FORMATS)
     raise InputFormatError(f"{target}: not a recognised evaluation output (formats: {known})")
 

@@ -21,6 +21,7 @@ import numpy as np
 import polars as pl
 
 from fastmcnemar.exceptions import InputFormatError
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
 
 
 def first_record(path: Path) -> dict[str, Any]:
@@ -79,6 +80,8 @@ def _parse_line(path: Path, lineno: int, line: bytes) -> dict[str, Any]:
     try:
         record = json.loads(line)
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        if lineno == 1:
+            check_not_lfs_pointer(path)
         raise InputFormatError(f"{path}: line {lineno}: not valid JSON ({err})") from None
     if not isinstance(record, dict):
         raise InputFormatError(
@@ -108,6 +111,7 @@ def read_keys(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """
     from fastmcnemar._core import InvalidArgumentError, scan_jsonl
 
+    check_not_lfs_pointer(path)
     keys = list(schema)
     wants_text = [schema[k] == pl.Utf8() for k in keys]
     try:
@@ -186,6 +190,7 @@ def read_json_array(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     lm-eval 0.4.0-0.4.2 wrote its samples like this (``json.dumps(..., indent=2)``);
     the whole document has to be parsed, so this is slower than JSONL.
     """
+    check_not_lfs_pointer(path)
     try:
         with path.open("rb") as fh:
             records = json.load(fh)

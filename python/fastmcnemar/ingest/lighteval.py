@@ -30,6 +30,7 @@ from typing import Any
 import polars as pl
 
 from fastmcnemar.exceptions import InputFormatError, InputWarning, PairingError
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
 from fastmcnemar.ingest.lm_eval_layout import RunResults
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA
 
@@ -112,6 +113,7 @@ def read_details_file(
     path: Path, *, allow_positional: bool = False, model: str | None = None
 ) -> pl.DataFrame:
     """The score rows of one details parquet file."""
+    check_not_lfs_pointer(path)
     try:
         schema = pl.read_parquet_schema(path)
     except Exception as exc:  # polars raises several error types for non-parquet input

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from fastmcnemar.exceptions import InputFormatError
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
 
 # `datetime.now().isoformat().replace(":", "-")`, e.g. 2025-01-24T19-02-29.392595
 _DATE_ID = r"\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d+)?"
@@ -90,6 +91,7 @@ def model_name_from_results(data: dict[str, Any]) -> str | None:
 
 def _load_results(path: Path) -> dict[str, Any] | None:
     """Parse a results file; None if it is JSON but not an lm-eval results object."""
+    check_not_lfs_pointer(path)
     try:
         with path.open("rb") as fh:
             data = json.load(fh)
@@ -101,6 +103,7 @@ def _load_results(path: Path) -> dict[str, Any] | None:
 
 
 def _first_char(path: Path) -> str:
+    check_not_lfs_pointer(path)
     with path.open("rb") as fh:
         head = fh.read(256).lstrip()
     return head[:1].decode("ascii", "replace")

@@ -19,6 +19,7 @@ import polars as pl
 
 from fastmcnemar.exceptions import InputFormatError
 from fastmcnemar.ingest.jsonl import read_keys
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA
 
 _SUFFIXES = {
@@ -32,6 +33,7 @@ _OPTIONAL_TEXT = ("task", "filter", "metric", "model", "doc_hash", "prompt_hash"
 
 
 def _read_table(path: Path) -> pl.DataFrame:
+    check_not_lfs_pointer(path)
     kind = _SUFFIXES.get(path.suffix.lower())
     try:
         if kind == "csv":
