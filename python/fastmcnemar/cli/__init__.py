@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import NoReturn
 
 from fastmcnemar.cli import audit_cmd, compare_cmd, demo_cmd, power_cmd, shrink_cmd
+from fastmcnemar.cli._exit_codes import epilog
+from fastmcnemar.cli._hints import for_cli
 
 #: Subcommand modules, in the order ``--help`` lists them. One line per subcommand.
 SUBCOMMANDS: list[ModuleType] = [
@@ -50,7 +53,21 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers.required = True
     for module in SUBCOMMANDS:
         module.add_parser(subparsers)
+    for name, sub in subparsers.choices.items():
+        # Every subcommand's --help ends with its exit codes, laid out as written.
+        sub.epilog = epilog(name)
+        sub.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
+
+
+def _one_line_warning(command: str) -> Callable[..., None]:
+    """Show a warning raised under the CLI as one line naming the CLI's own flags."""
+
+    def show(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
+        text = for_cli(str(message), command)
+        print(f"fastmcnemar {command}: warning: {text}", file=sys.stderr)
+
+    return show
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,10 +80,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:  # --help, --version, usage errors (already printed)
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     try:
-        status: int = args.run(args)
+        with warnings.catch_warnings():
+            # A command line shows warnings (once each) rather than raising them.
+            warnings.simplefilter("default")
+            warnings.showwarning = _one_line_warning(args.command)
+            status: int = args.run(args)
     except (FastMcNemarError, OSError) as err:
         message = str(err).splitlines()[0] if str(err) else type(err).__name__
-        print(f"fastmcnemar {args.command}: error: {message}", file=sys.stderr)
+        print(
+            f"fastmcnemar {args.command}: error: {for_cli(message, args.command)}", file=sys.stderr
+        )
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("fastmcnemar: interrupted", file=sys.stderr)

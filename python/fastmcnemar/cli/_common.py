@@ -63,6 +63,12 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="pair samples even where doc_hash/target_hash differ (different data)",
     )
+    parser.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="test the samples both runs hold when one run lacks some (default: an error "
+        "naming the missing doc ids)",
+    )
     parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write the report here (default stdout)"

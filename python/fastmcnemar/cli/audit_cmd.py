@@ -26,6 +26,7 @@ def add_parser(subparsers: Any) -> None:
         "--jobs", "-j", type=int, default=None, help="candidates compared at once (default: cores)"
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--reference-model", help="pick this model when REFERENCE holds several")
     add_report_options(parser)
     parser.set_defaults(run=run)
 
@@ -43,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
         alternative=args.alternative,
         adjust=args.adjust,
         allow_hash_mismatch=args.allow_hash_mismatch,
+        allow_missing=args.allow_missing,
+        reference_model=args.reference_model,
         max_workers=args.jobs,
         progress=False if args.no_progress else None,
         margin=args.margin,

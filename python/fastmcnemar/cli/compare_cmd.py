@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         alternative=args.alternative,
         adjust=args.adjust,
         allow_hash_mismatch=args.allow_hash_mismatch,
+        allow_missing=args.allow_missing,
         reference_model=args.reference_model,
         candidate_model=args.candidate_model,
         margin=args.margin,
