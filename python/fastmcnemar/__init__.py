@@ -7,7 +7,10 @@ per-sample scores evaluation harnesses log, with a Rust core.
 from __future__ import annotations
 
 from fastmcnemar._core import __version__
-from fastmcnemar.comparison import Audit, Comparison, audit, compare
+
+# The function ``compare`` deliberately shadows the package ``fastmcnemar.compare`` as an
+# attribute: ``fastmcnemar.compare(...)`` is the API; submodules import by full name.
+from fastmcnemar.compare import Audit, Comparison, TaskStats, audit, compare
 from fastmcnemar.exceptions import (
     EmptyInputError,
     FastMcNemarError,
@@ -94,6 +97,7 @@ __all__ = [
     "PermutationResult",
     "ShrinkResult",
     "SuitePermutationResult",
+    "TaskStats",
     "__version__",
     "adjust_pvalues",
     "aggregate",

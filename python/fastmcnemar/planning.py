@@ -9,7 +9,9 @@ conditional power over m. The rule of thumb N ~ p (z_{1-alpha} + z_{power})^2 /
 delta^2 is available with ``method="normal"`` for comparison.
 
 Non-inferiority ("the candidate is at most ``margin`` worse") lives in
-:mod:`fastmcnemar.non_inferiority`.
+:mod:`fastmcnemar.non_inferiority`. The ``*_many`` functions and
+:func:`verdict_columns` answer the same questions for arrays of inputs in one
+call (:mod:`fastmcnemar._batched_planning`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,17 @@ import numbers
 from typing import Literal
 
 from fastmcnemar import _core
+from fastmcnemar._batched_planning import (
+    VERDICT_NAMES,
+    NonInferiorityColumns,
+    VerdictColumns,
+    maximum_flip_rate_many,
+    minimum_detectable_delta_many,
+    noninferiority_counts_many,
+    sample_size_many,
+    tango_interval_many,
+    verdict_columns,
+)
 from fastmcnemar._real_argument import as_real
 from fastmcnemar.exceptions import InvalidArgumentError
 
@@ -208,4 +221,17 @@ def minimum_detectable_delta(
     return sign * math.inf if found is None else found
 
 
-__all__ = ["minimum_detectable_delta", "power", "sample_size"]
+__all__ = [
+    "VERDICT_NAMES",
+    "NonInferiorityColumns",
+    "VerdictColumns",
+    "maximum_flip_rate_many",
+    "minimum_detectable_delta",
+    "minimum_detectable_delta_many",
+    "noninferiority_counts_many",
+    "power",
+    "sample_size",
+    "sample_size_many",
+    "tango_interval_many",
+    "verdict_columns",
+]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastmcnemar.comparison import Comparison, compare
+from fastmcnemar.compare import Comparison, compare
 
 
 def assert_not_degraded(
