@@ -196,8 +196,8 @@ def test_renderers() -> None:
     assert "demo_arith" in text
     assert "not tested:" in text
     markdown = result.to_markdown()
-    assert markdown.startswith("### `degraded` vs `reference`: **DEGRADED**")
-    assert "| task | filter | metric |" in markdown
+    assert markdown.startswith("### DEGRADED: `degraded` vs `reference`")
+    assert "| task | metric | n |" in markdown
 
 
 def test_audit_mapping_and_directory() -> None:
@@ -238,7 +238,8 @@ def test_adjust_option(adjust: str) -> None:
     assert result.metadata["adjustment"] == adjust
     name = fastmcnemar.suite.ADJUSTMENTS[adjust][0]
     assert name in result.metadata["verdict_rule"]
-    assert f"p ({name})" in result.to_text()
+    assert f"p adjusted ({name})" in result.to_text()
+    assert f"p ({name})" in result.to_text(wide=True)
     assert f"p adjusted ({name})" in result.to_markdown()
     flagged = tasks.filter(pl.col("degraded"))["pvalue_adjusted"]
     assert (flagged <= result.alpha).all()

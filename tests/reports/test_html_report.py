@@ -135,8 +135,14 @@ def test_not_degraded_page() -> None:
     comp = make_comparison(scale=0.5)
     assert not comp.degraded
     page = Page(comp.to_html())
-    assert "ok" in page.find("div", "verdict")[0]["class"].split()
-    assert "No significant degradation detected" in page.all_text
+    verdict = page.find("div", "verdict")[0]["class"].split()
+    if comp.verdict == "equivalent":
+        assert "ok" in verdict
+        assert "EQUIVALENT: the candidate is within 1 pt" in page.all_text
+    else:
+        assert "mixed" in verdict
+        assert "INCONCLUSIVE: the candidate is not significantly worse" in page.all_text
+    assert "no significant degradation" not in page.all_text.lower()
     assert page.find("g", "degraded") == []
 
 
@@ -271,7 +277,7 @@ def test_nothing_tested_gives_no_verdict() -> None:
     empty = replace(comp, tasks=comp.tasks.clear(), aggregate=None, degraded=False)
     page = Page(empty.to_html())
     assert "mixed" in page.find("div", "verdict")[0]["class"].split()
-    assert "No verdict — no task could be tested" in page.all_text
+    assert "INCONCLUSIVE: no task could be tested" in page.all_text
     assert "No significant degradation" not in page.all_text
     assert page.find("svg", "forest") == []
 

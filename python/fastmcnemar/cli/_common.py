@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
+from fastmcnemar.render.text import DEFAULT_WIDTH
 from fastmcnemar.suite import ADJUSTMENTS
 
 FORMATS = ("text", "markdown", "json", "csv", "html")
@@ -73,6 +75,12 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write the report here (default stdout)"
     )
+    parser.add_argument(
+        "--wide",
+        action="store_true",
+        help="text report: every column (b, c, flips, raw p, planning), no width limit "
+        "(default: fits 100 columns, or the terminal when narrower)",
+    )
 
 
 def exit_status(report: Any, fail_on_inconclusive: bool) -> int:
@@ -108,15 +116,24 @@ def metric_option(values: list[str]) -> str | dict[str, str] | None:
     return per_task
 
 
-def emit(report: Any, fmt: str, output: str | None) -> None:
+def text_width(output: str | None) -> int:
+    """The text report's width: 100 columns, or the terminal's when it is narrower."""
+    if output not in (None, "-") or not sys.stdout.isatty():
+        return DEFAULT_WIDTH
+    return min(DEFAULT_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
+
+
+def emit(report: Any, fmt: str, output: str | None, *, wide: bool = False) -> None:
     """Render ``report`` (a Comparison or Audit) and write it."""
-    text: str = {
-        "text": report.to_text,
-        "markdown": report.to_markdown,
-        "json": report.to_json,
-        "csv": report.to_csv,
-        "html": report.to_html,
-    }[fmt]()
+    if fmt == "text":
+        text: str = report.to_text(width=text_width(output), wide=wide)
+    else:
+        text = {
+            "markdown": report.to_markdown,
+            "json": report.to_json,
+            "csv": report.to_csv,
+            "html": report.to_html,
+        }[fmt]()
     if not text.endswith("\n"):
         text += "\n"
     if output is None or output == "-":

@@ -51,5 +51,5 @@ def run(args: argparse.Namespace) -> int:
         margin=args.margin,
         reference_reruns=args.reference_reruns,
     )
-    emit(result, args.format, args.output)
+    emit(result, args.format, args.output, wide=args.wide)
     return exit_status(result, args.fail_on_inconclusive)

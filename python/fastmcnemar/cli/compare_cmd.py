@@ -57,5 +57,5 @@ def run(args: argparse.Namespace) -> int:
         reference_timestamp=args.reference_timestamp,
         candidate_timestamp=args.candidate_timestamp,
     )
-    emit(result, args.format, args.output)
+    emit(result, args.format, args.output, wide=args.wide)
     return exit_status(result, args.fail_on_inconclusive)

@@ -27,6 +27,7 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report here")
+    parser.add_argument("--wide", action="store_true", help="text report: every column")
     parser.set_defaults(run=run)
 
 
@@ -35,6 +36,6 @@ def run(args: argparse.Namespace) -> int:
     from fastmcnemar.data import example_path
 
     result = compare(example_path("reference"), example_path(args.candidate))
-    emit(result, args.format, args.output)
+    emit(result, args.format, args.output, wide=args.wide)
     # The demo demonstrates a verdict; reaching it is success.
     return 0

@@ -114,11 +114,20 @@ class Comparison:
     margin: float = 0.01
     verdict: str = "inconclusive"
 
-    def to_text(self) -> str:
-        """A plain-text report for a terminal."""
+    def __repr__(self) -> str:
+        from fastmcnemar.render._decision import suite_verdict
+
+        return (
+            f"<Comparison {self.candidate!r} vs {self.reference!r}: {suite_verdict(self)}, "
+            f"{self.tasks.height} tasks, {self.skipped.height} not tested>"
+        )
+
+    def to_text(self, *, width: int | None = 100, wide: bool = False) -> str:
+        """A plain-text report for a terminal: the decision on the first line, a table
+        at most ``width`` characters wide (``wide=True``: every column, no limit)."""
         from fastmcnemar.render.text import comparison_to_text
 
-        return comparison_to_text(self)
+        return comparison_to_text(self, width=width, wide=wide)
 
     def to_markdown(self) -> str:
         """A Markdown report (tables) to paste into a pull request or issue."""
@@ -184,11 +193,21 @@ class Audit:
     summary: pl.DataFrame
     degraded: bool
 
-    def to_text(self) -> str:
-        """A plain-text report for a terminal."""
+    def __repr__(self) -> str:
+        from collections import Counter
+
+        counts = Counter(self.summary.get_column("verdict").to_list())
+        states = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
+        return (
+            f"<Audit of {len(self.comparisons)} candidates against {self.reference!r}: "
+            f"{states or 'nothing tested'}>"
+        )
+
+    def to_text(self, *, width: int | None = 100, wide: bool = False) -> str:
+        """A plain-text report for a terminal (see :meth:`Comparison.to_text`)."""
         from fastmcnemar.render.text import audit_to_text
 
-        return audit_to_text(self)
+        return audit_to_text(self, width=width, wide=wide)
 
     def to_markdown(self) -> str:
         """A Markdown report."""

@@ -14,6 +14,8 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar.render._decision import accuracy_line, audit_headline, suite_verdict
+from fastmcnemar.render._decision import headline as decision_headline
 from fastmcnemar.render._format import adjustment_name
 from fastmcnemar.render._html_text import (
     as_float,
@@ -37,6 +39,7 @@ _CSS = """
 .fmn h2{font-size:1.15em;margin:1.4em 0 .5em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 .fmn .verdict{border-radius:8px;padding:.8em 1em;margin:.6em 0 1em;border:2px solid}
 .fmn .verdict .headline{font-size:1.3em;font-weight:700}
+.fmn .verdict .accuracy{font-size:1.05em;margin:.15em 0}
 .fmn .verdict.degraded{background:#fdecea;border-color:#b3261e;color:#6b100b}
 .fmn .verdict.ok{background:#e8f5ec;border-color:#2d6a3e;color:#173d22}
 .fmn .verdict.mixed{background:#fff6e0;border-color:#a86b00;color:#5a3900}
@@ -153,16 +156,11 @@ def _verdict_box(comparison: ComparisonView) -> str:
     counts = _verdict_counts(tasks)
     pooled = pooled_delta(tasks) if n_tasks else None
     agg = comparison.aggregate
-    if n_tasks == 0 and not comparison.degraded:
-        cls, headline = "mixed", "No verdict — no task could be tested"
-    elif comparison.degraded:
-        cls, headline = "degraded", "DEGRADED — the candidate is significantly worse"
-    elif counts.get("inconclusive"):
-        cls, headline = "mixed", "No significant degradation detected (some tasks inconclusive)"
-    else:
-        cls, headline = "ok", "No significant degradation detected"
+    verdict = suite_verdict(comparison)
+    cls = {"degraded": "degraded", "equivalent": "ok"}.get(verdict, "mixed")
+    headline = decision_headline(comparison, names=False)
     details = [f"{n_degraded} of {n_tasks} tested task{'s' if n_tasks != 1 else ''} degraded"]
-    if counts and set(counts) - {"degraded", "not degraded"}:
+    if counts and set(counts) - {"degraded"}:
         details.append(", ".join(f"{v} {esc(k)}" for k, v in sorted(counts.items())))
     if agg is not None and is_number(getattr(agg, "pvalue", None)):
         details.append(f"suite-level {esc(_method_name(agg))} p = {esc(fmt_p(agg.pvalue))}")
@@ -171,8 +169,15 @@ def _verdict_box(comparison: ComparisonView) -> str:
     skipped = comparison.skipped.height if comparison.skipped is not None else 0
     if skipped:
         details.append(f"{skipped} not tested (see below)")
+    accuracy = accuracy_line(comparison)
+    overall = (
+        f'<div class="accuracy">{esc(comparison.reference)} → {esc(comparison.candidate)}: '
+        f"{esc(accuracy.replace(' -> ', ' → '))}</div>"
+        if accuracy
+        else ""
+    )
     return (
-        f'<div class="verdict {cls}"><div class="headline">{esc(headline)}</div>'
+        f'<div class="verdict {cls}"><div class="headline">{esc(headline)}</div>{overall}'
         f"<div>{' · '.join(details)}</div></div>"
     )
 
@@ -413,12 +418,13 @@ def _audit_verdict(audit: AuditView) -> str:
         if n and "degraded" in summary.columns
         else [c for c, comp in audit.comparisons.items() if comp.degraded]
     )
+    headline = audit_headline(audit)
     if audit.degraded:
         cls = "degraded"
-        headline = f"DEGRADED — {len(bad)} of {n} candidates significantly worse"
         detail = "worse: " + ", ".join(esc(c) for c in bad)
     else:
-        cls, headline, detail = "ok", "No candidate significantly worse", f"{n} candidates tested"
+        cls = "ok" if headline.startswith("EQUIVALENT") else "mixed"
+        detail = f"{n} candidates tested"
     return (
         f'<div class="verdict {cls}"><div class="headline">{esc(headline)}</div>'
         f"<div>{detail}</div></div>"
@@ -440,7 +446,7 @@ def _summary_section(audit: AuditView) -> str:
             f"{esc(fmt_pp(pooled.delta if pooled else None))}</td>"
             f"<td{_sort(p)}>{esc(fmt_p(p))}</td>"
             f"<td>{esc(fmt_num(r.get('n_degraded')))} / {esc(fmt_num(r.get('n_tasks')))}</td>"
-            f'<td class="text verdict-cell">{"degraded" if degraded else "not degraded"}</td></tr>'
+            f'<td class="text verdict-cell">{esc(r.get("verdict"))}</td></tr>'
         )
     return (
         '<section id="summary"><h2>Per-candidate summary</h2>'
@@ -475,7 +481,7 @@ def _candidate_details(audit: AuditView) -> str:
     for cand, comp in audit.comparisons.items():
         level = _confidence_level(comp)
         open_attr = " open" if comp.degraded else ""
-        state = "degraded" if comp.degraded else "not degraded"
+        state = suite_verdict(comp)
         blocks.append(
             f"<details{open_attr}><summary>{esc(cand)} — {state}</summary>"
             + _verdict_box(comp)

@@ -1,16 +1,15 @@
-"""Markdown reports, to paste into a pull request, an issue or a model card."""
+"""Markdown reports, to paste into a pull request, an issue or a model card.
+
+The heading is the decision in the shared vocabulary (``DEGRADED``, ``EQUIVALENT``,
+``INCONCLUSIVE``): never "no significant degradation" for a drop the data cannot rule out.
+"""
 
 from __future__ import annotations
 
 from fastmcnemar.compare.results import Audit, Comparison
-from fastmcnemar.render._format import (
-    adjustment_name,
-    components,
-    planning_lines,
-    pvalue,
-    verdict_line,
-)
-from fastmcnemar.render.text import _task_rows, task_header
+from fastmcnemar.render._decision import accuracy_line, audit_headline, headline, suite_verdict
+from fastmcnemar.render._format import components, planning_lines, pvalue
+from fastmcnemar.render.text import context_line, task_table
 
 
 def _escape(cell: str) -> str:
@@ -23,27 +22,34 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
+def _task_table(comp: Comparison) -> list[str]:
+    columns, cells = task_table(comp, wide=False)
+    return _md_table([c.header for c in columns], cells)
+
+
 def comparison_to_markdown(comp: Comparison) -> str:
-    verdict = "**DEGRADED**" if comp.degraded else "**no significant degradation**"
+    head, _, rest = headline(comp, names=False).partition(": ")
     lines = [
-        f"### `{comp.candidate}` vs `{comp.reference}`: {verdict}",
+        f"### {head}: `{comp.candidate}` vs `{comp.reference}`",
         "",
-        f"alpha = {comp.alpha:g}; delta = reference - candidate accuracy (points); "
-        f"p adjusted ({adjustment_name(comp.metadata)}) over "
-        f"{comp.tasks.height} task(s).",
-        "",
-        *_md_table(task_header(comp), _task_rows(comp)),
+        rest[:1].upper() + rest[1:] + ".",
         "",
     ]
-    if comp.aggregate is not None:
+    accuracy = accuracy_line(comp)
+    if accuracy:
+        lines += [accuracy[:1].upper() + accuracy[1:] + "; " + context_line(comp) + ".", ""]
+    lines += [*_task_table(comp), ""]
+    rule = str(comp.metadata.get("verdict_rule") or "")
+    if comp.aggregate is not None and rule.startswith("combined"):
         parts = ", ".join(f"{m} p = {pvalue(p)}" for m, p in components(comp.aggregate))
         lines.append(
             f"Suite: p = {pvalue(comp.aggregate.pvalue)}" + (f" ({parts})" if parts else "") + "."
         )
-    lines.append(verdict_line(comp.degraded, comp.metadata.get("verdict_rule")) + ".")
-    extra = planning_lines(comp)
+    if rule:
+        lines.append(f"Decided by: {rule}.")
+    extra = planning_lines(comp)[1:]
     if extra:
-        lines += ["", f"**{extra[0]}**", "", *(f"- {line.strip()}" for line in extra[1:])]
+        lines += ["", "**Inconclusive tasks**", "", *(f"- {line.strip()}" for line in extra)]
     if comp.skipped.height:
         lines += ["", "<details><summary>Not tested</summary>", ""]
         lines += [
@@ -55,13 +61,14 @@ def comparison_to_markdown(comp: Comparison) -> str:
 
 
 def audit_to_markdown(audit: Audit) -> str:
+    head, _, rest = audit_headline(audit).partition(": ")
     rows = [
-        [f"`{r['candidate']}`", "**DEGRADED**" if r["degraded"] else "ok",
+        [f"`{r['candidate']}`", f"**{r['verdict']}**" if r["degraded"] else r["verdict"],
          pvalue(r["aggregate_pvalue"]), str(r["n_tasks"]), str(r["n_degraded"])]
         for r in audit.summary.iter_rows(named=True)
     ]  # fmt: skip
-    lines = [f"### Audit against `{audit.reference}`", ""]
+    lines = [f"### {head}: audit against `{audit.reference}`", "", rest + ".", ""]
     lines += _md_table(["candidate", "verdict", "suite p", "tasks", "degraded tasks"], rows)
     for label, comp in audit.comparisons.items():
-        lines += ["", f"#### `{label}`", "", *_md_table(task_header(comp), _task_rows(comp))]
+        lines += ["", f"#### `{label}`: {suite_verdict(comp)}", "", *_task_table(comp)]
     return "\n".join(lines) + "\n"
