@@ -305,7 +305,7 @@ def test_cli_audit_html_output(tmp_path: Path) -> None:
         progress=False,
     )
     assert status == (1 if expected.degraded else 0)
-    assert len(page.find("details")) == 2
+    assert len(page.find("details", "candidate")) == 2
     assert len(page.find("table", "summary")) == 1
     assert _external_references(html, page) == []
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from fastmcnemar.exceptions import InvalidArgumentError
 from fastmcnemar.render.text import DEFAULT_WIDTH
 from fastmcnemar.suite import ADJUSTMENTS
 
@@ -123,13 +124,34 @@ def text_width(output: str | None) -> int:
     return min(DEFAULT_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
 
 
-def emit(report: Any, fmt: str, output: str | None, *, wide: bool = False) -> None:
+def add_flips_option(parser: argparse.ArgumentParser) -> None:
+    """``--show-flips [N]``: list the first N flipped samples of each task."""
+    parser.add_argument(
+        "--show-flips",
+        nargs="?",
+        type=int,
+        const=10,
+        default=0,
+        metavar="N",
+        help="text and Markdown reports: list the first N (default 10) samples per task "
+        "whose score changed, with target and responses when the logs carry them (JSON and "
+        "HTML reports always list them)",
+    )
+
+
+def emit(
+    report: Any, fmt: str, output: str | None, *, wide: bool = False, show_flips: int = 0
+) -> None:
     """Render ``report`` (a Comparison or Audit) and write it."""
+    if show_flips < 0:
+        raise InvalidArgumentError(f"--show-flips {show_flips}: expected a count >= 0")
+    flips = {"show_flips": show_flips} if show_flips else {}
     if fmt == "text":
-        text: str = report.to_text(width=text_width(output), wide=wide)
+        text: str = report.to_text(width=text_width(output), wide=wide, **flips)
+    elif fmt == "markdown":
+        text = report.to_markdown(**flips)
     else:
         text = {
-            "markdown": report.to_markdown,
             "json": report.to_json,
             "csv": report.to_csv,
             "html": report.to_html,

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fastmcnemar.cli._common import add_report_options, emit, exit_status, metric_option
+from fastmcnemar.cli._common import (
+    add_flips_option,
+    add_report_options,
+    emit,
+    exit_status,
+    metric_option,
+)
 
 NAME = "compare"
 
@@ -34,6 +40,7 @@ def add_parser(subparsers: Any) -> None:
         "--candidate-timestamp", help="pick the lm-eval run with this date_id (or prefix)"
     )
     add_report_options(parser)
+    add_flips_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -57,5 +64,5 @@ def run(args: argparse.Namespace) -> int:
         reference_timestamp=args.reference_timestamp,
         candidate_timestamp=args.candidate_timestamp,
     )
-    emit(result, args.format, args.output, wide=args.wide)
+    emit(result, args.format, args.output, wide=args.wide, show_flips=args.show_flips)
     return exit_status(result, args.fail_on_inconclusive)

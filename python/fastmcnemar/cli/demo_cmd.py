@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fastmcnemar.cli._common import FORMATS, emit
+from fastmcnemar.cli._common import FORMATS, add_flips_option, emit
 
 NAME = "demo"
 
@@ -28,6 +28,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report here")
     parser.add_argument("--wide", action="store_true", help="text report: every column")
+    add_flips_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -36,6 +37,6 @@ def run(args: argparse.Namespace) -> int:
     from fastmcnemar.data import example_path
 
     result = compare(example_path("reference"), example_path(args.candidate))
-    emit(result, args.format, args.output, wide=args.wide)
+    emit(result, args.format, args.output, wide=args.wide, show_flips=args.show_flips)
     # The demo demonstrates a verdict; reaching it is success.
     return 0

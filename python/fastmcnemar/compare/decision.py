@@ -284,6 +284,7 @@ def decide_comparison(
         metadata=meta,
         margin=options.margin,
         verdict=suite_verdict(tasks, degraded=bool(suite_degraded)),
+        flips=stats.flips.filter(pl.col("candidate") == label).drop("candidate"),
     )
 
 

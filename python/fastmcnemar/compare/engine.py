@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from fastmcnemar.compare.flips import attach_texts, find_flips
 from fastmcnemar.compare.loading import LoadedRun, load_run
 from fastmcnemar.compare.metrics import MetricSpec, check_metric_spec, choose_metrics
 from fastmcnemar.compare.task_stats import STATS_COLUMNS, STATS_SKIPPED_COLUMNS, TaskStats
@@ -236,12 +237,24 @@ def candidate_stats(
                 part.get_column("candidate").to_numpy().astype(np.float64),
             )
         )
+    flips = attach_texts(
+        find_flips(
+            report.paired,
+            lower_is_better=[(c.task, c.filter, c.metric) for c in choices if c.lower_is_better],
+        ),
+        ref.scores,
+        cand.scores,
+    )
     meta = _metadata(ref, cand, report, [c.task for c in choices])
     skipped_frame = pl.DataFrame(
         [(name, *s) for s in skipped], schema=STATS_SKIPPED_COLUMNS, orient="row"
     ).unique(maintain_order=True)
     return TaskStats(
-        pl.DataFrame(rows, schema=STATS_COLUMNS), skipped_frame, {name: meta}, index.key
+        pl.DataFrame(rows, schema=STATS_COLUMNS),
+        skipped_frame,
+        {name: meta},
+        index.key,
+        flips.select(pl.lit(name, dtype=pl.Utf8).alias("candidate"), pl.all()),
     )
 
 

@@ -28,6 +28,8 @@ from fastmcnemar.render._html_text import (
     is_number,
 )
 from fastmcnemar.render._views import AuditView, ComparisonView
+from fastmcnemar.render.html_flips import CSS as FLIPS_CSS
+from fastmcnemar.render.html_flips import flips_section
 from fastmcnemar.render.html_metadata import metadata_section
 from fastmcnemar.render.svg_forest import forest_svg, pooled_delta
 from fastmcnemar.render.svg_heatmap import heatmap_svg
@@ -66,6 +68,7 @@ _CSS = """
 .fmn ul.notes{font-size:.88em;margin:.2em 0}
 .fmn p.rule{font-size:.9em;margin:.2em 0}
 """
+_CSS += FLIPS_CSS + "\n"
 
 # Optional nicety: click a header to sort. The page is complete without it.
 _SORT_SCRIPT = """
@@ -125,6 +128,7 @@ def comparison_fragment(comparison: ComparisonView, *, standalone: bool = False)
         _suite_section(comparison),
         _forest_section(comparison, level),
         _task_section(comparison.tasks, level, _adjustment(comparison)),
+        flips_section(comparison),
         _skipped_section(comparison.skipped),
         metadata_section(comparison.metadata),
         f'<p class="muted">fastmcnemar {esc(_version())} · α = {esc(fmt_num(comparison.alpha))}'
@@ -483,11 +487,12 @@ def _candidate_details(audit: AuditView) -> str:
         open_attr = " open" if comp.degraded else ""
         state = suite_verdict(comp)
         blocks.append(
-            f"<details{open_attr}><summary>{esc(cand)} — {state}</summary>"
+            f"<details class=\"candidate\"{open_attr}><summary>{esc(cand)} — {state}</summary>"
             + _verdict_box(comp)
             + _suite_section(comp)
             + _forest_section(comp, level)
             + _task_section(comp.tasks, level, _adjustment(comp))
+            + flips_section(comp)
             + _skipped_section(comp.skipped)
             + metadata_section(comp.metadata)
             + "</details>"

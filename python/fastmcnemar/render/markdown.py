@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastmcnemar.compare.results import Audit, Comparison
 from fastmcnemar.render._decision import accuracy_line, audit_headline, headline, suite_verdict
+from fastmcnemar.render._flips import flip_groups, one_line, score
 from fastmcnemar.render._format import components, planning_lines, pvalue
 from fastmcnemar.render.text import context_line, task_table
 
@@ -27,7 +28,32 @@ def _task_table(comp: Comparison) -> list[str]:
     return _md_table([c.header for c in columns], cells)
 
 
-def comparison_to_markdown(comp: Comparison) -> str:
+def _flip_section(comp: Comparison, show: int) -> list[str]:
+    out: list[str] = []
+    for group in flip_groups(comp, show):
+        out += ["", f"<details><summary>{_html(group.title)}</summary>", ""]
+        rows = [
+            [
+                str(r["doc_id"]), score(r["reference_score"]), score(r["candidate_score"]),
+                one_line(r.get("target"), 60), one_line(r.get("reference_response"), 60),
+                one_line(r.get("candidate_response"), 60), one_line(r.get("prompt"), 80),
+            ]
+            for r in group.rows
+        ]  # fmt: skip
+        header = ["doc", "reference", "candidate", "target", "reference response",
+                  "candidate response", "prompt"]  # fmt: skip
+        out += _md_table(header, [[_html(c) for c in row] for row in rows])
+        out += ["", "</details>"]
+    if out:
+        out.insert(0, f"**Flipped samples** (first {show} per task, losses first)")
+    return out
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def comparison_to_markdown(comp: Comparison, *, show_flips: int = 0) -> str:
     head, _, rest = headline(comp, names=False).partition(": ")
     lines = [
         f"### {head}: `{comp.candidate}` vs `{comp.reference}`",
@@ -50,6 +76,8 @@ def comparison_to_markdown(comp: Comparison) -> str:
     extra = planning_lines(comp)[1:]
     if extra:
         lines += ["", "**Inconclusive tasks**", "", *(f"- {line.strip()}" for line in extra)]
+    if show_flips:
+        lines += ["", *(_flip_section(comp, show_flips) or ["No flipped samples."])]
     if comp.skipped.height:
         lines += ["", "<details><summary>Not tested</summary>", ""]
         lines += [

@@ -14,6 +14,7 @@ from typing import Any
 from fastmcnemar.compare.results import Audit, Comparison
 from fastmcnemar.render._decision import accuracy_line, audit_headline, headline, suite_verdict
 from fastmcnemar.render._fit import Column, fit_table
+from fastmcnemar.render._flips import flip_groups, one_line, score
 from fastmcnemar.render._format import (
     adjustment_name,
     components,
@@ -125,13 +126,50 @@ def context_line(comp: Comparison) -> str:
         alternative, "two-sided"
     )
     return (
-        f"alpha {comp.alpha:g} {direction}, margin {100 * comp.margin:g} pt, "
-        f"p adjusted ({adjustment_name(comp.metadata)}); delta = reference - candidate, in points"
+        f"alpha {comp.alpha:g} {direction}; margin {100 * comp.margin:g} pt; "
+        f"p adjusted ({adjustment_name(comp.metadata)}); delta = reference - candidate"
     )
 
 
+def _clip(line: str, limit: int) -> str:
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def flip_lines(comp: Comparison, show: int, width: int | None) -> list[str]:
+    """The first ``show`` flipped samples of each task: doc id, scores, texts."""
+    limit = width or 160
+    lines: list[str] = []
+    for group in flip_groups(comp, show):
+        lines.append(f"  {group.title}")
+        for r in group.rows:
+            head = (
+                f"    doc {r['doc_id']}: {score(r['reference_score'])} -> "
+                f"{score(r['candidate_score'])}"
+            )
+            parts = [
+                f"{name} {one_line(r[key], 40)!s}"
+                for name, key in (
+                    ("target", "target"),
+                    ("reference", "reference_response"),
+                    ("candidate", "candidate_response"),
+                )
+                if r.get(key) is not None
+            ]
+            line = head + ("  " + "; ".join(parts) if parts else "")
+            lines.append(_clip(line, limit))
+            if r.get("prompt") is not None:
+                lines.append(_clip(f"      prompt: {one_line(r['prompt'], limit)}", limit))
+    if lines:
+        lines.insert(0, f"flipped samples (first {show} per task, losses first):")
+    return lines
+
+
 def comparison_to_text(
-    comp: Comparison, *, width: int | None = DEFAULT_WIDTH, wide: bool = False
+    comp: Comparison,
+    *,
+    width: int | None = DEFAULT_WIDTH,
+    wide: bool = False,
+    show_flips: int = 0,
 ) -> str:
     """The report ``fastmcnemar compare`` prints: the decision first, then the table."""
     limit = None if wide else width
@@ -147,6 +185,9 @@ def comparison_to_text(
     if planning:
         lines.append("inconclusive tasks:")
         lines += [w for line in planning for w in _wrap(line, limit, "    ")]
+    if show_flips:
+        flipped = flip_lines(comp, show_flips, limit)
+        lines += ["", *(flipped or ["flipped samples: none"])]
     if comp.skipped.height:
         lines += ["", "not tested:"]
         for r in comp.skipped.iter_rows(named=True):
@@ -188,6 +229,7 @@ __all__ = [
     "comparison_to_text",
     "context_line",
     "delta_cell",
+    "flip_lines",
     "metric_cell",
     "task_table",
 ]
