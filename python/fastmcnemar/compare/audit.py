@@ -21,12 +21,14 @@ import polars as pl
 
 from fastmcnemar.compare.decision import DecisionOptions, decide_audit
 from fastmcnemar.compare.engine import candidate_stats, index_reference
+from fastmcnemar.compare.labels import model_labels, path_labels, without_reference
 from fastmcnemar.compare.metrics import MetricSpec
 from fastmcnemar.compare.pairwise import with_noise
 from fastmcnemar.compare.results import Audit
 from fastmcnemar.compare.task_stats import TaskStats
 from fastmcnemar.exceptions import FastMcNemarError, InvalidArgumentError
 from fastmcnemar.ingest.detect import detect_format
+from fastmcnemar.ingest.frames import as_polars
 from fastmcnemar.paired_test import Alternative
 from fastmcnemar.suite import AdjustMethod
 
@@ -72,6 +74,9 @@ def candidate_map(candidates: Any) -> dict[str, Any]:
         if runs:
             return {p.name: p for p in runs}
         return {str(root): root}
+    table = as_polars(candidates) if not isinstance(candidates, (str, os.PathLike)) else None
+    if table is not None:
+        candidates = table
     if isinstance(candidates, pl.DataFrame):
         return {
             m: candidates.filter(pl.col("model") == m)
@@ -158,9 +163,9 @@ def audit(
         alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
         n_resamples=n_resamples, seed=0 if rng is None else int(rng), margin=margin,
     )  # fmt: skip
-    runs = candidate_map(candidates)
+    runs, paths = path_labels(without_reference(candidate_map(candidates), reference))
     if not runs:
-        raise InvalidArgumentError("candidates: no candidate given")
+        raise InvalidArgumentError("candidates: no candidate given (besides the reference)")
     index = index_reference(
         reference, metric=metric, tasks=tasks, reference_model=reference_model,
         allow_hash_mismatch=allow_hash_mismatch, allow_missing=allow_missing,
@@ -186,7 +191,8 @@ def audit(
                 bar.step()
     finally:
         bar.close()
-    return decide_audit(index, {label: results[label] for label in runs}, options)
+    ordered = model_labels({label: results[label] for label in runs}, paths)
+    return decide_audit(index, ordered, options)
 
 
 __all__ = ["audit", "candidate_map"]

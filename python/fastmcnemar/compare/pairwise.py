@@ -7,12 +7,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-import polars as pl
-
 from fastmcnemar.compare.decision import DecisionOptions, decide_comparison
 from fastmcnemar.compare.engine import candidate_stats, index_reference
 from fastmcnemar.compare.metrics import MetricSpec
 from fastmcnemar.compare.results import Comparison
+from fastmcnemar.ingest.frames import as_polars
 from fastmcnemar.paired_test import Alternative
 from fastmcnemar.rerun_noise import noise_floor
 from fastmcnemar.suite import AdjustMethod
@@ -144,7 +143,7 @@ def with_noise(
     """``options`` with the noise floor of the reference and its reruns, if any."""
     if not reruns:
         return options
-    if isinstance(reruns, (str, os.PathLike, pl.DataFrame)):
+    if isinstance(reruns, (str, os.PathLike)) or as_polars(reruns) is not None:
         reruns = [reruns]
     return replace(options, noise=noise_floor([reference, *reruns], tasks=tasks))
 

@@ -487,7 +487,7 @@ def _candidate_details(audit: AuditView) -> str:
         open_attr = " open" if comp.degraded else ""
         state = suite_verdict(comp)
         blocks.append(
-            f"<details class=\"candidate\"{open_attr}><summary>{esc(cand)} — {state}</summary>"
+            f'<details class="candidate"{open_attr}><summary>{esc(cand)} — {state}</summary>'
             + _verdict_box(comp)
             + _suite_section(comp)
             + _forest_section(comp, level)
