@@ -38,7 +38,7 @@ from __future__ import annotations
 import fnmatch
 import math
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -185,6 +185,18 @@ class Policy:
                 return rule
         return self.default
 
+    def margin_map(self) -> Mapping[str, float]:
+        """A mapping whose ``get(task, default)`` is the task's margin under this policy."""
+        return _Margins(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary (for report metadata)."""
+        return {
+            "source": self.source,
+            "defaults": {"margin": self.default.margin, "gate": self.default.gate},
+            "tasks": {n: {"margin": r.margin, "gate": r.gate} for n, r in self.rules},
+        }
+
     def margins(self, tasks: list[str] | tuple[str, ...]) -> dict[str, float]:
         """The margin of each task, for the non-inferiority verdicts."""
         return {task: self.rule_for(task).margin for task in tasks}
@@ -205,6 +217,44 @@ class Policy:
                 advisory.append((task, verdict))
         blocking.extend((t, "not tested") for t in self.required_tasks() if t not in verdicts)
         return GateOutcome(not blocking, tuple(blocking), tuple(advisory))
+
+
+class _Margins(Mapping[str, float]):
+    """Every task's margin under a policy (exact names listed; any task answers)."""
+
+    def __init__(self, policy: Policy) -> None:
+        self._policy = policy
+
+    def __getitem__(self, task: str) -> float:
+        return self._policy.rule_for(task).margin
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(n for n, _ in self._policy.rules if not _is_pattern(n))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def as_policy(policy: Policy | str | Path | None) -> Policy | None:
+    """A :class:`Policy` from a policy, a TOML path, or None."""
+    if policy is None or isinstance(policy, Policy):
+        return policy
+    return load_policy(policy)
+
+
+def gate_comparison(comparison: Any, policy: Policy) -> GateOutcome:
+    """Apply ``policy`` to a comparison's task verdicts and record the outcome in its
+    metadata (key ``gate``), where the reports and the exit status read it."""
+    verdicts = dict(comparison.tasks.select("task", "verdict").iter_rows())
+    outcome = policy.evaluate(verdicts)
+    comparison.metadata["gate"] = {
+        "policy": policy.source,
+        "passed": outcome.passed,
+        "blocking": [list(b) for b in outcome.blocking],
+        "advisory": [list(a) for a in outcome.advisory],
+        "summary": outcome.summary(),
+    }
+    return outcome
 
 
 def load_policy(path: str | Path) -> Policy:
@@ -270,4 +320,12 @@ def _rule(body: Mapping[str, Any], base: TaskRule, source: str, where: str) -> T
     return TaskRule(margin=margin, gate=cast(Gate, gate))
 
 
-__all__ = ["GATES", "GateOutcome", "Policy", "TaskRule", "load_policy"]
+__all__ = [
+    "GATES",
+    "GateOutcome",
+    "Policy",
+    "TaskRule",
+    "as_policy",
+    "gate_comparison",
+    "load_policy",
+]

@@ -32,7 +32,10 @@ def assert_not_degraded(
         release gate, as ``--fail-on-inconclusive`` on the command line.
     **options
         Any keyword argument of :func:`~fastmcnemar.compare` (``alpha``,
-        ``margin``, ``metric``, ``tasks``, ``allow_missing``, ...).
+        ``margin``, ``metric``, ``tasks``, ``allow_missing``, ``strict``, ...). With
+        ``policy=`` (a TOML gate policy) the policy's gate decides instead of
+        "degraded": advisory tasks never fail, a required task that was not
+        tested does.
 
     Returns
     -------
@@ -58,6 +61,13 @@ def assert_not_degraded(
     """
     __tracebackhide__ = True  # pytest shows the caller's line, not this one
     result = compare(reference, candidate, **options)
+    gate = result.metadata.get("gate")
+    if gate is not None:  # a policy decides what blocks
+        if not gate["passed"]:
+            raise AssertionError(_message(gate["summary"], result))
+        if fail_on_inconclusive and result.verdict == "inconclusive":
+            raise AssertionError(_message("candidate is not shown equivalent", result))
+        return result
     if result.degraded:
         raise AssertionError(_message("candidate is degraded", result))
     if fail_on_inconclusive and result.verdict == "inconclusive":

@@ -67,6 +67,18 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
         help="pair samples even where doc_hash/target_hash differ (different data)",
     )
     parser.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="gate policy (TOML): per-task margins and which task verdicts fail the gate; "
+        "the exit status follows the gate (see docs/ci.md)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 2 when a samples file holds fewer docs than its results file records "
+        "(default: flagged in the report)",
+    )
+    parser.add_argument(
         "--allow-missing",
         action="store_true",
         help="test the samples both runs hold when one run lacks some (default: an error "
@@ -85,7 +97,13 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
 
 
 def exit_status(report: Any, fail_on_inconclusive: bool) -> int:
-    """1 for a degraded verdict (or an inconclusive one with --fail-on-inconclusive), else 0."""
+    """1 for a degraded verdict (or an inconclusive one with --fail-on-inconclusive), else 0;
+    with --policy, 1 when the policy's gate fails for any candidate."""
+    comparisons = getattr(report, "comparisons", None)
+    gates = [c.metadata.get("gate") for c in (comparisons.values() if comparisons else [report])]
+    if gates and all(g is not None for g in gates):
+        failed = any(not g["passed"] for g in gates)
+        return 1 if failed or (fail_on_inconclusive and _inconclusive(report)) else 0
     if report.degraded:
         return 1
     if fail_on_inconclusive:
@@ -94,6 +112,12 @@ def exit_status(report: Any, fail_on_inconclusive: bool) -> int:
         if any(v == "inconclusive" for v in verdicts):
             return 1
     return 0
+
+
+def _inconclusive(report: Any) -> bool:
+    comparisons = getattr(report, "comparisons", None)
+    verdicts = [c.verdict for c in comparisons.values()] if comparisons else [report.verdict]
+    return any(v == "inconclusive" for v in verdicts)
 
 
 def metric_option(values: list[str]) -> str | dict[str, str] | None:

@@ -45,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
         adjust=args.adjust,
         allow_hash_mismatch=args.allow_hash_mismatch,
         allow_missing=args.allow_missing,
+        policy=args.policy,
+        strict=args.strict,
         reference_model=args.reference_model,
         max_workers=args.jobs,
         progress=False if args.no_progress else None,

@@ -15,10 +15,11 @@ import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
+from fastmcnemar.compare.completeness import check_strict
 from fastmcnemar.compare.decision import DecisionOptions, decide_audit
 from fastmcnemar.compare.engine import candidate_stats, index_reference
 from fastmcnemar.compare.labels import model_labels, path_labels, without_reference
@@ -30,6 +31,7 @@ from fastmcnemar.exceptions import FastMcNemarError, InvalidArgumentError
 from fastmcnemar.ingest.detect import detect_format
 from fastmcnemar.ingest.frames import as_polars
 from fastmcnemar.paired_test import Alternative
+from fastmcnemar.policy import Policy, as_policy, gate_comparison
 from fastmcnemar.suite import AdjustMethod
 
 
@@ -122,6 +124,8 @@ def audit(
     progress: bool | None = None,
     margin: float = 0.01,
     reference_reruns: Sequence[Any] | None = None,
+    policy: Policy | str | Path | None = None,
+    strict: bool = False,
 ) -> Audit:
     """Compare many candidates with one reference, in parallel.
 
@@ -141,8 +145,8 @@ def audit(
         As for :func:`compare`.
     allow_hash_mismatch, allow_missing, n_resamples, rng : see :func:`compare`
         As for :func:`compare`.
-    margin, reference_reruns : see :func:`compare`
-        As for :func:`compare`.
+    margin, reference_reruns, policy, strict : see :func:`compare`
+        As for :func:`compare` (the policy gates each candidate).
 
     Returns
     -------
@@ -159,9 +163,15 @@ def audit(
     >>> res.summary.select("candidate", "degraded").rows()
     [('rerun', False), ('int4', True)]
     """
+    gate = as_policy(policy)
+    if gate is not None:
+        alpha = gate.alpha if gate.alpha is not None else alpha
+        adjust = cast(AdjustMethod, gate.adjust) if gate.adjust is not None else adjust
+        margin = gate.default.margin
     options = DecisionOptions(
         alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
         n_resamples=n_resamples, seed=0 if rng is None else int(rng), margin=margin,
+        margins=gate.margin_map() if gate is not None else None,
     )  # fmt: skip
     runs, paths = path_labels(without_reference(candidate_map(candidates), reference))
     if not runs:
@@ -192,7 +202,12 @@ def audit(
     finally:
         bar.close()
     ordered = model_labels({label: results[label] for label in runs}, paths)
-    return decide_audit(index, ordered, options)
+    result = decide_audit(index, ordered, options)
+    for comparison in result.comparisons.values():
+        check_strict(comparison.metadata.get("incomplete", []), strict)
+        if gate is not None:
+            gate_comparison(comparison, gate)
+    return result
 
 
 __all__ = ["audit", "candidate_map"]

@@ -85,10 +85,14 @@ class DecisionOptions:
     seed: int = 0
     margin: float = 0.01
     noise: NoiseFloor | None = None
+    #: Per-task margins overriding ``margin`` (a gate policy's ``[tasks.NAME] margin``).
+    margins: Mapping[str, float] | None = None
 
     def __post_init__(self) -> None:
         check_options(self.alpha, self.alternative, self.confidence_level, self.adjust)
         check_margin(self.margin)
+        for value in (self.margins or {}).values():
+            check_margin(value)
 
 
 def check_options(
@@ -157,7 +161,12 @@ def _task_verdict(
 
 
 def add_verdicts(
-    tasks: pl.DataFrame, *, margin: float, alpha: float, confidence_level: float = 0.95
+    tasks: pl.DataFrame,
+    *,
+    margin: float,
+    alpha: float,
+    confidence_level: float = 0.95,
+    margins: Mapping[str, float] | None = None,
 ) -> pl.DataFrame:
     """``tasks`` (a ``Comparison.tasks`` frame) with the three-way ``verdict`` and
     the columns of :data:`VERDICT_COLUMNS`. ``confidence_level`` is the level of
@@ -165,7 +174,11 @@ def add_verdicts(
     equivalent when it is at least 1 - 2 alpha."""
     margin = check_margin(margin)
     usable = (1.0 - confidence_level) / 2.0 <= alpha + 1e-12
-    extra = [_task_verdict(row, margin, alpha, usable) for row in tasks.iter_rows(named=True)]
+    per_task = margins or {}
+    extra = [
+        _task_verdict(row, per_task.get(row["task"], margin), alpha, usable)
+        for row in tasks.iter_rows(named=True)
+    ]
     schema = {**VERDICT_COLUMNS, "verdict": pl.Utf8()}
     added = pl.DataFrame(extra, schema=schema) if extra else pl.DataFrame(schema=schema)
     # The verdict replaces the existing column in place; the planning columns follow.
@@ -255,7 +268,11 @@ def decide_comparison(
         schema=TEST_COLUMNS,
     )  # fmt: skip
     tasks = add_verdicts(
-        tests, margin=options.margin, alpha=alpha, confidence_level=options.confidence_level
+        tests,
+        margin=options.margin,
+        alpha=alpha,
+        confidence_level=options.confidence_level,
+        margins=options.margins,
     )
     if options.noise is not None:
         keys = ["task", "filter", "metric"]
@@ -267,6 +284,11 @@ def decide_comparison(
         "candidate": found.get("candidate", {"label": label}),
         "hash_checks": found.get("hash_checks", {}),
         "notes": list(found.get("notes", [])),
+        "incomplete": list(found.get("incomplete", [])),
+        "margins": {
+            t: float((options.margins or {}).get(t, options.margin))
+            for t in rows.get_column("task").to_list()
+        },
         "verdict_rule": rule,
         "lower_is_better": rows.filter(pl.col("lower_is_better")).get_column("task").to_list(),
         "adjustment": options.adjust,

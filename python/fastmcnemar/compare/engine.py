@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from fastmcnemar.compare.completeness import gaps
 from fastmcnemar.compare.flips import attach_texts, find_flips
 from fastmcnemar.compare.loading import LoadedRun, load_run
 from fastmcnemar.compare.metrics import MetricSpec, check_metric_spec, choose_metrics
@@ -192,9 +193,15 @@ def candidate_stats(
                 skipped.append((row["task"], row["filter"], row["metric"], not_testable[key]))
     ref_tasks = set(ref_keys.get_column("task").to_list())
     cand_tasks = set(cand_keys.get_column("task").to_list())
+    ref_gaps = gaps(ref, "reference", index.tasks)
+    cand_gaps = gaps(cand, "candidate", index.tasks)
+    missing = dict(cand_gaps["missing"]) | dict(ref_gaps["missing"])
     for task in sorted(ref_tasks ^ cand_tasks):
         only = "reference" if task in ref_tasks else "candidate"
-        skipped.append((task, "", "", f"task only in {only}"))
+        why = f": {missing[task]}" if task in missing else ""
+        skipped.append((task, "", "", f"task only in {only}{why}"))
+    for task in sorted(set(missing) - ref_tasks - cand_tasks):
+        skipped.append((task, "", "", f"not tested: {missing[task]}"))
     choices, metric_skips = choose_metrics(both, _infos(ref, cand), index.metric, not_testable)
     skipped.extend(metric_skips)
     if not choices:
@@ -246,6 +253,7 @@ def candidate_stats(
         cand.scores,
     )
     meta = _metadata(ref, cand, report, [c.task for c in choices])
+    meta["incomplete"] = [*ref_gaps["short"], *cand_gaps["short"]]
     skipped_frame = pl.DataFrame(
         [(name, *s) for s in skipped], schema=STATS_SKIPPED_COLUMNS, orient="row"
     ).unique(maintain_order=True)

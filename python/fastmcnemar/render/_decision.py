@@ -95,6 +95,23 @@ def accuracy_line(comp: Any) -> str | None:
     )
 
 
+def notice_lines(comp: Any) -> list[str]:
+    """What must be seen beside the decision: incomplete samples files, the gate outcome."""
+    from fastmcnemar.compare.completeness import describe
+
+    meta = comp.metadata or {}
+    lines = [
+        f"WARNING incomplete samples: {describe(gap)} (--strict: an error)"
+        for gap in meta.get("incomplete") or []
+    ]
+    gate = meta.get("gate")
+    if gate:
+        name = str(gate.get("policy", "policy")).rsplit("/", 1)[-1]
+        state = "passed" if gate.get("passed") else str(gate.get("summary", "gate failed"))
+        lines.append(f"gate ({name}): {state.replace('gate failed: ', 'FAILED: ')}")
+    return lines
+
+
 def audit_headline(audit: Any) -> str:
     """One line for an audit: how many candidates are in each state."""
     verdicts = [str(v) for v in audit.summary.get_column("verdict").to_list()]
@@ -119,6 +136,7 @@ __all__ = [
     "accuracy_line",
     "audit_headline",
     "headline",
+    "notice_lines",
     "overall",
     "suite_verdict",
 ]

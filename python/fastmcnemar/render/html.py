@@ -14,7 +14,12 @@ from typing import Any
 
 import polars as pl
 
-from fastmcnemar.render._decision import accuracy_line, audit_headline, suite_verdict
+from fastmcnemar.render._decision import (
+    accuracy_line,
+    audit_headline,
+    notice_lines,
+    suite_verdict,
+)
 from fastmcnemar.render._decision import headline as decision_headline
 from fastmcnemar.render._format import adjustment_name
 from fastmcnemar.render._html_text import (
@@ -42,6 +47,7 @@ _CSS = """
 .fmn .verdict{border-radius:8px;padding:.8em 1em;margin:.6em 0 1em;border:2px solid}
 .fmn .verdict .headline{font-size:1.3em;font-weight:700}
 .fmn .verdict .accuracy{font-size:1.05em;margin:.15em 0}
+.fmn .verdict .notice{font-weight:600;color:#8a4b00;margin:.15em 0}
 .fmn .verdict.degraded{background:#fdecea;border-color:#b3261e;color:#6b100b}
 .fmn .verdict.ok{background:#e8f5ec;border-color:#2d6a3e;color:#173d22}
 .fmn .verdict.mixed{background:#fff6e0;border-color:#a86b00;color:#5a3900}
@@ -180,9 +186,10 @@ def _verdict_box(comparison: ComparisonView) -> str:
         if accuracy
         else ""
     )
+    notices = "".join(f'<div class="notice">{esc(line)}</div>' for line in notice_lines(comparison))
     return (
         f'<div class="verdict {cls}"><div class="headline">{esc(headline)}</div>{overall}'
-        f"<div>{' · '.join(details)}</div></div>"
+        f"{notices}<div>{' · '.join(details)}</div></div>"
     )
 
 

@@ -7,7 +7,13 @@ The heading is the decision in the shared vocabulary (``DEGRADED``, ``EQUIVALENT
 from __future__ import annotations
 
 from fastmcnemar.compare.results import Audit, Comparison
-from fastmcnemar.render._decision import accuracy_line, audit_headline, headline, suite_verdict
+from fastmcnemar.render._decision import (
+    accuracy_line,
+    audit_headline,
+    headline,
+    notice_lines,
+    suite_verdict,
+)
 from fastmcnemar.render._flips import flip_groups, one_line, score
 from fastmcnemar.render._format import components, planning_lines, pvalue
 from fastmcnemar.render.text import context_line, task_table
@@ -60,6 +66,7 @@ def comparison_to_markdown(comp: Comparison, *, show_flips: int = 0) -> str:
         "",
         rest[:1].upper() + rest[1:] + ".",
         "",
+        *(f"> **{line}**\n" for line in notice_lines(comp)),
     ]
     accuracy = accuracy_line(comp)
     if accuracy:
@@ -98,5 +105,7 @@ def audit_to_markdown(audit: Audit) -> str:
     lines = [f"### {head}: audit against `{audit.reference}`", "", rest + ".", ""]
     lines += _md_table(["candidate", "verdict", "suite p", "tasks", "degraded tasks"], rows)
     for label, comp in audit.comparisons.items():
-        lines += ["", f"#### `{label}`: {suite_verdict(comp)}", "", *_task_table(comp)]
+        lines += ["", f"#### `{label}`: {suite_verdict(comp)}", ""]
+        lines += [f"> **{line}**\n" for line in notice_lines(comp)]
+        lines += _task_table(comp)
     return "\n".join(lines) + "\n"

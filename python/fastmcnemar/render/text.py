@@ -12,7 +12,13 @@ import textwrap
 from typing import Any
 
 from fastmcnemar.compare.results import Audit, Comparison
-from fastmcnemar.render._decision import accuracy_line, audit_headline, headline, suite_verdict
+from fastmcnemar.render._decision import (
+    accuracy_line,
+    audit_headline,
+    headline,
+    notice_lines,
+    suite_verdict,
+)
 from fastmcnemar.render._fit import Column, fit_table
 from fastmcnemar.render._flips import flip_groups, one_line, score
 from fastmcnemar.render._format import (
@@ -174,6 +180,7 @@ def comparison_to_text(
     """The report ``fastmcnemar compare`` prints: the decision first, then the table."""
     limit = None if wide else width
     lines = [*_wrap(headline(comp), limit)]
+    lines += [w for line in notice_lines(comp) for w in _wrap(line, limit)]
     accuracy = accuracy_line(comp)
     lines += _wrap(f"{comp.reference} -> {comp.candidate}: {accuracy}" if accuracy else "", limit)
     lines += [*_wrap(context_line(comp), limit), ""]
@@ -217,7 +224,9 @@ def audit_to_text(audit: Audit, *, width: int | None = DEFAULT_WIDTH, wide: bool
     lines += fit_table(summary_columns, rows, limit)
     for label, comp in audit.comparisons.items():
         columns, cells = task_table(comp, wide=wide)
-        lines += ["", f"== {label}: {suite_verdict(comp)}", *fit_table(columns, cells, limit)]
+        lines += ["", f"== {label}: {suite_verdict(comp)}"]
+        lines += [w for line in notice_lines(comp) for w in _wrap(line, limit)]
+        lines += fit_table(columns, cells, limit)
         if comp.skipped.height:
             lines.append(f"  ({comp.skipped.height} not tested; see the JSON report)")
     return "\n".join(lines) + "\n"
