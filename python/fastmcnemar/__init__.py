@@ -25,6 +25,7 @@ from fastmcnemar.exceptions import (
     NotTestableError,
     PairingError,
     PairingWarning,
+    WorkerPanicError,
 )
 from fastmcnemar.ingest import lm_eval_metrics, read_lm_eval, read_scores
 from fastmcnemar.ingest.embedding import from_inspect_logs, from_lm_eval_results
@@ -98,6 +99,7 @@ __all__ = [
     "ShrinkResult",
     "SuitePermutationResult",
     "TaskStats",
+    "WorkerPanicError",
     "__version__",
     "adjust_pvalues",
     "aggregate",

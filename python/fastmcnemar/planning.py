@@ -17,10 +17,10 @@ call (:mod:`fastmcnemar._batched_planning`).
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Literal
 
-from fastmcnemar import _core
+from fastmcnemar import _args, _core
+from fastmcnemar._args import Alternative
 from fastmcnemar._batched_planning import (
     VERDICT_NAMES,
     NonInferiorityColumns,
@@ -32,24 +32,17 @@ from fastmcnemar._batched_planning import (
     tango_interval_many,
     verdict_columns,
 )
-from fastmcnemar._real_argument import as_real
-from fastmcnemar.exceptions import InvalidArgumentError
 
-Alternative = Literal["greater", "less", "two-sided"]
 PowerMethod = Literal["exact", "normal"]
+_POWER_METHODS: tuple[PowerMethod, ...] = ("exact", "normal")
 
 
-def _check_n(n: object, name: str = "n") -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise InvalidArgumentError(f"{name} must be an integer number of paired samples, got {n!r}")
-    if n < 1:
-        raise InvalidArgumentError(f"{name} must be at least 1, got {n}")
-    return int(n)
+def _check_n(n: object) -> int:
+    return _args.whole("n", n, minimum=1)
 
 
-def _check_method(method: str) -> None:
-    if method not in ("exact", "normal"):
-        raise InvalidArgumentError(f"method must be 'exact' or 'normal', got {method!r}")
+def _options(alternative: object, method: object) -> tuple[Alternative, PowerMethod]:
+    return _args.alternative(alternative), _args.choice("method", method, _POWER_METHODS)
 
 
 def power(
@@ -96,10 +89,10 @@ def power(
     0.6388
     """
     n = _check_n(n)
-    flip_rate = as_real(flip_rate, "flip_rate")
-    delta = as_real(delta, "delta")
-    alpha = as_real(alpha, "alpha")
-    _check_method(method)
+    flip_rate = _args.real("flip_rate", flip_rate)
+    delta = _args.real("delta", delta)
+    alpha = _args.level("alpha", alpha)
+    alternative, method = _options(alternative, method)
     if method == "normal":
         return _core.normal_approx_power(n, flip_rate, delta, alpha, alternative)
     return _core.exact_power(n, flip_rate, delta, alpha, alternative)
@@ -151,17 +144,16 @@ def sample_size(
     >>> fm.sample_size(0.05, 0.01, method="normal")
     3092
     """
-    flip_rate = as_real(flip_rate, "flip_rate")
-    delta = as_real(delta, "delta")
-    alpha = as_real(alpha, "alpha")
-    power = as_real(power, "power")
-    _check_method(method)
+    flip_rate = _args.real("flip_rate", flip_rate)
+    delta = _args.real("delta", delta)
+    alpha = _args.level("alpha", alpha)
+    power = _args.level("power", power)
+    alternative, method = _options(alternative, method)
     if method == "normal":
         return math.ceil(
             _core.normal_approx_sample_size(flip_rate, delta, alpha, power, alternative)
         )
-    n, _, _ = _core.exact_sample_size(flip_rate, delta, alpha, power, alternative)
-    return n
+    return _core.exact_sample_size(flip_rate, delta, alpha, power, alternative).n
 
 
 def minimum_detectable_delta(
@@ -207,10 +199,10 @@ def minimum_detectable_delta(
     inf
     """
     n = _check_n(n)
-    flip_rate = as_real(flip_rate, "flip_rate")
-    alpha = as_real(alpha, "alpha")
-    power = as_real(power, "power")
-    _check_method(method)
+    flip_rate = _args.real("flip_rate", flip_rate)
+    alpha = _args.level("alpha", alpha)
+    power = _args.level("power", power)
+    alternative, method = _options(alternative, method)
     sign = -1.0 if alternative == "less" else 1.0
     if method == "normal":
         found = _core.normal_approx_minimum_detectable_delta(

@@ -31,20 +31,33 @@ def _expected(run: LoadedRun) -> dict[str, int]:
     return out
 
 
-def gaps(run: LoadedRun, side: str, tasks: Sequence[str] | None) -> dict[str, Any]:
-    """``{"missing": [(task, reason)], "short": [{side, task, docs, expected}]}`` of one run."""
+def gaps(
+    run: LoadedRun,
+    side: str,
+    tasks: Sequence[str] | None,
+    *,
+    present: set[str] | None = None,
+    docs: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """``{"missing": [(task, reason)], "short": [{side, task, docs, expected}]}`` of one run.
+
+    ``present`` (the tasks the run holds samples of) and ``docs`` (docs per task) default
+    to what ``run.scores`` holds.
+    """
     expected = _expected(run)
     if tasks is not None:
         wanted = {tasks} if isinstance(tasks, str) else set(tasks)
         expected = {t: n for t, n in expected.items() if t in wanted}
-    docs = {
-        str(task): int(n)
-        for task, n in run.scores.group_by("task").agg(pl.col("doc_id").n_unique()).iter_rows()
-    }
+    if docs is None:
+        docs = {
+            str(task): int(n)
+            for task, n in run.scores.group_by("task").agg(pl.col("doc_id").n_unique()).iter_rows()
+        }
+    have = set(docs) if present is None else present
     missing = [
         (task, f"no samples file in the {side} (its results_*.json lists {n:,} docs)")
         for task, n in expected.items()
-        if task not in docs and n > 0
+        if task not in have and n > 0
     ]
     short = [
         {"side": side, "task": task, "docs": docs[task], "expected": n}

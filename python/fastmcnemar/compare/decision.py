@@ -32,7 +32,6 @@ is (an intersection-union test: each at ``alpha`` gives the suite level
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -40,7 +39,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from fastmcnemar import _core
 from fastmcnemar.compare.results import (
     SKIPPED_COLUMNS,
     SUMMARY_COLUMNS,
@@ -50,17 +48,19 @@ from fastmcnemar.compare.results import (
     Audit,
     Comparison,
 )
-from fastmcnemar.compare.task_stats import TaskStats
-from fastmcnemar.compare.task_tests import TaskOutcome, outcome_of
+from fastmcnemar.compare.task_stats import STATS_COLUMNS, TaskStats
+from fastmcnemar.compare.task_tests import test_columns
 from fastmcnemar.exceptions import InvalidArgumentError
-from fastmcnemar.non_inferiority import noninferiority_counts
 from fastmcnemar.paired_test import Alternative
-from fastmcnemar.planning import minimum_detectable_delta, sample_size
-from fastmcnemar.suite import ADJUSTMENTS, AdjustMethod, AggregateResult, adjust_pvalues, aggregate
-
-if TYPE_CHECKING:
-    from fastmcnemar.compare.engine import ReferenceIndex
-    from fastmcnemar.rerun_noise import NoiseFloor
+from fastmcnemar.planning import verdict_columns
+from fastmcnemar.suite import (
+    ADJUSTMENTS,
+    AdjustMethod,
+    AggregateResult,
+    ComponentResult,
+    adjust_pvalues,
+    aggregate_many,
+)
 
 DEGRADED = "degraded"
 EQUIVALENT = "equivalent"
@@ -68,6 +68,10 @@ INCONCLUSIVE = "inconclusive"
 
 #: Power the planning columns refer to.
 PLANNING_POWER = 0.8
+
+if TYPE_CHECKING:
+    from fastmcnemar.compare.engine import ReferenceIndex
+    from fastmcnemar.rerun_noise import NoiseFloor
 
 #: Noise-floor columns joined onto the tasks when reruns of the reference are given.
 NOISE_JOIN = ("noise_flip_rate", "noise_flip_rate_max")
@@ -93,6 +97,10 @@ class DecisionOptions:
         check_margin(self.margin)
         for value in (self.margins or {}).values():
             check_margin(value)
+
+    def margin_of(self, task: str) -> float:
+        """The margin of ``task``: its own under a policy, else ``margin``."""
+        return float(self.margins.get(task, self.margin)) if self.margins else self.margin
 
 
 def check_options(
@@ -124,42 +132,6 @@ def check_margin(margin: object) -> float:
     return float(margin)
 
 
-def _task_verdict(
-    row: dict[str, Any], margin: float, alpha: float, interval_usable: bool
-) -> dict[str, Any]:
-    n = int(row["n"])
-    flip_rate = float(row["flip_rate"]) if row["flip_rate"] is not None else 0.0
-    out: dict[str, Any] = dict.fromkeys(VERDICT_COLUMNS)
-    if row["kind"] == "binary" and n > 0:
-        test = noninferiority_counts(int(row["b"]), int(row["c"]), n, margin=margin, alpha=alpha)
-        out["noninferiority_pvalue"] = test.pvalue
-        equivalent = test.noninferior
-    else:
-        high = row.get("ci_high")
-        equivalent = (
-            interval_usable and high is not None and not math.isnan(high) and high <= margin
-        )
-    if row["degraded"]:
-        verdict = DEGRADED
-    elif equivalent:
-        verdict = EQUIVALENT
-    else:
-        verdict = INCONCLUSIVE
-    if n > 0 and 0.0 < flip_rate <= 1.0:
-        drop = minimum_detectable_delta(n, flip_rate, alpha=alpha, power=PLANNING_POWER)
-        out["detectable_drop"] = None if math.isinf(drop) else drop
-    if verdict == INCONCLUSIVE:
-        # A drop of `margin` needs at least that share of flips.
-        plan_rate = min(1.0, max(flip_rate, margin))
-        out["n_needed"] = sample_size(plan_rate, margin, alpha=alpha, power=PLANNING_POWER)
-        if n > 0:
-            out["flip_rate_needed"] = _core.exact_maximum_flip_rate(
-                n, margin, alpha, PLANNING_POWER
-            )
-    out["verdict"] = verdict
-    return out
-
-
 def add_verdicts(
     tasks: pl.DataFrame,
     *,
@@ -173,19 +145,76 @@ def add_verdicts(
     the ``ci_low``/``ci_high`` columns; continuous tasks can only be declared
     equivalent when it is at least 1 - 2 alpha."""
     margin = check_margin(margin)
-    usable = (1.0 - confidence_level) / 2.0 <= alpha + 1e-12
     per_task = margins or {}
-    extra = [
-        _task_verdict(row, per_task.get(row["task"], margin), alpha, usable)
-        for row in tasks.iter_rows(named=True)
-    ]
-    schema = {**VERDICT_COLUMNS, "verdict": pl.Utf8()}
-    added = pl.DataFrame(extra, schema=schema) if extra else pl.DataFrame(schema=schema)
+    columns = _verdicts(
+        tasks.get_column("kind").to_numpy(),
+        tasks.get_column("n").to_numpy(),
+        tasks.get_column("b").to_numpy(),
+        tasks.get_column("c").to_numpy(),
+        tasks.get_column("flip_rate").to_numpy(),
+        tasks.get_column("ci_high").to_numpy(),
+        tasks.get_column("degraded").to_numpy(),
+        margin=np.asarray(
+            [per_task.get(t, margin) for t in tasks.get_column("task").to_list()], dtype=np.float64
+        ),
+        alpha=alpha,
+        confidence_level=confidence_level,
+    )
     # The verdict replaces the existing column in place; the planning columns follow.
     kept = tasks.drop([c for c in VERDICT_COLUMNS if c in tasks.columns])
-    verdict = added.get_column("verdict")
+    verdict = columns.get_column("verdict")
     kept = kept.with_columns(verdict) if "verdict" in kept.columns else kept.hstack([verdict])
-    return pl.concat([kept, added.drop("verdict")], how="horizontal")
+    return pl.concat([kept, columns.drop("verdict")], how="horizontal")
+
+
+def _verdicts(
+    kind: np.ndarray[Any, Any],
+    n: np.ndarray[Any, Any],
+    b: np.ndarray[Any, Any],
+    c: np.ndarray[Any, Any],
+    flip_rate: np.ndarray[Any, Any],
+    ci_high: np.ndarray[Any, Any],
+    degraded: np.ndarray[Any, Any],
+    *,
+    margin: float | np.ndarray[Any, Any],
+    alpha: float,
+    confidence_level: float,
+) -> pl.DataFrame:
+    """``verdict`` and the planning columns of every task, in one core call
+    (:func:`fastmcnemar.planning.verdict_columns`) per distinct margin."""
+    if kind.size == 0:
+        return pl.DataFrame(schema={"verdict": pl.Utf8(), **VERDICT_COLUMNS})
+    if isinstance(margin, np.ndarray):
+        margins = np.asarray(margin, dtype=np.float64)
+        values = np.unique(margins)
+        if values.size == 1:
+            margin = float(values[0])
+        else:
+            # per-task margins (a gate policy): one call per margin, rows put back in order
+            order = np.concatenate([np.flatnonzero(margins == v) for v in values])
+            parts = [
+                _verdicts(
+                    kind[w], n[w], b[w], c[w], flip_rate[w], ci_high[w], degraded[w],
+                    margin=float(v), alpha=alpha, confidence_level=confidence_level,
+                )
+                for v in values
+                for w in [np.flatnonzero(margins == v)]
+            ]  # fmt: skip
+            return pl.concat(parts)[np.argsort(order, kind="stable")]
+    columns = verdict_columns(
+        n.astype(np.int64),
+        b.astype(np.int64),
+        c.astype(np.int64),
+        np.asarray(flip_rate, dtype=np.float64),
+        binary=np.asarray(kind == "binary", dtype=bool),
+        degraded=degraded.astype(bool),
+        ci_high=np.asarray(ci_high, dtype=np.float64),
+        margin=margin,
+        alpha=alpha,
+        power=PLANNING_POWER,
+        confidence_level=confidence_level,
+    )
+    return columns.to_polars()
 
 
 def suite_verdict(tasks: pl.DataFrame, *, degraded: bool) -> str:
@@ -201,18 +230,18 @@ def suite_verdict(tasks: pl.DataFrame, *, degraded: bool) -> str:
 # --------------------------------------------------------------------------- driver
 
 
-def _suite(
-    outcomes: list[TaskOutcome],
+def _suite_rule(
+    kinds: list[str],
+    pvalues: list[float],
     adjusted: list[float],
     aggregate_result: AggregateResult | None,
     options: DecisionOptions,
 ) -> tuple[bool, str]:
     """The suite verdict (one level-alpha test) and the rule that gave it."""
     alpha = options.alpha
-    binary = [o for o in outcomes if o.kind == "binary"]
-    if len(outcomes) == 1:
-        return outcomes[0].pvalue <= alpha, "single task: its own test at level alpha"
-    if aggregate_result is not None and len(binary) == len(outcomes):
+    if len(kinds) == 1:
+        return pvalues[0] <= alpha, "single task: its own test at level alpha"
+    if aggregate_result is not None and all(k == "binary" for k in kinds):
         rule = "combined suite test (Pooled, Max-Drop, Fisher) over the binary tasks"
         return bool(aggregate_result.rejected), rule
     # Any rejection after any of these adjustments is a level-alpha test of
@@ -222,92 +251,55 @@ def _suite(
     return any(p <= alpha for p in adjusted), rule
 
 
+def _aggregates(
+    groups: list[tuple[str, int, int]], tests: dict[str, Any], options: DecisionOptions
+) -> dict[str, AggregateResult]:
+    """The combined suite test of every candidate with two or more binary tasks, through
+    one :func:`aggregate_many` call per number of binary tasks."""
+    by_size: dict[int, list[tuple[str, np.ndarray[Any, Any]]]] = {}
+    for label, start, stop in groups:
+        kinds = tests["kind"][start:stop]
+        where = start + np.flatnonzero(np.asarray(kinds, dtype=object) == "binary")
+        if where.size >= 2:
+            by_size.setdefault(int(where.size), []).append((label, where))
+    out: dict[str, AggregateResult] = {}
+    for members in by_size.values():
+        b = np.stack([tests["b"][w] for _, w in members]).astype(np.int64)
+        c = np.stack([tests["c"][w] for _, w in members]).astype(np.int64)
+        many = aggregate_many(
+            b, c, method="combined", alpha=options.alpha, alternative=options.alternative
+        )
+        components = many.components or {}
+        for row, (label, where) in enumerate(members):
+            out[label] = AggregateResult(
+                method=many.method,
+                statistic=float(many.statistic[row]),
+                pvalue=float(many.pvalue[row]),
+                log_pvalue=float(many.log_pvalue[row]),
+                alpha=many.alpha,
+                rejected=bool(many.rejected[row]),
+                level=many.level,
+                alternative=many.alternative,
+                components={
+                    name: ComponentResult(
+                        name, float(stat[row]), float(pvalue[row]), float(log_p[row])
+                    )
+                    for name, (stat, pvalue, log_p) in components.items()
+                },
+                task_pvalues=np.array(many.task_pvalues[row]),
+                task_log_pvalues=np.array(many.task_log_pvalues[row]),
+                tasks=tuple(tests["task"][i] for i in where.tolist()),
+                rule=many.rule,
+                n_resamples=many.n_resamples,
+            )
+    return out
+
+
 def decide_comparison(
     index: ReferenceIndex, stats: TaskStats, *, label: str, options: DecisionOptions
 ) -> Comparison:
     """The :class:`Comparison` of candidate ``label`` from its statistics."""
-    rows = stats.rows.filter(pl.col("candidate") == label)
-    outcomes = [
-        outcome_of(
-            row,
-            alternative=options.alternative,
-            confidence_level=options.confidence_level,
-            n_resamples=options.n_resamples,
-            seed=options.seed,
-        )
-        for row in rows.iter_rows(named=True)
-    ]
-    alpha = options.alpha
-    adjusted = (
-        [float(p) for p in adjust_pvalues(
-            np.asarray([o.pvalue for o in outcomes], dtype=np.float64), method=options.adjust
-        )]
-        if outcomes else []
-    )  # fmt: skip
-    binary = [o for o in outcomes if o.kind == "binary"]
-    aggregate_result: AggregateResult | None = None
-    if len(binary) >= 2:
-        aggregate_result = aggregate(
-            np.asarray([o.b for o in binary], dtype=np.int64),
-            np.asarray([o.c for o in binary], dtype=np.int64),
-            method="combined",
-            alpha=alpha,
-            alternative=options.alternative,
-            tasks=[o.task for o in binary],
-        )
-    suite_degraded, rule = _suite(outcomes, adjusted, aggregate_result, options)
-    if len(outcomes) == 1:
-        adjusted = [outcomes[0].pvalue]
-    flags = [suite_degraded and (p <= alpha) for p in adjusted]
-    tests = pl.DataFrame(
-        [
-            {**o.__dict__, "pvalue_adjusted": p, "degraded": f,
-             "verdict": DEGRADED if f else "not degraded"}
-            for o, p, f in zip(outcomes, adjusted, flags, strict=True)
-        ],
-        schema=TEST_COLUMNS,
-    )  # fmt: skip
-    tasks = add_verdicts(
-        tests,
-        margin=options.margin,
-        alpha=alpha,
-        confidence_level=options.confidence_level,
-        margins=options.margins,
-    )
-    if options.noise is not None:
-        keys = ["task", "filter", "metric"]
-        tasks = tasks.join(options.noise.tasks.select(*keys, *NOISE_JOIN), on=keys, how="left")
-    skipped = stats.skipped.filter(pl.col("candidate") == label).drop("candidate")
-    found = stats.metadata.get(label, {})
-    meta: dict[str, Any] = {
-        "reference": found.get("reference", {"label": index.label}),
-        "candidate": found.get("candidate", {"label": label}),
-        "hash_checks": found.get("hash_checks", {}),
-        "notes": list(found.get("notes", [])),
-        "incomplete": list(found.get("incomplete", [])),
-        "margins": {
-            t: float((options.margins or {}).get(t, options.margin))
-            for t in rows.get_column("task").to_list()
-        },
-        "verdict_rule": rule,
-        "lower_is_better": rows.filter(pl.col("lower_is_better")).get_column("task").to_list(),
-        "adjustment": options.adjust,
-        "alternative": options.alternative,
-        "confidence_level": options.confidence_level,
-    }
-    return Comparison(
-        reference=index.label,
-        candidate=str(meta["candidate"].get("label", label)),
-        alpha=float(alpha),
-        tasks=tasks,
-        skipped=skipped.select(list(SKIPPED_COLUMNS)),
-        aggregate=aggregate_result,
-        degraded=bool(suite_degraded),
-        metadata=meta,
-        margin=options.margin,
-        verdict=suite_verdict(tasks, degraded=bool(suite_degraded)),
-        flips=stats.flips.filter(pl.col("candidate") == label).drop("candidate"),
-    )
+    return decide_audit(index, {label: stats}, options).comparisons[label]
 
 
 def decide_audit(
@@ -315,6 +307,12 @@ def decide_audit(
 ) -> Audit:
     """The :class:`Audit` of every candidate in ``stats`` (``{label: TaskStats}``, in
     the order given, or one merged :class:`TaskStats`) against the indexed reference.
+
+    Every test is batched over all (candidate, task) rows: one
+    :func:`~fastmcnemar.mcnemar_counts` call for the binary p-values, Tango's
+    interval once per distinct table, one :func:`~fastmcnemar.aggregate_many` call
+    per suite size, the planning columns once per distinct input; each
+    candidate's adjustment runs on its own tasks.
 
     Examples
     --------
@@ -328,27 +326,139 @@ def decide_audit(
     """
     if isinstance(stats, TaskStats):
         stats = {label: stats for label in stats.candidates}
+    parts: list[pl.DataFrame] = []
+    groups: list[tuple[str, int, int]] = []
+    offset = 0
     for label, part in stats.items():
         if part.index_key and part.index_key != index.key:
             raise InvalidArgumentError(
                 f"candidate {label}: its TaskStats were computed against another reference index"
             )
-    comparisons = {
-        label: decide_comparison(index, part, label=label, options=options)
-        for label, part in stats.items()
-    }
-    return build_audit(index.label, comparisons)
-
-
-def build_audit(reference: str, comparisons: dict[str, Comparison]) -> Audit:
-    """The :class:`Audit` of ``comparisons`` (one per candidate label)."""
-    parts = [
-        comp.tasks.select(pl.lit(label, dtype=pl.Utf8).alias("candidate"), pl.all())
-        for label, comp in comparisons.items()
-    ]
-    table = (
-        pl.concat(parts) if parts else pl.DataFrame(schema={"candidate": pl.Utf8, **TASK_COLUMNS})
+        rows = part.rows.filter(pl.col("candidate") == label)
+        parts.append(rows)
+        groups.append((label, offset, offset + rows.height))
+        offset += rows.height
+    every = pl.concat(parts) if parts else pl.DataFrame(schema=STATS_COLUMNS)
+    tests = test_columns(
+        every,
+        alternative=options.alternative,
+        confidence_level=options.confidence_level,
+        n_resamples=options.n_resamples,
+        seed=options.seed,
     )
+    aggregates = _aggregates(groups, tests, options)
+    alpha = options.alpha
+    adjusted_all = np.full(every.height, np.nan)
+    degraded_all = np.zeros(every.height, dtype=bool)
+    suites: dict[str, tuple[bool, str]] = {}
+    for label, start, stop in groups:
+        pvalues = tests["pvalue"][start:stop].tolist()
+        kinds = tests["kind"][start:stop]
+        adjusted = (
+            adjust_pvalues(np.asarray(pvalues, dtype=np.float64), method=options.adjust).tolist()
+            if pvalues else []
+        )  # fmt: skip
+        suite = _suite_rule(kinds, pvalues, adjusted, aggregates.get(label), options)
+        if len(pvalues) == 1:
+            adjusted = pvalues
+        adjusted_all[start:stop] = adjusted
+        degraded_all[start:stop] = [suite[0] and p <= alpha for p in adjusted]
+        suites[label] = suite
+    columns = _verdicts(
+        np.asarray(tests["kind"], dtype=object), tests["n"], tests["b"], tests["c"],
+        tests["flip_rate"], tests["ci_high"], degraded_all,
+        margin=np.asarray([options.margin_of(t) for t in tests["task"]], dtype=np.float64),
+        alpha=alpha, confidence_level=options.confidence_level,
+    )  # fmt: skip
+    table = pl.DataFrame(
+        {
+            "candidate": [label for label, start, stop in groups for _ in range(stop - start)],
+            **{name: tests[name] for name in TEST_COLUMNS if name in tests},
+            "pvalue_adjusted": adjusted_all,
+            "degraded": degraded_all,
+            "verdict": columns.get_column("verdict"),
+            **{name: columns.get_column(name) for name in VERDICT_COLUMNS},
+        },
+        schema={"candidate": pl.Utf8(), **TASK_COLUMNS},
+    )
+    if options.noise is not None:
+        keys = ["task", "filter", "metric"]
+        table = table.join(
+            options.noise.tasks.select(*keys, *NOISE_JOIN), on=keys, how="left",
+            maintain_order="left",
+        )  # fmt: skip
+    comparisons: dict[str, Comparison] = {}
+    for label, start, stop in groups:
+        tasks = table.slice(start, stop - start).drop("candidate")
+        degraded, rule = suites[label]
+        comparisons[label] = Comparison(
+            reference=index.label,
+            candidate=_candidate_label(stats[label], label),
+            alpha=float(alpha),
+            tasks=tasks,
+            skipped=stats[label]
+            .skipped.filter(pl.col("candidate") == label)
+            .select(list(SKIPPED_COLUMNS)),
+            aggregate=aggregates.get(label),
+            degraded=bool(degraded),
+            metadata=_metadata(index, stats[label], label, every, start, stop, rule, options),
+            margin=options.margin,
+            verdict=suite_verdict(tasks, degraded=bool(degraded)),
+            flips=stats[label].flips.filter(pl.col("candidate") == label).drop("candidate"),
+        )
+    return build_audit(index.label, comparisons, table=table)
+
+
+def _candidate_label(stats: TaskStats, label: str) -> str:
+    found = stats.metadata.get(label, {}).get("candidate", {})
+    return str(found.get("label", label))
+
+
+def _metadata(
+    index: ReferenceIndex,
+    stats: TaskStats,
+    label: str,
+    every: pl.DataFrame,
+    start: int,
+    stop: int,
+    rule: str,
+    options: DecisionOptions,
+) -> dict[str, Any]:
+    found = stats.metadata.get(label, {})
+    flipped = every.slice(start, stop - start).filter(pl.col("lower_is_better"))
+    return {
+        "reference": found.get("reference", {"label": index.label}),
+        "candidate": found.get("candidate", {"label": label}),
+        "hash_checks": found.get("hash_checks", {}),
+        "notes": list(found.get("notes", [])),
+        "incomplete": list(found.get("incomplete", [])),
+        "margins": {
+            t: options.margin_of(t)
+            for t in every.slice(start, stop - start).get_column("task").to_list()
+        },
+        "verdict_rule": rule,
+        "lower_is_better": flipped.get_column("task").to_list(),
+        "adjustment": options.adjust,
+        "alternative": options.alternative,
+        "confidence_level": options.confidence_level,
+    }
+
+
+def build_audit(
+    reference: str, comparisons: dict[str, Comparison], *, table: pl.DataFrame | None = None
+) -> Audit:
+    """The :class:`Audit` of ``comparisons`` (one per candidate label); ``table``, when
+    given, is their long table already built."""
+    if table is None:
+        parts = [
+            comp.tasks.select(pl.lit(label, dtype=pl.Utf8).alias("candidate"), pl.all())
+            for label, comp in comparisons.items()
+        ]
+        table = (
+            pl.concat(parts)
+            if parts
+            else pl.DataFrame(schema={"candidate": pl.Utf8, **TASK_COLUMNS})
+        )
     summary = pl.DataFrame(
         [
             {
@@ -379,6 +489,7 @@ __all__ = [
     "DEGRADED",
     "EQUIVALENT",
     "INCONCLUSIVE",
+    "PLANNING_POWER",
     "DecisionOptions",
     "add_verdicts",
     "build_audit",

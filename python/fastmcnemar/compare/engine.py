@@ -12,20 +12,31 @@ workers and the stats back; the decision runs on the driver
 from __future__ import annotations
 
 import hashlib
+import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from fastmcnemar.compare.candidate_read import read_chosen, survey, warn_superseded
+from fastmcnemar.compare.columnar import (
+    CodedReference,
+    code_reference,
+    frame_runs,
+    paired_stats,
+    stats_rows,
+)
 from fastmcnemar.compare.completeness import gaps
-from fastmcnemar.compare.flips import attach_texts, find_flips
+from fastmcnemar.compare.flips import chosen_scores, flips_of
 from fastmcnemar.compare.loading import LoadedRun, load_run
-from fastmcnemar.compare.metrics import MetricSpec, check_metric_spec, choose_metrics
-from fastmcnemar.compare.task_stats import STATS_COLUMNS, STATS_SKIPPED_COLUMNS, TaskStats
+from fastmcnemar.compare.metrics import Choice, MetricSpec, check_metric_spec, choose_metrics
+from fastmcnemar.compare.task_stats import STATS_SKIPPED_COLUMNS, TaskStats
 from fastmcnemar.exceptions import InvalidArgumentError, PairingWarning
+from fastmcnemar.ingest.detect import detect_format
 from fastmcnemar.pairing import PairingReport, pair_report
 
 _TRIPLES = ["task", "filter", "metric"]
@@ -39,9 +50,10 @@ class ReferenceIndex:
     ----------
     run : LoadedRun
         The reference's scores, harness results and label.
-    doc_ids : polars.Series
-        Every doc id of the reference, in the harness's order (numeric ids
-        numerically, then the rest as text); a doc's code is its position here.
+    coded : CodedReference
+        The reference's rows under integer codes: (task, filter, metric) keys,
+        doc codes in the harness's order (numeric ids by value, then text), the
+        scores and hashes sorted by (key, doc).
     metric, tasks, allow_hash_mismatch, allow_missing
         The options the candidates are read and paired with.
     key : str
@@ -50,7 +62,7 @@ class ReferenceIndex:
     """
 
     run: LoadedRun
-    doc_ids: pl.Series
+    coded: CodedReference
     metric: MetricSpec
     tasks: tuple[str, ...] | None
     allow_hash_mismatch: bool
@@ -62,20 +74,25 @@ class ReferenceIndex:
         """The reference's label (model name, else path)."""
         return self.run.label
 
+    @property
+    def tasks_present(self) -> list[str]:
+        """The reference's tasks, in order of appearance."""
+        return self.coded.keys.get_column("task").unique(maintain_order=True).to_list()
+
+    @property
+    def doc_ids(self) -> pl.Series:
+        """Every doc id of the reference; a doc's code is its position here."""
+        return self.coded.docs.get_column("doc_id")
+
     def doc_codes(self, doc_ids: pl.Series) -> pl.Series:
         """The codes of ``doc_ids`` (all of them ids of the reference)."""
         codes: pl.Series = (
-            doc_ids.cast(pl.Enum(self.doc_ids.to_list())).to_physical().cast(pl.Int64)
+            pl.DataFrame({"doc_id": doc_ids})
+            .join(self.coded.docs, on="doc_id", how="left", maintain_order="left")
+            .get_column("doc")
+            .cast(pl.Int64)
         )
         return codes
-
-
-def _doc_order(doc_ids: pl.Series) -> pl.Series:
-    """Distinct doc ids in the order pairing sorts them: numeric ids by value, then text."""
-    frame = pl.DataFrame({"doc_id": doc_ids.unique()}).with_columns(
-        pl.col("doc_id").str.to_integer(strict=False).alias("_num")
-    )
-    return frame.sort(["_num", "doc_id"], nulls_last=True).get_column("doc_id")
 
 
 def index_reference(
@@ -116,7 +133,6 @@ def index_reference(
         reference, side="reference", model=reference_model, tasks=tasks,
         timestamp=reference_timestamp,
     )  # fmt: skip
-    doc_ids = _doc_order(run.scores.get_column("doc_id"))
     wanted = None if tasks is None else (tuple([tasks]) if isinstance(tasks, str) else tuple(tasks))
     digest = hashlib.sha256()
     for part in (
@@ -131,7 +147,7 @@ def index_reference(
         digest.update(b"\0")
     return ReferenceIndex(
         run=run,
-        doc_ids=doc_ids,
+        coded=code_reference(run.scores),
         metric=metric,
         tasks=wanted,
         allow_hash_mismatch=bool(allow_hash_mismatch),
@@ -177,11 +193,69 @@ def candidate_stats(
         When the runs cannot be paired (see :func:`fastmcnemar.pair`).
     """
     where = side or ("candidate" if label is None else f"candidate {label}")
+    if isinstance(candidate, (str, os.PathLike)) and detect_format(Path(candidate)) == "lm_eval":
+        lean = _lean_stats(index, Path(candidate), where, label, model, timestamp)
+        if lean is not None:
+            return lean
     cand = load_run(candidate, side=where, model=model, tasks=index.tasks, timestamp=timestamp)
     name = cand.label if label is None else label
+    runs = frame_runs(cand.scores)
+    cand_keys = pl.DataFrame(
+        list(dict.fromkeys(runs.triples)), schema=dict.fromkeys(_TRIPLES, pl.Utf8), orient="row"
+    )
+    choices, skipped = _choices(index, cand, cand_keys)
+    fast = paired_stats(index.coded, cand.scores, choices, name, runs=runs)
+    if fast is not None:
+        rows, hashes_checked = fast
+        report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
+    else:
+        rows, report = _checked_pairing(index, cand, choices, name)
+    return _task_stats(index, cand, choices, skipped, rows, report, name, cand.scores)
+
+
+def _lean_stats(
+    index: ReferenceIndex,
+    path: Path,
+    where: str,
+    label: str | None,
+    model: str | None,
+    timestamp: str | None,
+) -> TaskStats | None:
+    """An lm-eval candidate read for its chosen metrics only (see
+    :mod:`~fastmcnemar.compare.candidate_read`); None when it needs the general path."""
+    found = survey(path, tasks=index.tasks, model=model, timestamp=timestamp)
+    if found is None or not set(found.files) <= set(index.tasks_present):
+        return None
+    # The candidate is assumed to hold every (filter, metric) the reference holds for
+    # its tasks; the choice stands when each chosen one is then found in its file.
+    assumed = index.coded.keys.filter(pl.col("task").is_in(list(found.files))).select(_TRIPLES)
+    try:
+        choices, skipped = _choices(index, found.run, assumed, explain=False)
+    except InvalidArgumentError:
+        return None
+    if any(reason.startswith("no metric") for *_, reason in skipped):
+        return None
+    coded = read_chosen(found, choices, index.coded.key_of())
+    if coded is None:
+        return None
+    name = found.run.label if label is None else label
+    fast = paired_stats(index.coded, coded, choices, name)
+    if fast is None:
+        return None
+    warn_superseded(found, where, path)
+    rows, hashes_checked = fast
+    report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
+    # the flipped docs: a key scan of the chosen columns of the files with flips only
+    scores = chosen_scores(found, choices, rows)
+    return _task_stats(index, found.run, choices, skipped, rows, report, name, scores)
+
+
+def _choices(
+    index: ReferenceIndex, cand: LoadedRun, cand_keys: pl.DataFrame, *, explain: bool = True
+) -> tuple[list[Choice], list[tuple[str, str, str, str]]]:
+    """The tested (filter, metric) per task and what is skipped, in report order."""
     ref = index.run
-    ref_keys = ref.scores.select(_TRIPLES).unique(maintain_order=True)
-    cand_keys = cand.scores.select(_TRIPLES).unique(maintain_order=True)
+    ref_keys = index.coded.keys.select(_TRIPLES)
     both = ref_keys.join(cand_keys, on=_TRIPLES, how="semi")
     not_testable: dict[tuple[str, str], str] = {}
     skipped: list[tuple[str, str, str, str]] = []
@@ -191,11 +265,11 @@ def candidate_stats(
             if key not in not_testable:
                 not_testable[key] = f"not per-sample testable: {row['reason']}"
                 skipped.append((row["task"], row["filter"], row["metric"], not_testable[key]))
-    ref_tasks = set(ref_keys.get_column("task").to_list())
+    ref_tasks = set(index.tasks_present)
     cand_tasks = set(cand_keys.get_column("task").to_list())
-    ref_gaps = gaps(ref, "reference", index.tasks)
-    cand_gaps = gaps(cand, "candidate", index.tasks)
-    missing = dict(cand_gaps["missing"]) | dict(ref_gaps["missing"])
+    # tasks a results file lists without samples: said, never dropped silently
+    missing = dict(gaps(cand, "candidate", index.tasks, present=cand_tasks, docs={})["missing"])
+    missing |= dict(gaps(ref, "reference", index.tasks, present=ref_tasks, docs={})["missing"])
     for task in sorted(ref_tasks ^ cand_tasks):
         only = "reference" if task in ref_tasks else "candidate"
         why = f": {missing[task]}" if task in missing else ""
@@ -205,19 +279,57 @@ def candidate_stats(
     choices, metric_skips = choose_metrics(both, _infos(ref, cand), index.metric, not_testable)
     skipped.extend(metric_skips)
     if not choices:
-        if both.height == 0:
+        if both.height == 0 and explain:
             # Let pairing explain (no task in common, one model per side, ...).
             pair_report(ref.scores, cand.scores)
         raise InvalidArgumentError(
             "nothing to test: no task has a metric both runs can be paired on"
         )
+    return choices, skipped
+
+
+def _task_stats(
+    index: ReferenceIndex,
+    cand: LoadedRun,
+    choices: list[Choice],
+    skipped: list[tuple[str, str, str, str]],
+    rows: pl.DataFrame,
+    report: PairingReport,
+    name: str,
+    cand_scores: pl.DataFrame | None = None,
+) -> TaskStats:
+    meta = _metadata(index.run, cand, report, [c.task for c in choices])
+    paired_n = {str(t): int(n) for t, n in rows.select("task", "n").iter_rows()}
+    cand_docs = paired_n if cand.scores.height == 0 else None
+    meta["incomplete"] = [
+        *gaps(index.run, "reference", index.tasks)["short"],
+        *gaps(cand, "candidate", index.tasks, docs=cand_docs)["short"],
+    ]
+    skipped_frame = pl.DataFrame(
+        [(name, *s) for s in skipped], schema=STATS_SKIPPED_COLUMNS, orient="row"
+    ).unique(maintain_order=True)
+    flips = flips_of(index, cand_scores, choices, rows)
+    return TaskStats(
+        rows,
+        skipped_frame,
+        {name: meta},
+        index.key,
+        flips.select(pl.lit(name, dtype=pl.Utf8).alias("candidate"), pl.all()),
+    )
+
+
+def _checked_pairing(
+    index: ReferenceIndex, cand: LoadedRun, choices: list[Choice], name: str
+) -> tuple[pl.DataFrame, PairingReport]:
+    """The row-by-row path: :func:`pair_report` names every failed check (and raises or
+    warns as asked); used when the columnar pass found something to explain."""
     chosen = pl.DataFrame(
         {"task": [c.task for c in choices], "filter": [c.filter for c in choices],
          "metric": [c.metric for c in choices]},
         schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8},
     )  # fmt: skip
     report = pair_report(
-        ref.scores.join(chosen, on=_TRIPLES, how="semi"),
+        index.run.scores.join(chosen, on=_TRIPLES, how="semi"),
         cand.scores.join(chosen, on=_TRIPLES, how="semi"),
         allow_hash_mismatch=index.allow_hash_mismatch,
         allow_missing=index.allow_missing,
@@ -244,26 +356,7 @@ def candidate_stats(
                 part.get_column("candidate").to_numpy().astype(np.float64),
             )
         )
-    flips = attach_texts(
-        find_flips(
-            report.paired,
-            lower_is_better=[(c.task, c.filter, c.metric) for c in choices if c.lower_is_better],
-        ),
-        ref.scores,
-        cand.scores,
-    )
-    meta = _metadata(ref, cand, report, [c.task for c in choices])
-    meta["incomplete"] = [*ref_gaps["short"], *cand_gaps["short"]]
-    skipped_frame = pl.DataFrame(
-        [(name, *s) for s in skipped], schema=STATS_SKIPPED_COLUMNS, orient="row"
-    ).unique(maintain_order=True)
-    return TaskStats(
-        pl.DataFrame(rows, schema=STATS_COLUMNS),
-        skipped_frame,
-        {name: meta},
-        index.key,
-        flips.select(pl.lit(name, dtype=pl.Utf8).alias("candidate"), pl.all()),
-    )
+    return stats_rows(rows), report
 
 
 def _stats_row(

@@ -104,6 +104,63 @@ def attach_texts(flips: pl.DataFrame, reference: pl.DataFrame, candidate: pl.Dat
     )
 
 
+def flips_of(
+    index: Any, candidate: pl.DataFrame | None, choices: Iterable[Any], rows: pl.DataFrame
+) -> pl.DataFrame:
+    """The flips of one candidate against the indexed reference, texts attached.
+
+    ``candidate`` is its score frame (None: no per-doc scores were kept); ``choices``
+    the tested (task, filter, metric); ``rows`` its TaskStats rows (tasks without any
+    discordant pair are skipped without a join)."""
+    if candidate is None or candidate.height == 0:
+        return empty_flips()
+    changed = {str(t) for t, b, c in rows.select("task", "b", "c").iter_rows() if b + c}
+    chosen = [c for c in choices if c.task in changed]
+    if not chosen:
+        return empty_flips()
+    keys = pl.DataFrame(
+        [(c.task, c.filter, c.metric) for c in chosen],
+        schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8},
+        orient="row",
+    )
+    ref = index.run.scores.join(keys, on=["task", "filter", "metric"], how="semi")
+    cand = candidate.join(keys, on=["task", "filter", "metric"], how="semi")
+    paired = ref.select(*_KEYS, pl.col("score").alias("reference")).join(
+        cand.select(*_KEYS, pl.col("score").alias("candidate")), on=_KEYS, how="inner"
+    )
+    lower = [(c.task, c.filter, c.metric) for c in chosen if c.lower_is_better]
+    return attach_texts(find_flips(paired, lower_is_better=lower), index.run.scores, candidate)
+
+
+def chosen_scores(found: Any, choices: Iterable[Any], rows: pl.DataFrame) -> pl.DataFrame | None:
+    """The chosen metric's per-doc scores of an lm-eval candidate read lean (see
+    :mod:`fastmcnemar.compare.candidate_read`), for the tasks with a discordant pair only."""
+    from fastmcnemar.ingest.jsonl import read_keys
+
+    changed = {str(t) for t, b, c in rows.select("task", "b", "c").iter_rows() if b + c}
+    parts = []
+    for choice in choices:
+        sample = found.files.get(choice.task)
+        if choice.task not in changed or sample is None:
+            continue
+        example = found.examples.get(choice.task, {}).get(choice.metric)
+        kind: pl.DataType = pl.Boolean() if isinstance(example, bool) else pl.Float64()
+        schema: dict[str, pl.DataType] = {"doc_id": pl.Utf8(), "filter": pl.Utf8()}
+        schema[choice.metric] = kind
+        frame = read_keys(sample.path, schema)
+        parts.append(
+            frame.filter(pl.col("filter") == choice.filter).select(
+                pl.lit(choice.task).alias("task"),
+                "filter",
+                pl.lit(choice.metric).alias("metric"),
+                "doc_id",
+                pl.col(choice.metric).cast(pl.Float64).alias("score"),
+                pl.lit(str(sample.path)).alias("source"),
+            )
+        )
+    return pl.concat(parts) if parts else None
+
+
 def _records(
     flips: pl.DataFrame, scores: pl.DataFrame
 ) -> dict[tuple[str, str, str, str], dict[str, Any]]:
@@ -205,4 +262,12 @@ def _is_loglikelihood(item: Any) -> bool:
     return str(flat[1]) in ("True", "False", "true", "false")
 
 
-__all__ = ["FLIP_COLUMNS", "STATS_FLIP_COLUMNS", "attach_texts", "empty_flips", "find_flips"]
+__all__ = [
+    "FLIP_COLUMNS",
+    "STATS_FLIP_COLUMNS",
+    "attach_texts",
+    "chosen_scores",
+    "empty_flips",
+    "find_flips",
+    "flips_of",
+]

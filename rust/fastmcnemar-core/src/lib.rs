@@ -4,6 +4,7 @@
 //! The PyO3 glue lives in the sibling crate `fastmcnemar-py`.
 //!
 //! Where things live:
+//! - [`alternative`]: the one `Alternative` (greater, less, two-sided) every test reads.
 //! - [`special`]: normal distribution and other special functions.
 //! - [`binomial`]: exact binomial tails (plain and log space), the McNemar null.
 //! - [`mcnemar`]: paired 2x2 counts and exact / mid-p / asymptotic McNemar p-values, bulk.
@@ -17,6 +18,7 @@
 //! - [`suite`]: one decision for a suite of tasks (Pooled, Max-Drop, Fisher,
 //!   Stouffer, Cauchy, HMP, the combined rule) and adjusted p-values.
 
+pub mod alternative;
 pub mod binomial;
 pub mod control;
 pub mod error;
@@ -29,4 +31,5 @@ pub mod rng;
 pub mod special;
 pub mod suite;
 
+pub use alternative::Alternative;
 pub use error::{Error, Result};
