@@ -116,3 +116,14 @@ def test_cli_wide_flag(capsys: pytest.CaptureFixture[str]) -> None:
     assert max(len(x) for x in narrow.splitlines()) <= 100
     assert main(["compare", str(REF), str(DEGRADED), "--wide"]) == 1
     assert "flips" in capsys.readouterr().out
+
+
+def test_audit_progress_shows_rate_and_eta(capsys: pytest.CaptureFixture[str]) -> None:
+    fm.audit(REF, {"a": DEGRADED, "b": RERUN}, progress=True, max_workers=1)
+    err = capsys.readouterr().err
+    final = err.rstrip("\n").rsplit("\r", 1)[-1]
+    assert final.startswith("audit [##############################] 2/2  ")
+    assert re.search(r"  [\d.e+]+ candidates/s  \d+:\d\d", final)
+    partial = [x for x in err.split("\r") if " 1/2 " in x]
+    assert partial
+    assert "ETA" in partial[-1]

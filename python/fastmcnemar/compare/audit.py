@@ -10,8 +10,6 @@ decision runs once over all of them on the caller's thread
 from __future__ import annotations
 
 import os
-import sys
-import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any, cast
 
 import polars as pl
 
+from fastmcnemar._progress import Progress
 from fastmcnemar.compare.completeness import check_strict
 from fastmcnemar.compare.decision import DecisionOptions, decide_audit
 from fastmcnemar.compare.engine import candidate_stats, index_reference
@@ -33,36 +32,6 @@ from fastmcnemar.ingest.frames import as_polars
 from fastmcnemar.paired_test import Alternative
 from fastmcnemar.policy import Policy, as_policy, gate_comparison
 from fastmcnemar.suite import AdjustMethod
-
-
-class _Progress:
-    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
-
-    def __init__(self, total: int, enabled: bool | None) -> None:
-        self.total = total
-        self.done = 0
-        self.enabled = sys.stderr.isatty() if enabled is None else enabled
-        self._lock = threading.Lock()
-        self._draw()
-
-    def _draw(self) -> None:
-        if not self.enabled:
-            return
-        width = 30
-        filled = width * self.done // max(self.total, 1)
-        bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\raudit [{bar}] {self.done}/{self.total}")
-        sys.stderr.flush()
-
-    def step(self) -> None:
-        with self._lock:
-            self.done += 1
-            self._draw()
-
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
 
 
 def candidate_map(candidates: Any) -> dict[str, Any]:
@@ -181,7 +150,7 @@ def audit(
         allow_hash_mismatch=allow_hash_mismatch, allow_missing=allow_missing,
     )  # fmt: skip
     options = with_noise(options, reference, reference_reruns, tasks)
-    bar = _Progress(len(runs), progress)
+    bar = Progress(len(runs), "audit", enabled=progress, unit="candidates")
     results: dict[str, TaskStats] = {}
     try:
         workers = max_workers or min(len(runs), os.cpu_count() or 1)
