@@ -41,7 +41,7 @@ from fastmcnemar.render.svg_heatmap import heatmap_svg
 
 _CSS = """
 .fmn{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d1d1f;
-  line-height:1.45;max-width:1400px}
+  line-height:1.45;max-width:1240px}
 .fmn h1{font-size:1.45em;margin:.2em 0 .4em}
 .fmn h2{font-size:1.15em;margin:1.4em 0 .5em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 .fmn .verdict{border-radius:8px;padding:.8em 1em;margin:.6em 0 1em;border:2px solid}
@@ -71,6 +71,9 @@ _CSS = """
 .fmn h3{font-size:1em;margin:1em 0 .3em}
 .fmn tr.differs th,.fmn td.differs{color:#8a4b00;font-weight:600}
 .fmn table.runs td,.fmn table.task-meta td{white-space:normal;max-width:34em;word-break:break-word}
+.fmn table.tasks td.text{white-space:normal;max-width:14em;overflow-wrap:break-word}
+.fmn table.tasks td.verdict-cell{white-space:nowrap}
+.fmn table.tasks th{white-space:normal}
 .fmn ul.notes{font-size:.88em;margin:.2em 0}
 .fmn p.rule{font-size:.9em;margin:.2em 0}
 """
@@ -276,9 +279,27 @@ def _forest_section(comparison: ComparisonView, level: float) -> str:
         f'<div class="plot">{svg}</div>'
         f'<p class="muted">Squares: drop = reference − candidate accuracy, lines: its '
         f"{level:.0%} confidence interval. Red ▼ = degraded ({adjust}-adjusted one-sided test "
-        "rejects). Diamond: drop pooled over all samples, with Tango's interval on the summed "
-        "counts.</p>"
+        f"rejects).{_diamond_caption(comparison.tasks, level)}</p>"
         "</section>"
+    )
+
+
+def _diamond_caption(tasks: pl.DataFrame, level: float) -> str:
+    """What the pooled row shows, as drawn: nothing with one task, a diamond spanning
+    Tango's interval when every task is binary, a point-only diamond otherwise."""
+    if tasks.height <= 1:
+        return ""
+    pooled = pooled_delta(tasks, confidence_level=level)
+    if pooled is None:
+        return ""
+    if pooled.low is not None and pooled.high is not None:
+        return (
+            " Diamond: the drop pooled over all samples; its width is Tango's "
+            f"{level:.0%} interval on the summed counts."
+        )
+    return (
+        " Small diamond: the sample-weighted mean drop over all tasks, without an interval "
+        "(the suite mixes binary and graded scores, whose differences are on different scales)."
     )
 
 
