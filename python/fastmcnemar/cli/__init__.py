@@ -24,6 +24,8 @@ from types import ModuleType
 from typing import NoReturn, TextIO
 
 from fastmcnemar.cli import audit_cmd, compare_cmd, demo_cmd, power_cmd, shrink_cmd, watch_cmd
+from fastmcnemar.cli._exit_codes import epilog
+from fastmcnemar.cli._hints import for_cli
 
 #: Subcommand modules, in the order ``--help`` lists them. One line per subcommand.
 SUBCOMMANDS: list[ModuleType] = [
@@ -61,25 +63,29 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers.required = True
     for module in SUBCOMMANDS:
         module.add_parser(subparsers)
-    for sub in subparsers.choices.values():  # --debug also after the subcommand
+    for name, sub in subparsers.choices.items():
+        # --debug also after the subcommand; every --help ends with its exit codes.
         sub.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP
         )
+        sub.epilog = epilog(name)
+        sub.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
 
 
 _DEBUG_HELP = "on an error, also print the Python traceback (or set FASTMCNEMAR_DEBUG=1)"
 
 
-def _one_line(text: str) -> str:
+def _one_line(text: str, command: str) -> str:
+    """One visible line, naming the CLI's own flags rather than the library's arguments."""
     from fastmcnemar.render._safe import visible
 
-    return visible(text.strip())
+    return visible(for_cli(text.strip(), command))
 
 
 @contextmanager
 def _warnings_as_lines(command: str) -> Iterator[None]:
-    """Warnings print as ``fastmcnemar CMD: warning: MESSAGE``, one line each."""
+    """Warnings print (once each, never raised) as ``fastmcnemar CMD: warning: MESSAGE``."""
 
     def show(
         message: Warning | str,
@@ -91,20 +97,19 @@ def _warnings_as_lines(command: str) -> Iterator[None]:
     ) -> None:
         stream = file if file is not None else sys.stderr
         with suppress(OSError):  # stderr gone: nothing to tell
-            stream.write(f"fastmcnemar {command}: warning: {_one_line(str(message))}\n")
+            text = _one_line(str(message), command)
+            stream.write(f"fastmcnemar {command}: warning: {text}\n")
 
-    previous = warnings.showwarning
-    warnings.showwarning = show
-    try:
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        warnings.showwarning = show
         yield
-    finally:
-        warnings.showwarning = previous
 
 
 def _report_error(command: str, err: BaseException, debug: bool, *, expected: bool) -> None:
     if debug:
         traceback.print_exception(type(err), err, err.__traceback__, file=sys.stderr)
-    message = _one_line(str(err)) or type(err).__name__
+    message = _one_line(str(err), command) or type(err).__name__
     if not expected:
         hint = "" if debug else "; run with --debug for the traceback"
         message = f"internal error: {type(err).__name__}: {message}{hint}"

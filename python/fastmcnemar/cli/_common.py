@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import shutil
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -67,11 +68,35 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
         help="pair samples even where doc_hash/target_hash differ (different data)",
     )
     parser.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="gate policy (TOML): per-task margins and which task verdicts fail the gate; "
+        "the exit status follows the gate (see docs/ci.md)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 2 when a samples file holds fewer docs than its results file records "
+        "(default: flagged in the report)",
+    )
+    parser.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="test the samples both runs hold when one run lacks some (default: an error "
+        "naming the missing doc ids)",
+    )
+    parser.add_argument(
         "--scale",
         type=positive_float,
         metavar="S",
         help="score files (CSV/Parquet/JSONL) hold scores on a 0..S scale, e.g. --scale 100 "
         "for percentages: they are divided by S so scores, margins and reports are on 0..1",
+    )
+    parser.add_argument(
+        "--wide",
+        action="store_true",
+        help="text report: every column (b, c, flips, raw p, planning), no width limit "
+        "(default: fits 100 columns, or the terminal when narrower)",
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
     add_output_option(parser, help="write the report here (default stdout)")
@@ -116,7 +141,13 @@ def scaled_inputs(paths: list[str], scale: float | None) -> list[Any]:
 
 
 def exit_status(report: Any, fail_on_inconclusive: bool) -> int:
-    """1 for a degraded verdict (or an inconclusive one with --fail-on-inconclusive), else 0."""
+    """1 for a degraded verdict (or an inconclusive one with --fail-on-inconclusive), else 0;
+    with --policy, 1 when the policy's gate fails for any candidate."""
+    comparisons = getattr(report, "comparisons", None)
+    gates = [c.metadata.get("gate") for c in (comparisons.values() if comparisons else [report])]
+    if gates and all(g is not None for g in gates):
+        failed = any(not g["passed"] for g in gates)
+        return 1 if failed or (fail_on_inconclusive and _inconclusive(report)) else 0
     if report.degraded:
         return 1
     if fail_on_inconclusive:
@@ -125,6 +156,12 @@ def exit_status(report: Any, fail_on_inconclusive: bool) -> int:
         if any(v == "inconclusive" for v in verdicts):
             return 1
     return 0
+
+
+def _inconclusive(report: Any) -> bool:
+    comparisons = getattr(report, "comparisons", None)
+    verdicts = [c.verdict for c in comparisons.values()] if comparisons else [report.verdict]
+    return any(v == "inconclusive" for v in verdicts)
 
 
 def metric_option(values: list[str]) -> str | dict[str, str] | None:
@@ -179,15 +216,51 @@ def write_output(text: str, output: str | None, inputs: Iterable[str | os.PathLi
     write_text_atomic(output, text)
 
 
+def text_width(output: str | None) -> int:
+    """The text report's width: 100 columns, or the terminal's when it is narrower."""
+    from fastmcnemar.render.text import DEFAULT_WIDTH
+
+    if output not in (None, "-") or not sys.stdout.isatty():
+        return DEFAULT_WIDTH
+    return min(DEFAULT_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
+
+
+def add_flips_option(parser: argparse.ArgumentParser) -> None:
+    """``--show-flips [N]``: list the first N flipped samples of each task."""
+    parser.add_argument(
+        "--show-flips",
+        nargs="?",
+        type=int,
+        const=10,
+        default=0,
+        metavar="N",
+        help="text and Markdown reports: list the first N (default 10) samples per task "
+        "whose score changed, with target and responses when the logs carry them (JSON and "
+        "HTML reports always list them)",
+    )
+
+
 def emit(
-    report: Any, fmt: str, output: str | None, inputs: Iterable[str | os.PathLike[str]] = ()
+    report: Any,
+    fmt: str,
+    output: str | None,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    *,
+    wide: bool = False,
+    show_flips: int = 0,
 ) -> None:
     """Render ``report`` (a Comparison or Audit) and write it (never over an input)."""
-    text: str = {
-        "text": report.to_text,
-        "markdown": report.to_markdown,
-        "json": report.to_json,
-        "csv": report.to_csv,
-        "html": report.to_html,
-    }[fmt]()
+    if show_flips < 0:
+        raise InvalidArgumentError(f"--show-flips {show_flips}: expected a count >= 0")
+    flips = {"show_flips": show_flips} if show_flips else {}
+    if fmt == "text":
+        text: str = report.to_text(width=text_width(output), wide=wide, **flips)
+    elif fmt == "markdown":
+        text = report.to_markdown(**flips)
+    else:
+        text = {
+            "json": report.to_json,
+            "csv": report.to_csv,
+            "html": report.to_html,
+        }[fmt]()
     write_output(text, output, inputs)

@@ -37,6 +37,7 @@ def add_parser(subparsers: Any) -> None:
         help="candidates compared at once, 1 to 4 x the cores (default: cores)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--reference-model", help="pick this model when REFERENCE holds several")
     add_report_options(parser)
     parser.set_defaults(run=run)
 
@@ -47,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from fastmcnemar.compare import audit
 
     inputs = [args.reference, *args.candidates, *(args.reference_reruns or [])]
+    inputs += [args.policy] if args.policy else []
     check_output(args.output, inputs)
     metric = metric_option(args.metric)
     reference, *given = scaled_inputs([args.reference, *args.candidates], args.scale)
@@ -60,10 +62,14 @@ def run(args: argparse.Namespace) -> int:
         alternative=args.alternative,
         adjust=args.adjust,
         allow_hash_mismatch=args.allow_hash_mismatch,
+        allow_missing=args.allow_missing,
+        policy=args.policy,
+        strict=args.strict,
+        reference_model=args.reference_model,
         max_workers=_args.threads(args.jobs, "--jobs"),
         progress=False if args.no_progress else None,
         margin=args.margin,
         reference_reruns=args.reference_reruns,
     )
-    emit(result, args.format, args.output, inputs)
+    emit(result, args.format, args.output, inputs, wide=args.wide)
     return exit_status(result, args.fail_on_inconclusive)

@@ -89,6 +89,8 @@ class DecisionOptions:
     seed: int = 0
     margin: float = 0.01
     noise: NoiseFloor | None = None
+    #: Per-task margins overriding ``margin`` (a gate policy's ``[tasks.NAME] margin``).
+    margins: Mapping[str, float] | None = None
 
     def __post_init__(self) -> None:
         _args.level("alpha", self.alpha)
@@ -98,16 +100,28 @@ class DecisionOptions:
         _args.resamples(self.n_resamples)
         _args.seed(self.seed)
         _args.margin(self.margin)
+        for value in (self.margins or {}).values():
+            _args.margin(value)
+
+    def margin_of(self, task: str) -> float:
+        """The margin of ``task``: its own under a policy, else ``margin``."""
+        return float(self.margins.get(task, self.margin)) if self.margins else self.margin
 
 
 def add_verdicts(
-    tasks: pl.DataFrame, *, margin: float, alpha: float, confidence_level: float = 0.95
+    tasks: pl.DataFrame,
+    *,
+    margin: float,
+    alpha: float,
+    confidence_level: float = 0.95,
+    margins: Mapping[str, float] | None = None,
 ) -> pl.DataFrame:
     """``tasks`` (a ``Comparison.tasks`` frame) with the three-way ``verdict`` and
     the columns of :data:`VERDICT_COLUMNS`. ``confidence_level`` is the level of
     the ``ci_low``/``ci_high`` columns; continuous tasks can only be declared
     equivalent when it is at least 1 - 2 alpha."""
     margin = _args.margin(margin)
+    per_task = margins or {}
     columns = _verdicts(
         tasks.get_column("kind").to_numpy(),
         tasks.get_column("n").to_numpy(),
@@ -116,7 +130,9 @@ def add_verdicts(
         tasks.get_column("flip_rate").to_numpy(),
         tasks.get_column("ci_high").to_numpy(),
         tasks.get_column("degraded").to_numpy(),
-        margin=margin,
+        margin=np.asarray(
+            [per_task.get(t, margin) for t in tasks.get_column("task").to_list()], dtype=np.float64
+        ),
         alpha=alpha,
         confidence_level=confidence_level,
     )
@@ -136,14 +152,31 @@ def _verdicts(
     ci_high: np.ndarray[Any, Any],
     degraded: np.ndarray[Any, Any],
     *,
-    margin: float,
+    margin: float | np.ndarray[Any, Any],
     alpha: float,
     confidence_level: float,
 ) -> pl.DataFrame:
     """``verdict`` and the planning columns of every task, in one core call
-    (:func:`fastmcnemar.planning.verdict_columns`)."""
+    (:func:`fastmcnemar.planning.verdict_columns`) per distinct margin."""
     if kind.size == 0:
         return pl.DataFrame(schema={"verdict": pl.Utf8(), **VERDICT_COLUMNS})
+    if isinstance(margin, np.ndarray):
+        margins = np.asarray(margin, dtype=np.float64)
+        values = np.unique(margins)
+        if values.size == 1:
+            margin = float(values[0])
+        else:
+            # per-task margins (a gate policy): one call per margin, rows put back in order
+            order = np.concatenate([np.flatnonzero(margins == v) for v in values])
+            parts = [
+                _verdicts(
+                    kind[w], n[w], b[w], c[w], flip_rate[w], ci_high[w], degraded[w],
+                    margin=float(v), alpha=alpha, confidence_level=confidence_level,
+                )
+                for v in values
+                for w in [np.flatnonzero(margins == v)]
+            ]  # fmt: skip
+            return pl.concat(parts)[np.argsort(order, kind="stable")]
     columns = verdict_columns(
         n.astype(np.int64),
         b.astype(np.int64),
@@ -309,7 +342,8 @@ def decide_audit(
     columns = _verdicts(
         np.asarray(tests["kind"], dtype=object), tests["n"], tests["b"], tests["c"],
         tests["flip_rate"], tests["ci_high"], degraded_all,
-        margin=options.margin, alpha=alpha, confidence_level=options.confidence_level,
+        margin=np.asarray([options.margin_of(t) for t in tests["task"]], dtype=np.float64),
+        alpha=alpha, confidence_level=options.confidence_level,
     )  # fmt: skip
     table = pl.DataFrame(
         {
@@ -345,6 +379,7 @@ def decide_audit(
             metadata=_metadata(index, stats[label], label, every, start, stop, rule, options),
             margin=options.margin,
             verdict=suite_verdict(tasks, degraded=bool(degraded)),
+            flips=stats[label].flips.filter(pl.col("candidate") == label).drop("candidate"),
         )
     return build_audit(index.label, comparisons, table=table)
 
@@ -384,6 +419,11 @@ def _metadata(
         "candidate": found.get("candidate", {"label": label}),
         "hash_checks": found.get("hash_checks", {}),
         "notes": list(found.get("notes", [])),
+        "incomplete": list(found.get("incomplete", [])),
+        "margins": {
+            t: options.margin_of(t)
+            for t in every.slice(start, stop - start).get_column("task").to_list()
+        },
         "verdict_rule": rule,
         "lower_is_better": flipped.get_column("task").to_list(),
         "adjustment": options.adjust,

@@ -5,17 +5,19 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
-
-import polars as pl
+from pathlib import Path
+from typing import Any, cast
 
 from fastmcnemar import _args
 from fastmcnemar._args import SeedLike
+from fastmcnemar.compare.completeness import check_strict
 from fastmcnemar.compare.decision import DecisionOptions, decide_comparison
 from fastmcnemar.compare.engine import candidate_stats, index_reference
 from fastmcnemar.compare.metrics import MetricSpec
 from fastmcnemar.compare.results import Comparison
+from fastmcnemar.ingest.frames import as_polars
 from fastmcnemar.paired_test import Alternative
+from fastmcnemar.policy import Policy, as_policy, gate_comparison
 from fastmcnemar.rerun_noise import noise_floor
 from fastmcnemar.suite import AdjustMethod
 
@@ -41,6 +43,8 @@ def compare(
     rng: SeedLike = 0,
     margin: float = 0.01,
     reference_reruns: Sequence[Any] | None = None,
+    policy: Policy | str | Path | None = None,
+    strict: bool = False,
 ) -> Comparison:
     """Is the candidate significantly worse than the reference?
 
@@ -95,6 +99,14 @@ def compare(
     reference_reruns : sequence of paths or frames, optional
         Other runs of the reference (lossless reruns, other hardware): their
         pairwise flip rates (the noise floor) are reported beside each task's.
+    policy : Policy or path, optional
+        A gate policy (TOML, see :mod:`fastmcnemar.policy`): its per-task margins
+        decide equivalent vs inconclusive, its ``alpha``/``adjust`` replace the
+        arguments, and its gate outcome is recorded in ``metadata["gate"]`` (the
+        command line's exit status follows it).
+    strict : bool, default False
+        Raise when a samples file holds fewer docs than its results file records
+        (always flagged in ``metadata["incomplete"]`` and every report).
 
     Returns
     -------
@@ -123,9 +135,15 @@ def compare(
     >>> compare(example_path("reference"), example_path("rerun")).degraded
     False
     """
+    gate = as_policy(policy)
+    if gate is not None:
+        alpha = gate.alpha if gate.alpha is not None else alpha
+        adjust = cast(AdjustMethod, gate.adjust) if gate.adjust is not None else adjust
+        margin = gate.default.margin
     options = DecisionOptions(
         alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
         n_resamples=n_resamples, seed=_args.seed(rng), margin=margin,
+        margins=gate.margin_map() if gate is not None else None,
     )  # fmt: skip
     index = index_reference(
         reference, metric=metric, tasks=tasks, reference_model=reference_model,
@@ -136,7 +154,11 @@ def compare(
         index, candidate, side="candidate", model=candidate_model, timestamp=candidate_timestamp
     )
     options = with_noise(options, reference, reference_reruns, tasks)
-    return decide_comparison(index, stats, label=stats.candidates[0], options=options)
+    result = decide_comparison(index, stats, label=stats.candidates[0], options=options)
+    check_strict(result.metadata.get("incomplete", []), strict)
+    if gate is not None:
+        gate_comparison(result, gate)
+    return result
 
 
 def with_noise(
@@ -148,7 +170,7 @@ def with_noise(
     """``options`` with the noise floor of the reference and its reruns, if any."""
     if not reruns:
         return options
-    if isinstance(reruns, (str, os.PathLike, pl.DataFrame)):
+    if isinstance(reruns, (str, os.PathLike)) or as_polars(reruns) is not None:
         reruns = [reruns]
     return replace(options, noise=noise_floor([reference, *reruns], tasks=tasks))
 

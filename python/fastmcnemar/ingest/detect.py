@@ -19,6 +19,7 @@ import polars as pl
 
 from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
 from fastmcnemar.ingest.safe_io import file_kind, open_regular
 
 _LM_EVAL_NAME = re.compile(
@@ -157,6 +158,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     for fmt in FORMATS:
         if fmt.detect(target):
             return fmt.name
+    check_not_lfs_pointer(target)
     known = ", ".join(f.name for f in FORMATS)
     raise InputFormatError(f"{target}: not a recognised evaluation output (formats: {known})")
 

@@ -49,6 +49,7 @@ from fastmcnemar.exceptions import (
     NotTestableError,
 )
 from fastmcnemar.ingest.inspect_values import expand_score
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
 from fastmcnemar.ingest.lm_eval_layout import RunResults
 from fastmcnemar.ingest.safe_io import loads, open_regular, read_bounded, read_member
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA
@@ -226,6 +227,7 @@ def run_from_log_dict(
 
 def _load_log(path: Path, *, strict: bool) -> dict[str, Any] | None:
     """The log as one dict in the JSON layout; None for a non-log JSON when not strict."""
+    check_not_lfs_pointer(path)
     if path.suffix == ".eval":
         return _load_eval_zip(path)
     if path.suffix != ".json":

@@ -21,6 +21,7 @@ import numpy as np
 import polars as pl
 
 from fastmcnemar.exceptions import InputFormatError
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
 from fastmcnemar.ingest.safe_io import loads, open_regular, read_bounded, require_regular
 
 
@@ -88,6 +89,8 @@ def _parse_line(path: Path, lineno: int, line: bytes) -> dict[str, Any]:
     try:
         record = loads(line, f"{path}: line {lineno}")
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        if lineno == 1:
+            check_not_lfs_pointer(path)
         raise InputFormatError(f"{path}: line {lineno}: not valid JSON ({err})") from None
     if not isinstance(record, dict):
         raise InputFormatError(
@@ -117,6 +120,7 @@ def read_keys(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """
     from fastmcnemar._core import scan_jsonl
 
+    check_not_lfs_pointer(path)
     keys = list(schema)
     wants_text = [schema[k] == pl.Utf8() for k in keys]
     require_regular(path)  # the scanner's open() would block on a FIFO
@@ -204,6 +208,7 @@ def read_json_array(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     lm-eval 0.4.0-0.4.2 wrote its samples like this (``json.dumps(..., indent=2)``);
     the whole document has to be parsed, so this is slower than JSONL.
     """
+    check_not_lfs_pointer(path)
     try:
         records = loads(read_bounded(path), str(path))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:

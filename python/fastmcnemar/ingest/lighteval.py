@@ -31,6 +31,7 @@ import polars as pl
 
 from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError, InputWarning, PairingError
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
 from fastmcnemar.ingest.lm_eval_layout import RunResults
 from fastmcnemar.ingest.safe_io import loads, read_bounded, require_regular
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA
@@ -116,6 +117,7 @@ def read_details_file(
 ) -> pl.DataFrame:
     """The score rows of one details parquet file."""
     require_regular(path)  # polars would block on a FIFO
+    check_not_lfs_pointer(path)
     try:
         schema = pl.read_parquet_schema(path)
     except Exception as exc:  # polars raises several error types for non-parquet input

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from fastmcnemar.exceptions import InputFormatError
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
 from fastmcnemar.ingest.safe_io import loads, open_regular, read_bounded
 
 # `datetime.now().isoformat().replace(":", "-")`, e.g. 2025-01-24T19-02-29.392595
@@ -118,6 +119,7 @@ def _load_results(path: Path) -> dict[str, Any] | None:
     with a ``results`` key, must be a well-formed results object: a malformed
     one is an error naming the field, never skipped without a word.
     """
+    check_not_lfs_pointer(path)
     try:
         data = loads(read_bounded(path), str(path))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -178,6 +180,7 @@ def check_results_fields(data: dict[str, Any], path: Path) -> None:
 
 
 def _first_char(path: Path) -> str:
+    check_not_lfs_pointer(path)
     with open_regular(path) as fh:
         head = fh.read(256).lstrip()
     return head[:1].decode("ascii", "replace")

@@ -22,6 +22,7 @@ import polars as pl
 from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError, InvalidArgumentError
 from fastmcnemar.ingest.jsonl import read_keys
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
 from fastmcnemar.ingest.safe_io import loads, read_bounded, require_regular
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA
 
@@ -36,6 +37,7 @@ _OPTIONAL_TEXT = ("task", "filter", "metric", "model", "doc_hash", "prompt_hash"
 
 
 def _read_table(path: Path) -> pl.DataFrame:
+    check_not_lfs_pointer(path)
     kind = _SUFFIXES.get(path.suffix.lower())
     require_regular(path)  # polars would block on a FIFO
     try:

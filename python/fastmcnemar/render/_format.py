@@ -161,9 +161,10 @@ def planning_lines(comp: Any) -> list[str]:
         rate = r.get("flip_rate_needed")
         if rate is not None:
             needed += f", or a flip rate <= {100 * rate:.2f}% at N = {r['n']:,}"
+        task_margin = (comp.metadata.get("margins") or {}).get(r["task"], margin)
         lines.append(
             f"  {where}: inconclusive: {could} (80% power); to show a drop of "
-            f"{100 * margin:g} pt with 80% power it {needed}"
+            f"{100 * task_margin:g} pt with 80% power it {needed}"
         )
     return lines
 

@@ -23,7 +23,11 @@ _RUN_ROWS = (
     ("harness_version", "harness version"),
 )
 _CONFIG_ROWS = ("model", "model_args", "limit", "gen_kwargs", "fewshot_seed", "epochs", "pairing")
-_HANDLED = {"reference", "candidate", "hash_checks", "notes", "verdict_rule"}
+# incomplete and gate are shown in the verdict banner; margins in the planning notes
+_HANDLED = {
+    "reference", "candidate", "hash_checks", "notes", "verdict_rule", "incomplete", "gate",
+    "margins",
+}  # fmt: skip
 
 
 def metadata_section(metadata: Mapping[str, Any] | None) -> str:
