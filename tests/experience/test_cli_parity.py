@@ -36,7 +36,8 @@ def test_every_subcommand_help_ends_with_its_exit_codes(
     codes = re.findall(r"^\s+(\d+)\s", tail, re.M)
     assert "0" in codes
     assert "2" in codes
-    assert ("1" in codes) == (name in ("compare", "audit"))
+    assert ("1" in codes) == (name in ("compare", "audit", "watch"))  # the gating commands
+    assert ("3" in codes) == (name == "watch")  # finished undecided
 
 
 def test_allow_missing_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,7 +15,7 @@ def test_text_markdown_and_html_show_the_same_pvalues() -> None:
     text, markdown, page = comp.to_text(), comp.to_markdown(), html.unescape(comp.to_html())
     shown = 0
     for row in comp.tasks.iter_rows(named=True):
-        p = row["pvalue"]
+        p = row["pvalue_adjusted"]  # the p-value every report shows
         if not is_number(p):
             continue
         for report in (text, markdown, page):

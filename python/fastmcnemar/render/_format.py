@@ -157,7 +157,12 @@ def planning_lines(comp: Any) -> list[str]:
             could = "no flips observed"
         else:
             could = "could not detect any drop"
-        needed = f"needs N >= {r['n_needed']:,} at its flip rate"
+        n_needed = r.get("n_needed")
+        needed = (
+            f"needs N >= {n_needed:,} at its flip rate"
+            if n_needed is not None
+            else "has no sample size computed (graded scores: see the interval)"
+        )
         rate = r.get("flip_rate_needed")
         if rate is not None:
             needed += f", or a flip rate <= {100 * rate:.2f}% at N = {r['n']:,}"
