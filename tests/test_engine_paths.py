@@ -3,6 +3,7 @@ input to it so that errors and warnings stay exactly what they were."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import warnings
@@ -166,3 +167,31 @@ def test_single_metric_frames_pair_the_same_both_ways(monkeypatch: pytest.Monkey
     slow = fm.compare(ref, cand)
     assert fast.tasks.equals(slow.tasks)
     assert fast.tasks.height == 3
+
+
+@pytest.mark.parametrize(
+    "method", ["holm", "hochberg", "hommel", "bonferroni", "sidak", "holm-sidak", "bh", "by"]
+)
+def test_grouped_adjustment_equals_one_call_per_family(method: str) -> None:
+    from fastmcnemar import _core
+
+    rng = np.random.default_rng(11)
+    sizes = [1, 5, 60, 2, 17]
+    pvalues = rng.random(sum(sizes)) ** 3
+    pvalues[3] = pvalues[4]  # ties keep their order
+    offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    grouped = _core.suite_adjust_pvalues_grouped(pvalues, offsets, method)
+    bounds = offsets.tolist()
+    one_by_one = np.concatenate(
+        [fm.adjust_pvalues(pvalues[a:b], method=method) for a, b in itertools.pairwise(bounds)]  # type: ignore[arg-type]
+    )
+    np.testing.assert_array_equal(grouped, one_by_one)
+
+
+def test_grouped_adjustment_checks_its_offsets() -> None:
+    from fastmcnemar import _core
+
+    with pytest.raises(fm.InvalidArgumentError, match="offsets"):
+        _core.suite_adjust_pvalues_grouped(np.array([0.1, 0.2]), np.array([0, 3]), "holm")
+    with pytest.raises(fm.InvalidArgumentError, match="outside"):
+        _core.suite_adjust_pvalues_grouped(np.array([0.1, 1.2]), np.array([0, 2]), "holm")

@@ -11,16 +11,19 @@ runs once over all of them on the caller's thread
 from __future__ import annotations
 
 import os
-import sys
-import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import polars as pl
 
+from fastmcnemar import _args
+from fastmcnemar._args import SeedLike
+from fastmcnemar._progress import Progress
+from fastmcnemar.compare.completeness import check_strict
 from fastmcnemar.compare.decision import DecisionOptions, decide_audit
 from fastmcnemar.compare.engine import index_reference
+from fastmcnemar.compare.labels import model_labels, path_labels, without_reference
 from fastmcnemar.compare.metrics import MetricSpec
 from fastmcnemar.compare.pairwise import with_noise
 from fastmcnemar.compare.results import Audit
@@ -35,40 +38,11 @@ from fastmcnemar.compare.runners import (
 from fastmcnemar.compare.task_stats import TaskStats
 from fastmcnemar.exceptions import FastMcNemarError, InvalidArgumentError
 from fastmcnemar.ingest.detect import detect_format
+from fastmcnemar.ingest.frames import as_polars
 from fastmcnemar.ingest.remote import StorageOptions, is_remote, run_folders
 from fastmcnemar.paired_test import Alternative
+from fastmcnemar.policy import Policy, as_policy, gate_comparison
 from fastmcnemar.suite import AdjustMethod
-
-
-class _Progress:
-    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
-
-    def __init__(self, total: int, enabled: bool | None) -> None:
-        self.total = total
-        self.done = 0
-        self.enabled = sys.stderr.isatty() if enabled is None else enabled
-        self._lock = threading.Lock()
-        self._draw()
-
-    def _draw(self) -> None:
-        if not self.enabled:
-            return
-        width = 30
-        filled = width * self.done // max(self.total, 1)
-        bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\raudit [{bar}] {self.done}/{self.total}")
-        sys.stderr.flush()
-
-    def step(self) -> None:
-        with self._lock:
-            self.done += 1
-            self._draw()
-
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-
 
 Engine = Literal["local", "ray", "dask"]
 
@@ -94,6 +68,9 @@ def candidate_map(candidates: Any, storage_options: StorageOptions | None = None
         if runs:
             return {p.name: p for p in runs}
         return {str(root): root}
+    table = as_polars(candidates) if not isinstance(candidates, (str, os.PathLike)) else None
+    if table is not None:
+        candidates = table
     if isinstance(candidates, pl.DataFrame):
         return {
             m: candidates.filter(pl.col("model") == m)
@@ -134,11 +111,13 @@ def audit(
     allow_missing: bool = False,
     reference_model: str | None = None,
     n_resamples: int = 9999,
-    rng: int | None = 0,
+    rng: SeedLike = 0,
     max_workers: int | None = None,
     progress: bool | None = None,
     margin: float = 0.01,
     reference_reruns: Sequence[Any] | None = None,
+    policy: Policy | str | Path | None = None,
+    strict: bool = False,
     engine: Engine = "local",
     address: str | None = None,
     client: Any = None,
@@ -187,8 +166,8 @@ def audit(
         As for :func:`compare`.
     allow_hash_mismatch, allow_missing, n_resamples, rng : see :func:`compare`
         As for :func:`compare`.
-    margin, reference_reruns : see :func:`compare`
-        As for :func:`compare`.
+    margin, reference_reruns, policy, strict : see :func:`compare`
+        As for :func:`compare` (the policy gates each candidate).
 
     Returns
     -------
@@ -205,9 +184,15 @@ def audit(
     >>> res.summary.select("candidate", "degraded").rows()
     [('rerun', False), ('int4', True)]
     """
+    gate = as_policy(policy)
+    if gate is not None:
+        alpha = gate.alpha if gate.alpha is not None else alpha
+        adjust = cast(AdjustMethod, gate.adjust) if gate.adjust is not None else adjust
+        margin = gate.default.margin
     options = DecisionOptions(
         alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
-        n_resamples=n_resamples, seed=0 if rng is None else int(rng), margin=margin,
+        n_resamples=n_resamples, seed=_args.seed(rng), margin=margin,
+        margins=gate.margin_map() if gate is not None else None,
     )  # fmt: skip
     if engine not in ENGINES:
         raise InvalidArgumentError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
@@ -215,16 +200,19 @@ def audit(
         raise InvalidArgumentError("client: a Dask client is only used with engine='dask'")
     if address is not None and engine == "local":
         raise InvalidArgumentError("address: a cluster address needs engine='ray' or 'dask'")
-    runs = candidate_map(candidates, storage_options)
+    max_workers = _args.threads(max_workers, "max_workers")
+    runs, paths = path_labels(
+        without_reference(candidate_map(candidates, storage_options), reference)
+    )
     if not runs:
-        raise InvalidArgumentError("candidates: no candidate given")
+        raise InvalidArgumentError("candidates: no candidate given (besides the reference)")
     index = index_reference(
         reference, metric=metric, tasks=tasks, reference_model=reference_model,
         allow_hash_mismatch=allow_hash_mismatch, allow_missing=allow_missing,
         storage_options=storage_options,
     )  # fmt: skip
     options = with_noise(options, reference, reference_reruns, tasks)
-    bar = _Progress(len(runs), progress)
+    bar = Progress(len(runs), "audit", enabled=progress, unit="candidates")
     results: dict[str, TaskStats] = {}
     failed: dict[str, str] = {}
 
@@ -255,8 +243,16 @@ def audit(
     missing = [label for label in runs if label not in results and label not in failed]
     if missing:  # an engine that returned without every candidate: never a partial report
         raise FastMcNemarError(f"audit stopped before candidates {', '.join(missing)} were read")
-    stats = {label: results[label] for label in runs if label in results}
-    return decide_audit(index, stats, options, failed={k: failed[k] for k in runs if k in failed})
+    done = {label: results[label] for label in runs if label in results}
+    ordered = model_labels(done, {k: v for k, v in paths.items() if k in done})
+    result = decide_audit(
+        index, ordered, options, failed={k: failed[k] for k in runs if k in failed}
+    )
+    for comparison in result.comparisons.values():
+        check_strict(comparison.metadata.get("incomplete", []), strict)
+        if gate is not None:
+            gate_comparison(comparison, gate)
+    return result
 
 
 __all__ = ["audit", "candidate_map"]

@@ -27,6 +27,8 @@ from fastmcnemar.compare.columnar import (
     frame_runs,
     paired_stats,
 )
+from fastmcnemar.compare.completeness import gaps
+from fastmcnemar.compare.flips import chosen_scores, flips_of
 from fastmcnemar.compare.loading import LoadedRun, load_run
 from fastmcnemar.compare.metrics import Choice, MetricSpec, check_metric_spec, choose_metrics
 from fastmcnemar.compare.row_pairing import checked_pairing
@@ -225,7 +227,7 @@ def candidate_stats(
         report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
     else:
         rows, report = checked_pairing(index, cand, choices, name)
-    return _task_stats(index, cand, choices, skipped, rows, report, name)
+    return _task_stats(index, cand, choices, skipped, rows, report, name, cand.scores)
 
 
 def _lean_stats(
@@ -260,7 +262,9 @@ def _lean_stats(
     warn_superseded(found, where, path)
     rows, hashes_checked = fast
     report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
-    return _task_stats(index, found.run, choices, skipped, rows, report, name)
+    # the flipped docs: a key scan of the chosen columns of the files with flips only
+    scores = chosen_scores(found, choices, rows)
+    return _task_stats(index, found.run, choices, skipped, rows, report, name, scores)
 
 
 def _choices(
@@ -280,9 +284,15 @@ def _choices(
                 skipped.append((row["task"], row["filter"], row["metric"], not_testable[key]))
     ref_tasks = set(index.tasks_present)
     cand_tasks = set(cand_keys.get_column("task").to_list())
+    # tasks a results file lists without samples: said, never dropped silently
+    missing = dict(gaps(cand, "candidate", index.tasks, present=cand_tasks, docs={})["missing"])
+    missing |= dict(gaps(ref, "reference", index.tasks, present=ref_tasks, docs={})["missing"])
     for task in sorted(ref_tasks ^ cand_tasks):
         only = "reference" if task in ref_tasks else "candidate"
-        skipped.append((task, "", "", f"task only in {only}"))
+        why = f": {missing[task]}" if task in missing else ""
+        skipped.append((task, "", "", f"task only in {only}{why}"))
+    for task in sorted(set(missing) - ref_tasks - cand_tasks):
+        skipped.append((task, "", "", f"not tested: {missing[task]}"))
     choices, metric_skips = choose_metrics(both, task_infos(ref, cand), index.metric, not_testable)
     skipped.extend(metric_skips)
     if not choices:
@@ -303,12 +313,26 @@ def _task_stats(
     rows: pl.DataFrame,
     report: PairingReport,
     name: str,
+    cand_scores: pl.DataFrame | None = None,
 ) -> TaskStats:
     meta = run_metadata(index.run, cand, report, [c.task for c in choices])
+    paired_n = {str(t): int(n) for t, n in rows.select("task", "n").iter_rows()}
+    cand_docs = paired_n if cand.scores.height == 0 else None
+    meta["incomplete"] = [
+        *gaps(index.run, "reference", index.tasks)["short"],
+        *gaps(cand, "candidate", index.tasks, docs=cand_docs)["short"],
+    ]
     skipped_frame = pl.DataFrame(
         [(name, *s) for s in skipped], schema=STATS_SKIPPED_COLUMNS, orient="row"
     ).unique(maintain_order=True)
-    return TaskStats(rows, skipped_frame, {name: meta}, index.key)
+    flips = flips_of(index, cand_scores, choices, rows)
+    return TaskStats(
+        rows,
+        skipped_frame,
+        {name: meta},
+        index.key,
+        flips.select(pl.lit(name, dtype=pl.Utf8).alias("candidate"), pl.all()),
+    )
 
 
 __all__ = ["ReferenceIndex", "candidate_stats", "index_reference"]

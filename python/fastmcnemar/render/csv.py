@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from fastmcnemar.compare.results import Audit, Comparison
+from fastmcnemar.render._safe import neutralise_csv
 
 
 def comparison_to_csv(comp: Comparison) -> str:
@@ -14,7 +15,7 @@ def comparison_to_csv(comp: Comparison) -> str:
         pl.lit(comp.candidate, dtype=pl.Utf8).alias("candidate"),
         pl.all(),
     )
-    return frame.write_csv()
+    return neutralise_csv(frame.write_csv())
 
 
 def audit_to_csv(audit: Audit) -> str:
@@ -37,4 +38,4 @@ def audit_to_csv(audit: Audit) -> str:
             [frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("error")), failed],
             how="diagonal",
         )
-    return frame.write_csv()
+    return neutralise_csv(frame.write_csv())

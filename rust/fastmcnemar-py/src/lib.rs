@@ -17,6 +17,7 @@ mod planning;
 mod resampling;
 pub mod results;
 pub mod runtime;
+mod sequential;
 mod suite;
 
 #[pymodule(gil_used = false)]
@@ -31,5 +32,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ingest::register(m)?;
     paired::register(m)?;
     suite::register(m)?;
+    sequential::register(m)?;
     Ok(())
 }
