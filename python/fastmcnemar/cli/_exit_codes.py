@@ -19,8 +19,12 @@ _PLAIN = (
 
 EXIT_CODES: dict[str, str] = {
     "compare": _GATE.format(extra=""),
-    "audit": _GATE.format(extra=" for any candidate").replace(
-        "1    degradation detected", "1    some candidate is degraded"
+    "audit": _GATE.format(extra=" for any candidate")
+    .replace("1    degradation detected", "1    some candidate is degraded")
+    .replace(
+        "naming the file and field)",
+        "naming the file and field), or with\n"
+        "       --keep-going an incomplete audit: some candidate could not be read",
     ),
     "demo": _PLAIN.format(extra=" (whatever the verdict: the demo shows one)"),
     "power": _PLAIN.format(extra=""),
