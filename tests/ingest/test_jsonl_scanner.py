@@ -147,3 +147,23 @@ def test_an_error_does_not_wait_for_the_remaining_files(
         read_lm_eval(model_dir)
     # Two files are in flight at a time; the rest are cancelled, not read.
     assert len(read) < len(tasks)
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "what"),
+    [
+        ('{"id": "1", "acc": [1, 2}', 25, "mismatched '}'"),
+        ('{"id": "1" "acc": 1}', 12, "expected ',' or '}'"),
+        ('{"id": "1", "acc": 1} tail', 23, "text after the object"),
+        ('{"id": "1", "score": wat}', 22, "bad value"),
+    ],
+)
+def test_a_broken_line_is_named_by_line_and_column(
+    tmp_path: Path, line: str, column: int, what: str
+) -> None:
+    # The column comes from the core's typed error, counted in bytes from 1.
+    path = tmp_path / "broken.jsonl"
+    path.write_text('{"id": "0", "acc": 1}\n' + line + "\n", encoding="utf-8")
+    pattern = rf"broken\.jsonl: line 2: not valid JSON \(column {column}: {what}"
+    with pytest.raises(InputFormatError, match=pattern):
+        read_keys(path, SCHEMA)

@@ -40,10 +40,11 @@ pub enum Error {
     /// Any other argument outside its domain; the message says which and why.
     InvalidArgument(String),
     /// Input text that is not what the reader expects (a broken JSON line or
-    /// document): where (1-based line of a JSON-lines file, or byte offset in
+    /// document): where (1-based line and byte column, and the byte offset in
     /// a whole document) and what.
     Parse {
         line: Option<usize>,
+        column: Option<usize>,
         byte: Option<usize>,
         message: String,
     },
@@ -85,12 +86,22 @@ impl fmt::Display for Error {
             Error::InvalidArgument(message) => f.write_str(message),
             Error::Parse {
                 line,
+                column,
                 byte,
                 message,
-            } => match (line, byte) {
-                (Some(line), _) => write!(f, "line {line}: {message}"),
-                (None, Some(byte)) => write!(f, "at byte {byte}: {message}"),
-                (None, None) => f.write_str(message),
+            } => match (line, column, byte) {
+                (Some(line), Some(column), Some(byte)) => {
+                    write!(
+                        f,
+                        "at byte {byte}: {message} (line {line}, column {column})"
+                    )
+                }
+                (Some(line), Some(column), None) => {
+                    write!(f, "line {line}: {message} (column {column})")
+                }
+                (Some(line), None, _) => write!(f, "line {line}: {message}"),
+                (None, _, Some(byte)) => write!(f, "at byte {byte}: {message}"),
+                (None, _, None) => f.write_str(message),
             },
             Error::Io(message) => f.write_str(message),
             Error::Interrupted => f.write_str("interrupted"),

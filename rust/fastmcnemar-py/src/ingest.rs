@@ -73,16 +73,28 @@ fn scan_jsonl<'py>(
 }
 
 /// A reading failure of the file at `path` as an `InputFormatError` naming
-/// it: `<path>: line <n>: not valid JSON (<what>)` for a broken line,
+/// it: `<path>: line <n>: not valid JSON (column <c>: <what>)` for a broken line,
 /// `<path>: <reason>` when it cannot be read. Other errors pass unchanged.
 fn in_file(path: &std::path::Path, err: PyCoreErr) -> PyCoreErr {
     let path = path.display();
     let message = match err {
+        // A JSON-lines record: the line leads, the column is inside the parentheses.
         PyCoreErr::Core(Error::Parse {
             line: Some(line),
+            column,
+            byte: None,
+            message,
+        }) => {
+            let at = column.map(|c| format!("column {c}: ")).unwrap_or_default();
+            format!("{path}: line {line}: not valid JSON ({at}{message})")
+        }
+        // A whole document: where it broke, then what.
+        PyCoreErr::Core(Error::Parse {
+            line: Some(line),
+            column: Some(column),
             message,
             ..
-        }) => format!("{path}: line {line}: not valid JSON ({message})"),
+        }) => format!("{path}: not valid JSON (line {line}, column {column}: {message})"),
         PyCoreErr::Core(Error::Parse { message, .. }) => {
             format!("{path}: not valid JSON ({message})")
         }

@@ -54,8 +54,8 @@ impl<'a, const MULTILINE: bool> Cursor<'a, MULTILINE> {
                 if MULTILINE { "the text" } else { "line" }
             )),
             Some(b) => Err(format!(
-                "expected {what} at {}, found {:?}",
-                self.place(),
+                "expected {what}{}, found {:?}",
+                self.at_byte(),
                 b as char
             )),
         }
@@ -79,20 +79,20 @@ impl<'a, const MULTILINE: bool> Cursor<'a, MULTILINE> {
                 if MULTILINE { "the text" } else { "line" }
             )),
             Some(b) => Err(format!(
-                "expected ',' or '}}' at {}, found {:?}",
-                self.place(),
+                "expected ',' or '}}'{}, found {:?}",
+                self.at_byte(),
                 b as char
             )),
         }
     }
 
-    /// Where the cursor is, for messages: a column in a record, a byte offset
-    /// in a document.
-    pub fn place(&self) -> String {
+    /// Where the cursor is, for messages about a document (" at byte N"); a
+    /// record's column is carried as a field of the error instead.
+    pub fn at_byte(&self) -> String {
         if MULTILINE {
-            format!("byte {}", self.pos)
+            format!(" at byte {}", self.pos)
         } else {
-            format!("column {}", self.pos + 1)
+            String::new()
         }
     }
 
@@ -147,10 +147,8 @@ impl<'a, const MULTILINE: bool> Cursor<'a, MULTILINE> {
                         _ => spill.pop(),
                     };
                     if open != Some(byte) {
-                        return Err(format!(
-                            "mismatched {:?} at column {}",
-                            byte as char, self.pos
-                        ));
+                        self.pos -= 1; // the error is at the bracket itself
+                        return Err(format!("mismatched {:?}{}", byte as char, self.at_byte()));
                     }
                     depth -= 1;
                     if depth == 0 {

@@ -30,11 +30,23 @@ pub struct ArraySpans {
 /// Errors say what is wrong and where (byte offset); the caller can then
 /// parse the document in full for a fuller message.
 pub fn array_field_spans(bytes: &[u8], array_key: &str, fields: &[&str]) -> Result<ArraySpans> {
-    walk(bytes, array_key.as_bytes(), fields).map_err(|(at, message)| Error::Parse {
-        line: None,
-        byte: Some(at),
-        message,
+    walk(bytes, array_key.as_bytes(), fields).map_err(|(at, message)| {
+        let (line, column) = line_and_column(bytes, at);
+        Error::Parse {
+            line: Some(line),
+            column: Some(column),
+            byte: Some(at),
+            message,
+        }
     })
+}
+
+/// The 1-based line and byte column of offset `at` in `bytes`.
+fn line_and_column(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = 1 + memchr::memchr_iter(b'\n', before).count();
+    let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    (line, before.len() - start + 1)
 }
 
 type Walk<T> = std::result::Result<T, (usize, String)>;
@@ -235,7 +247,8 @@ mod tests {
             matches!(
                 typed,
                 Error::Parse {
-                    line: None,
+                    line: Some(1),
+                    column: Some(6),
                     byte: Some(5),
                     ..
                 }

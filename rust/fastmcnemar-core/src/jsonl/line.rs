@@ -11,6 +11,12 @@ use memchr::memchr;
 use super::cursor::Cursor;
 use super::{Column, KeySpec, kind};
 
+/// A broken line: the 1-based byte column where parsing stopped, and what is wrong.
+pub(super) struct LineError {
+    pub column: usize,
+    pub message: String,
+}
+
 /// What one call of [`parse_line`] found.
 pub(super) struct Parsed {
     /// Bytes consumed, including the line's newline when there is one.
@@ -35,7 +41,7 @@ pub(super) fn parse_line(
     bytes: &[u8],
     keys: &[KeySpec],
     columns: &mut [Column],
-) -> Result<Parsed, String> {
+) -> Result<Parsed, LineError> {
     let mut cur = Cursor::<false>::new(bytes);
     cur.skip_ws();
     match cur.peek() {
@@ -56,12 +62,23 @@ pub(super) fn parse_line(
     for column in columns.iter_mut() {
         column.start_row();
     }
-    parse_object(&mut cur, keys, columns)?;
+    // The cursor stops where the line went wrong: that is the column reported.
+    if let Err(message) = parse_object(&mut cur, keys, columns) {
+        return Err(LineError {
+            column: cur.pos + 1,
+            message,
+        });
+    }
     cur.skip_ws();
     match cur.peek() {
         None => {}
         Some(b'\n') => cur.pos += 1,
-        Some(_) => return Err(format!("text after the object at column {}", cur.pos + 1)),
+        Some(_) => {
+            return Err(LineError {
+                column: cur.pos + 1,
+                message: "text after the object".into(),
+            });
+        }
     }
     Ok(Parsed {
         consumed: cur.pos,
@@ -97,7 +114,7 @@ fn parse_object(
             (None, Some(b'{' | b'[')) => cur.skip_compound()?,
             (None, Some(_)) => {
                 if cur.token().is_empty() {
-                    return Err(format!("missing value at column {}", cur.pos + 1));
+                    return Err("missing value".into());
                 }
             }
             (Some(k), Some(first)) => read_value(cur, first, &mut columns[k])?,
@@ -136,9 +153,10 @@ fn read_value(cur: &mut Cursor<'_, false>, first: u8, column: &mut Column) -> Re
             column.set_kind(kind::OBJECT);
         }
         _ => {
+            let start = cur.pos;
             let token = cur.token();
             if token.is_empty() {
-                return Err(format!("missing value at column {}", cur.pos + 1));
+                return Err("missing value".into());
             }
             let (code, value) = match token {
                 b"null" => (kind::NULL, f64::NAN),
@@ -147,6 +165,7 @@ fn read_value(cur: &mut Cursor<'_, false>, first: u8, column: &mut Column) -> Re
                 _ => match number_of(token) {
                     Some(v) => (kind::NUMBER, v),
                     None => {
+                        cur.pos = start; // the error names the value's first column
                         return Err(format!(
                             "bad value {:?}",
                             String::from_utf8_lossy(&token[..token.len().min(20)])

@@ -262,9 +262,14 @@ fn scan_with_layout<S: Source + ?Sized>(
         };
         match piece.stop {
             None => {}
-            Some(Stop::Line { line, message }) => {
+            Some(Stop::Line {
+                line,
+                column,
+                message,
+            }) => {
                 return Err(Error::Parse {
                     line: Some(lines_before + line),
+                    column: Some(column),
                     byte: None,
                     message,
                 });

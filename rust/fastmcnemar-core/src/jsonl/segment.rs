@@ -37,7 +37,11 @@ const OVERRUN: u64 = 64 << 10;
 /// Why a segment stopped early.
 pub(super) enum Stop {
     /// A broken line, numbered from 1 within the segment.
-    Line { line: usize, message: String },
+    Line {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// The source could not be read.
     Read(String),
 }
@@ -202,10 +206,11 @@ fn scan_window<S: Source + ?Sized>(
                         }
                     }
                 }
-                Err(message) => {
+                Err(broken) => {
                     piece.stop = Some(Stop::Line {
                         line: piece.lines,
-                        message,
+                        column: broken.column,
+                        message: broken.message,
                     });
                     return Ok(());
                 }

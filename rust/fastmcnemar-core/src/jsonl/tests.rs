@@ -105,9 +105,14 @@ fn parse_errors_are_typed_with_their_line() {
     match err {
         Error::Parse {
             line: Some(3),
+            column: Some(column),
             byte: None,
             message,
-        } => assert!(message.starts_with("mismatched"), "{message}"),
+        } => {
+            assert!(message.starts_with("mismatched"), "{message}");
+            // `{"a": [1, 2}`: the scanner stops at the `}` that closes nothing.
+            assert_eq!(column, 12, "{message}");
+        }
         other => panic!("expected a typed parse error at line 3, got {other:?}"),
     }
     let missing = scan_file(
