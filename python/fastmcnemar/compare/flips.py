@@ -84,8 +84,8 @@ def attach_texts(flips: pl.DataFrame, reference: pl.DataFrame, candidate: pl.Dat
     ``reference`` / ``candidate`` are the runs' score frames (their ``source`` column
     names the file of each doc). Docs from other formats keep null texts.
     """
-    if flips.height == 0:
-        return flips
+    if flips.height == 0 or not (_has_samples_files(reference) or _has_samples_files(candidate)):
+        return flips  # frames built in memory, score files, Inspect: no texts to look up
     ref_records = _records(flips, reference)
     cand_records = _records(flips, candidate)
     prompts, targets, ref_resps, cand_resps = [], [], [], []
@@ -159,6 +159,15 @@ def chosen_scores(found: Any, choices: Iterable[Any], rows: pl.DataFrame) -> pl.
             )
         )
     return pl.concat(parts) if parts else None
+
+
+def _has_samples_files(scores: pl.DataFrame) -> bool:
+    """Whether any doc was read from an lm-eval ``samples_*.jsonl`` file (a Series
+    check: no query plan for the frames built in memory that have none)."""
+    if "source" not in scores.columns:
+        return False
+    source = scores.get_column("source")
+    return bool(source.str.ends_with(".jsonl").any()) if source.dtype == pl.Utf8 else False
 
 
 def _records(
