@@ -30,8 +30,11 @@ def degraded(index: ReferenceIndex) -> TaskStats:
     return candidate_stats(index, example_path("degraded"), label="int4")
 
 
-def test_the_split_gives_audits_answer(index: ReferenceIndex, degraded: TaskStats) -> None:
+def test_the_split_gives_audits_answer() -> None:
+    # audit indexes the reference without flip texts (doc ids and scores only)
+    index = index_reference(example_path("reference"), flip_texts=False)
     rerun = candidate_stats(index, example_path("rerun"), label="rerun")
+    degraded = candidate_stats(index, example_path("degraded"), label="int4")
     split = decide_audit(index, {"rerun": rerun, "int4": degraded}, DecisionOptions())
     whole = fm.audit(
         example_path("reference"),
@@ -141,3 +144,14 @@ def test_the_index_travels(index: ReferenceIndex, degraded: TaskStats) -> None:
     again = candidate_stats(shipped, example_path("degraded"), label="int4")
     assert again.rows.equals(degraded.rows)
     assert again.index_key == index.key
+
+
+def test_audit_flips_carry_doc_ids_and_scores_and_compare_adds_texts() -> None:
+    ref, cand = example_path("reference"), example_path("degraded")
+    audited = fm.audit(ref, {"int4": cand}).comparisons["int4"].flips
+    compared = fm.compare(ref, cand).flips
+    keys = ["task", "filter", "metric", "doc_id", "reference_score", "candidate_score"]
+    assert audited.height == compared.height > 0
+    assert audited.select(keys).equals(compared.select(keys))
+    assert audited.get_column("prompt").null_count() == audited.height
+    assert compared.get_column("prompt").null_count() < compared.height

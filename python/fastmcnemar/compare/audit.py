@@ -210,6 +210,7 @@ def audit(
         reference, metric=metric, tasks=tasks, reference_model=reference_model,
         allow_hash_mismatch=allow_hash_mismatch, allow_missing=allow_missing,
         storage_options=storage_options,
+        flip_texts=False,  # doc ids and scores of the flips; texts: compare one candidate
     )  # fmt: skip
     options = with_noise(options, reference, reference_reruns, tasks)
     bar = Progress(len(runs), "audit", enabled=progress, unit="candidates")

@@ -59,6 +59,11 @@ class ReferenceIndex:
     key : str
         A fingerprint of the indexed reference (label, rows, scores and options):
         :class:`TaskStats` from different indexes refuse to merge.
+    flip_texts : bool
+        Whether each candidate's flipped samples get their prompt, target and
+        responses from the lm-eval samples files (``compare``), or doc ids and
+        scores only (``audit``: the texts would re-read every file of both runs
+        for every candidate).
     """
 
     run: LoadedRun
@@ -68,6 +73,7 @@ class ReferenceIndex:
     allow_hash_mismatch: bool
     allow_missing: bool
     key: str
+    flip_texts: bool = True
 
     @property
     def label(self) -> str:
@@ -105,6 +111,7 @@ def index_reference(
     allow_hash_mismatch: bool = False,
     allow_missing: bool = False,
     storage_options: StorageOptions | None = None,
+    flip_texts: bool = True,
 ) -> ReferenceIndex:
     """Read, validate and index the reference run of an audit.
 
@@ -118,6 +125,8 @@ def index_reference(
         The pairing options every candidate is paired with.
     storage_options : mapping, optional
         Filesystem options for a remote ``reference`` URI (see :func:`fastmcnemar.audit`).
+    flip_texts : bool, default True
+        Attach texts to each candidate's flipped samples (see :class:`ReferenceIndex`).
 
     Returns
     -------
@@ -156,6 +165,7 @@ def index_reference(
         allow_hash_mismatch=bool(allow_hash_mismatch),
         allow_missing=bool(allow_missing),
         key=digest.hexdigest()[:16],
+        flip_texts=bool(flip_texts),
     )
 
 
@@ -252,7 +262,8 @@ def _lean_stats(
         return None
     if any(reason.startswith("no metric") for *_, reason in skipped):
         return None
-    coded = read_chosen(found, choices, index.coded.key_of())
+    key_of = index.coded.key_of()
+    coded = read_chosen(found, choices, key_of)
     if coded is None:
         return None
     name = found.run.label if label is None else label
@@ -263,7 +274,7 @@ def _lean_stats(
     rows, hashes_checked = fast
     report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
     # the flipped docs: a key scan of the chosen columns of the files with flips only
-    scores = chosen_scores(found, choices, rows)
+    scores = chosen_scores(found, choices, rows, coded, key_of)
     return _task_stats(index, found.run, choices, skipped, rows, report, name, scores)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 #: Columns of ``Comparison.flips`` (``TaskStats.flips`` adds ``candidate`` first).
@@ -129,36 +130,53 @@ def flips_of(
         cand.select(*_KEYS, pl.col("score").alias("candidate")), on=_KEYS, how="inner"
     )
     lower = [(c.task, c.filter, c.metric) for c in chosen if c.lower_is_better]
-    return attach_texts(find_flips(paired, lower_is_better=lower), index.run.scores, candidate)
+    flips = find_flips(paired, lower_is_better=lower)
+    return attach_texts(flips, index.run.scores, candidate) if index.flip_texts else flips
 
 
-def chosen_scores(found: Any, choices: Iterable[Any], rows: pl.DataFrame) -> pl.DataFrame | None:
-    """The chosen metric's per-doc scores of an lm-eval candidate read lean (see
-    :mod:`fastmcnemar.compare.candidate_read`), for the tasks with a discordant pair only."""
-    from fastmcnemar.ingest.jsonl import read_keys
-
+def chosen_scores(
+    found: Any,
+    choices: Iterable[Any],
+    rows: pl.DataFrame,
+    coded: Any,
+    key_of: dict[tuple[str, str, str], int],
+) -> pl.DataFrame | None:
+    """The per-doc scores of an lm-eval candidate read lean (see
+    :mod:`fastmcnemar.compare.candidate_read`), as a score frame, for the tasks with a
+    discordant pair only: taken from the rows the lean reader already holds (``coded``,
+    a :class:`~fastmcnemar.compare.columnar.CodedCandidate`), never read again."""
     changed = {str(t) for t, b, c in rows.select("task", "b", "c").iter_rows() if b + c}
-    parts = []
-    for choice in choices:
-        sample = found.files.get(choice.task)
-        if choice.task not in changed or sample is None:
-            continue
-        example = found.examples.get(choice.task, {}).get(choice.metric)
-        kind: pl.DataType = pl.Boolean() if isinstance(example, bool) else pl.Float64()
-        schema: dict[str, pl.DataType] = {"doc_id": pl.Utf8(), "filter": pl.Utf8()}
-        schema[choice.metric] = kind
-        frame = read_keys(sample.path, schema)
-        parts.append(
-            frame.filter(pl.col("filter") == choice.filter).select(
-                pl.lit(choice.task).alias("task"),
-                "filter",
-                pl.lit(choice.metric).alias("metric"),
-                "doc_id",
-                pl.col(choice.metric).cast(pl.Float64).alias("score"),
-                pl.lit(str(sample.path)).alias("source"),
-            )
-        )
-    return pl.concat(parts) if parts else None
+    wanted = {
+        key_of[(c.task, c.filter, c.metric)]: c
+        for c in choices
+        if c.task in changed and c.task in found.files
+    }
+    if not wanted:
+        return None
+    mask = np.isin(coded.key, np.fromiter(wanted, dtype=np.int64))
+    if not mask.any():
+        return None
+    meta = pl.DataFrame(
+        {
+            "_key": list(wanted),
+            "task": [c.task for c in wanted.values()],
+            "filter": [c.filter for c in wanted.values()],
+            "metric": [c.metric for c in wanted.values()],
+            "source": [str(found.files[c.task].path) for c in wanted.values()],
+        },
+        schema={"_key": pl.Int64, "task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8,
+                "source": pl.Utf8},
+    )  # fmt: skip
+    frame = pl.DataFrame(
+        {
+            "_key": coded.key[mask].astype(np.int64),
+            "doc_id": coded.doc_id.filter(pl.Series(mask)),
+            "score": coded.scores[mask],
+        }
+    )
+    return frame.join(meta, on="_key", how="left", maintain_order="left").select(
+        "task", "filter", "metric", "doc_id", "score", "source"
+    )
 
 
 def _has_samples_files(scores: pl.DataFrame) -> bool:

@@ -79,10 +79,25 @@ def line_of_record(path: Path, row: int) -> int:
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(1-based line number, line) of the non-blank lines. Read in blocks split in C
+    (iterating a file object line by line copied every 3 KB prompt line twice); the
+    blocks grow from 64 KiB, so reading only the first line stays cheap."""
+    lineno = 0
+    rest = b""
+    block = 1 << 16
     with open_regular(path) as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if line.strip():
-                yield lineno, line
+        while chunk := fh.read(block):
+            block = min(block * 4, _BLOCK)
+            *complete, rest = (rest + chunk).split(b"\n")
+            for line in complete:
+                lineno += 1
+                if line and not line.isspace():
+                    yield lineno, line
+    if rest and not rest.isspace():
+        yield lineno + 1, rest
+
+
+_BLOCK = 1 << 22
 
 
 def _parse_line(path: Path, lineno: int, line: bytes) -> dict[str, Any]:
