@@ -169,6 +169,20 @@ def code_frame(
     )
 
 
+@dataclass(frozen=True)
+class Paired:
+    """What the aligned pass gives: the TaskStats rows, the pairs whose doc hashes were
+    compared, and the pairs whose scores differ (key code, doc code, both scores), in
+    (key, doc) order: the flipped samples, found without a join."""
+
+    rows: pl.DataFrame
+    hashes_checked: int
+    changed_key: IntArray
+    changed_doc: IntArray
+    changed_reference: FloatArray
+    changed_candidate: FloatArray
+
+
 def paired_stats(
     coded: CodedReference,
     candidate: pl.DataFrame | CodedCandidate,
@@ -176,9 +190,10 @@ def paired_stats(
     label: str,
     *,
     runs: Runs | None = None,
-) -> tuple[pl.DataFrame, int] | None:
-    """The TaskStats rows of ``candidate`` for ``choices`` and the number of pairs whose
-    doc hashes were compared; None when any pairing check fails (see the module notes)."""
+) -> Paired | None:
+    """The TaskStats rows of ``candidate`` for ``choices``, the number of pairs whose
+    doc hashes were compared and the changed pairs; None when any pairing check fails
+    (see the module notes)."""
     if not coded.clean:
         return None
     key_of = coded.key_of()
@@ -234,7 +249,11 @@ def paired_stats(
     if not _ranges_agree(ref_scores, cand_scores, bounds):
         return None
     rows = _reduce(keys, bounds, pair_code, ref_scores, cand_scores, choices, chosen, label)
-    return rows, checked
+    changed = ref_scores != cand_scores
+    return Paired(
+        rows, checked, pair_code[changed] >> 32, pair_code[changed] & 0xFFFFFFFF,
+        ref_scores[changed], cand_scores[changed],
+    )  # fmt: skip
 
 
 def _hash_checks(ref: pl.DataFrame, cand: pl.DataFrame) -> tuple[bool, int]:
@@ -327,6 +346,7 @@ def stats_rows(rows: list[dict[str, Any]]) -> pl.DataFrame:
 __all__ = [
     "CodedCandidate",
     "CodedReference",
+    "Paired",
     "Runs",
     "code_frame",
     "code_reference",

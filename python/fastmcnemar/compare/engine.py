@@ -28,7 +28,7 @@ from fastmcnemar.compare.columnar import (
     paired_stats,
 )
 from fastmcnemar.compare.completeness import gaps
-from fastmcnemar.compare.flips import chosen_scores, flips_of
+from fastmcnemar.compare.flips import attach_texts, chosen_scores, flips_from_pairs, flips_of
 from fastmcnemar.compare.loading import LoadedRun, load_run
 from fastmcnemar.compare.metrics import Choice, MetricSpec, check_metric_spec, choose_metrics
 from fastmcnemar.compare.row_pairing import checked_pairing
@@ -232,12 +232,14 @@ def candidate_stats(
     )
     choices, skipped = _choices(index, cand, cand_keys)
     fast = paired_stats(index.coded, cand.scores, choices, name, runs=runs)
+    flips: pl.DataFrame | None = None  # the general path finds them by a join
     if fast is not None:
-        rows, hashes_checked = fast
+        rows, hashes_checked = fast.rows, fast.hashes_checked
+        flips = flips_from_pairs(index, fast, choices)
         report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
     else:
         rows, report = checked_pairing(index, cand, choices, name)
-    return _task_stats(index, cand, choices, skipped, rows, report, name, cand.scores)
+    return _task_stats(index, cand, choices, skipped, rows, report, name, cand.scores, flips)
 
 
 def _lean_stats(
@@ -271,11 +273,12 @@ def _lean_stats(
     if fast is None:
         return None
     warn_superseded(found, where, path)
-    rows, hashes_checked = fast
+    rows, hashes_checked = fast.rows, fast.hashes_checked
     report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
-    # the flipped docs: a key scan of the chosen columns of the files with flips only
-    scores = chosen_scores(found, choices, rows, coded, key_of)
-    return _task_stats(index, found.run, choices, skipped, rows, report, name, scores)
+    # the flipped docs' per-doc scores and source files, for their texts (compare only)
+    scores = chosen_scores(found, choices, rows, coded, key_of) if index.flip_texts else None
+    flips = flips_from_pairs(index, fast, choices)
+    return _task_stats(index, found.run, choices, skipped, rows, report, name, scores, flips)
 
 
 def _choices(
@@ -325,7 +328,9 @@ def _task_stats(
     report: PairingReport,
     name: str,
     cand_scores: pl.DataFrame | None = None,
+    flips: pl.DataFrame | None = None,
 ) -> TaskStats:
+    """``flips`` (without texts) when the aligned pass found them, else found here."""
     meta = run_metadata(index.run, cand, report, [c.task for c in choices])
     paired_n = {str(t): int(n) for t, n in rows.select("task", "n").iter_rows()}
     cand_docs = paired_n if cand.scores.height == 0 else None
@@ -336,7 +341,10 @@ def _task_stats(
     skipped_frame = pl.DataFrame(
         [(name, *s) for s in skipped], schema=STATS_SKIPPED_COLUMNS, orient="row"
     ).unique(maintain_order=True)
-    flips = flips_of(index, cand_scores, choices, rows)
+    if flips is None:
+        flips = flips_of(index, cand_scores, choices, rows)
+    elif index.flip_texts and cand_scores is not None:
+        flips = attach_texts(flips, index.run.scores, cand_scores)
     return TaskStats(
         rows,
         skipped_frame,

@@ -134,6 +134,48 @@ def flips_of(
     return attach_texts(flips, index.run.scores, candidate) if index.flip_texts else flips
 
 
+def flips_from_pairs(index: Any, paired: Any, choices: Iterable[Any]) -> pl.DataFrame:
+    """The flips frame (without texts) of the changed pairs the aligned pass found
+    (:class:`~fastmcnemar.compare.columnar.Paired`): codes turned back into names, in
+    :func:`find_flips`' order, with no join over the runs' rows."""
+    if paired.changed_key.size == 0:
+        return empty_flips()
+    key_of = index.coded.key_of()
+    by_key = {key_of[(c.task, c.filter, c.metric)]: c for c in choices}
+    names = pl.DataFrame(
+        {
+            "_key": list(by_key),
+            "task": [c.task for c in by_key.values()],
+            "filter": [c.filter for c in by_key.values()],
+            "metric": [c.metric for c in by_key.values()],
+            "_lower": [bool(c.lower_is_better) for c in by_key.values()],
+        },
+        schema={"_key": pl.Int64, "task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8,
+                "_lower": pl.Boolean},
+    )  # fmt: skip
+    ref, cand = paired.changed_reference, paired.changed_candidate
+    frame = pl.DataFrame(
+        {
+            "_key": paired.changed_key.astype(np.int64),
+            "doc_id": index.doc_ids.gather(paired.changed_doc.astype(np.int64)),
+            "reference_score": ref,
+            "candidate_score": cand,
+        }
+    ).join(names, on="_key", how="left", maintain_order="left")
+    drop = (
+        pl.when(pl.col("_lower"))
+        .then(pl.col("candidate_score") - pl.col("reference_score"))
+        .otherwise(pl.col("reference_score") - pl.col("candidate_score"))
+    )
+    return frame.sort(
+        ["task", "filter", "metric", drop], descending=[False, False, False, True],
+        maintain_order=True,
+    ).select(
+        "task", "filter", "metric", "doc_id", "reference_score", "candidate_score",
+        *(pl.lit(None, dtype=pl.Utf8).alias(c) for c in _TEXT),
+    )  # fmt: skip
+
+
 def chosen_scores(
     found: Any,
     choices: Iterable[Any],
