@@ -84,6 +84,20 @@ def grouped_sign_flip_test(
     macro_weights: npt.NDArray[np.float64] | None = None,
     n_threads: int | None = None,
 ) -> dict[str, Any]: ...
+# --- clusters (rust/fastmcnemar-py/src/cluster.rs) ---
+def clustered_paired_test(
+    reference: npt.NDArray[np.float64],
+    candidate: npt.NDArray[np.float64],
+    clusters: npt.NDArray[np.uint32],
+    test: str,
+    alternative: str,
+    confidence_level: float,
+    permutation_method: str,
+    n_resamples: int,
+    seed: int,
+    n_threads: int | None = None,
+) -> dict[str, Any]: ...
+def combined_rule(min_pvalue: float, alpha: float, rule: str) -> tuple[float, float, bool]: ...
 def bootstrap_mean_difference(
     reference: npt.NDArray[np.float64],
     candidate: npt.NDArray[np.float64],

@@ -7,6 +7,7 @@
 use pyo3::prelude::*;
 
 pub mod arrow_column;
+mod cluster;
 pub mod errors;
 pub mod ingest;
 mod paired;
@@ -24,6 +25,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     resampling::register(m)?;
     ingest::register(m)?;
     paired::register(m)?;
+    cluster::register(m)?;
     suite::register(m)?;
     Ok(())
 }
