@@ -7,8 +7,10 @@ per-sample scores evaluation harnesses log, with a Rust core.
 from __future__ import annotations
 
 from fastmcnemar._core import __version__
+from fastmcnemar.clustered import ClusteredTestResult, clustered_mcnemar, clustered_test
 from fastmcnemar.comparison import Audit, Comparison, audit, compare
 from fastmcnemar.exceptions import (
+    ClusterWarning,
     EmptyInputError,
     FastMcNemarError,
     InputFormatError,
@@ -40,7 +42,12 @@ from fastmcnemar.paired_test import (
     mcnemar_table,
 )
 from fastmcnemar.pairing import pair
-from fastmcnemar.planning import minimum_detectable_delta, power, sample_size
+from fastmcnemar.planning import (
+    effective_sample_size,
+    minimum_detectable_delta,
+    power,
+    sample_size,
+)
 from fastmcnemar.rerun_noise import NoiseFloor, noise_floor
 from fastmcnemar.resampling import (
     BootstrapResult,
@@ -63,12 +70,15 @@ from fastmcnemar.suite import (
     aggregate_many,
     combine_pvalues,
 )
+from fastmcnemar.suite_resampling import SuiteSignFlipResult, suite_sign_flip
 
 __all__ = [
     "AggregateManyResult",
     "AggregateResult",
     "Audit",
     "BootstrapResult",
+    "ClusterWarning",
+    "ClusteredTestResult",
     "CombinedPvalue",
     "Comparison",
     "ComponentResult",
@@ -94,14 +104,18 @@ __all__ = [
     "PermutationResult",
     "ShrinkResult",
     "SuitePermutationResult",
+    "SuiteSignFlipResult",
     "__version__",
     "adjust_pvalues",
     "aggregate",
     "aggregate_many",
     "audit",
     "bootstrap",
+    "clustered_mcnemar",
+    "clustered_test",
     "combine_pvalues",
     "compare",
+    "effective_sample_size",
     "from_inspect_logs",
     "from_lm_eval_results",
     "lm_eval_metrics",
@@ -122,4 +136,5 @@ __all__ = [
     "read_scores",
     "sample_size",
     "shrink",
+    "suite_sign_flip",
 ]

@@ -1,0 +1,262 @@
+"""One level-alpha suite decision from shared sign-flip resamples.
+
+For suites that :func:`fastmcnemar.aggregate` cannot take: tasks with
+continuous scores next to binary ones, and tasks whose samples come in
+clusters. Every task's paired differences ``reference - candidate`` (or, with
+clusters, its cluster sums) are sign-flipped together in one set of seeded
+resamples, and the combined rule is computed from them:
+
+``pooled``
+    The mean difference over every sample of every task, tested by the best
+    sign-flip path. With only binary tasks and no clusters it is exactly the
+    pooled exact McNemar test of :func:`fastmcnemar.aggregate`.
+``max_drop``
+    The largest per-task z_g = T_g / sqrt(sum d^2) (T_g the task's sum of
+    differences, the denominator its sign-flip null standard deviation).
+``fisher``
+    -2 sum ln p_g with rank-based per-task p-values among the resamples
+    (Pesarin's non-parametric combination: no independence assumed).
+
+Binary tasks' flips are +-1, so their null is exactly McNemar's (and their
+per-task p-values are exact McNemar p-values). The suite rejects when
+``rule="bonferroni"`` (default) finds a component p-value <= alpha / 3, level
+alpha; ``rule="any"`` (the original "any of three at alpha") has level at most
+3 alpha, stated in ``result.level``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from fastmcnemar import _core
+from fastmcnemar._resampling_inputs import (
+    check_alternative,
+    check_threads,
+    label_codes,
+    paired_scores,
+    resample_count,
+    seed_from,
+)
+from fastmcnemar._result_base import UnpacksAsStatisticPvalue
+from fastmcnemar.clustered import warn_few_clusters
+from fastmcnemar.exceptions import EmptyInputError, InvalidArgumentError, LengthMismatchError
+from fastmcnemar.suite import ComponentResult
+
+Rule = Literal["bonferroni", "any"]
+RULES = ("bonferroni", "any")
+#: The components of the combined rule, in report order.
+COMPONENTS = ("pooled", "max_drop", "fisher")
+
+
+@dataclass(frozen=True)
+class SuiteSignFlipResult(UnpacksAsStatisticPvalue):
+    """Result of :func:`suite_sign_flip`; unpacks as ``(statistic, pvalue)``.
+
+    Attributes
+    ----------
+    statistic : float
+        The smallest component p-value.
+    pvalue : float
+        ``min(1, 3 min p)`` for ``rule="bonferroni"``, ``min p`` for ``"any"``.
+    rejected : bool
+        The suite verdict: degradation at the rule's level.
+    alpha : float
+    level : float
+        The false-alarm rate the decision guarantees: ``alpha``
+        (``"bonferroni"``) or ``min(1, 3 alpha)`` (``"any"``).
+    rule : str
+    decided_by : str
+        The component with the smallest p-value (the one that decided, when
+        the suite rejects).
+    components : dict of str to ComponentResult
+        ``"pooled"``, ``"max_drop"``, ``"fisher"``.
+    tasks : tuple of str
+    task_kinds : tuple of str
+        ``"binary"`` or ``"continuous"`` per task.
+    task_statistics, task_pvalues : numpy.ndarray
+        Per-task mean difference and p-value (exact McNemar for binary tasks
+        without clusters; the task's own best sign-flip path otherwise).
+    task_n, task_n_clusters : numpy.ndarray
+        Samples and clusters per task (clusters = samples without clusters).
+    clustered : bool
+    alternative : str
+    n_resamples : int
+        Shared resamples behind Max-Drop and Fisher.
+    """
+
+    statistic: float
+    pvalue: float
+    rejected: bool
+    alpha: float
+    level: float
+    rule: str
+    decided_by: str
+    components: dict[str, ComponentResult]
+    tasks: tuple[str, ...]
+    task_kinds: tuple[str, ...]
+    task_statistics: npt.NDArray[np.float64] = field(compare=False, repr=False)
+    task_pvalues: npt.NDArray[np.float64] = field(compare=False, repr=False)
+    task_n: npt.NDArray[np.int64] = field(compare=False, repr=False)
+    task_n_clusters: npt.NDArray[np.int64] = field(compare=False, repr=False)
+    clustered: bool = False
+    alternative: str = "greater"
+    n_resamples: int = 0
+
+
+def _alpha(alpha: Any) -> float:
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating, np.integer)):
+        raise InvalidArgumentError(
+            f"alpha must be a number strictly between 0 and 1, got {alpha!r}"
+        )
+    return float(alpha)
+
+
+def suite_sign_flip(
+    references: Sequence[Any],
+    candidates: Sequence[Any],
+    /,
+    *,
+    tasks: Sequence[str] | None = None,
+    clusters: Sequence[Any] | None = None,
+    alpha: float = 0.05,
+    rule: Rule = "bonferroni",
+    alternative: str = "greater",
+    n_resamples: int = 9999,
+    rng: int | np.random.Generator | None = None,
+    n_threads: int | None = None,
+) -> SuiteSignFlipResult:
+    """The combined Pooled / Max-Drop / Fisher suite rule from shared sign-flip resamples.
+
+    Parameters
+    ----------
+    references, candidates : sequence of array_like
+        Per task, the paired per-sample scores (higher is better; flip
+        lower-is-better metrics first). 0/1 tasks are binary, the rest continuous.
+    tasks : sequence of str, optional
+        Task names (default ``task0``, ``task1``, ...).
+    clusters : sequence of (array_like or None), optional
+        Per task, one cluster label per sample (None: every sample its own
+        cluster). Labels are local to a task: signs flip per (task, cluster).
+    alpha : float, default 0.05
+    rule : {"bonferroni", "any"}, default "bonferroni"
+        Each component at alpha/3 (level alpha), or each at alpha (level <= 3 alpha).
+    alternative : {"greater", "less", "two-sided"}, default "greater"
+    n_resamples : int, default 9999
+        Shared Monte Carlo resamples (Max-Drop and Fisher p-values are at least
+        1 / (n_resamples + 1)).
+    rng : int, numpy.random.Generator or None
+    n_threads : int, optional
+
+    Returns
+    -------
+    SuiteSignFlipResult
+
+    Examples
+    --------
+    >>> import numpy as np, fastmcnemar as fm
+    >>> def task(b, c, n):  # b flips against the candidate, c for it
+    ...     ref = np.r_[np.ones(b), np.zeros(c), np.ones(n - b - c)]
+    ...     cand = np.r_[np.zeros(b), np.ones(c), np.ones(n - b - c)]
+    ...     return ref, cand
+    >>> (r1, c1), (r2, c2) = task(60, 40, 1000), task(55, 38, 1000)
+    >>> res = fm.suite_sign_flip([r1, r2], [c1, c2], rng=1)
+    >>> res.rejected, res.decided_by, round(res.components["pooled"].pvalue, 5)
+    (True, 'pooled', 0.00469)
+    """
+    if isinstance(references, np.ndarray) or isinstance(candidates, np.ndarray):
+        raise InvalidArgumentError(
+            "references and candidates are sequences with one score array per task"
+        )
+    n_tasks = len(references)
+    if n_tasks == 0:
+        raise EmptyInputError("references is empty: at least one task is needed")
+    if len(candidates) != n_tasks:
+        raise LengthMismatchError(
+            f"length mismatch: {n_tasks} reference tasks but {len(candidates)} candidate tasks"
+        )
+    names = tuple(f"task{i}" for i in range(n_tasks)) if tasks is None else tuple(tasks)
+    if len(names) != n_tasks:
+        raise LengthMismatchError(f"length mismatch: {len(names)} task names for {n_tasks} tasks")
+    if clusters is not None and len(clusters) != n_tasks:
+        raise LengthMismatchError(
+            f"length mismatch: {len(clusters)} cluster arrays for {n_tasks} tasks"
+        )
+    if rule not in RULES:
+        raise InvalidArgumentError(
+            f"rule must be 'bonferroni' (each test at alpha/3) or 'any' (each at alpha, "
+            f"level <= 3 alpha), got {rule!r}"
+        )
+    check_alternative(alternative)
+    level_alpha = _alpha(alpha)
+    refs, cands, kinds, codes, n_clusters = [], [], [], [], []
+    offset = 0
+    for i, (r, c) in enumerate(zip(references, candidates, strict=True)):
+        try:
+            ref, cand = paired_scores(r, c)
+        except (EmptyInputError, LengthMismatchError, InvalidArgumentError) as exc:
+            raise type(exc)(f"task {names[i]!r}: {exc}") from None
+        n = int(ref.shape[0])
+        binary = bool(np.all((ref == 0.0) | (ref == 1.0)) and np.all((cand == 0.0) | (cand == 1.0)))
+        kinds.append("binary" if binary else "continuous")
+        labels = None if clusters is None else clusters[i]
+        if labels is None:
+            local = np.arange(n, dtype=np.uint32)
+            k = n
+        else:
+            local, uniques = label_codes(labels, f"clusters of task {names[i]!r}", n)
+            k = len(uniques)
+            warn_few_clusters(k, f"task {names[i]!r}", stacklevel=3)
+        codes.append(local.astype(np.int64) + offset)
+        offset += k
+        n_clusters.append(k)
+        refs.append(ref)
+        cands.append(cand)
+    if offset >= 2**32:
+        raise InvalidArgumentError("more than 2**32 clusters in the suite")
+    groups = np.concatenate([np.full(r.shape[0], g, dtype=np.uint32) for g, r in enumerate(refs)])
+    cluster_codes = None if clusters is None else np.concatenate(codes).astype(np.uint32)
+    out = _core.grouped_sign_flip_test(
+        np.concatenate(refs), np.concatenate(cands), groups, n_tasks, alternative,
+        "auto", resample_count(n_resamples), seed_from(rng), cluster_codes, None,
+        check_threads(n_threads),
+    )  # fmt: skip
+    components = {
+        name: ComponentResult(
+            method=name,
+            statistic=float(out[f"{key}_statistic"]),
+            pvalue=float(out[f"{key}_pvalue"]),
+            log_pvalue=math.log(out[f"{key}_pvalue"]) if out[f"{key}_pvalue"] > 0 else -math.inf,
+        )
+        for name, key in (("pooled", "micro"), ("max_drop", "max_drop"), ("fisher", "fisher"))
+    }
+    decided_by = min(COMPONENTS, key=lambda name: components[name].pvalue)
+    min_p = components[decided_by].pvalue
+    pvalue, level, rejected = _core.combined_rule(min_p, level_alpha, rule)
+    return SuiteSignFlipResult(
+        statistic=min_p,
+        pvalue=pvalue,
+        rejected=rejected,
+        alpha=level_alpha,
+        level=level,
+        rule=rule,
+        decided_by=decided_by,
+        components=components,
+        tasks=names,
+        task_kinds=tuple(kinds),
+        task_statistics=np.asarray(out["group_statistic"], dtype=np.float64),
+        task_pvalues=np.asarray(out["group_pvalue"], dtype=np.float64),
+        task_n=np.asarray([r.shape[0] for r in refs], dtype=np.int64),
+        task_n_clusters=np.asarray(n_clusters, dtype=np.int64),
+        clustered=clusters is not None,
+        alternative=alternative,
+        n_resamples=int(out["n_resamples"]),
+    )
+
+
+__all__ = ["COMPONENTS", "RULES", "SuiteSignFlipResult", "suite_sign_flip"]
