@@ -84,6 +84,7 @@ def grouped_sign_flip_test(
     macro_weights: npt.NDArray[np.float64] | None = None,
     n_threads: int | None = None,
 ) -> dict[str, Any]: ...
+
 # --- clusters (rust/fastmcnemar-py/src/cluster.rs) ---
 def clustered_paired_test(
     reference: npt.NDArray[np.float64],

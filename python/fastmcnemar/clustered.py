@@ -117,11 +117,21 @@ class ClusteredTestResult(UnpacksAsStatisticPvalue):
     c: int | None
 
 
-def cluster_codes(clusters: Any, n: int) -> np.ndarray[Any, np.dtype[np.uint32]]:
-    """Cluster labels (any sortable values) as codes 0..K-1."""
+def cluster_codes(
+    clusters: Any, n: int, name: str = "clusters"
+) -> tuple[np.ndarray[Any, np.dtype[np.uint32]], int]:
+    """Cluster labels (any sortable values) as codes 0..K-1 in order of first
+    appearance, and K. Keeping the samples' order makes one sample per cluster
+    resample exactly like no clusters (Monte Carlo draws follow unit order)."""
     if clusters is None:
-        raise InvalidArgumentError("clusters is required: one cluster label per sample")
-    return label_codes(clusters, "clusters", n)[0]
+        raise InvalidArgumentError(f"{name} is required: one cluster label per sample")
+    sorted_codes, labels = label_codes(clusters, name, n)
+    k = len(labels)
+    first = np.full(k, n, dtype=np.int64)
+    np.minimum.at(first, sorted_codes, np.arange(n))
+    rank = np.empty(k, dtype=np.uint32)
+    rank[np.argsort(first, kind="stable")] = np.arange(k, dtype=np.uint32)
+    return np.ascontiguousarray(rank[sorted_codes]), k
 
 
 def warn_few_clusters(n_clusters: int, what: str = "", stacklevel: int = 3) -> None:
@@ -288,7 +298,7 @@ def _run(
         )
     check_alternative(alternative)
     level = check_confidence(confidence_level)
-    codes = cluster_codes(clusters, int(ref.shape[0]))
+    codes, _ = cluster_codes(clusters, int(ref.shape[0]))
     out = _core.clustered_paired_test(
         ref, cand, codes, method, alternative, level, permutation_method,
         resample_count(n_resamples), seed_from(rng), check_threads(n_threads),

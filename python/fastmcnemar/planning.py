@@ -67,7 +67,8 @@ def _design_effect(
         raise InvalidArgumentError(f"icc must lie in [0, 1], got {icc!r}")
     if not (math.isfinite(m) and m >= 1.0):
         raise InvalidArgumentError(
-            f"cluster_size (mean samples per cluster) must be a finite number >= 1, got {cluster_size!r}"
+            "cluster_size (mean samples per cluster) must be a finite number >= 1, "
+            f"got {cluster_size!r}"
         )
     return 1.0 + (m - 1.0) * rho
 

@@ -38,13 +38,12 @@ from fastmcnemar import _core
 from fastmcnemar._resampling_inputs import (
     check_alternative,
     check_threads,
-    label_codes,
     paired_scores,
     resample_count,
     seed_from,
 )
 from fastmcnemar._result_base import UnpacksAsStatisticPvalue
-from fastmcnemar.clustered import warn_few_clusters
+from fastmcnemar.clustered import cluster_codes, warn_few_clusters
 from fastmcnemar.exceptions import EmptyInputError, InvalidArgumentError, LengthMismatchError
 from fastmcnemar.suite import ComponentResult
 
@@ -194,7 +193,7 @@ def suite_sign_flip(
         )
     check_alternative(alternative)
     level_alpha = _alpha(alpha)
-    refs, cands, kinds, codes, n_clusters = [], [], [], [], []
+    refs, cands, kinds, unit_codes, n_clusters = [], [], [], [], []
     offset = 0
     for i, (r, c) in enumerate(zip(references, candidates, strict=True)):
         try:
@@ -209,10 +208,9 @@ def suite_sign_flip(
             local = np.arange(n, dtype=np.uint32)
             k = n
         else:
-            local, uniques = label_codes(labels, f"clusters of task {names[i]!r}", n)
-            k = len(uniques)
+            local, k = cluster_codes(labels, n, f"clusters of task {names[i]!r}")
             warn_few_clusters(k, f"task {names[i]!r}", stacklevel=3)
-        codes.append(local.astype(np.int64) + offset)
+        unit_codes.append(local.astype(np.int64) + offset)
         offset += k
         n_clusters.append(k)
         refs.append(ref)
@@ -220,10 +218,10 @@ def suite_sign_flip(
     if offset >= 2**32:
         raise InvalidArgumentError("more than 2**32 clusters in the suite")
     groups = np.concatenate([np.full(r.shape[0], g, dtype=np.uint32) for g, r in enumerate(refs)])
-    cluster_codes = None if clusters is None else np.concatenate(codes).astype(np.uint32)
+    all_codes = None if clusters is None else np.concatenate(unit_codes).astype(np.uint32)
     out = _core.grouped_sign_flip_test(
         np.concatenate(refs), np.concatenate(cands), groups, n_tasks, alternative,
-        "auto", resample_count(n_resamples), seed_from(rng), cluster_codes, None,
+        "auto", resample_count(n_resamples), seed_from(rng), all_codes, None,
         check_threads(n_threads),
     )  # fmt: skip
     components = {
