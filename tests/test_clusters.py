@@ -175,3 +175,29 @@ def test_result_is_frozen_and_unpacks():
     assert (statistic, pvalue) == (res.statistic, res.pvalue)
     with pytest.raises(AttributeError):
         res.pvalue = 0.0  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("method", ["sign-flip", "obuchowski", "durkalski"])
+def test_counts_form_equals_the_samples_form(method):
+    ref, cand, cluster = random_clustered(3, n_clusters=50)
+    rows = mp_counts(ref, cand, cluster)
+    b, c, n = (np.array([r[i] for r in rows]) for i in range(3))
+    from_samples = fm.clustered_mcnemar(ref, cand, cluster, method=method, rng=2)
+    from_counts = fm.clustered_mcnemar_counts(b, c, n, method=method, rng=2)
+    assert from_counts == from_samples
+    # Counts of two halves of the run add up cluster by cluster.
+    half = fm.clustered_mcnemar_counts(b // 2 + (b - b // 2), c, n, method=method, rng=2)
+    assert half == from_counts
+
+
+def test_counts_are_checked():
+    with pytest.raises(
+        fm.InvalidArgumentError, match="cluster 0: n = 1 must be positive and at least b \\+ c = 2"
+    ):
+        fm.clustered_mcnemar_counts([1], [1], [1])
+    with pytest.raises(fm.NegativeCountError):
+        fm.clustered_mcnemar_counts([-1], [0], [1])
+    with pytest.raises(fm.InvalidArgumentError, match=r"b\[1\] is 0.5"):
+        fm.clustered_mcnemar_counts([1, 0.5], [0, 0], [1, 1])
+    with pytest.raises(fm.LengthMismatchError):
+        fm.clustered_mcnemar_counts([1, 0], [0], [1, 1])

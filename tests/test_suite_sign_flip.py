@@ -102,3 +102,17 @@ def test_suite_errors():
         fm.suite_sign_flip(np.ones((2, 3)), np.ones((2, 3)))
     with pytest.raises(fm.LengthMismatchError, match="1 cluster arrays for 2 tasks"):
         fm.suite_sign_flip([[1], [0]], [[1], [0]], clusters=[None])
+
+
+def test_units_form_from_counts_matches_the_scores_form():
+    from fastmcnemar.suite_resampling import suite_from_units
+
+    tasks = [binary_task(b, c, 1000) for b, c in ISSUE_COUNTS]
+    units = [np.r_[np.ones(b), -np.ones(c), np.zeros(1000 - b - c)] for b, c in ISSUE_COUNTS]
+    sizes = [np.ones(1000, dtype=np.uint64)] * 3
+    from_units = suite_from_units(
+        units, sizes, tasks=["a", "b", "c"], kinds=["binary"] * 3, clustered=False, rng=3
+    )
+    from_scores = fm.suite_sign_flip([t[0] for t in tasks], [t[1] for t in tasks], rng=3)
+    assert from_units.components == from_scores.components
+    np.testing.assert_array_equal(from_units.task_pvalues, from_scores.task_pvalues)

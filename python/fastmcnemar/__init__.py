@@ -7,7 +7,12 @@ per-sample scores evaluation harnesses log, with a Rust core.
 from __future__ import annotations
 
 from fastmcnemar._core import __version__
-from fastmcnemar.clustered import ClusteredTestResult, clustered_mcnemar, clustered_test
+from fastmcnemar.clustered import (
+    ClusteredTestResult,
+    clustered_mcnemar,
+    clustered_mcnemar_counts,
+    clustered_test,
+)
 from fastmcnemar.comparison import Audit, Comparison, audit, compare
 from fastmcnemar.exceptions import (
     ClusterWarning,
@@ -112,6 +117,7 @@ __all__ = [
     "audit",
     "bootstrap",
     "clustered_mcnemar",
+    "clustered_mcnemar_counts",
     "clustered_test",
     "combine_pvalues",
     "compare",

@@ -98,7 +98,29 @@ def clustered_paired_test(
     seed: int,
     n_threads: int | None = None,
 ) -> dict[str, Any]: ...
+def clustered_counts_test(
+    n: npt.NDArray[np.int64],
+    b: npt.NDArray[np.int64],
+    c: npt.NDArray[np.int64],
+    test: str,
+    alternative: str,
+    confidence_level: float,
+    permutation_method: str,
+    n_resamples: int,
+    seed: int,
+    n_threads: int | None = None,
+) -> dict[str, Any]: ...
 def combined_rule(min_pvalue: float, alpha: float, rule: str) -> tuple[float, float, bool]: ...
+def grouped_units_test(
+    units: npt.NDArray[np.float64],
+    sizes: npt.NDArray[np.uint64],
+    groups: npt.NDArray[np.uint32],
+    n_groups: int,
+    alternative: str,
+    n_resamples: int,
+    seed: int,
+    n_threads: int | None = None,
+) -> dict[str, Any]: ...
 def bootstrap_mean_difference(
     reference: npt.NDArray[np.float64],
     candidate: npt.NDArray[np.float64],

@@ -275,6 +275,88 @@ def clustered_mcnemar(
     )  # fmt: skip
 
 
+def clustered_mcnemar_counts(
+    b: Any,
+    c: Any,
+    n: Any,
+    /,
+    *,
+    method: ClusteredMethod = "sign-flip",
+    alternative: str = "greater",
+    confidence_level: float = 0.95,
+    n_resamples: int = 9999,
+    rng: int | np.random.Generator | None = None,
+    permutation_method: str = "auto",
+    n_threads: int | None = None,
+) -> ClusteredTestResult:
+    """:func:`clustered_mcnemar` from per-cluster counts.
+
+    Parameters
+    ----------
+    b, c, n : array_like of int
+        Per cluster: pairs only the reference got right (b_k), pairs only the
+        candidate got right (c_k), and all pairs (n_k >= b_k + c_k, n_k >= 1).
+        Counts of parts of a run add up cluster by cluster.
+
+    Other parameters are those of :func:`clustered_test`.
+
+    Returns
+    -------
+    ClusteredTestResult
+        The same result :func:`clustered_mcnemar` gives on the samples.
+
+    Examples
+    --------
+    >>> import fastmcnemar as fm
+    >>> b, c, n = [2, 1, 0, 3] * 10, [0, 1, 1, 0] * 10, [5, 4, 3, 6] * 10
+    >>> res = fm.clustered_mcnemar_counts(b, c, n, method="obuchowski")
+    >>> res.n, res.b, res.c, round(res.statistic, 4), round(res.design_effect, 3)
+    (180, 60, 20, 3.3381, 1.023)
+    """
+    counts = [_whole_counts(v, name) for v, name in ((n, "n"), (b, "b"), (c, "c"))]
+    level = _check_options(method, permutation_method, alternative, confidence_level)
+    out = _core.clustered_counts_test(
+        *counts, method, alternative, level, permutation_method,
+        resample_count(n_resamples), seed_from(rng), check_threads(n_threads),
+    )  # fmt: skip
+    warn_few_clusters(int(out["n_clusters"]), stacklevel=3)
+    return _result(out, method, alternative, level)
+
+
+def _whole_counts(values: Any, name: str) -> np.ndarray[Any, np.dtype[np.int64]]:
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise InvalidArgumentError(f"{name} must be 1-D (one count per cluster)")
+    if array.dtype == np.bool_ or not (
+        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+    ):
+        raise InvalidArgumentError(f"{name} must hold integer counts, got dtype {array.dtype}")
+    if np.issubdtype(array.dtype, np.floating):
+        bad = np.flatnonzero(~np.isfinite(array) | (array != np.round(array)))
+        if bad.size:
+            index = int(bad[0])
+            raise InvalidArgumentError(
+                f"{name} must hold whole counts; {name}[{index}] is {array[index]}"
+            )
+    return np.ascontiguousarray(array, dtype=np.int64)
+
+
+def _check_options(
+    method: str, permutation_method: str, alternative: str, confidence_level: float
+) -> float:
+    if method not in CLUSTERED_METHODS:
+        raise InvalidArgumentError(
+            f"method must be one of {', '.join(map(repr, CLUSTERED_METHODS))}, got {method!r}"
+        )
+    if permutation_method not in _PERMUTATION_METHODS:
+        raise InvalidArgumentError(
+            "permutation_method must be one of "
+            f"{', '.join(map(repr, _PERMUTATION_METHODS))}, got {permutation_method!r}"
+        )
+    check_alternative(alternative)
+    return check_confidence(confidence_level)
+
+
 def _run(
     ref: np.ndarray[Any, np.dtype[np.float64]],
     cand: np.ndarray[Any, np.dtype[np.float64]],
@@ -287,23 +369,19 @@ def _run(
     permutation_method: str,
     n_threads: int | None,
 ) -> ClusteredTestResult:
-    if method not in CLUSTERED_METHODS:
-        raise InvalidArgumentError(
-            f"method must be one of {', '.join(map(repr, CLUSTERED_METHODS))}, got {method!r}"
-        )
-    if permutation_method not in _PERMUTATION_METHODS:
-        raise InvalidArgumentError(
-            "permutation_method must be one of "
-            f"{', '.join(map(repr, _PERMUTATION_METHODS))}, got {permutation_method!r}"
-        )
-    check_alternative(alternative)
-    level = check_confidence(confidence_level)
+    level = _check_options(method, permutation_method, alternative, confidence_level)
     codes, _ = cluster_codes(clusters, int(ref.shape[0]))
     out = _core.clustered_paired_test(
         ref, cand, codes, method, alternative, level, permutation_method,
         resample_count(n_resamples), seed_from(rng), check_threads(n_threads),
     )  # fmt: skip
     warn_few_clusters(int(out["n_clusters"]), stacklevel=4)
+    return _result(out, method, alternative, level)
+
+
+def _result(
+    out: dict[str, Any], method: str, alternative: str, level: float
+) -> ClusteredTestResult:
     binary = bool(out["binary"])
     return ClusteredTestResult(
         method=method,
@@ -332,5 +410,6 @@ __all__ = [
     "FEW_CLUSTERS",
     "ClusteredTestResult",
     "clustered_mcnemar",
+    "clustered_mcnemar_counts",
     "clustered_test",
 ]

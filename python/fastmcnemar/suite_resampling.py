@@ -192,9 +192,9 @@ def suite_sign_flip(
             f"level <= 3 alpha), got {rule!r}"
         )
     check_alternative(alternative)
-    level_alpha = _alpha(alpha)
-    refs, cands, kinds, unit_codes, n_clusters = [], [], [], [], []
-    offset = 0
+    units: list[npt.NDArray[np.float64]] = []
+    sizes: list[npt.NDArray[np.uint64]] = []
+    kinds: list[str] = []
     for i, (r, c) in enumerate(zip(references, candidates, strict=True)):
         try:
             ref, cand = paired_scores(r, c)
@@ -203,25 +203,63 @@ def suite_sign_flip(
         n = int(ref.shape[0])
         binary = bool(np.all((ref == 0.0) | (ref == 1.0)) and np.all((cand == 0.0) | (cand == 1.0)))
         kinds.append("binary" if binary else "continuous")
+        d = ref - cand
         labels = None if clusters is None else clusters[i]
         if labels is None:
-            local = np.arange(n, dtype=np.uint32)
-            k = n
+            units.append(d)
+            sizes.append(np.ones(n, dtype=np.uint64))
         else:
-            local, k = cluster_codes(labels, n, f"clusters of task {names[i]!r}")
+            codes, k = cluster_codes(labels, n, f"clusters of task {names[i]!r}")
             warn_few_clusters(k, f"task {names[i]!r}", stacklevel=3)
-        unit_codes.append(local.astype(np.int64) + offset)
-        offset += k
-        n_clusters.append(k)
-        refs.append(ref)
-        cands.append(cand)
-    if offset >= 2**32:
-        raise InvalidArgumentError("more than 2**32 clusters in the suite")
-    groups = np.concatenate([np.full(r.shape[0], g, dtype=np.uint32) for g, r in enumerate(refs)])
-    all_codes = None if clusters is None else np.concatenate(unit_codes).astype(np.uint32)
-    out = _core.grouped_sign_flip_test(
-        np.concatenate(refs), np.concatenate(cands), groups, n_tasks, alternative,
-        "auto", resample_count(n_resamples), seed_from(rng), all_codes, None,
+            units.append(np.bincount(codes, weights=d, minlength=k))
+            sizes.append(np.bincount(codes, minlength=k).astype(np.uint64))
+    return suite_from_units(
+        units, sizes, tasks=names, kinds=kinds, clustered=clusters is not None,
+        alpha=alpha, rule=rule, alternative=alternative, n_resamples=n_resamples,
+        rng=rng, n_threads=n_threads,
+    )  # fmt: skip
+
+
+def suite_from_units(
+    units: Sequence[npt.NDArray[np.float64]],
+    sizes: Sequence[npt.NDArray[np.uint64]],
+    *,
+    tasks: Sequence[str],
+    kinds: Sequence[str],
+    clustered: bool,
+    alpha: float = 0.05,
+    rule: Rule = "bonferroni",
+    alternative: str = "greater",
+    n_resamples: int = 9999,
+    rng: int | np.random.Generator | None = None,
+    n_threads: int | None = None,
+) -> SuiteSignFlipResult:
+    """:func:`suite_sign_flip` on units already formed, for the compare engine.
+
+    ``units[g]`` are task g's flipped quantities (its per-sample differences
+    reference - candidate, higher is better, or its cluster sums), ``sizes[g]``
+    how many samples each holds. A binary task without clusters known only by
+    its counts is ``b`` ones, ``c`` minus ones and ``n - b - c`` zeros.
+    """
+    if rule not in RULES:
+        raise InvalidArgumentError(
+            f"rule must be 'bonferroni' (each test at alpha/3) or 'any' (each at alpha, "
+            f"level <= 3 alpha), got {rule!r}"
+        )
+    check_alternative(alternative)
+    level_alpha = _alpha(alpha)
+    if not units or len(units) != len(sizes) or len(units) != len(tasks):
+        raise LengthMismatchError(
+            f"suite: {len(units)} unit arrays, {len(sizes)} size arrays, {len(tasks)} tasks"
+        )
+    for name, u in zip(tasks, units, strict=True):
+        if len(u) == 0:
+            raise EmptyInputError(f"task {name!r} has no samples")
+    groups = np.concatenate([np.full(len(u), g, dtype=np.uint32) for g, u in enumerate(units)])
+    out = _core.grouped_units_test(
+        np.ascontiguousarray(np.concatenate(units), dtype=np.float64),
+        np.ascontiguousarray(np.concatenate(sizes), dtype=np.uint64),
+        groups, len(units), alternative, resample_count(n_resamples), seed_from(rng),
         check_threads(n_threads),
     )  # fmt: skip
     components = {
@@ -245,16 +283,16 @@ def suite_sign_flip(
         rule=rule,
         decided_by=decided_by,
         components=components,
-        tasks=names,
+        tasks=tuple(tasks),
         task_kinds=tuple(kinds),
         task_statistics=np.asarray(out["group_statistic"], dtype=np.float64),
         task_pvalues=np.asarray(out["group_pvalue"], dtype=np.float64),
-        task_n=np.asarray([r.shape[0] for r in refs], dtype=np.int64),
-        task_n_clusters=np.asarray(n_clusters, dtype=np.int64),
-        clustered=clusters is not None,
+        task_n=np.asarray([int(np.sum(s)) for s in sizes], dtype=np.int64),
+        task_n_clusters=np.asarray([len(u) for u in units], dtype=np.int64),
+        clustered=clustered,
         alternative=alternative,
         n_resamples=int(out["n_resamples"]),
     )
 
 
-__all__ = ["COMPONENTS", "RULES", "SuiteSignFlipResult", "suite_sign_flip"]
+__all__ = ["COMPONENTS", "RULES", "SuiteSignFlipResult", "suite_from_units", "suite_sign_flip"]

@@ -15,15 +15,18 @@ use pyo3::types::PyDict;
 use crate::errors::to_py_err;
 use crate::runtime::run_detached;
 
-/// One clustered test and the cluster summary; returns a dict (see `_core.pyi`).
-#[pyfunction]
-#[pyo3(signature = (reference, candidate, clusters, test, alternative, confidence_level, permutation_method, n_resamples, seed, n_threads=None))]
+fn parse_test(test: &str) -> PyResult<Option<ClusteredStatistic>> {
+    match test {
+        "sign-flip" => Ok(None),
+        other => Ok(Some(ClusteredStatistic::parse(other).map_err(to_py_err)?)),
+    }
+}
+
+/// The test and the CR1 summary of one table, as a dict (see `_core.pyi`).
 #[allow(clippy::too_many_arguments)]
-fn clustered_paired_test<'py>(
+fn run_table<'py>(
     py: Python<'py>,
-    reference: PyReadonlyArray1<'_, f64>,
-    candidate: PyReadonlyArray1<'_, f64>,
-    clusters: PyReadonlyArray1<'_, u32>,
+    build: impl FnOnce() -> fastmcnemar_core::Result<ClusterTable> + Send,
     test: &str,
     alternative: &str,
     confidence_level: f64,
@@ -33,16 +36,10 @@ fn clustered_paired_test<'py>(
     n_threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    let statistic = match test {
-        "sign-flip" => None,
-        other => Some(ClusteredStatistic::parse(other).map_err(to_py_err)?),
-    };
+    let statistic = parse_test(test)?;
     let permutation_method = Method::parse(permutation_method).map_err(to_py_err)?;
-    let reference = reference.as_slice()?;
-    let candidate = candidate.as_slice()?;
-    let clusters = clusters.as_slice()?;
     let (table, design, value, pvalue, path, used) = run_detached(py, n_threads, |checkpoint| {
-        let table = ClusterTable::from_scores(reference, candidate, clusters)?;
+        let table = build()?;
         let design = cluster_design(&table, confidence_level)?;
         let (value, pvalue, path, used) = match statistic {
             None => {
@@ -90,6 +87,72 @@ fn clustered_paired_test<'py>(
     Ok(dict)
 }
 
+/// One clustered test on per-sample scores and cluster codes.
+#[pyfunction]
+#[pyo3(signature = (reference, candidate, clusters, test, alternative, confidence_level, permutation_method, n_resamples, seed, n_threads=None))]
+#[allow(clippy::too_many_arguments)]
+fn clustered_paired_test<'py>(
+    py: Python<'py>,
+    reference: PyReadonlyArray1<'_, f64>,
+    candidate: PyReadonlyArray1<'_, f64>,
+    clusters: PyReadonlyArray1<'_, u32>,
+    test: &str,
+    alternative: &str,
+    confidence_level: f64,
+    permutation_method: &str,
+    n_resamples: u64,
+    seed: u64,
+    n_threads: Option<usize>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let reference = reference.as_slice()?;
+    let candidate = candidate.as_slice()?;
+    let clusters = clusters.as_slice()?;
+    run_table(
+        py,
+        || ClusterTable::from_scores(reference, candidate, clusters),
+        test,
+        alternative,
+        confidence_level,
+        permutation_method,
+        n_resamples,
+        seed,
+        n_threads,
+    )
+}
+
+/// One clustered test on per-cluster counts (n_k, b_k, c_k) of 0/1 outcomes.
+#[pyfunction]
+#[pyo3(signature = (n, b, c, test, alternative, confidence_level, permutation_method, n_resamples, seed, n_threads=None))]
+#[allow(clippy::too_many_arguments)]
+fn clustered_counts_test<'py>(
+    py: Python<'py>,
+    n: PyReadonlyArray1<'_, i64>,
+    b: PyReadonlyArray1<'_, i64>,
+    c: PyReadonlyArray1<'_, i64>,
+    test: &str,
+    alternative: &str,
+    confidence_level: f64,
+    permutation_method: &str,
+    n_resamples: u64,
+    seed: u64,
+    n_threads: Option<usize>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let n = n.as_slice()?;
+    let b = b.as_slice()?;
+    let c = c.as_slice()?;
+    run_table(
+        py,
+        || ClusterTable::from_counts(n, b, c),
+        test,
+        alternative,
+        confidence_level,
+        permutation_method,
+        n_resamples,
+        seed,
+        n_threads,
+    )
+}
+
 /// The combined suite rule on the smallest component p-value:
 /// (pvalue, level, rejected).
 #[pyfunction]
@@ -108,6 +171,7 @@ fn combined_rule(min_pvalue: f64, alpha: f64, rule: &str) -> PyResult<(f64, f64,
 /// Adds the cluster functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(clustered_paired_test, m)?)?;
+    m.add_function(wrap_pyfunction!(clustered_counts_test, m)?)?;
     m.add_function(wrap_pyfunction!(combined_rule, m)?)?;
     Ok(())
 }

@@ -120,6 +120,61 @@ fn grouped_sign_flip_test<'py>(
             checkpoint,
         )
     })?;
+    grouped_dict(py, &out)
+}
+
+/// Grouped sign-flip tests on units already formed (cluster sums, or per-sample
+/// differences) with their sizes and groups; returns the same dict.
+#[pyfunction]
+#[pyo3(signature = (units, sizes, groups, n_groups, alternative, n_resamples, seed, n_threads=None))]
+#[allow(clippy::too_many_arguments)]
+fn grouped_units_test<'py>(
+    py: Python<'py>,
+    units: PyReadonlyArray1<'_, f64>,
+    sizes: PyReadonlyArray1<'_, u64>,
+    groups: PyReadonlyArray1<'_, u32>,
+    n_groups: usize,
+    alternative: &str,
+    n_resamples: u64,
+    seed: u64,
+    n_threads: Option<usize>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
+    let units = units.as_slice()?;
+    let sizes = sizes.as_slice()?;
+    let groups = groups.as_slice()?;
+    let out = run_detached(py, n_threads, |checkpoint| {
+        fastmcnemar_core::resample::differences::check_finite("units", units)?;
+        if sizes.len() != units.len() {
+            return Err(fastmcnemar_core::Error::LengthMismatch {
+                left: "sizes",
+                left_len: sizes.len(),
+                right: "units",
+                right_len: units.len(),
+            });
+        }
+        fastmcnemar_core::resample::differences::check_labels("groups", groups, units.len())?;
+        grouped_test(
+            units,
+            sizes,
+            groups,
+            n_groups,
+            None,
+            alternative,
+            Method::Auto,
+            n_resamples,
+            seed,
+            checkpoint,
+        )
+    })?;
+    grouped_dict(py, &out)
+}
+
+/// The dict both grouped entry points return.
+fn grouped_dict<'py>(
+    py: Python<'py>,
+    out: &fastmcnemar_core::resample::grouped::GroupedOutcome,
+) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
     let column = |f: &dyn Fn(&fastmcnemar_core::resample::grouped::GroupTest) -> f64| {
         out.groups.iter().map(f).collect::<Vec<f64>>()
@@ -260,6 +315,7 @@ fn many_candidates_test<'py>(
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sign_flip_test_paired, m)?)?;
     m.add_function(wrap_pyfunction!(grouped_sign_flip_test, m)?)?;
+    m.add_function(wrap_pyfunction!(grouped_units_test, m)?)?;
     m.add_function(wrap_pyfunction!(bootstrap_mean_difference, m)?)?;
     m.add_function(wrap_pyfunction!(many_candidates_test, m)?)?;
     Ok(())

@@ -1,7 +1,7 @@
 //! Per-cluster totals of paired samples: the additive summaries every
 //! clustered statistic is built from.
 
-use crate::error::{Error, Result, check_paired};
+use crate::error::{Error, Result, check_count_lengths, check_paired};
 use crate::resample::differences::{check_finite, check_labels};
 
 /// Totals of one cluster.
@@ -59,6 +59,48 @@ impl ClusterTable {
         })
     }
 
+    /// Builds a binary table from per-cluster counts: `n[k]` pairs of which
+    /// `b[k]` only the reference and `c[k]` only the candidate got right.
+    /// The additive form partial runs merge into (see the engine's TaskStats).
+    pub fn from_counts(n: &[i64], b: &[i64], c: &[i64]) -> Result<Self> {
+        check_count_lengths(b, c)?;
+        check_count_lengths(n, b)?;
+        if n.is_empty() {
+            return Err(Error::EmptyInput { what: "clusters" });
+        }
+        let mut clusters = Vec::with_capacity(n.len());
+        for k in 0..n.len() {
+            for (what, v) in [("n", n[k]), ("b", b[k]), ("c", c[k])] {
+                if v < 0 {
+                    return Err(Error::NegativeCount {
+                        what,
+                        index: k,
+                        value: v,
+                    });
+                }
+            }
+            if n[k] == 0 || b[k] + c[k] > n[k] {
+                return Err(Error::InvalidArgument(format!(
+                    "cluster {k}: n = {} must be positive and at least b + c = {}",
+                    n[k],
+                    b[k] + c[k]
+                )));
+            }
+            let d = (b[k] - c[k]) as f64;
+            clusters.push(ClusterTotals {
+                n: n[k] as u64,
+                sum: d,
+                squares: (b[k] + c[k]) as f64,
+                b: b[k] as u64,
+                c: c[k] as u64,
+            });
+        }
+        Ok(Self {
+            clusters,
+            binary: true,
+        })
+    }
+
     /// Number of clusters K.
     pub fn len(&self) -> usize {
         self.clusters.len()
@@ -112,6 +154,18 @@ mod tests {
         );
         assert_eq!(t.sums(), vec![0.0, 1.0, 1.0]);
         assert_eq!(t.discordant(), (3, 1));
+    }
+
+    #[test]
+    fn counts_give_the_same_table_as_scores() {
+        let r = [1.0, 1.0, 0.0, 1.0, 0.0, 1.0];
+        let c = [0.0, 1.0, 1.0, 0.0, 0.0, 0.0];
+        let from_scores = ClusterTable::from_scores(&r, &c, &[0, 0, 0, 2, 2, 3]).unwrap();
+        let from_counts = ClusterTable::from_counts(&[3, 2, 1], &[1, 1, 1], &[1, 0, 0]).unwrap();
+        assert_eq!(from_scores, from_counts);
+        assert!(ClusterTable::from_counts(&[1], &[1], &[1]).is_err());
+        assert!(ClusterTable::from_counts(&[1], &[-1], &[0]).is_err());
+        assert!(ClusterTable::from_counts(&[], &[], &[]).is_err());
     }
 
     #[test]
