@@ -96,6 +96,71 @@ def main() -> None:
         diff = abs(ours - scipy_tango_upper(b, c, n, z))
         print(f"  upper limit b={b} c={c} n={n}: |diff| = {diff:.1e}")
 
+    verdict_columns_for_an_audit()
+
+
+def audit_tasks(candidates: int, seed: int = 0) -> Any:
+    """Per-(candidate, task) rows of an audit of 60 tasks: each task keeps its n
+    across candidates (as in a real suite), the flips vary."""
+    import polars as pl
+
+    rng = np.random.default_rng(seed)
+    task_n = rng.choice([100, 250, 500, 1000, 1319, 2000, 5000, 10_042], size=60)
+    n = np.tile(task_n, candidates)
+    b = rng.binomial(n, 0.03)
+    c = rng.binomial(n, 0.025)
+    p = np.array([float(stats.binom.sf(x - 1, x + y, 0.5)) for x, y in zip(b, c, strict=True)])
+    return pl.DataFrame(
+        {
+            "task": np.tile(np.arange(60), candidates).astype(str),
+            "kind": "binary",
+            "n": n,
+            "b": b,
+            "c": c,
+            "flip_rate": (b + c) / n,
+            "ci_high": np.nan,
+            "degraded": p <= 0.05,
+            "verdict": "",
+        }
+    )
+
+
+def verdict_columns_for_an_audit() -> None:
+    """The three planning searches and the Tango test per task, as the audit did
+    them (one scalar call each, ``verdicts.add_verdicts``) and in one batched call
+    (``planning.verdict_columns``); medians of interleaved runs."""
+    from fastmcnemar.planning import verdict_columns
+    from fastmcnemar.verdicts import add_verdicts
+
+    print("\nverdict columns of an audit (60 tasks x K candidates), medians of 5 interleaved runs")
+    print(f"{'K':>5} {'rows':>6} {'per-task calls':>15} {'verdict_columns':>16} {'speed-up':>9}")
+    for candidates in (1, 10, 50):
+        tasks = audit_tasks(candidates)
+
+        def batched(tasks: Any = tasks) -> Any:
+            return verdict_columns(
+                tasks["n"].to_numpy(),
+                tasks["b"].to_numpy(),
+                tasks["c"].to_numpy(),
+                tasks["flip_rate"].to_numpy(),
+                binary=True,
+                degraded=tasks["degraded"].to_numpy(),
+                margin=0.01,
+            ).to_polars()
+
+        scalar_times, batch_times = [], []
+        for _ in range(5):
+            t, want = timed(lambda tasks=tasks: add_verdicts(tasks, margin=0.01, alpha=0.05), 1)
+            scalar_times.append(t)
+            t, got = timed(batched, 1)
+            batch_times.append(t)
+        assert got.equals(want.select(got.columns))
+        scalar, batch = float(np.median(scalar_times)), float(np.median(batch_times))
+        print(
+            f"{candidates:>5} {tasks.height:>6} {scalar * 1e3:>13.1f}ms {batch * 1e3:>14.1f}ms "
+            f"{scalar / batch:>8.1f}x"
+        )
+
 
 if __name__ == "__main__":
     main()

@@ -100,7 +100,7 @@ def bench_html() -> None:
     import polars as pl
     from report_fixtures import make_audit, make_comparison
 
-    from fastmcnemar.comparison import Audit
+    from fastmcnemar.compare.results import Audit
 
     comp = make_comparison()
     many = comp.tasks

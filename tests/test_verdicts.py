@@ -10,8 +10,8 @@ import pytest
 from scipy import stats
 
 import fastmcnemar as fm
+from fastmcnemar.compare.decision import add_verdicts, check_margin, suite_verdict
 from fastmcnemar.exceptions import InvalidArgumentError
-from fastmcnemar.verdicts import add_verdicts, check_margin, suite_verdict
 
 
 def row(task: str, n: int, b: int, c: int, **extra: Any) -> dict[str, Any]:

@@ -13,7 +13,10 @@ from fastmcnemar.clustered import (
     clustered_mcnemar_counts,
     clustered_test,
 )
-from fastmcnemar.comparison import Audit, Comparison, audit, compare
+
+# The function ``compare`` deliberately shadows the package ``fastmcnemar.compare`` as an
+# attribute: ``fastmcnemar.compare(...)`` is the API; submodules import by full name.
+from fastmcnemar.compare import Audit, Comparison, TaskStats, audit, compare
 from fastmcnemar.exceptions import (
     ClusterWarning,
     EmptyInputError,
@@ -110,6 +113,7 @@ __all__ = [
     "ShrinkResult",
     "SuitePermutationResult",
     "SuiteSignFlipResult",
+    "TaskStats",
     "__version__",
     "adjust_pvalues",
     "aggregate",

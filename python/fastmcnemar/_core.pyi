@@ -59,6 +59,73 @@ def noninferiority_exact_pvalue(
     b: int, c: int, n: int, margin: float, n_threads: int | None = None
 ) -> float: ...
 
+# Batches (planning.rs over core planning::batch / planning::verdict_columns):
+# missing answers are NaN, or -1 for sample sizes.
+def exact_sample_size_many(
+    flip_rate: NDArray[np.float64],
+    delta: NDArray[np.float64],
+    alpha: float,
+    power: float,
+    alternative: str,
+    n_threads: int | None = None,
+) -> tuple[NDArray[np.uint64], NDArray[np.float64], NDArray[np.float64]]: ...
+def exact_minimum_detectable_delta_many(
+    n: NDArray[np.int64],
+    flip_rate: NDArray[np.float64],
+    alpha: float,
+    power: float,
+    alternative: str,
+    n_threads: int | None = None,
+) -> NDArray[np.float64]: ...
+def exact_maximum_flip_rate_many(
+    n: NDArray[np.int64],
+    delta: NDArray[np.float64],
+    alpha: float,
+    power: float,
+    n_threads: int | None = None,
+) -> NDArray[np.float64]: ...
+def noninferiority_score_many(
+    b: NDArray[np.int64],
+    c: NDArray[np.int64],
+    n: NDArray[np.int64],
+    margin: float,
+    alpha: float,
+    n_threads: int | None = None,
+) -> tuple[
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.bool_],
+]: ...
+def tango_intervals(
+    b: NDArray[np.int64],
+    c: NDArray[np.int64],
+    n: NDArray[np.int64],
+    confidence_level: float,
+    n_threads: int | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]: ...
+def verdict_columns(
+    n: NDArray[np.int64],
+    b: NDArray[np.int64],
+    c: NDArray[np.int64],
+    flip_rate: NDArray[np.float64],
+    binary: NDArray[np.bool_],
+    degraded: NDArray[np.bool_],
+    ci_high: NDArray[np.float64],
+    margin: float,
+    alpha: float,
+    power: float,
+    interval_usable: bool,
+    n_threads: int | None = None,
+) -> tuple[
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+    NDArray[np.uint8],
+]: ...
+
 # --- resampling (rust/fastmcnemar-py/src/resampling.rs) ---
 
 def sign_flip_test_paired(

@@ -73,7 +73,7 @@ def load_frames(runs: Sequence[Any], *, tasks: Sequence[str] | None = None) -> l
 def _read_run(run: Any, index: int, tasks: Sequence[str] | None) -> pl.DataFrame:
     """A run given as a path, read the way :func:`fastmcnemar.compare` reads it."""
     try:
-        loading = importlib.import_module("fastmcnemar._run_loading")
+        loading = importlib.import_module("fastmcnemar.compare.loading")
     except ModuleNotFoundError:  # a build without the harness readers
         raise InputFormatError(
             f"run {index + 1}: reading runs from files needs fastmcnemar's readers; "

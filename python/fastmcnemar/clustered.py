@@ -313,10 +313,10 @@ def clustered_mcnemar_counts(
     >>> res.n, res.b, res.c, round(res.statistic, 4), round(res.design_effect, 3)
     (180, 60, 20, 3.3381, 1.023)
     """
-    counts = [_whole_counts(v, name) for v, name in ((n, "n"), (b, "b"), (c, "c"))]
+    n_k, b_k, c_k = (_whole_counts(v, name) for v, name in ((n, "n"), (b, "b"), (c, "c")))
     level = _check_options(method, permutation_method, alternative, confidence_level)
     out = _core.clustered_counts_test(
-        *counts, method, alternative, level, permutation_method,
+        n_k, b_k, c_k, method, alternative, level, permutation_method,
         resample_count(n_resamples), seed_from(rng), check_threads(n_threads),
     )  # fmt: skip
     warn_few_clusters(int(out["n_clusters"]), stacklevel=3)

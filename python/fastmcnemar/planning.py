@@ -16,7 +16,9 @@ floor(N / DEFF) and ``sample_size`` returns ceil(DEFF x) the independent-sample
 answer (see ``docs/clusters.md``).
 
 Non-inferiority ("the candidate is at most ``margin`` worse") lives in
-:mod:`fastmcnemar.non_inferiority`.
+:mod:`fastmcnemar.non_inferiority`. The ``*_many`` functions and
+:func:`verdict_columns` answer the same questions for arrays of inputs in one
+call (:mod:`fastmcnemar._batched_planning`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,17 @@ import numbers
 from typing import Literal
 
 from fastmcnemar import _core
+from fastmcnemar._batched_planning import (
+    VERDICT_NAMES,
+    NonInferiorityColumns,
+    VerdictColumns,
+    maximum_flip_rate_many,
+    minimum_detectable_delta_many,
+    noninferiority_counts_many,
+    sample_size_many,
+    tango_interval_many,
+    verdict_columns,
+)
 from fastmcnemar._real_argument import as_real
 from fastmcnemar.exceptions import InvalidArgumentError
 
@@ -316,4 +329,18 @@ def minimum_detectable_delta(
     return sign * math.inf if found is None else found
 
 
-__all__ = ["effective_sample_size", "minimum_detectable_delta", "power", "sample_size"]
+__all__ = [
+    "VERDICT_NAMES",
+    "NonInferiorityColumns",
+    "VerdictColumns",
+    "effective_sample_size",
+    "maximum_flip_rate_many",
+    "minimum_detectable_delta",
+    "minimum_detectable_delta_many",
+    "noninferiority_counts_many",
+    "power",
+    "sample_size",
+    "sample_size_many",
+    "tango_interval_many",
+    "verdict_columns",
+]

@@ -211,7 +211,7 @@ def suite_sign_flip(
         else:
             codes, k = cluster_codes(labels, n, f"clusters of task {names[i]!r}")
             warn_few_clusters(k, f"task {names[i]!r}", stacklevel=3)
-            units.append(np.bincount(codes, weights=d, minlength=k))
+            units.append(np.bincount(codes, weights=d, minlength=k).astype(np.float64))
             sizes.append(np.bincount(codes, minlength=k).astype(np.uint64))
     return suite_from_units(
         units, sizes, tasks=names, kinds=kinds, clustered=clusters is not None,

@@ -20,7 +20,7 @@ from fastmcnemar import (
     compare,
     read_lm_eval,
 )
-from fastmcnemar.comparison import SKIPPED_COLUMNS, SUMMARY_COLUMNS, TASK_COLUMNS
+from fastmcnemar.compare.results import SKIPPED_COLUMNS, SUMMARY_COLUMNS, TASK_COLUMNS
 from fastmcnemar.data import example_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "harness"))

@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 from scipy.stats import binom
 
-from fastmcnemar.comparison import (
+from fastmcnemar.compare.results import (
     SKIPPED_COLUMNS,
     SUMMARY_COLUMNS,
     TASK_COLUMNS,

@@ -31,7 +31,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fastmcnemar.comparison import audit
+    from fastmcnemar.compare import audit
 
     candidates: Any = args.candidates if len(args.candidates) > 1 else args.candidates[0]
     result = audit(

@@ -38,7 +38,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fastmcnemar.comparison import compare
+    from fastmcnemar.compare import compare
 
     result = compare(
         args.reference,

@@ -31,7 +31,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fastmcnemar.comparison import compare
+    from fastmcnemar.compare import compare
     from fastmcnemar.data import example_path
 
     result = compare(example_path("reference"), example_path(args.candidate))

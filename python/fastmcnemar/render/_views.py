@@ -1,7 +1,7 @@
 """The shapes the HTML/SVG/plot renderers read (see CONTRACTS.md).
 
 Structural types, so the renderers depend only on the fields of
-:class:`fastmcnemar.comparison.Comparison` / ``Audit`` and not on the module.
+:class:`fastmcnemar.compare.results.Comparison` / ``Audit`` and not on the module.
 """
 
 from __future__ import annotations

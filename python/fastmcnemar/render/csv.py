@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import polars as pl
 
-if TYPE_CHECKING:
-    from fastmcnemar.comparison import Audit, Comparison
+from fastmcnemar.compare.results import Audit, Comparison
 
 
 def comparison_to_csv(comp: Comparison) -> str:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from fastmcnemar.compare.results import Audit, Comparison
 from fastmcnemar.render._format import aggregate_dict, plain
-
-if TYPE_CHECKING:
-    from fastmcnemar.comparison import Audit, Comparison
 
 
 def comparison_dict(comp: Comparison) -> dict[str, Any]:

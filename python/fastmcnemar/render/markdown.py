@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from fastmcnemar.compare.results import Audit, Comparison
 from fastmcnemar.render._format import (
     adjustment_name,
     components,
@@ -12,9 +11,6 @@ from fastmcnemar.render._format import (
     verdict_line,
 )
 from fastmcnemar.render.text import _task_rows, task_header
-
-if TYPE_CHECKING:
-    from fastmcnemar.comparison import Audit, Comparison
 
 
 def _escape(cell: str) -> str:

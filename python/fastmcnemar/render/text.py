@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from fastmcnemar.compare.results import Audit, Comparison
 from fastmcnemar.render._format import (
     adjustment_name,
     components,
@@ -13,9 +12,6 @@ from fastmcnemar.render._format import (
     pvalue,
     verdict_line,
 )
-
-if TYPE_CHECKING:
-    from fastmcnemar.comparison import Audit, Comparison
 
 
 def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:

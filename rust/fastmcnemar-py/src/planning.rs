@@ -1,13 +1,27 @@
 //! Planning: exact power, sample size, minimum detectable drop and the
-//! non-inferiority score test (`fastmcnemar-core::planning`).
+//! non-inferiority score test (`fastmcnemar-core::planning`), one input at a
+//! time and in batches (`planning::batch`, `planning::verdict_columns`).
+//!
+//! Batches arrive as 1-D C-contiguous NumPy arrays (counts int64, rates
+//! float64, flags bool; the Python layer converts and broadcasts) and always
+//! run with the interpreter released: even one exact search costs more than
+//! handing it to the pool. Missing answers come back as NaN (float columns)
+//! or -1 (sample sizes).
 
+use fastmcnemar_core::Error;
 use fastmcnemar_core::planning::power::{self, Alternative};
 use fastmcnemar_core::planning::sample_size;
-use fastmcnemar_core::planning::{exact_noninferiority, noninferiority};
+use fastmcnemar_core::planning::verdict_columns::{self as verdicts, TaskColumns, VerdictSettings};
+use fastmcnemar_core::planning::{batch, exact_noninferiority, noninferiority};
+use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 use crate::errors::to_py_err;
 use crate::runtime::run_detached;
+
+type Floats<'py> = Bound<'py, PyArray1<f64>>;
+type Counts<'a> = PyReadonlyArray1<'a, i64>;
+type Rates<'a> = PyReadonlyArray1<'a, f64>;
 
 /// Exact power of the exact McNemar test.
 #[pyfunction]
@@ -146,6 +160,200 @@ fn noninferiority_exact_pvalue(
     })
 }
 
+/// Counts as u64, refusing negatives by name and index.
+fn unsigned(values: &Counts<'_>, what: &'static str) -> PyResult<Vec<u64>> {
+    values
+        .as_slice()?
+        .iter()
+        .enumerate()
+        .map(|(index, &value)| {
+            u64::try_from(value).map_err(|_| to_py_err(Error::NegativeCount { what, index, value }))
+        })
+        .collect()
+}
+
+/// `None` as NaN (the answers that exist are never NaN).
+fn or_nan(values: Vec<Option<f64>>) -> Vec<f64> {
+    values.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect()
+}
+
+/// `exact_sample_size` for arrays: (n, power at n, normal-approximation n).
+#[pyfunction]
+#[pyo3(signature = (flip_rate, delta, alpha, power, alternative, n_threads=None))]
+fn exact_sample_size_many<'py>(
+    py: Python<'py>,
+    flip_rate: Rates<'py>,
+    delta: Rates<'py>,
+    alpha: f64,
+    power: f64,
+    alternative: &str,
+    n_threads: Option<usize>,
+) -> PyResult<(Bound<'py, PyArray1<u64>>, Floats<'py>, Floats<'py>)> {
+    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
+    let (p, d) = (flip_rate.as_slice()?, delta.as_slice()?);
+    let found = run_detached(py, n_threads, |checkpoint| {
+        batch::sample_size_many(p, d, alpha, power, alternative, checkpoint)
+    })?;
+    Ok((
+        PyArray1::from_iter(py, found.iter().map(|f| f.n)),
+        PyArray1::from_iter(py, found.iter().map(|f| f.power)),
+        PyArray1::from_iter(py, found.iter().map(|f| f.normal_approximation)),
+    ))
+}
+
+/// `exact_minimum_detectable_delta` for arrays (NaN where no drop reaches the power).
+#[pyfunction]
+#[pyo3(signature = (n, flip_rate, alpha, power, alternative, n_threads=None))]
+fn exact_minimum_detectable_delta_many<'py>(
+    py: Python<'py>,
+    n: Counts<'py>,
+    flip_rate: Rates<'py>,
+    alpha: f64,
+    power: f64,
+    alternative: &str,
+    n_threads: Option<usize>,
+) -> PyResult<Floats<'py>> {
+    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
+    let n = unsigned(&n, "n")?;
+    let p = flip_rate.as_slice()?;
+    let found = run_detached(py, n_threads, |checkpoint| {
+        batch::minimum_detectable_delta_many(&n, p, alpha, power, alternative, checkpoint)
+    })?;
+    Ok(PyArray1::from_vec(py, or_nan(found)))
+}
+
+/// `exact_maximum_flip_rate` for arrays (NaN where even the smallest flip rate falls short).
+#[pyfunction]
+#[pyo3(signature = (n, delta, alpha, power, n_threads=None))]
+fn exact_maximum_flip_rate_many<'py>(
+    py: Python<'py>,
+    n: Counts<'py>,
+    delta: Rates<'py>,
+    alpha: f64,
+    power: f64,
+    n_threads: Option<usize>,
+) -> PyResult<Floats<'py>> {
+    let n = unsigned(&n, "n")?;
+    let d = delta.as_slice()?;
+    let found = run_detached(py, n_threads, |checkpoint| {
+        batch::maximum_flip_rate_many(&n, d, alpha, power, checkpoint)
+    })?;
+    Ok(PyArray1::from_vec(py, or_nan(found)))
+}
+
+/// `noninferiority_score` for arrays:
+/// (statistic, pvalue, interval low, interval high, noninferior).
+#[pyfunction]
+#[pyo3(signature = (b, c, n, margin, alpha, n_threads=None))]
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+fn noninferiority_score_many<'py>(
+    py: Python<'py>,
+    b: Counts<'py>,
+    c: Counts<'py>,
+    n: Counts<'py>,
+    margin: f64,
+    alpha: f64,
+    n_threads: Option<usize>,
+) -> PyResult<(
+    Floats<'py>,
+    Floats<'py>,
+    Floats<'py>,
+    Floats<'py>,
+    Bound<'py, PyArray1<bool>>,
+)> {
+    let (b, c, n) = (unsigned(&b, "b")?, unsigned(&c, "c")?, unsigned(&n, "n")?);
+    let found = run_detached(py, n_threads, |checkpoint| {
+        batch::noninferiority_many(&b, &c, &n, margin, alpha, checkpoint)
+    })?;
+    Ok((
+        PyArray1::from_iter(py, found.iter().map(|r| r.statistic)),
+        PyArray1::from_iter(py, found.iter().map(|r| r.pvalue)),
+        PyArray1::from_iter(py, found.iter().map(|r| r.interval.0)),
+        PyArray1::from_iter(py, found.iter().map(|r| r.interval.1)),
+        PyArray1::from_iter(py, found.iter().map(|r| r.noninferior)),
+    ))
+}
+
+/// Tango's interval on delta = (b - c)/n for arrays: (low, high).
+#[pyfunction]
+#[pyo3(signature = (b, c, n, confidence_level, n_threads=None))]
+fn tango_intervals<'py>(
+    py: Python<'py>,
+    b: Counts<'py>,
+    c: Counts<'py>,
+    n: Counts<'py>,
+    confidence_level: f64,
+    n_threads: Option<usize>,
+) -> PyResult<(Floats<'py>, Floats<'py>)> {
+    let (b, c, n) = (unsigned(&b, "b")?, unsigned(&c, "c")?, unsigned(&n, "n")?);
+    let found = run_detached(py, n_threads, |checkpoint| {
+        batch::tango_intervals(&b, &c, &n, confidence_level, checkpoint)
+    })?;
+    Ok((
+        PyArray1::from_iter(py, found.iter().map(|i| i.0)),
+        PyArray1::from_iter(py, found.iter().map(|i| i.1)),
+    ))
+}
+
+/// The verdicts and planning columns of an audit's tasks:
+/// (noninferiority_pvalue, detectable_drop, n_needed (-1: none),
+/// flip_rate_needed, verdict code: 0 degraded, 1 equivalent, 2 inconclusive).
+#[pyfunction]
+#[pyo3(signature = (
+    n, b, c, flip_rate, binary, degraded, ci_high,
+    margin, alpha, power, interval_usable, n_threads=None
+))]
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+fn verdict_columns<'py>(
+    py: Python<'py>,
+    n: Counts<'py>,
+    b: Counts<'py>,
+    c: Counts<'py>,
+    flip_rate: Rates<'py>,
+    binary: PyReadonlyArray1<'py, bool>,
+    degraded: PyReadonlyArray1<'py, bool>,
+    ci_high: Rates<'py>,
+    margin: f64,
+    alpha: f64,
+    power: f64,
+    interval_usable: bool,
+    n_threads: Option<usize>,
+) -> PyResult<(
+    Floats<'py>,
+    Floats<'py>,
+    Bound<'py, PyArray1<i64>>,
+    Floats<'py>,
+    Bound<'py, PyArray1<u8>>,
+)> {
+    let (n, b, c) = (unsigned(&n, "n")?, unsigned(&b, "b")?, unsigned(&c, "c")?);
+    let tasks = TaskColumns {
+        n: &n,
+        b: &b,
+        c: &c,
+        flip_rate: flip_rate.as_slice()?,
+        binary: binary.as_slice()?,
+        degraded: degraded.as_slice()?,
+        ci_high: ci_high.as_slice()?,
+    };
+    let settings = VerdictSettings {
+        margin,
+        alpha,
+        power,
+        interval_usable,
+    };
+    let found = run_detached(py, n_threads, |checkpoint| {
+        verdicts::verdict_columns(tasks, settings, checkpoint)
+    })?;
+    let needed = found.n_needed.iter().map(|v| v.map_or(-1, |n| n as i64));
+    Ok((
+        PyArray1::from_vec(py, or_nan(found.noninferiority_pvalue)),
+        PyArray1::from_vec(py, or_nan(found.detectable_drop)),
+        PyArray1::from_iter(py, needed),
+        PyArray1::from_vec(py, or_nan(found.flip_rate_needed)),
+        PyArray1::from_iter(py, found.verdict.iter().map(|&v| v as u8)),
+    ))
+}
+
 /// Adds the planning functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(exact_power, m)?)?;
@@ -157,5 +365,11 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(normal_approx_minimum_detectable_delta, m)?)?;
     m.add_function(wrap_pyfunction!(noninferiority_score, m)?)?;
     m.add_function(wrap_pyfunction!(noninferiority_exact_pvalue, m)?)?;
+    m.add_function(wrap_pyfunction!(exact_sample_size_many, m)?)?;
+    m.add_function(wrap_pyfunction!(exact_minimum_detectable_delta_many, m)?)?;
+    m.add_function(wrap_pyfunction!(exact_maximum_flip_rate_many, m)?)?;
+    m.add_function(wrap_pyfunction!(noninferiority_score_many, m)?)?;
+    m.add_function(wrap_pyfunction!(tango_intervals, m)?)?;
+    m.add_function(wrap_pyfunction!(verdict_columns, m)?)?;
     Ok(())
 }

@@ -9,9 +9,14 @@
 //! - [`noninferiority`]: the Tango score test of "the candidate is at most
 //!   `margin` worse", with its matching interval; [`exact_noninferiority`]:
 //!   its exact unconditional p-value.
+//! - [`batch`]: all of the above for arrays of inputs, each distinct input
+//!   computed once, in parallel; [`verdict_columns`]: an audit's three-way
+//!   verdicts and planning columns in one call.
 
+pub mod batch;
 pub mod exact_noninferiority;
 pub mod noninferiority;
 pub mod power;
 pub mod sample_size;
+pub mod verdict_columns;
 mod walk;

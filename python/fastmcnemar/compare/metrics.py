@@ -74,6 +74,15 @@ def _spec_for(metric: MetricSpec, task: str) -> tuple[str | None, bool]:
     return metric.get("*"), False
 
 
+def check_metric_spec(metric: object) -> None:
+    """A named error unless ``metric`` is None, a metric name or a ``{task: metric}`` mapping."""
+    if metric is not None and not isinstance(metric, (str, Mapping)):
+        raise InvalidArgumentError(
+            "metric: expected a metric name or a {task: metric} mapping, "
+            f"got {type(metric).__name__}"
+        )
+
+
 def choose_metrics(
     available: pl.DataFrame,
     infos: Mapping[str, Sequence[Mapping[str, Any]]],
@@ -87,11 +96,7 @@ def choose_metrics(
     ``(task, filter, metric, reason)``. A metric named for one task explicitly
     that the task does not have raises :class:`InvalidArgumentError`.
     """
-    if metric is not None and not isinstance(metric, (str, Mapping)):
-        raise InvalidArgumentError(
-            "metric: expected a metric name or a {task: metric} mapping, "
-            f"got {type(metric).__name__}"
-        )
+    check_metric_spec(metric)
     choices: list[Choice] = []
     skipped: list[tuple[str, str, str, str]] = []
     tasks = available.get_column("task").unique(maintain_order=True).to_list()
@@ -156,4 +161,4 @@ def choose_metrics(
     return choices, skipped
 
 
-__all__ = ["Choice", "MetricSpec", "choose_metrics"]
+__all__ = ["Choice", "MetricSpec", "check_metric_spec", "choose_metrics"]

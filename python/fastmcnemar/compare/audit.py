@@ -1,0 +1,192 @@
+"""audit(): many candidates against one reference, read in parallel.
+
+The reference is indexed once (:func:`~fastmcnemar.compare.engine.index_reference`),
+each candidate is reduced to its :class:`~fastmcnemar.compare.task_stats.TaskStats`
+on a worker thread (:func:`~fastmcnemar.compare.engine.candidate_stats`), and the
+decision runs once over all of them on the caller's thread
+(:func:`~fastmcnemar.compare.decision.decide_audit`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from fastmcnemar.compare.decision import DecisionOptions, decide_audit
+from fastmcnemar.compare.engine import candidate_stats, index_reference
+from fastmcnemar.compare.metrics import MetricSpec
+from fastmcnemar.compare.pairwise import with_noise
+from fastmcnemar.compare.results import Audit
+from fastmcnemar.compare.task_stats import TaskStats
+from fastmcnemar.exceptions import FastMcNemarError, InvalidArgumentError
+from fastmcnemar.ingest.detect import detect_format
+from fastmcnemar.paired_test import Alternative
+from fastmcnemar.suite import AdjustMethod
+
+
+class _Progress:
+    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, total: int, enabled: bool | None) -> None:
+        self.total = total
+        self.done = 0
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self._lock = threading.Lock()
+        self._draw()
+
+    def _draw(self) -> None:
+        if not self.enabled:
+            return
+        width = 30
+        filled = width * self.done // max(self.total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        sys.stderr.write(f"\raudit [{bar}] {self.done}/{self.total}")
+        sys.stderr.flush()
+
+    def step(self) -> None:
+        with self._lock:
+            self.done += 1
+            self._draw()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def candidate_map(candidates: Any) -> dict[str, Any]:
+    """Normalise audit()'s candidates to an ordered {label: run} mapping."""
+    if isinstance(candidates, Mapping):
+        return {str(k): v for k, v in candidates.items()}
+    if isinstance(candidates, (str, os.PathLike)):
+        root = Path(candidates)
+        subdirs = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+        runs = [p for p in subdirs if _holds_run(p)]
+        if runs:
+            return {p.name: p for p in runs}
+        return {str(root): root}
+    if isinstance(candidates, pl.DataFrame):
+        return {
+            m: candidates.filter(pl.col("model") == m)
+            for m in candidates.get_column("model").unique(maintain_order=True)
+        }
+    if isinstance(candidates, Sequence):
+        out: dict[str, Any] = {}
+        for index, item in enumerate(candidates):
+            label = str(item) if isinstance(item, (str, os.PathLike)) else f"candidate {index + 1}"
+            out[label] = item
+        return out
+    raise InvalidArgumentError(
+        "candidates: expected a mapping, a sequence or a directory, "
+        f"got {type(candidates).__name__}"
+    )
+
+
+def _holds_run(path: Path) -> bool:
+    try:
+        detect_format(path)
+    except FastMcNemarError:
+        return False
+    return True
+
+
+def audit(
+    reference: Any,
+    candidates: Any,
+    /,
+    *,
+    metric: MetricSpec = None,
+    tasks: Sequence[str] | None = None,
+    alpha: float = 0.05,
+    alternative: Alternative = "greater",
+    confidence_level: float = 0.95,
+    adjust: AdjustMethod = "holm",
+    allow_hash_mismatch: bool = False,
+    allow_missing: bool = False,
+    reference_model: str | None = None,
+    n_resamples: int = 9999,
+    rng: int | None = 0,
+    max_workers: int | None = None,
+    progress: bool | None = None,
+    margin: float = 0.01,
+    reference_reruns: Sequence[Any] | None = None,
+) -> Audit:
+    """Compare many candidates with one reference, in parallel.
+
+    Parameters
+    ----------
+    reference : path or polars.DataFrame
+        The reference run (read once).
+    candidates : mapping, sequence or path
+        ``{label: path or frame}``, a list of paths, or one directory whose
+        sub-directories are runs (one candidate each; e.g. lm-eval's output
+        directory with one sub-directory per model).
+    max_workers : int, optional
+        Candidates read and tested at once (threads; default: the core count).
+    progress : bool, optional
+        Draw a progress bar on stderr (default: only when stderr is a terminal).
+    metric, tasks, alpha, alternative, confidence_level, adjust : see :func:`compare`
+        As for :func:`compare`.
+    allow_hash_mismatch, allow_missing, n_resamples, rng : see :func:`compare`
+        As for :func:`compare`.
+    margin, reference_reruns : see :func:`compare`
+        As for :func:`compare`.
+
+    Returns
+    -------
+    Audit
+        ``comparisons`` by candidate label, a long ``table`` (candidate x task),
+        a ``summary`` (one row per candidate) and ``degraded`` (any candidate).
+
+    Examples
+    --------
+    >>> from fastmcnemar import audit
+    >>> from fastmcnemar.data import example_path
+    >>> res = audit(example_path("reference"),
+    ...             {"rerun": example_path("rerun"), "int4": example_path("degraded")})
+    >>> res.summary.select("candidate", "degraded").rows()
+    [('rerun', False), ('int4', True)]
+    """
+    options = DecisionOptions(
+        alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
+        n_resamples=n_resamples, seed=0 if rng is None else int(rng), margin=margin,
+    )  # fmt: skip
+    runs = candidate_map(candidates)
+    if not runs:
+        raise InvalidArgumentError("candidates: no candidate given")
+    index = index_reference(
+        reference, metric=metric, tasks=tasks, reference_model=reference_model,
+        allow_hash_mismatch=allow_hash_mismatch, allow_missing=allow_missing,
+    )  # fmt: skip
+    options = with_noise(options, reference, reference_reruns, tasks)
+    bar = _Progress(len(runs), progress)
+    results: dict[str, TaskStats] = {}
+    try:
+        workers = max_workers or min(len(runs), os.cpu_count() or 1)
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = {
+                pool.submit(candidate_stats, index, run, label=label): label
+                for label, run in runs.items()
+            }
+            for future in as_completed(futures):
+                label = futures[future]
+                try:
+                    results[label] = future.result()
+                except FastMcNemarError as err:
+                    for other in futures:
+                        other.cancel()
+                    raise type(err)(f"candidate {label}: {err}") from err
+                bar.step()
+    finally:
+        bar.close()
+    return decide_audit(index, {label: results[label] for label in runs}, options)
+
+
+__all__ = ["audit", "candidate_map"]

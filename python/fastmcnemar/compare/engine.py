@@ -1,0 +1,352 @@
+"""The data side of compare/audit: index the reference once, reduce each candidate to stats.
+
+:func:`index_reference` reads, validates and indexes the reference once per
+audit (doc ids become integer codes in the harness's own order);
+:func:`candidate_stats` reads one candidate, pairs it with the index and
+returns its :class:`~fastmcnemar.compare.task_stats.TaskStats`. Both are pure
+functions of picklable values, so a scale-out engine can ship the index to
+workers and the stats back; the decision runs on the driver
+(:func:`fastmcnemar.compare.decision.decide_audit`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from fastmcnemar.compare.loading import LoadedRun, load_run
+from fastmcnemar.compare.metrics import MetricSpec, check_metric_spec, choose_metrics
+from fastmcnemar.compare.task_stats import STATS_COLUMNS, STATS_SKIPPED_COLUMNS, TaskStats
+from fastmcnemar.exceptions import InvalidArgumentError, PairingWarning
+from fastmcnemar.pairing import PairingReport, pair_report
+
+_TRIPLES = ["task", "filter", "metric"]
+
+
+@dataclass(frozen=True, eq=False)
+class ReferenceIndex:
+    """The reference run read, validated and indexed once per audit (picklable).
+
+    Attributes
+    ----------
+    run : LoadedRun
+        The reference's scores, harness results and label.
+    doc_ids : polars.Series
+        Every doc id of the reference, in the harness's order (numeric ids
+        numerically, then the rest as text); a doc's code is its position here.
+    metric, tasks, allow_hash_mismatch, allow_missing
+        The options the candidates are read and paired with.
+    key : str
+        A fingerprint of the indexed reference (label, rows, scores and options):
+        :class:`TaskStats` from different indexes refuse to merge.
+    """
+
+    run: LoadedRun
+    doc_ids: pl.Series
+    metric: MetricSpec
+    tasks: tuple[str, ...] | None
+    allow_hash_mismatch: bool
+    allow_missing: bool
+    key: str
+
+    @property
+    def label(self) -> str:
+        """The reference's label (model name, else path)."""
+        return self.run.label
+
+    def doc_codes(self, doc_ids: pl.Series) -> pl.Series:
+        """The codes of ``doc_ids`` (all of them ids of the reference)."""
+        codes: pl.Series = (
+            doc_ids.cast(pl.Enum(self.doc_ids.to_list())).to_physical().cast(pl.Int64)
+        )
+        return codes
+
+
+def _doc_order(doc_ids: pl.Series) -> pl.Series:
+    """Distinct doc ids in the order pairing sorts them: numeric ids by value, then text."""
+    frame = pl.DataFrame({"doc_id": doc_ids.unique()}).with_columns(
+        pl.col("doc_id").str.to_integer(strict=False).alias("_num")
+    )
+    return frame.sort(["_num", "doc_id"], nulls_last=True).get_column("doc_id")
+
+
+def index_reference(
+    reference: Any,
+    *,
+    metric: MetricSpec = None,
+    tasks: Sequence[str] | None = None,
+    reference_model: str | None = None,
+    reference_timestamp: str | None = None,
+    allow_hash_mismatch: bool = False,
+    allow_missing: bool = False,
+) -> ReferenceIndex:
+    """Read, validate and index the reference run of an audit.
+
+    Parameters
+    ----------
+    reference : path or polars.DataFrame
+        As for :func:`fastmcnemar.compare`.
+    metric, tasks, reference_model, reference_timestamp : see :func:`fastmcnemar.compare`
+        Which metric is tested, which tasks are read, which run is the reference.
+    allow_hash_mismatch, allow_missing : bool
+        The pairing options every candidate is paired with.
+
+    Returns
+    -------
+    ReferenceIndex
+
+    Examples
+    --------
+    >>> from fastmcnemar.compare.engine import index_reference
+    >>> from fastmcnemar.data import example_path
+    >>> index = index_reference(example_path("reference"))
+    >>> index.label, index.doc_ids.len()
+    ('reference', 120)
+    """
+    check_metric_spec(metric)
+    run = load_run(
+        reference, side="reference", model=reference_model, tasks=tasks,
+        timestamp=reference_timestamp,
+    )  # fmt: skip
+    doc_ids = _doc_order(run.scores.get_column("doc_id"))
+    wanted = None if tasks is None else (tuple([tasks]) if isinstance(tasks, str) else tuple(tasks))
+    digest = hashlib.sha256()
+    for part in (
+        run.label,
+        str(run.scores.height),
+        str(run.scores.select([*_TRIPLES, "doc_id", "score"]).hash_rows().sum()),
+        repr(metric if not isinstance(metric, dict) else sorted(metric.items())),
+        repr(wanted),
+        repr((allow_hash_mismatch, allow_missing)),
+    ):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return ReferenceIndex(
+        run=run,
+        doc_ids=doc_ids,
+        metric=metric,
+        tasks=wanted,
+        allow_hash_mismatch=bool(allow_hash_mismatch),
+        allow_missing=bool(allow_missing),
+        key=digest.hexdigest()[:16],
+    )
+
+
+def candidate_stats(
+    index: ReferenceIndex,
+    candidate: Any,
+    *,
+    label: str | None = None,
+    side: str | None = None,
+    model: str | None = None,
+    timestamp: str | None = None,
+) -> TaskStats:
+    """Read one candidate run and reduce it to its per-task statistics.
+
+    Parameters
+    ----------
+    index : ReferenceIndex
+        From :func:`index_reference`.
+    candidate : path or polars.DataFrame
+        As for :func:`fastmcnemar.compare`.
+    label : str, optional
+        The candidate's label in the result (default: its model name, else path).
+    side : str, optional
+        How errors name the candidate (default ``"candidate <label>"``).
+    model, timestamp : str, optional
+        Pick one model / one lm-eval run from ``candidate``.
+
+    Returns
+    -------
+    TaskStats
+        One row per tested task; skipped tasks and run metadata beside.
+
+    Raises
+    ------
+    InvalidArgumentError
+        When no task can be tested, or a metric named for a task is missing.
+    PairingError
+        When the runs cannot be paired (see :func:`fastmcnemar.pair`).
+    """
+    where = side or ("candidate" if label is None else f"candidate {label}")
+    cand = load_run(candidate, side=where, model=model, tasks=index.tasks, timestamp=timestamp)
+    name = cand.label if label is None else label
+    ref = index.run
+    ref_keys = ref.scores.select(_TRIPLES).unique(maintain_order=True)
+    cand_keys = cand.scores.select(_TRIPLES).unique(maintain_order=True)
+    both = ref_keys.join(cand_keys, on=_TRIPLES, how="semi")
+    not_testable: dict[tuple[str, str], str] = {}
+    skipped: list[tuple[str, str, str, str]] = []
+    for run in (ref, cand):
+        for row in run.not_testable.iter_rows(named=True):
+            key = (row["task"], row["metric"])
+            if key not in not_testable:
+                not_testable[key] = f"not per-sample testable: {row['reason']}"
+                skipped.append((row["task"], row["filter"], row["metric"], not_testable[key]))
+    ref_tasks = set(ref_keys.get_column("task").to_list())
+    cand_tasks = set(cand_keys.get_column("task").to_list())
+    for task in sorted(ref_tasks ^ cand_tasks):
+        only = "reference" if task in ref_tasks else "candidate"
+        skipped.append((task, "", "", f"task only in {only}"))
+    choices, metric_skips = choose_metrics(both, _infos(ref, cand), index.metric, not_testable)
+    skipped.extend(metric_skips)
+    if not choices:
+        if both.height == 0:
+            # Let pairing explain (no task in common, one model per side, ...).
+            pair_report(ref.scores, cand.scores)
+        raise InvalidArgumentError(
+            "nothing to test: no task has a metric both runs can be paired on"
+        )
+    chosen = pl.DataFrame(
+        {"task": [c.task for c in choices], "filter": [c.filter for c in choices],
+         "metric": [c.metric for c in choices]},
+        schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8},
+    )  # fmt: skip
+    report = pair_report(
+        ref.scores.join(chosen, on=_TRIPLES, how="semi"),
+        cand.scores.join(chosen, on=_TRIPLES, how="semi"),
+        allow_hash_mismatch=index.allow_hash_mismatch,
+        allow_missing=index.allow_missing,
+    )
+    paired = report.paired.with_columns(
+        index.doc_codes(report.paired.get_column("doc_id")).alias("code")
+    )
+    rows: list[dict[str, Any]] = []
+    for choice in choices:
+        part = paired.filter(
+            (pl.col("task") == choice.task)
+            & (pl.col("filter") == choice.filter)
+            & (pl.col("metric") == choice.metric)
+        )
+        rows.append(
+            _stats_row(
+                name,
+                choice.task,
+                choice.filter,
+                choice.metric,
+                choice.lower_is_better,
+                part.get_column("code").to_numpy(),
+                part.get_column("reference").to_numpy().astype(np.float64),
+                part.get_column("candidate").to_numpy().astype(np.float64),
+            )
+        )
+    meta = _metadata(ref, cand, report, [c.task for c in choices])
+    skipped_frame = pl.DataFrame(
+        [(name, *s) for s in skipped], schema=STATS_SKIPPED_COLUMNS, orient="row"
+    ).unique(maintain_order=True)
+    return TaskStats(
+        pl.DataFrame(rows, schema=STATS_COLUMNS), skipped_frame, {name: meta}, index.key
+    )
+
+
+def _stats_row(
+    candidate: str,
+    task: str,
+    filt: str,
+    metric: str,
+    lower_is_better: bool,
+    codes: np.ndarray[Any, Any],
+    reference: np.ndarray[Any, np.dtype[np.float64]],
+    cand: np.ndarray[Any, np.dtype[np.float64]],
+) -> dict[str, Any]:
+    binary = bool(np.all((reference == 0.0) | (reference == 1.0))) and bool(
+        np.all((cand == 0.0) | (cand == 1.0))
+    )
+    if lower_is_better:
+        # Oriented so that higher is better: 1 - x keeps binary scores binary.
+        reference, cand = (1.0 - reference, 1.0 - cand) if binary else (-reference, -cand)
+    row: dict[str, Any] = {
+        "candidate": candidate,
+        "task": task,
+        "filter": filt,
+        "metric": metric,
+        "lower_is_better": lower_is_better,
+        "kind": "binary" if binary else "continuous",
+        "n": int(reference.size),
+        "b": int(np.count_nonzero(reference > cand)),
+        "c": int(np.count_nonzero(cand > reference)),
+        "reference_sum": float(reference.sum()),
+        "candidate_sum": float(cand.sum()),
+        "doc_codes": None,
+        "reference_scores": None,
+        "candidate_scores": None,
+        "clusters": None,
+    }
+    if not binary:
+        order = np.argsort(codes, kind="stable")
+        row["doc_codes"] = codes[order].tolist()
+        row["reference_scores"] = reference[order].tolist()
+        row["candidate_scores"] = cand[order].tolist()
+    return row
+
+
+def _infos(ref: LoadedRun, cand: LoadedRun) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for run in (ref, cand):
+        for task, info in run.task_results().items():
+            out.setdefault(task, []).append(info)
+    return out
+
+
+def _run_meta(run: LoadedRun, tasks: list[str]) -> dict[str, Any]:
+    info = run.task_results()
+    config: dict[str, Any] = {}
+    version = None
+    for r in run.results:
+        version = version or r.data.get("lm_eval_version") or r.data.get("harness_version")
+        cfg = r.data.get("config")
+        if isinstance(cfg, dict):
+            for key in ("model", "model_args", "limit", "gen_kwargs", "fewshot_seed"):
+                if key in cfg:
+                    config.setdefault(key, cfg[key])
+    per_task = {
+        t: {
+            "version": info.get(t, {}).get("versions"),
+            "n_shot": info.get(t, {}).get("n-shot"),
+            "n_samples": info.get(t, {}).get("n-samples"),
+            "task_hash": info.get(t, {}).get("task_hashes"),
+        }
+        for t in tasks
+        if t in info
+    }
+    return {
+        "label": run.label,
+        "format": run.fmt,
+        "files": sorted({str(r.path) for r in run.results}),
+        "harness_version": version,
+        "config": config,
+        "tasks": per_task,
+    }
+
+
+def _metadata(
+    ref: LoadedRun, cand: LoadedRun, report: PairingReport, tasks: list[str]
+) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "reference": _run_meta(ref, tasks),
+        "candidate": _run_meta(cand, tasks),
+        "hash_checks": {
+            "samples_with_hashes": report.hashes_checked,
+            "prompt_hash_differs": dict(report.prompt_hash_differs),
+        },
+        "notes": list(report.notes),
+    }
+    notes: list[str] = meta["notes"]
+    for task in tasks:
+        for key, what in (("version", "task version"), ("n_shot", "n-shot")):
+            a = meta["reference"]["tasks"].get(task, {}).get(key)
+            b = meta["candidate"]["tasks"].get(task, {}).get(key)
+            if a is not None and b is not None and a != b:
+                message = f"task {task!r}: {what} differs (reference {a}, candidate {b})"
+                notes.append(message)
+                warnings.warn(message, PairingWarning, stacklevel=4)
+    return meta
+
+
+__all__ = ["ReferenceIndex", "candidate_stats", "index_reference"]

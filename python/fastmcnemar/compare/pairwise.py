@@ -1,0 +1,152 @@
+"""compare(): is one candidate significantly worse than its reference?"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import polars as pl
+
+from fastmcnemar.compare.decision import DecisionOptions, decide_comparison
+from fastmcnemar.compare.engine import candidate_stats, index_reference
+from fastmcnemar.compare.metrics import MetricSpec
+from fastmcnemar.compare.results import Comparison
+from fastmcnemar.paired_test import Alternative
+from fastmcnemar.rerun_noise import noise_floor
+from fastmcnemar.suite import AdjustMethod
+
+
+def compare(
+    reference: Any,
+    candidate: Any,
+    /,
+    *,
+    metric: MetricSpec = None,
+    tasks: Sequence[str] | None = None,
+    alpha: float = 0.05,
+    alternative: Alternative = "greater",
+    confidence_level: float = 0.95,
+    adjust: AdjustMethod = "holm",
+    allow_hash_mismatch: bool = False,
+    allow_missing: bool = False,
+    reference_model: str | None = None,
+    candidate_model: str | None = None,
+    reference_timestamp: str | None = None,
+    candidate_timestamp: str | None = None,
+    n_resamples: int = 9999,
+    rng: int | None = 0,
+    margin: float = 0.01,
+    reference_reruns: Sequence[Any] | None = None,
+) -> Comparison:
+    """Is the candidate significantly worse than the reference?
+
+    Reads both runs (or takes their score frames), pairs them sample by sample
+    (:func:`~fastmcnemar.pair`), tests the primary metric of every task, and
+    decides for the suite.
+
+    Parameters
+    ----------
+    reference, candidate : path or polars.DataFrame
+        lm-eval output (a directory, a ``results_*.json`` file selecting one run,
+        a samples file), a generic score file or folder (see
+        :func:`~fastmcnemar.read_scores`), or a score frame.
+    metric : str or dict, optional
+        The metric to test: one name for every task (``"acc"``, or lm-eval's
+        ``"exact_match,flexible-extract"`` to name the filter too), or a
+        ``{task: metric}`` mapping (key ``"*"`` for the rest). Default: the
+        first metric of the task's ``higher_is_better`` in the results file,
+        else the first one logged.
+    tasks : sequence of str, optional
+        Only these tasks (group names expand to their subtasks).
+    alpha : float, default 0.05
+        Level of the suite verdict and of the Holm-adjusted per-task flags.
+    alternative : {"greater", "two-sided", "less"}, default "greater"
+        "greater": the candidate is worse (degradation).
+    confidence_level : float, default 0.95
+        Of the interval on each task's delta (Tango's score interval for binary
+        tasks, a BCa paired bootstrap for continuous ones).
+    adjust : str, default "holm"
+        The multiplicity adjustment of the per-task p-values
+        (``pvalue_adjusted``), one of :func:`~fastmcnemar.adjust_pvalues`'
+        methods: ``"holm"`` controls the family-wise error under any
+        dependence; ``"bh"`` flags tasks at a false discovery rate instead
+        (more tasks named in large suites).
+    allow_hash_mismatch, allow_missing : bool, default False
+        Passed to the pairing: pair despite differing data hashes / test only
+        the common samples, with a warning instead of an error.
+    reference_model, candidate_model : str, optional
+        Pick one model from a path holding several runs.
+    reference_timestamp, candidate_timestamp : str, optional
+        Pick one lm-eval run by its ``date_id`` (or a prefix of it), e.g. when two
+        runs of one model, or runs of two models, share a directory.
+    n_resamples : int, default 9999
+        Resamples of the permutation test and bootstrap (continuous tasks).
+    rng : int, default 0
+        Seed of the permutation test and bootstrap, so reports are reproducible.
+    margin : float, default 0.01
+        Non-inferiority margin: a task that is not degraded is "equivalent" when
+        the data show its drop is below ``margin``, else "inconclusive".
+    reference_reruns : sequence of paths or frames, optional
+        Other runs of the reference (lossless reruns, other hardware): their
+        pairwise flip rates (the noise floor) are reported beside each task's.
+
+    Returns
+    -------
+    Comparison
+        ``tasks`` (one row per tested task), ``skipped``, ``aggregate``,
+        ``degraded``, ``metadata``; ``to_text()``, ``to_markdown()``,
+        ``to_json()``, ``to_csv()``.
+
+    Notes
+    -----
+    ``delta`` is reference minus candidate (positive = the candidate is worse),
+    as in :func:`~fastmcnemar.mcnemar`. The suite verdict ``degraded`` is one
+    level-``alpha`` test: the combined Pooled/Max-Drop/Fisher aggregate over the
+    binary tasks when every tested task is binary; otherwise "some task rejects
+    after the ``adjust`` adjustment" (a level-``alpha`` test for every method).
+    A task is flagged degraded when the suite verdict is and its adjusted
+    p-value is at most ``alpha``.
+
+    Examples
+    --------
+    >>> from fastmcnemar import compare
+    >>> from fastmcnemar.data import example_path
+    >>> result = compare(example_path("reference"), example_path("degraded"))
+    >>> result.degraded
+    True
+    >>> compare(example_path("reference"), example_path("rerun")).degraded
+    False
+    """
+    options = DecisionOptions(
+        alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
+        n_resamples=n_resamples, seed=0 if rng is None else int(rng), margin=margin,
+    )  # fmt: skip
+    index = index_reference(
+        reference, metric=metric, tasks=tasks, reference_model=reference_model,
+        reference_timestamp=reference_timestamp, allow_hash_mismatch=allow_hash_mismatch,
+        allow_missing=allow_missing,
+    )  # fmt: skip
+    stats = candidate_stats(
+        index, candidate, side="candidate", model=candidate_model, timestamp=candidate_timestamp
+    )
+    options = with_noise(options, reference, reference_reruns, tasks)
+    return decide_comparison(index, stats, label=stats.candidates[0], options=options)
+
+
+def with_noise(
+    options: DecisionOptions,
+    reference: Any,
+    reruns: Sequence[Any] | None,
+    tasks: Sequence[str] | None,
+) -> DecisionOptions:
+    """``options`` with the noise floor of the reference and its reruns, if any."""
+    if not reruns:
+        return options
+    if isinstance(reruns, (str, os.PathLike, pl.DataFrame)):
+        reruns = [reruns]
+    return replace(options, noise=noise_floor([reference, *reruns], tasks=tasks))
+
+
+__all__ = ["compare", "with_noise"]
