@@ -87,6 +87,8 @@ class SuiteSignFlipResult(UnpacksAsStatisticPvalue):
     alternative : str
     n_resamples : int
         Shared resamples behind Max-Drop and Fisher.
+    method : str
+        ``"combined sign-flip"`` (the name reports print).
     """
 
     statistic: float
@@ -106,6 +108,7 @@ class SuiteSignFlipResult(UnpacksAsStatisticPvalue):
     clustered: bool = False
     alternative: str = "greater"
     n_resamples: int = 0
+    method: str = "combined sign-flip"
 
 
 def _alpha(alpha: Any) -> float:

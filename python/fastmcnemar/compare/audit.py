@@ -19,6 +19,7 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar.compare.clusters import ClusterSpec
 from fastmcnemar.compare.decision import DecisionOptions, decide_audit
 from fastmcnemar.compare.engine import candidate_stats, index_reference
 from fastmcnemar.compare.metrics import MetricSpec
@@ -117,6 +118,10 @@ def audit(
     progress: bool | None = None,
     margin: float = 0.01,
     reference_reruns: Sequence[Any] | None = None,
+    cluster: ClusterSpec = None,
+    cluster_method: str = "sign-flip",
+    method: str = "exact",
+    rule: str = "bonferroni",
 ) -> Audit:
     """Compare many candidates with one reference, in parallel.
 
@@ -138,6 +143,8 @@ def audit(
         As for :func:`compare`.
     margin, reference_reruns : see :func:`compare`
         As for :func:`compare`.
+    cluster, cluster_method, method, rule : see :func:`compare`
+        As for :func:`compare` (clusters are read from the reference once).
 
     Returns
     -------
@@ -157,13 +164,14 @@ def audit(
     options = DecisionOptions(
         alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
         n_resamples=n_resamples, seed=0 if rng is None else int(rng), margin=margin,
+        method=method, rule=rule, cluster_method=cluster_method,
     )  # fmt: skip
     runs = candidate_map(candidates)
     if not runs:
         raise InvalidArgumentError("candidates: no candidate given")
     index = index_reference(
         reference, metric=metric, tasks=tasks, reference_model=reference_model,
-        allow_hash_mismatch=allow_hash_mismatch, allow_missing=allow_missing,
+        allow_hash_mismatch=allow_hash_mismatch, allow_missing=allow_missing, cluster=cluster,
     )  # fmt: skip
     options = with_noise(options, reference, reference_reruns, tasks)
     bar = _Progress(len(runs), progress)

@@ -6,11 +6,19 @@ Everything here runs on the driver, from the candidates'
 :func:`decide_comparison` one candidate into a :class:`Comparison`, each built
 once with its verdicts.
 
-The suite verdict ``degraded`` is one level-alpha test: the combined
-Pooled/Max-Drop/Fisher aggregate over the binary tasks when every tested task
-is binary; otherwise "some task rejects after the chosen adjustment" (a
-level-alpha global test for every adjustment). A task is flagged degraded only
-when the suite is and its adjusted p-value is at most alpha.
+The suite verdict ``degraded`` is one level-alpha test, the combined
+Pooled/Max-Drop/Fisher rule (``rule="bonferroni"``: each at alpha/3; ``"any"``:
+each at alpha, level at most 3 alpha): the exact count-based aggregate when
+every tested task is binary and samples are independent; otherwise the same
+rule from shared sign-flip resamples over every tested task (binary tasks give
+the exact McNemar null; with ``cluster=`` the clusters are the units). A single
+task is decided by its own test. A task is flagged degraded only when the suite
+is and its adjusted p-value is at most alpha.
+
+With clusters each task is tested at the cluster level (the exact cluster
+sign-flip test by default, or Obuchowski's / Durkalski's statistic), its
+interval is the cluster-robust one, and the planning columns use the task's
+design effect.
 
 "Not significantly worse" is split in two. Per task:
 
@@ -41,6 +49,7 @@ import numpy as np
 import polars as pl
 
 from fastmcnemar import _core
+from fastmcnemar.clustered import CLUSTERED_METHODS
 from fastmcnemar.compare.results import (
     SKIPPED_COLUMNS,
     SUMMARY_COLUMNS,
@@ -51,12 +60,18 @@ from fastmcnemar.compare.results import (
     Comparison,
 )
 from fastmcnemar.compare.task_stats import TaskStats
-from fastmcnemar.compare.task_tests import TaskOutcome, outcome_of
+from fastmcnemar.compare.task_tests import (
+    TaskOutcome,
+    clustered_outcome_of,
+    outcome_of,
+    suite_units,
+)
 from fastmcnemar.exceptions import InvalidArgumentError
 from fastmcnemar.non_inferiority import noninferiority_counts
 from fastmcnemar.paired_test import Alternative
 from fastmcnemar.planning import minimum_detectable_delta, sample_size
 from fastmcnemar.suite import ADJUSTMENTS, AdjustMethod, AggregateResult, adjust_pvalues, aggregate
+from fastmcnemar.suite_resampling import SuiteSignFlipResult, suite_from_units
 
 if TYPE_CHECKING:
     from fastmcnemar.compare.engine import ReferenceIndex
@@ -85,10 +100,28 @@ class DecisionOptions:
     seed: int = 0
     margin: float = 0.01
     noise: NoiseFloor | None = None
+    method: str = "exact"
+    rule: str = "bonferroni"
+    cluster_method: str = "sign-flip"
 
     def __post_init__(self) -> None:
         check_options(self.alpha, self.alternative, self.confidence_level, self.adjust)
         check_margin(self.margin)
+        if self.method not in ("exact", "midp"):
+            raise InvalidArgumentError(
+                f"method (the per-task McNemar p-value) must be 'exact' or 'midp', "
+                f"got {self.method!r}"
+            )
+        if self.rule not in ("bonferroni", "any"):
+            raise InvalidArgumentError(
+                "rule must be 'bonferroni' (each suite test at alpha/3, level alpha) or "
+                f"'any' (each at alpha, level <= 3 alpha), got {self.rule!r}"
+            )
+        if self.cluster_method not in CLUSTERED_METHODS:
+            raise InvalidArgumentError(
+                f"cluster_method must be one of {', '.join(map(repr, CLUSTERED_METHODS))}, "
+                f"got {self.cluster_method!r}"
+            )
 
 
 def check_options(
@@ -121,12 +154,19 @@ def check_margin(margin: object) -> float:
 
 
 def _task_verdict(
-    row: dict[str, Any], margin: float, alpha: float, interval_usable: bool
+    row: dict[str, Any],
+    margin: float,
+    alpha: float,
+    interval_usable: bool,
+    design_effect: float | None = None,
 ) -> dict[str, Any]:
     n = int(row["n"])
     flip_rate = float(row["flip_rate"]) if row["flip_rate"] is not None else 0.0
     out: dict[str, Any] = dict.fromkeys(VERDICT_COLUMNS)
-    if row["kind"] == "binary" and n > 0:
+    # Planning with clusters: N clustered samples are worth N / DEFF (DEFF < 1 is
+    # not trusted for planning).
+    deff = None if design_effect is None or not design_effect >= 1.0 else design_effect
+    if row["kind"] == "binary" and n > 0 and design_effect is None:
         test = noninferiority_counts(int(row["b"]), int(row["c"]), n, margin=margin, alpha=alpha)
         out["noninferiority_pvalue"] = test.pvalue
         equivalent = test.noninferior
@@ -142,13 +182,17 @@ def _task_verdict(
     else:
         verdict = INCONCLUSIVE
     if n > 0 and 0.0 < flip_rate <= 1.0:
-        drop = minimum_detectable_delta(n, flip_rate, alpha=alpha, power=PLANNING_POWER)
+        drop = minimum_detectable_delta(
+            n, flip_rate, alpha=alpha, power=PLANNING_POWER, design_effect=deff
+        )
         out["detectable_drop"] = None if math.isinf(drop) else drop
     if verdict == INCONCLUSIVE:
         # A drop of `margin` needs at least that share of flips.
         plan_rate = min(1.0, max(flip_rate, margin))
-        out["n_needed"] = sample_size(plan_rate, margin, alpha=alpha, power=PLANNING_POWER)
-        if n > 0:
+        out["n_needed"] = sample_size(
+            plan_rate, margin, alpha=alpha, power=PLANNING_POWER, design_effect=deff
+        )
+        if n > 0 and deff is None:
             out["flip_rate_needed"] = _core.exact_maximum_flip_rate(
                 n, margin, alpha, PLANNING_POWER
             )
@@ -157,15 +201,30 @@ def _task_verdict(
 
 
 def add_verdicts(
-    tasks: pl.DataFrame, *, margin: float, alpha: float, confidence_level: float = 0.95
+    tasks: pl.DataFrame,
+    *,
+    margin: float,
+    alpha: float,
+    confidence_level: float = 0.95,
+    design_effects: Mapping[tuple[str, str, str], float] | None = None,
 ) -> pl.DataFrame:
     """``tasks`` (a ``Comparison.tasks`` frame) with the three-way ``verdict`` and
     the columns of :data:`VERDICT_COLUMNS`. ``confidence_level`` is the level of
-    the ``ci_low``/``ci_high`` columns; continuous tasks can only be declared
-    equivalent when it is at least 1 - 2 alpha."""
+    the ``ci_low``/``ci_high`` columns; continuous tasks (and, with clusters,
+    every task) can only be declared equivalent when it is at least 1 - 2 alpha.
+    ``design_effects`` (per (task, filter, metric), clustered comparisons) make
+    equivalence rest on the cluster-robust interval and the planning columns
+    count N / DEFF effective samples."""
     margin = check_margin(margin)
     usable = (1.0 - confidence_level) / 2.0 <= alpha + 1e-12
-    extra = [_task_verdict(row, margin, alpha, usable) for row in tasks.iter_rows(named=True)]
+    effects = design_effects or {}
+    extra = [
+        _task_verdict(
+            row, margin, alpha, usable,
+            effects.get((row["task"], row["filter"], row["metric"])) if effects else None,
+        )
+        for row in tasks.iter_rows(named=True)
+    ]  # fmt: skip
     schema = {**VERDICT_COLUMNS, "verdict": pl.Utf8()}
     added = pl.DataFrame(extra, schema=schema) if extra else pl.DataFrame(schema=schema)
     # The verdict replaces the existing column in place; the planning columns follow.
@@ -188,25 +247,57 @@ def suite_verdict(tasks: pl.DataFrame, *, degraded: bool) -> str:
 # --------------------------------------------------------------------------- driver
 
 
+def _rule_text(what: str, rule: str) -> str:
+    if rule == "any":
+        return f"{what}, each at alpha (rule 'any': level at most 3 alpha)"
+    return f"{what}, each at alpha/3 (level alpha)"
+
+
 def _suite(
     outcomes: list[TaskOutcome],
-    adjusted: list[float],
-    aggregate_result: AggregateResult | None,
+    units: list[np.ndarray[Any, Any]],
+    sizes: list[np.ndarray[Any, Any]],
+    clustered: bool,
     options: DecisionOptions,
-) -> tuple[bool, str]:
-    """The suite verdict (one level-alpha test) and the rule that gave it."""
+) -> tuple[bool, str, AggregateResult | SuiteSignFlipResult | None]:
+    """The suite verdict (one level-alpha test), the rule that gave it, and its result."""
     alpha = options.alpha
-    binary = [o for o in outcomes if o.kind == "binary"]
     if len(outcomes) == 1:
-        return outcomes[0].pvalue <= alpha, "single task: its own test at level alpha"
-    if aggregate_result is not None and len(binary) == len(outcomes):
-        rule = "combined suite test (Pooled, Max-Drop, Fisher) over the binary tasks"
-        return bool(aggregate_result.rejected), rule
-    # Any rejection after any of these adjustments is a level-alpha test of
-    # "no task degraded" (for BH and BY it is the Simes / BY global test).
-    name, controls = ADJUSTMENTS[options.adjust]
-    rule = f"any task rejects after {name} adjustment ({controls} level alpha)"
-    return any(p <= alpha for p in adjusted), rule
+        what = "its own clustered test" if clustered else "its own test"
+        return outcomes[0].pvalue <= alpha, f"single task: {what} at level alpha", None
+    if not clustered and all(o.kind == "binary" for o in outcomes):
+        result = aggregate(
+            np.asarray([o.b for o in outcomes], dtype=np.int64),
+            np.asarray([o.c for o in outcomes], dtype=np.int64),
+            method="combined",
+            alpha=alpha,
+            alternative=options.alternative,
+            tasks=[o.task for o in outcomes],
+            rule=options.rule,  # type: ignore[arg-type]
+        )
+        rule = _rule_text(
+            "combined suite test (Pooled, Max-Drop, Fisher) over the tasks", options.rule
+        )
+        return bool(result.rejected), rule, result
+    suite = suite_from_units(
+        units,
+        sizes,
+        tasks=[o.task for o in outcomes],
+        kinds=[o.kind for o in outcomes],
+        clustered=clustered,
+        alpha=alpha,
+        rule=options.rule,  # type: ignore[arg-type]
+        alternative=options.alternative,
+        n_resamples=options.n_resamples,
+        rng=options.seed,
+    )
+    unit = "clusters" if clustered else "samples"
+    rule = _rule_text(
+        "combined suite test (Pooled, Max-Drop, Fisher) from shared sign-flip resamples "
+        f"of the {unit} of every task",
+        options.rule,
+    )
+    return bool(suite.rejected), rule, suite
 
 
 def decide_comparison(
@@ -214,16 +305,52 @@ def decide_comparison(
 ) -> Comparison:
     """The :class:`Comparison` of candidate ``label`` from its statistics."""
     rows = stats.rows.filter(pl.col("candidate") == label)
-    outcomes = [
-        outcome_of(
-            row,
-            alternative=options.alternative,
-            confidence_level=options.confidence_level,
-            n_resamples=options.n_resamples,
-            seed=options.seed,
+    clustered = index.clusters is not None
+    outcomes: list[TaskOutcome] = []
+    units: list[np.ndarray[Any, Any]] = []
+    sizes: list[np.ndarray[Any, Any]] = []
+    cluster_rows: list[dict[str, Any]] = []
+    for row in rows.iter_rows(named=True):
+        if index.clusters is None:
+            outcomes.append(
+                outcome_of(
+                    row,
+                    alternative=options.alternative,
+                    confidence_level=options.confidence_level,
+                    n_resamples=options.n_resamples,
+                    seed=options.seed,
+                    method=options.method,  # type: ignore[arg-type]
+                )
+            )
+            units.append(suite_units(row))
+            sizes.append(np.ones(len(units[-1]), dtype=np.uint64))
+            continue
+        codes = (
+            None
+            if row["kind"] == "binary"
+            else index.clusters.of(row["task"], np.asarray(row["doc_codes"]), index.doc_ids)
         )
-        for row in rows.iter_rows(named=True)
-    ]
+        if row["kind"] == "binary" and row["clusters"] is None:
+            raise InvalidArgumentError(
+                f"task {row['task']!r}: its TaskStats carry no cluster counts; compute them "
+                "with a clustered reference index"
+            )
+        outcome, res, task_units, task_sizes = clustered_outcome_of(
+            row, codes, cluster_method=options.cluster_method,
+            alternative=options.alternative, confidence_level=options.confidence_level,
+            n_resamples=options.n_resamples, seed=options.seed,
+        )  # fmt: skip
+        outcomes.append(outcome)
+        units.append(task_units)
+        sizes.append(task_sizes)
+        cluster_rows.append(
+            {
+                "task": row["task"], "filter": row["filter"], "metric": row["metric"],
+                "n": res.n, "n_clusters": res.n_clusters,
+                "design_effect": res.design_effect, "effective_n": res.effective_n,
+                "icc": res.icc, "standard_error": res.standard_error,
+            }
+        )  # fmt: skip
     alpha = options.alpha
     adjusted = (
         [float(p) for p in adjust_pvalues(
@@ -231,18 +358,7 @@ def decide_comparison(
         )]
         if outcomes else []
     )  # fmt: skip
-    binary = [o for o in outcomes if o.kind == "binary"]
-    aggregate_result: AggregateResult | None = None
-    if len(binary) >= 2:
-        aggregate_result = aggregate(
-            np.asarray([o.b for o in binary], dtype=np.int64),
-            np.asarray([o.c for o in binary], dtype=np.int64),
-            method="combined",
-            alpha=alpha,
-            alternative=options.alternative,
-            tasks=[o.task for o in binary],
-        )
-    suite_degraded, rule = _suite(outcomes, adjusted, aggregate_result, options)
+    suite_degraded, rule, aggregate_result = _suite(outcomes, units, sizes, clustered, options)
     if len(outcomes) == 1:
         adjusted = [outcomes[0].pvalue]
     flags = [suite_degraded and (p <= alpha) for p in adjusted]
@@ -255,8 +371,11 @@ def decide_comparison(
         schema=TEST_COLUMNS,
     )  # fmt: skip
     tasks = add_verdicts(
-        tests, margin=options.margin, alpha=alpha, confidence_level=options.confidence_level
-    )
+        tests, margin=options.margin, alpha=alpha, confidence_level=options.confidence_level,
+        design_effects={
+            (r["task"], r["filter"], r["metric"]): r["design_effect"] for r in cluster_rows
+        } if clustered else None,
+    )  # fmt: skip
     if options.noise is not None:
         keys = ["task", "filter", "metric"]
         tasks = tasks.join(options.noise.tasks.select(*keys, *NOISE_JOIN), on=keys, how="left")
@@ -272,7 +391,15 @@ def decide_comparison(
         "adjustment": options.adjust,
         "alternative": options.alternative,
         "confidence_level": options.confidence_level,
+        "method": options.method,
+        "rule": options.rule,
     }
+    if index.clusters is not None:
+        meta["clusters"] = {
+            "key": index.clusters.key,
+            "method": options.cluster_method,
+            "tasks": cluster_rows,
+        }
     return Comparison(
         reference=index.label,
         candidate=str(meta["candidate"].get("label", label)),

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from fastmcnemar.compare.clusters import ClusterIndex, ClusterSpec, index_clusters
 from fastmcnemar.compare.loading import LoadedRun, load_run
 from fastmcnemar.compare.metrics import MetricSpec, check_metric_spec, choose_metrics
 from fastmcnemar.compare.task_stats import STATS_COLUMNS, STATS_SKIPPED_COLUMNS, TaskStats
@@ -45,6 +46,8 @@ class ReferenceIndex:
     key : str
         A fingerprint of the indexed reference (label, rows, scores and options):
         :class:`TaskStats` from different indexes refuse to merge.
+    clusters : ClusterIndex or None
+        The cluster of every doc, per task, when ``cluster=`` was given.
     """
 
     run: LoadedRun
@@ -54,6 +57,7 @@ class ReferenceIndex:
     allow_hash_mismatch: bool
     allow_missing: bool
     key: str
+    clusters: ClusterIndex | None = None
 
     @property
     def label(self) -> str:
@@ -85,6 +89,7 @@ def index_reference(
     reference_timestamp: str | None = None,
     allow_hash_mismatch: bool = False,
     allow_missing: bool = False,
+    cluster: ClusterSpec = None,
 ) -> ReferenceIndex:
     """Read, validate and index the reference run of an audit.
 
@@ -96,6 +101,9 @@ def index_reference(
         Which metric is tested, which tasks are read, which run is the reference.
     allow_hash_mismatch, allow_missing : bool
         The pairing options every candidate is paired with.
+    cluster : str, mapping, DataFrame or path, optional
+        Where each sample's cluster comes from (see
+        :mod:`fastmcnemar.compare.clusters`).
 
     Returns
     -------
@@ -127,6 +135,11 @@ def index_reference(
     ):
         digest.update(part.encode())
         digest.update(b"\0")
+    clusters = None
+    if cluster is not None:
+        task_names = run.scores.get_column("task").unique(maintain_order=True).to_list()
+        clusters = index_clusters(cluster, reference, run.fmt, task_names, doc_ids)
+        digest.update(f"cluster {clusters.key}".encode())
     return ReferenceIndex(
         run=run,
         doc_ids=doc_ids,
@@ -135,6 +148,7 @@ def index_reference(
         allow_hash_mismatch=bool(allow_hash_mismatch),
         allow_missing=bool(allow_missing),
         key=digest.hexdigest()[:16],
+        clusters=clusters,
     )
 
 
@@ -224,18 +238,19 @@ def candidate_stats(
             & (pl.col("filter") == choice.filter)
             & (pl.col("metric") == choice.metric)
         )
-        rows.append(
-            _stats_row(
-                name,
-                choice.task,
-                choice.filter,
-                choice.metric,
-                choice.lower_is_better,
-                part.get_column("code").to_numpy(),
-                part.get_column("reference").to_numpy().astype(np.float64),
-                part.get_column("candidate").to_numpy().astype(np.float64),
-            )
+        row = _stats_row(
+            name,
+            choice.task,
+            choice.filter,
+            choice.metric,
+            choice.lower_is_better,
+            part.get_column("code").to_numpy(),
+            part.get_column("reference").to_numpy().astype(np.float64),
+            part.get_column("candidate").to_numpy().astype(np.float64),
         )
+        if index.clusters is not None:
+            row["clusters"] = _cluster_counts(index, choice.task, part, row["lower_is_better"])
+        rows.append(row)
     meta = _metadata(ref, cand, report, [c.task for c in choices])
     skipped_frame = pl.DataFrame(
         [(name, *s) for s in skipped], schema=STATS_SKIPPED_COLUMNS, orient="row"
@@ -284,6 +299,26 @@ def _stats_row(
         row["reference_scores"] = reference[order].tolist()
         row["candidate_scores"] = cand[order].tolist()
     return row
+
+
+def _cluster_counts(
+    index: ReferenceIndex, task: str, part: pl.DataFrame, lower_is_better: bool
+) -> list[dict[str, int]]:
+    """Per-cluster {cluster, n, b, c} of one task (b, c for 0/1 scores; n for any)."""
+    assert index.clusters is not None
+    codes = part.get_column("code").to_numpy()
+    cluster = index.clusters.of(task, codes, index.doc_ids)
+    ref = part.get_column("reference").to_numpy().astype(np.float64)
+    cand = part.get_column("candidate").to_numpy().astype(np.float64)
+    if lower_is_better:
+        ref, cand = -ref, -cand
+    k = int(cluster.max()) + 1 if cluster.size else 0
+    n = np.bincount(cluster, minlength=k)
+    b = np.bincount(cluster, weights=(ref > cand).astype(np.float64), minlength=k)
+    c = np.bincount(cluster, weights=(cand > ref).astype(np.float64), minlength=k)
+    return [
+        {"cluster": j, "n": int(n[j]), "b": int(b[j]), "c": int(c[j])} for j in range(k) if n[j] > 0
+    ]
 
 
 def _infos(ref: LoadedRun, cand: LoadedRun) -> dict[str, list[dict[str, Any]]]:

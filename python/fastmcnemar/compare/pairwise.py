@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar.compare.clusters import ClusterSpec
 from fastmcnemar.compare.decision import DecisionOptions, decide_comparison
 from fastmcnemar.compare.engine import candidate_stats, index_reference
 from fastmcnemar.compare.metrics import MetricSpec
@@ -39,6 +40,10 @@ def compare(
     rng: int | None = 0,
     margin: float = 0.01,
     reference_reruns: Sequence[Any] | None = None,
+    cluster: ClusterSpec = None,
+    cluster_method: str = "sign-flip",
+    method: str = "exact",
+    rule: str = "bonferroni",
 ) -> Comparison:
     """Is the candidate significantly worse than the reference?
 
@@ -91,6 +96,25 @@ def compare(
     reference_reruns : sequence of paths or frames, optional
         Other runs of the reference (lossless reruns, other hardware): their
         pairwise flip rates (the noise floor) are reported beside each task's.
+    cluster : str, mapping, DataFrame or path, optional
+        Samples come in clusters (questions sharing a passage, epochs of one
+        sample): where each sample's cluster comes from. A column of a
+        reference score frame, ``"doc.<field>"`` (a dotted path into the lm-eval
+        ``doc``), ``"metadata.<field>"`` or ``"id"`` (Inspect), a mapping
+        ``{doc_id: cluster}``, or a CSV / JSON / Parquet file of ``doc_id``,
+        ``cluster`` (and optionally ``task``). Clusters become the units of every
+        test; reports show their number, the design effect and the effective n.
+        See ``docs/clusters.md``.
+    cluster_method : {"sign-flip", "obuchowski", "durkalski"}, default "sign-flip"
+        The per-task clustered test: the exact cluster sign-flip test, or one of
+        the asymptotic clustered McNemar statistics (binary tasks).
+    method : {"exact", "midp"}, default "exact"
+        The per-task McNemar p-value (unclustered binary tasks): exact, or the
+        mid-p (more power; its level is close to, but not guaranteed at, alpha).
+    rule : {"bonferroni", "any"}, default "bonferroni"
+        The suite rule: each of Pooled, Max-Drop and Fisher at alpha/3 (level
+        alpha), or each at alpha (the original rule, level at most 3 alpha,
+        stated in the report).
 
     Returns
     -------
@@ -103,9 +127,10 @@ def compare(
     -----
     ``delta`` is reference minus candidate (positive = the candidate is worse),
     as in :func:`~fastmcnemar.mcnemar`. The suite verdict ``degraded`` is one
-    level-``alpha`` test: the combined Pooled/Max-Drop/Fisher aggregate over the
-    binary tasks when every tested task is binary; otherwise "some task rejects
-    after the ``adjust`` adjustment" (a level-``alpha`` test for every method).
+    level-``alpha`` test: the combined Pooled/Max-Drop/Fisher rule, from the
+    exact counts when every tested task is binary and unclustered, else from
+    shared sign-flip resamples over every tested task (binary and continuous,
+    clusters as units).
     A task is flagged degraded when the suite verdict is and its adjusted
     p-value is at most ``alpha``.
 
@@ -122,11 +147,12 @@ def compare(
     options = DecisionOptions(
         alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
         n_resamples=n_resamples, seed=0 if rng is None else int(rng), margin=margin,
+        method=method, rule=rule, cluster_method=cluster_method,
     )  # fmt: skip
     index = index_reference(
         reference, metric=metric, tasks=tasks, reference_model=reference_model,
         reference_timestamp=reference_timestamp, allow_hash_mismatch=allow_hash_mismatch,
-        allow_missing=allow_missing,
+        allow_missing=allow_missing, cluster=cluster,
     )  # fmt: skip
     stats = candidate_stats(
         index, candidate, side="candidate", model=candidate_model, timestamp=candidate_timestamp

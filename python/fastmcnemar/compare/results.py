@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from fastmcnemar.suite import AggregateResult
+from fastmcnemar.suite_resampling import SuiteSignFlipResult
 
 #: Columns of the per-task test in :attr:`Comparison.tasks`, in order.
 TEST_COLUMNS: dict[str, pl.DataType] = {
@@ -87,7 +88,7 @@ class Comparison:
         / the candidate scored higher.
     skipped : polars.DataFrame
         What could not be tested and why (columns task, filter, metric, reason).
-    aggregate : AggregateResult or None
+    aggregate : AggregateResult, SuiteSignFlipResult or None
         The suite-level test (``aggregate(..., method="combined")``) over the
         binary tasks, None when it could not be computed.
     degraded : bool
@@ -108,7 +109,7 @@ class Comparison:
     alpha: float
     tasks: pl.DataFrame
     skipped: pl.DataFrame
-    aggregate: AggregateResult | None
+    aggregate: AggregateResult | SuiteSignFlipResult | None
     degraded: bool
     metadata: dict[str, Any] = field(default_factory=dict)
     margin: float = 0.01
