@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastmcnemar.compare.results import Audit, Comparison
 from fastmcnemar.render._format import (
     adjustment_name,
+    cluster_lines,
     components,
     planning_lines,
     pvalue,
@@ -41,6 +42,9 @@ def comparison_to_markdown(comp: Comparison) -> str:
             f"Suite: p = {pvalue(comp.aggregate.pvalue)}" + (f" ({parts})" if parts else "") + "."
         )
     lines.append(verdict_line(comp.degraded, comp.metadata.get("verdict_rule")) + ".")
+    clusters = cluster_lines(comp)
+    if clusters:
+        lines += ["", clusters[0], "", *(f"- {line.strip()}" for line in clusters[1:])]
     extra = planning_lines(comp)
     if extra:
         lines += ["", f"**{extra[0]}**", "", *(f"- {line.strip()}" for line in extra[1:])]

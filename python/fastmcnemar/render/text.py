@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastmcnemar.compare.results import Audit, Comparison
 from fastmcnemar.render._format import (
     adjustment_name,
+    cluster_lines,
     components,
     interval,
     percent,
@@ -68,6 +69,7 @@ def comparison_to_text(comp: Comparison) -> str:
         head = f"suite ({method}): p={pvalue(comp.aggregate.pvalue)}"
         lines.append(head + (f" ({parts})" if parts else ""))
     lines.append("verdict: " + verdict_line(comp.degraded, comp.metadata.get("verdict_rule")))
+    lines += cluster_lines(comp)
     lines += planning_lines(comp)
     if comp.skipped.height:
         lines.append("")
