@@ -46,6 +46,10 @@ def run(args: argparse.Namespace) -> int:
         max_workers=args.jobs,
         progress=False if args.no_progress else None,
         margin=args.margin,
+        cluster=args.cluster,
+        cluster_method=args.cluster_method,
+        method=args.method,
+        rule=args.rule,
         reference_reruns=args.reference_reruns,
     )
     emit(result, args.format, args.output)

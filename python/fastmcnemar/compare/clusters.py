@@ -231,10 +231,44 @@ def cluster_labels(
             pl.col("doc_id").cast(pl.Utf8),
             pl.col(spec).cast(pl.Utf8).alias("cluster"),
         ).unique(["task", "doc_id"], keep="first", maintain_order=True)
+    if run_fmt == "scores" and isinstance(reference, (str, os.PathLike)):
+        return _score_file_labels(Path(reference), spec)
     raise InvalidArgumentError(
         f"cluster {spec!r}: not doc.<field> (lm-eval), metadata.<field> or id (Inspect), "
-        "a file, or a column of a reference score frame"
+        "a file, or a column of a reference score frame or score file"
     )
+
+
+def _score_file_labels(path: Path, column: str) -> pl.DataFrame:
+    """Column ``column`` of a generic score file (or a folder of them), by task and doc id."""
+    from fastmcnemar.ingest.scores import _SUFFIXES, _read_table
+
+    files = (
+        sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in _SUFFIXES)
+        if path.is_dir()
+        else [path]
+    )
+    parts = []
+    for file in files:
+        raw = (
+            _read_table(file)
+            if file.suffix.lower() not in (".jsonl", ".ndjson")
+            else (pl.read_ndjson(file))
+        )
+        if column not in raw.columns:
+            raise InvalidArgumentError(
+                f"cluster {column!r}: {file} has no such column (columns: {', '.join(raw.columns)})"
+            )
+        doc = "doc_id" if "doc_id" in raw.columns else "prompt_id"
+        task = pl.col("task").cast(pl.Utf8) if "task" in raw.columns else pl.lit(file.stem)
+        parts.append(
+            raw.select(
+                task.alias("task"),
+                pl.col(doc).cast(pl.Utf8).alias("doc_id"),
+                pl.col(column).cast(pl.Utf8).alias("cluster"),
+            )
+        )
+    return pl.concat(parts).unique(["task", "doc_id"], keep="first", maintain_order=True)
 
 
 def index_clusters(
