@@ -66,6 +66,13 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
         "Parquet), or a column of a score file; clusters become the test units",
     )
     parser.add_argument(
+        "--epochs",
+        choices=("cluster", "mean"),
+        default="cluster",
+        help="Inspect logs with several epochs: test each epoch with a sample's epochs "
+        "as one cluster (default), or average each sample's epochs first",
+    )
+    parser.add_argument(
         "--cluster-method",
         choices=("sign-flip", "obuchowski", "durkalski"),
         default="sign-flip",

@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         cluster_method=args.cluster_method,
         method=args.method,
         rule=args.rule,
+        epochs=args.epochs,
         reference_reruns=args.reference_reruns,
     )
     emit(result, args.format, args.output)

@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         cluster_method=args.cluster_method,
         method=args.method,
         rule=args.rule,
+        epochs=args.epochs,
         reference_reruns=args.reference_reruns,
         reference_timestamp=args.reference_timestamp,
         candidate_timestamp=args.candidate_timestamp,

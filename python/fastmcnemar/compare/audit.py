@@ -122,6 +122,7 @@ def audit(
     cluster_method: str = "sign-flip",
     method: str = "exact",
     rule: str = "bonferroni",
+    epochs: str = "cluster",
 ) -> Audit:
     """Compare many candidates with one reference, in parallel.
 
@@ -143,7 +144,7 @@ def audit(
         As for :func:`compare`.
     margin, reference_reruns : see :func:`compare`
         As for :func:`compare`.
-    cluster, cluster_method, method, rule : see :func:`compare`
+    cluster, cluster_method, method, rule, epochs : see :func:`compare`
         As for :func:`compare` (clusters are read from the reference once).
 
     Returns
@@ -172,6 +173,7 @@ def audit(
     index = index_reference(
         reference, metric=metric, tasks=tasks, reference_model=reference_model,
         allow_hash_mismatch=allow_hash_mismatch, allow_missing=allow_missing, cluster=cluster,
+        epochs=epochs,
     )  # fmt: skip
     options = with_noise(options, reference, reference_reruns, tasks)
     bar = _Progress(len(runs), progress)

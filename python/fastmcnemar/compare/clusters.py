@@ -214,7 +214,7 @@ def cluster_labels(
             )
         return _lm_eval_doc_labels(Path(reference), parts[1:], tasks)
     if (parts[0] == "metadata" and len(parts) > 1) or spec == "id":
-        if run_fmt != "inspect_ai" or not isinstance(reference, (str, os.PathLike)):
+        if run_fmt != "inspect" or not isinstance(reference, (str, os.PathLike)):
             raise InvalidArgumentError(
                 f"cluster {spec!r}: metadata.<field> and id read Inspect logs, but the "
                 f"reference is {run_fmt!r} input"
@@ -271,13 +271,30 @@ def _score_file_labels(path: Path, column: str) -> pl.DataFrame:
     return pl.concat(parts).unique(["task", "doc_id"], keep="first", maintain_order=True)
 
 
+def epoch_clusters(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per-epoch Inspect rows (doc id ``"<id>#<epoch>"``) clustered by sample id."""
+    return frame.select(
+        pl.col("task"),
+        pl.col("doc_id"),
+        pl.col("doc_id").str.replace(r"#[^#]*$", "").alias("cluster"),
+    ).unique(["task", "doc_id"], keep="first", maintain_order=True)
+
+
 def index_clusters(
-    spec: ClusterSpec, reference: Any, run_fmt: str, tasks: list[str], doc_ids: pl.Series
+    spec: ClusterSpec,
+    reference: Any,
+    run_fmt: str,
+    tasks: list[str],
+    doc_ids: pl.Series,
+    key: str | None = None,
 ) -> ClusterIndex:
     """Cluster codes of the reference index's docs, per task."""
-    table = cluster_labels(spec, reference, run_fmt, tasks)
+    table = (
+        spec if isinstance(spec, pl.DataFrame) and spec.columns == list(LABEL_SCHEMA)
+        else cluster_labels(spec, reference, run_fmt, tasks)
+    )  # fmt: skip
     position = {doc: i for i, doc in enumerate(doc_ids.to_list())}
-    index = ClusterIndex(key=_describe(spec))
+    index = ClusterIndex(key=key or _describe(spec))
     for task in tasks:
         rows = table.filter(pl.col("task").is_null() | (pl.col("task") == task))
         # A task-specific label wins over one for every task.
@@ -296,4 +313,4 @@ def index_clusters(
     return index
 
 
-__all__ = ["ClusterIndex", "ClusterSpec", "cluster_labels", "index_clusters"]
+__all__ = ["ClusterIndex", "ClusterSpec", "cluster_labels", "epoch_clusters", "index_clusters"]

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from fastmcnemar.compare.clusters import ClusterIndex, ClusterSpec, index_clusters
-from fastmcnemar.compare.loading import LoadedRun, load_run
+from fastmcnemar.compare.clusters import ClusterIndex, ClusterSpec, epoch_clusters, index_clusters
+from fastmcnemar.compare.loading import LoadedRun, is_per_epoch, load_run
 from fastmcnemar.compare.metrics import MetricSpec, check_metric_spec, choose_metrics
 from fastmcnemar.compare.task_stats import STATS_COLUMNS, STATS_SKIPPED_COLUMNS, TaskStats
 from fastmcnemar.exceptions import InvalidArgumentError, PairingWarning
@@ -47,7 +47,10 @@ class ReferenceIndex:
         A fingerprint of the indexed reference (label, rows, scores and options):
         :class:`TaskStats` from different indexes refuse to merge.
     clusters : ClusterIndex or None
-        The cluster of every doc, per task, when ``cluster=`` was given.
+        The cluster of every doc, per task, when ``cluster=`` was given (or the
+        reference is an Inspect log read per epoch: epochs of a sample form a cluster).
+    epochs : str
+        How Inspect logs with several epochs are read (``"cluster"`` or ``"mean"``).
     """
 
     run: LoadedRun
@@ -58,6 +61,7 @@ class ReferenceIndex:
     allow_missing: bool
     key: str
     clusters: ClusterIndex | None = None
+    epochs: str = "cluster"
 
     @property
     def label(self) -> str:
@@ -90,6 +94,7 @@ def index_reference(
     allow_hash_mismatch: bool = False,
     allow_missing: bool = False,
     cluster: ClusterSpec = None,
+    epochs: str = "cluster",
 ) -> ReferenceIndex:
     """Read, validate and index the reference run of an audit.
 
@@ -104,6 +109,9 @@ def index_reference(
     cluster : str, mapping, DataFrame or path, optional
         Where each sample's cluster comes from (see
         :mod:`fastmcnemar.compare.clusters`).
+    epochs : {"cluster", "mean"}, default "cluster"
+        Inspect logs with several epochs: one row per (sample, epoch), the
+        epochs of a sample forming one cluster; or the epoch-reduced score.
 
     Returns
     -------
@@ -120,7 +128,7 @@ def index_reference(
     check_metric_spec(metric)
     run = load_run(
         reference, side="reference", model=reference_model, tasks=tasks,
-        timestamp=reference_timestamp,
+        timestamp=reference_timestamp, epochs=epochs,
     )  # fmt: skip
     doc_ids = _doc_order(run.scores.get_column("doc_id"))
     wanted = None if tasks is None else (tuple([tasks]) if isinstance(tasks, str) else tuple(tasks))
@@ -136,9 +144,12 @@ def index_reference(
         digest.update(part.encode())
         digest.update(b"\0")
     clusters = None
+    key = None
+    if cluster is None and is_per_epoch(run):
+        cluster, key = epoch_clusters(run.scores), "epochs of each Inspect sample"
     if cluster is not None:
         task_names = run.scores.get_column("task").unique(maintain_order=True).to_list()
-        clusters = index_clusters(cluster, reference, run.fmt, task_names, doc_ids)
+        clusters = index_clusters(cluster, reference, run.fmt, task_names, doc_ids, key)
         digest.update(f"cluster {clusters.key}".encode())
     return ReferenceIndex(
         run=run,
@@ -149,6 +160,7 @@ def index_reference(
         allow_missing=bool(allow_missing),
         key=digest.hexdigest()[:16],
         clusters=clusters,
+        epochs=epochs,
     )
 
 
@@ -189,7 +201,10 @@ def candidate_stats(
         When the runs cannot be paired (see :func:`fastmcnemar.pair`).
     """
     where = side or ("candidate" if label is None else f"candidate {label}")
-    cand = load_run(candidate, side=where, model=model, tasks=index.tasks, timestamp=timestamp)
+    cand = load_run(
+        candidate, side=where, model=model, tasks=index.tasks, timestamp=timestamp,
+        epochs=index.epochs,
+    )  # fmt: skip
     name = cand.label if label is None else label
     ref = index.run
     ref_keys = ref.scores.select(_TRIPLES).unique(maintain_order=True)

@@ -77,8 +77,17 @@ def load_run(
     model: str | None = None,
     tasks: Sequence[str] | None = None,
     timestamp: str | None = None,
+    epochs: str = "cluster",
 ) -> LoadedRun:
-    """A path (any supported format) or a score frame, read and checked."""
+    """A path (any supported format) or a score frame, read and checked.
+
+    ``epochs`` (Inspect logs run over several epochs): ``"cluster"`` keeps one
+    row per (sample, epoch), doc id ``"<id>#<epoch>"``, so that a clustered
+    comparison treats the epochs of one sample as one cluster; ``"mean"``
+    reads the log's epoch-reduced score per sample (the mean by default).
+    """
+    if epochs not in ("cluster", "mean"):
+        raise InputFormatError(f"epochs must be 'cluster' or 'mean', got {epochs!r}")
     if isinstance(run, LoadedRun):
         return run
     if isinstance(run, pl.DataFrame):
@@ -120,7 +129,9 @@ def load_run(
 
     loader = next(f for f in FORMATS if f.name == fmt)
     results: list[RunResults] = []
-    if loader.load_run is not None:
+    if fmt == "inspect":
+        raw, results = _inspect_run(path, epochs)
+    elif loader.load_run is not None:
         raw, results = loader.load_run(path)
     else:
         raw = loader.load(path)
@@ -132,4 +143,24 @@ def load_run(
     return LoadedRun(frame, _label(frame, str(path)), results=results, fmt=fmt)
 
 
-__all__ = ["LoadedRun", "load_run"]
+def _inspect_run(path: Path, epochs: str) -> tuple[pl.DataFrame, list[RunResults]]:
+    """An Inspect run, per (sample, epoch) when it has several epochs and
+    ``epochs="cluster"``, else epoch-reduced."""
+    from fastmcnemar.ingest.inspect_logs import _as_run_results, read_inspect_runs
+
+    frame, metas = read_inspect_runs(path)
+    several = any(isinstance(m.get("epochs"), int) and m["epochs"] > 1 for m in metas)
+    if epochs == "cluster" and several:
+        frame, metas = read_inspect_runs(path, pairing="epoch")
+    return frame, [_as_run_results(m) for m in metas]
+
+
+def is_per_epoch(run: LoadedRun) -> bool:
+    """True when ``run`` holds Inspect scores per (sample, epoch)."""
+    return any(
+        isinstance(r.data.get("config"), dict) and r.data["config"].get("pairing") == "epoch"
+        for r in run.results
+    )
+
+
+__all__ = ["LoadedRun", "is_per_epoch", "load_run"]

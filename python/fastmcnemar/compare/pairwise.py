@@ -44,6 +44,7 @@ def compare(
     cluster_method: str = "sign-flip",
     method: str = "exact",
     rule: str = "bonferroni",
+    epochs: str = "cluster",
 ) -> Comparison:
     """Is the candidate significantly worse than the reference?
 
@@ -115,6 +116,11 @@ def compare(
         The suite rule: each of Pooled, Max-Drop and Fisher at alpha/3 (level
         alpha), or each at alpha (the original rule, level at most 3 alpha,
         stated in the report).
+    epochs : {"cluster", "mean"}, default "cluster"
+        Inspect logs run over several epochs: test every (sample, epoch) with
+        the epochs of one sample as one cluster, or average each sample's
+        epochs first (the log's epoch reducer; a 0/1 score becomes a mean, so
+        the task is tested as continuous).
 
     Returns
     -------
@@ -152,7 +158,7 @@ def compare(
     index = index_reference(
         reference, metric=metric, tasks=tasks, reference_model=reference_model,
         reference_timestamp=reference_timestamp, allow_hash_mismatch=allow_hash_mismatch,
-        allow_missing=allow_missing, cluster=cluster,
+        allow_missing=allow_missing, cluster=cluster, epochs=epochs,
     )  # fmt: skip
     stats = candidate_stats(
         index, candidate, side="candidate", model=candidate_model, timestamp=candidate_timestamp
