@@ -127,10 +127,10 @@ def audit_tasks(candidates: int, seed: int = 0) -> Any:
 
 def verdict_columns_for_an_audit() -> None:
     """The three planning searches and the Tango test per task, as the audit did
-    them (one scalar call each, ``verdicts.add_verdicts``) and in one batched call
+    them (one scalar call each, ``compare.decision.add_verdicts``) and in one batched call
     (``planning.verdict_columns``); medians of interleaved runs."""
+    from fastmcnemar.compare.decision import add_verdicts
     from fastmcnemar.planning import verdict_columns
-    from fastmcnemar.verdicts import add_verdicts
 
     print("\nverdict columns of an audit (60 tasks x K candidates), medians of 5 interleaved runs")
     print(f"{'K':>5} {'rows':>6} {'per-task calls':>15} {'verdict_columns':>16} {'speed-up':>9}")

@@ -15,6 +15,7 @@ from polars.testing import assert_frame_equal
 
 import fastmcnemar as fm
 from fastmcnemar import _core
+from fastmcnemar.compare.decision import add_verdicts
 from fastmcnemar.exceptions import (
     InvalidArgumentError,
     InvalidLevelError,
@@ -29,7 +30,6 @@ from fastmcnemar.planning import (
     tango_interval_many,
     verdict_columns,
 )
-from fastmcnemar.verdicts import add_verdicts
 
 
 def random_counts(rng: np.random.Generator, size: int) -> tuple[Any, Any, Any]:
