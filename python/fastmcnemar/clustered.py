@@ -35,13 +35,17 @@ from fastmcnemar._resampling_inputs import (
     check_alternative,
     check_confidence,
     check_threads,
-    label_codes,
     paired_scores,
     resample_count,
     seed_from,
 )
 from fastmcnemar._result_base import ConfidenceInterval, UnpacksAsStatisticPvalue
-from fastmcnemar.exceptions import ClusterWarning, InvalidArgumentError, NonBinaryValueError
+from fastmcnemar.exceptions import (
+    ClusterWarning,
+    InvalidArgumentError,
+    LengthMismatchError,
+    NonBinaryValueError,
+)
 
 ClusteredMethod = Literal["sign-flip", "obuchowski", "durkalski"]
 CLUSTERED_METHODS = ("sign-flip", "obuchowski", "durkalski")
@@ -125,10 +129,19 @@ def cluster_codes(
     resample exactly like no clusters (Monte Carlo draws follow unit order)."""
     if clusters is None:
         raise InvalidArgumentError(f"{name} is required: one cluster label per sample")
-    sorted_codes, labels = label_codes(clusters, name, n)
-    k = len(labels)
-    first = np.full(k, n, dtype=np.int64)
-    np.minimum.at(first, sorted_codes, np.arange(n))
+    array = np.asarray(clusters)
+    if array.ndim != 1:
+        raise InvalidArgumentError(f"{name} must be 1-D (one label per sample)")
+    if array.shape[0] != n:
+        raise LengthMismatchError(
+            f"length mismatch: {name} has {array.shape[0]} labels but there are {n} samples"
+        )
+    try:
+        _, first, sorted_codes = np.unique(array, return_index=True, return_inverse=True)
+    except TypeError as exc:
+        raise InvalidArgumentError(f"{name} labels cannot be compared: {exc}") from None
+    sorted_codes = sorted_codes.reshape(-1)
+    k = int(first.size)
     rank = np.empty(k, dtype=np.uint32)
     rank[np.argsort(first, kind="stable")] = np.arange(k, dtype=np.uint32)
     return np.ascontiguousarray(rank[sorted_codes]), k
