@@ -173,3 +173,10 @@ def test_compare_with_clusters_holds_alpha_under_a_clustered_null():
         naive += fm.compare(ref.drop("passage"), cand, n_resamples=199, rng=i).degraded
     assert clustered / reps <= bound
     assert naive > clustered
+
+
+def test_html_report_shows_clusters():
+    ref, cand = suite(8, drop=0.03)
+    html = fm.compare(ref, cand, cluster="passage", n_resamples=199).to_html()
+    assert "clusters (&#x27;passage&#x27;" in html or "clusters (&#39;passage&#39;" in html
+    assert "t0: 40 clusters of 320 samples, design effect" in html

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from fastmcnemar.render._format import adjustment_name
+from fastmcnemar.render._format import adjustment_name, cluster_lines
 from fastmcnemar.render._html_text import (
     as_float,
     esc,
@@ -210,7 +210,12 @@ def _aggregate_row(name: str, obj: Any) -> dict[str, Any]:
 
 def _rule_note(comparison: ComparisonView) -> str:
     rule = comparison.metadata.get("verdict_rule") if comparison.metadata else None
-    return f'<p class="rule">Decision rule: {esc(rule)}.</p>' if rule else ""
+    note = f'<p class="rule">Decision rule: {esc(rule)}.</p>' if rule else ""
+    clusters = cluster_lines(comparison)
+    if clusters:
+        items = "".join(f"<li>{esc(line.strip())}</li>" for line in clusters[1:])
+        note += f'<p class="rule">{esc(clusters[0])}</p><ul class="clusters">{items}</ul>'
+    return note
 
 
 def _suite_section(comparison: ComparisonView) -> str:
