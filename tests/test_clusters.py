@@ -151,7 +151,9 @@ def test_few_clusters_warn_and_enough_do_not():
 
 def test_one_cluster_gives_nan_interval_not_a_crash():
     res = quiet(fm.clustered_test, [1.0, 0.5, 0.2], [0.0, 0.5, 0.1], ["x", "x", "x"])
-    assert res.n_clusters == 1 and np.isnan(res.standard_error) and res.pvalue == 0.5
+    assert res.n_clusters == 1
+    assert np.isnan(res.standard_error)
+    assert res.pvalue == 0.5
 
 
 def test_errors_name_the_argument():

@@ -27,7 +27,8 @@ def test_binary_only_suite_reproduces_the_exact_aggregate():
     res = fm.suite_sign_flip([t[0] for t in tasks], [t[1] for t in tasks], rng=3)
     exact = fm.aggregate([60, 55, 58], [40, 38, 39])
     assert res.components["pooled"].pvalue == exact.components["pooled"].pvalue
-    assert res.rejected and res.decided_by == "pooled"
+    assert res.rejected
+    assert res.decided_by == "pooled"
     # The issue's figure: combined p = 3 x pooled p = 0.0018.
     assert res.pvalue == pytest.approx(0.0018019, abs=1e-7)
     for (b, c), p in zip(ISSUE_COUNTS, res.task_pvalues, strict=True):
@@ -50,7 +51,8 @@ def test_adding_a_degraded_continuous_task_keeps_the_verdict():
     )
     assert res.task_kinds == ("binary", "binary", "binary", "continuous")
     assert res.rejected
-    assert res.level == 0.05 and res.rule == "bonferroni"
+    assert res.level == 0.05
+    assert res.rule == "bonferroni"
     # Each task alone after Holm would not decide (the issue's failure).
     adjusted = fm.adjust_pvalues(res.task_pvalues, method="holm")
     assert min(adjusted) > 0.05
@@ -67,7 +69,8 @@ def test_one_sample_per_cluster_equals_no_clusters_exactly():
         clustered = fm.suite_sign_flip(refs, cands, clusters=own, rng=4, n_resamples=999)
     assert clustered.components == plain.components
     np.testing.assert_array_equal(clustered.task_pvalues, plain.task_pvalues)
-    assert clustered.pvalue == plain.pvalue and clustered.clustered
+    assert clustered.pvalue == plain.pvalue
+    assert clustered.clustered
 
 
 def test_clusters_are_local_to_a_task_and_counted():

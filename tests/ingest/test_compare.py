@@ -239,7 +239,8 @@ def test_adjust_option(adjust: str) -> None:
     assert result.metadata["adjustment"] == adjust
     name = fastmcnemar.suite.ADJUSTMENTS[adjust][0]
     assert "sign-flip resamples" in result.metadata["verdict_rule"]
-    assert result.aggregate is not None and result.aggregate.rejected == result.degraded
+    assert result.aggregate is not None
+    assert result.aggregate.rejected == result.degraded
     assert f"p ({name})" in result.to_text()
     assert f"p adjusted ({name})" in result.to_markdown()
     flagged = tasks.filter(pl.col("degraded"))["pvalue_adjusted"]
