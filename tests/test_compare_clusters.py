@@ -180,3 +180,13 @@ def test_html_report_shows_clusters():
     html = fm.compare(ref, cand, cluster="passage", n_resamples=199).to_html()
     assert "clusters (&#x27;passage&#x27;" in html or "clusters (&#39;passage&#39;" in html
     assert "t0: 40 clusters of 320 samples, design effect" in html
+
+
+def test_cluster_file_problems_are_named(tmp_path: Path):
+    ref, cand = suite(9)
+    with pytest.raises(fm.InputFormatError, match="no such cluster file"):
+        fm.compare(ref, cand, cluster=str(tmp_path / "missing.csv"))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,passage\n1,p1\n")
+    with pytest.raises(fm.InputFormatError, match="needs columns doc_id and cluster"):
+        fm.compare(ref, cand, cluster=str(bad))

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from pathlib import Path
 from typing import Any
 
-import lm_eval_demo
+# The sibling driver, importable however this module is reached (tests, doctest collection).
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lm_eval_demo  # noqa: E402
 
 N_PASSAGES = 40
 PER_PASSAGE = 5

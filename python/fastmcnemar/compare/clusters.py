@@ -5,8 +5,8 @@
 - a column of the reference score frame (``"passage_id"``), when the reference
   is a polars DataFrame carrying that extra column;
 - a dotted path into the lm-eval ``doc`` (``"doc.passage_id"``,
-  ``"doc.meta.source"``), read from the reference's samples files for that key
-  only;
+  ``"doc.meta.source"``), read from the reference's samples files (parsed once
+  more, line by line, only when such a key is given);
 - a dotted path into Inspect sample metadata (``"metadata.passage"``);
 - ``"id"``: the Inspect sample id, so the epochs of one sample form a cluster
   (the default for Inspect logs read per epoch);
@@ -200,6 +200,8 @@ def cluster_labels(
         isinstance(spec, str) and spec.lower().endswith(_TABLE_SUFFIXES) and Path(spec).is_file()
     ):
         return _from_file(Path(spec))
+    if isinstance(spec, str) and spec.lower().endswith(_TABLE_SUFFIXES):
+        raise InputFormatError(f"{spec}: no such cluster file")
     if not isinstance(spec, str) or not spec:
         raise InvalidArgumentError(
             "cluster must name a column, doc.<field>, metadata.<field>, id, a mapping "
