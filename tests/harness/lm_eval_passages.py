@@ -17,7 +17,7 @@ from typing import Any
 # The sibling driver, importable however this module is reached (tests, doctest collection).
 if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-import lm_eval_demo  # noqa: E402
+import lm_eval_demo
 
 N_PASSAGES = 40
 PER_PASSAGE = 5
