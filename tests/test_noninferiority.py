@@ -155,7 +155,7 @@ def test_type_one_error_at_the_margin_in_seeded_simulation(flip_rate: float) -> 
         (
             lambda: fm.noninferiority_counts(-1, 0, 10, margin=0.01),
             NegativeCountError,
-            "b must be >= 0",
+            "negative count in b: -1",
         ),
         (
             lambda: fm.noninferiority_counts(1.5, 0, 10, margin=0.01),

@@ -444,7 +444,7 @@ def test_weights() -> None:
         (lambda: fm.aggregate([], []), fm.EmptyInputError, "b is empty"),
         (lambda: fm.aggregate([1], [1], alpha=1.5), fm.InvalidLevelError, "alpha"),
         (lambda: fm.aggregate([1], [1], alpha=0.0), fm.InvalidLevelError, "alpha"),
-        (lambda: fm.aggregate([1], [1], alpha="x"), fm.InvalidLevelError, "alpha must be"),
+        (lambda: fm.aggregate([1], [1], alpha="x"), fm.InvalidLevelError, "alpha must lie"),
         (lambda: fm.aggregate([1], [1], alpha=float("nan")), fm.InvalidLevelError, "alpha"),
         (lambda: fm.aggregate([1], [1], method="tippett"), fm.InvalidArgumentError, "method"),
         (lambda: fm.aggregate([1], [1], alternative="up"), fm.InvalidArgumentError, "alternative"),

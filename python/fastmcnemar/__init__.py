@@ -32,6 +32,7 @@ from fastmcnemar.exceptions import (
     NotTestableError,
     PairingError,
     PairingWarning,
+    WorkerPanicError,
 )
 from fastmcnemar.ingest import lm_eval_metrics, read_lm_eval, read_scores
 from fastmcnemar.ingest.embedding import from_inspect_logs, from_lm_eval_results
@@ -114,6 +115,7 @@ __all__ = [
     "SuitePermutationResult",
     "SuiteSignFlipResult",
     "TaskStats",
+    "WorkerPanicError",
     "__version__",
     "adjust_pvalues",
     "aggregate",

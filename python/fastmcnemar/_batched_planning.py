@@ -13,21 +13,18 @@ for a whole audit. Re-exported by :mod:`fastmcnemar.planning`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from fastmcnemar import _core
-from fastmcnemar._paired_input import as_count_array
-from fastmcnemar._real_argument import as_real
+from fastmcnemar import _args, _core
+from fastmcnemar._args import Alternative, as_count_array
 from fastmcnemar._result_base import ConfidenceInterval
 from fastmcnemar.exceptions import InvalidArgumentError
 
 if TYPE_CHECKING:
     import polars as pl
-
-Alternative = Literal["greater", "less", "two-sided"]
 
 #: Names of the verdict codes of :class:`VerdictColumns` (code = position).
 VERDICT_NAMES = ("degraded", "equivalent", "inconclusive")
@@ -62,14 +59,6 @@ def _columns(*arrays: NDArray[Any]) -> tuple[tuple[int, ...], list[NDArray[Any]]
         ) from None
     shape = shaped[0].shape
     return shape, [np.ascontiguousarray(a.reshape(-1)) for a in shaped]
-
-
-def _alternative(alternative: object) -> Alternative:
-    if alternative not in ("greater", "less", "two-sided"):
-        raise InvalidArgumentError(
-            f"alternative must be 'greater', 'less' or 'two-sided', got {alternative!r}"
-        )
-    return alternative
 
 
 def sample_size_many(
@@ -108,10 +97,14 @@ def sample_size_many(
     [3258, 6368, 3258]
     """
     shape, (p, d) = _columns(_rates(flip_rate, "flip_rate"), _rates(delta, "delta"))
-    n, _, _ = _core.exact_sample_size_many(
-        p, d, as_real(alpha, "alpha"), as_real(power, "power"), _alternative(alternative)
+    found = _core.exact_sample_size_many(
+        p,
+        d,
+        _args.level("alpha", alpha),
+        _args.level("power", power),
+        _args.alternative(alternative),
     )
-    return n.astype(np.int64).reshape(shape)
+    return found.n.astype(np.int64).reshape(shape)
 
 
 def minimum_detectable_delta_many(
@@ -147,10 +140,10 @@ def minimum_detectable_delta_many(
     >>> [round(float(d), 5) for d in drops]
     [0.00565, inf]
     """
-    alternative = _alternative(alternative)
+    alternative = _args.alternative(alternative)
     shape, (ns, p) = _columns(as_count_array(n, "n"), _rates(flip_rate, "flip_rate"))
     found = _core.exact_minimum_detectable_delta_many(
-        ns, p, as_real(alpha, "alpha"), as_real(power, "power"), alternative
+        ns, p, _args.level("alpha", alpha), _args.level("power", power), alternative
     )
     sign = -1.0 if alternative == "less" else 1.0
     found[np.isnan(found)] = sign * np.inf
@@ -196,7 +189,7 @@ def maximum_flip_rate_many(
     """
     shape, (ns, d) = _columns(as_count_array(n, "n"), _rates(delta, "delta"))
     found = _core.exact_maximum_flip_rate_many(
-        ns, d, as_real(alpha, "alpha"), as_real(power, "power")
+        ns, d, _args.level("alpha", alpha), _args.level("power", power)
     )
     return found.reshape(shape)
 
@@ -259,9 +252,11 @@ def noninferiority_counts_many(
     shape, (bs, cs, ns) = _columns(
         as_count_array(b, "b"), as_count_array(c, "c"), as_count_array(n, "n")
     )
-    margin = as_real(margin, "margin")
-    alpha = as_real(alpha, "alpha")
-    statistic, pvalue, low, high, ok = _core.noninferiority_score_many(bs, cs, ns, margin, alpha)
+    margin = _args.real("margin", margin)
+    alpha = _args.level("alpha", alpha)
+    found = _core.noninferiority_score_many(bs, cs, ns, margin, alpha)
+    statistic, pvalue, ok = found.statistic, found.pvalue, found.noninferior
+    low, high = found.low, found.high
     interval: Any = (low.reshape(shape), high.reshape(shape))
     return NonInferiorityColumns(
         statistic=statistic.reshape(shape),
@@ -304,7 +299,7 @@ def tango_interval_many(
     shape, (bs, cs, ns) = _columns(
         as_count_array(b, "b"), as_count_array(c, "c"), as_count_array(n, "n")
     )
-    low, high = _core.tango_intervals(bs, cs, ns, as_real(confidence_level, "confidence_level"))
+    low, high = _core.tango_intervals(bs, cs, ns, _args.level("confidence_level", confidence_level))
     interval: Any = (low.reshape(shape), high.reshape(shape))
     return ConfidenceInterval(*interval)
 
@@ -429,9 +424,9 @@ def verdict_columns(
     >>> cols.n_needed.tolist()
     [-1, -1, 1553]
     """
-    margin = as_real(margin, "margin")
-    alpha = as_real(alpha, "alpha")
-    confidence_level = as_real(confidence_level, "confidence_level")
+    margin = _args.real("margin", margin)
+    alpha = _args.level("alpha", alpha)
+    confidence_level = _args.level("confidence_level", confidence_level)
     shape, (ns, bs, cs, rates, binaries, flags, highs) = _columns(
         as_count_array(n, "n"),
         as_count_array(b, "b"),
@@ -444,7 +439,7 @@ def verdict_columns(
     if len(shape) > 1:
         raise InvalidArgumentError(f"the task columns must be 1-D, got shape {shape}")
     usable = (1.0 - confidence_level) / 2.0 <= alpha + 1e-12
-    pvalue, drop, needed, rate_needed, code = _core.verdict_columns(
+    columns = _core.verdict_columns(
         ns,
         bs,
         cs,
@@ -454,15 +449,15 @@ def verdict_columns(
         highs,
         margin,
         alpha,
-        as_real(power, "power"),
+        _args.level("power", power),
         usable,
     )
     return VerdictColumns(
-        noninferiority_pvalue=pvalue,
-        detectable_drop=drop,
-        n_needed=needed,
-        flip_rate_needed=rate_needed,
-        verdict_code=code,
+        noninferiority_pvalue=columns.noninferiority_pvalue,
+        detectable_drop=columns.detectable_drop,
+        n_needed=columns.n_needed,
+        flip_rate_needed=columns.flip_rate_needed,
+        verdict_code=columns.verdict,
     )
 
 

@@ -2,7 +2,7 @@
 # Keep in step with rust/fastmcnemar-py/src/*.rs (checked by mypy.stubtest in CI).
 
 import os
-from typing import Any, final
+from typing import Any, Literal, final
 
 import numpy as np
 import numpy.typing as npt
@@ -10,6 +10,21 @@ from numpy.typing import NDArray
 
 __version__: str
 THREADS_ENV: str
+MAX_THREADS: int
+
+# Options are typed at the boundary (rust/fastmcnemar-py/src/conversion.rs):
+# any other value raises InvalidArgumentError("<option> must be one of ...; got ...").
+_Alternative = Literal["greater", "less", "two-sided"]
+_McNemarMethod = Literal["exact", "midp", "asymptotic"]
+_DifferenceMethod = Literal["tango", "newcombe", "bonett-price", "wald"]
+_PermutationMethod = Literal["auto", "exact", "lattice", "monte_carlo"]
+_BootstrapMethod = Literal["percentile", "basic", "bca"]
+_SuiteMethod = Literal["pooled", "max_drop", "fisher", "stouffer", "cauchy", "hmp", "combined"]
+_CombinedRule = Literal["bonferroni", "any"]
+_MaxDropNull = Literal["exact", "monte_carlo"]
+_FisherNull = Literal["chi2", "monte_carlo"]
+_Combination = Literal["fisher", "stouffer", "cauchy", "hmp"]
+_Adjustment = Literal["holm", "hochberg", "hommel", "bonferroni", "sidak", "holm-sidak", "bh", "by"]
 
 class FastMcNemarError(ValueError): ...
 class EmptyInputError(FastMcNemarError): ...
@@ -19,42 +34,265 @@ class NegativeCountError(FastMcNemarError): ...
 class InvalidLevelError(FastMcNemarError): ...
 class NonFiniteValueError(FastMcNemarError): ...
 class InvalidArgumentError(FastMcNemarError): ...
+class InputFormatError(FastMcNemarError): ...
+class WorkerPanicError(FastMcNemarError): ...
+
+# --- results (rust/fastmcnemar-py/src/results.rs): frozen, read-only fields ---
+@final
+class PairedTable:
+    @property
+    def both_correct(self) -> int: ...
+    @property
+    def b(self) -> int: ...
+    @property
+    def c(self) -> int: ...
+    @property
+    def both_wrong(self) -> int: ...
+
+@final
+class McNemarArrays:
+    @property
+    def pvalue(self) -> NDArray[np.float64]: ...
+    @property
+    def log_pvalue(self) -> NDArray[np.float64]: ...
+    @property
+    def statistic(self) -> NDArray[np.float64]: ...
+    @property
+    def n(self) -> NDArray[np.int64]: ...
+
+@final
+class SignFlipResult:
+    @property
+    def statistic(self) -> float: ...
+    @property
+    def pvalue(self) -> float: ...
+    @property
+    def pvalue_greater(self) -> float: ...
+    @property
+    def pvalue_less(self) -> float: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def n_resamples(self) -> int: ...
+
+@final
+class GroupedSignFlipResult:
+    @property
+    def group_statistic(self) -> NDArray[np.float64]: ...
+    @property
+    def group_pvalue(self) -> NDArray[np.float64]: ...
+    @property
+    def group_n(self) -> NDArray[np.uint64]: ...
+    @property
+    def group_method(self) -> list[str]: ...
+    @property
+    def group_n_resamples(self) -> NDArray[np.uint64]: ...
+    @property
+    def micro_statistic(self) -> float: ...
+    @property
+    def micro_pvalue(self) -> float: ...
+    @property
+    def micro_method(self) -> str: ...
+    @property
+    def micro_n_resamples(self) -> int: ...
+    @property
+    def macro_statistic(self) -> float: ...
+    @property
+    def macro_pvalue(self) -> float: ...
+    @property
+    def max_drop_statistic(self) -> float: ...
+    @property
+    def max_drop_pvalue(self) -> float: ...
+    @property
+    def fisher_statistic(self) -> float: ...
+    @property
+    def fisher_pvalue(self) -> float: ...
+    @property
+    def n_resamples(self) -> int: ...
+
+@final
+class BootstrapResult:
+    @property
+    def estimate(self) -> float: ...
+    @property
+    def low(self) -> float: ...
+    @property
+    def high(self) -> float: ...
+    @property
+    def standard_error(self) -> float: ...
+
+@final
+class ManyCandidatesResult:
+    @property
+    def statistic(self) -> NDArray[np.float64]: ...
+    @property
+    def z(self) -> NDArray[np.float64]: ...
+    @property
+    def pvalue(self) -> NDArray[np.float64]: ...
+    @property
+    def adjusted(self) -> NDArray[np.float64]: ...
+
+@final
+class SuiteComponent:
+    @property
+    def name(self) -> str: ...
+    @property
+    def statistic(self) -> float: ...
+    @property
+    def pvalue(self) -> float: ...
+    @property
+    def log_pvalue(self) -> float: ...
+
+@final
+class SuiteResult:
+    @property
+    def statistic(self) -> float: ...
+    @property
+    def pvalue(self) -> float: ...
+    @property
+    def log_pvalue(self) -> float: ...
+    @property
+    def rejected(self) -> bool: ...
+    @property
+    def level(self) -> float: ...
+    @property
+    def components(self) -> list[SuiteComponent]: ...
+    @property
+    def task_pvalues(self) -> NDArray[np.float64]: ...
+    @property
+    def task_log_pvalues(self) -> NDArray[np.float64]: ...
+
+@final
+class SuiteComponentArrays:
+    @property
+    def name(self) -> str: ...
+    @property
+    def statistic(self) -> NDArray[np.float64]: ...
+    @property
+    def pvalue(self) -> NDArray[np.float64]: ...
+    @property
+    def log_pvalue(self) -> NDArray[np.float64]: ...
+
+@final
+class SuiteManyResult:
+    @property
+    def statistic(self) -> NDArray[np.float64]: ...
+    @property
+    def pvalue(self) -> NDArray[np.float64]: ...
+    @property
+    def log_pvalue(self) -> NDArray[np.float64]: ...
+    @property
+    def rejected(self) -> NDArray[np.bool_]: ...
+    @property
+    def level(self) -> float: ...
+    @property
+    def components(self) -> list[SuiteComponentArrays]: ...
+    @property
+    def task_pvalues(self) -> NDArray[np.float64]: ...
+    @property
+    def task_log_pvalues(self) -> NDArray[np.float64]: ...
+
+@final
+class CombinedPValue:
+    @property
+    def statistic(self) -> float: ...
+    @property
+    def pvalue(self) -> float: ...
+    @property
+    def log_pvalue(self) -> float: ...
+
+@final
+class SampleSizeResult:
+    @property
+    def n(self) -> int: ...
+    @property
+    def power(self) -> float: ...
+    @property
+    def normal_approximation(self) -> float: ...
+
+@final
+class SampleSizeArrays:
+    @property
+    def n(self) -> NDArray[np.uint64]: ...
+    @property
+    def power(self) -> NDArray[np.float64]: ...
+    @property
+    def normal_approximation(self) -> NDArray[np.float64]: ...
+
+@final
+class NoninferiorityArrays:
+    @property
+    def statistic(self) -> NDArray[np.float64]: ...
+    @property
+    def pvalue(self) -> NDArray[np.float64]: ...
+    @property
+    def low(self) -> NDArray[np.float64]: ...
+    @property
+    def high(self) -> NDArray[np.float64]: ...
+    @property
+    def noninferior(self) -> NDArray[np.bool_]: ...
+
+@final
+class VerdictArrays:
+    @property
+    def noninferiority_pvalue(self) -> NDArray[np.float64]: ...
+    @property
+    def detectable_drop(self) -> NDArray[np.float64]: ...
+    @property
+    def n_needed(self) -> NDArray[np.int64]: ...
+    @property
+    def flip_rate_needed(self) -> NDArray[np.float64]: ...
+    @property
+    def verdict(self) -> NDArray[np.uint8]: ...
+
+@final
+class NoninferiorityScore:
+    @property
+    def statistic(self) -> float: ...
+    @property
+    def pvalue(self) -> float: ...
+    @property
+    def low(self) -> float: ...
+    @property
+    def high(self) -> float: ...
+    @property
+    def noninferior(self) -> bool: ...
 
 # --- planning (rust/fastmcnemar-py/src/planning.rs) ---
 def exact_power(
-    n: int, flip_rate: float, delta: float, alpha: float, alternative: str
+    n: int, flip_rate: float, delta: float, alpha: float, alternative: _Alternative
 ) -> float: ...
 def normal_approx_power(
-    n: int, flip_rate: float, delta: float, alpha: float, alternative: str
+    n: int, flip_rate: float, delta: float, alpha: float, alternative: _Alternative
 ) -> float: ...
 def exact_sample_size(
     flip_rate: float,
     delta: float,
     alpha: float,
     power: float,
-    alternative: str,
+    alternative: _Alternative,
     n_threads: int | None = None,
-) -> tuple[int, float, float]: ...
+) -> SampleSizeResult: ...
 def exact_minimum_detectable_delta(
     n: int,
     flip_rate: float,
     alpha: float,
     power: float,
-    alternative: str,
+    alternative: _Alternative,
     n_threads: int | None = None,
 ) -> float | None: ...
 def exact_maximum_flip_rate(
     n: int, delta: float, alpha: float, power: float, n_threads: int | None = None
 ) -> float | None: ...
 def normal_approx_sample_size(
-    flip_rate: float, delta: float, alpha: float, power: float, alternative: str
+    flip_rate: float, delta: float, alpha: float, power: float, alternative: _Alternative
 ) -> float: ...
 def normal_approx_minimum_detectable_delta(
-    n: int, flip_rate: float, alpha: float, power: float, alternative: str
+    n: int, flip_rate: float, alpha: float, power: float, alternative: _Alternative
 ) -> float | None: ...
 def noninferiority_score(
     b: int, c: int, n: int, margin: float, alpha: float
-) -> tuple[float, float, float, float, bool]: ...
+) -> NoninferiorityScore: ...
 def noninferiority_exact_pvalue(
     b: int, c: int, n: int, margin: float, n_threads: int | None = None
 ) -> float: ...
@@ -66,15 +304,15 @@ def exact_sample_size_many(
     delta: NDArray[np.float64],
     alpha: float,
     power: float,
-    alternative: str,
+    alternative: _Alternative,
     n_threads: int | None = None,
-) -> tuple[NDArray[np.uint64], NDArray[np.float64], NDArray[np.float64]]: ...
+) -> SampleSizeArrays: ...
 def exact_minimum_detectable_delta_many(
     n: NDArray[np.int64],
     flip_rate: NDArray[np.float64],
     alpha: float,
     power: float,
-    alternative: str,
+    alternative: _Alternative,
     n_threads: int | None = None,
 ) -> NDArray[np.float64]: ...
 def exact_maximum_flip_rate_many(
@@ -91,13 +329,7 @@ def noninferiority_score_many(
     margin: float,
     alpha: float,
     n_threads: int | None = None,
-) -> tuple[
-    NDArray[np.float64],
-    NDArray[np.float64],
-    NDArray[np.float64],
-    NDArray[np.float64],
-    NDArray[np.bool_],
-]: ...
+) -> NoninferiorityArrays: ...
 def tango_intervals(
     b: NDArray[np.int64],
     c: NDArray[np.int64],
@@ -118,41 +350,91 @@ def verdict_columns(
     power: float,
     interval_usable: bool,
     n_threads: int | None = None,
-) -> tuple[
-    NDArray[np.float64],
-    NDArray[np.float64],
-    NDArray[np.int64],
-    NDArray[np.float64],
-    NDArray[np.uint8],
-]: ...
+) -> VerdictArrays: ...
 
 # --- resampling (rust/fastmcnemar-py/src/resampling.rs) ---
 
 def sign_flip_test_paired(
     reference: npt.NDArray[np.float64],
     candidate: npt.NDArray[np.float64],
-    alternative: str,
-    method: str,
+    alternative: _Alternative,
+    method: _PermutationMethod,
     n_resamples: int,
     seed: int,
     clusters: npt.NDArray[np.uint32] | None = None,
     n_threads: int | None = None,
-) -> tuple[float, float, float, float, str, int]: ...
+) -> SignFlipResult: ...
 def grouped_sign_flip_test(
     reference: npt.NDArray[np.float64],
     candidate: npt.NDArray[np.float64],
     groups: npt.NDArray[np.uint32],
     n_groups: int,
-    alternative: str,
-    method: str,
+    alternative: _Alternative,
+    method: _PermutationMethod,
     n_resamples: int,
     seed: int,
     clusters: npt.NDArray[np.uint32] | None = None,
     macro_weights: npt.NDArray[np.float64] | None = None,
     n_threads: int | None = None,
-) -> dict[str, Any]: ...
+) -> GroupedSignFlipResult: ...
+def grouped_units_test(
+    units: npt.NDArray[np.float64],
+    sizes: npt.NDArray[np.uint64],
+    groups: npt.NDArray[np.uint32],
+    n_groups: int,
+    alternative: str,
+    n_resamples: int,
+    seed: int,
+    n_threads: int | None = None,
+) -> GroupedSignFlipResult: ...
 
 # --- clusters (rust/fastmcnemar-py/src/cluster.rs) ---
+@final
+class ClusteredTestResult:
+    @property
+    def statistic(self) -> float: ...
+    @property
+    def pvalue(self) -> float: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def n_resamples(self) -> int: ...
+    @property
+    def binary(self) -> bool: ...
+    @property
+    def b(self) -> int: ...
+    @property
+    def c(self) -> int: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def n_clusters(self) -> int: ...
+    @property
+    def estimate(self) -> float: ...
+    @property
+    def standard_error(self) -> float: ...
+    @property
+    def naive_standard_error(self) -> float: ...
+    @property
+    def design_effect(self) -> float: ...
+    @property
+    def effective_n(self) -> float: ...
+    @property
+    def icc(self) -> float: ...
+    @property
+    def low(self) -> float: ...
+    @property
+    def high(self) -> float: ...
+
+@final
+class RuleDecision:
+    @property
+    def pvalue(self) -> float: ...
+    @property
+    def level(self) -> float: ...
+    @property
+    def rejected(self) -> bool: ...
+
 def clustered_paired_test(
     reference: npt.NDArray[np.float64],
     candidate: npt.NDArray[np.float64],
@@ -164,7 +446,7 @@ def clustered_paired_test(
     n_resamples: int,
     seed: int,
     n_threads: int | None = None,
-) -> dict[str, Any]: ...
+) -> ClusteredTestResult: ...
 def clustered_counts_test(
     n: npt.NDArray[np.int64],
     b: npt.NDArray[np.int64],
@@ -176,43 +458,28 @@ def clustered_counts_test(
     n_resamples: int,
     seed: int,
     n_threads: int | None = None,
-) -> dict[str, Any]: ...
-def combined_rule(min_pvalue: float, alpha: float, rule: str) -> tuple[float, float, bool]: ...
-def grouped_units_test(
-    units: npt.NDArray[np.float64],
-    sizes: npt.NDArray[np.uint64],
-    groups: npt.NDArray[np.uint32],
-    n_groups: int,
-    alternative: str,
-    n_resamples: int,
-    seed: int,
-    n_threads: int | None = None,
-) -> dict[str, Any]: ...
+) -> ClusteredTestResult: ...
+def combined_rule(min_pvalue: float, alpha: float, rule: str) -> RuleDecision: ...
 def bootstrap_mean_difference(
     reference: npt.NDArray[np.float64],
     candidate: npt.NDArray[np.float64],
     confidence_level: float,
-    method: str,
+    method: _BootstrapMethod,
     n_resamples: int,
     seed: int,
     clusters: npt.NDArray[np.uint32] | None = None,
     n_threads: int | None = None,
-) -> tuple[float, float, float, float]: ...
+) -> BootstrapResult: ...
 def many_candidates_test(
     reference: npt.NDArray[np.float64],
     candidates: npt.NDArray[np.float64],
     groups: npt.NDArray[np.uint32] | None,
     n_groups: int,
-    alternative: str,
+    alternative: _Alternative,
     n_resamples: int,
     seed: int,
     n_threads: int | None = None,
-) -> tuple[
-    npt.NDArray[np.float64],
-    npt.NDArray[np.float64],
-    npt.NDArray[np.float64],
-    npt.NDArray[np.float64],
-]: ...
+) -> ManyCandidatesResult: ...
 
 # --- ingest: reading harness logs (rust/fastmcnemar-py/src/ingest.rs, arrow_column.rs) ---
 @final
@@ -240,24 +507,31 @@ def scan_jsonl(
 
 def mcnemar_paired_counts(
     reference: NDArray[Any], candidate: NDArray[Any], n_threads: int | None = None
-) -> tuple[int, int, int, int]: ...
-def mcnemar_pvalue(b: int, c: int, alternative: str, method: str) -> tuple[float, float]: ...
+) -> PairedTable: ...
+def mcnemar_pvalue(
+    b: int, c: int, alternative: _Alternative, method: _McNemarMethod
+) -> tuple[float, float]: ...
 def mcnemar_pvalues(
     b: NDArray[Any],
     c: NDArray[Any],
-    alternative: str,
-    method: str,
+    alternative: _Alternative,
+    method: _McNemarMethod,
     n_threads: int | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]: ...
 def mcnemar_counts_arrays(
     b: NDArray[Any],
     c: NDArray[Any],
-    alternative: str,
-    method: str,
+    alternative: _Alternative,
+    method: _McNemarMethod,
     n_threads: int | None = None,
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]: ...
+) -> McNemarArrays: ...
 def paired_difference_interval(
-    both_correct: int, b: int, c: int, both_wrong: int, confidence_level: float, method: str
+    both_correct: int,
+    b: int,
+    c: int,
+    both_wrong: int,
+    confidence_level: float,
+    method: _DifferenceMethod,
 ) -> tuple[float, float]: ...
 def clopper_pearson_interval(b: int, c: int, confidence_level: float) -> tuple[float, float]: ...
 def clopper_pearson_intervals(
@@ -269,63 +543,38 @@ def clopper_pearson_intervals(
 def suite_aggregate(
     b: npt.NDArray[np.int64],
     c: npt.NDArray[np.int64],
-    method: str,
-    alternative: str,
+    method: _SuiteMethod,
+    alternative: _Alternative,
     alpha: float,
-    rule: str,
-    max_drop_null: str,
-    fisher_null: str,
+    rule: _CombinedRule,
+    max_drop_null: _MaxDropNull,
+    fisher_null: _FisherNull,
     n_resamples: int | None,
     seed: int,
     weights: npt.NDArray[np.float64] | None = None,
     n_threads: int | None = None,
-) -> tuple[
-    float,
-    float,
-    float,
-    bool,
-    float,
-    list[tuple[str, float, float, float]],
-    npt.NDArray[np.float64],
-    npt.NDArray[np.float64],
-]: ...
+) -> SuiteResult: ...
 def suite_aggregate_many(
     b: npt.NDArray[np.int64],
     c: npt.NDArray[np.int64],
     n_tasks: int,
-    method: str,
-    alternative: str,
+    method: _SuiteMethod,
+    alternative: _Alternative,
     alpha: float,
-    rule: str,
-    max_drop_null: str,
-    fisher_null: str,
+    rule: _CombinedRule,
+    max_drop_null: _MaxDropNull,
+    fisher_null: _FisherNull,
     n_resamples: int | None,
     seed: int,
     weights: npt.NDArray[np.float64] | None = None,
     n_threads: int | None = None,
-) -> tuple[
-    npt.NDArray[np.float64],
-    npt.NDArray[np.float64],
-    npt.NDArray[np.float64],
-    npt.NDArray[np.bool_],
-    float,
-    list[
-        tuple[
-            str,
-            npt.NDArray[np.float64],
-            npt.NDArray[np.float64],
-            npt.NDArray[np.float64],
-        ]
-    ],
-    npt.NDArray[np.float64],
-    npt.NDArray[np.float64],
-]: ...
+) -> SuiteManyResult: ...
 def suite_combine_pvalues(
     log_pvalues: npt.NDArray[np.float64],
-    method: str,
+    method: _Combination,
     weights: npt.NDArray[np.float64] | None = None,
-) -> tuple[float, float, float]: ...
+) -> CombinedPValue: ...
 def suite_adjust_pvalues(
-    pvalues: npt.NDArray[np.float64], method: str
+    pvalues: npt.NDArray[np.float64], method: _Adjustment
 ) -> npt.NDArray[np.float64]: ...
 def suite_landau_sf(x: float) -> tuple[float, float]: ...

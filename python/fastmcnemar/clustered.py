@@ -30,15 +30,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from fastmcnemar import _core
-from fastmcnemar._resampling_inputs import (
-    check_alternative,
-    check_confidence,
-    check_threads,
-    paired_scores,
-    resample_count,
-    seed_from,
-)
+from fastmcnemar import _args, _core
 from fastmcnemar._result_base import ConfidenceInterval, UnpacksAsStatisticPvalue
 from fastmcnemar.exceptions import (
     ClusterWarning,
@@ -222,7 +214,7 @@ def clustered_test(
     >>> res.n_clusters, res.path, res.pvalue
     (3, 'exact', 0.25)
     """
-    ref, cand = paired_scores(reference, candidate)
+    ref, cand = _args.paired_scores(reference, candidate)
     return _run(
         ref, cand, clusters, method, alternative, confidence_level,
         n_resamples, rng, permutation_method, n_threads,
@@ -273,7 +265,7 @@ def clustered_mcnemar(
     >>> res.b, res.c, res.n_clusters, round(res.statistic, 4)
     (15, 5, 10, 2.2361)
     """
-    ref, cand = paired_scores(reference, candidate)
+    ref, cand = _args.paired_scores(reference, candidate)
     for name, values in (("reference", ref), ("candidate", cand)):
         bad = np.flatnonzero((values != 0.0) & (values != 1.0))
         if bad.size:
@@ -330,9 +322,9 @@ def clustered_mcnemar_counts(
     level = _check_options(method, permutation_method, alternative, confidence_level)
     out = _core.clustered_counts_test(
         n_k, b_k, c_k, method, alternative, level, permutation_method,
-        resample_count(n_resamples), seed_from(rng), check_threads(n_threads),
+        _args.resamples(n_resamples), _args.seed(rng), _args.threads(n_threads),
     )  # fmt: skip
-    warn_few_clusters(int(out["n_clusters"]), stacklevel=3)
+    warn_few_clusters(int(out.n_clusters), stacklevel=3)
     return _result(out, method, alternative, level)
 
 
@@ -366,8 +358,8 @@ def _check_options(
             "permutation_method must be one of "
             f"{', '.join(map(repr, _PERMUTATION_METHODS))}, got {permutation_method!r}"
         )
-    check_alternative(alternative)
-    return check_confidence(confidence_level)
+    _args.alternative(alternative)
+    return _args.level("confidence_level", confidence_level)
 
 
 def _run(
@@ -386,35 +378,35 @@ def _run(
     codes, _ = cluster_codes(clusters, int(ref.shape[0]))
     out = _core.clustered_paired_test(
         ref, cand, codes, method, alternative, level, permutation_method,
-        resample_count(n_resamples), seed_from(rng), check_threads(n_threads),
+        _args.resamples(n_resamples), _args.seed(rng), _args.threads(n_threads),
     )  # fmt: skip
-    warn_few_clusters(int(out["n_clusters"]), stacklevel=4)
+    warn_few_clusters(int(out.n_clusters), stacklevel=4)
     return _result(out, method, alternative, level)
 
 
 def _result(
-    out: dict[str, Any], method: str, alternative: str, level: float
+    out: _core.ClusteredTestResult, method: str, alternative: str, level: float
 ) -> ClusteredTestResult:
-    binary = bool(out["binary"])
+    binary = bool(out.binary)
     return ClusteredTestResult(
         method=method,
-        statistic=float(out["statistic"]),
-        pvalue=float(out["pvalue"]),
-        path=str(out["path"]),
-        n_resamples=int(out["n_resamples"]),
+        statistic=float(out.statistic),
+        pvalue=float(out.pvalue),
+        path=str(out.path),
+        n_resamples=int(out.n_resamples),
         alternative=alternative,
-        n=int(out["n"]),
-        n_clusters=int(out["n_clusters"]),
-        delta=float(out["estimate"]),
-        standard_error=float(out["standard_error"]),
-        naive_standard_error=float(out["naive_standard_error"]),
-        design_effect=float(out["design_effect"]),
-        effective_n=float(out["effective_n"]),
-        icc=float(out["icc"]),
-        confidence_interval=ConfidenceInterval(float(out["low"]), float(out["high"])),
+        n=int(out.n),
+        n_clusters=int(out.n_clusters),
+        delta=float(out.estimate),
+        standard_error=float(out.standard_error),
+        naive_standard_error=float(out.naive_standard_error),
+        design_effect=float(out.design_effect),
+        effective_n=float(out.effective_n),
+        icc=float(out.icc),
+        confidence_interval=ConfidenceInterval(float(out.low), float(out.high)),
         confidence_level=level,
-        b=int(out["b"]) if binary else None,
-        c=int(out["c"]) if binary else None,
+        b=int(out.b) if binary else None,
+        c=int(out.c) if binary else None,
     )
 
 

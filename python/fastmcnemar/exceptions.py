@@ -2,8 +2,10 @@
 
 Every error fastmcnemar raises derives from :class:`FastMcNemarError`, which is
 also a :class:`ValueError`, so ``except ValueError`` keeps working. The
-numeric-core classes are created in Rust (``fastmcnemar._core``) and re-exported
-here; the input-file classes are defined in Python.
+classes the Rust core raises are created in Rust (``fastmcnemar._core``) and
+re-exported here; pairing and testability classes are defined in Python.
+:class:`WorkerPanicError` reports a bug in fastmcnemar (a panicked worker
+thread), never a problem with the input.
 """
 
 from __future__ import annotations
@@ -11,18 +13,15 @@ from __future__ import annotations
 from fastmcnemar._core import (
     EmptyInputError,
     FastMcNemarError,
+    InputFormatError,
     InvalidArgumentError,
     InvalidLevelError,
     LengthMismatchError,
     NegativeCountError,
     NonBinaryValueError,
     NonFiniteValueError,
+    WorkerPanicError,
 )
-
-
-class InputFormatError(FastMcNemarError):
-    """A harness output or score file cannot be read: the message names the
-    file and, where known, the line, task and field."""
 
 
 class PairingError(FastMcNemarError):
@@ -67,4 +66,5 @@ __all__ = [
     "NotTestableError",
     "PairingError",
     "PairingWarning",
+    "WorkerPanicError",
 ]

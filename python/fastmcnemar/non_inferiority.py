@@ -26,8 +26,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from fastmcnemar import _core
-from fastmcnemar._real_argument import as_real
+from fastmcnemar import _args, _core
 from fastmcnemar._result_base import ConfidenceInterval, UnpacksAsStatisticPvalue
 from fastmcnemar.exceptions import (
     EmptyInputError,
@@ -94,7 +93,7 @@ def _count(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise InvalidArgumentError(f"{name} must be an integer count, got {value!r}")
     if value < 0:
-        raise NegativeCountError(f"{name} must be >= 0, got {value}")
+        raise NegativeCountError(f"negative count in {name}: {value}")
     return int(value)
 
 
@@ -142,11 +141,12 @@ def noninferiority_counts(
     b = _count(b, "b")
     c = _count(c, "c")
     n = _count(n, "n")
-    margin = as_real(margin, "margin")
-    alpha = as_real(alpha, "alpha")
-    if method not in ("score", "exact"):
-        raise InvalidArgumentError(f"method must be 'score' or 'exact', got {method!r}")
-    statistic, pvalue, low, high, noninferior = _core.noninferiority_score(b, c, n, margin, alpha)
+    margin = _args.real("margin", margin)
+    alpha = _args.level("alpha", alpha)
+    method = _args.choice("method", method, ("score", "exact"))
+    score = _core.noninferiority_score(b, c, n, margin, alpha)
+    statistic, pvalue, noninferior = score.statistic, score.pvalue, score.noninferior
+    low, high = score.low, score.high
     if method == "exact":
         pvalue = _core.noninferiority_exact_pvalue(b, c, n, margin)
         noninferior = pvalue <= alpha
@@ -207,9 +207,8 @@ def _permutation_noninferiority(
 
     if not 0.0 < alpha < 0.5:
         raise InvalidLevelError(f"alpha must lie strictly between 0 and 0.5, got {alpha}")
-    seed = rng if rng is not None else np.random.default_rng()
-    if isinstance(seed, np.random.Generator):
-        seed = int(seed.integers(0, 2**63 - 1))
+    # One seed for both, so the test and the interval see the same resamples.
+    seed = _args.seed(rng)
     # H0: mean difference >= margin. Shifting the reference by the margin turns
     # it into "mean of the shifted differences >= 0", tested by sign flips.
     test = permutation_test(
@@ -293,14 +292,11 @@ def noninferiority(
             f"length mismatch: reference has {ref.size} elements but candidate has "
             f"{cand.size}; they must be paired element by element"
         )
-    if method not in ("auto", "score", "exact", "permutation"):
-        raise InvalidArgumentError(
-            f"method must be 'auto', 'score', 'exact' or 'permutation', got {method!r}"
-        )
-    margin = as_real(margin, "margin")
+    method = _args.choice("method", method, ("auto", "score", "exact", "permutation"))
+    margin = _args.real("margin", margin)
     if not 0.0 < margin < 1.0:
         raise InvalidArgumentError(f"margin must lie in (0, 1), got {margin}")
-    alpha = as_real(alpha, "alpha")
+    alpha = _args.level("alpha", alpha)
     if method == "permutation" or (method == "auto" and not (_is_binary(ref) and _is_binary(cand))):
         return _permutation_noninferiority(ref, cand, margin, alpha, n_resamples, rng)
     b, c = _binary_counts(ref, cand)

@@ -10,13 +10,16 @@ relative 1e-12 (and in log space far below the double range).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
-from fastmcnemar import _core
-from fastmcnemar._paired_input import (
+from fastmcnemar import _args, _core
+from fastmcnemar._args import (
+    Alternative as Alternative,
+)
+from fastmcnemar._args import (
     as_count_array,
     as_outcome_pair,
     check_same_shape,
@@ -24,30 +27,18 @@ from fastmcnemar._paired_input import (
 from fastmcnemar._result_base import ConfidenceInterval, UnpacksAsStatisticPvalue
 from fastmcnemar.exceptions import EmptyInputError, InvalidArgumentError
 
-Alternative = Literal["greater", "less", "two-sided"]
 Method = Literal["exact", "midp", "asymptotic"]
 IntervalMethod = Literal["tango", "newcombe", "bonett-price", "wald"]
 FloatOrArray = float | NDArray[np.float64]
 IntOrArray = int | NDArray[np.int64]
 
-ALTERNATIVES = ("greater", "less", "two-sided")
-METHODS = ("exact", "midp", "asymptotic")
-INTERVAL_METHODS = ("tango", "newcombe", "bonett-price", "wald")
-
-
-def _check_choice(value: object, allowed: tuple[str, ...], what: str) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        choices = ", ".join(repr(a) for a in allowed)
-        raise InvalidArgumentError(f"unknown {what} {value!r}: expected one of {choices}")
-    return value
+METHODS: tuple[Method, ...] = ("exact", "midp", "asymptotic")
+INTERVAL_METHODS: tuple[IntervalMethod, ...] = ("tango", "newcombe", "bonett-price", "wald")
 
 
 def _check_test_options(alternative: object, method: object) -> tuple[Alternative, Method]:
     """Validate the ``alternative`` and ``method`` every McNemar entry point takes."""
-    return (
-        cast(Alternative, _check_choice(alternative, ALTERNATIVES, "alternative")),
-        cast(Method, _check_choice(method, METHODS, "method")),
-    )
+    return _args.alternative(alternative), _args.choice("method", method, METHODS)
 
 
 @dataclass(frozen=True)
@@ -136,9 +127,13 @@ class McNemarResult(UnpacksAsStatisticPvalue):
         >>> round(low, 6), round(high, 6)
         (0.021362, 0.058998)
         """
-        method = _check_choice(method, INTERVAL_METHODS, "interval method")  # type: ignore[assignment]
         low, high = _core.paired_difference_interval(
-            self.both_correct, self.b, self.c, self.both_wrong, float(confidence_level), method
+            self.both_correct,
+            self.b,
+            self.c,
+            self.both_wrong,
+            _args.level("confidence_level", confidence_level),
+            _args.choice("method", method, INTERVAL_METHODS),
         )
         return ConfidenceInterval(low, high)
 
@@ -168,7 +163,9 @@ class McNemarResult(UnpacksAsStatisticPvalue):
         >>> round(low, 6), round(high, 6)
         (0.519109, 0.956688)
         """
-        low, high = _core.clopper_pearson_interval(self.b, self.c, float(confidence_level))
+        low, high = _core.clopper_pearson_interval(
+            self.b, self.c, _args.level("confidence_level", confidence_level)
+        )
         return ConfidenceInterval(low, high)
 
 
@@ -228,7 +225,7 @@ class McNemarCountsResult(UnpacksAsStatisticPvalue):
         >>> np.round(low, 6).tolist(), np.round(high, 6).tolist()
         ([0.519109, 0.0], [0.956688, 0.308497])
         """
-        level = float(confidence_level)
+        level = _args.level("confidence_level", confidence_level)
         if isinstance(self.b, np.ndarray) and isinstance(self.c, np.ndarray):
             low, high = _core.clopper_pearson_intervals(
                 self.b.reshape(-1), self.c.reshape(-1), level
@@ -305,8 +302,10 @@ def mcnemar(
     """
     alternative, method = _check_test_options(alternative, method)
     ref, cand = as_outcome_pair(reference, candidate)
-    counts = _core.mcnemar_paired_counts(ref, cand)
-    return _result_from_table(*counts, alternative=alternative, method=method)
+    t = _core.mcnemar_paired_counts(ref, cand)
+    return _result_from_table(
+        t.both_correct, t.b, t.c, t.both_wrong, alternative=alternative, method=method
+    )
 
 
 def mcnemar_table(
@@ -360,7 +359,7 @@ def mcnemar_table(
 
 
 def _result_from_table(
-    both_correct: int, b: int, c: int, both_wrong: int, *, alternative: str, method: str
+    both_correct: int, b: int, c: int, both_wrong: int, *, alternative: Alternative, method: Method
 ) -> McNemarResult:
     pvalue, log_pvalue = _core.mcnemar_pvalue(b, c, alternative, method)
     n = both_correct + b + c + both_wrong
@@ -458,16 +457,14 @@ def mcnemar_counts(
         )
     shape = b_arr.shape
     # p, ln p, q = b / (b + c) (NaN where b + c = 0) and b + c in one parallel call.
-    p, log_p, statistic, n_arr = _core.mcnemar_counts_arrays(
-        b_arr.reshape(-1), c_arr.reshape(-1), alternative, method
-    )
+    out = _core.mcnemar_counts_arrays(b_arr.reshape(-1), c_arr.reshape(-1), alternative, method)
     return McNemarCountsResult(
-        statistic=statistic.reshape(shape),
-        pvalue=p.reshape(shape),
-        log_pvalue=log_p.reshape(shape),
+        statistic=out.statistic.reshape(shape),
+        pvalue=out.pvalue.reshape(shape),
+        log_pvalue=out.log_pvalue.reshape(shape),
         b=b_arr,
         c=c_arr,
-        n_discordant=n_arr.reshape(shape),
+        n_discordant=out.n.reshape(shape),
         alternative=alternative,
         method=method,
     )

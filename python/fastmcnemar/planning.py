@@ -24,10 +24,10 @@ call (:mod:`fastmcnemar._batched_planning`).
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Literal
 
-from fastmcnemar import _core
+from fastmcnemar import _args, _core
+from fastmcnemar._args import Alternative
 from fastmcnemar._batched_planning import (
     VERDICT_NAMES,
     NonInferiorityColumns,
@@ -39,19 +39,14 @@ from fastmcnemar._batched_planning import (
     tango_interval_many,
     verdict_columns,
 )
-from fastmcnemar._real_argument import as_real
 from fastmcnemar.exceptions import InvalidArgumentError
 
-Alternative = Literal["greater", "less", "two-sided"]
 PowerMethod = Literal["exact", "normal"]
+_POWER_METHODS: tuple[PowerMethod, ...] = ("exact", "normal")
 
 
-def _check_n(n: object, name: str = "n") -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise InvalidArgumentError(f"{name} must be an integer number of paired samples, got {n!r}")
-    if n < 1:
-        raise InvalidArgumentError(f"{name} must be at least 1, got {n}")
-    return int(n)
+def _check_n(n: object) -> int:
+    return _args.whole("n", n, minimum=1)
 
 
 def _design_effect(
@@ -63,7 +58,7 @@ def _design_effect(
             raise InvalidArgumentError(
                 "give either design_effect or icc with cluster_size, not both"
             )
-        deff = as_real(design_effect, "design_effect")
+        deff = _args.real("design_effect", design_effect)
         if not math.isfinite(deff) or deff < 1.0:
             raise InvalidArgumentError(
                 f"design_effect must be a finite number >= 1, got {design_effect!r} "
@@ -74,8 +69,8 @@ def _design_effect(
         return 1.0
     if icc is None or cluster_size is None:
         raise InvalidArgumentError("icc and cluster_size go together: give both")
-    rho = as_real(icc, "icc")
-    m = as_real(cluster_size, "cluster_size")
+    rho = _args.real("icc", icc)
+    m = _args.real("cluster_size", cluster_size)
     if not 0.0 <= rho <= 1.0:
         raise InvalidArgumentError(f"icc must lie in [0, 1], got {icc!r}")
     if not (math.isfinite(m) and m >= 1.0):
@@ -121,9 +116,8 @@ def effective_sample_size(
     return max(1, math.floor(n / deff + 1e-9))
 
 
-def _check_method(method: str) -> None:
-    if method not in ("exact", "normal"):
-        raise InvalidArgumentError(f"method must be 'exact' or 'normal', got {method!r}")
+def _options(alternative: object, method: object) -> tuple[Alternative, PowerMethod]:
+    return _args.alternative(alternative), _args.choice("method", method, _POWER_METHODS)
 
 
 def power(
@@ -180,10 +174,10 @@ def power(
     0.5291
     """
     n = effective_sample_size(n, design_effect=design_effect, icc=icc, cluster_size=cluster_size)
-    flip_rate = as_real(flip_rate, "flip_rate")
-    delta = as_real(delta, "delta")
-    alpha = as_real(alpha, "alpha")
-    _check_method(method)
+    flip_rate = _args.real("flip_rate", flip_rate)
+    delta = _args.real("delta", delta)
+    alpha = _args.level("alpha", alpha)
+    alternative, method = _options(alternative, method)
     if method == "normal":
         return _core.normal_approx_power(n, flip_rate, delta, alpha, alternative)
     return _core.exact_power(n, flip_rate, delta, alpha, alternative)
@@ -246,17 +240,17 @@ def sample_size(
     3910
     """
     deff = _design_effect(design_effect, icc, cluster_size)
-    flip_rate = as_real(flip_rate, "flip_rate")
-    delta = as_real(delta, "delta")
-    alpha = as_real(alpha, "alpha")
-    power = as_real(power, "power")
-    _check_method(method)
+    flip_rate = _args.real("flip_rate", flip_rate)
+    delta = _args.real("delta", delta)
+    alpha = _args.level("alpha", alpha)
+    power = _args.level("power", power)
+    alternative, method = _options(alternative, method)
     if method == "normal":
         n_independent = math.ceil(
             _core.normal_approx_sample_size(flip_rate, delta, alpha, power, alternative)
         )
     else:
-        n_independent, _, _ = _core.exact_sample_size(flip_rate, delta, alpha, power, alternative)
+        n_independent = _core.exact_sample_size(flip_rate, delta, alpha, power, alternative).n
     # Smallest N with floor(N / DEFF) >= the independent answer (1e-9 absorbs
     # rounding in products like 3258 * 1.2).
     return math.ceil(n_independent * deff - 1e-9)
@@ -315,10 +309,10 @@ def minimum_detectable_delta(
     0.00804
     """
     n = effective_sample_size(n, design_effect=design_effect, icc=icc, cluster_size=cluster_size)
-    flip_rate = as_real(flip_rate, "flip_rate")
-    alpha = as_real(alpha, "alpha")
-    power = as_real(power, "power")
-    _check_method(method)
+    flip_rate = _args.real("flip_rate", flip_rate)
+    alpha = _args.level("alpha", alpha)
+    power = _args.level("power", power)
+    alternative, method = _options(alternative, method)
     sign = -1.0 if alternative == "less" else 1.0
     if method == "normal":
         found = _core.normal_approx_minimum_detectable_delta(

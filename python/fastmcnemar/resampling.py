@@ -17,28 +17,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from fastmcnemar import _core
-from fastmcnemar._resampling_inputs import (
-    check_alternative,
-    check_confidence,
-    check_threads,
-    label_codes,
-    paired_scores,
-    per_sample_scores,
-    resample_count,
-    seed_from,
-)
+from fastmcnemar import _args, _core
+from fastmcnemar._args import Alternative, label_codes, paired_scores, per_sample_scores
 from fastmcnemar._result_base import ConfidenceInterval, UnpacksAsStatisticPvalue
 from fastmcnemar.exceptions import EmptyInputError, InvalidArgumentError, LengthMismatchError
 
-_PERMUTATION_METHODS = ("auto", "exact", "lattice", "monte_carlo")
-_BOOTSTRAP_METHODS = {"bca": "bca", "percentile": "percentile", "basic": "basic"}
-_WEIGHTINGS = ("micro", "macro")
+PermutationMethod = Literal["auto", "exact", "lattice", "monte_carlo"]
+BootstrapMethod = Literal["bca", "percentile", "basic"]
+Weighting = Literal["micro", "macro"]
+_WEIGHTINGS: tuple[Weighting, ...] = ("micro", "macro")
+_PERMUTATION_METHODS: tuple[PermutationMethod, ...] = ("auto", "exact", "lattice", "monte_carlo")
+_BOOTSTRAP_METHODS: tuple[BootstrapMethod, ...] = ("bca", "percentile", "basic")
 
 
 @dataclass(frozen=True)
@@ -200,14 +194,14 @@ def permutation_test(
     candidate: Any,
     /,
     *,
-    alternative: str = "greater",
+    alternative: Alternative = "greater",
     n_resamples: int = 9999,
     rng: int | np.random.Generator | None = None,
     groups: Any = None,
     clusters: Any = None,
-    weighting: str = "micro",
+    weighting: Weighting = "micro",
     group_weights: Mapping[Any, float] | None = None,
-    method: str = "auto",
+    method: PermutationMethod = "auto",
     n_threads: int | None = None,
 ) -> PermutationResult:
     """Paired sign-flip permutation test of the mean difference reference - candidate.
@@ -259,29 +253,25 @@ def permutation_test(
     (0.18, 'exact', 0.125)
     """
     ref, cand = paired_scores(reference, candidate)
-    check_alternative(alternative)
-    if method not in _PERMUTATION_METHODS:
-        raise InvalidArgumentError(
-            f"method must be one of {', '.join(map(repr, _PERMUTATION_METHODS))}, got {method!r}"
-        )
-    if weighting not in _WEIGHTINGS:
-        raise InvalidArgumentError(f"weighting must be 'micro' or 'macro', got {weighting!r}")
-    B = resample_count(n_resamples)
-    seed = seed_from(rng)
-    threads = check_threads(n_threads)
+    alternative = _args.alternative(alternative)
+    method = _args.choice("method", method, _PERMUTATION_METHODS)
+    weighting = _args.choice("weighting", weighting, _WEIGHTINGS)
+    B = _args.resamples(n_resamples)
+    seed = _args.seed(rng)
+    threads = _args.threads(n_threads)
     n = int(ref.shape[0])
     cluster_codes = _cluster_codes(clusters, n)
     if groups is None:
         if group_weights is not None:
             raise InvalidArgumentError("group_weights needs groups")
-        statistic, pvalue, _, _, path, used = _core.sign_flip_test_paired(
+        one = _core.sign_flip_test_paired(
             ref, cand, alternative, method, B, seed, cluster_codes, threads
         )
         return PermutationResult(
-            statistic=statistic,
-            pvalue=pvalue,
-            method=path,
-            n_resamples=used,
+            statistic=one.statistic,
+            pvalue=one.pvalue,
+            method=one.method,
+            n_resamples=one.n_resamples,
             alternative=alternative,
             n=n,
             weighting=weighting,
@@ -294,28 +284,28 @@ def permutation_test(
     per_group = tuple(
         GroupPermutationResult(
             group=label,
-            statistic=float(out["group_statistic"][g]),
-            pvalue=float(out["group_pvalue"][g]),
-            method=str(out["group_method"][g]),
-            n=int(out["group_n"][g]),
-            n_resamples=int(out["group_n_resamples"][g]),
+            statistic=float(out.group_statistic[g]),
+            pvalue=float(out.group_pvalue[g]),
+            method=str(out.group_method[g]),
+            n=int(out.group_n[g]),
+            n_resamples=int(out.group_n_resamples[g]),
         )
         for g, label in enumerate(labels)
     )
     suite = SuitePermutationResult(
-        micro_statistic=out["micro_statistic"],
-        micro_pvalue=out["micro_pvalue"],
-        macro_statistic=out["macro_statistic"],
-        macro_pvalue=out["macro_pvalue"],
-        max_drop_statistic=out["max_drop_statistic"],
-        max_drop_pvalue=out["max_drop_pvalue"],
-        fisher_statistic=out["fisher_statistic"],
-        fisher_pvalue=out["fisher_pvalue"],
-        n_resamples=out["n_resamples"],
+        micro_statistic=out.micro_statistic,
+        micro_pvalue=out.micro_pvalue,
+        macro_statistic=out.macro_statistic,
+        macro_pvalue=out.macro_pvalue,
+        max_drop_statistic=out.max_drop_statistic,
+        max_drop_pvalue=out.max_drop_pvalue,
+        fisher_statistic=out.fisher_statistic,
+        fisher_pvalue=out.fisher_pvalue,
+        n_resamples=out.n_resamples,
     )
     if weighting == "micro":
         statistic, pvalue = suite.micro_statistic, suite.micro_pvalue
-        path, used = out["micro_method"], out["micro_n_resamples"]
+        path, used = out.micro_method, out.micro_n_resamples
     else:
         statistic, pvalue = suite.macro_statistic, suite.macro_pvalue
         path, used = "monte_carlo", suite.n_resamples
@@ -404,22 +394,22 @@ def bootstrap(
     True
     """
     ref, cand = paired_scores(reference, candidate)
-    level = check_confidence(confidence_level)
-    key = method.lower() if isinstance(method, str) else method
-    if key not in _BOOTSTRAP_METHODS:
-        raise InvalidArgumentError(f"method must be 'bca', 'percentile' or 'basic', got {method!r}")
-    B = resample_count(n_resamples, minimum=2)
-    seed = seed_from(rng)
-    threads = check_threads(n_threads)
-    cluster_codes = _cluster_codes(clusters, int(ref.shape[0]))
-    estimate, low, high, se = _core.bootstrap_mean_difference(
-        ref, cand, level, _BOOTSTRAP_METHODS[key], B, seed, cluster_codes, threads
+    level = _args.level("confidence_level", confidence_level)
+    # scipy spells it 'BCa': names are read case-insensitively.
+    key = _args.choice(
+        "method", method.lower() if isinstance(method, str) else method, _BOOTSTRAP_METHODS
     )
+    B = _args.resamples(n_resamples, minimum=2)
+    seed = _args.seed(rng)
+    threads = _args.threads(n_threads)
+    cluster_codes = _cluster_codes(clusters, int(ref.shape[0]))
+    boot = _core.bootstrap_mean_difference(ref, cand, level, key, B, seed, cluster_codes, threads)
+    estimate, low, high, se = boot.estimate, boot.low, boot.high, boot.standard_error
     return BootstrapResult(
         estimate=estimate,
         confidence_interval=ConfidenceInterval(low, high),
         standard_error=se,
-        method=_BOOTSTRAP_METHODS[key],
+        method=key,
         confidence_level=level,
         n_resamples=B,
     )
@@ -430,7 +420,7 @@ def permutation_test_many(
     candidates: Any,
     /,
     *,
-    alternative: str = "greater",
+    alternative: Alternative = "greater",
     n_resamples: int = 9999,
     rng: int | np.random.Generator | None = None,
     groups: Any = None,
@@ -498,10 +488,10 @@ def permutation_test_many(
         raise _core.NonFiniteValueError(
             f"non-finite value in candidates at candidate {row}, sample {col}: {cands[row, col]}"
         )
-    check_alternative(alternative)
-    B = resample_count(n_resamples)
-    seed = seed_from(rng)
-    threads = check_threads(n_threads)
+    alternative = _args.alternative(alternative)
+    B = _args.resamples(n_resamples)
+    seed = _args.seed(rng)
+    threads = _args.threads(n_threads)
     n = int(ref.shape[0])
     if groups is None:
         codes, labels = None, None
@@ -509,9 +499,10 @@ def permutation_test_many(
     else:
         codes, group_labels = label_codes(groups, "groups", n)
         labels, n_groups = group_labels, len(group_labels)
-    stat, z, p, adj = _core.many_candidates_test(
+    many = _core.many_candidates_test(
         ref, np.ascontiguousarray(cands), codes, n_groups, alternative, B, seed, threads
     )
+    stat, z, p, adj = many.statistic, many.z, many.pvalue, many.adjusted
     shape: tuple[int, ...] = (cands.shape[0],) if groups is None else (cands.shape[0], n_groups)
     return ManyPermutationResult(
         statistic=stat.reshape(shape),

@@ -34,7 +34,6 @@ per-task p-values ("which task degraded?").
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -42,17 +41,16 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from fastmcnemar import _core
+from fastmcnemar import _args, _core
+from fastmcnemar._args import Alternative, SeedLike
 from fastmcnemar._result_base import UnpacksAsStatisticPvalue
 from fastmcnemar.exceptions import (
     InvalidArgumentError,
-    InvalidLevelError,
     LengthMismatchError,
     NonFiniteValueError,
 )
 
 Method = Literal["pooled", "max_drop", "fisher", "stouffer", "cauchy", "hmp", "combined"]
-Alternative = Literal["greater", "less", "two-sided"]
 AdjustMethod = Literal[
     "holm", "hochberg", "hommel", "bonferroni", "sidak", "holm-sidak", "bh", "by"
 ]
@@ -69,7 +67,6 @@ ADJUSTMENTS: dict[str, tuple[str, str]] = {
 }
 CombineMethod = Literal["fisher", "stouffer", "cauchy", "hmp"]
 Rule = Literal["bonferroni", "any"]
-SeedLike = int | np.random.Generator | None
 
 _WEIGHTED = ("stouffer", "cauchy", "hmp")
 
@@ -213,51 +210,6 @@ def _as_counts(values: npt.ArrayLike, name: str, ndim: int) -> npt.NDArray[np.in
     return np.ascontiguousarray(array, dtype=np.int64)
 
 
-def _alpha(alpha: float) -> float:
-    """alpha as a float (its range is checked by the core)."""
-    if isinstance(alpha, (bool, np.bool_)):
-        raise InvalidLevelError(f"alpha must be a number strictly between 0 and 1, got {alpha}")
-    try:
-        return float(alpha)
-    except (TypeError, ValueError):
-        raise InvalidLevelError(
-            f"alpha must be a number strictly between 0 and 1, got {alpha!r}"
-        ) from None
-
-
-def _seed(rng: SeedLike) -> int:
-    """A 64-bit seed from an int, a NumPy Generator, or fresh entropy."""
-    if rng is None:
-        return int(np.random.default_rng().integers(0, 2**63, dtype=np.int64))
-    if isinstance(rng, np.random.Generator):
-        return int(rng.integers(0, 2**63, dtype=np.int64))
-    if isinstance(rng, (bool, np.bool_)):
-        raise InvalidArgumentError("rng must be an int seed or a numpy Generator, not a bool")
-    try:
-        seed = operator.index(rng)
-    except TypeError:
-        raise InvalidArgumentError(
-            f"rng must be an int seed or a numpy Generator, got {type(rng).__name__}"
-        ) from None
-    if not 0 <= seed < 2**64:
-        raise InvalidArgumentError(f"rng seed must lie in [0, 2**64), got {seed}")
-    return seed
-
-
-def _names(names: Sequence[str] | None, expected: int, what: str) -> tuple[str, ...] | None:
-    if names is None:
-        return None
-    if isinstance(names, str):
-        raise InvalidArgumentError(f"{what} must be a sequence of names, not a single string")
-    out = tuple(str(t) for t in names)
-    if len(out) != expected:
-        raise LengthMismatchError(
-            f"length mismatch: {what} has {len(out)} names but there are {expected} "
-            f"{'tasks' if what == 'tasks' else 'candidates'}"
-        )
-    return out
-
-
 def _weights(weights: npt.ArrayLike | None, method: str) -> npt.NDArray[np.float64] | None:
     if weights is None:
         return None
@@ -271,31 +223,27 @@ def _weights(weights: npt.ArrayLike | None, method: str) -> npt.NDArray[np.float
     return w
 
 
+MaxDropNull = Literal["exact", "monte_carlo"]
+FisherNull = Literal["chi2", "monte_carlo"]
+
+
 def _nulls(
-    max_drop_null: str, fisher_null: str, n_resamples: int | None
-) -> tuple[str, str, int | None]:
-    if max_drop_null not in ("exact", "monte_carlo"):
-        raise InvalidArgumentError(
-            f"max_drop_null must be 'exact' or 'monte_carlo', got {max_drop_null!r}"
-        )
-    if fisher_null not in ("chi2", "monte_carlo"):
-        raise InvalidArgumentError(
-            f"fisher_null must be 'chi2' or 'monte_carlo', got {fisher_null!r}"
-        )
-    uses_mc = "monte_carlo" in (max_drop_null, fisher_null)
+    max_drop_null: object, fisher_null: object, n_resamples: object
+) -> tuple[MaxDropNull, FisherNull, int | None]:
+    max_drop: MaxDropNull = _args.choice("max_drop_null", max_drop_null, ("exact", "monte_carlo"))
+    fisher: FisherNull = _args.choice("fisher_null", fisher_null, ("chi2", "monte_carlo"))
+    uses_mc = "monte_carlo" in (max_drop, fisher)
+    count: int | None = None
     if n_resamples is not None:
         if not uses_mc:
             raise InvalidArgumentError(
                 "n_resamples only applies with max_drop_null='monte_carlo' or "
                 "fisher_null='monte_carlo'"
             )
-        if isinstance(n_resamples, bool) or operator.index(n_resamples) < 1:
-            raise InvalidArgumentError(f"n_resamples must be at least 1, got {n_resamples}")
-        n_resamples = operator.index(n_resamples)
+        count = _args.resamples(n_resamples)
     elif uses_mc:
-        n_resamples = 9999
-    fisher = "exact" if fisher_null == "chi2" else "monte_carlo"
-    return max_drop_null, fisher, n_resamples
+        count = 9999
+    return max_drop, fisher, count
 
 
 def aggregate(
@@ -310,8 +258,8 @@ def aggregate(
     rng: SeedLike = None,
     n_resamples: int | None = None,
     rule: Rule = "bonferroni",
-    max_drop_null: Literal["exact", "monte_carlo"] = "exact",
-    fisher_null: Literal["chi2", "monte_carlo"] = "chi2",
+    max_drop_null: MaxDropNull = "exact",
+    fisher_null: FisherNull = "chi2",
     weights: npt.ArrayLike | None = None,
 ) -> AggregateResult:
     """Test a whole suite of tasks for degradation with one decision.
@@ -381,30 +329,33 @@ def aggregate(
     """
     b_arr = _as_counts(b, "b", 1)
     c_arr = _as_counts(c, "c", 1)
-    names = _names(tasks, len(b_arr), "tasks") if len(b_arr) == len(c_arr) else None
+    names = _args.names(tasks, len(b_arr), "tasks") if len(b_arr) == len(c_arr) else None
     w = _weights(weights, method)
     md, fi, n_res = _nulls(max_drop_null, fisher_null, n_resamples)
-    seed = _seed(rng) if n_res is not None else 0
-    stat, p, lp, rejected, level, comps, task_p, task_lp = _core.suite_aggregate(
-        b_arr, c_arr, method, alternative, _alpha(alpha), rule, md, fi, n_res, seed, w
+    seed = _args.seed(rng) if n_res is not None else 0
+    out = _core.suite_aggregate(
+        b_arr, c_arr, method, alternative, _args.level("alpha", alpha), rule, md, fi, n_res, seed, w
     )
     components = (
-        {name: ComponentResult(name, s, pv, lpv) for name, s, pv, lpv in comps}
+        {
+            c.name: ComponentResult(c.name, c.statistic, c.pvalue, c.log_pvalue)
+            for c in out.components
+        }
         if method == "combined"
         else None
     )
     return AggregateResult(
         method=method,
-        statistic=stat,
-        pvalue=p,
-        log_pvalue=lp,
-        alpha=_alpha(alpha),
-        rejected=rejected,
-        level=level,
+        statistic=out.statistic,
+        pvalue=out.pvalue,
+        log_pvalue=out.log_pvalue,
+        alpha=_args.level("alpha", alpha),
+        rejected=out.rejected,
+        level=out.level,
         alternative=alternative,
         components=components,
-        task_pvalues=task_p,
-        task_log_pvalues=task_lp,
+        task_pvalues=out.task_pvalues,
+        task_log_pvalues=out.task_log_pvalues,
         tasks=names,
         rule=rule if method == "combined" else None,
         n_resamples=n_res,
@@ -424,8 +375,8 @@ def aggregate_many(
     rng: SeedLike = None,
     n_resamples: int | None = None,
     rule: Rule = "bonferroni",
-    max_drop_null: Literal["exact", "monte_carlo"] = "exact",
-    fisher_null: Literal["chi2", "monte_carlo"] = "chi2",
+    max_drop_null: MaxDropNull = "exact",
+    fisher_null: FisherNull = "chi2",
     weights: npt.ArrayLike | None = None,
 ) -> AggregateManyResult:
     """:func:`aggregate` for many candidates at once, in parallel.
@@ -452,18 +403,18 @@ def aggregate_many(
             f"shape mismatch: b has shape {b_arr.shape} but c has shape {c_arr.shape}"
         )
     n_rows, n_tasks = b_arr.shape
-    task_names = _names(tasks, n_tasks, "tasks")
-    cand_names = _names(candidates, n_rows, "candidates")
+    task_names = _args.names(tasks, n_tasks, "tasks")
+    cand_names = _args.names(candidates, n_rows, "candidates")
     w = _weights(weights, method)
     md, fi, n_res = _nulls(max_drop_null, fisher_null, n_resamples)
-    seed = _seed(rng) if n_res is not None else 0
-    stat, p, lp, rejected, level, comps, task_p, task_lp = _core.suite_aggregate_many(
+    seed = _args.seed(rng) if n_res is not None else 0
+    out = _core.suite_aggregate_many(
         b_arr.ravel(),
         c_arr.ravel(),
         n_tasks,
         method,
         alternative,
-        _alpha(alpha),
+        _args.level("alpha", alpha),
         rule,
         md,
         fi,
@@ -472,20 +423,22 @@ def aggregate_many(
         w,
     )
     components = (
-        {name: (s, pv, lpv) for name, s, pv, lpv in comps} if method == "combined" else None
+        {c.name: (c.statistic, c.pvalue, c.log_pvalue) for c in out.components}
+        if method == "combined"
+        else None
     )
     return AggregateManyResult(
         method=method,
-        statistic=stat,
-        pvalue=p,
-        log_pvalue=lp,
-        rejected=rejected,
-        alpha=_alpha(alpha),
-        level=level,
+        statistic=out.statistic,
+        pvalue=out.pvalue,
+        log_pvalue=out.log_pvalue,
+        rejected=out.rejected,
+        alpha=_args.level("alpha", alpha),
+        level=out.level,
         alternative=alternative,
         components=components,
-        task_pvalues=task_p.reshape(n_rows, n_tasks),
-        task_log_pvalues=task_lp.reshape(n_rows, n_tasks),
+        task_pvalues=out.task_pvalues.reshape(n_rows, n_tasks),
+        task_log_pvalues=out.task_log_pvalues.reshape(n_rows, n_tasks),
         tasks=task_names,
         candidates=cand_names,
         rule=rule if method == "combined" else None,
@@ -539,8 +492,13 @@ def combine_pvalues(
         with np.errstate(divide="ignore"):
             values = np.log(values)
     w = None if weights is None else np.ascontiguousarray(weights, dtype=np.float64)
-    stat, p, lp = _core.suite_combine_pvalues(values, method, w)
-    return CombinedPvalue(method=method, statistic=stat, pvalue=p, log_pvalue=lp)
+    combined = _core.suite_combine_pvalues(values, method, w)
+    return CombinedPvalue(
+        method=method,
+        statistic=combined.statistic,
+        pvalue=combined.pvalue,
+        log_pvalue=combined.log_pvalue,
+    )
 
 
 def adjust_pvalues(

@@ -34,14 +34,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from fastmcnemar import _core
-from fastmcnemar._resampling_inputs import (
-    check_alternative,
-    check_threads,
-    paired_scores,
-    resample_count,
-    seed_from,
-)
+from fastmcnemar import _args, _core
 from fastmcnemar._result_base import UnpacksAsStatisticPvalue
 from fastmcnemar.clustered import cluster_codes, warn_few_clusters
 from fastmcnemar.exceptions import EmptyInputError, InvalidArgumentError, LengthMismatchError
@@ -109,6 +102,10 @@ class SuiteSignFlipResult(UnpacksAsStatisticPvalue):
     alternative: str = "greater"
     n_resamples: int = 0
     method: str = "combined sign-flip"
+
+
+def _log(p: float) -> float:
+    return math.log(p) if p > 0 else -math.inf
 
 
 def _alpha(alpha: Any) -> float:
@@ -194,13 +191,13 @@ def suite_sign_flip(
             f"rule must be 'bonferroni' (each test at alpha/3) or 'any' (each at alpha, "
             f"level <= 3 alpha), got {rule!r}"
         )
-    check_alternative(alternative)
+    _args.alternative(alternative)
     units: list[npt.NDArray[np.float64]] = []
     sizes: list[npt.NDArray[np.uint64]] = []
     kinds: list[str] = []
     for i, (r, c) in enumerate(zip(references, candidates, strict=True)):
         try:
-            ref, cand = paired_scores(r, c)
+            ref, cand = _args.paired_scores(r, c)
         except (EmptyInputError, LengthMismatchError, InvalidArgumentError) as exc:
             raise type(exc)(f"task {names[i]!r}: {exc}") from None
         n = int(ref.shape[0])
@@ -249,7 +246,7 @@ def suite_from_units(
             f"rule must be 'bonferroni' (each test at alpha/3) or 'any' (each at alpha, "
             f"level <= 3 alpha), got {rule!r}"
         )
-    check_alternative(alternative)
+    _args.alternative(alternative)
     level_alpha = _alpha(alpha)
     if not units or len(units) != len(sizes) or len(units) != len(tasks):
         raise LengthMismatchError(
@@ -262,21 +259,22 @@ def suite_from_units(
     out = _core.grouped_units_test(
         np.ascontiguousarray(np.concatenate(units), dtype=np.float64),
         np.ascontiguousarray(np.concatenate(sizes), dtype=np.uint64),
-        groups, len(units), alternative, resample_count(n_resamples), seed_from(rng),
-        check_threads(n_threads),
+        groups, len(units), alternative, _args.resamples(n_resamples), _args.seed(rng),
+        _args.threads(n_threads),
     )  # fmt: skip
     components = {
         name: ComponentResult(
             method=name,
-            statistic=float(out[f"{key}_statistic"]),
-            pvalue=float(out[f"{key}_pvalue"]),
-            log_pvalue=math.log(out[f"{key}_pvalue"]) if out[f"{key}_pvalue"] > 0 else -math.inf,
+            statistic=float(getattr(out, f"{key}_statistic")),
+            pvalue=float(getattr(out, f"{key}_pvalue")),
+            log_pvalue=_log(float(getattr(out, f"{key}_pvalue"))),
         )
         for name, key in (("pooled", "micro"), ("max_drop", "max_drop"), ("fisher", "fisher"))
     }
     decided_by = min(COMPONENTS, key=lambda name: components[name].pvalue)
     min_p = components[decided_by].pvalue
-    pvalue, level, rejected = _core.combined_rule(min_p, level_alpha, rule)
+    decision = _core.combined_rule(min_p, level_alpha, rule)
+    pvalue, level, rejected = decision.pvalue, decision.level, decision.rejected
     return SuiteSignFlipResult(
         statistic=min_p,
         pvalue=pvalue,
@@ -288,13 +286,13 @@ def suite_from_units(
         components=components,
         tasks=tuple(tasks),
         task_kinds=tuple(kinds),
-        task_statistics=np.asarray(out["group_statistic"], dtype=np.float64),
-        task_pvalues=np.asarray(out["group_pvalue"], dtype=np.float64),
+        task_statistics=np.asarray(out.group_statistic, dtype=np.float64),
+        task_pvalues=np.asarray(out.group_pvalue, dtype=np.float64),
         task_n=np.asarray([int(np.sum(s)) for s in sizes], dtype=np.int64),
         task_n_clusters=np.asarray([len(u) for u in units], dtype=np.int64),
         clustered=clustered,
         alternative=alternative,
-        n_resamples=int(out["n_resamples"]),
+        n_resamples=int(out.n_resamples),
     )
 
 

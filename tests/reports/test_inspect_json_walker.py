@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from inspect_mock import InspectRuns
 
 import fastmcnemar.ingest.inspect_logs as inspect_logs
-from fastmcnemar import InputFormatError, InvalidArgumentError, _core, read_inspect
+from fastmcnemar import InputFormatError, _core, read_inspect
 
 POPULARITY = "realdata/inspect-json-log/2025-05-12T20-28-13-04-00_popularity.json"
 FIELDS = ("id", "epoch", "scores")
@@ -41,7 +41,7 @@ def _expected(document: dict[str, Any]) -> Any:
 
 def _without_walker(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: Any) -> Any:
-        raise InvalidArgumentError("walker disabled for this test")
+        raise InputFormatError("walker disabled for this test")
 
     monkeypatch.setattr(_core, "json_array_fields", refuse)
 

@@ -11,14 +11,14 @@ Pooled/Max-Drop/Fisher rule (``rule="bonferroni"``: each at alpha/3; ``"any"``:
 each at alpha, level at most 3 alpha): the exact count-based aggregate when
 every tested task is binary and samples are independent; otherwise the same
 rule from shared sign-flip resamples over every tested task (binary tasks give
-the exact McNemar null; with ``cluster=`` the clusters are the units). A single
+the exact McNemar null; with clusters the cluster sums are the units). A single
 task is decided by its own test. A task is flagged degraded only when the suite
 is and its adjusted p-value is at most alpha.
 
 With clusters each task is tested at the cluster level (the exact cluster
 sign-flip test by default, or Obuchowski's / Durkalski's statistic), its
-interval is the cluster-robust one, and the planning columns use the task's
-design effect.
+interval is the cluster-robust one (equivalence rests on it for binary tasks
+too), and the planning columns count N / DEFF effective samples.
 
 "Not significantly worse" is split in two. Per task:
 
@@ -40,7 +40,6 @@ is (an intersection-union test: each at ``alpha`` gives the suite level
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -48,7 +47,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from fastmcnemar import _core
 from fastmcnemar.clustered import CLUSTERED_METHODS
 from fastmcnemar.compare.results import (
     SKIPPED_COLUMNS,
@@ -59,23 +57,20 @@ from fastmcnemar.compare.results import (
     Audit,
     Comparison,
 )
-from fastmcnemar.compare.task_stats import TaskStats
-from fastmcnemar.compare.task_tests import (
-    TaskOutcome,
-    clustered_outcome_of,
-    outcome_of,
-    suite_units,
-)
+from fastmcnemar.compare.task_stats import STATS_COLUMNS, TaskStats
+from fastmcnemar.compare.task_tests import clustered_outcome_of, suite_units, test_columns
 from fastmcnemar.exceptions import InvalidArgumentError
-from fastmcnemar.non_inferiority import noninferiority_counts
 from fastmcnemar.paired_test import Alternative
-from fastmcnemar.planning import minimum_detectable_delta, sample_size
-from fastmcnemar.suite import ADJUSTMENTS, AdjustMethod, AggregateResult, adjust_pvalues, aggregate
+from fastmcnemar.planning import verdict_columns
+from fastmcnemar.suite import (
+    ADJUSTMENTS,
+    AdjustMethod,
+    AggregateResult,
+    ComponentResult,
+    adjust_pvalues,
+    aggregate_many,
+)
 from fastmcnemar.suite_resampling import SuiteSignFlipResult, suite_from_units
-
-if TYPE_CHECKING:
-    from fastmcnemar.compare.engine import ReferenceIndex
-    from fastmcnemar.rerun_noise import NoiseFloor
 
 DEGRADED = "degraded"
 EQUIVALENT = "equivalent"
@@ -83,6 +78,10 @@ INCONCLUSIVE = "inconclusive"
 
 #: Power the planning columns refer to.
 PLANNING_POWER = 0.8
+
+if TYPE_CHECKING:
+    from fastmcnemar.compare.engine import ReferenceIndex
+    from fastmcnemar.rerun_noise import NoiseFloor
 
 #: Noise-floor columns joined onto the tasks when reruns of the reference are given.
 NOISE_JOIN = ("noise_flip_rate", "noise_flip_rate_max")
@@ -153,85 +152,64 @@ def check_margin(margin: object) -> float:
     return float(margin)
 
 
-def _task_verdict(
-    row: dict[str, Any],
-    margin: float,
-    alpha: float,
-    interval_usable: bool,
-    design_effect: float | None = None,
-) -> dict[str, Any]:
-    n = int(row["n"])
-    flip_rate = float(row["flip_rate"]) if row["flip_rate"] is not None else 0.0
-    out: dict[str, Any] = dict.fromkeys(VERDICT_COLUMNS)
-    # Planning with clusters: N clustered samples are worth N / DEFF (DEFF < 1 is
-    # not trusted for planning).
-    deff = None if design_effect is None or not design_effect >= 1.0 else design_effect
-    if row["kind"] == "binary" and n > 0 and design_effect is None:
-        test = noninferiority_counts(int(row["b"]), int(row["c"]), n, margin=margin, alpha=alpha)
-        out["noninferiority_pvalue"] = test.pvalue
-        equivalent = test.noninferior
-    else:
-        high = row.get("ci_high")
-        equivalent = (
-            interval_usable and high is not None and not math.isnan(high) and high <= margin
-        )
-    if row["degraded"]:
-        verdict = DEGRADED
-    elif equivalent:
-        verdict = EQUIVALENT
-    else:
-        verdict = INCONCLUSIVE
-    if n > 0 and 0.0 < flip_rate <= 1.0:
-        drop = minimum_detectable_delta(
-            n, flip_rate, alpha=alpha, power=PLANNING_POWER, design_effect=deff
-        )
-        out["detectable_drop"] = None if math.isinf(drop) else drop
-    if verdict == INCONCLUSIVE:
-        # A drop of `margin` needs at least that share of flips.
-        plan_rate = min(1.0, max(flip_rate, margin))
-        out["n_needed"] = sample_size(
-            plan_rate, margin, alpha=alpha, power=PLANNING_POWER, design_effect=deff
-        )
-        if n > 0 and deff is None:
-            out["flip_rate_needed"] = _core.exact_maximum_flip_rate(
-                n, margin, alpha, PLANNING_POWER
-            )
-    out["verdict"] = verdict
-    return out
-
-
 def add_verdicts(
-    tasks: pl.DataFrame,
-    *,
-    margin: float,
-    alpha: float,
-    confidence_level: float = 0.95,
-    design_effects: Mapping[tuple[str, str, str], float] | None = None,
+    tasks: pl.DataFrame, *, margin: float, alpha: float, confidence_level: float = 0.95
 ) -> pl.DataFrame:
     """``tasks`` (a ``Comparison.tasks`` frame) with the three-way ``verdict`` and
     the columns of :data:`VERDICT_COLUMNS`. ``confidence_level`` is the level of
-    the ``ci_low``/``ci_high`` columns; continuous tasks (and, with clusters,
-    every task) can only be declared equivalent when it is at least 1 - 2 alpha.
-    ``design_effects`` (per (task, filter, metric), clustered comparisons) make
-    equivalence rest on the cluster-robust interval and the planning columns
-    count N / DEFF effective samples."""
+    the ``ci_low``/``ci_high`` columns; continuous tasks can only be declared
+    equivalent when it is at least 1 - 2 alpha."""
     margin = check_margin(margin)
-    usable = (1.0 - confidence_level) / 2.0 <= alpha + 1e-12
-    effects = design_effects or {}
-    extra = [
-        _task_verdict(
-            row, margin, alpha, usable,
-            effects.get((row["task"], row["filter"], row["metric"])) if effects else None,
-        )
-        for row in tasks.iter_rows(named=True)
-    ]  # fmt: skip
-    schema = {**VERDICT_COLUMNS, "verdict": pl.Utf8()}
-    added = pl.DataFrame(extra, schema=schema) if extra else pl.DataFrame(schema=schema)
+    columns = _verdicts(
+        tasks.get_column("kind").to_numpy(),
+        tasks.get_column("n").to_numpy(),
+        tasks.get_column("b").to_numpy(),
+        tasks.get_column("c").to_numpy(),
+        tasks.get_column("flip_rate").to_numpy(),
+        tasks.get_column("ci_high").to_numpy(),
+        tasks.get_column("degraded").to_numpy(),
+        margin=margin,
+        alpha=alpha,
+        confidence_level=confidence_level,
+    )
     # The verdict replaces the existing column in place; the planning columns follow.
     kept = tasks.drop([c for c in VERDICT_COLUMNS if c in tasks.columns])
-    verdict = added.get_column("verdict")
+    verdict = columns.get_column("verdict")
     kept = kept.with_columns(verdict) if "verdict" in kept.columns else kept.hstack([verdict])
-    return pl.concat([kept, added.drop("verdict")], how="horizontal")
+    return pl.concat([kept, columns.drop("verdict")], how="horizontal")
+
+
+def _verdicts(
+    kind: np.ndarray[Any, Any],
+    n: np.ndarray[Any, Any],
+    b: np.ndarray[Any, Any],
+    c: np.ndarray[Any, Any],
+    flip_rate: np.ndarray[Any, Any],
+    ci_high: np.ndarray[Any, Any],
+    degraded: np.ndarray[Any, Any],
+    *,
+    margin: float,
+    alpha: float,
+    confidence_level: float,
+) -> pl.DataFrame:
+    """``verdict`` and the planning columns of every task, in one core call
+    (:func:`fastmcnemar.planning.verdict_columns`)."""
+    if kind.size == 0:
+        return pl.DataFrame(schema={"verdict": pl.Utf8(), **VERDICT_COLUMNS})
+    columns = verdict_columns(
+        n.astype(np.int64),
+        b.astype(np.int64),
+        c.astype(np.int64),
+        np.asarray(flip_rate, dtype=np.float64),
+        binary=np.asarray(kind == "binary", dtype=bool),
+        degraded=degraded.astype(bool),
+        ci_high=np.asarray(ci_high, dtype=np.float64),
+        margin=margin,
+        alpha=alpha,
+        power=PLANNING_POWER,
+        confidence_level=confidence_level,
+    )
+    return columns.to_polars()
 
 
 def suite_verdict(tasks: pl.DataFrame, *, degraded: bool) -> str:
@@ -253,44 +231,31 @@ def _rule_text(what: str, rule: str) -> str:
     return f"{what}, each at alpha/3 (level alpha)"
 
 
-def _suite(
-    outcomes: list[TaskOutcome],
+def _suite_rule(
+    tasks: list[str],
+    kinds: list[str],
+    pvalues: list[float],
     units: list[np.ndarray[Any, Any]],
     sizes: list[np.ndarray[Any, Any]],
+    aggregate_result: AggregateResult | None,
     clustered: bool,
     options: DecisionOptions,
 ) -> tuple[bool, str, AggregateResult | SuiteSignFlipResult | None]:
     """The suite verdict (one level-alpha test), the rule that gave it, and its result."""
     alpha = options.alpha
-    if len(outcomes) == 1:
+    if len(kinds) == 1:
         what = "its own clustered test" if clustered else "its own test"
-        return outcomes[0].pvalue <= alpha, f"single task: {what} at level alpha", None
-    if not clustered and all(o.kind == "binary" for o in outcomes):
-        result = aggregate(
-            np.asarray([o.b for o in outcomes], dtype=np.int64),
-            np.asarray([o.c for o in outcomes], dtype=np.int64),
-            method="combined",
-            alpha=alpha,
-            alternative=options.alternative,
-            tasks=[o.task for o in outcomes],
-            rule=options.rule,  # type: ignore[arg-type]
-        )
+        return pvalues[0] <= alpha, f"single task: {what} at level alpha", None
+    if aggregate_result is not None:
         rule = _rule_text(
             "combined suite test (Pooled, Max-Drop, Fisher) over the tasks", options.rule
         )
-        return bool(result.rejected), rule, result
+        return bool(aggregate_result.rejected), rule, aggregate_result
     suite = suite_from_units(
-        units,
-        sizes,
-        tasks=[o.task for o in outcomes],
-        kinds=[o.kind for o in outcomes],
-        clustered=clustered,
-        alpha=alpha,
+        units, sizes, tasks=tasks, kinds=kinds, clustered=clustered, alpha=alpha,
         rule=options.rule,  # type: ignore[arg-type]
-        alternative=options.alternative,
-        n_resamples=options.n_resamples,
-        rng=options.seed,
-    )
+        alternative=options.alternative, n_resamples=options.n_resamples, rng=options.seed,
+    )  # fmt: skip
     unit = "clusters" if clustered else "samples"
     rule = _rule_text(
         "combined suite test (Pooled, Max-Drop, Fisher) from shared sign-flip resamples "
@@ -300,118 +265,57 @@ def _suite(
     return bool(suite.rejected), rule, suite
 
 
+def _aggregates(
+    groups: list[tuple[str, int, int]], tests: dict[str, Any], options: DecisionOptions
+) -> dict[str, AggregateResult]:
+    """The combined suite test of every candidate with two or more binary tasks, through
+    one :func:`aggregate_many` call per number of binary tasks."""
+    by_size: dict[int, list[tuple[str, np.ndarray[Any, Any]]]] = {}
+    for label, start, stop in groups:
+        kinds = tests["kind"][start:stop]
+        where = start + np.flatnonzero(np.asarray(kinds, dtype=object) == "binary")
+        # The count-based aggregate decides only suites of binary tasks alone.
+        if where.size >= 2 and where.size == stop - start:
+            by_size.setdefault(int(where.size), []).append((label, where))
+    out: dict[str, AggregateResult] = {}
+    for members in by_size.values():
+        b = np.stack([tests["b"][w] for _, w in members]).astype(np.int64)
+        c = np.stack([tests["c"][w] for _, w in members]).astype(np.int64)
+        many = aggregate_many(
+            b, c, method="combined", alpha=options.alpha, alternative=options.alternative,
+            rule=options.rule,  # type: ignore[arg-type]
+        )  # fmt: skip
+        components = many.components or {}
+        for row, (label, where) in enumerate(members):
+            out[label] = AggregateResult(
+                method=many.method,
+                statistic=float(many.statistic[row]),
+                pvalue=float(many.pvalue[row]),
+                log_pvalue=float(many.log_pvalue[row]),
+                alpha=many.alpha,
+                rejected=bool(many.rejected[row]),
+                level=many.level,
+                alternative=many.alternative,
+                components={
+                    name: ComponentResult(
+                        name, float(stat[row]), float(pvalue[row]), float(log_p[row])
+                    )
+                    for name, (stat, pvalue, log_p) in components.items()
+                },
+                task_pvalues=np.array(many.task_pvalues[row]),
+                task_log_pvalues=np.array(many.task_log_pvalues[row]),
+                tasks=tuple(tests["task"][i] for i in where.tolist()),
+                rule=many.rule,
+                n_resamples=many.n_resamples,
+            )
+    return out
+
+
 def decide_comparison(
     index: ReferenceIndex, stats: TaskStats, *, label: str, options: DecisionOptions
 ) -> Comparison:
     """The :class:`Comparison` of candidate ``label`` from its statistics."""
-    rows = stats.rows.filter(pl.col("candidate") == label)
-    clustered = index.clusters is not None
-    outcomes: list[TaskOutcome] = []
-    units: list[np.ndarray[Any, Any]] = []
-    sizes: list[np.ndarray[Any, Any]] = []
-    cluster_rows: list[dict[str, Any]] = []
-    for row in rows.iter_rows(named=True):
-        if index.clusters is None:
-            outcomes.append(
-                outcome_of(
-                    row,
-                    alternative=options.alternative,
-                    confidence_level=options.confidence_level,
-                    n_resamples=options.n_resamples,
-                    seed=options.seed,
-                    method=options.method,  # type: ignore[arg-type]
-                )
-            )
-            units.append(suite_units(row))
-            sizes.append(np.ones(len(units[-1]), dtype=np.uint64))
-            continue
-        codes = (
-            None
-            if row["kind"] == "binary"
-            else index.clusters.of(row["task"], np.asarray(row["doc_codes"]), index.doc_ids)
-        )
-        if row["kind"] == "binary" and row["clusters"] is None:
-            raise InvalidArgumentError(
-                f"task {row['task']!r}: its TaskStats carry no cluster counts; compute them "
-                "with a clustered reference index"
-            )
-        outcome, res, task_units, task_sizes = clustered_outcome_of(
-            row, codes, cluster_method=options.cluster_method,
-            alternative=options.alternative, confidence_level=options.confidence_level,
-            n_resamples=options.n_resamples, seed=options.seed,
-        )  # fmt: skip
-        outcomes.append(outcome)
-        units.append(task_units)
-        sizes.append(task_sizes)
-        cluster_rows.append(
-            {
-                "task": row["task"], "filter": row["filter"], "metric": row["metric"],
-                "n": res.n, "n_clusters": res.n_clusters,
-                "design_effect": res.design_effect, "effective_n": res.effective_n,
-                "icc": res.icc, "standard_error": res.standard_error,
-            }
-        )  # fmt: skip
-    alpha = options.alpha
-    adjusted = (
-        [float(p) for p in adjust_pvalues(
-            np.asarray([o.pvalue for o in outcomes], dtype=np.float64), method=options.adjust
-        )]
-        if outcomes else []
-    )  # fmt: skip
-    suite_degraded, rule, aggregate_result = _suite(outcomes, units, sizes, clustered, options)
-    if len(outcomes) == 1:
-        adjusted = [outcomes[0].pvalue]
-    flags = [suite_degraded and (p <= alpha) for p in adjusted]
-    tests = pl.DataFrame(
-        [
-            {**o.__dict__, "pvalue_adjusted": p, "degraded": f,
-             "verdict": DEGRADED if f else "not degraded"}
-            for o, p, f in zip(outcomes, adjusted, flags, strict=True)
-        ],
-        schema=TEST_COLUMNS,
-    )  # fmt: skip
-    tasks = add_verdicts(
-        tests, margin=options.margin, alpha=alpha, confidence_level=options.confidence_level,
-        design_effects={
-            (r["task"], r["filter"], r["metric"]): r["design_effect"] for r in cluster_rows
-        } if clustered else None,
-    )  # fmt: skip
-    if options.noise is not None:
-        keys = ["task", "filter", "metric"]
-        tasks = tasks.join(options.noise.tasks.select(*keys, *NOISE_JOIN), on=keys, how="left")
-    skipped = stats.skipped.filter(pl.col("candidate") == label).drop("candidate")
-    found = stats.metadata.get(label, {})
-    meta: dict[str, Any] = {
-        "reference": found.get("reference", {"label": index.label}),
-        "candidate": found.get("candidate", {"label": label}),
-        "hash_checks": found.get("hash_checks", {}),
-        "notes": list(found.get("notes", [])),
-        "verdict_rule": rule,
-        "lower_is_better": rows.filter(pl.col("lower_is_better")).get_column("task").to_list(),
-        "adjustment": options.adjust,
-        "alternative": options.alternative,
-        "confidence_level": options.confidence_level,
-        "method": options.method,
-        "rule": options.rule,
-    }
-    if index.clusters is not None:
-        meta["clusters"] = {
-            "key": index.clusters.key,
-            "method": options.cluster_method,
-            "tasks": cluster_rows,
-        }
-    return Comparison(
-        reference=index.label,
-        candidate=str(meta["candidate"].get("label", label)),
-        alpha=float(alpha),
-        tasks=tasks,
-        skipped=skipped.select(list(SKIPPED_COLUMNS)),
-        aggregate=aggregate_result,
-        degraded=bool(suite_degraded),
-        metadata=meta,
-        margin=options.margin,
-        verdict=suite_verdict(tasks, degraded=bool(suite_degraded)),
-    )
+    return decide_audit(index, {label: stats}, options).comparisons[label]
 
 
 def decide_audit(
@@ -419,6 +323,12 @@ def decide_audit(
 ) -> Audit:
     """The :class:`Audit` of every candidate in ``stats`` (``{label: TaskStats}``, in
     the order given, or one merged :class:`TaskStats`) against the indexed reference.
+
+    Every test is batched over all (candidate, task) rows: one
+    :func:`~fastmcnemar.mcnemar_counts` call for the binary p-values, Tango's
+    interval once per distinct table, one :func:`~fastmcnemar.aggregate_many` call
+    per suite size, the planning columns once per distinct input; each
+    candidate's adjustment runs on its own tasks.
 
     Examples
     --------
@@ -432,27 +342,213 @@ def decide_audit(
     """
     if isinstance(stats, TaskStats):
         stats = {label: stats for label in stats.candidates}
+    parts: list[pl.DataFrame] = []
+    groups: list[tuple[str, int, int]] = []
+    offset = 0
     for label, part in stats.items():
         if part.index_key and part.index_key != index.key:
             raise InvalidArgumentError(
                 f"candidate {label}: its TaskStats were computed against another reference index"
             )
-    comparisons = {
-        label: decide_comparison(index, part, label=label, options=options)
-        for label, part in stats.items()
-    }
-    return build_audit(index.label, comparisons)
-
-
-def build_audit(reference: str, comparisons: dict[str, Comparison]) -> Audit:
-    """The :class:`Audit` of ``comparisons`` (one per candidate label)."""
-    parts = [
-        comp.tasks.select(pl.lit(label, dtype=pl.Utf8).alias("candidate"), pl.all())
-        for label, comp in comparisons.items()
-    ]
-    table = (
-        pl.concat(parts) if parts else pl.DataFrame(schema={"candidate": pl.Utf8, **TASK_COLUMNS})
+        rows = part.rows.filter(pl.col("candidate") == label)
+        parts.append(rows)
+        groups.append((label, offset, offset + rows.height))
+        offset += rows.height
+    every = pl.concat(parts) if parts else pl.DataFrame(schema=STATS_COLUMNS)
+    tests = test_columns(
+        every,
+        alternative=options.alternative,
+        confidence_level=options.confidence_level,
+        n_resamples=options.n_resamples,
+        seed=options.seed,
+        method=options.method,  # type: ignore[arg-type]
     )
+    clustered = index.clusters is not None
+    units, sizes, cluster_info = _units(index, every, tests, options)
+    aggregates = {} if clustered else _aggregates(groups, tests, options)
+    alpha = options.alpha
+    adjusted_all = np.full(every.height, np.nan)
+    degraded_all = np.zeros(every.height, dtype=bool)
+    suites: dict[str, tuple[bool, str, AggregateResult | SuiteSignFlipResult | None]] = {}
+    for label, start, stop in groups:
+        pvalues = tests["pvalue"][start:stop].tolist()
+        kinds = tests["kind"][start:stop]
+        adjusted = (
+            adjust_pvalues(np.asarray(pvalues, dtype=np.float64), method=options.adjust).tolist()
+            if pvalues else []
+        )  # fmt: skip
+        if clustered:
+            task_units, task_sizes = units[start:stop], sizes[start:stop]
+        elif label not in aggregates and stop - start > 1:
+            task_units = [suite_units(every.row(i, named=True)) for i in range(start, stop)]
+            task_sizes = [np.ones(len(u), dtype=np.uint64) for u in task_units]
+        else:
+            task_units, task_sizes = [], []
+        suite = _suite_rule(
+            list(tests["task"][start:stop]), list(kinds), pvalues, task_units,
+            task_sizes, aggregates.get(label), clustered, options,
+        )  # fmt: skip
+        if len(pvalues) == 1:
+            adjusted = pvalues
+        adjusted_all[start:stop] = adjusted
+        degraded_all[start:stop] = [suite[0] and p <= alpha for p in adjusted]
+        suites[label] = suite
+    kinds_all = np.asarray(tests["kind"], dtype=object)
+    n_plan = np.asarray(tests["n"], dtype=np.int64)
+    deff = np.ones(every.height)
+    if clustered:
+        # Equivalence from the cluster-robust interval (as for continuous tasks) and
+        # planning at N / DEFF effective samples (DEFF < 1 is not trusted).
+        kinds_all = np.full(every.height, "continuous", dtype=object)
+        deff = np.asarray([max(1.0, d) if d == d else 1.0 for d in cluster_info["deff"]])
+        n_plan = np.maximum(1, np.floor(n_plan / deff + 1e-9)).astype(np.int64)
+    columns = _verdicts(
+        kinds_all, n_plan, tests["b"], tests["c"],
+        tests["flip_rate"], tests["ci_high"], degraded_all,
+        margin=options.margin, alpha=alpha, confidence_level=options.confidence_level,
+    )  # fmt: skip
+    if clustered:
+        needed = columns.get_column("n_needed").to_numpy()
+        columns = columns.with_columns(
+            pl.Series("n_needed", [None if v != v else int(np.ceil(v * d - 1e-9))
+                                   for v, d in zip(needed, deff, strict=True)], dtype=pl.Int64)
+        )  # fmt: skip
+    table = pl.DataFrame(
+        {
+            "candidate": [label for label, start, stop in groups for _ in range(stop - start)],
+            **{name: tests[name] for name in TEST_COLUMNS if name in tests},
+            "pvalue_adjusted": adjusted_all,
+            "degraded": degraded_all,
+            "verdict": columns.get_column("verdict"),
+            **{name: columns.get_column(name) for name in VERDICT_COLUMNS},
+        },
+        schema={"candidate": pl.Utf8(), **TASK_COLUMNS},
+    )
+    if options.noise is not None:
+        keys = ["task", "filter", "metric"]
+        table = table.join(
+            options.noise.tasks.select(*keys, *NOISE_JOIN), on=keys, how="left",
+            maintain_order="left",
+        )  # fmt: skip
+    comparisons: dict[str, Comparison] = {}
+    for label, start, stop in groups:
+        tasks = table.slice(start, stop - start).drop("candidate")
+        degraded, rule, suite_result = suites[label]
+        meta = _metadata(index, stats[label], label, every, start, stop, rule, options)
+        if clustered:
+            meta["clusters"] = {
+                "key": index.clusters.key if index.clusters is not None else "",
+                "method": options.cluster_method,
+                "tasks": cluster_info["rows"][start:stop],
+            }
+        comparisons[label] = Comparison(
+            reference=index.label,
+            candidate=_candidate_label(stats[label], label),
+            alpha=float(alpha),
+            tasks=tasks,
+            skipped=stats[label]
+            .skipped.filter(pl.col("candidate") == label)
+            .select(list(SKIPPED_COLUMNS)),
+            aggregate=suite_result,
+            degraded=bool(degraded),
+            metadata=meta,
+            margin=options.margin,
+            verdict=suite_verdict(tasks, degraded=bool(degraded)),
+        )
+    return build_audit(index.label, comparisons, table=table)
+
+
+def _units(
+    index: ReferenceIndex, every: pl.DataFrame, tests: dict[str, Any], options: DecisionOptions
+) -> tuple[list[np.ndarray[Any, Any]], list[np.ndarray[Any, Any]], dict[str, list[Any]]]:
+    """Per row: its sign-flip units and their sizes for the suite rule; with clusters,
+    each row's clustered test replaces its columns in ``tests`` (and its cluster
+    summary is returned)."""
+    units: list[np.ndarray[Any, Any]] = []
+    sizes: list[np.ndarray[Any, Any]] = []
+    info: dict[str, list[Any]] = {"rows": [], "deff": []}
+    if index.clusters is None:
+        return units, sizes, info  # formed per suite, only where a suite needs them
+    for i, row in enumerate(every.iter_rows(named=True)):
+        if row["kind"] == "binary" and row["clusters"] is None:
+            raise InvalidArgumentError(
+                f"task {row['task']!r}: its TaskStats carry no cluster counts; compute them "
+                "with a clustered reference index"
+            )
+        codes = (
+            None
+            if row["kind"] == "binary"
+            else index.clusters.of(row["task"], np.asarray(row["doc_codes"]), index.doc_ids)
+        )
+        outcome, res, task_units, task_sizes = clustered_outcome_of(
+            row, codes, cluster_method=options.cluster_method,
+            alternative=options.alternative, confidence_level=options.confidence_level,
+            n_resamples=options.n_resamples, seed=options.seed,
+        )  # fmt: skip
+        for name in ("method", "reference_accuracy", "candidate_accuracy", "delta", "ci_low",
+                     "ci_high", "flip_rate", "pvalue"):  # fmt: skip
+            tests[name][i] = getattr(outcome, name)
+        units.append(task_units)
+        sizes.append(task_sizes)
+        info["deff"].append(res.design_effect)
+        info["rows"].append(
+            {
+                "task": row["task"], "filter": row["filter"], "metric": row["metric"],
+                "n": res.n, "n_clusters": res.n_clusters,
+                "design_effect": res.design_effect, "effective_n": res.effective_n,
+                "icc": res.icc, "standard_error": res.standard_error,
+            }
+        )  # fmt: skip
+    return units, sizes, info
+
+
+def _candidate_label(stats: TaskStats, label: str) -> str:
+    found = stats.metadata.get(label, {}).get("candidate", {})
+    return str(found.get("label", label))
+
+
+def _metadata(
+    index: ReferenceIndex,
+    stats: TaskStats,
+    label: str,
+    every: pl.DataFrame,
+    start: int,
+    stop: int,
+    rule: str,
+    options: DecisionOptions,
+) -> dict[str, Any]:
+    found = stats.metadata.get(label, {})
+    flipped = every.slice(start, stop - start).filter(pl.col("lower_is_better"))
+    return {
+        "reference": found.get("reference", {"label": index.label}),
+        "candidate": found.get("candidate", {"label": label}),
+        "hash_checks": found.get("hash_checks", {}),
+        "notes": list(found.get("notes", [])),
+        "verdict_rule": rule,
+        "lower_is_better": flipped.get_column("task").to_list(),
+        "adjustment": options.adjust,
+        "alternative": options.alternative,
+        "confidence_level": options.confidence_level,
+        "method": options.method,
+        "rule": options.rule,
+    }
+
+
+def build_audit(
+    reference: str, comparisons: dict[str, Comparison], *, table: pl.DataFrame | None = None
+) -> Audit:
+    """The :class:`Audit` of ``comparisons`` (one per candidate label); ``table``, when
+    given, is their long table already built."""
+    if table is None:
+        parts = [
+            comp.tasks.select(pl.lit(label, dtype=pl.Utf8).alias("candidate"), pl.all())
+            for label, comp in comparisons.items()
+        ]
+        table = (
+            pl.concat(parts)
+            if parts
+            else pl.DataFrame(schema={"candidate": pl.Utf8, **TASK_COLUMNS})
+        )
     summary = pl.DataFrame(
         [
             {
@@ -483,6 +579,7 @@ __all__ = [
     "DEGRADED",
     "EQUIVALENT",
     "INCONCLUSIVE",
+    "PLANNING_POWER",
     "DecisionOptions",
     "add_verdicts",
     "build_audit",

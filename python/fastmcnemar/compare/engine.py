@@ -12,19 +12,30 @@ workers and the stats back; the decision runs on the driver
 from __future__ import annotations
 
 import hashlib
+import os
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from fastmcnemar.compare.candidate_read import read_chosen, survey, warn_superseded
 from fastmcnemar.compare.clusters import ClusterIndex, ClusterSpec, epoch_clusters, index_clusters
+from fastmcnemar.compare.columnar import (
+    CodedReference,
+    code_reference,
+    frame_runs,
+    paired_stats,
+    stats_rows,
+)
 from fastmcnemar.compare.loading import LoadedRun, is_per_epoch, load_run
-from fastmcnemar.compare.metrics import MetricSpec, check_metric_spec, choose_metrics
-from fastmcnemar.compare.task_stats import STATS_COLUMNS, STATS_SKIPPED_COLUMNS, TaskStats
+from fastmcnemar.compare.metrics import Choice, MetricSpec, check_metric_spec, choose_metrics
+from fastmcnemar.compare.task_stats import STATS_SKIPPED_COLUMNS, TaskStats
 from fastmcnemar.exceptions import InvalidArgumentError, PairingWarning
+from fastmcnemar.ingest.detect import detect_format
 from fastmcnemar.pairing import PairingReport, pair_report
 
 _TRIPLES = ["task", "filter", "metric"]
@@ -38,9 +49,10 @@ class ReferenceIndex:
     ----------
     run : LoadedRun
         The reference's scores, harness results and label.
-    doc_ids : polars.Series
-        Every doc id of the reference, in the harness's order (numeric ids
-        numerically, then the rest as text); a doc's code is its position here.
+    coded : CodedReference
+        The reference's rows under integer codes: (task, filter, metric) keys,
+        doc codes in the harness's order (numeric ids by value, then text), the
+        scores and hashes sorted by (key, doc).
     metric, tasks, allow_hash_mismatch, allow_missing
         The options the candidates are read and paired with.
     key : str
@@ -54,7 +66,7 @@ class ReferenceIndex:
     """
 
     run: LoadedRun
-    doc_ids: pl.Series
+    coded: CodedReference
     metric: MetricSpec
     tasks: tuple[str, ...] | None
     allow_hash_mismatch: bool
@@ -68,20 +80,25 @@ class ReferenceIndex:
         """The reference's label (model name, else path)."""
         return self.run.label
 
+    @property
+    def tasks_present(self) -> list[str]:
+        """The reference's tasks, in order of appearance."""
+        return self.coded.keys.get_column("task").unique(maintain_order=True).to_list()
+
+    @property
+    def doc_ids(self) -> pl.Series:
+        """Every doc id of the reference; a doc's code is its position here."""
+        return self.coded.docs.get_column("doc_id")
+
     def doc_codes(self, doc_ids: pl.Series) -> pl.Series:
         """The codes of ``doc_ids`` (all of them ids of the reference)."""
         codes: pl.Series = (
-            doc_ids.cast(pl.Enum(self.doc_ids.to_list())).to_physical().cast(pl.Int64)
+            pl.DataFrame({"doc_id": doc_ids})
+            .join(self.coded.docs, on="doc_id", how="left", maintain_order="left")
+            .get_column("doc")
+            .cast(pl.Int64)
         )
         return codes
-
-
-def _doc_order(doc_ids: pl.Series) -> pl.Series:
-    """Distinct doc ids in the order pairing sorts them: numeric ids by value, then text."""
-    frame = pl.DataFrame({"doc_id": doc_ids.unique()}).with_columns(
-        pl.col("doc_id").str.to_integer(strict=False).alias("_num")
-    )
-    return frame.sort(["_num", "doc_id"], nulls_last=True).get_column("doc_id")
 
 
 def index_reference(
@@ -130,7 +147,6 @@ def index_reference(
         reference, side="reference", model=reference_model, tasks=tasks,
         timestamp=reference_timestamp, epochs=epochs,
     )  # fmt: skip
-    doc_ids = _doc_order(run.scores.get_column("doc_id"))
     wanted = None if tasks is None else (tuple([tasks]) if isinstance(tasks, str) else tuple(tasks))
     digest = hashlib.sha256()
     for part in (
@@ -143,25 +159,26 @@ def index_reference(
     ):
         digest.update(part.encode())
         digest.update(b"\0")
-    clusters = None
     key = None
     if cluster is None and is_per_epoch(run):
         cluster, key = epoch_clusters(run.scores), "epochs of each Inspect sample"
     if cluster is not None:
-        task_names = run.scores.get_column("task").unique(maintain_order=True).to_list()
-        clusters = index_clusters(cluster, reference, run.fmt, task_names, doc_ids, key)
-        digest.update(f"cluster {clusters.key}".encode())
-    return ReferenceIndex(
+        digest.update(f"cluster {key or repr(cluster)[:200]}".encode())
+    index = ReferenceIndex(
         run=run,
-        doc_ids=doc_ids,
+        coded=code_reference(run.scores),
         metric=metric,
         tasks=wanted,
         allow_hash_mismatch=bool(allow_hash_mismatch),
         allow_missing=bool(allow_missing),
         key=digest.hexdigest()[:16],
-        clusters=clusters,
         epochs=epochs,
     )
+    if cluster is None:
+        return index
+    task_names = run.scores.get_column("task").unique(maintain_order=True).to_list()
+    clusters = index_clusters(cluster, reference, run.fmt, task_names, index.doc_ids, key)
+    return replace(index, clusters=clusters)
 
 
 def candidate_stats(
@@ -201,14 +218,74 @@ def candidate_stats(
         When the runs cannot be paired (see :func:`fastmcnemar.pair`).
     """
     where = side or ("candidate" if label is None else f"candidate {label}")
+    clustered = index.clusters is not None
+    lm_eval = isinstance(candidate, (str, os.PathLike)) and not clustered
+    if lm_eval and detect_format(Path(candidate)) == "lm_eval":
+        lean = _lean_stats(index, Path(candidate), where, label, model, timestamp)
+        if lean is not None:
+            return lean
     cand = load_run(
         candidate, side=where, model=model, tasks=index.tasks, timestamp=timestamp,
         epochs=index.epochs,
     )  # fmt: skip
     name = cand.label if label is None else label
+    runs = frame_runs(cand.scores)
+    cand_keys = pl.DataFrame(
+        list(dict.fromkeys(runs.triples)), schema=dict.fromkeys(_TRIPLES, pl.Utf8), orient="row"
+    )
+    choices, skipped = _choices(index, cand, cand_keys)
+    # Clustered comparisons take the row-by-row path: it keeps each sample's doc
+    # code, which gives its cluster.
+    fast = None if clustered else paired_stats(index.coded, cand.scores, choices, name, runs=runs)
+    if fast is not None:
+        rows, hashes_checked = fast
+        report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
+    else:
+        rows, report = _checked_pairing(index, cand, choices, name)
+    return _task_stats(index, cand, choices, skipped, rows, report, name)
+
+
+def _lean_stats(
+    index: ReferenceIndex,
+    path: Path,
+    where: str,
+    label: str | None,
+    model: str | None,
+    timestamp: str | None,
+) -> TaskStats | None:
+    """An lm-eval candidate read for its chosen metrics only (see
+    :mod:`~fastmcnemar.compare.candidate_read`); None when it needs the general path."""
+    found = survey(path, tasks=index.tasks, model=model, timestamp=timestamp)
+    if found is None or not set(found.files) <= set(index.tasks_present):
+        return None
+    # The candidate is assumed to hold every (filter, metric) the reference holds for
+    # its tasks; the choice stands when each chosen one is then found in its file.
+    assumed = index.coded.keys.filter(pl.col("task").is_in(list(found.files))).select(_TRIPLES)
+    try:
+        choices, skipped = _choices(index, found.run, assumed, explain=False)
+    except InvalidArgumentError:
+        return None
+    if any(reason.startswith("no metric") for *_, reason in skipped):
+        return None
+    coded = read_chosen(found, choices, index.coded.key_of())
+    if coded is None:
+        return None
+    name = found.run.label if label is None else label
+    fast = paired_stats(index.coded, coded, choices, name)
+    if fast is None:
+        return None
+    warn_superseded(found, where, path)
+    rows, hashes_checked = fast
+    report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
+    return _task_stats(index, found.run, choices, skipped, rows, report, name)
+
+
+def _choices(
+    index: ReferenceIndex, cand: LoadedRun, cand_keys: pl.DataFrame, *, explain: bool = True
+) -> tuple[list[Choice], list[tuple[str, str, str, str]]]:
+    """The tested (filter, metric) per task and what is skipped, in report order."""
     ref = index.run
-    ref_keys = ref.scores.select(_TRIPLES).unique(maintain_order=True)
-    cand_keys = cand.scores.select(_TRIPLES).unique(maintain_order=True)
+    ref_keys = index.coded.keys.select(_TRIPLES)
     both = ref_keys.join(cand_keys, on=_TRIPLES, how="semi")
     not_testable: dict[tuple[str, str], str] = {}
     skipped: list[tuple[str, str, str, str]] = []
@@ -218,7 +295,7 @@ def candidate_stats(
             if key not in not_testable:
                 not_testable[key] = f"not per-sample testable: {row['reason']}"
                 skipped.append((row["task"], row["filter"], row["metric"], not_testable[key]))
-    ref_tasks = set(ref_keys.get_column("task").to_list())
+    ref_tasks = set(index.tasks_present)
     cand_tasks = set(cand_keys.get_column("task").to_list())
     for task in sorted(ref_tasks ^ cand_tasks):
         only = "reference" if task in ref_tasks else "candidate"
@@ -226,19 +303,43 @@ def candidate_stats(
     choices, metric_skips = choose_metrics(both, _infos(ref, cand), index.metric, not_testable)
     skipped.extend(metric_skips)
     if not choices:
-        if both.height == 0:
+        if both.height == 0 and explain:
             # Let pairing explain (no task in common, one model per side, ...).
             pair_report(ref.scores, cand.scores)
         raise InvalidArgumentError(
             "nothing to test: no task has a metric both runs can be paired on"
         )
+    return choices, skipped
+
+
+def _task_stats(
+    index: ReferenceIndex,
+    cand: LoadedRun,
+    choices: list[Choice],
+    skipped: list[tuple[str, str, str, str]],
+    rows: pl.DataFrame,
+    report: PairingReport,
+    name: str,
+) -> TaskStats:
+    meta = _metadata(index.run, cand, report, [c.task for c in choices])
+    skipped_frame = pl.DataFrame(
+        [(name, *s) for s in skipped], schema=STATS_SKIPPED_COLUMNS, orient="row"
+    ).unique(maintain_order=True)
+    return TaskStats(rows, skipped_frame, {name: meta}, index.key)
+
+
+def _checked_pairing(
+    index: ReferenceIndex, cand: LoadedRun, choices: list[Choice], name: str
+) -> tuple[pl.DataFrame, PairingReport]:
+    """The row-by-row path: :func:`pair_report` names every failed check (and raises or
+    warns as asked); used when the columnar pass found something to explain."""
     chosen = pl.DataFrame(
         {"task": [c.task for c in choices], "filter": [c.filter for c in choices],
          "metric": [c.metric for c in choices]},
         schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8},
     )  # fmt: skip
     report = pair_report(
-        ref.scores.join(chosen, on=_TRIPLES, how="semi"),
+        index.run.scores.join(chosen, on=_TRIPLES, how="semi"),
         cand.scores.join(chosen, on=_TRIPLES, how="semi"),
         allow_hash_mismatch=index.allow_hash_mismatch,
         allow_missing=index.allow_missing,
@@ -264,15 +365,29 @@ def candidate_stats(
             part.get_column("candidate").to_numpy().astype(np.float64),
         )
         if index.clusters is not None:
-            row["clusters"] = _cluster_counts(index, choice.task, part, row["lower_is_better"])
+            row["clusters"] = _cluster_counts(index, choice.task, part, choice.lower_is_better)
         rows.append(row)
-    meta = _metadata(ref, cand, report, [c.task for c in choices])
-    skipped_frame = pl.DataFrame(
-        [(name, *s) for s in skipped], schema=STATS_SKIPPED_COLUMNS, orient="row"
-    ).unique(maintain_order=True)
-    return TaskStats(
-        pl.DataFrame(rows, schema=STATS_COLUMNS), skipped_frame, {name: meta}, index.key
-    )
+    return stats_rows(rows), report
+
+
+def _cluster_counts(
+    index: ReferenceIndex, task: str, part: pl.DataFrame, lower_is_better: bool
+) -> list[dict[str, int]]:
+    """Per-cluster {cluster, n, b, c} of one task (b, c for 0/1 scores; n for any)."""
+    assert index.clusters is not None
+    codes = part.get_column("code").to_numpy()
+    cluster = index.clusters.of(task, codes, index.doc_ids)
+    ref = part.get_column("reference").to_numpy().astype(np.float64)
+    cand = part.get_column("candidate").to_numpy().astype(np.float64)
+    if lower_is_better:
+        ref, cand = -ref, -cand
+    k = int(cluster.max()) + 1 if cluster.size else 0
+    n = np.bincount(cluster, minlength=k)
+    b = np.bincount(cluster, weights=(ref > cand).astype(np.float64), minlength=k)
+    c = np.bincount(cluster, weights=(cand > ref).astype(np.float64), minlength=k)
+    return [
+        {"cluster": j, "n": int(n[j]), "b": int(b[j]), "c": int(c[j])} for j in range(k) if n[j] > 0
+    ]
 
 
 def _stats_row(
@@ -314,26 +429,6 @@ def _stats_row(
         row["reference_scores"] = reference[order].tolist()
         row["candidate_scores"] = cand[order].tolist()
     return row
-
-
-def _cluster_counts(
-    index: ReferenceIndex, task: str, part: pl.DataFrame, lower_is_better: bool
-) -> list[dict[str, int]]:
-    """Per-cluster {cluster, n, b, c} of one task (b, c for 0/1 scores; n for any)."""
-    assert index.clusters is not None
-    codes = part.get_column("code").to_numpy()
-    cluster = index.clusters.of(task, codes, index.doc_ids)
-    ref = part.get_column("reference").to_numpy().astype(np.float64)
-    cand = part.get_column("candidate").to_numpy().astype(np.float64)
-    if lower_is_better:
-        ref, cand = -ref, -cand
-    k = int(cluster.max()) + 1 if cluster.size else 0
-    n = np.bincount(cluster, minlength=k)
-    b = np.bincount(cluster, weights=(ref > cand).astype(np.float64), minlength=k)
-    c = np.bincount(cluster, weights=(cand > ref).astype(np.float64), minlength=k)
-    return [
-        {"cluster": j, "n": int(n[j]), "b": int(b[j]), "c": int(c[j])} for j in range(k) if n[j] > 0
-    ]
 
 
 def _infos(ref: LoadedRun, cand: LoadedRun) -> dict[str, list[dict[str, Any]]]:

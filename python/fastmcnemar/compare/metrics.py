@@ -99,7 +99,10 @@ def choose_metrics(
     check_metric_spec(metric)
     choices: list[Choice] = []
     skipped: list[tuple[str, str, str, str]] = []
-    tasks = available.get_column("task").unique(maintain_order=True).to_list()
+    by_task: dict[str, list[tuple[str, str]]] = {}
+    for task, filt, name in available.select("task", "filter", "metric").iter_rows():
+        by_task.setdefault(task, []).append((filt, name))
+    tasks = list(by_task)
     if isinstance(metric, Mapping):
         unknown = [t for t in metric if t != "*" and t not in tasks]
         if unknown:
@@ -108,14 +111,7 @@ def choose_metrics(
             )
     matched_any = False
     for task in tasks:
-        rows = available.filter(pl.col("task") == task)
-        have = list(
-            zip(
-                rows.get_column("filter").to_list(),
-                rows.get_column("metric").to_list(),
-                strict=False,
-            )
-        )
+        have = by_task[task]
         task_infos = infos.get(task, [])
         spec, explicit = _spec_for(metric, task)
         if spec is not None:

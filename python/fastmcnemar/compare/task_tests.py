@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+import polars as pl
 
 from fastmcnemar.clustered import (
     ClusteredTestResult,
     clustered_mcnemar_counts,
     clustered_test,
 )
-from fastmcnemar.paired_test import Alternative, mcnemar_table
+from fastmcnemar.paired_test import Alternative, mcnemar_counts, mcnemar_table
+from fastmcnemar.planning import tango_interval_many
 from fastmcnemar.resampling import bootstrap, permutation_test
 
 
@@ -89,6 +91,69 @@ def outcome_of(
     )  # fmt: skip
 
 
+def test_columns(
+    rows: pl.DataFrame,
+    *,
+    alternative: Alternative,
+    confidence_level: float,
+    n_resamples: int,
+    seed: int,
+    method: Literal["exact", "midp"],
+) -> dict[str, Any]:
+    """Every row of a :class:`~fastmcnemar.compare.task_stats.TaskStats` frame tested,
+    column-wise (the fields of :class:`TaskOutcome`).
+
+    Binary rows: one :func:`~fastmcnemar.mcnemar_counts` call for all p-values and
+    one :func:`~fastmcnemar.planning.tango_interval_many` call for the intervals.
+    Continuous rows: the permutation test and the bootstrap on their paired scores,
+    one row at a time.
+    """
+    n = rows.get_column("n").to_numpy().astype(np.int64)
+    b = rows.get_column("b").to_numpy().astype(np.int64)
+    c = rows.get_column("c").to_numpy().astype(np.int64)
+    ref_sum = rows.get_column("reference_sum").to_numpy().astype(np.float64)
+    cand_sum = rows.get_column("candidate_sum").to_numpy().astype(np.float64)
+    binary = (rows.get_column("kind") == "binary").to_numpy()
+    out: dict[str, Any] = {
+        "task": rows.get_column("task").to_list(),
+        "filter": rows.get_column("filter").to_list(),
+        "metric": rows.get_column("metric").to_list(),
+        "kind": rows.get_column("kind").to_list(),
+        "method": [method] * rows.height,
+        "n": n,
+        "b": b,
+        "c": c,
+        "reference_accuracy": ref_sum / n,
+        "candidate_accuracy": cand_sum / n,
+        "delta": (b - c) / n,
+        "ci_low": np.full(rows.height, np.nan),
+        "ci_high": np.full(rows.height, np.nan),
+        "flip_rate": (b + c) / n,
+        "pvalue": np.full(rows.height, np.nan),
+    }
+    where = np.flatnonzero(binary)
+    if where.size:
+        out["pvalue"][where] = mcnemar_counts(
+            b[where], c[where], alternative=alternative, method=method
+        ).pvalue
+        low, high = tango_interval_many(
+            b[where], c[where], n[where], confidence_level=confidence_level
+        )
+        out["ci_low"][where], out["ci_high"][where] = low, high
+    for i in np.flatnonzero(~binary).tolist():
+        outcome = outcome_of(
+            rows.row(i, named=True),
+            alternative=alternative,
+            confidence_level=confidence_level,
+            n_resamples=n_resamples,
+            seed=seed,
+        )
+        for name in ("method", "reference_accuracy", "candidate_accuracy", "delta", "ci_low",
+                     "ci_high", "flip_rate", "pvalue"):  # fmt: skip
+            out[name][i] = getattr(outcome, name)
+    return out
+
+
 def clustered_outcome_of(
     row: Mapping[str, Any],
     cluster_codes: np.ndarray[Any, Any] | None,
@@ -154,4 +219,4 @@ def suite_units(row: Mapping[str, Any]) -> np.ndarray[Any, np.dtype[np.float64]]
     )
 
 
-__all__ = ["TaskOutcome", "clustered_outcome_of", "outcome_of", "suite_units"]
+__all__ = ["TaskOutcome", "clustered_outcome_of", "outcome_of", "suite_units", "test_columns"]

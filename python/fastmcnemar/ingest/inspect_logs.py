@@ -252,7 +252,7 @@ def _load_json_log(path: Path) -> Any:
     data = path.read_bytes()
     try:
         array, spans = _core.json_array_fields(data, "samples", list(_SAMPLE_FIELDS))
-    except InvalidArgumentError:
+    except InputFormatError:
         return json.loads(data)
     if array is None:
         return json.loads(data)

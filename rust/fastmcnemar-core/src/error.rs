@@ -39,6 +39,16 @@ pub enum Error {
     },
     /// Any other argument outside its domain; the message says which and why.
     InvalidArgument(String),
+    /// Input text that is not what the reader expects (a broken JSON line or
+    /// document): where (1-based line of a JSON-lines file, or byte offset in
+    /// a whole document) and what.
+    Parse {
+        line: Option<usize>,
+        byte: Option<usize>,
+        message: String,
+    },
+    /// A file cannot be opened or read; the message holds the system's reason.
+    Io(String),
     /// The caller asked to stop (Ctrl-C in Python).
     Interrupted,
 }
@@ -73,6 +83,16 @@ impl fmt::Display for Error {
                 write!(f, "non-finite value in {what} at index {index}: {value}")
             }
             Error::InvalidArgument(message) => f.write_str(message),
+            Error::Parse {
+                line,
+                byte,
+                message,
+            } => match (line, byte) {
+                (Some(line), _) => write!(f, "line {line}: {message}"),
+                (None, Some(byte)) => write!(f, "at byte {byte}: {message}"),
+                (None, None) => f.write_str(message),
+            },
+            Error::Io(message) => f.write_str(message),
             Error::Interrupted => f.write_str("interrupted"),
         }
     }

@@ -4,6 +4,7 @@
 //! The PyO3 glue lives in the sibling crate `fastmcnemar-py`.
 //!
 //! Where things live:
+//! - [`alternative`]: the one `Alternative` (greater, less, two-sided) every test reads.
 //! - [`special`]: normal distribution and other special functions.
 //! - [`binomial`]: exact binomial tails (plain and log space), the McNemar null.
 //! - [`cluster`]: clustered samples: cluster totals, clustered McNemar, CR1 interval, design effect.
@@ -18,6 +19,7 @@
 //! - [`suite`]: one decision for a suite of tasks (Pooled, Max-Drop, Fisher,
 //!   Stouffer, Cauchy, HMP, the combined rule) and adjusted p-values.
 
+pub mod alternative;
 pub mod binomial;
 pub mod cluster;
 pub mod control;
@@ -31,4 +33,5 @@ pub mod rng;
 pub mod special;
 pub mod suite;
 
+pub use alternative::Alternative;
 pub use error::{Error, Result};

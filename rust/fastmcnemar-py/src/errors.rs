@@ -1,7 +1,9 @@
 //! Python exception classes, one per core error kind, all under
-//! `FastMcNemarError` (itself a `ValueError`), and the mapping from core errors.
+//! `FastMcNemarError` (itself a `ValueError`), and the one mapping from core
+//! errors: [`PyCoreErr`], so `?` converts a core error anywhere in the glue.
 
 use fastmcnemar_core::Error;
+use numpy::AsSliceError;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyValueError};
 use pyo3::prelude::*;
 
@@ -54,8 +56,62 @@ pyo3::create_exception!(
     "An argument lies outside its domain."
 );
 
+pyo3::create_exception!(
+    fastmcnemar,
+    InputFormatError,
+    FastMcNemarError,
+    "A harness output or score file cannot be read: the message names the\nfile and, where known, the line, task and field."
+);
+pyo3::create_exception!(
+    fastmcnemar,
+    WorkerPanicError,
+    FastMcNemarError,
+    "A worker thread of the Rust core panicked: a bug in fastmcnemar, never\na problem with the input. Please report it with the inputs that caused it."
+);
+
+/// An error on its way out of the glue: a core error (mapped to its Python
+/// class when it crosses the boundary) or an exception already raised.
+/// Entry points return `PyCoreResult<T>`, so `?` works on both.
+#[derive(Debug)]
+pub enum PyCoreErr {
+    /// A typed core error.
+    Core(Error),
+    /// A Python exception (a bad argument type, Ctrl-C, a panicked worker).
+    Python(PyErr),
+}
+
+/// What the glue's entry points return.
+pub type PyCoreResult<T> = Result<T, PyCoreErr>;
+
+impl From<Error> for PyCoreErr {
+    fn from(error: Error) -> Self {
+        PyCoreErr::Core(error)
+    }
+}
+
+impl From<PyErr> for PyCoreErr {
+    fn from(error: PyErr) -> Self {
+        PyCoreErr::Python(error)
+    }
+}
+
+impl From<AsSliceError> for PyCoreErr {
+    fn from(error: AsSliceError) -> Self {
+        PyCoreErr::Python(error.into())
+    }
+}
+
+impl From<PyCoreErr> for PyErr {
+    fn from(error: PyCoreErr) -> Self {
+        match error {
+            PyCoreErr::Core(error) => to_py_err(error),
+            PyCoreErr::Python(error) => error,
+        }
+    }
+}
+
 /// Converts a core error into the matching Python exception.
-pub fn to_py_err(error: Error) -> PyErr {
+fn to_py_err(error: Error) -> PyErr {
     let message = error.to_string();
     match error {
         Error::EmptyInput { .. } => EmptyInputError::new_err(message),
@@ -65,6 +121,7 @@ pub fn to_py_err(error: Error) -> PyErr {
         Error::InvalidLevel { .. } => InvalidLevelError::new_err(message),
         Error::NonFinite { .. } => NonFiniteValueError::new_err(message),
         Error::InvalidArgument(_) => InvalidArgumentError::new_err(message),
+        Error::Parse { .. } | Error::Io(_) => InputFormatError::new_err(message),
         Error::Interrupted => PyKeyboardInterrupt::new_err(message),
     }
 }
@@ -83,5 +140,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "InvalidArgumentError",
         py.get_type::<InvalidArgumentError>(),
     )?;
+    m.add("InputFormatError", py.get_type::<InputFormatError>())?;
+    m.add("WorkerPanicError", py.get_type::<WorkerPanicError>())?;
     Ok(())
 }

@@ -1,18 +1,22 @@
 //! Reading harness logs: `scan_jsonl` pulls a few top-level keys out of a
 //! JSON-lines file (see `fastmcnemar_core::jsonl`), and `json_array_fields`
 //! finds a few fields of every element of one array of a whole JSON
-//! document (Inspect's `.json` logs), both off the interpreter.
+//! document (Inspect's `.json` logs), both off the interpreter. A broken
+//! line or document is an `InputFormatError` made here from the core's typed
+//! `Error::Parse`, naming the file and line, so Python never reads positions
+//! out of message text.
 
 use std::path::PathBuf;
 
+use fastmcnemar_core::Error;
 use fastmcnemar_core::jsonl::document::array_field_spans;
 use fastmcnemar_core::jsonl::{KeySpec, kind, scan_file};
 use numpy::PyArray1;
 use pyo3::prelude::*;
 
 use crate::arrow_column::{ArrowColumn, Payload};
-use crate::errors::{InvalidArgumentError, to_py_err};
-use crate::runtime::run_detached;
+use crate::errors::{InputFormatError, InvalidArgumentError, PyCoreErr, PyCoreResult};
+use crate::runtime::{Size, run};
 
 /// One extracted column: kind codes, and the values as an Arrow-exportable
 /// column (text for text keys, float64 otherwise; null where missing).
@@ -31,22 +35,24 @@ fn scan_jsonl<'py>(
     keys: Vec<String>,
     text_keys: Vec<bool>,
     n_threads: Option<usize>,
-) -> PyResult<(usize, Vec<ColumnOut<'py>>)> {
+) -> PyCoreResult<(usize, Vec<ColumnOut<'py>>)> {
     if keys.len() != text_keys.len() {
         return Err(InvalidArgumentError::new_err(format!(
             "keys has {} entries but text_keys has {}",
             keys.len(),
             text_keys.len()
-        )));
+        ))
+        .into());
     }
     let specs: Vec<KeySpec> = keys
         .into_iter()
         .zip(text_keys)
         .map(|(name, want_text)| KeySpec { name, want_text })
         .collect();
-    let out = run_detached(py, n_threads, |checkpoint| {
+    let out = run(py, n_threads, Size::Long, |checkpoint| {
         scan_file(&path, &specs, checkpoint)
-    })?;
+    })
+    .map_err(|err| in_file(&path, err))?;
     let mut columns = Vec::with_capacity(out.columns.len());
     for c in out.columns {
         let payload = match c.texts {
@@ -66,13 +72,33 @@ fn scan_jsonl<'py>(
     Ok((out.rows, columns))
 }
 
+/// A reading failure of the file at `path` as an `InputFormatError` naming
+/// it: `<path>: line <n>: not valid JSON (<what>)` for a broken line,
+/// `<path>: <reason>` when it cannot be read. Other errors pass unchanged.
+fn in_file(path: &std::path::Path, err: PyCoreErr) -> PyCoreErr {
+    let path = path.display();
+    let message = match err {
+        PyCoreErr::Core(Error::Parse {
+            line: Some(line),
+            message,
+            ..
+        }) => format!("{path}: line {line}: not valid JSON ({message})"),
+        PyCoreErr::Core(Error::Parse { message, .. }) => {
+            format!("{path}: not valid JSON ({message})")
+        }
+        PyCoreErr::Core(Error::Io(message)) => format!("{path}: {message}"),
+        other => return other,
+    };
+    PyCoreErr::Python(InputFormatError::new_err(message))
+}
+
 /// The array's byte range (None when absent or null) and the fields' spans.
 type ArrayFields<'py> = (Option<(usize, usize)>, Bound<'py, PyArray1<i64>>);
 
 /// Where the top-level `array_key` of the JSON document `data` is, and where
 /// `fields` are in each of its elements: `(array_span or None, spans)` with
 /// `spans` a flat int64 array of `(start, end)` per element and field, in
-/// element-major order, -1 where a field is absent. An `InvalidArgumentError`
+/// element-major order, -1 where a field is absent. An `InputFormatError`
 /// (with a byte offset) when the document is not what the walk expects.
 #[pyfunction]
 fn json_array_fields<'py>(
@@ -80,11 +106,9 @@ fn json_array_fields<'py>(
     data: &[u8],
     array_key: &str,
     fields: Vec<String>,
-) -> PyResult<ArrayFields<'py>> {
+) -> PyCoreResult<ArrayFields<'py>> {
     let names: Vec<&str> = fields.iter().map(String::as_str).collect();
-    let spans = py
-        .detach(|| array_field_spans(data, array_key, &names))
-        .map_err(to_py_err)?;
+    let spans = py.detach(|| array_field_spans(data, array_key, &names))?;
     let flat: Vec<i64> = spans
         .fields
         .iter()

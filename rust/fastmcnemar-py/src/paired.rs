@@ -3,17 +3,20 @@
 //!
 //! Arrays arrive as 1-D C-contiguous NumPy views (no copy); the Python layer
 //! (`fastmcnemar/paired_test.py`) picks the dtype. Small inputs run inline,
-//! because handing them to the worker pool costs more than the work; large
-//! ones run with the interpreter released via [`run_detached`].
+//! because handing them to the worker pool costs more than the work (the
+//! `INLINE_*` sizes below); large ones leave the interpreter (`runtime::run`).
 
-use fastmcnemar_core::control::{Checkpoint, NeverStop};
+use fastmcnemar_core::Alternative;
+use fastmcnemar_core::control::Checkpoint;
 use fastmcnemar_core::interval::{self, DifferenceMethod};
-use fastmcnemar_core::mcnemar::{self, Alternative, Method, PairedCounts};
+use fastmcnemar_core::mcnemar::{self, Method, PairedCounts};
 use numpy::{Element, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
-use crate::errors::{InvalidArgumentError, to_py_err};
-use crate::runtime::run_detached;
+use crate::conversion::Wrap;
+use crate::errors::{InvalidArgumentError, PyCoreResult};
+use crate::results::{McNemarArrays, PairedTable};
+use crate::runtime::{Size, run};
 
 /// Per-sample outcomes below this length are counted inline.
 const INLINE_SAMPLES: usize = 1 << 16;
@@ -23,30 +26,24 @@ const INLINE_PAIRS: usize = 4096;
 const INLINE_INTERVALS: usize = 64;
 
 type FloatArrays<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
-type CountsArrays<'py> = (
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<i64>>,
-);
 
 fn count_as<T>(
     py: Python<'_>,
     reference: PyReadonlyArray1<'_, T>,
     candidate: PyReadonlyArray1<'_, T>,
     n_threads: Option<usize>,
-) -> PyResult<PairedCounts>
+) -> PyCoreResult<PairedCounts>
 where
     T: Element + mcnemar::counts::BinaryValue,
 {
     let (r, c) = (reference.as_slice()?, candidate.as_slice()?);
-    if r.len().max(c.len()) < INLINE_SAMPLES {
-        mcnemar::paired_counts(r, c, &NeverStop).map_err(to_py_err)
-    } else {
-        run_detached(py, n_threads, |checkpoint| {
-            mcnemar::paired_counts(r, c, checkpoint)
-        })
-    }
+    let size = Size::Items {
+        items: r.len().max(c.len()),
+        inline_below: INLINE_SAMPLES,
+    };
+    run(py, n_threads, size, |checkpoint| {
+        mcnemar::paired_counts(r, c, checkpoint)
+    })
 }
 
 /// The paired table (both_correct, b, c, both_wrong) of two 1-D outcome
@@ -58,7 +55,7 @@ fn mcnemar_paired_counts(
     reference: &Bound<'_, PyAny>,
     candidate: &Bound<'_, PyAny>,
     n_threads: Option<usize>,
-) -> PyResult<(u64, u64, u64, u64)> {
+) -> PyCoreResult<PairedTable> {
     let t = if let (Ok(r), Ok(c)) = (
         reference.extract::<PyReadonlyArray1<'_, u8>>(),
         candidate.extract::<PyReadonlyArray1<'_, u8>>(),
@@ -77,17 +74,26 @@ fn mcnemar_paired_counts(
     } else {
         return Err(InvalidArgumentError::new_err(
             "reference and candidate must be 1-D NumPy arrays of one dtype: uint8, int64 or float64",
-        ));
+        )
+        .into());
     };
-    Ok((t.both_correct, t.b, t.c, t.both_wrong))
+    Ok(PairedTable {
+        both_correct: t.both_correct,
+        b: t.b,
+        c: t.c,
+        both_wrong: t.both_wrong,
+    })
 }
 
 /// p-value and log p-value of McNemar's test for one (b, c).
 #[pyfunction]
-fn mcnemar_pvalue(b: u64, c: u64, alternative: &str, method: &str) -> PyResult<(f64, f64)> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    let method = Method::parse(method).map_err(to_py_err)?;
-    let p = mcnemar::pvalue(b, c, alternative, method).map_err(to_py_err)?;
+fn mcnemar_pvalue(
+    b: u64,
+    c: u64,
+    alternative: Wrap<Alternative>,
+    method: Wrap<Method>,
+) -> PyCoreResult<(f64, f64)> {
+    let p = mcnemar::pvalue(b, c, alternative.0, method.0)?;
     Ok((p.pvalue, p.ln_pvalue))
 }
 
@@ -109,7 +115,8 @@ macro_rules! with_counts {
         } else {
             Err(InvalidArgumentError::new_err(
                 "b and c must be 1-D NumPy arrays of one dtype: int64 or uint64",
-            ))
+            )
+            .into())
         }
     }};
 }
@@ -121,20 +128,19 @@ fn mcnemar_pvalues<'py>(
     py: Python<'py>,
     b: &Bound<'py, PyAny>,
     c: &Bound<'py, PyAny>,
-    alternative: &str,
-    method: &str,
+    alternative: Wrap<Alternative>,
+    method: Wrap<Method>,
     n_threads: Option<usize>,
-) -> PyResult<FloatArrays<'py>> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    let method = Method::parse(method).map_err(to_py_err)?;
+) -> PyCoreResult<FloatArrays<'py>> {
+    let (alternative, method) = (alternative.0, method.0);
     let (p, ln_p) = with_counts!(b, c, |bs, cs| {
-        if bs.len().max(cs.len()) < INLINE_PAIRS {
-            mcnemar::pvalues(bs, cs, alternative, method, &NeverStop).map_err(to_py_err)
-        } else {
-            run_detached(py, n_threads, |checkpoint| {
-                mcnemar::pvalues(bs, cs, alternative, method, checkpoint)
-            })
-        }
+        let size = Size::Items {
+            items: bs.len().max(cs.len()),
+            inline_below: INLINE_PAIRS,
+        };
+        run(py, n_threads, size, |checkpoint| {
+            mcnemar::pvalues(bs, cs, alternative, method, checkpoint)
+        })
     })?;
     Ok((PyArray1::from_vec(py, p), PyArray1::from_vec(py, ln_p)))
 }
@@ -143,26 +149,31 @@ fn mcnemar_pvalues<'py>(
 /// call: p-values, log p-values, q = b/(b + c) (NaN where b + c = 0) and b + c.
 #[pyfunction]
 #[pyo3(signature = (b, c, alternative, method, n_threads = None))]
-fn mcnemar_counts_arrays<'py>(
-    py: Python<'py>,
-    b: &Bound<'py, PyAny>,
-    c: &Bound<'py, PyAny>,
-    alternative: &str,
-    method: &str,
+fn mcnemar_counts_arrays(
+    py: Python<'_>,
+    b: &Bound<'_, PyAny>,
+    c: &Bound<'_, PyAny>,
+    alternative: Wrap<Alternative>,
+    method: Wrap<Method>,
     n_threads: Option<usize>,
-) -> PyResult<CountsArrays<'py>> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    let method = Method::parse(method).map_err(to_py_err)?;
+) -> PyCoreResult<McNemarArrays> {
+    let (alternative, method) = (alternative.0, method.0);
     let ((p, ln_p), (q, n)) = with_counts!(b, c, |bs, cs| {
         let p_values =
             |checkpoint: &dyn Checkpoint| mcnemar::pvalues(bs, cs, alternative, method, checkpoint);
         let statistics =
             |checkpoint: &dyn Checkpoint| mcnemar::bulk::statistics(bs, cs, checkpoint);
-        if bs.len().max(cs.len()) < INLINE_PAIRS {
-            let inline = || Ok((p_values(&NeverStop)?, statistics(&NeverStop)?));
-            inline().map_err(to_py_err)
+        let items = bs.len().max(cs.len());
+        if items < INLINE_PAIRS {
+            let size = Size::Items {
+                items,
+                inline_below: INLINE_PAIRS,
+            };
+            run(py, n_threads, size, |checkpoint| {
+                Ok((p_values(checkpoint)?, statistics(checkpoint)?))
+            })
         } else {
-            run_detached(py, n_threads, |checkpoint| {
+            run(py, n_threads, Size::Long, |checkpoint| {
                 // Side by side: idle threads take statistics work while the
                 // p-values are in their single-threaded grouping step.
                 let (p, q) = rayon::join(|| p_values(checkpoint), || statistics(checkpoint));
@@ -170,12 +181,12 @@ fn mcnemar_counts_arrays<'py>(
             })
         }
     })?;
-    Ok((
-        PyArray1::from_vec(py, p),
-        PyArray1::from_vec(py, ln_p),
-        PyArray1::from_vec(py, q),
-        PyArray1::from_vec(py, n),
-    ))
+    Ok(McNemarArrays {
+        pvalue: PyArray1::from_vec(py, p).unbind(),
+        log_pvalue: PyArray1::from_vec(py, ln_p).unbind(),
+        statistic: PyArray1::from_vec(py, q).unbind(),
+        n: PyArray1::from_vec(py, n).unbind(),
+    })
 }
 
 /// Confidence interval for delta = (b - c)/N of the paired table.
@@ -186,23 +197,22 @@ fn paired_difference_interval(
     c: u64,
     both_wrong: u64,
     confidence_level: f64,
-    method: &str,
-) -> PyResult<(f64, f64)> {
-    let method = DifferenceMethod::parse(method).map_err(to_py_err)?;
+    method: Wrap<DifferenceMethod>,
+) -> PyCoreResult<(f64, f64)> {
     let table = PairedCounts {
         both_correct,
         b,
         c,
         both_wrong,
     };
-    let i = interval::paired_difference(table, confidence_level, method).map_err(to_py_err)?;
+    let i = interval::paired_difference(table, confidence_level, method.0)?;
     Ok((i.low, i.high))
 }
 
 /// Clopper-Pearson interval for q = b/(b + c).
 #[pyfunction]
-fn clopper_pearson_interval(b: u64, c: u64, confidence_level: f64) -> PyResult<(f64, f64)> {
-    let i = interval::clopper_pearson(b, c, confidence_level).map_err(to_py_err)?;
+fn clopper_pearson_interval(b: u64, c: u64, confidence_level: f64) -> PyCoreResult<(f64, f64)> {
+    let i = interval::clopper_pearson(b, c, confidence_level)?;
     Ok((i.low, i.high))
 }
 
@@ -215,15 +225,15 @@ fn clopper_pearson_intervals<'py>(
     c: &Bound<'py, PyAny>,
     confidence_level: f64,
     n_threads: Option<usize>,
-) -> PyResult<FloatArrays<'py>> {
+) -> PyCoreResult<FloatArrays<'py>> {
     let (low, high) = with_counts!(b, c, |bs, cs| {
-        if bs.len().max(cs.len()) < INLINE_INTERVALS {
-            interval::clopper_pearson_bulk(bs, cs, confidence_level, &NeverStop).map_err(to_py_err)
-        } else {
-            run_detached(py, n_threads, |checkpoint| {
-                interval::clopper_pearson_bulk(bs, cs, confidence_level, checkpoint)
-            })
-        }
+        let size = Size::Items {
+            items: bs.len().max(cs.len()),
+            inline_below: INLINE_INTERVALS,
+        };
+        run(py, n_threads, size, |checkpoint| {
+            interval::clopper_pearson_bulk(bs, cs, confidence_level, checkpoint)
+        })
     })?;
     Ok((PyArray1::from_vec(py, low), PyArray1::from_vec(py, high)))
 }

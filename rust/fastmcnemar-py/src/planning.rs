@@ -8,16 +8,20 @@
 //! handing it to the pool. Missing answers come back as NaN (float columns)
 //! or -1 (sample sizes).
 
-use fastmcnemar_core::Error;
-use fastmcnemar_core::planning::power::{self, Alternative};
+use fastmcnemar_core::planning::power;
 use fastmcnemar_core::planning::sample_size;
 use fastmcnemar_core::planning::verdict_columns::{self as verdicts, TaskColumns, VerdictSettings};
 use fastmcnemar_core::planning::{batch, exact_noninferiority, noninferiority};
+use fastmcnemar_core::{Alternative, Error};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
-use crate::errors::to_py_err;
-use crate::runtime::run_detached;
+use crate::conversion::Wrap;
+use crate::errors::PyCoreResult;
+use crate::results::{
+    NoninferiorityArrays, NoninferiorityScore, SampleSizeArrays, SampleSizeResult, VerdictArrays,
+};
+use crate::runtime::{Size, run};
 
 type Floats<'py> = Bound<'py, PyArray1<f64>>;
 type Counts<'a> = PyReadonlyArray1<'a, i64>;
@@ -25,9 +29,15 @@ type Rates<'a> = PyReadonlyArray1<'a, f64>;
 
 /// Exact power of the exact McNemar test.
 #[pyfunction]
-fn exact_power(n: u64, flip_rate: f64, delta: f64, alpha: f64, alternative: &str) -> PyResult<f64> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    power::power(n, flip_rate, delta, alpha, alternative).map_err(to_py_err)
+fn exact_power(
+    n: u64,
+    flip_rate: f64,
+    delta: f64,
+    alpha: f64,
+    alternative: Wrap<Alternative>,
+) -> PyCoreResult<f64> {
+    let alternative = alternative.0;
+    Ok(power::power(n, flip_rate, delta, alpha, alternative)?)
 }
 
 /// Normal-approximation power Phi(|delta| sqrt(n/p) - z_{1-level}).
@@ -37,13 +47,19 @@ fn normal_approx_power(
     flip_rate: f64,
     delta: f64,
     alpha: f64,
-    alternative: &str,
-) -> PyResult<f64> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    power::normal_approx_power(n, flip_rate, delta, alpha, alternative).map_err(to_py_err)
+    alternative: Wrap<Alternative>,
+) -> PyCoreResult<f64> {
+    let alternative = alternative.0;
+    Ok(power::normal_approx_power(
+        n,
+        flip_rate,
+        delta,
+        alpha,
+        alternative,
+    )?)
 }
 
-/// Smallest N whose exact power reaches `power`: (n, power at n, normal-approximation N).
+/// Smallest N whose exact power reaches `power`, with the power there and the normal-approximation N.
 #[pyfunction]
 #[pyo3(signature = (flip_rate, delta, alpha, power, alternative, n_threads=None))]
 fn exact_sample_size(
@@ -52,14 +68,18 @@ fn exact_sample_size(
     delta: f64,
     alpha: f64,
     power: f64,
-    alternative: &str,
+    alternative: Wrap<Alternative>,
     n_threads: Option<usize>,
-) -> PyResult<(u64, f64, f64)> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    let found = run_detached(py, n_threads.or(Some(1)), |checkpoint| {
+) -> PyCoreResult<SampleSizeResult> {
+    let alternative = alternative.0;
+    let found = run(py, n_threads.or(Some(1)), Size::Long, |checkpoint| {
         sample_size::sample_size(flip_rate, delta, alpha, power, alternative, checkpoint)
     })?;
-    Ok((found.n, found.power, found.normal_approximation))
+    Ok(SampleSizeResult {
+        n: found.n,
+        power: found.power,
+        normal_approximation: found.normal_approximation,
+    })
 }
 
 /// Smallest drop whose exact power reaches `power` (None when none does).
@@ -71,11 +91,11 @@ fn exact_minimum_detectable_delta(
     flip_rate: f64,
     alpha: f64,
     power: f64,
-    alternative: &str,
+    alternative: Wrap<Alternative>,
     n_threads: Option<usize>,
-) -> PyResult<Option<f64>> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    run_detached(py, n_threads.or(Some(1)), |checkpoint| {
+) -> PyCoreResult<Option<f64>> {
+    let alternative = alternative.0;
+    run(py, n_threads.or(Some(1)), Size::Long, |checkpoint| {
         sample_size::minimum_detectable_delta(n, flip_rate, alpha, power, alternative, checkpoint)
     })
 }
@@ -90,8 +110,8 @@ fn exact_maximum_flip_rate(
     alpha: f64,
     power: f64,
     n_threads: Option<usize>,
-) -> PyResult<Option<f64>> {
-    run_detached(py, n_threads.or(Some(1)), |checkpoint| {
+) -> PyCoreResult<Option<f64>> {
+    run(py, n_threads.or(Some(1)), Size::Long, |checkpoint| {
         sample_size::maximum_flip_rate(n, delta, alpha, power, checkpoint)
     })
 }
@@ -103,11 +123,16 @@ fn normal_approx_sample_size(
     delta: f64,
     alpha: f64,
     power: f64,
-    alternative: &str,
-) -> PyResult<f64> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    sample_size::normal_approx_sample_size(flip_rate, delta, alpha, power, alternative)
-        .map_err(to_py_err)
+    alternative: Wrap<Alternative>,
+) -> PyCoreResult<f64> {
+    let alternative = alternative.0;
+    Ok(sample_size::normal_approx_sample_size(
+        flip_rate,
+        delta,
+        alpha,
+        power,
+        alternative,
+    )?)
 }
 
 /// The rule-of-thumb drop sqrt(p / n) (z_{1-a} + z_{power}) (None above the flip rate).
@@ -117,15 +142,19 @@ fn normal_approx_minimum_detectable_delta(
     flip_rate: f64,
     alpha: f64,
     power: f64,
-    alternative: &str,
-) -> PyResult<Option<f64>> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    sample_size::normal_approx_minimum_detectable_delta(n, flip_rate, alpha, power, alternative)
-        .map_err(to_py_err)
+    alternative: Wrap<Alternative>,
+) -> PyCoreResult<Option<f64>> {
+    let alternative = alternative.0;
+    Ok(sample_size::normal_approx_minimum_detectable_delta(
+        n,
+        flip_rate,
+        alpha,
+        power,
+        alternative,
+    )?)
 }
 
-/// Tango score test of H0: delta >= margin:
-/// (statistic, pvalue, interval low, interval high, noninferior).
+/// Tango score test of H0: delta >= margin.
 #[pyfunction]
 fn noninferiority_score(
     b: u64,
@@ -133,15 +162,15 @@ fn noninferiority_score(
     n: u64,
     margin: f64,
     alpha: f64,
-) -> PyResult<(f64, f64, f64, f64, bool)> {
-    let r = noninferiority::noninferiority(b, c, n, margin, alpha).map_err(to_py_err)?;
-    Ok((
-        r.statistic,
-        r.pvalue,
-        r.interval.0,
-        r.interval.1,
-        r.noninferior,
-    ))
+) -> PyCoreResult<NoninferiorityScore> {
+    let r = noninferiority::noninferiority(b, c, n, margin, alpha)?;
+    Ok(NoninferiorityScore {
+        statistic: r.statistic,
+        pvalue: r.pvalue,
+        low: r.interval.0,
+        high: r.interval.1,
+        noninferior: r.noninferior,
+    })
 }
 
 /// Exact unconditional p-value of the non-inferiority test (sup over the flip rate).
@@ -154,20 +183,20 @@ fn noninferiority_exact_pvalue(
     n: u64,
     margin: f64,
     n_threads: Option<usize>,
-) -> PyResult<f64> {
-    run_detached(py, n_threads.or(Some(1)), |checkpoint| {
+) -> PyCoreResult<f64> {
+    run(py, n_threads.or(Some(1)), Size::Long, |checkpoint| {
         exact_noninferiority::exact_pvalue(b, c, n, margin, checkpoint)
     })
 }
 
 /// Counts as u64, refusing negatives by name and index.
-fn unsigned(values: &Counts<'_>, what: &'static str) -> PyResult<Vec<u64>> {
+fn unsigned(values: &Counts<'_>, what: &'static str) -> PyCoreResult<Vec<u64>> {
     values
         .as_slice()?
         .iter()
         .enumerate()
         .map(|(index, &value)| {
-            u64::try_from(value).map_err(|_| to_py_err(Error::NegativeCount { what, index, value }))
+            u64::try_from(value).map_err(|_| Error::NegativeCount { what, index, value }.into())
         })
         .collect()
 }
@@ -177,7 +206,7 @@ fn or_nan(values: Vec<Option<f64>>) -> Vec<f64> {
     values.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect()
 }
 
-/// `exact_sample_size` for arrays: (n, power at n, normal-approximation n).
+/// `exact_sample_size` for arrays.
 #[pyfunction]
 #[pyo3(signature = (flip_rate, delta, alpha, power, alternative, n_threads=None))]
 fn exact_sample_size_many<'py>(
@@ -186,19 +215,20 @@ fn exact_sample_size_many<'py>(
     delta: Rates<'py>,
     alpha: f64,
     power: f64,
-    alternative: &str,
+    alternative: Wrap<Alternative>,
     n_threads: Option<usize>,
-) -> PyResult<(Bound<'py, PyArray1<u64>>, Floats<'py>, Floats<'py>)> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
+) -> PyCoreResult<SampleSizeArrays> {
+    let alternative = alternative.0;
     let (p, d) = (flip_rate.as_slice()?, delta.as_slice()?);
-    let found = run_detached(py, n_threads, |checkpoint| {
+    let found = run(py, n_threads, Size::Long, |checkpoint| {
         batch::sample_size_many(p, d, alpha, power, alternative, checkpoint)
     })?;
-    Ok((
-        PyArray1::from_iter(py, found.iter().map(|f| f.n)),
-        PyArray1::from_iter(py, found.iter().map(|f| f.power)),
-        PyArray1::from_iter(py, found.iter().map(|f| f.normal_approximation)),
-    ))
+    Ok(SampleSizeArrays {
+        n: PyArray1::from_iter(py, found.iter().map(|f| f.n)).unbind(),
+        power: PyArray1::from_iter(py, found.iter().map(|f| f.power)).unbind(),
+        normal_approximation: PyArray1::from_iter(py, found.iter().map(|f| f.normal_approximation))
+            .unbind(),
+    })
 }
 
 /// `exact_minimum_detectable_delta` for arrays (NaN where no drop reaches the power).
@@ -210,13 +240,13 @@ fn exact_minimum_detectable_delta_many<'py>(
     flip_rate: Rates<'py>,
     alpha: f64,
     power: f64,
-    alternative: &str,
+    alternative: Wrap<Alternative>,
     n_threads: Option<usize>,
-) -> PyResult<Floats<'py>> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
+) -> PyCoreResult<Floats<'py>> {
+    let alternative = alternative.0;
     let n = unsigned(&n, "n")?;
     let p = flip_rate.as_slice()?;
-    let found = run_detached(py, n_threads, |checkpoint| {
+    let found = run(py, n_threads, Size::Long, |checkpoint| {
         batch::minimum_detectable_delta_many(&n, p, alpha, power, alternative, checkpoint)
     })?;
     Ok(PyArray1::from_vec(py, or_nan(found)))
@@ -232,20 +262,18 @@ fn exact_maximum_flip_rate_many<'py>(
     alpha: f64,
     power: f64,
     n_threads: Option<usize>,
-) -> PyResult<Floats<'py>> {
+) -> PyCoreResult<Floats<'py>> {
     let n = unsigned(&n, "n")?;
     let d = delta.as_slice()?;
-    let found = run_detached(py, n_threads, |checkpoint| {
+    let found = run(py, n_threads, Size::Long, |checkpoint| {
         batch::maximum_flip_rate_many(&n, d, alpha, power, checkpoint)
     })?;
     Ok(PyArray1::from_vec(py, or_nan(found)))
 }
 
-/// `noninferiority_score` for arrays:
-/// (statistic, pvalue, interval low, interval high, noninferior).
+/// `noninferiority_score` for arrays.
 #[pyfunction]
 #[pyo3(signature = (b, c, n, margin, alpha, n_threads=None))]
-#[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn noninferiority_score_many<'py>(
     py: Python<'py>,
     b: Counts<'py>,
@@ -254,24 +282,21 @@ fn noninferiority_score_many<'py>(
     margin: f64,
     alpha: f64,
     n_threads: Option<usize>,
-) -> PyResult<(
-    Floats<'py>,
-    Floats<'py>,
-    Floats<'py>,
-    Floats<'py>,
-    Bound<'py, PyArray1<bool>>,
-)> {
+) -> PyCoreResult<NoninferiorityArrays> {
     let (b, c, n) = (unsigned(&b, "b")?, unsigned(&c, "c")?, unsigned(&n, "n")?);
-    let found = run_detached(py, n_threads, |checkpoint| {
+    let found = run(py, n_threads, Size::Long, |checkpoint| {
         batch::noninferiority_many(&b, &c, &n, margin, alpha, checkpoint)
     })?;
-    Ok((
-        PyArray1::from_iter(py, found.iter().map(|r| r.statistic)),
-        PyArray1::from_iter(py, found.iter().map(|r| r.pvalue)),
-        PyArray1::from_iter(py, found.iter().map(|r| r.interval.0)),
-        PyArray1::from_iter(py, found.iter().map(|r| r.interval.1)),
-        PyArray1::from_iter(py, found.iter().map(|r| r.noninferior)),
-    ))
+    let column = |f: &dyn Fn(&noninferiority::NonInferiority) -> f64| {
+        PyArray1::from_iter(py, found.iter().map(f)).unbind()
+    };
+    Ok(NoninferiorityArrays {
+        statistic: column(&|r| r.statistic),
+        pvalue: column(&|r| r.pvalue),
+        low: column(&|r| r.interval.0),
+        high: column(&|r| r.interval.1),
+        noninferior: PyArray1::from_iter(py, found.iter().map(|r| r.noninferior)).unbind(),
+    })
 }
 
 /// Tango's interval on delta = (b - c)/n for arrays: (low, high).
@@ -284,9 +309,9 @@ fn tango_intervals<'py>(
     n: Counts<'py>,
     confidence_level: f64,
     n_threads: Option<usize>,
-) -> PyResult<(Floats<'py>, Floats<'py>)> {
+) -> PyCoreResult<(Floats<'py>, Floats<'py>)> {
     let (b, c, n) = (unsigned(&b, "b")?, unsigned(&c, "c")?, unsigned(&n, "n")?);
-    let found = run_detached(py, n_threads, |checkpoint| {
+    let found = run(py, n_threads, Size::Long, |checkpoint| {
         batch::tango_intervals(&b, &c, &n, confidence_level, checkpoint)
     })?;
     Ok((
@@ -295,15 +320,13 @@ fn tango_intervals<'py>(
     ))
 }
 
-/// The verdicts and planning columns of an audit's tasks:
-/// (noninferiority_pvalue, detectable_drop, n_needed (-1: none),
-/// flip_rate_needed, verdict code: 0 degraded, 1 equivalent, 2 inconclusive).
+/// The verdicts and planning columns of an audit's tasks.
 #[pyfunction]
 #[pyo3(signature = (
     n, b, c, flip_rate, binary, degraded, ci_high,
     margin, alpha, power, interval_usable, n_threads=None
 ))]
-#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+#[allow(clippy::too_many_arguments)]
 fn verdict_columns<'py>(
     py: Python<'py>,
     n: Counts<'py>,
@@ -318,13 +341,7 @@ fn verdict_columns<'py>(
     power: f64,
     interval_usable: bool,
     n_threads: Option<usize>,
-) -> PyResult<(
-    Floats<'py>,
-    Floats<'py>,
-    Bound<'py, PyArray1<i64>>,
-    Floats<'py>,
-    Bound<'py, PyArray1<u8>>,
-)> {
+) -> PyCoreResult<VerdictArrays> {
     let (n, b, c) = (unsigned(&n, "n")?, unsigned(&b, "b")?, unsigned(&c, "c")?);
     let tasks = TaskColumns {
         n: &n,
@@ -341,17 +358,17 @@ fn verdict_columns<'py>(
         power,
         interval_usable,
     };
-    let found = run_detached(py, n_threads, |checkpoint| {
+    let found = run(py, n_threads, Size::Long, |checkpoint| {
         verdicts::verdict_columns(tasks, settings, checkpoint)
     })?;
     let needed = found.n_needed.iter().map(|v| v.map_or(-1, |n| n as i64));
-    Ok((
-        PyArray1::from_vec(py, or_nan(found.noninferiority_pvalue)),
-        PyArray1::from_vec(py, or_nan(found.detectable_drop)),
-        PyArray1::from_iter(py, needed),
-        PyArray1::from_vec(py, or_nan(found.flip_rate_needed)),
-        PyArray1::from_iter(py, found.verdict.iter().map(|&v| v as u8)),
-    ))
+    Ok(VerdictArrays {
+        noninferiority_pvalue: PyArray1::from_vec(py, or_nan(found.noninferiority_pvalue)).unbind(),
+        detectable_drop: PyArray1::from_vec(py, or_nan(found.detectable_drop)).unbind(),
+        n_needed: PyArray1::from_iter(py, needed).unbind(),
+        flip_rate_needed: PyArray1::from_vec(py, or_nan(found.flip_rate_needed)).unbind(),
+        verdict: PyArray1::from_iter(py, found.verdict.iter().map(|&v| v as u8)).unbind(),
+    })
 }
 
 /// Adds the planning functions to the module.

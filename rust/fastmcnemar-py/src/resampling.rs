@@ -1,6 +1,7 @@
 //! Glue for `fastmcnemar_core::resample`: sign-flip permutation tests,
 //! grouped suite tests, the paired bootstrap and many-candidate max-T.
-//! Every entry point runs detached (interpreter released, Ctrl-C, n_threads).
+//! Every entry point runs detached (`runtime::run` with `Size::Long`:
+//! interpreter released, Ctrl-C, n_threads).
 
 use fastmcnemar_core::resample::bootstrap::{IntervalMethod, bootstrap_mean};
 use fastmcnemar_core::resample::differences::{cluster_groups, cluster_totals, paired_differences};
@@ -9,10 +10,13 @@ use fastmcnemar_core::resample::multi_candidate::many_candidates;
 use fastmcnemar_core::resample::permutation::{Alternative, Method, sign_flip_test};
 use numpy::{PyArray1, PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 
-use crate::errors::to_py_err;
-use crate::runtime::run_detached;
+use crate::conversion::Wrap;
+use crate::errors::PyCoreResult;
+use crate::results::{
+    BootstrapResult, GroupedSignFlipResult, ManyCandidatesResult, SignFlipResult,
+};
+use crate::runtime::{Size, run};
 
 /// Differences, or cluster totals with their sizes when `clusters` is given.
 fn units(
@@ -31,23 +35,21 @@ fn units(
 }
 
 /// Sign-flip test of the mean paired difference.
-/// Returns (statistic, pvalue, pvalue_greater, pvalue_less, method, n_resamples).
 #[pyfunction]
 #[pyo3(signature = (reference, candidate, alternative, method, n_resamples, seed, clusters=None, n_threads=None))]
-#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+#[allow(clippy::too_many_arguments)]
 fn sign_flip_test_paired(
     py: Python<'_>,
     reference: PyReadonlyArray1<'_, f64>,
     candidate: PyReadonlyArray1<'_, f64>,
-    alternative: &str,
-    method: &str,
+    alternative: Wrap<Alternative>,
+    method: Wrap<Method>,
     n_resamples: u64,
     seed: u64,
     clusters: Option<PyReadonlyArray1<'_, u32>>,
     n_threads: Option<usize>,
-) -> PyResult<(f64, f64, f64, f64, &'static str, u64)> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    let method = Method::parse(method).map_err(to_py_err)?;
+) -> PyCoreResult<SignFlipResult> {
+    let (alternative, method) = (alternative.0, method.0);
     let reference = reference.as_slice()?;
     let candidate = candidate.as_slice()?;
     let clusters = match &clusters {
@@ -55,40 +57,39 @@ fn sign_flip_test_paired(
         None => None,
     };
     let n = reference.len() as f64;
-    run_detached(py, n_threads, |checkpoint| {
+    run(py, n_threads, Size::Long, |checkpoint| {
         let (values, _) = units(reference, candidate, clusters)?;
         let r = sign_flip_test(&values, alternative, method, n_resamples, seed, checkpoint)?;
-        Ok((
-            r.sum / n,
-            r.pvalue,
-            r.pvalue_greater,
-            r.pvalue_less,
-            r.path.as_str(),
-            r.n_resamples,
-        ))
+        Ok(SignFlipResult {
+            statistic: r.sum / n,
+            pvalue: r.pvalue,
+            pvalue_greater: r.pvalue_greater,
+            pvalue_less: r.pvalue_less,
+            method: r.path.as_str(),
+            n_resamples: r.n_resamples,
+        })
     })
 }
 
-/// Grouped sign-flip tests; returns a dict (see `_core.pyi`).
+/// Grouped sign-flip tests: per group, micro, macro, Max-Drop and Fisher.
 #[pyfunction]
 #[pyo3(signature = (reference, candidate, groups, n_groups, alternative, method, n_resamples, seed, clusters=None, macro_weights=None, n_threads=None))]
 #[allow(clippy::too_many_arguments)]
-fn grouped_sign_flip_test<'py>(
-    py: Python<'py>,
+fn grouped_sign_flip_test(
+    py: Python<'_>,
     reference: PyReadonlyArray1<'_, f64>,
     candidate: PyReadonlyArray1<'_, f64>,
     groups: PyReadonlyArray1<'_, u32>,
     n_groups: usize,
-    alternative: &str,
-    method: &str,
+    alternative: Wrap<Alternative>,
+    method: Wrap<Method>,
     n_resamples: u64,
     seed: u64,
     clusters: Option<PyReadonlyArray1<'_, u32>>,
     macro_weights: Option<PyReadonlyArray1<'_, f64>>,
     n_threads: Option<usize>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
-    let method = Method::parse(method).map_err(to_py_err)?;
+) -> PyCoreResult<GroupedSignFlipResult> {
+    let (alternative, method) = (alternative.0, method.0);
     let reference = reference.as_slice()?;
     let candidate = candidate.as_slice()?;
     let groups = groups.as_slice()?;
@@ -100,7 +101,7 @@ fn grouped_sign_flip_test<'py>(
         Some(c) => Some(c.as_slice()?),
         None => None,
     };
-    let out = run_detached(py, n_threads, |checkpoint| {
+    let out = run(py, n_threads, Size::Long, |checkpoint| {
         let (values, sizes) = units(reference, candidate, clusters)?;
         fastmcnemar_core::resample::differences::check_labels("groups", groups, reference.len())?;
         let unit_groups = match clusters {
@@ -120,30 +121,31 @@ fn grouped_sign_flip_test<'py>(
             checkpoint,
         )
     })?;
-    grouped_dict(py, &out)
+    Ok(grouped_result(py, &out))
 }
 
 /// Grouped sign-flip tests on units already formed (cluster sums, or per-sample
-/// differences) with their sizes and groups; returns the same dict.
+/// differences) with their sizes and groups: the suite rule of mixed or
+/// clustered suites.
 #[pyfunction]
 #[pyo3(signature = (units, sizes, groups, n_groups, alternative, n_resamples, seed, n_threads=None))]
 #[allow(clippy::too_many_arguments)]
-fn grouped_units_test<'py>(
-    py: Python<'py>,
+fn grouped_units_test(
+    py: Python<'_>,
     units: PyReadonlyArray1<'_, f64>,
     sizes: PyReadonlyArray1<'_, u64>,
     groups: PyReadonlyArray1<'_, u32>,
     n_groups: usize,
-    alternative: &str,
+    alternative: Wrap<Alternative>,
     n_resamples: u64,
     seed: u64,
     n_threads: Option<usize>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
+) -> PyCoreResult<GroupedSignFlipResult> {
+    let alternative = alternative.0;
     let units = units.as_slice()?;
     let sizes = sizes.as_slice()?;
     let groups = groups.as_slice()?;
-    let out = run_detached(py, n_threads, |checkpoint| {
+    let out = run(py, n_threads, Size::Long, |checkpoint| {
         fastmcnemar_core::resample::differences::check_finite("units", units)?;
         if sizes.len() != units.len() {
             return Err(fastmcnemar_core::Error::LengthMismatch {
@@ -167,65 +169,41 @@ fn grouped_units_test<'py>(
             checkpoint,
         )
     })?;
-    grouped_dict(py, &out)
+    Ok(grouped_result(py, &out))
 }
 
-/// The dict both grouped entry points return.
-fn grouped_dict<'py>(
-    py: Python<'py>,
+/// The result class both grouped entry points return.
+fn grouped_result(
+    py: Python<'_>,
     out: &fastmcnemar_core::resample::grouped::GroupedOutcome,
-) -> PyResult<Bound<'py, PyDict>> {
-    let dict = PyDict::new(py);
-    let column = |f: &dyn Fn(&fastmcnemar_core::resample::grouped::GroupTest) -> f64| {
-        out.groups.iter().map(f).collect::<Vec<f64>>()
+) -> GroupedSignFlipResult {
+    let floats = |f: &dyn Fn(&fastmcnemar_core::resample::grouped::GroupTest) -> f64| {
+        PyArray1::from_vec(py, out.groups.iter().map(f).collect::<Vec<f64>>()).unbind()
     };
-    dict.set_item(
-        "group_statistic",
-        PyArray1::from_vec(py, column(&|g| g.statistic)),
-    )?;
-    dict.set_item(
-        "group_pvalue",
-        PyArray1::from_vec(py, column(&|g| g.outcome.pvalue)),
-    )?;
-    dict.set_item(
-        "group_n",
-        PyArray1::from_vec(
-            py,
-            out.groups.iter().map(|g| g.n_samples).collect::<Vec<u64>>(),
-        ),
-    )?;
-    dict.set_item(
-        "group_method",
-        out.groups
-            .iter()
-            .map(|g| g.outcome.path.as_str())
-            .collect::<Vec<_>>(),
-    )?;
-    dict.set_item(
-        "group_n_resamples",
-        PyArray1::from_vec(
-            py,
-            out.groups
-                .iter()
-                .map(|g| g.outcome.n_resamples)
-                .collect::<Vec<u64>>(),
-        ),
-    )?;
-    dict.set_item("micro_statistic", out.micro_statistic)?;
-    dict.set_item("micro_pvalue", out.micro.pvalue)?;
-    dict.set_item("micro_method", out.micro.path.as_str())?;
-    dict.set_item("micro_n_resamples", out.micro.n_resamples)?;
-    dict.set_item("macro_statistic", out.macro_test.statistic)?;
-    dict.set_item("macro_pvalue", out.macro_test.pvalue)?;
-    dict.set_item("max_drop_statistic", out.max_drop.statistic)?;
-    dict.set_item("max_drop_pvalue", out.max_drop.pvalue)?;
-    dict.set_item("fisher_statistic", out.fisher.statistic)?;
-    dict.set_item("fisher_pvalue", out.fisher.pvalue)?;
-    dict.set_item("n_resamples", out.n_resamples)?;
-    Ok(dict)
+    let counts = |f: &dyn Fn(&fastmcnemar_core::resample::grouped::GroupTest) -> u64| {
+        PyArray1::from_vec(py, out.groups.iter().map(f).collect::<Vec<u64>>()).unbind()
+    };
+    GroupedSignFlipResult {
+        group_statistic: floats(&|g| g.statistic),
+        group_pvalue: floats(&|g| g.outcome.pvalue),
+        group_n: counts(&|g| g.n_samples),
+        group_method: out.groups.iter().map(|g| g.outcome.path.as_str()).collect(),
+        group_n_resamples: counts(&|g| g.outcome.n_resamples),
+        micro_statistic: out.micro_statistic,
+        micro_pvalue: out.micro.pvalue,
+        micro_method: out.micro.path.as_str(),
+        micro_n_resamples: out.micro.n_resamples,
+        macro_statistic: out.macro_test.statistic,
+        macro_pvalue: out.macro_test.pvalue,
+        max_drop_statistic: out.max_drop.statistic,
+        max_drop_pvalue: out.max_drop.pvalue,
+        fisher_statistic: out.fisher.statistic,
+        fisher_pvalue: out.fisher.pvalue,
+        n_resamples: out.n_resamples,
+    }
 }
 
-/// Paired bootstrap of the mean difference: (estimate, low, high, standard_error).
+/// Paired bootstrap of the mean difference.
 #[pyfunction]
 #[pyo3(signature = (reference, candidate, confidence_level, method, n_resamples, seed, clusters=None, n_threads=None))]
 #[allow(clippy::too_many_arguments)]
@@ -234,20 +212,20 @@ fn bootstrap_mean_difference(
     reference: PyReadonlyArray1<'_, f64>,
     candidate: PyReadonlyArray1<'_, f64>,
     confidence_level: f64,
-    method: &str,
+    method: Wrap<IntervalMethod>,
     n_resamples: u64,
     seed: u64,
     clusters: Option<PyReadonlyArray1<'_, u32>>,
     n_threads: Option<usize>,
-) -> PyResult<(f64, f64, f64, f64)> {
-    let method = IntervalMethod::parse(method).map_err(to_py_err)?;
+) -> PyCoreResult<BootstrapResult> {
+    let method = method.0;
     let reference = reference.as_slice()?;
     let candidate = candidate.as_slice()?;
     let clusters = match &clusters {
         Some(c) => Some(c.as_slice()?),
         None => None,
     };
-    run_detached(py, n_threads, |checkpoint| {
+    run(py, n_threads, Size::Long, |checkpoint| {
         let (values, sizes) = units(reference, candidate, clusters)?;
         let r = bootstrap_mean(
             &values,
@@ -258,32 +236,32 @@ fn bootstrap_mean_difference(
             seed,
             checkpoint,
         )?;
-        Ok((r.estimate, r.low, r.high, r.standard_error))
+        Ok(BootstrapResult {
+            estimate: r.estimate,
+            low: r.low,
+            high: r.high,
+            standard_error: r.standard_error,
+        })
     })
 }
 
 /// Many candidates (rows) vs one reference with shared sign flips.
-/// Returns flat arrays (statistic, z, pvalue, adjusted), index candidate * n_groups + group.
+/// Flat arrays, index candidate * n_groups + group.
 #[pyfunction]
 #[pyo3(signature = (reference, candidates, groups, n_groups, alternative, n_resamples, seed, n_threads=None))]
-#[allow(clippy::too_many_arguments, clippy::type_complexity)]
-fn many_candidates_test<'py>(
-    py: Python<'py>,
+#[allow(clippy::too_many_arguments)]
+fn many_candidates_test(
+    py: Python<'_>,
     reference: PyReadonlyArray1<'_, f64>,
     candidates: PyReadonlyArray2<'_, f64>,
     groups: Option<PyReadonlyArray1<'_, u32>>,
     n_groups: usize,
-    alternative: &str,
+    alternative: Wrap<Alternative>,
     n_resamples: u64,
     seed: u64,
     n_threads: Option<usize>,
-) -> PyResult<(
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-)> {
-    let alternative = Alternative::parse(alternative).map_err(to_py_err)?;
+) -> PyCoreResult<ManyCandidatesResult> {
+    let alternative = alternative.0;
     let reference = reference.as_slice()?;
     let n_candidates = candidates.shape()[0];
     let candidates = candidates.as_slice()?;
@@ -291,7 +269,7 @@ fn many_candidates_test<'py>(
         Some(g) => Some(g.as_slice()?),
         None => None,
     };
-    let out = run_detached(py, n_threads, |checkpoint| {
+    let out = run(py, n_threads, Size::Long, |checkpoint| {
         many_candidates(
             reference,
             candidates,
@@ -303,12 +281,12 @@ fn many_candidates_test<'py>(
             checkpoint,
         )
     })?;
-    Ok((
-        PyArray1::from_vec(py, out.statistics),
-        PyArray1::from_vec(py, out.z),
-        PyArray1::from_vec(py, out.pvalues),
-        PyArray1::from_vec(py, out.adjusted),
-    ))
+    Ok(ManyCandidatesResult {
+        statistic: PyArray1::from_vec(py, out.statistics).unbind(),
+        z: PyArray1::from_vec(py, out.z).unbind(),
+        pvalue: PyArray1::from_vec(py, out.pvalues).unbind(),
+        adjusted: PyArray1::from_vec(py, out.adjusted).unbind(),
+    })
 }
 
 /// Adds the resampling functions to the module.

@@ -1,11 +1,12 @@
-//! How long work runs: off the interpreter, on a rayon pool of the chosen
-//! size, stoppable with Ctrl-C.
+//! How work runs: [`run`] is the one entry for every call into the core.
 //!
-//! The work runs on a scoped worker thread inside the pool while the calling
-//! (main) thread waits with the interpreter released, waking every
-//! `SIGNAL_POLL` to look for Ctrl-C. On a signal it raises the cancel flag the
-//! core's chunk loops check, waits for them to stop, and re-raises the
-//! Python exception.
+//! Small inputs run inline on the calling thread (handing them to a pool
+//! costs more than the work). Long work runs on a scoped worker thread inside
+//! a rayon pool of the chosen size while the calling (main) thread waits with
+//! the interpreter released, waking every `SIGNAL_POLL` to look for Ctrl-C.
+//! On a signal it raises the cancel flag the core's chunk loops check, waits
+//! for them to stop, and re-raises the Python exception. A panicking worker
+//! becomes a `WorkerPanicError`, never an argument error.
 
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
@@ -13,38 +14,127 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use fastmcnemar_core::Error;
-use fastmcnemar_core::control::{CancelFlag, Checkpoint};
+use fastmcnemar_core::control::{CancelFlag, Checkpoint, NeverStop};
 use pyo3::prelude::*;
 use rayon::ThreadPool;
 
-use crate::errors::{InvalidArgumentError, to_py_err};
+use crate::errors::{InvalidArgumentError, PyCoreResult, WorkerPanicError};
 
 /// Environment variable that sets the default number of threads.
 pub const THREADS_ENV: &str = "FASTMCNEMAR_NUM_THREADS";
 
+/// Threads allowed per CPU: more only adds switching, and thousands of OS
+/// threads can make a machine unresponsive.
+pub const THREADS_PER_CPU: usize = 4;
+
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
 
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The largest thread count accepted: [`THREADS_PER_CPU`] x the CPUs here.
+pub fn max_threads() -> usize {
+    THREADS_PER_CPU * cpus()
+}
+
+fn check_count(n: Option<usize>, name: &str, shown: &str) -> PyResult<usize> {
+    let max = max_threads();
+    match n {
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(InvalidArgumentError::new_err(format!(
+            "{name} must be a whole number from 1 to {max} ({THREADS_PER_CPU} x the {} CPUs \
+             here), got {shown}",
+            cpus()
+        ))),
+    }
+}
+
 /// Thread count for a call: the explicit argument, else the environment
-/// variable, else every available core.
+/// variable, else every available core; refused outside 1..=[`max_threads`].
 pub fn resolve_threads(n_threads: Option<usize>) -> PyResult<usize> {
     if let Some(n) = n_threads {
-        if n == 0 {
-            return Err(InvalidArgumentError::new_err(
-                "n_threads must be at least 1",
-            ));
-        }
-        return Ok(n);
+        return check_count(Some(n), "n_threads", &n.to_string());
     }
     if let Ok(text) = std::env::var(THREADS_ENV) {
-        return match text.trim().parse::<usize>() {
-            Ok(n) if n >= 1 => Ok(n),
-            _ => Err(InvalidArgumentError::new_err(format!(
-                "{THREADS_ENV}={text:?} is not a positive integer"
-            ))),
-        };
+        let n = text.trim().parse::<usize>().ok();
+        return check_count(n, THREADS_ENV, &format!("{text:?}"));
     }
-    Ok(std::thread::available_parallelism().map_or(1, |n| n.get()))
+    Ok(cpus())
+}
+
+/// How big a call is: below `inline_below` items it runs inline.
+#[derive(Debug, Clone, Copy)]
+pub enum Size {
+    /// `items` of work; at most `inline_below - 1` run on the calling thread.
+    Items { items: usize, inline_below: usize },
+    /// Always long enough to leave the interpreter.
+    Long,
+}
+
+/// Runs `work` inline when `size` is small, else with the interpreter
+/// released on a pool of `n_threads` (see [`resolve_threads`]), stopping it on
+/// Ctrl-C. The thread count is checked either way, so a bad one is refused
+/// whatever the input size.
+pub fn run<T, F>(py: Python<'_>, n_threads: Option<usize>, size: Size, work: F) -> PyCoreResult<T>
+where
+    T: Send,
+    F: FnOnce(&dyn Checkpoint) -> fastmcnemar_core::Result<T> + Send,
+{
+    let threads = resolve_threads(n_threads)?;
+    if let Size::Items {
+        items,
+        inline_below,
+    } = size
+    {
+        if items < inline_below {
+            return Ok(work(&NeverStop)?);
+        }
+    }
+    let pool = thread_pool(threads)?;
+    let cancel = AtomicBool::new(false);
+    let outcome: PyCoreResult<T> = py.detach(|| {
+        std::thread::scope(|scope| {
+            let (done_tx, done_rx) = mpsc::channel::<()>();
+            let flag = CancelFlag(&cancel);
+            let pool = &pool;
+            let handle = scope.spawn(move || {
+                let result = pool.install(|| work(&flag));
+                let _ = done_tx.send(());
+                result
+            });
+            let mut pending_signal: Option<PyErr> = None;
+            loop {
+                match done_rx.recv_timeout(SIGNAL_POLL) {
+                    Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        if pending_signal.is_none() {
+                            if let Err(err) = Python::attach(|py| py.check_signals()) {
+                                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                                pending_signal = Some(err);
+                            }
+                        }
+                    }
+                }
+            }
+            let result = handle.join().map_err(|panic| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "no message".into());
+                WorkerPanicError::new_err(format!(
+                    "internal error: a worker thread panicked ({what}); please report it"
+                ))
+            });
+            match (pending_signal, result) {
+                (Some(err), _) => Err(err.into()),
+                (None, Err(err)) => Err(err.into()),
+                (None, Ok(result)) => Ok(result?),
+            }
+        })
+    });
+    outcome
 }
 
 /// Pools keyed by (process id, thread count).
@@ -72,51 +162,4 @@ fn thread_pool(threads: usize) -> PyResult<Arc<ThreadPool>> {
     let pool = Arc::new(pool);
     pools.insert(key, Arc::clone(&pool));
     Ok(pool)
-}
-
-/// Runs `work` with the interpreter released, on a pool of `n_threads`
-/// (see [`resolve_threads`]), stopping it on Ctrl-C.
-pub fn run_detached<T, F>(py: Python<'_>, n_threads: Option<usize>, work: F) -> PyResult<T>
-where
-    T: Send,
-    F: FnOnce(&dyn Checkpoint) -> fastmcnemar_core::Result<T> + Send,
-{
-    let pool = thread_pool(resolve_threads(n_threads)?)?;
-    let cancel = AtomicBool::new(false);
-    let outcome: Result<fastmcnemar_core::Result<T>, PyErr> = py.detach(|| {
-        std::thread::scope(|scope| {
-            let (done_tx, done_rx) = mpsc::channel::<()>();
-            let flag = CancelFlag(&cancel);
-            let pool = &pool;
-            let handle = scope.spawn(move || {
-                let result = pool.install(|| work(&flag));
-                let _ = done_tx.send(());
-                result
-            });
-            let mut pending_signal: Option<PyErr> = None;
-            loop {
-                match done_rx.recv_timeout(SIGNAL_POLL) {
-                    Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
-                    Err(mpsc::RecvTimeoutError::Timeout) => {
-                        if pending_signal.is_none() {
-                            if let Err(err) = Python::attach(|py| py.check_signals()) {
-                                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
-                                pending_signal = Some(err);
-                            }
-                        }
-                    }
-                }
-            }
-            let result = handle.join().unwrap_or_else(|_| {
-                Err(Error::InvalidArgument(
-                    "internal error: a worker thread panicked".into(),
-                ))
-            });
-            match pending_signal {
-                Some(err) => Err(err),
-                None => Ok(result),
-            }
-        })
-    });
-    outcome?.map_err(to_py_err)
 }

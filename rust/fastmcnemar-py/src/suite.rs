@@ -17,80 +17,56 @@ use fastmcnemar_core::suite::{Alternative, TestOutcome};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
-use crate::errors::to_py_err;
-use crate::runtime::run_detached;
+use crate::conversion::{Combination, FisherNull, MaxDropNull, NullKind, Wrap};
+use crate::errors::PyCoreResult;
+use crate::results::{
+    CombinedPValue, SuiteComponent, SuiteComponentArrays, SuiteManyResult, SuiteResult,
+};
+use crate::runtime::{Size, run};
 
-/// (name, statistic, pvalue, log_pvalue) of one component test.
-type Component = (String, f64, f64, f64);
-
-/// Component arrays of many candidates: (name, statistics, pvalues, log_pvalues).
-type ComponentArrays<'py> = (
-    String,
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-);
-
-fn null_mode(name: &str, what: &str, n_resamples: Option<u64>, seed: u64) -> PyResult<NullMode> {
-    match name {
-        "exact" => Ok(NullMode::Exact),
-        "monte_carlo" => Ok(NullMode::MonteCarlo {
+fn null_mode(kind: NullKind, n_resamples: Option<u64>, seed: u64) -> NullMode {
+    match kind {
+        NullKind::Exact => NullMode::Exact,
+        NullKind::MonteCarlo => NullMode::MonteCarlo {
             n_resamples: n_resamples.unwrap_or(DEFAULT_RESAMPLES),
             seed,
-        }),
-        other => Err(to_py_err(Error::InvalidArgument(format!(
-            "{what} must be 'exact' or 'monte_carlo', got {other:?}"
-        )))),
+        },
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn options(
-    method: &str,
-    alternative: &str,
+/// The options every suite entry point takes, typed at the boundary.
+struct SuiteOptions {
+    method: Method,
+    alternative: Alternative,
     alpha: f64,
-    rule: &str,
-    max_drop_null: &str,
-    fisher_null: &str,
+    rule: CombinedRule,
+    max_drop_null: NullKind,
+    fisher_null: NullKind,
     n_resamples: Option<u64>,
     seed: u64,
-    weights: Option<&PyReadonlyArray1<'_, f64>>,
-) -> PyResult<Options> {
-    let weights = match weights {
-        Some(w) => Some(w.as_slice()?.to_vec()),
-        None => None,
-    };
-    Ok(Options {
-        method: Method::parse(method).map_err(to_py_err)?,
-        alternative: Alternative::parse(alternative).map_err(to_py_err)?,
-        alpha,
-        rule: CombinedRule::parse(rule).map_err(to_py_err)?,
-        max_drop: null_mode(max_drop_null, "max_drop_null", n_resamples, seed)?,
-        fisher: null_mode(fisher_null, "fisher_null", n_resamples, seed)?,
-        weights,
-    })
 }
 
-fn component_list(result: &Aggregate) -> Vec<Component> {
-    result
-        .components
-        .iter()
-        .map(|(name, o)| (name.to_string(), o.statistic, o.pvalue, o.log_pvalue))
-        .collect()
+impl SuiteOptions {
+    fn build(&self, weights: Option<&PyReadonlyArray1<'_, f64>>) -> PyCoreResult<Options> {
+        let weights = match weights {
+            Some(w) => Some(w.as_slice()?.to_vec()),
+            None => None,
+        };
+        Ok(Options {
+            method: self.method,
+            alternative: self.alternative,
+            alpha: self.alpha,
+            rule: self.rule,
+            max_drop: null_mode(self.max_drop_null, self.n_resamples, self.seed),
+            fisher: null_mode(self.fisher_null, self.n_resamples, self.seed),
+            weights,
+        })
+    }
 }
 
-/// Result of one candidate: (statistic, pvalue, log_pvalue, rejected, level,
-/// components, task_pvalues, task_log_pvalues).
-type OneResult<'py> = (
-    f64,
-    f64,
-    f64,
-    bool,
-    f64,
-    Vec<Component>,
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-);
+fn floats(py: Python<'_>, values: Vec<f64>) -> Py<PyArray1<f64>> {
+    PyArray1::from_vec(py, values).unbind()
+}
 
 /// Global test of one candidate from per-task counts b, c.
 #[pyfunction]
@@ -101,55 +77,58 @@ fn suite_aggregate<'py>(
     py: Python<'py>,
     b: PyReadonlyArray1<'py, i64>,
     c: PyReadonlyArray1<'py, i64>,
-    method: &str,
-    alternative: &str,
+    method: Wrap<Method>,
+    alternative: Wrap<Alternative>,
     alpha: f64,
-    rule: &str,
-    max_drop_null: &str,
-    fisher_null: &str,
+    rule: Wrap<CombinedRule>,
+    max_drop_null: Wrap<MaxDropNull>,
+    fisher_null: Wrap<FisherNull>,
     n_resamples: Option<u64>,
     seed: u64,
     weights: Option<PyReadonlyArray1<'py, f64>>,
     n_threads: Option<usize>,
-) -> PyResult<OneResult<'py>> {
-    let opts = options(
-        method,
-        alternative,
+) -> PyCoreResult<SuiteResult> {
+    let opts = SuiteOptions {
+        method: method.0,
+        alternative: alternative.0,
         alpha,
-        rule,
-        max_drop_null,
-        fisher_null,
+        rule: rule.0,
+        max_drop_null: max_drop_null.0.0,
+        fisher_null: fisher_null.0.0,
         n_resamples,
         seed,
-        weights.as_ref(),
-    )?;
-    let counts = Counts::new(b.as_slice()?, c.as_slice()?).map_err(to_py_err)?;
-    let result = run_detached(py, n_threads, |cp| aggregate(&counts, &opts, cp))?;
-    let components = component_list(&result);
-    Ok((
-        result.outcome.statistic,
-        result.outcome.pvalue,
-        result.outcome.log_pvalue,
-        result.rejected,
-        result.level,
+    }
+    .build(weights.as_ref())?;
+    let counts = Counts::new(b.as_slice()?, c.as_slice()?)?;
+    let result = run(py, n_threads, Size::Long, |cp| {
+        aggregate(&counts, &opts, cp)
+    })?;
+    let components = result
+        .components
+        .iter()
+        .map(|(name, o)| {
+            Py::new(
+                py,
+                SuiteComponent {
+                    name,
+                    statistic: o.statistic,
+                    pvalue: o.pvalue,
+                    log_pvalue: o.log_pvalue,
+                },
+            )
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(SuiteResult {
+        statistic: result.outcome.statistic,
+        pvalue: result.outcome.pvalue,
+        log_pvalue: result.outcome.log_pvalue,
+        rejected: result.rejected,
+        level: result.level,
         components,
-        PyArray1::from_vec(py, result.task_pvalues),
-        PyArray1::from_vec(py, result.task_log_pvalues),
-    ))
+        task_pvalues: floats(py, result.task_pvalues),
+        task_log_pvalues: floats(py, result.task_log_pvalues),
+    })
 }
-
-/// Result of many candidates: (statistic, pvalue, log_pvalue, rejected,
-/// level, components, task_pvalues (flat, row-major), task_log_pvalues).
-type ManyResult<'py> = (
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<bool>>,
-    f64,
-    Vec<ComponentArrays<'py>>,
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-);
 
 /// Global test of every row of row-major (n_candidates x n_tasks) counts.
 #[pyfunction]
@@ -161,45 +140,49 @@ fn suite_aggregate_many<'py>(
     b: PyReadonlyArray1<'py, i64>,
     c: PyReadonlyArray1<'py, i64>,
     n_tasks: usize,
-    method: &str,
-    alternative: &str,
+    method: Wrap<Method>,
+    alternative: Wrap<Alternative>,
     alpha: f64,
-    rule: &str,
-    max_drop_null: &str,
-    fisher_null: &str,
+    rule: Wrap<CombinedRule>,
+    max_drop_null: Wrap<MaxDropNull>,
+    fisher_null: Wrap<FisherNull>,
     n_resamples: Option<u64>,
     seed: u64,
     weights: Option<PyReadonlyArray1<'py, f64>>,
     n_threads: Option<usize>,
-) -> PyResult<ManyResult<'py>> {
-    let opts = options(
-        method,
-        alternative,
+) -> PyCoreResult<SuiteManyResult> {
+    let opts = SuiteOptions {
+        method: method.0,
+        alternative: alternative.0,
         alpha,
-        rule,
-        max_drop_null,
-        fisher_null,
+        rule: rule.0,
+        max_drop_null: max_drop_null.0.0,
+        fisher_null: fisher_null.0.0,
         n_resamples,
         seed,
-        weights.as_ref(),
-    )?;
+    }
+    .build(weights.as_ref())?;
     let (b, c) = (b.as_slice()?, c.as_slice()?);
-    let rows = run_detached(py, n_threads, |cp| aggregate_many(b, c, n_tasks, &opts, cp))?;
+    let rows = run(py, n_threads, Size::Long, |cp| {
+        aggregate_many(b, c, n_tasks, &opts, cp)
+    })?;
     let column = |f: &dyn Fn(&Aggregate) -> f64| -> Vec<f64> { rows.iter().map(f).collect() };
     let level = rows.first().map_or(alpha, |r| r.level);
     let n_components = rows.first().map_or(0, |r| r.components.len());
     let mut components = Vec::with_capacity(n_components);
     for j in 0..n_components {
-        let name = rows[0].components[j].0.to_string();
         let pick = |f: &dyn Fn(&TestOutcome) -> f64| -> Vec<f64> {
             rows.iter().map(|r| f(&r.components[j].1)).collect()
         };
-        components.push((
-            name,
-            PyArray1::from_vec(py, pick(&|o| o.statistic)),
-            PyArray1::from_vec(py, pick(&|o| o.pvalue)),
-            PyArray1::from_vec(py, pick(&|o| o.log_pvalue)),
-        ));
+        components.push(Py::new(
+            py,
+            SuiteComponentArrays {
+                name: rows[0].components[j].0,
+                statistic: floats(py, pick(&|o| o.statistic)),
+                pvalue: floats(py, pick(&|o| o.pvalue)),
+                log_pvalue: floats(py, pick(&|o| o.log_pvalue)),
+            },
+        )?);
     }
     let task_p: Vec<f64> = rows
         .iter()
@@ -210,50 +193,51 @@ fn suite_aggregate_many<'py>(
         .flat_map(|r| r.task_log_pvalues.iter().copied())
         .collect();
     let rejected: Vec<bool> = rows.iter().map(|r| r.rejected).collect();
-    Ok((
-        PyArray1::from_vec(py, column(&|r| r.outcome.statistic)),
-        PyArray1::from_vec(py, column(&|r| r.outcome.pvalue)),
-        PyArray1::from_vec(py, column(&|r| r.outcome.log_pvalue)),
-        PyArray1::from_vec(py, rejected),
+    Ok(SuiteManyResult {
+        statistic: floats(py, column(&|r| r.outcome.statistic)),
+        pvalue: floats(py, column(&|r| r.outcome.pvalue)),
+        log_pvalue: floats(py, column(&|r| r.outcome.log_pvalue)),
+        rejected: PyArray1::from_vec(py, rejected).unbind(),
         level,
         components,
-        PyArray1::from_vec(py, task_p),
-        PyArray1::from_vec(py, task_lp),
-    ))
+        task_pvalues: floats(py, task_p),
+        task_log_pvalues: floats(py, task_lp),
+    })
 }
 
 /// Combines p-values given as natural logs: "fisher", "stouffer", "cauchy"
-/// or "hmp". Returns (statistic, pvalue, log_pvalue).
+/// or "hmp".
 #[pyfunction]
 #[pyo3(signature = (log_pvalues, method, weights=None))]
 fn suite_combine_pvalues(
     log_pvalues: PyReadonlyArray1<'_, f64>,
-    method: &str,
+    method: Wrap<Combination>,
     weights: Option<PyReadonlyArray1<'_, f64>>,
-) -> PyResult<(f64, f64, f64)> {
+) -> PyCoreResult<CombinedPValue> {
     let log_p = log_pvalues.as_slice()?;
     let w = match &weights {
         Some(w) => Some(w.as_slice()?),
         None => None,
     };
-    let out = match method {
-        "fisher" => {
+    let out = match method.0 {
+        Combination::Fisher => {
             if w.is_some() {
-                return Err(to_py_err(Error::InvalidArgument(
+                return Err(Error::InvalidArgument(
                     "weights apply to 'stouffer', 'cauchy' and 'hmp', not to 'fisher'".into(),
-                )));
+                )
+                .into());
             }
             fisher_from_log_p(log_p)
         }
-        "stouffer" => stouffer_from_log_p(log_p, w),
-        "cauchy" => cauchy_from_log_p(log_p, w),
-        "hmp" => hmp_from_log_p(log_p, w),
-        other => Err(Error::InvalidArgument(format!(
-            "method must be 'fisher', 'stouffer', 'cauchy' or 'hmp', got {other:?}"
-        ))),
-    }
-    .map_err(to_py_err)?;
-    Ok((out.statistic, out.pvalue, out.log_pvalue))
+        Combination::Stouffer => stouffer_from_log_p(log_p, w),
+        Combination::Cauchy => cauchy_from_log_p(log_p, w),
+        Combination::Hmp => hmp_from_log_p(log_p, w),
+    }?;
+    Ok(CombinedPValue {
+        statistic: out.statistic,
+        pvalue: out.pvalue,
+        log_pvalue: out.log_pvalue,
+    })
 }
 
 /// Adjusted p-values ("holm", "hochberg", "hommel", "bonferroni", "sidak",
@@ -262,10 +246,9 @@ fn suite_combine_pvalues(
 fn suite_adjust_pvalues<'py>(
     py: Python<'py>,
     pvalues: PyReadonlyArray1<'py, f64>,
-    method: &str,
-) -> PyResult<Bound<'py, PyArray1<f64>>> {
-    let method = Adjustment::parse(method).map_err(to_py_err)?;
-    let adjusted = adjust_pvalues(pvalues.as_slice()?, method).map_err(to_py_err)?;
+    method: Wrap<Adjustment>,
+) -> PyCoreResult<Bound<'py, PyArray1<f64>>> {
+    let adjusted = adjust_pvalues(pvalues.as_slice()?, method.0)?;
     Ok(PyArray1::from_vec(py, adjusted))
 }
 

@@ -43,22 +43,6 @@ pub enum DifferenceMethod {
     Wald,
 }
 
-impl DifferenceMethod {
-    /// Parses the Python-facing name.
-    pub fn parse(name: &str) -> Result<Self> {
-        match name {
-            "tango" => Ok(Self::Tango),
-            "newcombe" => Ok(Self::Newcombe),
-            "bonett-price" => Ok(Self::BonettPrice),
-            "wald" => Ok(Self::Wald),
-            other => Err(Error::InvalidArgument(format!(
-                "unknown interval method {other:?}: expected \"tango\", \"newcombe\", \
-                 \"bonett-price\" or \"wald\""
-            ))),
-        }
-    }
-}
-
 /// The standard normal quantile z with P(|Z| <= z) = `level`.
 pub(crate) fn two_sided_z(level: f64) -> f64 {
     norm_isf(0.5 * (1.0 - level))
@@ -119,11 +103,5 @@ mod tests {
         let err =
             paired_difference(PairedCounts::default(), 0.95, DifferenceMethod::Wald).unwrap_err();
         assert!(matches!(err, Error::EmptyInput { .. }));
-        let err = DifferenceMethod::parse("agresti").unwrap_err().to_string();
-        assert!(err.contains("agresti") && err.contains("tango"), "{err}");
-        assert_eq!(
-            DifferenceMethod::parse("bonett-price"),
-            Ok(DifferenceMethod::BonettPrice)
-        );
     }
 }

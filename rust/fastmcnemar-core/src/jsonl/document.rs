@@ -30,8 +30,11 @@ pub struct ArraySpans {
 /// Errors say what is wrong and where (byte offset); the caller can then
 /// parse the document in full for a fuller message.
 pub fn array_field_spans(bytes: &[u8], array_key: &str, fields: &[&str]) -> Result<ArraySpans> {
-    walk(bytes, array_key.as_bytes(), fields)
-        .map_err(|(at, message)| Error::InvalidArgument(format!("at byte {at}: {message}")))
+    walk(bytes, array_key.as_bytes(), fields).map_err(|(at, message)| Error::Parse {
+        line: None,
+        byte: Some(at),
+        message,
+    })
 }
 
 type Walk<T> = std::result::Result<T, (usize, String)>;

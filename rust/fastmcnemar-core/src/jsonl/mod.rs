@@ -198,8 +198,8 @@ fn empty_columns(keys: &[KeySpec]) -> Vec<Column> {
 ///
 /// Errors name the 1-based line number (blank lines count) and what is wrong.
 pub fn scan_file(path: &Path, keys: &[KeySpec], checkpoint: &dyn Checkpoint) -> Result<Scan> {
-    let file = File::open(path)
-        .map_err(|e| Error::InvalidArgument(format!("cannot open {}: {e}", path.display())))?;
+    let file =
+        File::open(path).map_err(|e| Error::Io(format!("cannot open {}: {e}", path.display())))?;
     scan_source(&file, keys, checkpoint)
 }
 
@@ -231,7 +231,7 @@ fn scan_with_layout<S: Source + ?Sized>(
 ) -> Result<Scan> {
     let size = source
         .size()
-        .map_err(|e| Error::InvalidArgument(format!("cannot read: {e}")))?;
+        .map_err(|e| Error::Io(format!("cannot read: {e}")))?;
     let segments = size.div_ceil(layout.segment).max(1);
     // Segments after a failed one are skipped: only the first failure is reported.
     let first_stop = AtomicUsize::new(usize::MAX);
@@ -263,12 +263,13 @@ fn scan_with_layout<S: Source + ?Sized>(
         match piece.stop {
             None => {}
             Some(Stop::Line { line, message }) => {
-                return Err(Error::InvalidArgument(format!(
-                    "line {}: {message}",
-                    lines_before + line
-                )));
+                return Err(Error::Parse {
+                    line: Some(lines_before + line),
+                    byte: None,
+                    message,
+                });
             }
-            Some(Stop::Read(message)) => return Err(Error::InvalidArgument(message)),
+            Some(Stop::Read(message)) => return Err(Error::Io(message)),
         }
         lines_before += piece.lines;
         parts.push((piece.rows, piece.columns));

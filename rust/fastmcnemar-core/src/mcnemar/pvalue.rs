@@ -17,12 +17,13 @@
 //! - p below ~1e-280 (subnormal or underflowing): the log-space tails, so it
 //!   stays finite where p underflows to 0.
 
-use std::f64::consts::{FRAC_2_SQRT_PI, LN_2, SQRT_2};
+use std::f64::consts::{LN_2, SQRT_2};
 
 use super::{Alternative, Method};
 use crate::binomial::{ln_pmf_half, ln_sf_half, pmf_half, sf_half, sf_half_with_ln};
 use crate::error::{Error, Result};
-use crate::special::normal::{ln_norm_sf, norm_sf};
+use crate::special::log_space::ln_add_exp;
+use crate::special::normal::{erf_small, ln_norm_sf, norm_sf};
 
 /// Below this the plain p-value may be subnormal or zero, so its log is taken
 /// from the log-space tail instead.
@@ -62,15 +63,6 @@ impl PValue {
         };
         PValue { pvalue, ln_pvalue }
     }
-}
-
-/// ln(e^x + e^y), exact at -inf.
-fn ln_add_exp(x: f64, y: f64) -> f64 {
-    let (hi, lo) = if x >= y { (x, y) } else { (y, x) };
-    if hi == f64::NEG_INFINITY {
-        return hi;
-    }
-    hi + (lo - hi).exp().ln_1p()
 }
 
 /// Where the plain tails of Bin(n, 1/2) come from: the binomial module one
@@ -176,22 +168,6 @@ fn central_mass(n: u64, lo: u64, hi: u64, method: Method) -> f64 {
         }
     }
     total
-}
-
-/// erf(x) for |x| <= 1/2 by its Taylor series (converges to double precision in < 20 terms).
-fn erf_small(x: f64) -> f64 {
-    let x2 = x * x;
-    let (mut term, mut total) = (x, x);
-    for m in 1..30 {
-        let m = f64::from(m);
-        term *= -x2 / m;
-        let next = term / (2.0 * m + 1.0);
-        total += next;
-        if next.abs() < 1e-18 * total.abs() {
-            break;
-        }
-    }
-    FRAC_2_SQRT_PI * total
 }
 
 /// min(1, 2 x the smaller one-sided p-value).

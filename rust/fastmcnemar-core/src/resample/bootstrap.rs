@@ -44,19 +44,6 @@ pub enum IntervalMethod {
     Bca,
 }
 
-impl IntervalMethod {
-    pub fn parse(text: &str) -> Result<IntervalMethod> {
-        match text.to_ascii_lowercase().as_str() {
-            "percentile" => Ok(IntervalMethod::Percentile),
-            "basic" => Ok(IntervalMethod::Basic),
-            "bca" => Ok(IntervalMethod::Bca),
-            _ => Err(Error::InvalidArgument(format!(
-                "method must be 'percentile', 'basic' or 'bca', got {text:?}"
-            ))),
-        }
-    }
-}
-
 /// A bootstrap interval and standard error for the mean difference.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BootstrapOutcome {

@@ -11,39 +11,7 @@ use crate::error::{Error, Result};
 /// Distinct non-zero magnitudes above which the lattice path is not tried.
 const MAX_LATTICE_DISTINCT: usize = 50_000;
 
-/// Which tail is evidence against "no difference". With d = reference -
-/// candidate, `Greater` is the degradation test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Alternative {
-    /// The candidate is worse (degradation). The default.
-    Greater,
-    /// The candidate is better (the mirror image).
-    Less,
-    /// Either direction.
-    TwoSided,
-}
-
-impl Alternative {
-    pub fn parse(text: &str) -> Result<Alternative> {
-        match text {
-            "greater" => Ok(Alternative::Greater),
-            "less" => Ok(Alternative::Less),
-            "two-sided" => Ok(Alternative::TwoSided),
-            other => Err(Error::InvalidArgument(format!(
-                "alternative must be 'greater', 'less' or 'two-sided', got {other:?}"
-            ))),
-        }
-    }
-
-    /// The p-value from the two one-sided tails (scipy's two-sided rule).
-    pub fn combine(self, greater: f64, less: f64) -> f64 {
-        match self {
-            Alternative::Greater => greater,
-            Alternative::Less => less,
-            Alternative::TwoSided => (2.0 * greater.min(less)).min(1.0),
-        }
-    }
-}
+pub use crate::alternative::Alternative;
 
 /// The path the caller asks for; `Auto` picks exact, then lattice, then Monte Carlo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,20 +20,6 @@ pub enum Method {
     Exact,
     Lattice,
     MonteCarlo,
-}
-
-impl Method {
-    pub fn parse(text: &str) -> Result<Method> {
-        match text {
-            "auto" => Ok(Method::Auto),
-            "exact" => Ok(Method::Exact),
-            "lattice" => Ok(Method::Lattice),
-            "monte_carlo" => Ok(Method::MonteCarlo),
-            other => Err(Error::InvalidArgument(format!(
-                "method must be 'auto', 'exact', 'lattice' or 'monte_carlo', got {other:?}"
-            ))),
-        }
-    }
 }
 
 /// The path actually used.

@@ -3,4 +3,5 @@
 
 pub mod chi2;
 pub mod gamma;
+pub mod log_space;
 pub mod normal;

@@ -80,7 +80,7 @@ const ERFC_Q: [f64; 5] = [
 ];
 
 /// erf(y) for |y| < 0.5 (full relative precision, also for tiny y).
-fn erf_small(y: f64) -> f64 {
+pub(crate) fn erf_small(y: f64) -> f64 {
     let ysq = y * y;
     let mut num = ERF_A[4] * ysq;
     let mut den = ysq;

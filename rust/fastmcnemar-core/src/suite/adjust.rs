@@ -28,27 +28,6 @@ pub enum Adjustment {
     BenjaminiYekutieli,
 }
 
-impl Adjustment {
-    /// Parses "holm", "hochberg", "hommel", "bonferroni", "sidak",
-    /// "holm-sidak", "bh", "by".
-    pub fn parse(text: &str) -> Result<Self> {
-        match text {
-            "holm" => Ok(Self::Holm),
-            "hochberg" => Ok(Self::Hochberg),
-            "hommel" => Ok(Self::Hommel),
-            "bonferroni" => Ok(Self::Bonferroni),
-            "sidak" => Ok(Self::Sidak),
-            "holm-sidak" => Ok(Self::HolmSidak),
-            "bh" => Ok(Self::BenjaminiHochberg),
-            "by" => Ok(Self::BenjaminiYekutieli),
-            other => Err(Error::InvalidArgument(format!(
-                "method must be 'holm', 'hochberg', 'hommel', 'bonferroni', 'sidak', \
-                 'holm-sidak', 'bh' or 'by', got {other:?}"
-            ))),
-        }
-    }
-}
-
 /// Adjusted p-values, in the input order.
 pub fn adjust_pvalues(pvalues: &[f64], method: Adjustment) -> Result<Vec<f64>> {
     if pvalues.is_empty() {
@@ -243,7 +222,5 @@ mod tests {
         ));
         assert!(adjust_pvalues(&[], Adjustment::Holm).is_err());
         assert!(adjust_pvalues(&[1.5], Adjustment::Holm).is_err());
-        assert!(Adjustment::parse("hommel").is_ok());
-        assert!(Adjustment::parse("sidak-holm").is_err());
     }
 }

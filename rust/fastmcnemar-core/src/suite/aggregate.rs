@@ -30,25 +30,6 @@ pub enum Method {
     Combined,
 }
 
-impl Method {
-    /// Parses a method name as the Python API spells it.
-    pub fn parse(text: &str) -> Result<Self> {
-        match text {
-            "pooled" => Ok(Self::Pooled),
-            "max_drop" => Ok(Self::MaxDrop),
-            "fisher" => Ok(Self::Fisher),
-            "stouffer" => Ok(Self::Stouffer),
-            "cauchy" => Ok(Self::Cauchy),
-            "hmp" => Ok(Self::Hmp),
-            "combined" => Ok(Self::Combined),
-            other => Err(Error::InvalidArgument(format!(
-                "method must be one of 'pooled', 'max_drop', 'fisher', 'stouffer', 'cauchy', \
-                 'hmp', 'combined'; got {other:?}"
-            ))),
-        }
-    }
-}
-
 /// Everything besides the counts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {

@@ -12,6 +12,7 @@ use super::tasks::{
     Counts, TaskTail, TestOutcome, check_log_pvalues, check_weights, weighted_informative,
 };
 use crate::error::{Error, Result};
+use crate::special::log_space::ln_add_exp;
 use std::f64::consts::PI;
 
 /// P(Cauchy >= t).
@@ -43,7 +44,7 @@ pub fn cauchy_from_log_p(log_p: &[f64], weights: Option<&[f64]>) -> Result<TestO
         } else if lp == 0.0 {
             has_one = true;
         } else if lp < SMALL_LN {
-            ln_huge = super::tasks::log_add_exp(ln_huge, wn.ln() - PI.ln() - lp);
+            ln_huge = ln_add_exp(ln_huge, wn.ln() - PI.ln() - lp);
         } else {
             let p = lp.exp();
             let term = if p < 0.25 {

@@ -14,7 +14,7 @@ use super::max_drop::{max_drop_exact, max_drop_monte_carlo};
 use super::pooled::pooled;
 use super::tasks::{Counts, TaskTail, TestOutcome};
 use crate::control::Checkpoint;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// How the three component tests are combined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,20 +23,6 @@ pub enum CombinedRule {
     Bonferroni,
     /// Each test at alpha: level at most 3 alpha.
     AnyAtAlpha,
-}
-
-impl CombinedRule {
-    /// Parses "bonferroni" or "any".
-    pub fn parse(text: &str) -> Result<Self> {
-        match text {
-            "bonferroni" => Ok(Self::Bonferroni),
-            "any" => Ok(Self::AnyAtAlpha),
-            other => Err(Error::InvalidArgument(format!(
-                "rule must be 'bonferroni' (each test at alpha/3) or 'any' (each at alpha, \
-                 level <= 3 alpha), got {other:?}"
-            ))),
-        }
-    }
 }
 
 /// Exact null or seeded Monte Carlo for a component test.
@@ -207,6 +193,5 @@ mod tests {
         assert!((any.level - 0.03).abs() < 1e-15);
         assert_eq!(any.outcome.pvalue, min_p);
         assert_eq!(any.rejected, min_p <= 0.01);
-        assert!(CombinedRule::parse("all").is_err());
     }
 }

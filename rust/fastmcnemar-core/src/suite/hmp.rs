@@ -10,10 +10,10 @@
 
 use super::landau::ln_landau_sf;
 use super::tasks::{
-    Counts, TaskTail, TestOutcome, check_log_pvalues, check_weights, log_add_exp,
-    weighted_informative,
+    Counts, TaskTail, TestOutcome, check_log_pvalues, check_weights, weighted_informative,
 };
 use crate::error::Result;
+use crate::special::log_space::ln_add_exp;
 
 /// Euler's constant.
 const EULER_GAMMA: f64 = 0.577_215_664_901_532_9;
@@ -30,7 +30,7 @@ pub fn hmp_from_log_p(log_p: &[f64], weights: Option<&[f64]>) -> Result<TestOutc
         .zip(&w)
         .filter(|&(_, &wi)| wi > 0.0)
         .fold(f64::NEG_INFINITY, |acc, (&lp, &wi)| {
-            log_add_exp(acc, (wi / total).ln() - lp)
+            ln_add_exp(acc, (wi / total).ln() - lp)
         });
     let shift = (log_p.len() as f64).ln() + 1.0 - EULER_GAMMA;
     let ln_p = if ln_inv_hmp > 700.0 {

@@ -16,10 +16,11 @@
 
 use super::Alternative;
 use super::monte_carlo::{count_extreme, mc_outcome};
-use super::tasks::{Counts, TestOutcome, log_add_exp};
+use super::tasks::{Counts, TestOutcome};
 use crate::binomial::ln_sf_half;
 use crate::control::Checkpoint;
 use crate::error::Result;
+use crate::special::log_space::ln_add_exp;
 
 /// One task in lattice form: d = 2b - n (|2b - n| for two-sided), n > 0.
 #[derive(Debug, Clone, Copy)]
@@ -152,7 +153,7 @@ fn ln_any_exceeds(ln_q: &[f64]) -> f64 {
         if lq > TINY {
             ln_none_big += (-lq.exp()).ln_1p();
         } else {
-            ln_tiny_sum = log_add_exp(ln_tiny_sum, lq);
+            ln_tiny_sum = ln_add_exp(ln_tiny_sum, lq);
         }
     }
     let ln_big = if ln_none_big == 0.0 {
@@ -161,7 +162,7 @@ fn ln_any_exceeds(ln_q: &[f64]) -> f64 {
         (-ln_none_big.exp_m1()).ln()
     };
     // P = P_big + P_tiny - P_big P_tiny; the product is below e^-700 of P.
-    log_add_exp(ln_big, ln_tiny_sum).min(0.0)
+    ln_add_exp(ln_big, ln_tiny_sum).min(0.0)
 }
 
 /// Seeded Monte Carlo Max-Drop: p = (1 + #{T* >= T}) / (1 + n_resamples),

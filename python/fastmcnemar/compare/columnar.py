@@ -1,0 +1,329 @@
+"""The columnar pass: a candidate's scores become TaskStats rows in a few array operations.
+
+The reference is coded once (:func:`code_reference`): its (task, filter, metric)
+triples become key codes, its doc ids doc codes in the harness's order, and its
+rows are kept sorted by (key, doc) with their hashes and per-key offsets. A
+candidate is coded the same way (its rows come in runs of one triple, so the
+key is looked up once per run, not per row), sorted by (key, doc) when it is
+not already, and then *aligned* with the reference: when the two (key, doc)
+sequences are equal, pairing is positional, every check (duplicates, missing
+docs, non-finite scores, scores outside [0, 1] against a 0/1 side, differing
+hashes) is a vector comparison, and the per-task counts are segment sums.
+
+Every check here only *detects*: when anything is off, :func:`paired_stats`
+returns None and the caller runs the row-by-row pairing
+(:func:`fastmcnemar.pair_report`), which raises or warns with the exact message
+naming the task, the doc ids and the files. Clean runs, the usual case, never
+pay for the explanations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from fastmcnemar.compare.metrics import Choice
+from fastmcnemar.compare.task_stats import STATS_COLUMNS
+
+_TRIPLES = ["task", "filter", "metric"]
+_HASHES = ("doc_hash", "prompt_hash", "target_hash")
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, eq=False)
+class CodedReference:
+    """The reference's rows under integer codes (picklable).
+
+    ``keys``: task, filter, metric, key (UInt32) in order of appearance;
+    ``docs``: doc_id, doc (UInt32) in the harness's order (numeric ids by value,
+    then text), so a doc's code orders docs as :func:`fastmcnemar.pair` does;
+    ``pair_code``: key * 2**32 + doc of every row, ascending; ``scores`` and
+    ``hashes`` in that order; ``offsets``: where each key's rows start;
+    ``clean``: one model and no duplicate (key, doc), so the fast pairing applies.
+    """
+
+    keys: pl.DataFrame
+    docs: pl.DataFrame
+    pair_code: IntArray
+    scores: FloatArray
+    hashes: pl.DataFrame
+    offsets: IntArray
+    clean: bool
+
+    def key_of(self) -> dict[tuple[str, str, str], int]:
+        """(task, filter, metric) -> key code."""
+        return {(t, f, m): k for t, f, m, k in self.keys.iter_rows()}
+
+
+def doc_order(doc_ids: pl.Series) -> pl.Series:
+    """Distinct doc ids in the order pairing sorts them: numeric ids by value, then text."""
+    frame = pl.DataFrame({"doc_id": doc_ids.unique()}).with_columns(
+        pl.col("doc_id").str.to_integer(strict=False).alias("_num")
+    )
+    return frame.sort(["_num", "doc_id"], nulls_last=True).get_column("doc_id")
+
+
+@dataclass(frozen=True)
+class Runs:
+    """A score frame's runs of one (task, filter, metric): start row, length, triple."""
+
+    starts: IntArray
+    lengths: IntArray
+    triples: list[tuple[str, str, str]]
+
+
+def frame_runs(frame: pl.DataFrame) -> Runs:
+    """The runs of one (task, filter, metric) in ``frame`` (a reader writes one file,
+    one filter at a time, so there are few)."""
+    runs = frame.select(pl.struct(_TRIPLES).rle_id().alias("run")).get_column("run").to_numpy()
+    starts = np.flatnonzero(np.concatenate(([True], runs[1:] != runs[:-1])))
+    lengths = np.diff(np.append(starts, frame.height)).astype(np.int64)
+    triples = list(frame.select(_TRIPLES)[starts].iter_rows())
+    return Runs(starts.astype(np.int64), lengths, triples)
+
+
+def doc_codes(doc_ids: pl.Series, categories: pl.Series) -> IntArray | None:
+    """The position of each doc id among ``categories``; None if one is not there."""
+    try:
+        codes = doc_ids.cast(pl.Enum(categories)).to_physical()
+    except pl.exceptions.InvalidOperationError:
+        return None
+    out: IntArray = codes.to_numpy().astype(np.int64)
+    return out
+
+
+def code_reference(scores: pl.DataFrame) -> CodedReference:
+    """Code the reference's score frame once (see :class:`CodedReference`)."""
+    runs = frame_runs(scores)
+    lengths, triples = runs.lengths, runs.triples
+    key_of: dict[tuple[str, str, str], int] = {}
+    for triple in triples:
+        key_of.setdefault(triple, len(key_of))
+    keys = pl.DataFrame(
+        [(*t, k) for t, k in key_of.items()],
+        schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8, "key": pl.UInt32},
+        orient="row",
+    )
+    order = doc_order(scores.get_column("doc_id"))
+    docs = pl.DataFrame({"doc_id": order, "doc": pl.arange(0, order.len(), eager=True)}).cast(
+        {"doc": pl.UInt32}
+    )
+    key = np.repeat(np.asarray([key_of[t] for t in triples], dtype=np.int64), lengths)
+    doc = doc_codes(scores.get_column("doc_id"), order)
+    assert doc is not None  # every doc id is in its own dictionary
+    pair_code = key * (1 << 32) + doc
+    values = scores.get_column("score").to_numpy().astype(np.float64)
+    hashes = scores.select(_HASHES)
+    if pair_code.size > 1 and not bool(np.all(pair_code[1:] >= pair_code[:-1])):
+        sort = np.argsort(pair_code, kind="stable")
+        pair_code, values, hashes = pair_code[sort], values[sort], hashes[sort]
+    offsets = np.searchsorted(pair_code >> 32, np.arange(keys.height + 1), side="left")
+    duplicated = bool(pair_code.size > 1 and np.any(pair_code[1:] == pair_code[:-1]))
+    return CodedReference(
+        keys=keys,
+        docs=docs,
+        pair_code=pair_code,
+        scores=values,
+        hashes=hashes,
+        offsets=offsets.astype(np.int64),
+        clean=scores.get_column("model").n_unique() <= 1 and not duplicated,
+    )
+
+
+@dataclass(frozen=True)
+class CodedCandidate:
+    """A candidate's rows of the chosen keys: key codes, doc ids, scores and hashes
+    (row-aligned), from a score frame (:func:`code_frame`) or straight from a reader."""
+
+    key: IntArray
+    doc_id: pl.Series
+    scores: FloatArray
+    hashes: pl.DataFrame
+    models: int = 1
+
+
+def code_frame(
+    frame: pl.DataFrame, chosen: dict[tuple[str, str, str], int], runs: Runs | None = None
+) -> CodedCandidate:
+    """The rows of ``frame`` (a score frame) whose (task, filter, metric) is chosen,
+    keyed by the reference's codes. Rows come in runs of one triple (one file, one
+    filter), so each run's key is looked up once."""
+    runs = runs or frame_runs(frame)
+    run_keys = np.asarray([chosen.get(triple, -1) for triple in runs.triples], dtype=np.int64)
+    key = np.repeat(run_keys, runs.lengths)
+    keep = key >= 0
+    picked = frame.filter(pl.Series(keep)) if not keep.all() else frame
+    return CodedCandidate(
+        key=key[keep],
+        doc_id=picked.get_column("doc_id"),
+        scores=picked.get_column("score").to_numpy().astype(np.float64),
+        hashes=picked.select(_HASHES),
+        models=picked.get_column("model").n_unique(),
+    )
+
+
+def paired_stats(
+    coded: CodedReference,
+    candidate: pl.DataFrame | CodedCandidate,
+    choices: Sequence[Choice],
+    label: str,
+    *,
+    runs: Runs | None = None,
+) -> tuple[pl.DataFrame, int] | None:
+    """The TaskStats rows of ``candidate`` for ``choices`` and the number of pairs whose
+    doc hashes were compared; None when any pairing check fails (see the module notes)."""
+    if not coded.clean:
+        return None
+    key_of = coded.key_of()
+    chosen: dict[tuple[str, str, str], int] = {}
+    for choice in choices:
+        found = key_of.get((choice.task, choice.filter, choice.metric))
+        if found is None:
+            return None
+        chosen[(choice.task, choice.filter, choice.metric)] = found
+    cand = (
+        candidate if isinstance(candidate, CodedCandidate) else code_frame(candidate, chosen, runs)
+    )
+    if cand.models > 1 or cand.key.size == 0:
+        return None
+    # Doc codes through the reference's dictionary; an unknown doc is a missing pair.
+    docs = doc_codes(cand.doc_id, coded.docs.get_column("doc_id"))
+    if docs is None:
+        return None
+    pair_code = cand.key * (1 << 32) + docs
+    order: IntArray | None = None
+    if pair_code.size > 1 and not bool(np.all(pair_code[1:] > pair_code[:-1])):
+        order = np.argsort(pair_code, kind="stable")
+        pair_code = pair_code[order]
+    keys = np.asarray(sorted(chosen.values()), dtype=np.int64)
+    ref_index = np.concatenate(
+        [np.arange(coded.offsets[k], coded.offsets[k + 1]) for k in keys.tolist()]
+    ).astype(np.int64)
+    # Equal sequences: same docs on both sides, no duplicates; pairing is positional.
+    if ref_index.size != pair_code.size or not np.array_equal(
+        coded.pair_code[ref_index], pair_code
+    ):
+        return None
+    cand_scores = cand.scores if order is None else cand.scores[order]
+    ref_scores = coded.scores[ref_index]
+    cand_hashes = cand.hashes if order is None else cand.hashes[order]
+    ref_hashes = coded.hashes[ref_index]
+    if not (np.all(np.isfinite(ref_scores)) and np.all(np.isfinite(cand_scores))):
+        return None
+    differ, checked = _hash_checks(ref_hashes, cand_hashes)
+    if differ:
+        return None
+    sizes = np.diff(coded.offsets)[keys]
+    bounds = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    if not _ranges_agree(ref_scores, cand_scores, bounds):
+        return None
+    rows = _reduce(keys, bounds, pair_code, ref_scores, cand_scores, choices, chosen, label)
+    return rows, checked
+
+
+def _hash_checks(ref: pl.DataFrame, cand: pl.DataFrame) -> tuple[bool, int]:
+    """(any hash differs where both sides have it, pairs with both doc hashes)."""
+    both = pl.DataFrame(
+        {**{h: ref.get_column(h) for h in _HASHES},
+         **{f"{h}_c": cand.get_column(h) for h in _HASHES}}
+    )  # fmt: skip
+    found = both.select(
+        pl.any_horizontal(
+            [(pl.col(h).is_not_null() & pl.col(f"{h}_c").is_not_null()
+              & (pl.col(h) != pl.col(f"{h}_c"))).any() for h in _HASHES]
+        ).alias("differ"),
+        (pl.col("doc_hash").is_not_null() & pl.col("doc_hash_c").is_not_null()).sum().alias("n"),
+    ).row(0)  # fmt: skip
+    return bool(found[0]), int(found[1])
+
+
+def _segment_all(flags: npt.NDArray[np.bool_], bounds: IntArray) -> npt.NDArray[np.bool_]:
+    counts = np.add.reduceat(flags.astype(np.int64), bounds[:-1]) if flags.size else np.zeros(0)
+    return np.asarray(counts == np.diff(bounds))
+
+
+def _segment_any(flags: npt.NDArray[np.bool_], bounds: IntArray) -> npt.NDArray[np.bool_]:
+    counts = np.add.reduceat(flags.astype(np.int64), bounds[:-1]) if flags.size else np.zeros(0)
+    return np.asarray(counts > 0)
+
+
+def _ranges_agree(ref: FloatArray, cand: FloatArray, bounds: IntArray) -> bool:
+    """No task where one side is 0/1 and the other leaves [0, 1] (different metrics)."""
+    ref_binary = _segment_all((ref == 0.0) | (ref == 1.0), bounds)
+    cand_binary = _segment_all((cand == 0.0) | (cand == 1.0), bounds)
+    ref_out = _segment_any((ref < 0.0) | (ref > 1.0), bounds)
+    cand_out = _segment_any((cand < 0.0) | (cand > 1.0), bounds)
+    return not bool(np.any((ref_binary & cand_out) | (cand_binary & ref_out)))
+
+
+def _reduce(
+    keys: IntArray,
+    bounds: IntArray,
+    pair_code: IntArray,
+    ref: FloatArray,
+    cand: FloatArray,
+    choices: Sequence[Choice],
+    chosen: dict[tuple[str, str, str], int],
+    label: str,
+) -> pl.DataFrame:
+    """Per task: n, b, c and sums, oriented so that higher is better (segment sums)."""
+    binary = _segment_all(((ref == 0.0) | (ref == 1.0)) & ((cand == 0.0) | (cand == 1.0)), bounds)
+    position = {int(k): i for i, k in enumerate(keys.tolist())}
+    rows: list[dict[str, Any]] = []
+    for choice in choices:
+        i = position[chosen[(choice.task, choice.filter, choice.metric)]]
+        lo, hi = int(bounds[i]), int(bounds[i + 1])
+        r, c = ref[lo:hi], cand[lo:hi]
+        is_binary = bool(binary[i])
+        if choice.lower_is_better:
+            # 1 - x keeps binary scores binary; -x flips continuous ones.
+            r, c = (1.0 - r, 1.0 - c) if is_binary else (-r, -c)
+        row: dict[str, Any] = {
+            "candidate": label,
+            "task": choice.task,
+            "filter": choice.filter,
+            "metric": choice.metric,
+            "lower_is_better": choice.lower_is_better,
+            "kind": "binary" if is_binary else "continuous",
+            "n": hi - lo,
+            "b": int(np.count_nonzero(r > c)),
+            "c": int(np.count_nonzero(c > r)),
+            "reference_sum": float(r.sum()),
+            "candidate_sum": float(c.sum()),
+            "doc_codes": None,
+            "reference_scores": None,
+            "candidate_scores": None,
+            "clusters": None,
+        }
+        if not is_binary:
+            row["doc_codes"] = (pair_code[lo:hi] & 0xFFFFFFFF).tolist()
+            row["reference_scores"] = r.tolist()
+            row["candidate_scores"] = c.tolist()
+        rows.append(row)
+    return stats_rows(rows)
+
+
+def stats_rows(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """TaskStats rows from Python dicts."""
+    return pl.DataFrame(rows, schema=STATS_COLUMNS)
+
+
+__all__ = [
+    "CodedCandidate",
+    "CodedReference",
+    "Runs",
+    "code_frame",
+    "code_reference",
+    "doc_codes",
+    "doc_order",
+    "frame_runs",
+    "paired_stats",
+    "stats_rows",
+]
