@@ -190,3 +190,11 @@ def test_cluster_file_problems_are_named(tmp_path: Path):
     bad.write_text("id,passage\n1,p1\n")
     with pytest.raises(fm.InputFormatError, match="needs columns doc_id and cluster"):
         fm.compare(ref, cand, cluster=str(bad))
+
+
+def test_audit_text_report_shows_rule_and_clusters():
+    ref, cand = suite(10, drop=0.03)
+    text = fm.audit(ref, {"a": cand}, cluster="passage", rule="any", n_resamples=199).to_text()
+    assert "suite rule: combined suite test" in text
+    assert "level at most 3 alpha" in text
+    assert "t1: 40 clusters of 320 samples" in text

@@ -102,6 +102,10 @@ def audit_to_text(audit: Audit) -> str:
             f"== {label}",
             *_table(task_header(comp), _task_rows(comp), right={3, 4, 5, 6, 7, 8, 10, 11, 12}),
         ]
+        if comp.metadata.get("rule") == "any" or comp.metadata.get("clusters"):
+            # Non-default decisions say how they were taken, per candidate.
+            lines.append(f"suite rule: {comp.metadata.get('verdict_rule')}")
+        lines += cluster_lines(comp)
         if comp.skipped.height:
             lines.append(f"  ({comp.skipped.height} not tested; see the JSON report)")
     verdict = (
