@@ -8,7 +8,8 @@ prompt, about 257 MB and 80,000 lines per run, a ``results_*.json`` per run). On
 extra disk). Then, for K = 10 and 50 (``--k 500`` adds 500), measures in one run, each in
 its own process so peak RSS is that method's own, ``--repeats`` times interleaved:
 
-- ``cat`` of every samples file of the reference and the K candidates (the ceiling);
+- ``cat`` of every samples file of the reference and the K candidates (the ceiling; through
+  ``xargs``, as 500 candidates' paths do not fit one command line);
 - ``fastmcnemar audit REF CANDIDATES --format json -o FILE`` (the CLI, process start included);
 - a plain script: ``polars.read_ndjson`` of doc_id, filter and the primary metric of every
   file, a join per task, and one ``fastmcnemar.mcnemar_counts`` call over all (candidate,
@@ -21,7 +22,7 @@ samples (target < 10 ms) and ``audit`` of 200 candidate frames x 60 tasks x 1,00
 (target < 2 s).
 
 Usage: ``.venv/bin/python benches/bench_audit.py [--k 500] [--root DIR] [--repeats 3]``
-(``--skip-files`` / ``--skip-memory`` run one half).
+(``--skip-files`` / ``--skip-memory`` run one half; ``--k 500 --only`` only K = 500).
 """
 
 from __future__ import annotations
@@ -125,9 +126,13 @@ def files_benchmark(root: Path, ks: list[int], repeats: int, distinct: int) -> l
                         os.link(file, target)
         runs = [ref, *sorted(folder.iterdir())]
         files = audit_corpus.samples_files(runs)
-        out = Path(tempfile.mkdtemp(prefix="fastmcnemar-audit-")) / "audit.json"
+        scratch = Path(tempfile.mkdtemp(prefix="fastmcnemar-audit-"))
+        out = scratch / "audit.json"
+        # xargs: K = 500 lists more paths than one command line holds.
+        listing = scratch / "files"
+        listing.write_bytes(b"\0".join(f.encode() for f in files))
         commands = {
-            "cat": ["cat", *files],
+            "cat": ["xargs", "-0", "-a", str(listing), "cat"],
             "fastmcnemar audit": [
                 sys.executable,
                 "-m",
@@ -236,10 +241,11 @@ def main() -> None:
     parser.add_argument("--root", default=str(Path(tempfile.gettempdir()) / "fmn-audit-bench"))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--distinct", type=int, default=10, help="candidate runs written")
+    parser.add_argument("--only", action="store_true", help="only the --k counts given")
     parser.add_argument("--skip-files", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args()
-    ks = sorted(set([10, 50] + (args.k or [])))
+    ks = sorted(set(([] if args.only and args.k else [10, 50]) + (args.k or [])))
     if not args.skip_files:
         files_benchmark(Path(args.root), ks, args.repeats, args.distinct)
     if not args.skip_memory:

@@ -10,7 +10,14 @@ runs each. Accuracy: max relative error against an mpmath oracle
 (45 digits, tests/binomial_oracle.py) on 300 of the pairs, and the max
 relative difference from scipy over all pairs with p >= 1e-300.
 
-Run: ``.venv/bin/python benches/bench_mcnemar.py`` (FASTMCNEMAR_NUM_THREADS sets threads).
+Large-n path: the same 10^6 pairs against 10^6 pairs whose n = b + c is
+log-uniform on [10^3, 10^5] (every pair beyond the n <= 1024 tables, most n
+shared by a few pairs spread over thousands of b; b ~ Binomial(n, 0.5 +
+U(0, 0.05))) and uniform on [1025, 10^5]; medians of 9 interleaved runs,
+wall and CPU.
+
+Run: ``.venv/bin/python benches/bench_mcnemar.py`` (FASTMCNEMAR_NUM_THREADS sets threads;
+``--paths`` runs only the small-n / large-n comparison).
 """
 
 from __future__ import annotations
@@ -53,7 +60,47 @@ def best_of(repeats: int, func: object) -> tuple[float, float, object]:
     return best, best_cpu, result
 
 
+def large_n_counts(uniform: bool, seed: int = 2027) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    if uniform:
+        n = rng.integers(1025, 100_001, PAIRS)
+    else:
+        n = np.exp(rng.uniform(np.log(1e3), np.log(1e5), PAIRS)).astype(np.int64)
+    b = rng.binomial(n, 0.5 + rng.uniform(0.0, 0.05, PAIRS))
+    return b.astype(np.int64), (n - b).astype(np.int64)
+
+
+def paths(runs: int = 9) -> None:
+    """The small-n and large-n paths, medians of interleaved runs (wall and CPU)."""
+    cases = {
+        "small n (the audit mix above)": make_counts(),
+        "large n, log-uniform 10^3..10^5": large_n_counts(uniform=False),
+        "large n, uniform 1025..10^5": large_n_counts(uniform=True),
+    }
+    fastmcnemar.mcnemar_counts(*cases["small n (the audit mix above)"])  # warm-up
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
+    for _ in range(runs):
+        for name, (b, c) in cases.items():
+            start, start_cpu = time.perf_counter(), time.process_time()
+            fastmcnemar.mcnemar_counts(b, c)
+            times[name].append((time.perf_counter() - start, time.process_time() - start_cpu))
+    small_wall = float(np.median([w for w, _ in times["small n (the audit mix above)"]]))
+    small_cpu = float(np.median([c for _, c in times["small n (the audit mix above)"]]))
+    print(f"\nmcnemar_counts, 10^6 pairs, medians of {runs} interleaved runs")
+    print(f"{'case':<36}{'wall':>10}{'x small':>9}{'CPU':>10}{'x small':>9}")
+    for name, pairs in times.items():
+        wall = float(np.median([w for w, _ in pairs]))
+        cpu = float(np.median([c for _, c in pairs]))
+        print(
+            f"{name:<36}{wall:>8.3f} s{wall / small_wall:>8.1f}x{cpu:>8.3f} s"
+            f"{cpu / small_cpu:>8.1f}x"
+        )
+
+
 def main() -> None:
+    if "--paths" in sys.argv:
+        paths()
+        return
     b, c = make_counts()
     n = b + c
     threads = os.environ.get("FASTMCNEMAR_NUM_THREADS", str(os.cpu_count()))
@@ -110,6 +157,7 @@ def main() -> None:
         f"max relative error vs mpmath on 300 pairs: fastmcnemar {err_ours:.2e}, "
         f"scipy {err_scipy:.2e}"
     )
+    paths()
 
 
 if __name__ == "__main__":

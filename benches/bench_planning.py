@@ -127,10 +127,15 @@ def audit_tasks(candidates: int, seed: int = 0) -> Any:
 
 def verdict_columns_for_an_audit() -> None:
     """The three planning searches and the Tango test per task, as the audit did
-    them (one scalar call each, ``compare.decision.add_verdicts``) and in one batched call
-    (``planning.verdict_columns``); medians of interleaved runs."""
-    from fastmcnemar.compare.decision import add_verdicts
+    them before (one scalar call each, ``tests/verdict_oracle.py``) and in one batched
+    call (``planning.verdict_columns``, what ``compare.decision.add_verdicts`` now
+    uses); medians of interleaved runs."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from fastmcnemar.planning import verdict_columns
+    from verdict_oracle import per_task_verdicts
 
     print("\nverdict columns of an audit (60 tasks x K candidates), medians of 5 interleaved runs")
     print(f"{'K':>5} {'rows':>6} {'per-task calls':>15} {'verdict_columns':>16} {'speed-up':>9}")
@@ -150,7 +155,9 @@ def verdict_columns_for_an_audit() -> None:
 
         scalar_times, batch_times = [], []
         for _ in range(5):
-            t, want = timed(lambda tasks=tasks: add_verdicts(tasks, margin=0.01, alpha=0.05), 1)
+            t, want = timed(
+                lambda tasks=tasks: per_task_verdicts(tasks, margin=0.01, alpha=0.05), 1
+            )
             scalar_times.append(t)
             t, got = timed(batched, 1)
             batch_times.append(t)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from inspect_mock import InspectRuns, run_inspect_pair
 
 settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True)
 settings.register_profile("dev", max_examples=200, deadline=None)
@@ -26,6 +27,14 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"shared data folder not found at {SHARED}")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def inspect_runs(tmp_path_factory: pytest.TempPathFactory) -> InspectRuns:
+    """Real Inspect logs written by inspect_ai itself (mock model, offline), both
+    runs once per session (about 3 s after importing inspect_ai)."""
+    pytest.importorskip("inspect_ai", reason="the 'harness' extra (inspect-ai) is not installed")
+    return run_inspect_pair(tmp_path_factory.mktemp("inspect_logs"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -62,7 +62,7 @@ def test_per_task_results_are_the_clustered_tests():
     assert isinstance(res.aggregate, fm.SuiteSignFlipResult)
     assert res.aggregate.clustered
     assert res.degraded == res.aggregate.rejected
-    text = res.to_text()
+    text = res.to_text(wide=True)  # unwrapped lines
     assert "clusters ('passage'; per-task test: cluster sign-flip):" in text
     assert "t0: 40 clusters of 320 samples, design effect" in text
     assert "of the clusters of every task" in text
@@ -130,7 +130,7 @@ def test_method_and_rule_options():
     assert anyrule.aggregate is not None
     assert anyrule.aggregate.level == pytest.approx(0.06)
     assert "rule 'any': level at most 3 alpha" in anyrule.metadata["verdict_rule"]
-    with pytest.raises(fm.InvalidArgumentError, match="'exact' or 'midp'"):
+    with pytest.raises(fm.InvalidArgumentError, match="method must be one of 'exact', 'midp'"):
         fm.compare(binary_ref, binary_cand, method="asymptotic")
 
 

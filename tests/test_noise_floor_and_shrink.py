@@ -132,7 +132,7 @@ def test_a_sample_counts_as_changed_when_any_metric_changes() -> None:
         ),
         (
             lambda: fm.shrink([frame({"t": [1]}), frame({"t": [1]})], alpha=1.0),
-            InvalidArgumentError,
+            fm.InvalidLevelError,
             "alpha",
         ),
     ],

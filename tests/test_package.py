@@ -18,3 +18,55 @@ def test_every_error_is_a_fastmcnemar_error_and_a_value_error() -> None:
             continue
         assert issubclass(cls, fastmcnemar.FastMcNemarError), name
         assert issubclass(cls, ValueError), name
+
+
+def _fresh(code: str) -> str:
+    """Runs ``code`` in a new interpreter and returns what it prints."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    return done.stdout
+
+
+HEAVY = "sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'polars', 'scipy', 'pyarrow'})"
+
+
+def test_import_and_the_cheap_commands_load_neither_numpy_nor_polars() -> None:
+    import json
+
+    for call in (
+        "import fastmcnemar",
+        "import fastmcnemar; fastmcnemar.__version__; fastmcnemar.FastMcNemarError",
+        "from fastmcnemar.cli import main; main(['--version'])",
+        "from fastmcnemar.cli import main; main(['--help'])",
+        "from fastmcnemar.cli import main; main(['compare', '--help'])",
+    ):
+        out = _fresh(f"import sys, json\n{call}\nprint(json.dumps({HEAVY}))")
+        assert json.loads(out.splitlines()[-1]) == [], call
+    # The first real use loads them.
+    out = _fresh(f"import sys, json, fastmcnemar\nfastmcnemar.mcnemar\nprint(json.dumps({HEAVY}))")
+    assert "numpy" in json.loads(out.splitlines()[-1])
+
+
+def test_every_public_name_resolves_and_is_listed() -> None:
+    for name in fastmcnemar.__all__:
+        assert getattr(fastmcnemar, name) is not None, name
+    assert set(fastmcnemar.__all__) <= set(dir(fastmcnemar))
+    assert callable(fastmcnemar.compare)
+    assert fastmcnemar.planning.sample_size is fastmcnemar.sample_size
+    import pytest
+
+    with pytest.raises(AttributeError, match="no_such_name"):
+        fastmcnemar.no_such_name  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_compare_stays_the_function_whatever_is_imported_first() -> None:
+    out = _fresh(
+        "import fastmcnemar.compare.engine, fastmcnemar\n"
+        "from fastmcnemar.compare import compare\n"
+        "print(fastmcnemar.compare is compare)"
+    )
+    assert out.strip() == "True"

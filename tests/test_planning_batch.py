@@ -1,5 +1,6 @@
 """Planning and non-inferiority over arrays: every element equals the scalar
-function's answer exactly, and the verdict columns equal ``add_verdicts``."""
+function's answer exactly, and the verdict columns equal the rule applied one
+task at a time (``verdict_oracle``) and what ``add_verdicts`` gives."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from fastmcnemar.planning import (
     tango_interval_many,
     verdict_columns,
 )
+from verdict_oracle import per_task_verdicts
 
 
 def random_counts(rng: np.random.Generator, size: int) -> tuple[Any, Any, Any]:
@@ -167,7 +169,7 @@ def test_broadcasting_and_shapes() -> None:
         (
             lambda: noninferiority_counts_many(1, 1, 5, margin=1.5),
             InvalidArgumentError,
-            "element 0: margin",
+            "margin must lie in (0, 1)",
         ),
         (
             lambda: _core.tango_intervals(np.array([1]), np.array([1, 2]), np.array([5]), 0.95),
@@ -230,6 +232,12 @@ def test_verdict_columns_equal_add_verdicts(margin: float, confidence_level: flo
     )
     got = tasks.drop("verdict").hstack(cols.to_polars())
     names = ["verdict", "noninferiority_pvalue", "detectable_drop", "n_needed", "flip_rate_needed"]
+    # The independent reference: the rule task by task with the scalar functions.
+    one_by_one = per_task_verdicts(
+        tasks, margin=margin, alpha=0.05, confidence_level=confidence_level
+    )
+    assert_frame_equal(got.select(names), one_by_one.select(names), check_exact=True)
+    # And the audit's own verdicts are these.
     assert_frame_equal(got.select(names), want.select(names), check_exact=True)
     # Every verdict and most columns occur, so the comparison covers each branch.
     assert set(cols.verdict.tolist()) == {"degraded", "equivalent", "inconclusive"}

@@ -21,14 +21,18 @@ CAND = [0.2, 0.4, 0.7, 0.3]
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"reference": [0.1, np.nan]}, fm.NonFiniteValueError, "reference at index 1"),
+        (
+            {"reference": [0.1, np.nan], "candidate": [0.1, 0.2]},
+            fm.NonFiniteValueError,
+            "non-finite value in reference at index 1: NaN",
+        ),
         ({"candidate": [0.1, 0.2, np.inf, 0.3]}, fm.NonFiniteValueError, "candidate at index 2"),
         (
             {"reference": [[0.1, 0.2], [0.3, np.nan]], "candidate": [0.1, 0.2]},
             fm.NonFiniteValueError,
             "reference at sample 1, rerun 1",
         ),
-        ({"candidate": [0.1, 0.2]}, fm.LengthMismatchError, "reference has 4 samples"),
+        ({"candidate": [0.1, 0.2]}, fm.LengthMismatchError, "reference has 4 elements"),
         ({"reference": [], "candidate": []}, fm.EmptyInputError, "reference is empty"),
         ({"reference": [[[1.0]]]}, fm.InvalidArgumentError, "3 dimensions"),
         ({"reference": ["a", "b", "c", "d"]}, fm.InvalidArgumentError, "numeric"),

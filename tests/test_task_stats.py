@@ -133,3 +133,11 @@ def test_wrong_schema_is_a_named_error() -> None:
         TaskStats(pl.DataFrame({"task": ["a"]}))
     with pytest.raises(InvalidArgumentError, match="not a TaskStats table"):
         TaskStats.from_arrow(pl.DataFrame({"task": ["a"]}).to_arrow())
+
+
+def test_the_index_travels(index: ReferenceIndex, degraded: TaskStats) -> None:
+    """A pickled index (as shipped to a worker) gives the same stats."""
+    shipped = pickle.loads(pickle.dumps(index))
+    again = candidate_stats(shipped, example_path("degraded"), label="int4")
+    assert again.rows.equals(degraded.rows)
+    assert again.index_key == index.key

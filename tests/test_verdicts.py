@@ -10,7 +10,8 @@ import pytest
 from scipy import stats
 
 import fastmcnemar as fm
-from fastmcnemar.compare.decision import add_verdicts, check_margin, suite_verdict
+from fastmcnemar._args import margin as check_margin
+from fastmcnemar.compare.decision import add_verdicts, suite_verdict
 from fastmcnemar.exceptions import InvalidArgumentError
 
 

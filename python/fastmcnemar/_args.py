@@ -94,6 +94,23 @@ def level(name: str, value: object) -> float:
     return number
 
 
+def margin(value: object) -> float:
+    """The non-inferiority margin: an accuracy drop in (0, 1), 0.01 = one point.
+
+    The core checks it too (``noninferiority_counts``); the message is the core's.
+    """
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, numbers.Real)
+        or not 0.0 < float(value) < 1.0
+    ):
+        raise InvalidArgumentError(
+            "margin must lie in (0, 1) (an accuracy difference, e.g. 0.01 = one point), "
+            f"got {value!r}"
+        )
+    return float(value)
+
+
 def whole(name: str, value: object, minimum: int = 0) -> int:
     """An integer (not a bool, not a float) of at least ``minimum``."""
     if isinstance(value, (bool, np.bool_)):
@@ -142,8 +159,8 @@ def seed(rng: object) -> int:
     )
 
 
-def threads(n_threads: object) -> int | None:
-    """None (the core's default) or a thread count from 1 to ``MAX_THREADS``."""
+def threads(n_threads: object, name: str = "n_threads") -> int | None:
+    """None (the default) or a thread count from 1 to ``MAX_THREADS`` (the core's cap)."""
     if n_threads is None:
         return None
     if (
@@ -152,7 +169,7 @@ def threads(n_threads: object) -> int | None:
         or not 1 <= n_threads <= MAX_THREADS
     ):
         raise InvalidArgumentError(
-            f"n_threads must be a whole number from 1 to {MAX_THREADS} "
+            f"{name} must be a whole number from 1 to {MAX_THREADS} "
             f"(4 x the {MAX_THREADS // 4} CPUs here), got {n_threads!r}"
         )
     return int(n_threads)
@@ -273,7 +290,7 @@ def as_count_array(values: Any, name: str) -> NDArray[np.int64]:
             value = flat[i]
             shown = int(value) if kind == "i" else value
             raise NegativeCountError(f"negative count in {_where(name, array.shape, i)}: {shown}")
-    if kind in "uf" and flat.size:
+    if kind in "iuf" and flat.size:  # int64 too: 2^62 fits an int64 but not the bound
         i = int(np.argmax(flat))
         if flat[i] > MAX_COUNT:
             raise InvalidArgumentError(
@@ -296,7 +313,12 @@ def check_same_shape(b: NDArray[Any], c: NDArray[Any]) -> None:
 
 
 def per_sample_scores(values: Any, name: str) -> FloatVector:
-    """Scores as a float64 vector; 2-D (samples x reruns) is averaged per sample."""
+    """Scores as a float64 vector; 2-D (samples x reruns) is averaged per sample.
+
+    1-D scores go to the core as they are: it refuses an empty input, a NaN or
+    infinity and unequal lengths, with its own messages. Reruns are checked here,
+    where their position (sample, rerun) is still known.
+    """
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -306,30 +328,25 @@ def per_sample_scores(values: Any, name: str) -> FloatVector:
             f"{name} must be 1-D (one score per sample) or 2-D (samples x reruns), "
             f"got {array.ndim} dimensions"
         )
-    if array.shape[0] == 0:
-        raise EmptyInputError(f"{name} is empty: at least one sample is needed")
-    bad = np.argwhere(~np.isfinite(array))
-    if bad.size:
-        first = tuple(int(i) for i in bad[0])
-        where = f"index {first[0]}" if array.ndim == 1 else f"sample {first[0]}, rerun {first[1]}"
-        raise NonFiniteValueError(f"non-finite value in {name} at {where}: {array[first]}")
     if array.ndim == 2:
+        if array.shape[0] == 0:
+            raise EmptyInputError(f"{name} is empty: at least one element is needed")
         if array.shape[1] == 0:
             raise EmptyInputError(f"{name} has no reruns (0 columns)")
+        bad = np.argwhere(~np.isfinite(array))
+        if bad.size:
+            sample, rerun = (int(i) for i in bad[0])
+            raise NonFiniteValueError(
+                f"non-finite value in {name} at sample {sample}, rerun {rerun}: "
+                f"{array[sample, rerun]}"
+            )
         array = array.mean(axis=1)
     return np.ascontiguousarray(array, dtype=np.float64)
 
 
 def paired_scores(reference: Any, candidate: Any) -> tuple[FloatVector, FloatVector]:
-    """Both score vectors, checked to pair sample by sample."""
-    ref = per_sample_scores(reference, "reference")
-    cand = per_sample_scores(candidate, "candidate")
-    if ref.shape[0] != cand.shape[0]:
-        raise LengthMismatchError(
-            f"length mismatch: reference has {ref.shape[0]} samples but candidate has "
-            f"{cand.shape[0]}; they must be paired sample by sample"
-        )
-    return ref, cand
+    """Both score vectors (their pairing is checked by the core)."""
+    return per_sample_scores(reference, "reference"), per_sample_scores(candidate, "candidate")
 
 
 def label_codes(labels: Any, name: str, n_samples: int) -> tuple[CodeVector, tuple[Any, ...]]:

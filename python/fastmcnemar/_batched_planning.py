@@ -252,7 +252,7 @@ def noninferiority_counts_many(
     shape, (bs, cs, ns) = _columns(
         as_count_array(b, "b"), as_count_array(c, "c"), as_count_array(n, "n")
     )
-    margin = _args.real("margin", margin)
+    margin = _args.margin(margin)
     alpha = _args.level("alpha", alpha)
     found = _core.noninferiority_score_many(bs, cs, ns, margin, alpha)
     statistic, pvalue, ok = found.statistic, found.pvalue, found.noninferior

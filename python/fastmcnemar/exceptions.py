@@ -24,6 +24,18 @@ from fastmcnemar._core import (
 )
 
 
+class OutputError(FastMcNemarError):
+    """A report or file cannot be written where asked: the path is one of the
+    inputs, or the write failed (the message names the path; a previous file
+    there is left unchanged)."""
+
+
+class UnsafeForkError(FastMcNemarError):
+    """Runs cannot be read in this process: it was forked after its parent started
+    Polars' thread pool, which does not survive ``fork()``. Use the ``spawn`` or
+    ``forkserver`` start method."""
+
+
 class PairingError(FastMcNemarError):
     """Reference and candidate cannot be paired sample by sample: mismatched
     or duplicate sample ids, different data hashes, a task on one side only."""
@@ -64,7 +76,9 @@ __all__ = [
     "NonBinaryValueError",
     "NonFiniteValueError",
     "NotTestableError",
+    "OutputError",
     "PairingError",
     "PairingWarning",
+    "UnsafeForkError",
     "WorkerPanicError",
 ]

@@ -21,21 +21,18 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from fastmcnemar import _args, _core
+from fastmcnemar._args import SeedLike
 from fastmcnemar._result_base import ConfidenceInterval, UnpacksAsStatisticPvalue
 from fastmcnemar.exceptions import (
-    EmptyInputError,
     InvalidArgumentError,
     InvalidLevelError,
-    LengthMismatchError,
     NegativeCountError,
-    NonBinaryValueError,
-    NonFiniteValueError,
 )
 
 NonInferiorityMethod = Literal["auto", "score", "exact", "permutation"]
@@ -166,29 +163,12 @@ def noninferiority_counts(
 
 
 def _as_scores(values: npt.ArrayLike, name: str) -> npt.NDArray[np.float64]:
-    array = np.asarray(values, dtype=np.float64)
+    """Scores as a 1-D float64 array; the core checks emptiness, pairing, finiteness
+    and (for the score tests) that every value is 0 or 1, with its own messages."""
+    array = np.ascontiguousarray(values, dtype=np.float64)
     if array.ndim != 1:
         raise InvalidArgumentError(f"{name} must be one-dimensional, got shape {array.shape}")
-    if array.size == 0:
-        raise EmptyInputError(f"{name} is empty: at least one element is needed")
-    bad = np.flatnonzero(~np.isfinite(array))
-    if bad.size:
-        raise NonFiniteValueError(f"non-finite value in {name} at index {bad[0]}: {array[bad[0]]}")
     return array
-
-
-def _binary_counts(ref: npt.NDArray[np.float64], cand: npt.NDArray[np.float64]) -> tuple[int, int]:
-    for name, array in (("reference", ref), ("candidate", cand)):
-        bad = np.flatnonzero((array != 0.0) & (array != 1.0))
-        if bad.size:
-            raise NonBinaryValueError(
-                f"non-binary value in {name} at index {bad[0]}: {array[bad[0]]} (expected 0 "
-                "or 1; the score test needs binary outcomes, use method='permutation' for "
-                "continuous scores)"
-            )
-    b = int(np.count_nonzero((ref == 1.0) & (cand == 0.0)))
-    c = int(np.count_nonzero((ref == 0.0) & (cand == 1.0)))
-    return b, c
 
 
 def _is_binary(array: npt.NDArray[np.float64]) -> bool:
@@ -201,14 +181,13 @@ def _permutation_noninferiority(
     margin: float,
     alpha: float,
     n_resamples: int,
-    rng: Any,
+    seed: int,
 ) -> NonInferiorityResult:
     from fastmcnemar.resampling import bootstrap, permutation_test
 
     if not 0.0 < alpha < 0.5:
         raise InvalidLevelError(f"alpha must lie strictly between 0 and 0.5, got {alpha}")
     # One seed for both, so the test and the interval see the same resamples.
-    seed = _args.seed(rng)
     # H0: mean difference >= margin. Shifting the reference by the margin turns
     # it into "mean of the shifted differences >= 0", tested by sign flips.
     test = permutation_test(
@@ -241,7 +220,7 @@ def noninferiority(
     alpha: float = 0.05,
     method: NonInferiorityMethod = "auto",
     n_resamples: int = 9999,
-    rng: int | np.random.Generator | None = None,
+    rng: SeedLike = None,
 ) -> NonInferiorityResult:
     """Test whether the candidate is at most ``margin`` worse than the reference.
 
@@ -287,22 +266,16 @@ def noninferiority(
     """
     ref = _as_scores(reference, "reference")
     cand = _as_scores(candidate, "candidate")
-    if ref.size != cand.size:
-        raise LengthMismatchError(
-            f"length mismatch: reference has {ref.size} elements but candidate has "
-            f"{cand.size}; they must be paired element by element"
-        )
     method = _args.choice("method", method, ("auto", "score", "exact", "permutation"))
-    margin = _args.real("margin", margin)
-    if not 0.0 < margin < 1.0:
-        raise InvalidArgumentError(f"margin must lie in (0, 1), got {margin}")
+    margin = _args.margin(margin)
     alpha = _args.level("alpha", alpha)
+    seed = _args.seed(rng)
     if method == "permutation" or (method == "auto" and not (_is_binary(ref) and _is_binary(cand))):
-        return _permutation_noninferiority(ref, cand, margin, alpha, n_resamples, rng)
-    b, c = _binary_counts(ref, cand)
+        return _permutation_noninferiority(ref, cand, margin, alpha, n_resamples, seed)
+    table = _core.mcnemar_paired_counts(ref, cand)
     return noninferiority_counts(
-        b,
-        c,
+        table.b,
+        table.c,
         int(ref.size),
         margin=margin,
         alpha=alpha,

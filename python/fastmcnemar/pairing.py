@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
-from fastmcnemar.exceptions import PairingError, PairingWarning
+from fastmcnemar._fork_guard import check_fork_safe
+from fastmcnemar.exceptions import InputFormatError, PairingError, PairingWarning
 from fastmcnemar.ingest.schema import KEY_COLUMNS, validate_score_frame
 
 #: Columns of the frame :func:`pair` returns.
@@ -283,8 +285,8 @@ def pair_report(
 
 
 def pair(
-    reference: pl.DataFrame,
-    candidate: pl.DataFrame,
+    reference: Any,
+    candidate: Any,
     /,
     *,
     allow_hash_mismatch: bool = False,
@@ -297,8 +299,10 @@ def pair(
 
     Parameters
     ----------
-    reference, candidate : polars.DataFrame
-        Score frames (one model each), e.g. from :func:`read_lm_eval`.
+    reference, candidate : polars.DataFrame, pandas.DataFrame or Arrow table
+        Score frames (any object with ``__arrow_c_stream__`` works); a table with
+        only ``task``, ``doc_id`` and ``score`` gets the other columns defaulted.
+        One model each, e.g. from :func:`read_lm_eval`.
     allow_hash_mismatch : bool, default False
         Pair samples whose ``doc_hash`` / ``target_hash`` differ (the runs saw
         different data) with a warning instead of an error.
@@ -338,8 +342,20 @@ def pair(
     >>> pair(frame("a", [1.0, 1.0, 0.0]), frame("b", [1.0, 0.0, 0.0]))["candidate"].to_list()
     [1.0, 0.0, 0.0]
     """
+    check_fork_safe()  # Polars would hang in a child forked after use
+    from fastmcnemar.ingest.frames import score_frame
+
+    frames: list[pl.DataFrame] = []
+    for run, side in zip((reference, candidate), _SIDES, strict=True):
+        frame = score_frame(run, what=side)
+        if frame is None:
+            raise InputFormatError(
+                f"{side}: expected a table (polars or pandas DataFrame, or an object with "
+                f"__arrow_c_stream__), got {type(run).__name__}"
+            )
+        frames.append(frame)
     report = pair_report(
-        reference, candidate, allow_hash_mismatch=allow_hash_mismatch, allow_missing=allow_missing
+        frames[0], frames[1], allow_hash_mismatch=allow_hash_mismatch, allow_missing=allow_missing
     )
     for task, filt, metric, reason in report.one_sided:
         warnings.warn(

@@ -39,6 +39,7 @@ from fastmcnemar._batched_planning import (
     tango_interval_many,
     verdict_columns,
 )
+from fastmcnemar._limits import MAX_SAMPLES, check_sample_count
 from fastmcnemar.exceptions import InvalidArgumentError
 
 PowerMethod = Literal["exact", "normal"]
@@ -46,7 +47,8 @@ _POWER_METHODS: tuple[PowerMethod, ...] = ("exact", "normal")
 
 
 def _check_n(n: object) -> int:
-    return _args.whole("n", n, minimum=1)
+    # 1 <= n <= 2^53, as mcnemar_counts: the work of the exact sums grows with n.
+    return check_sample_count(_args.whole("n", n, minimum=1))
 
 
 def _design_effect(
@@ -245,10 +247,15 @@ def sample_size(
     alpha = _args.level("alpha", alpha)
     power = _args.level("power", power)
     alternative, method = _options(alternative, method)
-    if method == "normal":
-        n_independent = math.ceil(
-            _core.normal_approx_sample_size(flip_rate, delta, alpha, power, alternative)
+    needed = _core.normal_approx_sample_size(flip_rate, delta, alpha, power, alternative)
+    if not needed <= MAX_SAMPLES:  # inf (a vanishing drop) or beyond any real suite
+        # Bounded work: the exact search would walk towards 2^53 first.
+        raise InvalidArgumentError(
+            f"detecting delta = {delta:g} at flip rate {flip_rate:g} needs more than "
+            f"2^53 paired samples (normal approximation: {needed:.3g})"
         )
+    if method == "normal":
+        n_independent = math.ceil(needed)
     else:
         n_independent = _core.exact_sample_size(flip_rate, delta, alpha, power, alternative).n
     # Smallest N with floor(N / DEFF) >= the independent answer (1e-9 absorbs

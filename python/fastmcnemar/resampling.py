@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fastmcnemar import _args, _core
-from fastmcnemar._args import Alternative, label_codes, paired_scores, per_sample_scores
+from fastmcnemar._args import Alternative, SeedLike, label_codes, paired_scores, per_sample_scores
 from fastmcnemar._result_base import ConfidenceInterval, UnpacksAsStatisticPvalue
 from fastmcnemar.exceptions import EmptyInputError, InvalidArgumentError, LengthMismatchError
 
@@ -196,7 +196,7 @@ def permutation_test(
     *,
     alternative: Alternative = "greater",
     n_resamples: int = 9999,
-    rng: int | np.random.Generator | None = None,
+    rng: SeedLike = None,
     groups: Any = None,
     clusters: Any = None,
     weighting: Weighting = "micro",
@@ -355,7 +355,7 @@ def bootstrap(
     confidence_level: float = 0.95,
     n_resamples: int = 9999,
     method: str = "bca",
-    rng: int | np.random.Generator | None = None,
+    rng: SeedLike = None,
     clusters: Any = None,
     n_threads: int | None = None,
 ) -> BootstrapResult:
@@ -422,7 +422,7 @@ def permutation_test_many(
     *,
     alternative: Alternative = "greater",
     n_resamples: int = 9999,
-    rng: int | np.random.Generator | None = None,
+    rng: SeedLike = None,
     groups: Any = None,
     n_threads: int | None = None,
 ) -> ManyPermutationResult:

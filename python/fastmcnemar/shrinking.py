@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from fastmcnemar import _args
+from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar._rerun_matrix import load_frames, rerun_matrices
 from fastmcnemar.exceptions import InvalidArgumentError
 from fastmcnemar.planning import power as exact_power
@@ -90,9 +92,14 @@ class ShrinkResult:
                 out[task] = list(ids)
         return json.dumps(out)
 
-    def write(self, path: str | Path) -> None:
-        """Write :meth:`samples_json` to ``path``."""
-        Path(path).write_text(self.samples_json() + "\n", encoding="utf-8")
+    def write(self, path: str | Path, *, inputs: Sequence[str | Path] = ()) -> None:
+        """Write :meth:`samples_json` to ``path`` atomically (a failed write leaves
+        the old file as it was); refuses a path that is, or lies inside, one of
+        ``inputs`` (the runs read)."""
+        from fastmcnemar._output_files import refuse_input_overlap, write_text_atomic
+
+        refuse_input_overlap(path, inputs)
+        write_text_atomic(path, self.samples_json() + "\n")
 
     def to_text(self) -> str:
         """A plain-text report."""
@@ -129,10 +136,10 @@ def shrink_frames(
     metric: str | None = None,
 ) -> ShrinkResult:
     """:func:`shrink` on score frames already loaded (one per rerun)."""
-    if not (isinstance(delta, (int, float)) and 0.0 < delta <= 1.0):
+    delta = _args.real("delta", delta)
+    if not 0.0 < delta <= 1.0:
         raise InvalidArgumentError(f"delta must lie in (0, 1] (an accuracy drop), got {delta!r}")
-    if not (isinstance(alpha, (int, float)) and 0.0 < alpha < 1.0):
-        raise InvalidArgumentError(f"alpha must lie strictly between 0 and 1, got {alpha!r}")
+    alpha = _args.level("alpha", alpha)
     # Per task: which samples changed under any (filter, metric), and the
     # pairwise "any metric differs" flip rate.
     changed: dict[str, dict[str, bool]] = {}
@@ -237,6 +244,7 @@ def shrink(
     >>> result.samples_json()
     '{"t": [1, 3]}'
     """
+    check_fork_safe()  # Polars would hang in a child forked after use
     return shrink_frames(load_frames(runs, tasks=tasks), delta=delta, alpha=alpha, metric=metric)
 
 

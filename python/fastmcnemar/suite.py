@@ -42,6 +42,9 @@ import numpy as np
 import numpy.typing as npt
 
 from fastmcnemar import _args, _core
+
+# Re-exported: each adjustment's name in reports, and the error rate it controls.
+from fastmcnemar._adjustment_names import ADJUSTMENTS as ADJUSTMENTS
 from fastmcnemar._args import Alternative, SeedLike
 from fastmcnemar._result_base import UnpacksAsStatisticPvalue
 from fastmcnemar.exceptions import (
@@ -54,21 +57,28 @@ Method = Literal["pooled", "max_drop", "fisher", "stouffer", "cauchy", "hmp", "c
 AdjustMethod = Literal[
     "holm", "hochberg", "hommel", "bonferroni", "sidak", "holm-sidak", "bh", "by"
 ]
-#: Each adjustment's name in reports, and the error rate it controls.
-ADJUSTMENTS: dict[str, tuple[str, str]] = {
-    "holm": ("Holm", "family-wise"),
-    "hochberg": ("Hochberg", "family-wise"),
-    "hommel": ("Hommel", "family-wise"),
-    "bonferroni": ("Bonferroni", "family-wise"),
-    "sidak": ("Šidák", "family-wise"),
-    "holm-sidak": ("Holm-Šidák", "family-wise"),
-    "bh": ("Benjamini-Hochberg", "false discovery rate"),
-    "by": ("Benjamini-Yekutieli", "false discovery rate"),
-}
 CombineMethod = Literal["fisher", "stouffer", "cauchy", "hmp"]
 Rule = Literal["bonferroni", "any"]
 
 _WEIGHTED = ("stouffer", "cauchy", "hmp")
+METHODS: tuple[Method, ...] = (
+    "pooled", "max_drop", "fisher", "stouffer", "cauchy", "hmp", "combined"
+)  # fmt: skip
+COMBINE_METHODS: tuple[CombineMethod, ...] = ("fisher", "stouffer", "cauchy", "hmp")
+ADJUST_METHODS: tuple[AdjustMethod, ...] = (
+    "holm", "hochberg", "hommel", "bonferroni", "sidak", "holm-sidak", "bh", "by"
+)  # fmt: skip
+RULES: tuple[Rule, ...] = ("bonferroni", "any")
+
+
+def _suite_options(
+    method: object, alternative: object, rule: object
+) -> tuple[Method, Alternative, Rule]:
+    return (
+        _args.choice("method", method, METHODS),
+        _args.alternative(alternative),
+        _args.choice("rule", rule, RULES),
+    )
 
 
 @dataclass(frozen=True)
@@ -327,12 +337,14 @@ def aggregate(
     >>> round(aggregate(b, c, method="pooled").pvalue, 5)
     0.01357
     """
+    method, alternative, rule = _suite_options(method, alternative, rule)
     b_arr = _as_counts(b, "b", 1)
     c_arr = _as_counts(c, "c", 1)
     names = _args.names(tasks, len(b_arr), "tasks") if len(b_arr) == len(c_arr) else None
     w = _weights(weights, method)
     md, fi, n_res = _nulls(max_drop_null, fisher_null, n_resamples)
-    seed = _args.seed(rng) if n_res is not None else 0
+    # Checked even when no null is simulated, so a bad rng is never silent.
+    seed = _args.seed(rng) if n_res is not None else (_args.seed(rng) and 0)
     out = _core.suite_aggregate(
         b_arr, c_arr, method, alternative, _args.level("alpha", alpha), rule, md, fi, n_res, seed, w
     )
@@ -396,6 +408,7 @@ def aggregate_many(
     >>> res.rejected.tolist()
     [True, False]
     """
+    method, alternative, rule = _suite_options(method, alternative, rule)
     b_arr = _as_counts(b, "b", 2)
     c_arr = _as_counts(c, "c", 2)
     if b_arr.shape != c_arr.shape:
@@ -407,7 +420,8 @@ def aggregate_many(
     cand_names = _args.names(candidates, n_rows, "candidates")
     w = _weights(weights, method)
     md, fi, n_res = _nulls(max_drop_null, fisher_null, n_resamples)
-    seed = _args.seed(rng) if n_res is not None else 0
+    # Checked even when no null is simulated, so a bad rng is never silent.
+    seed = _args.seed(rng) if n_res is not None else (_args.seed(rng) and 0)
     out = _core.suite_aggregate_many(
         b_arr.ravel(),
         c_arr.ravel(),
@@ -478,6 +492,7 @@ def combine_pvalues(
     >>> round(combine_pvalues([0.01, 0.2, 0.3], method="cauchy").pvalue, 8)
     0.02807651
     """
+    method = _args.choice("method", method, COMBINE_METHODS)
     values = np.ascontiguousarray(pvalues, dtype=np.float64)
     if values.ndim != 1:
         raise InvalidArgumentError("pvalues must be one-dimensional")
@@ -536,6 +551,7 @@ def adjust_pvalues(
     >>> adjust_pvalues([1e-20, 0.5, 0.9, 0.04], method="hommel").tolist()
     [4e-20, 0.9, 0.9, 0.12]
     """
+    method = _args.choice("method", method, ADJUST_METHODS)
     values = np.ascontiguousarray(pvalues, dtype=np.float64)
     if values.ndim != 1:
         raise InvalidArgumentError("pvalues must be one-dimensional")

@@ -217,7 +217,8 @@ def test_wrong_value_type_names_line_and_key(lm_eval_writer: Any, task_spec: Any
     lines = path.read_text().splitlines()
     lines[1] = lines[1].replace('"acc": 0', '"acc": "zero"')
     path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(InputFormatError, match=r"line 2: 'acc' is str \"zero\", expected a number"):
+    expected = r"line 2 \(doc_id 1\): 'acc' is str \"zero\", expected a number"
+    with pytest.raises(InputFormatError, match=expected):
         read_lm_eval(model_dir)
 
 

@@ -139,7 +139,7 @@ def test_several_models_on_one_side() -> None:
 def test_wrong_schema() -> None:
     from fastmcnemar import InputFormatError
 
-    with pytest.raises(InputFormatError, match="reference: missing column"):
+    with pytest.raises(InputFormatError, match="reference: no 'doc_id' or 'prompt_id' column"):
         pair(pl.DataFrame({"task": ["t"]}), frame("b", [1.0]))
 
 

@@ -71,7 +71,7 @@ def test_errors_name_the_file(tmp_path: Path) -> None:
         read_scores(path)
     path.write_text("task,doc_id,score\na,0,yes\n")
     with pytest.raises(
-        InputFormatError, match=r"'score' must be numeric; e.g. doc_id '0' has 'yes'"
+        InputFormatError, match=r"bad.csv: row 1 \(line 2\), doc_id '0': 'score' is 'yes', not a"
     ):
         read_scores(path)
     path.write_text("doc_id,score\n0,1\n")

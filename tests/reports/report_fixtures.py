@@ -90,7 +90,11 @@ def make_comparison(
     for row, p in zip(rows, adjusted, strict=True):
         row["pvalue_adjusted"] = p
         row["degraded"] = suite and p <= alpha
-        row["verdict"] = "degraded" if row["degraded"] else "not degraded"
+        # the three-way vocabulary: a drop whose interval stays below 1 pt is equivalent
+        row["verdict"] = (
+            "degraded" if row["degraded"] else "equivalent" if row["ci_high"] < 0.01
+            else "inconclusive"
+        )  # fmt: skip
     tasks = pl.DataFrame(rows, schema=TASK_COLUMNS)
     skipped = pl.DataFrame(
         [{"task": "ifeval", "filter": "none", "metric": "inst_level_strict_acc",
@@ -120,7 +124,10 @@ def make_comparison(
         aggregate=aggregate,
         degraded=suite,
         metadata=metadata,
-    )
+        verdict="degraded" if suite else (
+            "equivalent" if all(r["verdict"] == "equivalent" for r in rows) else "inconclusive"
+        ),
+    )  # fmt: skip
 
 
 def make_audit() -> Audit:

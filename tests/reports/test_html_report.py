@@ -14,8 +14,9 @@ from report_fixtures import make_audit, make_comparison
 
 import fastmcnemar
 from fastmcnemar.cli import main
+from fastmcnemar.compare.pooled import pooled_delta
 from fastmcnemar.data import example_path
-from fastmcnemar.render.svg_forest import forest_svg, pooled_delta
+from fastmcnemar.render.svg_forest import forest_svg
 
 
 class Page(HTMLParser):
@@ -135,8 +136,14 @@ def test_not_degraded_page() -> None:
     comp = make_comparison(scale=0.5)
     assert not comp.degraded
     page = Page(comp.to_html())
-    assert "ok" in page.find("div", "verdict")[0]["class"].split()
-    assert "No significant degradation detected" in page.all_text
+    verdict = page.find("div", "verdict")[0]["class"].split()
+    if comp.verdict == "equivalent":
+        assert "ok" in verdict
+        assert "EQUIVALENT: the candidate is within 1 pt" in page.all_text
+    else:
+        assert "mixed" in verdict
+        assert "INCONCLUSIVE: the candidate is not significantly worse" in page.all_text
+    assert "no significant degradation" not in page.all_text.lower()
     assert page.find("g", "degraded") == []
 
 
@@ -271,7 +278,7 @@ def test_nothing_tested_gives_no_verdict() -> None:
     empty = replace(comp, tasks=comp.tasks.clear(), aggregate=None, degraded=False)
     page = Page(empty.to_html())
     assert "mixed" in page.find("div", "verdict")[0]["class"].split()
-    assert "No verdict — no task could be tested" in page.all_text
+    assert "INCONCLUSIVE: no task could be tested" in page.all_text
     assert "No significant degradation" not in page.all_text
     assert page.find("svg", "forest") == []
 
@@ -299,7 +306,7 @@ def test_cli_audit_html_output(tmp_path: Path) -> None:
         progress=False,
     )
     assert status == (1 if expected.degraded else 0)
-    assert len(page.find("details")) == 2
+    assert len(page.find("details", "candidate")) == 2
     assert len(page.find("table", "summary")) == 1
     assert _external_references(html, page) == []
 
@@ -307,7 +314,7 @@ def test_cli_audit_html_output(tmp_path: Path) -> None:
 def test_underflowed_pvalue_is_written_from_its_log() -> None:
     from mpmath import e, mp, nstr
 
-    from fastmcnemar.render._html_text import fmt_p_log
+    from fastmcnemar.render._format import fmt_p_log
 
     with mp.workdps(30):
         for log_p in (-806.0, -1234.5, -745.2):

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
+import shutil
 import sys
-from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
-from fastmcnemar.suite import ADJUSTMENTS
+from fastmcnemar._adjustment_names import ADJUSTMENTS
+from fastmcnemar.exceptions import InvalidArgumentError
 
 FORMATS = ("text", "markdown", "json", "csv", "html")
 
@@ -98,14 +102,87 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="pair samples even where doc_hash/target_hash differ (different data)",
     )
-    parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
     parser.add_argument(
-        "--output", "-o", metavar="FILE", help="write the report here (default stdout)"
+        "--policy",
+        metavar="FILE",
+        help="gate policy (TOML): per-task margins and which task verdicts fail the gate; "
+        "the exit status follows the gate (see docs/ci.md)",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 2 when a samples file holds fewer docs than its results file records "
+        "(default: flagged in the report)",
+    )
+    parser.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="test the samples both runs hold when one run lacks some (default: an error "
+        "naming the missing doc ids)",
+    )
+    parser.add_argument(
+        "--scale",
+        type=positive_float,
+        metavar="S",
+        help="score files (CSV/Parquet/JSONL) hold scores on a 0..S scale, e.g. --scale 100 "
+        "for percentages: they are divided by S so scores, margins and reports are on 0..1",
+    )
+    parser.add_argument(
+        "--wide",
+        action="store_true",
+        help="text report: every column (b, c, flips, raw p, planning), no width limit "
+        "(default: fits 100 columns, or the terminal when narrower)",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
+    add_output_option(parser, help="write the report here (default stdout)")
+
+
+def add_output_option(
+    parser: argparse.ArgumentParser, *, help: str, required: bool = False
+) -> None:
+    """``--output/-o FILE``: written atomically, never over an input (see :func:`write_output`)."""
+    parser.add_argument("--output", "-o", metavar="FILE", required=required, help=help)
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {text}")
+    return value
+
+
+def scaled_inputs(paths: list[str], scale: float | None) -> list[Any]:
+    """With ``--scale``, score files are read here and divided by the scale (other
+    runs are passed on as paths); without it, the paths unchanged."""
+    if scale is None:
+        return list(paths)
+    from fastmcnemar.exceptions import InvalidArgumentError
+    from fastmcnemar.ingest.detect import detect_format
+    from fastmcnemar.ingest.scores import read_scores
+
+    kinds = [detect_format(p) for p in paths]
+    if "scores" not in kinds:
+        raise InvalidArgumentError(
+            "--scale applies to score files (CSV, TSV, Parquet, JSONL); none of the inputs is one"
+        )
+    return [
+        read_scores(p, scale=scale) if k == "scores" else p
+        for p, k in zip(paths, kinds, strict=True)
+    ]
 
 
 def exit_status(report: Any, fail_on_inconclusive: bool) -> int:
-    """1 for a degraded verdict (or an inconclusive one with --fail-on-inconclusive), else 0."""
+    """1 for a degraded verdict (or an inconclusive one with --fail-on-inconclusive), else 0;
+    with --policy, 1 when the policy's gate fails for any candidate."""
+    comparisons = getattr(report, "comparisons", None)
+    gates = [c.metadata.get("gate") for c in (comparisons.values() if comparisons else [report])]
+    if gates and all(g is not None for g in gates):
+        failed = any(not g["passed"] for g in gates)
+        return 1 if failed or (fail_on_inconclusive and _inconclusive(report)) else 0
     if report.degraded:
         return 1
     if fail_on_inconclusive:
@@ -114,6 +191,12 @@ def exit_status(report: Any, fail_on_inconclusive: bool) -> int:
         if any(v == "inconclusive" for v in verdicts):
             return 1
     return 0
+
+
+def _inconclusive(report: Any) -> bool:
+    comparisons = getattr(report, "comparisons", None)
+    verdicts = [c.verdict for c in comparisons.values()] if comparisons else [report.verdict]
+    return any(v == "inconclusive" for v in verdicts)
 
 
 def metric_option(values: list[str]) -> str | dict[str, str] | None:
@@ -126,7 +209,7 @@ def metric_option(values: list[str]) -> str | dict[str, str] | None:
         if "=" in value:
             task, _, metric = value.partition("=")
             if not task or not metric:
-                raise argparse.ArgumentTypeError(f"--metric {value!r}: expected TASK=METRIC")
+                raise InvalidArgumentError(f"--metric {value!r}: expected TASK=METRIC")
             per_task[task] = metric
         else:
             default = value
@@ -137,18 +220,82 @@ def metric_option(values: list[str]) -> str | dict[str, str] | None:
     return per_task
 
 
-def emit(report: Any, fmt: str, output: str | None) -> None:
-    """Render ``report`` (a Comparison or Audit) and write it."""
-    text: str = {
-        "text": report.to_text,
-        "markdown": report.to_markdown,
-        "json": report.to_json,
-        "csv": report.to_csv,
-        "html": report.to_html,
-    }[fmt]()
+def check_output(output: str | None, inputs: Iterable[str | os.PathLike[str]]) -> None:
+    """Refuse an output path that is, or lies inside, one of the inputs (call it
+    before the work, so a mistake costs nothing)."""
+    from fastmcnemar._output_files import refuse_input_overlap
+
+    if output is not None and output != "-":
+        refuse_input_overlap(output, inputs)
+
+
+def write_output(text: str, output: str | None, inputs: Iterable[str | os.PathLike[str]]) -> None:
+    """Write ``text`` to stdout (``None`` or ``-``) or atomically to ``output``."""
+    from fastmcnemar._output_files import write_text_atomic
+    from fastmcnemar.exceptions import OutputError
+
     if not text.endswith("\n"):
         text += "\n"
     if output is None or output == "-":
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as err:
+            if isinstance(err, BrokenPipeError):  # the reader left: no second complaint at exit
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
+            raise OutputError(f"<stdout>: cannot write: {err.strerror or err}") from None
+        return
+    check_output(output, inputs)
+    write_text_atomic(output, text)
+
+
+def text_width(output: str | None) -> int:
+    """The text report's width: 100 columns, or the terminal's when it is narrower."""
+    from fastmcnemar.render.text import DEFAULT_WIDTH
+
+    if output not in (None, "-") or not sys.stdout.isatty():
+        return DEFAULT_WIDTH
+    return min(DEFAULT_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
+
+
+def add_flips_option(parser: argparse.ArgumentParser) -> None:
+    """``--show-flips [N]``: list the first N flipped samples of each task."""
+    parser.add_argument(
+        "--show-flips",
+        nargs="?",
+        type=int,
+        const=10,
+        default=0,
+        metavar="N",
+        help="text and Markdown reports: list the first N (default 10) samples per task "
+        "whose score changed, with target and responses when the logs carry them (JSON and "
+        "HTML reports always list them)",
+    )
+
+
+def emit(
+    report: Any,
+    fmt: str,
+    output: str | None,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    *,
+    wide: bool = False,
+    show_flips: int = 0,
+) -> None:
+    """Render ``report`` (a Comparison or Audit) and write it (never over an input)."""
+    if show_flips < 0:
+        raise InvalidArgumentError(f"--show-flips {show_flips}: expected a count >= 0")
+    flips = {"show_flips": show_flips} if show_flips else {}
+    if fmt == "text":
+        text: str = report.to_text(width=text_width(output), wide=wide, **flips)
+    elif fmt == "markdown":
+        text = report.to_markdown(**flips)
     else:
-        Path(output).write_text(text, encoding="utf-8")
+        text = {
+            "json": report.to_json,
+            "csv": report.to_csv,
+            "html": report.to_html,
+        }[fmt]()
+    write_output(text, output, inputs)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fastmcnemar.cli._common import add_report_options, emit, exit_status, metric_option
+from fastmcnemar.cli._common import (
+    add_report_options,
+    check_output,
+    emit,
+    exit_status,
+    metric_option,
+    scaled_inputs,
+)
 
 NAME = "audit"
 
@@ -23,27 +30,43 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("reference", help="the reference run")
     parser.add_argument("candidates", nargs="+", metavar="candidate", help="candidate runs")
     parser.add_argument(
-        "--jobs", "-j", type=int, default=None, help="candidates compared at once (default: cores)"
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        help="candidates compared at once, 1 to 4 x the cores (default: cores)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--reference-model", help="pick this model when REFERENCE holds several")
     add_report_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: _args needs numpy, which --version and --help must not load.
+    from fastmcnemar import _args
     from fastmcnemar.compare import audit
 
-    candidates: Any = args.candidates if len(args.candidates) > 1 else args.candidates[0]
+    inputs = [args.reference, *args.candidates, *(args.reference_reruns or [])]
+    inputs += [args.policy] if args.policy else []
+    check_output(args.output, inputs)
+    metric = metric_option(args.metric)
+    reference, *given = scaled_inputs([args.reference, *args.candidates], args.scale)
+    candidates: Any = given if len(given) > 1 else given[0]
     result = audit(
-        args.reference,
+        reference,
         candidates,
-        metric=metric_option(args.metric),
+        metric=metric,
         tasks=args.tasks,
         alpha=args.alpha,
         alternative=args.alternative,
         adjust=args.adjust,
         allow_hash_mismatch=args.allow_hash_mismatch,
-        max_workers=args.jobs,
+        allow_missing=args.allow_missing,
+        policy=args.policy,
+        strict=args.strict,
+        reference_model=args.reference_model,
+        max_workers=_args.threads(args.jobs, "--jobs"),
         progress=False if args.no_progress else None,
         margin=args.margin,
         cluster=args.cluster,
@@ -53,5 +76,5 @@ def run(args: argparse.Namespace) -> int:
         epochs=args.epochs,
         reference_reruns=args.reference_reruns,
     )
-    emit(result, args.format, args.output)
+    emit(result, args.format, args.output, inputs, wide=args.wide)
     return exit_status(result, args.fail_on_inconclusive)

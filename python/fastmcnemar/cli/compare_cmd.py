@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fastmcnemar.cli._common import add_report_options, emit, exit_status, metric_option
+from fastmcnemar.cli._common import (
+    add_flips_option,
+    add_report_options,
+    check_output,
+    emit,
+    exit_status,
+    metric_option,
+    scaled_inputs,
+)
 
 NAME = "compare"
 
@@ -34,21 +42,30 @@ def add_parser(subparsers: Any) -> None:
         "--candidate-timestamp", help="pick the lm-eval run with this date_id (or prefix)"
     )
     add_report_options(parser)
+    add_flips_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from fastmcnemar.compare import compare
 
+    inputs = [args.reference, args.candidate, *(args.reference_reruns or [])]
+    inputs += [args.policy] if args.policy else []
+    check_output(args.output, inputs)
+    metric = metric_option(args.metric)
+    reference, candidate = scaled_inputs([args.reference, args.candidate], args.scale)
     result = compare(
-        args.reference,
-        args.candidate,
-        metric=metric_option(args.metric),
+        reference,
+        candidate,
+        metric=metric,
         tasks=args.tasks,
         alpha=args.alpha,
         alternative=args.alternative,
         adjust=args.adjust,
         allow_hash_mismatch=args.allow_hash_mismatch,
+        allow_missing=args.allow_missing,
+        policy=args.policy,
+        strict=args.strict,
         reference_model=args.reference_model,
         candidate_model=args.candidate_model,
         margin=args.margin,
@@ -61,5 +78,5 @@ def run(args: argparse.Namespace) -> int:
         reference_timestamp=args.reference_timestamp,
         candidate_timestamp=args.candidate_timestamp,
     )
-    emit(result, args.format, args.output)
+    emit(result, args.format, args.output, inputs, wide=args.wide, show_flips=args.show_flips)
     return exit_status(result, args.fail_on_inconclusive)

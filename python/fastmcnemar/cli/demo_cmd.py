@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fastmcnemar.cli._common import FORMATS, emit
+from fastmcnemar.cli._common import FORMATS, add_flips_option, check_output, emit
 
 NAME = "demo"
 
@@ -27,6 +27,8 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report here")
+    parser.add_argument("--wide", action="store_true", help="text report: every column")
+    add_flips_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -34,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
     from fastmcnemar.compare import compare
     from fastmcnemar.data import example_path
 
-    result = compare(example_path("reference"), example_path(args.candidate))
-    emit(result, args.format, args.output)
+    inputs = [example_path("reference"), example_path(args.candidate)]
+    check_output(args.output, inputs)
+    result = compare(*inputs)
+    emit(result, args.format, args.output, inputs, wide=args.wide, show_flips=args.show_flips)
     # The demo demonstrates a verdict; reaching it is success.
     return 0

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
-from pathlib import Path
 from typing import Any
 
 NAME = "power"
@@ -112,6 +110,7 @@ def render(rows: list[dict[str, Any]], meta: dict[str, Any], fmt: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fastmcnemar.cli._common import write_output
     from fastmcnemar.exceptions import InvalidArgumentError
     from fastmcnemar.planning import sample_size
 
@@ -128,11 +127,5 @@ def run(args: argparse.Namespace) -> int:
         meta["n_needed_normal"] = sample_size(
             args.flip_rate, args.delta, alpha=args.alpha, power=args.power, method="normal"
         )
-    text = render(rows, meta, args.format)
-    if not text.endswith("\n"):
-        text += "\n"
-    if args.output is None or args.output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(args.output).write_text(text, encoding="utf-8")
+    write_output(render(rows, meta, args.format), args.output, ())
     return 0

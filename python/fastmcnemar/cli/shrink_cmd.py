@@ -41,11 +41,16 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fastmcnemar.cli._common import check_output
     from fastmcnemar.shrinking import shrink
 
+    check_output(args.output, args.runs)
     result = shrink(
         args.runs, delta=args.delta, alpha=args.alpha, metric=args.metric, tasks=args.tasks
     )
-    result.write(args.output)
-    sys.stdout.write(result.to_text() + f"\n\nkept doc ids written to {args.output}\n")
+    result.write(args.output, inputs=args.runs)
+    from fastmcnemar.render._safe import visible_lines
+
+    report = result.to_text() + f"\n\nkept doc ids written to {args.output}\n"
+    sys.stdout.write(visible_lines(report))  # task names from the runs: no raw bidi controls
     return 0

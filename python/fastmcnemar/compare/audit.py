@@ -10,56 +10,31 @@ decision runs once over all of them on the caller's thread
 from __future__ import annotations
 
 import os
-import sys
-import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
+from fastmcnemar import _args
+from fastmcnemar._args import SeedLike
+from fastmcnemar._progress import Progress
 from fastmcnemar.compare.clusters import ClusterSpec
+from fastmcnemar.compare.completeness import check_strict
 from fastmcnemar.compare.decision import DecisionOptions, decide_audit
 from fastmcnemar.compare.engine import candidate_stats, index_reference
+from fastmcnemar.compare.labels import model_labels, path_labels, without_reference
 from fastmcnemar.compare.metrics import MetricSpec
 from fastmcnemar.compare.pairwise import with_noise
 from fastmcnemar.compare.results import Audit
 from fastmcnemar.compare.task_stats import TaskStats
 from fastmcnemar.exceptions import FastMcNemarError, InvalidArgumentError
 from fastmcnemar.ingest.detect import detect_format
+from fastmcnemar.ingest.frames import as_polars
 from fastmcnemar.paired_test import Alternative
+from fastmcnemar.policy import Policy, as_policy, gate_comparison
 from fastmcnemar.suite import AdjustMethod
-
-
-class _Progress:
-    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
-
-    def __init__(self, total: int, enabled: bool | None) -> None:
-        self.total = total
-        self.done = 0
-        self.enabled = sys.stderr.isatty() if enabled is None else enabled
-        self._lock = threading.Lock()
-        self._draw()
-
-    def _draw(self) -> None:
-        if not self.enabled:
-            return
-        width = 30
-        filled = width * self.done // max(self.total, 1)
-        bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\raudit [{bar}] {self.done}/{self.total}")
-        sys.stderr.flush()
-
-    def step(self) -> None:
-        with self._lock:
-            self.done += 1
-            self._draw()
-
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
 
 
 def candidate_map(candidates: Any) -> dict[str, Any]:
@@ -73,6 +48,9 @@ def candidate_map(candidates: Any) -> dict[str, Any]:
         if runs:
             return {p.name: p for p in runs}
         return {str(root): root}
+    table = as_polars(candidates) if not isinstance(candidates, (str, os.PathLike)) else None
+    if table is not None:
+        candidates = table
     if isinstance(candidates, pl.DataFrame):
         return {
             m: candidates.filter(pl.col("model") == m)
@@ -113,11 +91,13 @@ def audit(
     allow_missing: bool = False,
     reference_model: str | None = None,
     n_resamples: int = 9999,
-    rng: int | None = 0,
+    rng: SeedLike = 0,
     max_workers: int | None = None,
     progress: bool | None = None,
     margin: float = 0.01,
     reference_reruns: Sequence[Any] | None = None,
+    policy: Policy | str | Path | None = None,
+    strict: bool = False,
     cluster: ClusterSpec = None,
     cluster_method: str = "sign-flip",
     method: str = "exact",
@@ -142,8 +122,8 @@ def audit(
         As for :func:`compare`.
     allow_hash_mismatch, allow_missing, n_resamples, rng : see :func:`compare`
         As for :func:`compare`.
-    margin, reference_reruns : see :func:`compare`
-        As for :func:`compare`.
+    margin, reference_reruns, policy, strict : see :func:`compare`
+        As for :func:`compare` (the policy gates each candidate).
     cluster, cluster_method, method, rule, epochs : see :func:`compare`
         As for :func:`compare` (clusters are read from the reference once).
 
@@ -162,25 +142,32 @@ def audit(
     >>> res.summary.select("candidate", "degraded").rows()
     [('rerun', False), ('int4', True)]
     """
+    gate = as_policy(policy)
+    if gate is not None:
+        alpha = gate.alpha if gate.alpha is not None else alpha
+        adjust = cast(AdjustMethod, gate.adjust) if gate.adjust is not None else adjust
+        margin = gate.default.margin
     options = DecisionOptions(
         alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
-        n_resamples=n_resamples, seed=0 if rng is None else int(rng), margin=margin,
+        n_resamples=n_resamples, seed=_args.seed(rng), margin=margin,
+        margins=gate.margin_map() if gate is not None else None,
         method=method, rule=rule, cluster_method=cluster_method,
     )  # fmt: skip
-    runs = candidate_map(candidates)
+    max_workers = _args.threads(max_workers, "max_workers")
+    runs, paths = path_labels(without_reference(candidate_map(candidates), reference))
     if not runs:
-        raise InvalidArgumentError("candidates: no candidate given")
+        raise InvalidArgumentError("candidates: no candidate given (besides the reference)")
     index = index_reference(
         reference, metric=metric, tasks=tasks, reference_model=reference_model,
         allow_hash_mismatch=allow_hash_mismatch, allow_missing=allow_missing, cluster=cluster,
         epochs=epochs,
     )  # fmt: skip
     options = with_noise(options, reference, reference_reruns, tasks)
-    bar = _Progress(len(runs), progress)
+    bar = Progress(len(runs), "audit", enabled=progress, unit="candidates")
     results: dict[str, TaskStats] = {}
     try:
-        workers = max_workers or min(len(runs), os.cpu_count() or 1)
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        workers = _args.threads(max_workers, "max_workers") or min(len(runs), os.cpu_count() or 1)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = {
                 pool.submit(candidate_stats, index, run, label=label): label
                 for label, run in runs.items()
@@ -196,7 +183,13 @@ def audit(
                 bar.step()
     finally:
         bar.close()
-    return decide_audit(index, {label: results[label] for label in runs}, options)
+    ordered = model_labels({label: results[label] for label in runs}, paths)
+    result = decide_audit(index, ordered, options)
+    for comparison in result.comparisons.values():
+        check_strict(comparison.metadata.get("incomplete", []), strict)
+        if gate is not None:
+            gate_comparison(comparison, gate)
+    return result
 
 
 __all__ = ["audit", "candidate_map"]

@@ -203,18 +203,27 @@ def paired_stats(
         order = np.argsort(pair_code, kind="stable")
         pair_code = pair_code[order]
     keys = np.asarray(sorted(chosen.values()), dtype=np.int64)
-    ref_index = np.concatenate(
-        [np.arange(coded.offsets[k], coded.offsets[k + 1]) for k in keys.tolist()]
-    ).astype(np.int64)
+    ref_rows: slice | IntArray
+    if keys.size and bool(np.all(np.diff(keys) == 1)):
+        # Consecutive keys (the usual case): the reference's rows are one slice, no copy.
+        ref_rows = slice(int(coded.offsets[keys[0]]), int(coded.offsets[keys[-1] + 1]))
+        ref_size = ref_rows.stop - ref_rows.start
+    else:
+        ref_rows = np.concatenate(
+            [np.arange(coded.offsets[k], coded.offsets[k + 1]) for k in keys.tolist()]
+        ).astype(np.int64)
+        ref_size = ref_rows.size
     # Equal sequences: same docs on both sides, no duplicates; pairing is positional.
-    if ref_index.size != pair_code.size or not np.array_equal(
-        coded.pair_code[ref_index], pair_code
-    ):
+    if ref_size != pair_code.size or not np.array_equal(coded.pair_code[ref_rows], pair_code):
         return None
     cand_scores = cand.scores if order is None else cand.scores[order]
-    ref_scores = coded.scores[ref_index]
+    ref_scores = coded.scores[ref_rows]
     cand_hashes = cand.hashes if order is None else cand.hashes[order]
-    ref_hashes = coded.hashes[ref_index]
+    ref_hashes = (
+        coded.hashes.slice(ref_rows.start, ref_size)
+        if isinstance(ref_rows, slice)
+        else coded.hashes[ref_rows]
+    )
     if not (np.all(np.isfinite(ref_scores)) and np.all(np.isfinite(cand_scores))):
         return None
     differ, checked = _hash_checks(ref_hashes, cand_hashes)

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from fastmcnemar import _args, _core
 from fastmcnemar.clustered import CLUSTERED_METHODS
 from fastmcnemar.compare.results import (
     SKIPPED_COLUMNS,
@@ -67,7 +68,6 @@ from fastmcnemar.suite import (
     AdjustMethod,
     AggregateResult,
     ComponentResult,
-    adjust_pvalues,
     aggregate_many,
 )
 from fastmcnemar.suite_resampling import SuiteSignFlipResult, suite_from_units
@@ -102,64 +102,44 @@ class DecisionOptions:
     method: str = "exact"
     rule: str = "bonferroni"
     cluster_method: str = "sign-flip"
+    #: Per-task margins overriding ``margin`` (a gate policy's ``[tasks.NAME] margin``).
+    margins: Mapping[str, float] | None = None
 
     def __post_init__(self) -> None:
-        check_options(self.alpha, self.alternative, self.confidence_level, self.adjust)
-        check_margin(self.margin)
-        if self.method not in ("exact", "midp"):
-            raise InvalidArgumentError(
-                f"method (the per-task McNemar p-value) must be 'exact' or 'midp', "
-                f"got {self.method!r}"
-            )
-        if self.rule not in ("bonferroni", "any"):
-            raise InvalidArgumentError(
-                "rule must be 'bonferroni' (each suite test at alpha/3, level alpha) or "
-                f"'any' (each at alpha, level <= 3 alpha), got {self.rule!r}"
-            )
-        if self.cluster_method not in CLUSTERED_METHODS:
-            raise InvalidArgumentError(
-                f"cluster_method must be one of {', '.join(map(repr, CLUSTERED_METHODS))}, "
-                f"got {self.cluster_method!r}"
-            )
+        _args.level("alpha", self.alpha)
+        _args.alternative(self.alternative)
+        _args.level("confidence_level", self.confidence_level)
+        _args.choice("adjust", self.adjust, tuple(ADJUSTMENTS))
+        _args.resamples(self.n_resamples)
+        _args.seed(self.seed)
+        _args.margin(self.margin)
+        for value in (self.margins or {}).values():
+            _args.margin(value)
+        # method: the per-task McNemar p-value; rule: each suite test at alpha/3
+        # ("bonferroni", level alpha) or at alpha ("any", level at most 3 alpha).
+        _args.choice("method", self.method, ("exact", "midp"))
+        _args.choice("rule", self.rule, ("bonferroni", "any"))
+        _args.choice("cluster_method", self.cluster_method, CLUSTERED_METHODS)
 
-
-def check_options(
-    alpha: float, alternative: str, confidence_level: float, adjust: str = "holm"
-) -> None:
-    """Named errors for an out-of-range level or an unknown choice."""
-    if not (isinstance(alpha, (int, float)) and 0.0 < alpha < 1.0):
-        raise InvalidArgumentError(f"alpha must be in (0, 1), got {alpha!r}")
-    if alternative not in ("greater", "less", "two-sided"):
-        raise InvalidArgumentError(
-            f"alternative must be 'greater', 'less' or 'two-sided', got {alternative!r}"
-        )
-    if not (0.0 < confidence_level < 1.0):
-        raise InvalidArgumentError(f"confidence_level must be in (0, 1), got {confidence_level!r}")
-    if adjust not in ADJUSTMENTS:
-        raise InvalidArgumentError(
-            f"adjust must be one of {', '.join(repr(a) for a in ADJUSTMENTS)}, got {adjust!r}"
-        )
-
-
-def check_margin(margin: object) -> float:
-    """The non-inferiority margin as a float in (0, 1), or a named error."""
-    if isinstance(margin, bool) or not isinstance(margin, (int, float)):
-        raise InvalidArgumentError(f"margin must be a number in (0, 1), got {margin!r}")
-    if not 0.0 < margin < 1.0:
-        raise InvalidArgumentError(
-            f"margin must lie in (0, 1) (an accuracy drop, 0.01 = one point), got {margin!r}"
-        )
-    return float(margin)
+    def margin_of(self, task: str) -> float:
+        """The margin of ``task``: its own under a policy, else ``margin``."""
+        return float(self.margins.get(task, self.margin)) if self.margins else self.margin
 
 
 def add_verdicts(
-    tasks: pl.DataFrame, *, margin: float, alpha: float, confidence_level: float = 0.95
+    tasks: pl.DataFrame,
+    *,
+    margin: float,
+    alpha: float,
+    confidence_level: float = 0.95,
+    margins: Mapping[str, float] | None = None,
 ) -> pl.DataFrame:
     """``tasks`` (a ``Comparison.tasks`` frame) with the three-way ``verdict`` and
     the columns of :data:`VERDICT_COLUMNS`. ``confidence_level`` is the level of
     the ``ci_low``/``ci_high`` columns; continuous tasks can only be declared
     equivalent when it is at least 1 - 2 alpha."""
-    margin = check_margin(margin)
+    margin = _args.margin(margin)
+    per_task = margins or {}
     columns = _verdicts(
         tasks.get_column("kind").to_numpy(),
         tasks.get_column("n").to_numpy(),
@@ -168,7 +148,9 @@ def add_verdicts(
         tasks.get_column("flip_rate").to_numpy(),
         tasks.get_column("ci_high").to_numpy(),
         tasks.get_column("degraded").to_numpy(),
-        margin=margin,
+        margin=np.asarray(
+            [per_task.get(t, margin) for t in tasks.get_column("task").to_list()], dtype=np.float64
+        ),
         alpha=alpha,
         confidence_level=confidence_level,
     )
@@ -188,14 +170,31 @@ def _verdicts(
     ci_high: np.ndarray[Any, Any],
     degraded: np.ndarray[Any, Any],
     *,
-    margin: float,
+    margin: float | np.ndarray[Any, Any],
     alpha: float,
     confidence_level: float,
 ) -> pl.DataFrame:
     """``verdict`` and the planning columns of every task, in one core call
-    (:func:`fastmcnemar.planning.verdict_columns`)."""
+    (:func:`fastmcnemar.planning.verdict_columns`) per distinct margin."""
     if kind.size == 0:
         return pl.DataFrame(schema={"verdict": pl.Utf8(), **VERDICT_COLUMNS})
+    if isinstance(margin, np.ndarray):
+        margins = np.asarray(margin, dtype=np.float64)
+        values = np.unique(margins)
+        if values.size == 1:
+            margin = float(values[0])
+        else:
+            # per-task margins (a gate policy): one call per margin, rows put back in order
+            order = np.concatenate([np.flatnonzero(margins == v) for v in values])
+            parts = [
+                _verdicts(
+                    kind[w], n[w], b[w], c[w], flip_rate[w], ci_high[w], degraded[w],
+                    margin=float(v), alpha=alpha, confidence_level=confidence_level,
+                )
+                for v in values
+                for w in [np.flatnonzero(margins == v)]
+            ]  # fmt: skip
+            return pl.concat(parts)[np.argsort(order, kind="stable")]
     columns = verdict_columns(
         n.astype(np.int64),
         b.astype(np.int64),
@@ -325,10 +324,11 @@ def decide_audit(
     the order given, or one merged :class:`TaskStats`) against the indexed reference.
 
     Every test is batched over all (candidate, task) rows: one
-    :func:`~fastmcnemar.mcnemar_counts` call for the binary p-values, Tango's
-    interval once per distinct table, one :func:`~fastmcnemar.aggregate_many` call
-    per suite size, the planning columns once per distinct input; each
-    candidate's adjustment runs on its own tasks.
+    :func:`~fastmcnemar.mcnemar_counts` call for the binary p-values, one
+    :func:`~fastmcnemar.planning.tango_interval_many` call for the intervals, one
+    :func:`~fastmcnemar.aggregate_many` call per suite size, every candidate's
+    adjustment (each on its own tasks) in one core call, the verdicts and planning
+    columns in one ``verdict_columns`` call.
 
     Examples
     --------
@@ -367,16 +367,14 @@ def decide_audit(
     units, sizes, cluster_info = _units(index, every, tests, options)
     aggregates = {} if clustered else _aggregates(groups, tests, options)
     alpha = options.alpha
-    adjusted_all = np.full(every.height, np.nan)
+    # Every candidate's tasks adjusted as one family each, in one core call.
+    adjusted_all = _adjust_families(tests["pvalue"], groups, options.adjust)
     degraded_all = np.zeros(every.height, dtype=bool)
     suites: dict[str, tuple[bool, str, AggregateResult | SuiteSignFlipResult | None]] = {}
     for label, start, stop in groups:
         pvalues = tests["pvalue"][start:stop].tolist()
         kinds = tests["kind"][start:stop]
-        adjusted = (
-            adjust_pvalues(np.asarray(pvalues, dtype=np.float64), method=options.adjust).tolist()
-            if pvalues else []
-        )  # fmt: skip
+        adjusted = adjusted_all[start:stop].tolist()
         if clustered:
             task_units, task_sizes = units[start:stop], sizes[start:stop]
         elif label not in aggregates and stop - start > 1:
@@ -405,7 +403,8 @@ def decide_audit(
     columns = _verdicts(
         kinds_all, n_plan, tests["b"], tests["c"],
         tests["flip_rate"], tests["ci_high"], degraded_all,
-        margin=options.margin, alpha=alpha, confidence_level=options.confidence_level,
+        margin=np.asarray([options.margin_of(t) for t in tests["task"]], dtype=np.float64),
+        alpha=alpha, confidence_level=options.confidence_level,
     )  # fmt: skip
     if clustered:
         needed = columns.get_column("n_needed").to_numpy()
@@ -454,6 +453,7 @@ def decide_audit(
             metadata=meta,
             margin=options.margin,
             verdict=suite_verdict(tasks, degraded=bool(degraded)),
+            flips=stats[label].flips.filter(pl.col("candidate") == label).drop("candidate"),
         )
     return build_audit(index.label, comparisons, table=table)
 
@@ -502,6 +502,19 @@ def _units(
     return units, sizes, info
 
 
+def _adjust_families(
+    pvalues: np.ndarray[Any, Any], groups: list[tuple[str, int, int]], method: AdjustMethod
+) -> np.ndarray[Any, Any]:
+    """Each candidate's p-values adjusted as its own family (as
+    :func:`~fastmcnemar.adjust_pvalues` would, one call per candidate), in one call."""
+    values: np.ndarray[Any, Any] = np.ascontiguousarray(pvalues, dtype=np.float64)
+    if values.size == 0:
+        return values
+    offsets = np.asarray([start for _, start, _ in groups] + [groups[-1][2]], dtype=np.int64)
+    adjusted: np.ndarray[Any, Any] = _core.suite_adjust_pvalues_grouped(values, offsets, method)
+    return adjusted
+
+
 def _candidate_label(stats: TaskStats, label: str) -> str:
     found = stats.metadata.get(label, {}).get("candidate", {})
     return str(found.get("label", label))
@@ -524,6 +537,11 @@ def _metadata(
         "candidate": found.get("candidate", {"label": label}),
         "hash_checks": found.get("hash_checks", {}),
         "notes": list(found.get("notes", [])),
+        "incomplete": list(found.get("incomplete", [])),
+        "margins": {
+            t: options.margin_of(t)
+            for t in every.slice(start, stop - start).get_column("task").to_list()
+        },
         "verdict_rule": rule,
         "lower_is_better": flipped.get_column("task").to_list(),
         "adjustment": options.adjust,
@@ -583,8 +601,6 @@ __all__ = [
     "DecisionOptions",
     "add_verdicts",
     "build_audit",
-    "check_margin",
-    "check_options",
     "decide_audit",
     "decide_comparison",
     "suite_verdict",

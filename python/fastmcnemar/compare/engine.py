@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from fastmcnemar.compare.candidate_read import read_chosen, survey, warn_superseded
@@ -29,12 +27,15 @@ from fastmcnemar.compare.columnar import (
     code_reference,
     frame_runs,
     paired_stats,
-    stats_rows,
 )
+from fastmcnemar.compare.completeness import gaps
+from fastmcnemar.compare.flips import chosen_scores, flips_of
 from fastmcnemar.compare.loading import LoadedRun, is_per_epoch, load_run
 from fastmcnemar.compare.metrics import Choice, MetricSpec, check_metric_spec, choose_metrics
+from fastmcnemar.compare.row_pairing import checked_pairing
+from fastmcnemar.compare.run_metadata import run_metadata, task_infos
 from fastmcnemar.compare.task_stats import STATS_SKIPPED_COLUMNS, TaskStats
-from fastmcnemar.exceptions import InvalidArgumentError, PairingWarning
+from fastmcnemar.exceptions import InvalidArgumentError
 from fastmcnemar.ingest.detect import detect_format
 from fastmcnemar.pairing import PairingReport, pair_report
 
@@ -241,8 +242,8 @@ def candidate_stats(
         rows, hashes_checked = fast
         report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
     else:
-        rows, report = _checked_pairing(index, cand, choices, name)
-    return _task_stats(index, cand, choices, skipped, rows, report, name)
+        rows, report = checked_pairing(index, cand, choices, name)
+    return _task_stats(index, cand, choices, skipped, rows, report, name, cand.scores)
 
 
 def _lean_stats(
@@ -277,7 +278,9 @@ def _lean_stats(
     warn_superseded(found, where, path)
     rows, hashes_checked = fast
     report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
-    return _task_stats(index, found.run, choices, skipped, rows, report, name)
+    # the flipped docs: a key scan of the chosen columns of the files with flips only
+    scores = chosen_scores(found, choices, rows)
+    return _task_stats(index, found.run, choices, skipped, rows, report, name, scores)
 
 
 def _choices(
@@ -297,10 +300,16 @@ def _choices(
                 skipped.append((row["task"], row["filter"], row["metric"], not_testable[key]))
     ref_tasks = set(index.tasks_present)
     cand_tasks = set(cand_keys.get_column("task").to_list())
+    # tasks a results file lists without samples: said, never dropped silently
+    missing = dict(gaps(cand, "candidate", index.tasks, present=cand_tasks, docs={})["missing"])
+    missing |= dict(gaps(ref, "reference", index.tasks, present=ref_tasks, docs={})["missing"])
     for task in sorted(ref_tasks ^ cand_tasks):
         only = "reference" if task in ref_tasks else "candidate"
-        skipped.append((task, "", "", f"task only in {only}"))
-    choices, metric_skips = choose_metrics(both, _infos(ref, cand), index.metric, not_testable)
+        why = f": {missing[task]}" if task in missing else ""
+        skipped.append((task, "", "", f"task only in {only}{why}"))
+    for task in sorted(set(missing) - ref_tasks - cand_tasks):
+        skipped.append((task, "", "", f"not tested: {missing[task]}"))
+    choices, metric_skips = choose_metrics(both, task_infos(ref, cand), index.metric, not_testable)
     skipped.extend(metric_skips)
     if not choices:
         if both.height == 0 and explain:
@@ -320,178 +329,26 @@ def _task_stats(
     rows: pl.DataFrame,
     report: PairingReport,
     name: str,
+    cand_scores: pl.DataFrame | None = None,
 ) -> TaskStats:
-    meta = _metadata(index.run, cand, report, [c.task for c in choices])
+    meta = run_metadata(index.run, cand, report, [c.task for c in choices])
+    paired_n = {str(t): int(n) for t, n in rows.select("task", "n").iter_rows()}
+    cand_docs = paired_n if cand.scores.height == 0 else None
+    meta["incomplete"] = [
+        *gaps(index.run, "reference", index.tasks)["short"],
+        *gaps(cand, "candidate", index.tasks, docs=cand_docs)["short"],
+    ]
     skipped_frame = pl.DataFrame(
         [(name, *s) for s in skipped], schema=STATS_SKIPPED_COLUMNS, orient="row"
     ).unique(maintain_order=True)
-    return TaskStats(rows, skipped_frame, {name: meta}, index.key)
-
-
-def _checked_pairing(
-    index: ReferenceIndex, cand: LoadedRun, choices: list[Choice], name: str
-) -> tuple[pl.DataFrame, PairingReport]:
-    """The row-by-row path: :func:`pair_report` names every failed check (and raises or
-    warns as asked); used when the columnar pass found something to explain."""
-    chosen = pl.DataFrame(
-        {"task": [c.task for c in choices], "filter": [c.filter for c in choices],
-         "metric": [c.metric for c in choices]},
-        schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8},
-    )  # fmt: skip
-    report = pair_report(
-        index.run.scores.join(chosen, on=_TRIPLES, how="semi"),
-        cand.scores.join(chosen, on=_TRIPLES, how="semi"),
-        allow_hash_mismatch=index.allow_hash_mismatch,
-        allow_missing=index.allow_missing,
+    flips = flips_of(index, cand_scores, choices, rows)
+    return TaskStats(
+        rows,
+        skipped_frame,
+        {name: meta},
+        index.key,
+        flips.select(pl.lit(name, dtype=pl.Utf8).alias("candidate"), pl.all()),
     )
-    paired = report.paired.with_columns(
-        index.doc_codes(report.paired.get_column("doc_id")).alias("code")
-    )
-    rows: list[dict[str, Any]] = []
-    for choice in choices:
-        part = paired.filter(
-            (pl.col("task") == choice.task)
-            & (pl.col("filter") == choice.filter)
-            & (pl.col("metric") == choice.metric)
-        )
-        row = _stats_row(
-            name,
-            choice.task,
-            choice.filter,
-            choice.metric,
-            choice.lower_is_better,
-            part.get_column("code").to_numpy(),
-            part.get_column("reference").to_numpy().astype(np.float64),
-            part.get_column("candidate").to_numpy().astype(np.float64),
-        )
-        if index.clusters is not None:
-            row["clusters"] = _cluster_counts(index, choice.task, part, choice.lower_is_better)
-        rows.append(row)
-    return stats_rows(rows), report
-
-
-def _cluster_counts(
-    index: ReferenceIndex, task: str, part: pl.DataFrame, lower_is_better: bool
-) -> list[dict[str, int]]:
-    """Per-cluster {cluster, n, b, c} of one task (b, c for 0/1 scores; n for any)."""
-    assert index.clusters is not None
-    codes = part.get_column("code").to_numpy()
-    cluster = index.clusters.of(task, codes, index.doc_ids)
-    ref = part.get_column("reference").to_numpy().astype(np.float64)
-    cand = part.get_column("candidate").to_numpy().astype(np.float64)
-    if lower_is_better:
-        ref, cand = -ref, -cand
-    k = int(cluster.max()) + 1 if cluster.size else 0
-    n = np.bincount(cluster, minlength=k)
-    b = np.bincount(cluster, weights=(ref > cand).astype(np.float64), minlength=k)
-    c = np.bincount(cluster, weights=(cand > ref).astype(np.float64), minlength=k)
-    return [
-        {"cluster": j, "n": int(n[j]), "b": int(b[j]), "c": int(c[j])} for j in range(k) if n[j] > 0
-    ]
-
-
-def _stats_row(
-    candidate: str,
-    task: str,
-    filt: str,
-    metric: str,
-    lower_is_better: bool,
-    codes: np.ndarray[Any, Any],
-    reference: np.ndarray[Any, np.dtype[np.float64]],
-    cand: np.ndarray[Any, np.dtype[np.float64]],
-) -> dict[str, Any]:
-    binary = bool(np.all((reference == 0.0) | (reference == 1.0))) and bool(
-        np.all((cand == 0.0) | (cand == 1.0))
-    )
-    if lower_is_better:
-        # Oriented so that higher is better: 1 - x keeps binary scores binary.
-        reference, cand = (1.0 - reference, 1.0 - cand) if binary else (-reference, -cand)
-    row: dict[str, Any] = {
-        "candidate": candidate,
-        "task": task,
-        "filter": filt,
-        "metric": metric,
-        "lower_is_better": lower_is_better,
-        "kind": "binary" if binary else "continuous",
-        "n": int(reference.size),
-        "b": int(np.count_nonzero(reference > cand)),
-        "c": int(np.count_nonzero(cand > reference)),
-        "reference_sum": float(reference.sum()),
-        "candidate_sum": float(cand.sum()),
-        "doc_codes": None,
-        "reference_scores": None,
-        "candidate_scores": None,
-        "clusters": None,
-    }
-    if not binary:
-        order = np.argsort(codes, kind="stable")
-        row["doc_codes"] = codes[order].tolist()
-        row["reference_scores"] = reference[order].tolist()
-        row["candidate_scores"] = cand[order].tolist()
-    return row
-
-
-def _infos(ref: LoadedRun, cand: LoadedRun) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {}
-    for run in (ref, cand):
-        for task, info in run.task_results().items():
-            out.setdefault(task, []).append(info)
-    return out
-
-
-def _run_meta(run: LoadedRun, tasks: list[str]) -> dict[str, Any]:
-    info = run.task_results()
-    config: dict[str, Any] = {}
-    version = None
-    for r in run.results:
-        version = version or r.data.get("lm_eval_version") or r.data.get("harness_version")
-        cfg = r.data.get("config")
-        if isinstance(cfg, dict):
-            for key in ("model", "model_args", "limit", "gen_kwargs", "fewshot_seed"):
-                if key in cfg:
-                    config.setdefault(key, cfg[key])
-    per_task = {
-        t: {
-            "version": info.get(t, {}).get("versions"),
-            "n_shot": info.get(t, {}).get("n-shot"),
-            "n_samples": info.get(t, {}).get("n-samples"),
-            "task_hash": info.get(t, {}).get("task_hashes"),
-        }
-        for t in tasks
-        if t in info
-    }
-    return {
-        "label": run.label,
-        "format": run.fmt,
-        "files": sorted({str(r.path) for r in run.results}),
-        "harness_version": version,
-        "config": config,
-        "tasks": per_task,
-    }
-
-
-def _metadata(
-    ref: LoadedRun, cand: LoadedRun, report: PairingReport, tasks: list[str]
-) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "reference": _run_meta(ref, tasks),
-        "candidate": _run_meta(cand, tasks),
-        "hash_checks": {
-            "samples_with_hashes": report.hashes_checked,
-            "prompt_hash_differs": dict(report.prompt_hash_differs),
-        },
-        "notes": list(report.notes),
-    }
-    notes: list[str] = meta["notes"]
-    for task in tasks:
-        for key, what in (("version", "task version"), ("n_shot", "n-shot")):
-            a = meta["reference"]["tasks"].get(task, {}).get(key)
-            b = meta["candidate"]["tasks"].get(task, {}).get(key)
-            if a is not None and b is not None and a != b:
-                message = f"task {task!r}: {what} differs (reference {a}, candidate {b})"
-                notes.append(message)
-                warnings.warn(message, PairingWarning, stacklevel=4)
-    return meta
 
 
 __all__ = ["ReferenceIndex", "candidate_stats", "index_reference"]

@@ -11,12 +11,16 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar import _args
+from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError, InputWarning
 from fastmcnemar.ingest.detect import detect_format
+from fastmcnemar.ingest.frames import score_frame
 from fastmcnemar.ingest.lm_eval import NOT_TESTABLE_SCHEMA, load_lm_eval
 from fastmcnemar.ingest.lm_eval_layout import RunResults
 from fastmcnemar.ingest.schema import validate_score_frame
 from fastmcnemar.ingest.scores import read_scores
+from fastmcnemar.ingest.selection import task_list
 
 
 @dataclass(frozen=True)
@@ -58,9 +62,9 @@ def _label(frame: pl.DataFrame, fallback: str) -> str:
 
 
 def _restrict_tasks(frame: pl.DataFrame, tasks: Sequence[str] | None) -> pl.DataFrame:
-    if tasks is None:
+    wanted = task_list(tasks)
+    if wanted is None:
         return frame
-    wanted = [tasks] if isinstance(tasks, str) else list(tasks)
     out = frame.filter(pl.col("task").is_in(wanted))
     if out.height == 0 and frame.height:
         known = sorted(set(frame.get_column("task").to_list()))
@@ -86,12 +90,12 @@ def load_run(
     comparison treats the epochs of one sample as one cluster; ``"mean"``
     reads the log's epoch-reduced score per sample (the mean by default).
     """
-    if epochs not in ("cluster", "mean"):
-        raise InputFormatError(f"epochs must be 'cluster' or 'mean', got {epochs!r}")
+    check_fork_safe()  # Polars would hang in a child forked after use
+    epochs = _args.choice("epochs", epochs, ("cluster", "mean"))
     if isinstance(run, LoadedRun):
         return run
-    if isinstance(run, pl.DataFrame):
-        frame = validate_score_frame(run, what=side)
+    frame = score_frame(run, what=side)
+    if frame is not None:
         if model is not None:
             frame = frame.filter(pl.col("model") == model)
             if frame.height == 0:
@@ -100,7 +104,8 @@ def load_run(
         return LoadedRun(frame, _label(frame, side))
     if not isinstance(run, (str, os.PathLike)):
         raise InputFormatError(
-            f"{side}: expected a path or a polars DataFrame, got {type(run).__name__}"
+            f"{side}: expected a path or a table (polars or pandas DataFrame, or an object "
+            f"with __arrow_c_stream__), got {type(run).__name__}"
         )
     path = Path(run)
     fmt = detect_format(path)
@@ -122,7 +127,16 @@ def load_run(
             fmt,
         )
     if fmt == "scores":
-        frame = _restrict_tasks(read_scores(path, model=model), tasks)
+        frame = read_scores(path, model=model)
+        models = frame.get_column("model").unique().to_list()
+        if model is not None and len(models) > 1:
+            # a file holding several models: model= picks one (else it only labels)
+            frame = frame.filter(pl.col("model") == model)
+            if frame.height == 0:
+                raise InputFormatError(
+                    f"{side}: no rows of model {model!r} (models: {', '.join(sorted(models))})"
+                )
+        frame = _restrict_tasks(frame, tasks)
         return LoadedRun(frame, _label(frame, str(path)), fmt=fmt)
     # Other registered formats (inspect_ai, lighteval, ...) load through detect.
     from fastmcnemar.ingest.detect import FORMATS

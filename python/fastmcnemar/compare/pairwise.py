@@ -5,16 +5,20 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
-import polars as pl
-
+from fastmcnemar import _args
+from fastmcnemar._args import SeedLike
 from fastmcnemar.compare.clusters import ClusterSpec
+from fastmcnemar.compare.completeness import check_strict
 from fastmcnemar.compare.decision import DecisionOptions, decide_comparison
 from fastmcnemar.compare.engine import candidate_stats, index_reference
 from fastmcnemar.compare.metrics import MetricSpec
 from fastmcnemar.compare.results import Comparison
+from fastmcnemar.ingest.frames import as_polars
 from fastmcnemar.paired_test import Alternative
+from fastmcnemar.policy import Policy, as_policy, gate_comparison
 from fastmcnemar.rerun_noise import noise_floor
 from fastmcnemar.suite import AdjustMethod
 
@@ -37,9 +41,11 @@ def compare(
     reference_timestamp: str | None = None,
     candidate_timestamp: str | None = None,
     n_resamples: int = 9999,
-    rng: int | None = 0,
+    rng: SeedLike = 0,
     margin: float = 0.01,
     reference_reruns: Sequence[Any] | None = None,
+    policy: Policy | str | Path | None = None,
+    strict: bool = False,
     cluster: ClusterSpec = None,
     cluster_method: str = "sign-flip",
     method: str = "exact",
@@ -89,14 +95,24 @@ def compare(
         runs of one model, or runs of two models, share a directory.
     n_resamples : int, default 9999
         Resamples of the permutation test and bootstrap (continuous tasks).
-    rng : int, default 0
-        Seed of the permutation test and bootstrap, so reports are reproducible.
+    rng : int, numpy.random.Generator or None, default 0
+        Seed of the permutation test and bootstrap, so reports are reproducible:
+        an int in [0, 2**64), a Generator (one 64-bit draw), or None for fresh
+        entropy (the one rule of every ``rng`` in fastmcnemar).
     margin : float, default 0.01
         Non-inferiority margin: a task that is not degraded is "equivalent" when
         the data show its drop is below ``margin``, else "inconclusive".
     reference_reruns : sequence of paths or frames, optional
         Other runs of the reference (lossless reruns, other hardware): their
         pairwise flip rates (the noise floor) are reported beside each task's.
+    policy : Policy or path, optional
+        A gate policy (TOML, see :mod:`fastmcnemar.policy`): its per-task margins
+        decide equivalent vs inconclusive, its ``alpha``/``adjust`` replace the
+        arguments, and its gate outcome is recorded in ``metadata["gate"]`` (the
+        command line's exit status follows it).
+    strict : bool, default False
+        Raise when a samples file holds fewer docs than its results file records
+        (always flagged in ``metadata["incomplete"]`` and every report).
     cluster : str, mapping, DataFrame or path, optional
         Samples come in clusters (questions sharing a passage, epochs of one
         sample): where each sample's cluster comes from. A column of a
@@ -150,9 +166,15 @@ def compare(
     >>> compare(example_path("reference"), example_path("rerun")).degraded
     False
     """
+    gate = as_policy(policy)
+    if gate is not None:
+        alpha = gate.alpha if gate.alpha is not None else alpha
+        adjust = cast(AdjustMethod, gate.adjust) if gate.adjust is not None else adjust
+        margin = gate.default.margin
     options = DecisionOptions(
         alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
-        n_resamples=n_resamples, seed=0 if rng is None else int(rng), margin=margin,
+        n_resamples=n_resamples, seed=_args.seed(rng), margin=margin,
+        margins=gate.margin_map() if gate is not None else None,
         method=method, rule=rule, cluster_method=cluster_method,
     )  # fmt: skip
     index = index_reference(
@@ -164,7 +186,11 @@ def compare(
         index, candidate, side="candidate", model=candidate_model, timestamp=candidate_timestamp
     )
     options = with_noise(options, reference, reference_reruns, tasks)
-    return decide_comparison(index, stats, label=stats.candidates[0], options=options)
+    result = decide_comparison(index, stats, label=stats.candidates[0], options=options)
+    check_strict(result.metadata.get("incomplete", []), strict)
+    if gate is not None:
+        gate_comparison(result, gate)
+    return result
 
 
 def with_noise(
@@ -176,7 +202,7 @@ def with_noise(
     """``options`` with the noise floor of the reference and its reruns, if any."""
     if not reruns:
         return options
-    if isinstance(reruns, (str, os.PathLike, pl.DataFrame)):
+    if isinstance(reruns, (str, os.PathLike)) or as_polars(reruns) is not None:
         reruns = [reruns]
     return replace(options, noise=noise_floor([reference, *reruns], tasks=tasks))
 

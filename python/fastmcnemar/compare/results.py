@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar.compare.flips import FLIP_COLUMNS
 from fastmcnemar.suite import AggregateResult
 from fastmcnemar.suite_resampling import SuiteSignFlipResult
 
@@ -102,6 +103,11 @@ class Comparison:
         most ``margin`` worse) or "inconclusive"; per task in ``tasks["verdict"]``
         with ``noninferiority_pvalue``, ``detectable_drop``, ``n_needed`` and
         ``flip_rate_needed`` (see :mod:`fastmcnemar.compare.decision`).
+    flips : polars.DataFrame
+        The tested samples whose score changed (:data:`FLIP_COLUMNS`): task, filter,
+        metric, doc_id, reference_score, candidate_score, and prompt, target,
+        reference_response and candidate_response when the logs carry them (lm-eval
+        samples files), else null. Per task, the candidate's losses come first.
     """
 
     reference: str
@@ -114,18 +120,30 @@ class Comparison:
     metadata: dict[str, Any] = field(default_factory=dict)
     margin: float = 0.01
     verdict: str = "inconclusive"
+    flips: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FLIP_COLUMNS))
 
-    def to_text(self) -> str:
-        """A plain-text report for a terminal."""
+    def __repr__(self) -> str:
+        from fastmcnemar.render._decision import suite_verdict
+
+        return (
+            f"<Comparison {self.candidate!r} vs {self.reference!r}: {suite_verdict(self)}, "
+            f"{self.tasks.height} tasks, {self.skipped.height} not tested>"
+        )
+
+    def to_text(self, *, width: int | None = 100, wide: bool = False, show_flips: int = 0) -> str:
+        """A plain-text report for a terminal: the decision on the first line, a table
+        at most ``width`` characters wide (``wide=True``: every column, no limit), and
+        with ``show_flips=N`` the first N flipped samples of each task."""
         from fastmcnemar.render.text import comparison_to_text
 
-        return comparison_to_text(self)
+        return comparison_to_text(self, width=width, wide=wide, show_flips=show_flips)
 
-    def to_markdown(self) -> str:
-        """A Markdown report (tables) to paste into a pull request or issue."""
+    def to_markdown(self, *, show_flips: int = 0) -> str:
+        """A Markdown report (tables) to paste into a pull request or issue; with
+        ``show_flips=N`` a collapsible list of the first N flipped samples per task."""
         from fastmcnemar.render.markdown import comparison_to_markdown
 
-        return comparison_to_markdown(self)
+        return comparison_to_markdown(self, show_flips=show_flips)
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """A JSON document: reference, candidate, alpha, tasks, skipped, aggregate, degraded,
@@ -185,11 +203,21 @@ class Audit:
     summary: pl.DataFrame
     degraded: bool
 
-    def to_text(self) -> str:
-        """A plain-text report for a terminal."""
+    def __repr__(self) -> str:
+        from collections import Counter
+
+        counts = Counter(self.summary.get_column("verdict").to_list())
+        states = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
+        return (
+            f"<Audit of {len(self.comparisons)} candidates against {self.reference!r}: "
+            f"{states or 'nothing tested'}>"
+        )
+
+    def to_text(self, *, width: int | None = 100, wide: bool = False) -> str:
+        """A plain-text report for a terminal (see :meth:`Comparison.to_text`)."""
         from fastmcnemar.render.text import audit_to_text
 
-        return audit_to_text(self)
+        return audit_to_text(self, width=width, wide=wide)
 
     def to_markdown(self) -> str:
         """A Markdown report."""

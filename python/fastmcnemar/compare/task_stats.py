@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from fastmcnemar.compare.flips import STATS_FLIP_COLUMNS, empty_flips
 from fastmcnemar.compare.results import SKIPPED_COLUMNS
 from fastmcnemar.exceptions import InvalidArgumentError
 
@@ -127,12 +128,18 @@ class TaskStats:
     )
     metadata: dict[str, dict[str, Any]] = field(default_factory=dict)
     index_key: str = ""
+    flips: pl.DataFrame = field(default_factory=lambda: empty_flips(with_candidate=True))
 
     def __post_init__(self) -> None:
         if dict(self.rows.schema) != STATS_COLUMNS:
             raise InvalidArgumentError(
                 f"TaskStats rows: expected columns {list(STATS_COLUMNS)} with their types, "
                 f"got {dict(self.rows.schema)}"
+            )
+        if dict(self.flips.schema) != STATS_FLIP_COLUMNS:
+            raise InvalidArgumentError(
+                f"TaskStats flips: expected columns {list(STATS_FLIP_COLUMNS)}, "
+                f"got {dict(self.flips.schema)}"
             )
         if dict(self.skipped.schema) != STATS_SKIPPED_COLUMNS:
             raise InvalidArgumentError(
@@ -159,6 +166,7 @@ class TaskStats:
             self.skipped.filter(pl.col("candidate") == candidate),
             {candidate: self.metadata[candidate]} if candidate in self.metadata else {},
             self.index_key,
+            self.flips.filter(pl.col("candidate") == candidate),
         )
 
     # ------------------------------------------------------------------ merge
@@ -177,7 +185,8 @@ class TaskStats:
         metadata = {k: v for k, v in self.metadata.items()}
         for label, meta in other.metadata.items():
             metadata[label] = _merge_metadata(metadata[label], meta) if label in metadata else meta
-        return TaskStats(rows, skipped, metadata, self.index_key or other.index_key)
+        flips = pl.concat([self.flips, other.flips])
+        return TaskStats(rows, skipped, metadata, self.index_key or other.index_key, flips)
 
     def __add__(self, other: TaskStats) -> TaskStats:
         return self.merge(other)
@@ -194,12 +203,14 @@ class TaskStats:
 
     def to_arrow(self) -> Any:
         """A ``pyarrow.Table`` of :attr:`rows`; skipped, metadata and the index key
-        travel as JSON in the schema metadata (key :data:`ARROW_METADATA_KEY`)."""
+        travel as JSON in the schema metadata (key :data:`ARROW_METADATA_KEY`).
+        Needs pyarrow (the ``fastmcnemar[arrow]`` extra)."""
         table = self.rows.to_arrow()
         extra = {
             "version": FORMAT_VERSION,
             "index_key": self.index_key,
             "skipped": [list(r) for r in self.skipped.iter_rows()],
+            "flips": [list(r) for r in self.flips.iter_rows()],
             "metadata": self.metadata,
         }
         meta = dict(table.schema.metadata or {})
@@ -214,7 +225,11 @@ class TaskStats:
             raise InvalidArgumentError(
                 "not a TaskStats table: its Arrow schema lacks the fastmcnemar.task_stats metadata"
             )
-        extra = json.loads(meta)
+        from fastmcnemar.ingest.safe_io import loads
+
+        extra = loads(meta, "TaskStats table metadata")  # bounded nesting
+        if not isinstance(extra, dict):
+            raise InvalidArgumentError("TaskStats table metadata is not a JSON object")
         if extra.get("version") != FORMAT_VERSION:
             raise InvalidArgumentError(
                 f"TaskStats table format {extra.get('version')!r} is not {FORMAT_VERSION}"
@@ -225,7 +240,10 @@ class TaskStats:
         skipped = pl.DataFrame(
             [tuple(r) for r in extra["skipped"]], schema=STATS_SKIPPED_COLUMNS, orient="row"
         )
-        return cls(rows, skipped, dict(extra["metadata"]), str(extra["index_key"]))
+        flips = pl.DataFrame(
+            [tuple(r) for r in extra.get("flips", [])], schema=STATS_FLIP_COLUMNS, orient="row"
+        )
+        return cls(rows, skipped, dict(extra["metadata"]), str(extra["index_key"]), flips)
 
 
 def _merge_rows(left: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,10 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
+from fastmcnemar.ingest.safe_io import file_kind, open_regular
 
 _LM_EVAL_NAME = re.compile(
     r"^(samples_.+_\d{4}-\d{2}-\d{2}T[\d.-]+\.jsonl|.+_\d{4}-\d{2}-\d{2}T[\d.-]+\.json|results\.json)$"
@@ -27,7 +31,7 @@ def _looks_like_lm_eval_file(path: Path) -> bool:
     if not _LM_EVAL_NAME.match(path.name):
         return False
     if path.name.endswith(".json"):
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             head = fh.read(4096)
         return b'"results"' in head or b'"configs"' in head or path.name == "results.json"
     return True
@@ -144,12 +148,17 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     >>> detect_format(example_path("reference"))
     'lm_eval'
     """
+    check_fork_safe()  # Polars would hang in a child forked after use
     target = Path(path)
     if not target.exists():
         raise InputFormatError(f"{target}: no such file or directory")
+    mode = target.stat().st_mode
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise InputFormatError(f"{target}: {file_kind(mode)}, not a run file or directory")
     for fmt in FORMATS:
         if fmt.detect(target):
             return fmt.name
+    check_not_lfs_pointer(target)
     known = ", ".join(f.name for f in FORMATS)
     raise InputFormatError(f"{target}: not a recognised evaluation output (formats: {known})")
 

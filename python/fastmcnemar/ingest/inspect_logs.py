@@ -36,11 +36,12 @@ import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 import polars as pl
 
 from fastmcnemar import _core
+from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import (
     InputFormatError,
     InputWarning,
@@ -48,7 +49,9 @@ from fastmcnemar.exceptions import (
     NotTestableError,
 )
 from fastmcnemar.ingest.inspect_values import expand_score
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
 from fastmcnemar.ingest.lm_eval_layout import RunResults
+from fastmcnemar.ingest.safe_io import loads, open_regular, read_bounded, read_member
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA
 from fastmcnemar.ingest.zip_zstd import ZIP_ZSTANDARD, read_zstd_member, zstd_supported_by_zipfile
 
@@ -126,10 +129,12 @@ def read_inspect_runs(
     scorers: Sequence[str] | None = None,
 ) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
     """Like :func:`read_inspect`, plus one metadata dict per log read."""
+    check_fork_safe()  # Polars would hang in a child forked after use
     _check_pairing(pairing)
     root = Path(path)
     if root.is_dir():
-        files = sorted(p for p in root.rglob("*") if p.suffix in _LOG_SUFFIXES and p.is_file())
+        # Not only is_file(): a FIFO or socket named like a log is an error, not skipped.
+        files = sorted(p for p in root.rglob("*") if p.suffix in _LOG_SUFFIXES and not p.is_dir())
         logs = [(f, log) for f in files if (log := _load_log(f, strict=False)) is not None]
         if not logs:
             raise InputFormatError(f"{root}: no Inspect logs (*.eval, *.json) in this directory")
@@ -222,6 +227,7 @@ def run_from_log_dict(
 
 def _load_log(path: Path, *, strict: bool) -> dict[str, Any] | None:
     """The log as one dict in the JSON layout; None for a non-log JSON when not strict."""
+    check_not_lfs_pointer(path)
     if path.suffix == ".eval":
         return _load_eval_zip(path)
     if path.suffix != ".json":
@@ -249,20 +255,21 @@ def _load_json_log(path: Path) -> Any:
     broken JSON, a byte-order mark) is parsed whole by ``json`` instead, whose
     errors then name the problem.
     """
-    data = path.read_bytes()
+    data = read_bounded(path)
+    where = str(path)
     try:
         array, spans = _core.json_array_fields(data, "samples", list(_SAMPLE_FIELDS))
     except InputFormatError:
-        return json.loads(data)
+        return loads(data, where)
     if array is None:
-        return json.loads(data)
+        return loads(data, where)
     start, end = array
-    log = json.loads(data[:start] + b"null" + data[end:])
+    log = loads(data[:start] + b"null" + data[end:], where)
     samples: list[dict[str, Any]] = []
-    for row in spans.reshape(-1, len(_SAMPLE_FIELDS), 2).tolist():
+    for index, row in enumerate(spans.reshape(-1, len(_SAMPLE_FIELDS), 2).tolist()):
         samples.append(
             {
-                name: json.loads(data[lo:hi])
+                name: loads(data[lo:hi], f"{where}: samples[{index}].{name}")
                 for name, (lo, hi) in zip(_SAMPLE_FIELDS, row, strict=True)
                 if lo >= 0
             }
@@ -272,12 +279,26 @@ def _load_json_log(path: Path) -> Any:
     return log
 
 
-def _load_eval_zip(path: Path) -> dict[str, Any]:
+def _open_eval_zip(path: Path) -> tuple[IO[bytes], zipfile.ZipFile]:
+    fh = open_regular(path)
     try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise InputFormatError(f"{path}: not a readable .eval log (zip archive): {exc}") from None
-    with archive:
+        return fh, zipfile.ZipFile(fh)
+    except (OSError, zipfile.BadZipFile, EOFError) as exc:
+        fh.seek(0)
+        head = fh.read(4)
+        fh.close()
+        if head == b"PK\x03\x04":
+            raise InputFormatError(
+                f"{path}: truncated .eval log (the zip archive has no central directory; "
+                "was the run interrupted or the copy cut short?)"
+            ) from None
+        message = f"{path}: not a readable .eval log: not a zip archive ({exc})"
+        raise InputFormatError(message) from None
+
+
+def _load_eval_zip(path: Path) -> dict[str, Any]:
+    fh, archive = _open_eval_zip(path)
+    with fh, archive:
         names = set(archive.namelist())
         if "header.json" in names:
             log = _zip_json(archive, "header.json", path)
@@ -330,14 +351,16 @@ def _zip_json(archive: zipfile.ZipFile, name: str, path: Path) -> Any:
         if info.compress_type == ZIP_ZSTANDARD and not zstd_supported_by_zipfile():
             raw = read_zstd_member(archive, info, path)
         else:
-            with archive.open(info) as fh:
-                raw = fh.read()
+            raw = read_member(archive, info, path)
     except InputFormatError:
         raise
+    except EOFError:
+        message = f"{path}: member {name}: truncated (the archive ends early)"
+        raise InputFormatError(message) from None
     except Exception as exc:  # zlib/zstd/CRC errors surface as several exception types
         raise InputFormatError(f"{path}: member {name}: cannot be read ({exc})") from None
     try:
-        return json.loads(raw)
+        return loads(raw, f"{path}: member {name}")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputFormatError(f"{path}: member {name}: not valid JSON ({exc})") from None
 
@@ -588,9 +611,9 @@ def _require_text(value: Any, what: str) -> str:
 
 def _json_is_inspect_log(path: Path) -> bool:
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             head = fh.read(4096)
-    except OSError:
+    except (OSError, InputFormatError):
         return False
     return head.lstrip().startswith(b"{") and b'"eval"' in head and b'"status"' in head
 
@@ -599,7 +622,7 @@ def is_inspect_log(path: Path) -> bool:
     """An Inspect ``.eval``/``.json`` log, or a directory holding one (three levels deep)."""
     if path.is_file():
         if path.suffix == ".eval":
-            return zipfile.is_zipfile(path)
+            return True  # the reader says what is wrong with a broken or truncated one
         return path.suffix == ".json" and _json_is_inspect_log(path)
     if not path.is_dir():
         return False

@@ -21,6 +21,8 @@ import numpy as np
 import polars as pl
 
 from fastmcnemar.exceptions import InputFormatError
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
+from fastmcnemar.ingest.safe_io import loads, open_regular, read_bounded, require_regular
 
 
 def first_record(path: Path) -> dict[str, Any]:
@@ -32,7 +34,7 @@ def first_record(path: Path) -> dict[str, Any]:
 
 def last_record(path: Path) -> dict[str, Any] | None:
     """The last line of a JSONL file, parsed; None if it cannot be (the scan reports why)."""
-    with path.open("rb") as fh:
+    with open_regular(path) as fh:
         size = fh.seek(0, 2)
         window = 64 << 10
         while True:
@@ -48,8 +50,8 @@ def last_record(path: Path) -> dict[str, Any] | None:
     if not line.strip():
         return None
     try:
-        record = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        record = loads(line, f"{path}: last line")
+    except (json.JSONDecodeError, UnicodeDecodeError, InputFormatError):
         return None
     return record if isinstance(record, dict) else None
 
@@ -68,8 +70,16 @@ def records_at(path: Path, rows: set[int]) -> list[dict[str, Any]]:
     return found
 
 
+def line_of_record(path: Path, row: int) -> int:
+    """The 1-based line number of the ``row``-th (0-based) non-blank line."""
+    for index, (lineno, _) in enumerate(_lines(path)):
+        if index == row:
+            return lineno
+    return row + 1
+
+
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    with path.open("rb") as fh:
+    with open_regular(path) as fh:
         for lineno, line in enumerate(fh, start=1):
             if line.strip():
                 yield lineno, line
@@ -77,8 +87,10 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
 
 def _parse_line(path: Path, lineno: int, line: bytes) -> dict[str, Any]:
     try:
-        record = json.loads(line)
+        record = loads(line, f"{path}: line {lineno}")
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        if lineno == 1:
+            check_not_lfs_pointer(path)
         raise InputFormatError(f"{path}: line {lineno}: not valid JSON ({err})") from None
     if not isinstance(record, dict):
         raise InputFormatError(
@@ -108,8 +120,10 @@ def read_keys(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """
     from fastmcnemar._core import scan_jsonl
 
+    check_not_lfs_pointer(path)
     keys = list(schema)
     wants_text = [schema[k] == pl.Utf8() for k in keys]
+    require_regular(path)  # the scanner's open() would block on a FIFO
     # A broken line or unreadable file raises InputFormatError (made in Rust)
     # naming the file and line.
     rows, columns = scan_jsonl(path, keys, wants_text)
@@ -157,8 +171,19 @@ def _coerce(where: str, key: str, value: Any, dtype: pl.DataType) -> Any:
 
 
 def _short(value: Any) -> str:
-    text = json.dumps(value, default=str)
+    try:
+        text = json.dumps(value, default=str)
+    except (RecursionError, ValueError):
+        return "a deeply nested value"
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def doc_where(where: str, record: dict[str, Any]) -> str:
+    """``where`` plus the record's doc id, when it has a plain one."""
+    doc_id = record.get("doc_id")
+    if isinstance(doc_id, (str, int)) and not isinstance(doc_id, bool):
+        return f"{where} (doc_id {_short(doc_id)})"
+    return where
 
 
 def _numeric_schema(schema: dict[str, pl.DataType]) -> dict[str, pl.DataType]:
@@ -171,8 +196,9 @@ def _read_keys_slowly(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFram
     columns: dict[str, list[Any]] = {key: [] for key in schema}
     for lineno, line in _lines(path):
         record = _parse_line(path, lineno, line)
+        where = doc_where(f"{path}: line {lineno}", record)
         for key, dtype in schema.items():
-            columns[key].append(_coerce(f"{path}: line {lineno}", key, record.get(key), dtype))
+            columns[key].append(_coerce(where, key, record.get(key), dtype))
     return pl.DataFrame(columns, schema=schema)
 
 
@@ -182,9 +208,9 @@ def read_json_array(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     lm-eval 0.4.0-0.4.2 wrote its samples like this (``json.dumps(..., indent=2)``);
     the whole document has to be parsed, so this is slower than JSONL.
     """
+    check_not_lfs_pointer(path)
     try:
-        with path.open("rb") as fh:
-            records = json.load(fh)
+        records = loads(read_bounded(path), str(path))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise InputFormatError(f"{path}: not valid JSON ({err})") from None
     if not isinstance(records, list):
@@ -196,9 +222,17 @@ def read_json_array(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     for index, record in enumerate(records):
         if not isinstance(record, dict):
             raise InputFormatError(f"{path}: entry {index}: expected a JSON object")
+        where = doc_where(f"{path}: entry {index}", record)
         for key, dtype in schema.items():
-            columns[key].append(_coerce(f"{path}: entry {index}", key, record.get(key), dtype))
+            columns[key].append(_coerce(where, key, record.get(key), dtype))
     return pl.DataFrame(columns, schema=schema)
 
 
-__all__ = ["first_record", "last_record", "read_json_array", "read_keys", "records_at"]
+__all__ = [
+    "first_record",
+    "last_record",
+    "line_of_record",
+    "read_json_array",
+    "read_keys",
+    "records_at",
+]

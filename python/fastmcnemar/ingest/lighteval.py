@@ -29,8 +29,11 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError, InputWarning, PairingError
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
 from fastmcnemar.ingest.lm_eval_layout import RunResults
+from fastmcnemar.ingest.safe_io import loads, read_bounded, require_regular
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA
 
 # details_<task>_<date_id>.parquet, date_id = datetime.isoformat() with ":" -> "-"
@@ -84,9 +87,10 @@ def read_lighteval(
     >>> read_lighteval(d).select("model", "task", "doc_id", "score").rows()
     [('org/m', 'arc|0', '0', 1.0), ('org/m', 'arc|0', '1', 0.0)]
     """
+    check_fork_safe()  # Polars would hang in a child forked after use
     root = Path(path)
     if root.is_dir():
-        files = sorted(p for p in root.rglob("*.parquet") if p.is_file())
+        files = sorted(p for p in root.rglob("*.parquet") if not p.is_dir())
         if not files:
             raise InputFormatError(f"{root}: no lighteval details files (*.parquet) here")
     elif root.is_file():
@@ -112,6 +116,8 @@ def read_details_file(
     path: Path, *, allow_positional: bool = False, model: str | None = None
 ) -> pl.DataFrame:
     """The score rows of one details parquet file."""
+    require_regular(path)  # polars would block on a FIFO
+    check_not_lfs_pointer(path)
     try:
         schema = pl.read_parquet_schema(path)
     except Exception as exc:  # polars raises several error types for non-parquet input
@@ -250,7 +256,7 @@ def _results_model_name(results: Path) -> str | None:
 
 def _load_results(results: Path) -> dict[str, Any] | None:
     try:
-        data = json.loads(results.read_text(encoding="utf-8"))
+        data = loads(read_bounded(results), str(results))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
     return data if isinstance(data, dict) else None

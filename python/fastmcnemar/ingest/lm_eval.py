@@ -25,16 +25,19 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError, InputWarning
 from fastmcnemar.ingest.jsonl import (
     first_record,
     last_record,
+    line_of_record,
     read_json_array,
     read_keys,
     records_at,
 )
 from fastmcnemar.ingest.lm_eval_layout import RunResults, SamplesFile, discover
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA, empty_score_frame
+from fastmcnemar.ingest.selection import task_list
 
 # Top-level keys of a samples line that are not metrics.
 _NOT_METRICS = frozenset(
@@ -226,11 +229,12 @@ def _read_file(
     if sample.legacy:
         import json
 
-        with path.open("rb") as fh:
-            try:
-                records = json.load(fh)
-            except json.JSONDecodeError as err:
-                raise InputFormatError(f"{path}: not valid JSON ({err})") from None
+        from fastmcnemar.ingest.safe_io import loads, read_bounded
+
+        try:
+            records = loads(read_bounded(path), str(path))
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise InputFormatError(f"{path}: not valid JSON ({err})") from None
         if not isinstance(records, list) or not records or not isinstance(records[0], dict):
             raise InputFormatError(f"{path}: expected a non-empty JSON array of samples")
         first: dict[str, Any] = records[0]
@@ -255,9 +259,13 @@ def _read_file(
             origin.update({key: more_origin[key] for key in new})
             keep, not_testable = _classify(sample, examples, origin, metrics)
             frame = _read_columns(sample, keep, examples)
-    nulls = frame.get_column("doc_id").null_count()
-    if nulls:
-        raise InputFormatError(f"{path}: {nulls} line(s) have no 'doc_id'")
+    doc_ids = frame.get_column("doc_id")
+    if doc_ids.null_count():
+        row = int(doc_ids.is_null().arg_true()[0])
+        where = f"entry {row}" if sample.legacy else f"line {line_of_record(path, row)}"
+        raise InputFormatError(
+            f"{path}: {where} has no 'doc_id' ({doc_ids.null_count()} sample(s) without one)"
+        )
     if frame.get_column("filter").null_count() == frame.height:
         frame = _assign_filters(frame, sample)
     elif frame.get_column("filter").null_count():
@@ -316,11 +324,11 @@ def load_lm_eval(
     The quiet form of :func:`read_lm_eval`: nothing is warned, everything left
     out is returned (``not_testable``, ``superseded``).
     """
+    check_fork_safe()  # Polars would hang in a child forked after use
     found = discover(path, model=model, timestamp=timestamp)
     files = found.files
+    tasks = task_list(tasks)
     if tasks is not None:
-        if isinstance(tasks, str):
-            tasks = [tasks]
         wanted = _wanted_tasks(tasks, files)
         files = [f for f in files if f.task in wanted]
         if not files:
@@ -409,6 +417,7 @@ def read_lm_eval(
     >>> frame.filter(frame["task"] == "demo_arith")["filter"].unique().sort().to_list()
     ['flexible-extract', 'strict-match']
     """
+    check_fork_safe()  # Polars would hang in a child forked after use
     data = load_lm_eval(path, tasks=tasks, metrics=metrics, model=model, timestamp=timestamp)
     if data.superseded:
         names = ", ".join(p.name for p in data.superseded)

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from fastmcnemar.exceptions import InputFormatError
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
+from fastmcnemar.ingest.safe_io import loads, open_regular, read_bounded
 
 # `datetime.now().isoformat().replace(":", "-")`, e.g. 2025-01-24T19-02-29.392595
 _DATE_ID = r"\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d+)?"
@@ -88,20 +90,98 @@ def model_name_from_results(data: dict[str, Any]) -> str | None:
     return None
 
 
+#: Sections of a results file keyed by task, and what each entry must be (None: anything).
+_TASK_SECTIONS: dict[str, type | None] = {
+    "configs": dict,
+    "higher_is_better": dict,
+    "n-samples": dict,
+    "group_subtasks": list,
+    "versions": None,
+    "n-shot": None,
+    "task_hashes": None,
+}
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
 def _load_results(path: Path) -> dict[str, Any] | None:
-    """Parse a results file; None if it is JSON but not an lm-eval results object."""
+    """Parse a results file; None if it is JSON but not an lm-eval results object.
+
+    A file named ``results_<date>.json`` / ``results.json``, or any JSON object
+    with a ``results`` key, must be a well-formed results object: a malformed
+    one is an error naming the field, never skipped without a word.
+    """
+    check_not_lfs_pointer(path)
     try:
-        with path.open("rb") as fh:
-            data = json.load(fh)
+        data = loads(read_bounded(path), str(path))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise InputFormatError(f"{path}: cannot read lm-eval results file: {err}") from None
-    if isinstance(data, dict) and isinstance(data.get("results"), dict):
-        return data
-    return None
+    named_results = path.name == "results.json" or path.name.startswith("results_")
+    if not isinstance(data, dict):
+        if named_results:
+            raise InputFormatError(
+                f"{path}: an lm-eval results file must be a JSON object, got {_type_name(data)}"
+            )
+        return None
+    if "results" not in data and not named_results:
+        return None
+    check_results_fields(data, path)
+    return data
+
+
+def check_results_fields(data: dict[str, Any], path: Path) -> None:
+    """Raise :class:`InputFormatError` naming the first malformed field of a results object."""
+    results = data.get("results")
+    if not isinstance(results, dict):
+        raise InputFormatError(
+            f"{path}: field 'results' must be an object (task -> metrics), "
+            f"got {_type_name(results)}"
+        )
+    for task, metrics in results.items():
+        if not isinstance(metrics, dict):
+            raise InputFormatError(
+                f"{path}: field 'results.{task}' must be an object (metric -> value), "
+                f"got {_type_name(metrics)}"
+            )
+    for section, entry_type in _TASK_SECTIONS.items():
+        if section not in data:
+            continue
+        value = data[section]
+        if not isinstance(value, dict):
+            raise InputFormatError(
+                f"{path}: field {section!r} must be an object keyed by task, "
+                f"got {_type_name(value)}"
+            )
+        if entry_type is None:
+            continue
+        for task, entry in value.items():
+            if not isinstance(entry, entry_type):
+                raise InputFormatError(
+                    f"{path}: field '{section}.{task}' must be {_type_name(entry_type())}, "
+                    f"got {_type_name(entry)}"
+                )
+            if isinstance(entry, list) and not all(isinstance(t, str) for t in entry):
+                raise InputFormatError(
+                    f"{path}: field 'group_subtasks.{task}' must list task names (strings)"
+                )
+    config = data.get("config")
+    if config is not None and not isinstance(config, dict):
+        raise InputFormatError(
+            f"{path}: field 'config' must be an object, got {_type_name(config)}"
+        )
 
 
 def _first_char(path: Path) -> str:
-    with path.open("rb") as fh:
+    check_not_lfs_pointer(path)
+    with open_regular(path) as fh:
         head = fh.read(256).lstrip()
     return head[:1].decode("ascii", "replace")
 

@@ -10,15 +10,20 @@ the JSON file), or ``{"model": "dir/"}``.
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from fastmcnemar.exceptions import InputFormatError
+from fastmcnemar._fork_guard import check_fork_safe
+from fastmcnemar.exceptions import InputFormatError, InvalidArgumentError
 from fastmcnemar.ingest.jsonl import read_keys
+from fastmcnemar.ingest.lfs import check_not_lfs_pointer
+from fastmcnemar.ingest.safe_io import loads, read_bounded, require_regular
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA
 
 _SUFFIXES = {
@@ -32,11 +37,15 @@ _OPTIONAL_TEXT = ("task", "filter", "metric", "model", "doc_hash", "prompt_hash"
 
 
 def _read_table(path: Path) -> pl.DataFrame:
+    check_not_lfs_pointer(path)
     kind = _SUFFIXES.get(path.suffix.lower())
+    require_regular(path)  # polars would block on a FIFO
     try:
         if kind == "csv":
             sep = "\t" if path.suffix.lower() == ".tsv" else ","
-            return pl.read_csv(path, separator=sep, infer_schema_length=10000)
+            # Every column as text: a guessed dtype would fail at row 15,000 without
+            # saying which row; the score column is converted (and checked) below.
+            return pl.read_csv(path, separator=sep, infer_schema=False)
         if kind == "parquet":
             return pl.read_parquet(path)
         if kind == "jsonl":
@@ -44,11 +53,75 @@ def _read_table(path: Path) -> pl.DataFrame:
     except InputFormatError:
         raise
     except (pl.exceptions.PolarsError, OSError, ValueError) as err:
+        if kind == "csv":
+            _name_ragged_row(path, "\t" if path.suffix.lower() == ".tsv" else ",")
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise InputFormatError(f"{path}: cannot read score file: {first}") from None
     raise InputFormatError(
         f"{path}: unknown score file type {path.suffix!r} (expected .csv, .tsv, .parquet, .jsonl)"
     )
+
+
+def _name_ragged_row(path: Path, sep: str) -> None:
+    """Raise naming the first row whose number of fields differs from the header's."""
+    import csv
+
+    from fastmcnemar.ingest.safe_io import open_regular
+
+    with open_regular(path) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh, delimiter=sep)
+        try:
+            header = next(reader, None)
+            if header is None:
+                return
+            for row in reader:
+                if row and len(row) != len(header):
+                    raise InputFormatError(
+                        f"{path}: line {reader.line_num}: {len(row)} fields, the header has "
+                        f"{len(header)} ({', '.join(header)})"
+                    )
+        except (csv.Error, UnicodeDecodeError) as err:
+            raise InputFormatError(f"{path}: line {reader.line_num}: {err}") from None
+
+
+def _where(path: Path, row: int, id_col: str, doc_id: Any) -> str:
+    """``path: row 15000 (line 15001), doc_id 'x'`` for a CSV; rows count from 1."""
+    line = f" (line {row + 1})" if path.suffix.lower() in (".csv", ".tsv") else ""
+    return f"{path}: row {row}{line}, {id_col} {str(doc_id)!r}"
+
+
+def _check_scores(
+    raw: pl.DataFrame, score: pl.Series, path: Path, id_col: str, scale: float | None
+) -> pl.Series:
+    """Scores as Float64, divided by ``scale``; missing, NaN and out-of-[0, 1]
+    values are errors naming the row and doc id."""
+    values = score.cast(pl.Float64)
+    if scale is not None:
+        values = values / scale
+    ids = raw.get_column(id_col)
+    missing = values.is_null() | values.is_nan()
+    if missing.any():
+        row = int(missing.arg_true()[0])
+        what = "missing" if values[row] is None else "NaN"
+        raise InputFormatError(
+            f"{_where(path, row + 1, id_col, ids[row])}: 'score' is {what}; every sample "
+            "needs a score (drop the row, or score it 0)"
+        )
+    outside = (values < 0) | (values > 1)
+    if outside.any():
+        row = int(outside.arg_true()[0])
+        shown = score.cast(pl.Float64)[row]
+        hint = (
+            "; divide by the scale with --scale 100 (or read_scores(..., scale=100))"
+            if scale is None and shown is not None and 1 < shown <= 100
+            else ""
+        )
+        scaled = f" after --scale {scale:g}" if scale is not None else ""
+        raise InputFormatError(
+            f"{_where(path, row + 1, id_col, ids[row])}: 'score' is {shown:g}{scaled}, "
+            f"outside [0, 1]{hint}"
+        )
+    return values  # type: ignore[no-any-return]
 
 
 def _read_jsonl_scores(path: Path) -> pl.DataFrame:
@@ -67,7 +140,12 @@ def _read_jsonl_scores(path: Path) -> pl.DataFrame:
 
 
 def _to_score_frame(
-    raw: pl.DataFrame, path: Path, *, task: str | None, model: str | None
+    raw: pl.DataFrame,
+    path: Path,
+    *,
+    task: str | None,
+    model: str | None,
+    scale: float | None = None,
 ) -> pl.DataFrame:
     columns = set(raw.columns)
     if "doc_id" in columns:
@@ -86,14 +164,19 @@ def _to_score_frame(
     if score.dtype == pl.Boolean:
         score = score.cast(pl.Float64)
     elif not score.dtype.is_numeric():
-        bad = raw.filter(
-            pl.col("score").cast(pl.Float64, strict=False).is_null() & pl.col("score").is_not_null()
-        )
-        example = bad.row(0, named=True) if bad.height else {}
-        raise InputFormatError(
-            f"{path}: 'score' must be numeric; e.g. {id_col} {str(example.get(id_col))!r} has "
-            f"{example.get('score')!r}"
-        )
+        if score.dtype == pl.Utf8:
+            lowered = score.str.strip_chars().str.to_lowercase()
+            score = lowered.replace({"true": "1", "false": "0"})
+        as_number = score.cast(pl.Float64, strict=False)
+        bad = (as_number.is_null() & score.is_not_null()).arg_true()
+        if len(bad):
+            row = int(bad[0])
+            raise InputFormatError(
+                f"{_where(path, row + 1, id_col, raw.get_column(id_col)[row])}: 'score' is "
+                f"{score[row]!r}, not a number"
+            )
+        score = as_number
+    score = _check_scores(raw, score, path, id_col, scale)
     if "task" not in columns and task is None:
         raise InputFormatError(
             f"{path}: no 'task' column; pass task= or name the file after the task"
@@ -123,9 +206,9 @@ def _to_score_frame(
     return frame.cast(SCORE_SCHEMA)  # type: ignore[arg-type]
 
 
-def _model_paths(path: Path, model: str | None) -> pl.DataFrame:
+def _model_paths(path: Path, model: str | None, scale: float | None) -> pl.DataFrame:
     try:
-        mapping: Any = json.loads(path.read_text(encoding="utf-8"))
+        mapping: Any = loads(read_bounded(path), str(path))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise InputFormatError(f"{path}: not valid JSON ({err})") from None
     if not isinstance(mapping, dict) or not mapping:
@@ -137,13 +220,15 @@ def _model_paths(path: Path, model: str | None) -> pl.DataFrame:
     frames: list[pl.DataFrame] = []
     for name, entry in mapping.items():
         if isinstance(entry, str):
-            frames.append(_read_dir(path.parent / entry, model=name))
+            frames.append(_read_dir(path.parent / entry, model=name, scale=scale))
         elif isinstance(entry, dict):
             for task, file in entry.items():
                 if not isinstance(file, str):
                     raise InputFormatError(f"{path}: model {name!r} task {task!r}: expected a path")
                 target = path.parent / file
-                frames.append(_to_score_frame(_read_table(target), target, task=task, model=name))
+                frames.append(
+                    _to_score_frame(_read_table(target), target, task=task, model=name, scale=scale)
+                )
         else:
             raise InputFormatError(
                 f"{path}: model {name!r}: expected a path or a task -> path object"
@@ -151,10 +236,10 @@ def _model_paths(path: Path, model: str | None) -> pl.DataFrame:
     return pl.concat(frames)
 
 
-def _read_dir(path: Path, *, model: str | None) -> pl.DataFrame:
+def _read_dir(path: Path, *, model: str | None, scale: float | None) -> pl.DataFrame:
     if not path.is_dir():
         raise InputFormatError(f"{path}: no such directory")
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in _SUFFIXES)
+    files = sorted(p for p in path.iterdir() if not p.is_dir() and p.suffix.lower() in _SUFFIXES)
     if not files:
         raise InputFormatError(
             f"{path}: no score files (.csv, .tsv, .parquet, .jsonl) in this directory"
@@ -168,6 +253,7 @@ def _read_dir(path: Path, *, model: str | None) -> pl.DataFrame:
                 file,
                 task=None if "task" in raw.columns else file.stem,
                 model=model or path.name,
+                scale=scale,
             )
         )
     return pl.concat(frames)
@@ -179,6 +265,7 @@ def read_scores(
     *,
     task: str | None = None,
     model: str | None = None,
+    scale: float | None = None,
 ) -> pl.DataFrame:
     """Read generic per-sample scores into a score frame.
 
@@ -195,6 +282,11 @@ def read_scores(
     model : str, optional
         Model label (default: the ``model`` column, else the file or folder
         name); with ``model_paths.json``, the model to read.
+    scale : float, optional
+        The scores are on a 0..``scale`` scale (e.g. 100 for percentages): they
+        are divided by it. Scores must end up in [0, 1], so margins and
+        reports mean accuracy points; a score outside is an error naming the
+        row and doc id.
 
     Returns
     -------
@@ -211,15 +303,20 @@ def read_scores(
     >>> read_scores(folder, model="m")[["task", "doc_id", "score"]].rows()
     [('arith', '0', 1.0), ('arith', '1', 0.0)]
     """
+    check_fork_safe()  # Polars would hang in a child forked after use
     target = Path(path)
+    if scale is not None and not (
+        isinstance(scale, int | float) and math.isfinite(scale) and scale > 0
+    ):
+        raise InvalidArgumentError(f"scale must be a finite number above 0, got {scale!r}")
     if not target.exists():
         raise InputFormatError(f"{target}: no such file or directory")
     if target.is_dir():
-        return _read_dir(target, model=model)
+        return _read_dir(target, model=model, scale=scale)
     if target.suffix.lower() == ".json":
-        return _model_paths(target, model)
+        return _model_paths(target, model, scale)
     raw = _read_table(target)
-    return _to_score_frame(raw, target, task=task, model=model)
+    return _to_score_frame(raw, target, task=task, model=model, scale=scale)
 
 
 __all__ = ["read_scores"]

@@ -47,7 +47,14 @@ def _decompressor(path: Path) -> Any:
 
 
 def read_zstd_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
-    """The decompressed bytes of one method-93 member of ``archive``."""
+    """The decompressed bytes of one method-93 member of ``archive``.
+
+    The declared size is checked against the member limits first; the
+    decompressor never writes more than the declared size.
+    """
+    from fastmcnemar.ingest.safe_io import check_member_header
+
+    check_member_header(info, path)
     fp = archive.fp
     if fp is None:
         raise InputFormatError(f"{path}: archive is closed")

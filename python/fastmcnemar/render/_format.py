@@ -1,4 +1,5 @@
-"""Number formatting and aggregate summaries shared by the renderers."""
+"""Number formatting and aggregate summaries shared by every renderer (text,
+Markdown, CSV, JSON, HTML, SVG), so a p-value or a drop reads the same in all."""
 
 from __future__ import annotations
 
@@ -17,6 +18,53 @@ def pvalue(p: Any) -> str:
     if p == 0.0:
         return "0"
     return f"{p:.2e}" if p < 1e-4 else f"{p:.4f}"
+
+
+def is_number(value: object) -> bool:
+    """A finite real number (not None, NaN or a bool)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )
+
+
+def fmt_pp(delta: object, *, unit: bool = True) -> str:
+    """An accuracy difference in percentage points, e.g. ``+1.23 pp`` (``+1.23``
+    without the unit)."""
+    if not is_number(delta):
+        return "-"
+    text = f"{100.0 * float(delta):+.2f}"  # type: ignore[arg-type]
+    return f"{text} pp" if unit else text
+
+
+def fmt_p_log(p: object, log_p: object) -> str:
+    """A p-value that may have underflowed to 0: written from its natural log."""
+    if is_number(p) and float(p) == 0.0 and is_number(log_p):  # type: ignore[arg-type]
+        log10 = float(log_p) / math.log(10.0)  # type: ignore[arg-type]
+        exponent = math.floor(log10)
+        return f"{10 ** (log10 - exponent):.2f}e{exponent}"
+    return pvalue(p)
+
+
+def fmt_pct(value: object) -> str:
+    """A proportion as a percentage, e.g. ``71.35%``."""
+    if not is_number(value):
+        return "-"
+    return f"{100.0 * float(value):.2f}%"  # type: ignore[arg-type]
+
+
+def fmt_num(value: object) -> str:
+    """Integers as they are, other numbers with 4 significant digits."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if is_number(value):
+        return f"{float(value):.4g}"  # type: ignore[arg-type]
+    if value is None:
+        return "-"
+    return str(value)
 
 
 def percent(x: Any, *, signed: bool = False) -> str:
@@ -127,13 +175,19 @@ def planning_lines(comp: Any) -> list[str]:
             could = "no flips observed"
         else:
             could = "could not detect any drop"
-        needed = f"needs N >= {r['n_needed']:,} at its flip rate"
+        n_needed = r.get("n_needed")
+        needed = (
+            f"needs N >= {n_needed:,} at its flip rate"
+            if n_needed is not None
+            else "has no sample size computed (graded scores: see the interval)"
+        )
         rate = r.get("flip_rate_needed")
         if rate is not None:
             needed += f", or a flip rate <= {100 * rate:.2f}% at N = {r['n']:,}"
+        task_margin = (comp.metadata.get("margins") or {}).get(r["task"], margin)
         lines.append(
             f"  {where}: inconclusive: {could} (80% power); to show a drop of "
-            f"{100 * margin:g} pt with 80% power it {needed}"
+            f"{100 * task_margin:g} pt with 80% power it {needed}"
         )
     return lines
 

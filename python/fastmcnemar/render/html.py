@@ -14,29 +14,41 @@ from typing import Any
 
 import polars as pl
 
-from fastmcnemar.render._format import adjustment_name, cluster_lines
-from fastmcnemar.render._html_text import (
-    as_float,
-    esc,
+from fastmcnemar.compare.pooled import pooled_delta
+from fastmcnemar.render._decision import (
+    accuracy_line,
+    audit_headline,
+    notice_lines,
+    suite_verdict,
+)
+from fastmcnemar.render._decision import headline as decision_headline
+from fastmcnemar.render._format import (
+    adjustment_name,
+    cluster_lines,
     fmt_num,
-    fmt_p,
     fmt_p_log,
     fmt_pct,
     fmt_pp,
     is_number,
+    pvalue,
 )
+from fastmcnemar.render._html_text import as_float, esc
 from fastmcnemar.render._views import AuditView, ComparisonView
+from fastmcnemar.render.html_flips import CSS as FLIPS_CSS
+from fastmcnemar.render.html_flips import flips_section
 from fastmcnemar.render.html_metadata import metadata_section
-from fastmcnemar.render.svg_forest import forest_svg, pooled_delta
+from fastmcnemar.render.svg_forest import forest_svg
 from fastmcnemar.render.svg_heatmap import heatmap_svg
 
 _CSS = """
 .fmn{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d1d1f;
-  line-height:1.45;max-width:1400px}
+  line-height:1.45;max-width:1240px}
 .fmn h1{font-size:1.45em;margin:.2em 0 .4em}
 .fmn h2{font-size:1.15em;margin:1.4em 0 .5em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 .fmn .verdict{border-radius:8px;padding:.8em 1em;margin:.6em 0 1em;border:2px solid}
 .fmn .verdict .headline{font-size:1.3em;font-weight:700}
+.fmn .verdict .accuracy{font-size:1.05em;margin:.15em 0}
+.fmn .verdict .notice{font-weight:600;color:#8a4b00;margin:.15em 0}
 .fmn .verdict.degraded{background:#fdecea;border-color:#b3261e;color:#6b100b}
 .fmn .verdict.ok{background:#e8f5ec;border-color:#2d6a3e;color:#173d22}
 .fmn .verdict.mixed{background:#fff6e0;border-color:#a86b00;color:#5a3900}
@@ -60,9 +72,13 @@ _CSS = """
 .fmn h3{font-size:1em;margin:1em 0 .3em}
 .fmn tr.differs th,.fmn td.differs{color:#8a4b00;font-weight:600}
 .fmn table.runs td,.fmn table.task-meta td{white-space:normal;max-width:34em;word-break:break-word}
+.fmn table.tasks td.text{white-space:normal;max-width:14em;overflow-wrap:break-word}
+.fmn table.tasks td.verdict-cell{white-space:nowrap}
+.fmn table.tasks th{white-space:normal}
 .fmn ul.notes{font-size:.88em;margin:.2em 0}
 .fmn p.rule{font-size:.9em;margin:.2em 0}
 """
+_CSS += FLIPS_CSS + "\n"
 
 # Optional nicety: click a header to sort. The page is complete without it.
 _SORT_SCRIPT = """
@@ -122,6 +138,7 @@ def comparison_fragment(comparison: ComparisonView, *, standalone: bool = False)
         _suite_section(comparison),
         _forest_section(comparison, level),
         _task_section(comparison.tasks, level, _adjustment(comparison)),
+        flips_section(comparison),
         _skipped_section(comparison.skipped),
         metadata_section(comparison.metadata),
         f'<p class="muted">fastmcnemar {esc(_version())} · α = {esc(fmt_num(comparison.alpha))}'
@@ -153,27 +170,30 @@ def _verdict_box(comparison: ComparisonView) -> str:
     counts = _verdict_counts(tasks)
     pooled = pooled_delta(tasks) if n_tasks else None
     agg = comparison.aggregate
-    if n_tasks == 0 and not comparison.degraded:
-        cls, headline = "mixed", "No verdict — no task could be tested"
-    elif comparison.degraded:
-        cls, headline = "degraded", "DEGRADED — the candidate is significantly worse"
-    elif counts.get("inconclusive"):
-        cls, headline = "mixed", "No significant degradation detected (some tasks inconclusive)"
-    else:
-        cls, headline = "ok", "No significant degradation detected"
+    verdict = suite_verdict(comparison)
+    cls = {"degraded": "degraded", "equivalent": "ok"}.get(verdict, "mixed")
+    headline = decision_headline(comparison, names=False)
     details = [f"{n_degraded} of {n_tasks} tested task{'s' if n_tasks != 1 else ''} degraded"]
-    if counts and set(counts) - {"degraded", "not degraded"}:
+    if counts and set(counts) - {"degraded"}:
         details.append(", ".join(f"{v} {esc(k)}" for k, v in sorted(counts.items())))
     if agg is not None and is_number(getattr(agg, "pvalue", None)):
-        details.append(f"suite-level {esc(_method_name(agg))} p = {esc(fmt_p(agg.pvalue))}")
+        details.append(f"suite-level {esc(_method_name(agg))} p = {esc(pvalue(agg.pvalue))}")
     if pooled is not None:
         details.append(f"pooled drop {esc(fmt_pp(pooled.delta))} over {pooled.n:,} samples")
     skipped = comparison.skipped.height if comparison.skipped is not None else 0
     if skipped:
         details.append(f"{skipped} not tested (see below)")
+    accuracy = accuracy_line(comparison)
+    overall = (
+        f'<div class="accuracy">{esc(comparison.reference)} → {esc(comparison.candidate)}: '
+        f"{esc(accuracy.replace(' -> ', ' → '))}</div>"
+        if accuracy
+        else ""
+    )
+    notices = "".join(f'<div class="notice">{esc(line)}</div>' for line in notice_lines(comparison))
     return (
-        f'<div class="verdict {cls}"><div class="headline">{esc(headline)}</div>'
-        f"<div>{' · '.join(details)}</div></div>"
+        f'<div class="verdict {cls}"><div class="headline">{esc(headline)}</div>{overall}'
+        f"{notices}<div>{' · '.join(details)}</div></div>"
     )
 
 
@@ -265,9 +285,27 @@ def _forest_section(comparison: ComparisonView, level: float) -> str:
         f'<div class="plot">{svg}</div>'
         f'<p class="muted">Squares: drop = reference − candidate accuracy, lines: its '
         f"{level:.0%} confidence interval. Red ▼ = degraded ({adjust}-adjusted one-sided test "
-        "rejects). Diamond: drop pooled over all samples, with Tango's interval on the summed "
-        "counts.</p>"
+        f"rejects).{_diamond_caption(comparison.tasks, level)}</p>"
         "</section>"
+    )
+
+
+def _diamond_caption(tasks: pl.DataFrame, level: float) -> str:
+    """What the pooled row shows, as drawn: nothing with one task, a diamond spanning
+    Tango's interval when every task is binary, a point-only diamond otherwise."""
+    if tasks.height <= 1:
+        return ""
+    pooled = pooled_delta(tasks, confidence_level=level)
+    if pooled is None:
+        return ""
+    if pooled.low is not None and pooled.high is not None:
+        return (
+            " Diamond: the drop pooled over all samples; its width is Tango's "
+            f"{level:.0%} interval on the summed counts."
+        )
+    return (
+        " Small diamond: the sample-weighted mean drop over all tasks, without an interval "
+        "(the suite mixes binary and graded scores, whose differences are on different scales)."
     )
 
 
@@ -349,7 +387,7 @@ def _task_row(r: Mapping[str, Any], columns: list[tuple[str, str, bool]]) -> str
             )
             value = r.get("ci_low")
         elif col in ("pvalue", "pvalue_adjusted"):
-            shown = fmt_p(value)
+            shown = pvalue(value)
         elif col == "verdict":
             shown = str(value) if value is not None else ("degraded" if degraded else "–")
         elif col == "metric":
@@ -418,12 +456,13 @@ def _audit_verdict(audit: AuditView) -> str:
         if n and "degraded" in summary.columns
         else [c for c, comp in audit.comparisons.items() if comp.degraded]
     )
+    headline = audit_headline(audit)
     if audit.degraded:
         cls = "degraded"
-        headline = f"DEGRADED — {len(bad)} of {n} candidates significantly worse"
         detail = "worse: " + ", ".join(esc(c) for c in bad)
     else:
-        cls, headline, detail = "ok", "No candidate significantly worse", f"{n} candidates tested"
+        cls = "ok" if headline.startswith("EQUIVALENT") else "mixed"
+        detail = f"{n} candidates tested"
     return (
         f'<div class="verdict {cls}"><div class="headline">{esc(headline)}</div>'
         f"<div>{detail}</div></div>"
@@ -443,9 +482,9 @@ def _summary_section(audit: AuditView) -> str:
             f'<tr class="{"degraded" if degraded else "ok"}"><td class="text">{esc(cand)}</td>'
             f"<td{_sort(pooled.delta if pooled else None)}>"
             f"{esc(fmt_pp(pooled.delta if pooled else None))}</td>"
-            f"<td{_sort(p)}>{esc(fmt_p(p))}</td>"
+            f"<td{_sort(p)}>{esc(pvalue(p))}</td>"
             f"<td>{esc(fmt_num(r.get('n_degraded')))} / {esc(fmt_num(r.get('n_tasks')))}</td>"
-            f'<td class="text verdict-cell">{"degraded" if degraded else "not degraded"}</td></tr>'
+            f'<td class="text verdict-cell">{esc(r.get("verdict"))}</td></tr>'
         )
     return (
         '<section id="summary"><h2>Per-candidate summary</h2>'
@@ -480,13 +519,14 @@ def _candidate_details(audit: AuditView) -> str:
     for cand, comp in audit.comparisons.items():
         level = _confidence_level(comp)
         open_attr = " open" if comp.degraded else ""
-        state = "degraded" if comp.degraded else "not degraded"
+        state = suite_verdict(comp)
         blocks.append(
-            f"<details{open_attr}><summary>{esc(cand)} — {state}</summary>"
+            f'<details class="candidate"{open_attr}><summary>{esc(cand)} — {state}</summary>'
             + _verdict_box(comp)
             + _suite_section(comp)
             + _forest_section(comp, level)
             + _task_section(comp.tasks, level, _adjustment(comp))
+            + flips_section(comp)
             + _skipped_section(comp.skipped)
             + metadata_section(comp.metadata)
             + "</details>"

@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
 
-from fastmcnemar.render._html_text import esc, fmt_num
+from fastmcnemar.render._format import fmt_num
+from fastmcnemar.render._html_text import esc
 
 _RUN_ROWS = (
     ("label", "model / label"),
@@ -22,7 +23,11 @@ _RUN_ROWS = (
     ("harness_version", "harness version"),
 )
 _CONFIG_ROWS = ("model", "model_args", "limit", "gen_kwargs", "fewshot_seed", "epochs", "pairing")
-_HANDLED = {"reference", "candidate", "hash_checks", "notes", "verdict_rule"}
+# incomplete and gate are shown in the verdict banner; margins in the planning notes
+_HANDLED = {
+    "reference", "candidate", "hash_checks", "notes", "verdict_rule", "incomplete", "gate",
+    "margins",
+}  # fmt: skip
 
 
 def metadata_section(metadata: Mapping[str, Any] | None) -> str:

@@ -10,7 +10,8 @@ from fastmcnemar.render._format import aggregate_dict, plain
 
 
 def comparison_dict(comp: Comparison) -> dict[str, Any]:
-    """Keys: reference, candidate, alpha, tasks, skipped, aggregate, degraded, metadata."""
+    """Keys: reference, candidate, alpha, tasks, skipped, aggregate, degraded, verdict,
+    margin, metadata, flips (every flipped sample, with texts when the logs carry them)."""
     return {
         "reference": comp.reference,
         "candidate": comp.candidate,
@@ -22,6 +23,7 @@ def comparison_dict(comp: Comparison) -> dict[str, Any]:
         "verdict": comp.verdict,
         "margin": comp.margin,
         "metadata": plain(comp.metadata),
+        "flips": [plain(r) for r in comp.flips.iter_rows(named=True)],
     }
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from fastmcnemar.compare.pooled import pooled_delta
 from fastmcnemar.exceptions import FastMcNemarError
-from fastmcnemar.render._html_text import is_number, task_label
+from fastmcnemar.render._format import is_number
+from fastmcnemar.render._html_text import task_label
 from fastmcnemar.render._views import ComparisonView
-from fastmcnemar.render.svg_forest import DEGRADED, NEUTRAL, pooled_delta
+from fastmcnemar.render.svg_forest import DEGRADED, NEUTRAL
 
 
 class MissingDependencyError(FastMcNemarError, ImportError):

@@ -9,12 +9,13 @@ over all samples at the bottom. Plain SVG text, no scripts, no external refs.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
-from fastmcnemar.render._html_text import esc, fmt_pp, is_number, task_label
+from fastmcnemar.compare.pooled import Pooled, pooled_delta  # the statistic it draws
+from fastmcnemar.render._format import fmt_pp, is_number
+from fastmcnemar.render._html_text import esc, task_label
 
 DEGRADED = "#b3261e"
 NEUTRAL = "#2d4a66"
@@ -26,43 +27,6 @@ _LABEL_W = 310
 _PLOT_W = 360
 _VALUE_W = 200
 _WIDTH = _LABEL_W + _PLOT_W + _VALUE_W
-
-
-@dataclass(frozen=True)
-class Pooled:
-    """Pooled delta over all samples of all tested tasks (weights = n)."""
-
-    delta: float
-    low: float | None
-    high: float | None
-    n: int
-
-
-def pooled_delta(tasks: pl.DataFrame, *, confidence_level: float = 0.95) -> Pooled | None:
-    """Sample-weighted mean of the per-task deltas over all tested samples.
-
-    When every task is binary the pooled drop is exactly (sum b - sum c) / N and
-    gets Tango's score interval on those summed counts -- the interval the
-    per-task rows use -- from :func:`fastmcnemar.mcnemar_table` (it depends on
-    b, c and N only). Suites mixing binary and continuous scores get the point
-    alone: their per-sample differences are on different scales.
-    """
-    rows = [r for r in tasks.iter_rows(named=True) if is_number(r.get("delta")) and r.get("n")]
-    if not rows:
-        return None
-    n_total = sum(int(r["n"]) for r in rows)
-    delta = sum(float(r["delta"]) * int(r["n"]) for r in rows) / n_total
-    if not all(r.get("kind", "binary") == "binary" for r in rows):
-        return Pooled(delta, None, None, n_total)
-    b = sum(int(r["b"]) for r in rows)
-    c = sum(int(r["c"]) for r in rows)
-    try:
-        from fastmcnemar import mcnemar_table
-    except ImportError:  # a build without the paired test: point only
-        return Pooled((b - c) / n_total, None, None, n_total)
-    table = [[n_total - b - c, b], [c, 0]]
-    low, high = mcnemar_table(table).confidence_interval(confidence_level=confidence_level)
-    return Pooled((b - c) / n_total, float(low), float(high), n_total)
 
 
 def _ticks(low: float, high: float, count: int = 8) -> list[float]:
@@ -233,4 +197,4 @@ def _pooled_row(pooled: Pooled, y: float, x: Any, *, level: str) -> str:
     return "".join(parts)
 
 
-__all__ = ["Pooled", "forest_svg", "pooled_delta"]
+__all__ = ["forest_svg"]

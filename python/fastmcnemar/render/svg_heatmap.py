@@ -15,7 +15,8 @@ from typing import Any
 
 import polars as pl
 
-from fastmcnemar.render._html_text import esc, fmt_p, fmt_pp, is_number, task_label
+from fastmcnemar.render._format import fmt_pp, is_number, pvalue
+from fastmcnemar.render._html_text import esc, task_label
 
 _CAP = 10.0  # -log10 p above this is drawn at full colour
 _LEFT_PAD = 12
@@ -117,8 +118,8 @@ def _cell(
     value = signed_log10_p(row.get(pvalue_column), row.get("delta"))
     degraded = bool(row.get("degraded"))
     tip = (
-        f"{candidate} · {task}: drop {fmt_pp(row.get('delta'))}, p = {fmt_p(row.get('pvalue'))}, "
-        f"adjusted p = {fmt_p(row.get('pvalue_adjusted'))}, b = {row.get('b')}, "
+        f"{candidate} · {task}: drop {fmt_pp(row.get('delta'))}, p = {pvalue(row.get('pvalue'))}, "
+        f"adjusted p = {pvalue(row.get('pvalue_adjusted'))}, b = {row.get('b')}, "
         f"c = {row.get('c')}, n = {row.get('n')}" + (" — DEGRADED" if degraded else "")
     )
     stroke = ' stroke="#000" stroke-width="2"' if degraded else ""

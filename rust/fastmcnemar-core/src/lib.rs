@@ -18,6 +18,7 @@
 //! - [`jsonl`]: pulling a few top-level keys out of big JSON-lines logs.
 //! - [`suite`]: one decision for a suite of tasks (Pooled, Max-Drop, Fisher,
 //!   Stouffer, Cauchy, HMP, the combined rule) and adjusted p-values.
+//! - [`sequential`]: anytime-valid e-processes and confidence sequences, to stop early.
 
 pub mod alternative;
 pub mod binomial;
@@ -30,6 +31,7 @@ pub mod mcnemar;
 pub mod planning;
 pub mod resample;
 pub mod rng;
+pub mod sequential;
 pub mod special;
 pub mod suite;
 

@@ -18,6 +18,7 @@ mod planning;
 mod resampling;
 pub mod results;
 pub mod runtime;
+mod sequential;
 mod suite;
 
 #[pymodule(gil_used = false)]
@@ -33,5 +34,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     paired::register(m)?;
     suite::register(m)?;
     cluster::register(m)?;
+    sequential::register(m)?;
     Ok(())
 }

@@ -29,8 +29,11 @@ pub const THREADS_PER_CPU: usize = 4;
 
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
 
+/// The CPUs available to this process, read once: `available_parallelism`
+/// reads cgroup files on Linux, too slow for every small call.
 fn cpus() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    static CPUS: OnceLock<usize> = OnceLock::new();
+    *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// The largest thread count accepted: [`THREADS_PER_CPU`] x the CPUs here.
@@ -58,7 +61,7 @@ pub fn resolve_threads(n_threads: Option<usize>) -> PyResult<usize> {
     }
     if let Ok(text) = std::env::var(THREADS_ENV) {
         let n = text.trim().parse::<usize>().ok();
-        return check_count(n, THREADS_ENV, &format!("{text:?}"));
+        return check_count(n, THREADS_ENV, &format!("'{text}'"));
     }
     Ok(cpus())
 }

@@ -252,6 +252,35 @@ fn suite_adjust_pvalues<'py>(
     Ok(PyArray1::from_vec(py, adjusted))
 }
 
+/// [`suite_adjust_pvalues`] for many families at once: `pvalues` holds the
+/// families one after another, family `i` being `pvalues[offsets[i]..offsets[i + 1]]`
+/// (one family per candidate of an audit); each is adjusted on its own.
+#[pyfunction]
+fn suite_adjust_pvalues_grouped<'py>(
+    py: Python<'py>,
+    pvalues: PyReadonlyArray1<'py, f64>,
+    offsets: PyReadonlyArray1<'py, i64>,
+    method: Wrap<Adjustment>,
+) -> PyCoreResult<Bound<'py, PyArray1<f64>>> {
+    let values = pvalues.as_slice()?;
+    let bounds = offsets.as_slice()?;
+    let mut adjusted = vec![0.0; values.len()];
+    for window in bounds.windows(2) {
+        let (start, stop) = (window[0], window[1]);
+        if start < 0 || stop < start || stop as usize > values.len() {
+            return Err(Error::InvalidArgument(format!(
+                "offsets must rise from 0 to {} (got {start}..{stop})",
+                values.len()
+            ))
+            .into());
+        }
+        let (start, stop) = (start as usize, stop as usize);
+        let family = adjust_pvalues(&values[start..stop], method.0)?;
+        adjusted[start..stop].copy_from_slice(&family);
+    }
+    Ok(PyArray1::from_vec(py, adjusted))
+}
+
 /// Standard Landau survival function and its log, (P(X > x), ln P(X > x)).
 #[pyfunction]
 fn suite_landau_sf(x: f64) -> (f64, f64) {
@@ -264,6 +293,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(suite_aggregate_many, m)?)?;
     m.add_function(wrap_pyfunction!(suite_combine_pvalues, m)?)?;
     m.add_function(wrap_pyfunction!(suite_adjust_pvalues, m)?)?;
+    m.add_function(wrap_pyfunction!(suite_adjust_pvalues_grouped, m)?)?;
     m.add_function(wrap_pyfunction!(suite_landau_sf, m)?)?;
     Ok(())
 }

@@ -10,15 +10,15 @@
 //! Methods, by region (see the submodules for details):
 //! - pmf: Loader's saddle-point form in log space ([`pmf`]).
 //! - the tail on the far side of the mean from k (the smaller one): the pmf
-//!   at k times a monotone sum of term ratios ([`tail_sum`]);
+//!   at k times a monotone sum of term ratios (`tail_sum`);
 //! - the tail containing the mean: 1 minus the smaller, complementary tail.
 //! - both incomplete-beta parameters >= 1,000 and k near the mean, where
 //!   the sum would need more than 150 (up to O(sqrt n)) terms: Temme's
-//!   uniform asymptotic expansion of I_x(a, b) ([`temme`]); for p = 1/2 from
+//!   uniform asymptotic expansion of I_x(a, b) (`temme`); for p = 1/2 from
 //!   a, b >= 400 and more than 60 terms, with its coefficient functions taken
 //!   from Chebyshev tables built once.
 //! - p = 1/2 and n <= 1024: a lazily built per-n table of whole rows, made by
-//!   the same direct method ([`half_table`]).
+//!   the same direct method (`half_table`).
 //!
 //! So every call costs O(1) in n (a few hundred operations at most).
 //! Beyond 2^53 counts are rounded to doubles: results stay finite, in [0, 1].

@@ -6,7 +6,7 @@
 //! - [`newcombe`]: Newcombe's (1998) hybrid score interval, method 10.
 //! - [`closed_form`]: Bonett-Price (2012) and Wald.
 //!
-//! For the statistic q = b/(b + c): [`clopper_pearson`], the exact interval
+//! For the statistic q = b/(b + c): [`clopper_pearson`](mod@clopper_pearson), the exact interval
 //! from inverting the binomial tails.
 
 pub mod clopper_pearson;

@@ -6,7 +6,7 @@
 //! `id`, `epoch` and `scores`. This walker returns where those raw values are
 //! (byte ranges), and where the array is, so the caller can parse the small
 //! rest of the document and just those values. Strings and skipped values are
-//! walked as in the JSON-lines scanner ([`super::cursor`]).
+//! walked as in the JSON-lines scanner (`super::cursor`).
 
 use super::cursor::Cursor;
 use crate::error::{Error, Result};
@@ -230,5 +230,17 @@ mod tests {
                 .to_string();
             assert!(err.contains(expected), "{doc:?}: {err}");
         }
+        let typed = array_field_spans(br#"{"a" 1}"#, "samples", &["id"]).unwrap_err();
+        assert!(
+            matches!(
+                typed,
+                Error::Parse {
+                    line: None,
+                    byte: Some(5),
+                    ..
+                }
+            ),
+            "{typed:?}"
+        );
     }
 }

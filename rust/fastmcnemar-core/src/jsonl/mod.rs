@@ -6,7 +6,7 @@
 //! values by bracket matching (strings are skipped with `memchr2`, so long
 //! prompts cost a SIMD scan, not a parse), and decodes only the wanted values.
 //!
-//! The file is cut into fixed-size segments ([`segment`]) that threads read
+//! The file is cut into fixed-size segments (`segment`) that threads read
 //! with positional reads through a small, reused buffer: no shared cursor, no
 //! copy of the file in memory, and the bytes are parsed while still in cache.
 //! Memory is one buffer per thread plus the kept columns, not the file.

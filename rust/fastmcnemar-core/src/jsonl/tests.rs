@@ -99,6 +99,27 @@ fn broken_lines_are_reported_by_number() {
 }
 
 #[test]
+fn parse_errors_are_typed_with_their_line() {
+    // The glue reads the line from the variant, never from the message text.
+    let err = run("{\"a\": 1}\n\n{\"a\": [1, 2}\n", &[("a", false)]).unwrap_err();
+    match err {
+        Error::Parse {
+            line: Some(3),
+            byte: None,
+            message,
+        } => assert!(message.starts_with("mismatched"), "{message}"),
+        other => panic!("expected a typed parse error at line 3, got {other:?}"),
+    }
+    let missing = scan_file(
+        Path::new("/nonexistent/fastmcnemar.jsonl"),
+        &keys(&[("a", false)]),
+        &NeverStop,
+    )
+    .unwrap_err();
+    assert!(matches!(missing, Error::Io(_)), "{missing:?}");
+}
+
+#[test]
 fn lines_longer_than_a_block_and_many_blocks() {
     let long = "x".repeat(DEFAULT_LAYOUT.buffer + 10);
     let mut text = String::new();

@@ -8,7 +8,7 @@
 use rayon::prelude::*;
 
 use super::pvalue::{Direct, HalfTails, MAX_DISCORDANT, PValue, exact_upper_direct, pvalue_from};
-use super::rows::{MIN_USES, Row, SMALL_N_MAX, SmallRows};
+use super::rows::{Row, SMALL_N_MAX, SmallRows, Stretch};
 use super::{Alternative, Method};
 use crate::control::Checkpoint;
 use crate::error::{Error, Result, check_count_lengths};
@@ -100,8 +100,9 @@ fn fill<T: Count>(
 /// Small inputs and the asymptotic method go pair by pair. Otherwise pairs
 /// with n <= 1024 are looked up in input order (exact: the binomial module's
 /// table; mid-p: rows shared by n, see `super::rows`), and larger n are
-/// grouped by n and visited one row at a time, their results put back in
-/// input order.
+/// grouped by n and visited one n at a time, served by the stretch of its
+/// row that costs less than evaluating its pairs directly (or directly),
+/// their results put back in input order.
 pub fn pvalues<T: Count>(
     b: &[T],
     c: &[T],
@@ -161,19 +162,20 @@ pub fn pvalues<T: Count>(
             checkpoint.check()?;
             // Only mid-p reads the pmf.
             let mut row = Row::new(method == Method::MidP);
+            let mut largest = Vec::new();
             for j in 0..pairs.len() {
                 let (n, b) = (pairs[j].n, pairs[j].b);
-                if n != row.n() {
-                    // Build a row when enough pairs of this n follow in this chunk.
-                    let ahead = MIN_USES as usize - 1;
-                    if pairs.get(j + ahead).is_some_and(|next| next.n == n) {
-                        let reach = pairs[j..]
+                if n != row.n() && (j == 0 || pairs[j - 1].n != n) {
+                    // A new n: build the stretch of its row that pays (if any).
+                    largest.clear();
+                    largest.extend(
+                        pairs[j..]
                             .iter()
                             .take_while(|next| next.n == n)
-                            .map(|next| next.b.max(n - next.b))
-                            .max()
-                            .unwrap_or(n);
-                        row.rebuild(n, reach);
+                            .map(|next| next.b.max(n - next.b)),
+                    );
+                    if let Some((first, last)) = Stretch::choose(n, &mut largest) {
+                        row.rebuild(n, first, last);
                     }
                 }
                 let v = pvalue_from(&row, b, n - b, alternative, method);
@@ -439,6 +441,38 @@ mod tests {
                 }
                 let (p, ln_p) = pvalues(&b, &c, alt, m, &NeverStop).unwrap();
                 for i in (0..n).step_by(5).chain([17, 18]) {
+                    let one = pvalue(b[i], c[i], alt, m).unwrap();
+                    assert!((p[i] - one.pvalue).abs() <= 3e-13 * one.pvalue, "{i}");
+                    let tol = 3e-13 * one.ln_pvalue.abs() + 1e-15;
+                    assert!((ln_p[i] - one.ln_pvalue).abs() <= tol, "{i}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bulk_equals_one_at_a_time_for_sparse_large_n() {
+        // n spread over 10^3 .. 10^5 with a few pairs each, b up to 5% above
+        // n/2: most pairs go direct, some share a stretch of a row.
+        let len = 3 * CHUNK;
+        let mut rng = crate::rng::stream(5, 0);
+        let (mut b, mut c) = (Vec::new(), Vec::new());
+        for _ in 0..len {
+            let u = crate::rng::uniform01(&mut rng);
+            let n = (1e3 * 100f64.powf(u)) as u64;
+            let shift = (0.05 * n as f64 * crate::rng::uniform01(&mut rng)) as u64;
+            let bi = (n / 2 + shift).min(n);
+            b.push(bi);
+            c.push(n - bi);
+        }
+        for alt in [
+            Alternative::Greater,
+            Alternative::Less,
+            Alternative::TwoSided,
+        ] {
+            for m in [Method::Exact, Method::MidP] {
+                let (p, ln_p) = pvalues(&b, &c, alt, m, &NeverStop).unwrap();
+                for i in 0..len {
                     let one = pvalue(b[i], c[i], alt, m).unwrap();
                     assert!((p[i] - one.pvalue).abs() <= 3e-13 * one.pvalue, "{i}");
                     let tol = 3e-13 * one.ln_pvalue.abs() + 1e-15;

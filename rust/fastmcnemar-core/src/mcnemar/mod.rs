@@ -3,7 +3,7 @@
 //! With b = samples only the reference got right and c = samples only the
 //! candidate got right, under "no difference" b ~ Binomial(b + c, 1/2).
 //! - [`counts`]: the 2x2 table from two per-sample 0/1 slices (validated).
-//! - [`pvalue`]: exact, mid-p and asymptotic p-values for one (b, c), each
+//! - [`pvalue`](mod@pvalue): exact, mid-p and asymptotic p-values for one (b, c), each
 //!   with its natural log (finite far below the double range).
 //! - [`bulk`]: the same over whole arrays of counts, in parallel, sharing
 //!   rows of tails between pairs with the same n (`rows`).

@@ -2,7 +2,7 @@
 //!
 //! Under the null b ~ Bin(n, 1/2) with n = b + c, which is symmetric, so the
 //! lower tail at b is the upper tail at c: every one-sided case reduces to
-//! the upper tail of [`upper`]. Two-sided p-values are min(1, 2 x the smaller
+//! the upper tail of `upper`. Two-sided p-values are min(1, 2 x the smaller
 //! tail), the exact "minlike" value for p = 1/2 (no 1e-7 tolerance).
 //!
 //! The log p-value is taken where it is accurate:
@@ -53,7 +53,11 @@ impl PValue {
     };
 
     /// p and its log, choosing the accurate route for the log (see the module notes).
-    fn new(pvalue: f64, complement: impl FnOnce() -> f64, ln_deep: impl FnOnce() -> f64) -> Self {
+    pub(crate) fn new(
+        pvalue: f64,
+        complement: impl FnOnce() -> f64,
+        ln_deep: impl FnOnce() -> f64,
+    ) -> Self {
         let ln_pvalue = if pvalue > 0.5 {
             (-complement()).ln_1p()
         } else if pvalue >= PLAIN_LOG_MIN {

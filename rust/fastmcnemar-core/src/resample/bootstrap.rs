@@ -6,7 +6,7 @@
 //! scores), a resample is a Multinomial(n; m_j / n) count vector drawn as J
 //! conditional binomials, so its cost does not grow with n. Otherwise the n
 //! uniform draws are made cache-friendly without changing their law: the
-//! data are cut into tiles of [`GATHER_TILE`] values, the number of draws
+//! data are cut into tiles of `GATHER_TILE` values, the number of draws
 //! landing in each tile is drawn first (multinomial, as conditional
 //! binomials), then each tile, while it sits in L1, serves its draws for
 //! every resample of the chunk (uniform positions by Lemire's unbiased

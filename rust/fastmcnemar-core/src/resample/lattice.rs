@@ -44,8 +44,8 @@ const MAX_CF_WORK: u128 = 80_000_000;
 /// P(|P - K/2| >= t) <= 2 exp(-2 t^2 / V) = 1e-18 at t^2 = V ln(2e18) / 2.
 const WINDOW_FACTOR: f64 = 21.1;
 
-/// Differences on a grid: |d| = unit * steps[j] occurs counts[j] times,
-/// positive[j] of them with a positive sign.
+/// Differences on a grid: `|d| = unit * steps[j]` occurs `counts[j]` times,
+/// `positive[j]` of them with a positive sign.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lattice {
     pub unit: f64,

@@ -1,0 +1,273 @@
+"""Which samples flipped: the paired docs whose score changed, with their texts.
+
+After a red banner the first question is "which samples broke?". For every tested
+(task, filter, metric), :func:`find_flips` keeps the paired docs whose reference and
+candidate scores differ: the candidate's losses first (largest drop first), then its
+gains. :func:`attach_texts` then adds the prompt, the target and both responses when the
+logs carry them (lm-eval ``samples_*.jsonl``): it scans the doc ids of only the files
+that hold a flip (the same Rust key scanner as the reader) and parses only the flipped
+lines, so a run with few flips costs a few parsed lines, never a second full parse.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+#: Columns of ``Comparison.flips`` (``TaskStats.flips`` adds ``candidate`` first).
+FLIP_COLUMNS: dict[str, pl.DataType] = {
+    "task": pl.Utf8(),
+    "filter": pl.Utf8(),
+    "metric": pl.Utf8(),
+    "doc_id": pl.Utf8(),
+    "reference_score": pl.Float64(),
+    "candidate_score": pl.Float64(),
+    "prompt": pl.Utf8(),
+    "target": pl.Utf8(),
+    "reference_response": pl.Utf8(),
+    "candidate_response": pl.Utf8(),
+}
+STATS_FLIP_COLUMNS: dict[str, pl.DataType] = {"candidate": pl.Utf8(), **FLIP_COLUMNS}
+_TEXT = ("prompt", "target", "reference_response", "candidate_response")
+_KEYS = ["task", "filter", "metric", "doc_id"]
+
+
+def empty_flips(*, with_candidate: bool = False) -> pl.DataFrame:
+    """A flips frame with no rows."""
+    return pl.DataFrame(schema=STATS_FLIP_COLUMNS if with_candidate else FLIP_COLUMNS)
+
+
+def find_flips(paired: pl.DataFrame, *, lower_is_better: Iterable[tuple[str, str, str]] = ()) -> (
+    pl.DataFrame
+):  # fmt: skip
+    """The paired rows (task, filter, metric, doc_id, reference, candidate) whose scores
+    differ, as a flips frame without texts: losses first, the largest drop first.
+
+    ``lower_is_better`` names the (task, filter, metric) whose metric is better when lower;
+    their drop is ``candidate - reference``.
+    """
+    lower = pl.DataFrame(
+        list(lower_is_better),
+        schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8},
+        orient="row",
+    ).with_columns(pl.lit(True).alias("_lower"))
+    changed = paired.filter(pl.col("reference") != pl.col("candidate"))
+    if changed.height == 0:
+        return empty_flips()
+    changed = changed.join(lower, on=["task", "filter", "metric"], how="left")
+    drop = (
+        pl.when(pl.col("_lower").fill_null(False))
+        .then(pl.col("candidate") - pl.col("reference"))
+        .otherwise(pl.col("reference") - pl.col("candidate"))
+    )
+    ordered = changed.with_columns(drop.alias("_drop")).sort(
+        ["task", "filter", "metric", "_drop"], descending=[False, False, False, True],
+        maintain_order=True,
+    )  # fmt: skip
+    return ordered.select(
+        "task", "filter", "metric", "doc_id",
+        pl.col("reference").alias("reference_score"),
+        pl.col("candidate").alias("candidate_score"),
+        *(pl.lit(None, dtype=pl.Utf8).alias(c) for c in _TEXT),
+    )  # fmt: skip
+
+
+def attach_texts(flips: pl.DataFrame, reference: pl.DataFrame, candidate: pl.DataFrame) -> (
+    pl.DataFrame
+):  # fmt: skip
+    """``flips`` with prompt, target and responses from the runs' lm-eval samples files.
+
+    ``reference`` / ``candidate`` are the runs' score frames (their ``source`` column
+    names the file of each doc). Docs from other formats keep null texts.
+    """
+    if flips.height == 0:
+        return flips
+    ref_records = _records(flips, reference)
+    cand_records = _records(flips, candidate)
+    prompts, targets, ref_resps, cand_resps = [], [], [], []
+    for row in flips.select(_KEYS).iter_rows():
+        ref = ref_records.get(row)
+        cand = cand_records.get(row)
+        prompts.append(_prompt(ref) if ref else _prompt(cand) if cand else None)
+        targets.append(_text((ref or cand or {}).get("target")))
+        ref_resps.append(_response(ref))
+        cand_resps.append(_response(cand))
+    return flips.with_columns(
+        pl.Series("prompt", prompts, dtype=pl.Utf8),
+        pl.Series("target", targets, dtype=pl.Utf8),
+        pl.Series("reference_response", ref_resps, dtype=pl.Utf8),
+        pl.Series("candidate_response", cand_resps, dtype=pl.Utf8),
+    )
+
+
+def flips_of(
+    index: Any, candidate: pl.DataFrame | None, choices: Iterable[Any], rows: pl.DataFrame
+) -> pl.DataFrame:
+    """The flips of one candidate against the indexed reference, texts attached.
+
+    ``candidate`` is its score frame (None: no per-doc scores were kept); ``choices``
+    the tested (task, filter, metric); ``rows`` its TaskStats rows (tasks without any
+    discordant pair are skipped without a join)."""
+    if candidate is None or candidate.height == 0:
+        return empty_flips()
+    changed = {str(t) for t, b, c in rows.select("task", "b", "c").iter_rows() if b + c}
+    chosen = [c for c in choices if c.task in changed]
+    if not chosen:
+        return empty_flips()
+    keys = pl.DataFrame(
+        [(c.task, c.filter, c.metric) for c in chosen],
+        schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8},
+        orient="row",
+    )
+    ref = index.run.scores.join(keys, on=["task", "filter", "metric"], how="semi")
+    cand = candidate.join(keys, on=["task", "filter", "metric"], how="semi")
+    paired = ref.select(*_KEYS, pl.col("score").alias("reference")).join(
+        cand.select(*_KEYS, pl.col("score").alias("candidate")), on=_KEYS, how="inner"
+    )
+    lower = [(c.task, c.filter, c.metric) for c in chosen if c.lower_is_better]
+    return attach_texts(find_flips(paired, lower_is_better=lower), index.run.scores, candidate)
+
+
+def chosen_scores(found: Any, choices: Iterable[Any], rows: pl.DataFrame) -> pl.DataFrame | None:
+    """The chosen metric's per-doc scores of an lm-eval candidate read lean (see
+    :mod:`fastmcnemar.compare.candidate_read`), for the tasks with a discordant pair only."""
+    from fastmcnemar.ingest.jsonl import read_keys
+
+    changed = {str(t) for t, b, c in rows.select("task", "b", "c").iter_rows() if b + c}
+    parts = []
+    for choice in choices:
+        sample = found.files.get(choice.task)
+        if choice.task not in changed or sample is None:
+            continue
+        example = found.examples.get(choice.task, {}).get(choice.metric)
+        kind: pl.DataType = pl.Boolean() if isinstance(example, bool) else pl.Float64()
+        schema: dict[str, pl.DataType] = {"doc_id": pl.Utf8(), "filter": pl.Utf8()}
+        schema[choice.metric] = kind
+        frame = read_keys(sample.path, schema)
+        parts.append(
+            frame.filter(pl.col("filter") == choice.filter).select(
+                pl.lit(choice.task).alias("task"),
+                "filter",
+                pl.lit(choice.metric).alias("metric"),
+                "doc_id",
+                pl.col(choice.metric).cast(pl.Float64).alias("score"),
+                pl.lit(str(sample.path)).alias("source"),
+            )
+        )
+    return pl.concat(parts) if parts else None
+
+
+def _records(
+    flips: pl.DataFrame, scores: pl.DataFrame
+) -> dict[tuple[str, str, str, str], dict[str, Any]]:
+    """The parsed samples-file lines of the flipped docs, by (task, filter, metric, doc_id)."""
+    from fastmcnemar.ingest.jsonl import read_keys, records_at
+
+    where = flips.select(_KEYS).join(scores.select([*_KEYS, "source"]), on=_KEYS, how="inner")
+    out: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for (source,), group in where.group_by(["source"], maintain_order=True):
+        path = Path(str(source))
+        if source is None or path.suffix != ".jsonl" or not path.name.startswith("samples_"):
+            continue
+        try:
+            keys = read_keys(path, {"doc_id": pl.Utf8(), "filter": pl.Utf8()})
+        except (OSError, ValueError):
+            continue  # texts are a courtesy: the scores were read from this file already
+        wanted = {str(d) for d in group.get_column("doc_id").to_list()}
+        lines = {
+            i: (str(d), "none" if f is None else str(f))
+            for i, (d, f) in enumerate(keys.iter_rows())
+            if str(d) in wanted
+        }
+        if not lines:
+            continue
+        try:
+            records = records_at(path, set(lines))
+        except (OSError, ValueError):
+            continue
+        by_line = dict(zip(sorted(lines), records, strict=False))
+        exact = {lines[i]: rec for i, rec in by_line.items()}
+        any_filter: dict[str, dict[str, Any]] = {}
+        for i, rec in by_line.items():
+            any_filter.setdefault(lines[i][0], rec)
+        for task, filt, metric, doc in group.select(_KEYS).iter_rows():
+            record = exact.get((str(doc), str(filt))) or any_filter.get(str(doc))
+            if record is not None:
+                out[(task, filt, metric, doc)] = record
+    return out
+
+
+def _text(value: Any, limit: int = 4000) -> str | None:
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _prompt(record: dict[str, Any]) -> str | None:
+    args = record.get("arguments")
+    first: Any = None
+    if isinstance(args, dict) and args:
+        first = next(iter(args.values()))
+        first = first.get("arg_0") if isinstance(first, dict) else first
+    elif isinstance(args, list) and args:
+        first = args[0][0] if isinstance(args[0], list) and args[0] else args[0]
+    return _text(first)
+
+
+def _response(record: dict[str, Any] | None) -> str | None:
+    if record is None:
+        return None
+    resps = record.get("filtered_resps", record.get("resps"))
+    if isinstance(resps, list) and len(resps) == 1:
+        resps = resps[0]
+    if isinstance(resps, list) and resps and all(_is_loglikelihood(r) for r in resps):
+        # multiple choice: the option the model ranked first
+        best = max(range(len(resps)), key=lambda i: float(_flat(resps[i])[0]))
+        option = _option(record, best)
+        return f"choice {best}" + (f": {option.strip()}" if option else "")
+    return _text(resps)
+
+
+def _option(record: dict[str, Any], index: int) -> str | None:
+    """The text of multiple-choice option ``index`` (the continuation scored)."""
+    args = record.get("arguments")
+    entry: Any = None
+    if isinstance(args, dict):
+        entry = args.get(f"gen_args_{index}")
+        entry = entry.get("arg_1") if isinstance(entry, dict) else None
+    elif isinstance(args, list) and index < len(args) and isinstance(args[index], list):
+        entry = args[index][1] if len(args[index]) > 1 else None
+    return entry if isinstance(entry, str) else None
+
+
+def _flat(item: Any) -> list[Any]:
+    while isinstance(item, list) and len(item) == 1 and isinstance(item[0], list):
+        item = item[0]
+    return item if isinstance(item, list) else [item]
+
+
+def _is_loglikelihood(item: Any) -> bool:
+    flat = _flat(item)
+    if len(flat) != 2:
+        return False
+    try:
+        float(flat[0])
+    except (TypeError, ValueError):
+        return False
+    return str(flat[1]) in ("True", "False", "true", "false")
+
+
+__all__ = [
+    "FLIP_COLUMNS",
+    "STATS_FLIP_COLUMNS",
+    "attach_texts",
+    "chosen_scores",
+    "empty_flips",
+    "find_flips",
+    "flips_of",
+]

@@ -1,0 +1,197 @@
+"""The fast paths of the engine give the general path's answers, and hand every hostile
+input to it so that errors and warnings stay exactly what they were."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+import fastmcnemar as fm
+from fastmcnemar.compare import engine
+from fastmcnemar.compare.loading import load_run
+from fastmcnemar.compare.task_stats import TaskStats
+from fastmcnemar.data import example_path
+
+
+def _general(index: engine.ReferenceIndex, run: Path, label: str) -> TaskStats:
+    """The candidate read into a full score frame (no lean reader)."""
+    return engine.candidate_stats(index, load_run(run, side=f"candidate {label}"), label=label)
+
+
+def _same(a: TaskStats, b: TaskStats) -> None:
+    assert a.rows.equals(b.rows)
+    assert a.skipped.equals(b.skipped)
+    assert a.metadata == b.metadata
+
+
+@pytest.mark.parametrize("name", ["degraded", "rerun"])
+def test_lean_reader_equals_the_general_reader(name: str) -> None:
+    index = engine.index_reference(example_path("reference"))
+    lean = engine.candidate_stats(index, example_path(name), label=name)
+    assert lean.rows.filter(pl.col("kind") == "continuous").height == 1
+    _same(lean, _general(index, example_path(name), name))
+
+
+@pytest.mark.parametrize("name", ["degraded", "rerun"])
+def test_columnar_pass_equals_row_by_row_pairing(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = engine.index_reference(example_path("reference"))
+    fast = _general(index, example_path(name), name)
+    monkeypatch.setattr(engine, "paired_stats", lambda *args, **kwargs: None)
+    _same(fast, _general(index, example_path(name), name))
+
+
+def test_shuffled_candidate_frame_pairs_the_same() -> None:
+    ref = load_run(example_path("reference"), side="reference").scores
+    cand = load_run(example_path("degraded"), side="candidate").scores
+    shuffled = cand.sample(fraction=1.0, shuffle=True, seed=3)
+    a = fm.compare(ref, cand)
+    b = fm.compare(ref, shuffled)
+    assert a.tasks.equals(b.tasks)
+
+
+# ----------------------------------------------------------------------------- hostile
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "degraded"
+    shutil.copytree(example_path("degraded"), target)
+    return target
+
+
+def _edit(run: Path, task: str, change: Callable[[list[str]], list[str]]) -> None:
+    path = next(run.glob(f"samples_{task}_*.jsonl"))
+    path.write_text("".join(change(path.read_text().splitlines(keepends=True))))
+
+
+def _set(line: str, key: str, value: object) -> str:
+    record = json.loads(line)
+    record[key] = value
+    return json.dumps(record) + "\n"
+
+
+def _errors(run: Path) -> tuple[str, str]:
+    """The message of compare() reading ``run`` itself, and of the general reader."""
+
+    def general() -> None:
+        fm.compare(example_path("reference"), load_run(run, side="candidate"))
+
+    def lean() -> None:
+        fm.compare(example_path("reference"), run)
+
+    messages = []
+    for call in (lean, general):
+        with pytest.raises(fm.FastMcNemarError) as caught:
+            call()
+        messages.append(str(caught.value))
+    return messages[0], messages[1]
+
+
+EDITS: dict[str, tuple[str, Callable[[list[str]], list[str]], str]] = {
+    "hash": ("demo_mc", lambda ls: [_set(ls[0], "doc_hash", "0" * 64), *ls[1:]], "doc_hash"),
+    "missing doc": ("demo_mc", lambda ls: ls[1:], "only in reference"),
+    "duplicate doc": ("demo_mc", lambda ls: [ls[0], *ls], "duplicate doc ids"),
+    "NaN score": ("demo_mc", lambda ls: [_set(ls[0], "acc", float("nan")), *ls[1:]], "NaN"),
+    "out of range": ("demo_mc", lambda ls: [_set(ls[0], "acc", 2.0), *ls[1:]], "outside"),
+    "broken line": ("demo_mc", lambda ls: [ls[0][:40] + "\n", *ls[1:]], "line 1"),
+    "wrong type": ("demo_mc", lambda ls: [ls[0], _set(ls[1], "acc", "yes"), *ls[2:]], "'acc'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EDITS))
+def test_hostile_candidate_gives_the_general_message(tmp_path: Path, case: str) -> None:
+    task, change, expected = EDITS[case]
+    run = _copy(tmp_path)
+    _edit(run, task, change)
+    lean, general = _errors(run)
+    assert expected in lean
+    assert lean == general
+
+
+def test_accepted_hash_mismatch_warns_and_answers_as_before(tmp_path: Path) -> None:
+    run = _copy(tmp_path)
+    _edit(run, "demo_mc", lambda ls: [_set(ls[0], "doc_hash", "0" * 64), *ls[1:]])
+    results = []
+    for candidate in (run, load_run(run, side="candidate")):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            results.append(
+                fm.compare(example_path("reference"), candidate, allow_hash_mismatch=True)
+            )
+        assert any("doc_hash differs" in str(w.message) for w in seen)
+    assert results[0].tasks.equals(results[1].tasks)
+    assert results[0].metadata["notes"] == results[1].metadata["notes"]
+
+
+def test_decision_batches_match_one_candidate_at_a_time() -> None:
+    cands = {n: example_path(n) for n in ("degraded", "rerun")}
+    together = fm.audit(example_path("reference"), cands)
+    for name, path in cands.items():
+        alone = fm.audit(example_path("reference"), {name: path})
+        assert alone.comparisons[name].tasks.equals(together.comparisons[name].tasks)
+        assert alone.comparisons[name].aggregate == together.comparisons[name].aggregate
+        np.testing.assert_array_equal(
+            alone.comparisons[name].aggregate.task_pvalues,  # type: ignore[union-attr]
+            together.comparisons[name].aggregate.task_pvalues,  # type: ignore[union-attr]
+        )
+
+
+def test_single_metric_frames_pair_the_same_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every reference key chosen: the reference's rows are read as one slice."""
+    rng = np.random.default_rng(5)
+
+    def frame(model: str, flip: float) -> pl.DataFrame:
+        base = np.random.default_rng(0).random((3, 200)) < 0.6
+        scores = np.where(rng.random((3, 200)) < flip, ~base, base).astype(float).ravel()
+        n = scores.size
+        none = pl.Series([None] * n, dtype=pl.Utf8)
+        return pl.DataFrame(
+            {"model": [model] * n, "task": np.repeat(["t0", "t1", "t2"], 200),
+             "filter": ["none"] * n, "metric": ["acc"] * n,
+             "doc_id": np.tile(np.arange(200).astype(str), 3), "score": scores,
+             "doc_hash": none, "prompt_hash": none, "target_hash": none, "source": ["m"] * n}
+        )  # fmt: skip
+
+    ref, cand = frame("ref", 0.0), frame("cand", 0.1)
+    fast = fm.compare(ref, cand)
+    monkeypatch.setattr(engine, "paired_stats", lambda *args, **kwargs: None)
+    slow = fm.compare(ref, cand)
+    assert fast.tasks.equals(slow.tasks)
+    assert fast.tasks.height == 3
+
+
+@pytest.mark.parametrize(
+    "method", ["holm", "hochberg", "hommel", "bonferroni", "sidak", "holm-sidak", "bh", "by"]
+)
+def test_grouped_adjustment_equals_one_call_per_family(method: str) -> None:
+    from fastmcnemar import _core
+
+    rng = np.random.default_rng(11)
+    sizes = [1, 5, 60, 2, 17]
+    pvalues = rng.random(sum(sizes)) ** 3
+    pvalues[3] = pvalues[4]  # ties keep their order
+    offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    grouped = _core.suite_adjust_pvalues_grouped(pvalues, offsets, method)
+    bounds = offsets.tolist()
+    one_by_one = np.concatenate(
+        [fm.adjust_pvalues(pvalues[a:b], method=method) for a, b in itertools.pairwise(bounds)]  # type: ignore[arg-type]
+    )
+    np.testing.assert_array_equal(grouped, one_by_one)
+
+
+def test_grouped_adjustment_checks_its_offsets() -> None:
+    from fastmcnemar import _core
+
+    with pytest.raises(fm.InvalidArgumentError, match="offsets"):
+        _core.suite_adjust_pvalues_grouped(np.array([0.1, 0.2]), np.array([0, 3]), "holm")
+    with pytest.raises(fm.InvalidArgumentError, match="outside"):
+        _core.suite_adjust_pvalues_grouped(np.array([0.1, 1.2]), np.array([0, 2]), "holm")
