@@ -31,6 +31,7 @@ from typing import Any, Literal
 import numpy as np
 
 from fastmcnemar import _args, _core
+from fastmcnemar._args import SeedLike
 from fastmcnemar._result_base import ConfidenceInterval, UnpacksAsStatisticPvalue
 from fastmcnemar.exceptions import (
     ClusterWarning,
@@ -163,7 +164,7 @@ def clustered_test(
     alternative: str = "greater",
     confidence_level: float = 0.95,
     n_resamples: int = 9999,
-    rng: int | np.random.Generator | None = None,
+    rng: SeedLike = None,
     permutation_method: str = "auto",
     n_threads: int | None = None,
 ) -> ClusteredTestResult:
@@ -231,7 +232,7 @@ def clustered_mcnemar(
     alternative: str = "greater",
     confidence_level: float = 0.95,
     n_resamples: int = 9999,
-    rng: int | np.random.Generator | None = None,
+    rng: SeedLike = None,
     permutation_method: str = "auto",
     n_threads: int | None = None,
 ) -> ClusteredTestResult:
@@ -290,7 +291,7 @@ def clustered_mcnemar_counts(
     alternative: str = "greater",
     confidence_level: float = 0.95,
     n_resamples: int = 9999,
-    rng: int | np.random.Generator | None = None,
+    rng: SeedLike = None,
     permutation_method: str = "auto",
     n_threads: int | None = None,
 ) -> ClusteredTestResult:
@@ -349,15 +350,8 @@ def _whole_counts(values: Any, name: str) -> np.ndarray[Any, np.dtype[np.int64]]
 def _check_options(
     method: str, permutation_method: str, alternative: str, confidence_level: float
 ) -> float:
-    if method not in CLUSTERED_METHODS:
-        raise InvalidArgumentError(
-            f"method must be one of {', '.join(map(repr, CLUSTERED_METHODS))}, got {method!r}"
-        )
-    if permutation_method not in _PERMUTATION_METHODS:
-        raise InvalidArgumentError(
-            "permutation_method must be one of "
-            f"{', '.join(map(repr, _PERMUTATION_METHODS))}, got {permutation_method!r}"
-        )
+    _args.choice("method", method, CLUSTERED_METHODS)
+    _args.choice("permutation_method", permutation_method, _PERMUTATION_METHODS)
     _args.alternative(alternative)
     return _args.level("confidence_level", confidence_level)
 
@@ -370,7 +364,7 @@ def _run(
     alternative: str,
     confidence_level: float,
     n_resamples: int,
-    rng: int | np.random.Generator | None,
+    rng: SeedLike,
     permutation_method: str,
     n_threads: int | None,
 ) -> ClusteredTestResult:

@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fastmcnemar import _args, _core
+from fastmcnemar._args import SeedLike
 from fastmcnemar._result_base import UnpacksAsStatisticPvalue
 from fastmcnemar.clustered import cluster_codes, warn_few_clusters
 from fastmcnemar.exceptions import EmptyInputError, InvalidArgumentError, LengthMismatchError
@@ -108,14 +109,6 @@ def _log(p: float) -> float:
     return math.log(p) if p > 0 else -math.inf
 
 
-def _alpha(alpha: Any) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating, np.integer)):
-        raise InvalidArgumentError(
-            f"alpha must be a number strictly between 0 and 1, got {alpha!r}"
-        )
-    return float(alpha)
-
-
 def suite_sign_flip(
     references: Sequence[Any],
     candidates: Sequence[Any],
@@ -127,7 +120,7 @@ def suite_sign_flip(
     rule: Rule = "bonferroni",
     alternative: str = "greater",
     n_resamples: int = 9999,
-    rng: int | np.random.Generator | None = None,
+    rng: SeedLike = None,
     n_threads: int | None = None,
 ) -> SuiteSignFlipResult:
     """The combined Pooled / Max-Drop / Fisher suite rule from shared sign-flip resamples.
@@ -186,11 +179,7 @@ def suite_sign_flip(
         raise LengthMismatchError(
             f"length mismatch: {len(clusters)} cluster arrays for {n_tasks} tasks"
         )
-    if rule not in RULES:
-        raise InvalidArgumentError(
-            f"rule must be 'bonferroni' (each test at alpha/3) or 'any' (each at alpha, "
-            f"level <= 3 alpha), got {rule!r}"
-        )
+    _args.choice("rule", rule, RULES)
     _args.alternative(alternative)
     units: list[npt.NDArray[np.float64]] = []
     sizes: list[npt.NDArray[np.uint64]] = []
@@ -198,6 +187,11 @@ def suite_sign_flip(
     for i, (r, c) in enumerate(zip(references, candidates, strict=True)):
         try:
             ref, cand = _args.paired_scores(r, c)
+            if ref.shape[0] != cand.shape[0]:  # paired_scores leaves this to the core
+                raise LengthMismatchError(
+                    f"length mismatch: reference has {ref.shape[0]} samples but candidate has "
+                    f"{cand.shape[0]}; they must be paired sample by sample"
+                )
         except (EmptyInputError, LengthMismatchError, InvalidArgumentError) as exc:
             raise type(exc)(f"task {names[i]!r}: {exc}") from None
         n = int(ref.shape[0])
@@ -231,7 +225,7 @@ def suite_from_units(
     rule: Rule = "bonferroni",
     alternative: str = "greater",
     n_resamples: int = 9999,
-    rng: int | np.random.Generator | None = None,
+    rng: SeedLike = None,
     n_threads: int | None = None,
 ) -> SuiteSignFlipResult:
     """:func:`suite_sign_flip` on units already formed, for the compare engine.
@@ -241,13 +235,9 @@ def suite_from_units(
     how many samples each holds. A binary task without clusters known only by
     its counts is ``b`` ones, ``c`` minus ones and ``n - b - c`` zeros.
     """
-    if rule not in RULES:
-        raise InvalidArgumentError(
-            f"rule must be 'bonferroni' (each test at alpha/3) or 'any' (each at alpha, "
-            f"level <= 3 alpha), got {rule!r}"
-        )
+    _args.choice("rule", rule, RULES)
     _args.alternative(alternative)
-    level_alpha = _alpha(alpha)
+    level_alpha = _args.level("alpha", alpha)
     if not units or len(units) != len(sizes) or len(units) != len(tasks):
         raise LengthMismatchError(
             f"suite: {len(units)} unit arrays, {len(sizes)} size arrays, {len(tasks)} tasks"
