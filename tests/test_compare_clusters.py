@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import warnings
 from pathlib import Path
 
@@ -190,6 +191,23 @@ def test_cluster_file_problems_are_named(tmp_path: Path):
     bad.write_text("id,passage\n1,p1\n")
     with pytest.raises(fm.InputFormatError, match="needs columns doc_id and cluster"):
         fm.compare(ref, cand, cluster=str(bad))
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"1": "p1",')
+    with pytest.raises(fm.InputFormatError, match=r"broken\.json: cannot read the cluster file"):
+        fm.compare(ref, cand, cluster=str(broken))
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(fm.InputFormatError, match=r"deep\.json: JSON nested more than 512 levels"):
+        fm.compare(ref, cand, cluster=str(deep))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_cluster_file_that_is_a_fifo_is_refused_not_read(tmp_path: Path):
+    ref, cand = suite(9)
+    fifo = tmp_path / "clusters.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(fm.InputFormatError, match="not a regular file; not read"):
+        fm.compare(ref, cand, cluster=fifo)
 
 
 def test_audit_text_report_shows_rule_and_clusters():

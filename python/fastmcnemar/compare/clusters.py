@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ import numpy as np
 import polars as pl
 
 from fastmcnemar.exceptions import InputFormatError, InvalidArgumentError
+from fastmcnemar.ingest.safe_io import loads, open_regular, read_bounded, require_regular
 
 ClusterSpec = str | os.PathLike[str] | Mapping[Any, Any] | pl.DataFrame | None
 
@@ -105,6 +106,7 @@ def _from_table(frame: pl.DataFrame, where: str) -> pl.DataFrame:
 
 def _from_file(path: Path) -> pl.DataFrame:
     suffix = path.suffix.lower()
+    require_regular(path)  # polars would block on a FIFO
     try:
         if suffix == ".csv":
             return _from_table(pl.read_csv(path, infer_schema=False), str(path))
@@ -112,7 +114,7 @@ def _from_file(path: Path) -> pl.DataFrame:
             return _from_table(pl.read_parquet(path), str(path))
         if suffix in (".jsonl", ".ndjson"):
             return _from_table(pl.read_ndjson(path), str(path))
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads(read_bounded(path), str(path))
     except (OSError, ValueError, pl.exceptions.PolarsError) as err:
         raise InputFormatError(f"{path}: cannot read the cluster file: {err}") from None
     if isinstance(data, dict):
@@ -138,6 +140,26 @@ def _label_text(value: Any) -> str | None:
     return str(value)
 
 
+def _records(path: Path, *, legacy: bool) -> Iterator[tuple[int, Any]]:
+    """(line or position, record) of an lm-eval samples file (JSONL, or a legacy JSON
+    array), read as the scanner reads it: regular files only, bounded, named errors."""
+    if legacy:
+        try:
+            records = loads(read_bounded(path), str(path))
+        except ValueError as err:
+            raise InputFormatError(f"{path}: not valid JSON ({err})") from None
+        yield from enumerate(records if isinstance(records, list) else [], start=1)
+        return
+    with open_regular(path) as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, loads(line, f"{path}: line {number}")
+            except ValueError as err:
+                raise InputFormatError(f"{path}: line {number}: not valid JSON ({err})") from None
+
+
 def _lm_eval_doc_labels(run_path: Path, dotted: list[str], tasks: list[str]) -> pl.DataFrame:
     """``doc.<path>`` of every sample of ``tasks``, from the lm-eval samples files."""
     from fastmcnemar.ingest.lm_eval_layout import discover
@@ -147,13 +169,7 @@ def _lm_eval_doc_labels(run_path: Path, dotted: list[str], tasks: list[str]) -> 
     for samples in found.files:
         if samples.task not in tasks:
             continue
-        text = samples.path.read_text(encoding="utf-8")
-        records: list[Any]
-        if samples.legacy:
-            records = json.loads(text)
-        else:
-            records = [json.loads(line) for line in text.splitlines() if line.strip()]
-        for number, record in enumerate(records, start=1):
+        for number, record in _records(samples.path, legacy=samples.legacy):
             if not isinstance(record, dict) or "doc_id" not in record:
                 continue
             doc = record.get("doc")
