@@ -25,6 +25,8 @@ from fastmcnemar.data import example_path
 
 REF = [1, 0, 1, 1, 0, 1, 1, 0]
 CAND = [0, 0, 1, 0, 0, 1, 0, 0]
+# 32 clusters of 2 samples (no few-clusters warning).
+CREF, CCAND, CLUSTERS = REF * 8, CAND * 8, [i // 2 for i in range(64)]
 
 Call = Callable[..., Any]
 
@@ -98,13 +100,37 @@ FUNCTIONS: dict[str, tuple[Call, set[str]]] = {
         lambda **k: fm.noninferiority_counts(3, 2, 100, **{"margin": 0.05, **k}),
         {"alpha", "method", "margin"},
     ),
+    "clustered_test": (
+        lambda **k: fm.clustered_test(CREF, CCAND, CLUSTERS, n_resamples=99, **k),
+        {"alternative", "confidence_level", "method", "rng", "n_threads"},
+    ),
+    "clustered_mcnemar": (
+        lambda **k: fm.clustered_mcnemar(CREF, CCAND, CLUSTERS, n_resamples=99, **k),
+        {"alternative", "confidence_level", "method", "rng", "n_threads"},
+    ),
+    "clustered_mcnemar_counts": (
+        lambda **k: fm.clustered_mcnemar_counts(
+            [1, 0] * 16, [0, 1, 0, 0] * 8, [3] * 32, n_resamples=99, **k
+        ),
+        {"alternative", "confidence_level", "method", "rng", "n_threads"},
+    ),
+    "suite_sign_flip": (
+        lambda **k: fm.suite_sign_flip(
+            [REF, CREF], [CAND, CCAND], clusters=[None, CLUSTERS], n_resamples=99, **k
+        ),
+        {"alternative", "alpha", "rng", "n_threads"},
+    ),
+    "effective_sample_size": (
+        lambda **k: fm.effective_sample_size(1000, icc=0.1, cluster_size=10, **k),
+        set(),
+    ),
     "compare": (
         lambda **k: fm.compare(example_path("reference"), example_path("degraded"), **k),
-        {"alternative", "alpha", "confidence_level", "rng", "margin"},
+        {"alternative", "alpha", "confidence_level", "method", "rng", "margin"},
     ),
     "audit": (
         lambda **k: fm.audit(example_path("reference"), [example_path("degraded")], **k),
-        {"alternative", "alpha", "confidence_level", "rng", "margin"},
+        {"alternative", "alpha", "confidence_level", "method", "rng", "margin"},
     ),
 }
 

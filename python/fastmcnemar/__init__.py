@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastmcnemar._core import __version__
 from fastmcnemar.exceptions import (
+    ClusterWarning,
     EmptyInputError,
     FastMcNemarError,
     InputFormatError,
@@ -37,6 +38,12 @@ from fastmcnemar.exceptions import (
 if TYPE_CHECKING:
     # The function ``compare`` deliberately shadows the package ``fastmcnemar.compare`` as an
     # attribute: ``fastmcnemar.compare(...)`` is the API; submodules import by full name.
+    from fastmcnemar.clustered import (
+        ClusteredTestResult,
+        clustered_mcnemar,
+        clustered_mcnemar_counts,
+        clustered_test,
+    )
     from fastmcnemar.compare import Audit, Comparison, TaskStats, compare
     from fastmcnemar.compare.audit import audit
     from fastmcnemar.ingest import lm_eval_metrics, read_lm_eval, read_scores
@@ -56,7 +63,12 @@ if TYPE_CHECKING:
         mcnemar_table,
     )
     from fastmcnemar.pairing import pair
-    from fastmcnemar.planning import minimum_detectable_delta, power, sample_size
+    from fastmcnemar.planning import (
+        effective_sample_size,
+        minimum_detectable_delta,
+        power,
+        sample_size,
+    )
     from fastmcnemar.rerun_noise import NoiseFloor, noise_floor
     from fastmcnemar.resampling import (
         BootstrapResult,
@@ -80,9 +92,16 @@ if TYPE_CHECKING:
         aggregate_many,
         combine_pvalues,
     )
+    from fastmcnemar.suite_resampling import SuiteSignFlipResult, suite_sign_flip
 
 #: Where each lazily loaded public name lives.
 _LAZY_MODULES: dict[str, tuple[str, ...]] = {
+    "fastmcnemar.clustered": (
+        "ClusteredTestResult",
+        "clustered_mcnemar",
+        "clustered_mcnemar_counts",
+        "clustered_test",
+    ),
     "fastmcnemar.compare": ("Audit", "Comparison", "TaskStats", "audit", "compare"),
     "fastmcnemar.ingest": ("lm_eval_metrics", "read_lm_eval", "read_scores"),
     "fastmcnemar.ingest.embedding": ("from_inspect_logs", "from_lm_eval_results"),
@@ -101,7 +120,12 @@ _LAZY_MODULES: dict[str, tuple[str, ...]] = {
         "mcnemar_table",
     ),
     "fastmcnemar.pairing": ("pair",),
-    "fastmcnemar.planning": ("minimum_detectable_delta", "power", "sample_size"),
+    "fastmcnemar.planning": (
+        "effective_sample_size",
+        "minimum_detectable_delta",
+        "power",
+        "sample_size",
+    ),
     "fastmcnemar.rerun_noise": ("NoiseFloor", "noise_floor"),
     "fastmcnemar.resampling": (
         "BootstrapResult",
@@ -125,6 +149,7 @@ _LAZY_MODULES: dict[str, tuple[str, ...]] = {
         "aggregate_many",
         "combine_pvalues",
     ),
+    "fastmcnemar.suite_resampling": ("SuiteSignFlipResult", "suite_sign_flip"),
 }
 _LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
 
@@ -167,6 +192,8 @@ __all__ = [
     "AggregateResult",
     "Audit",
     "BootstrapResult",
+    "ClusterWarning",
+    "ClusteredTestResult",
     "CombinedPvalue",
     "Comparison",
     "ComponentResult",
@@ -196,6 +223,7 @@ __all__ = [
     "SequentialTest",
     "ShrinkResult",
     "SuitePermutationResult",
+    "SuiteSignFlipResult",
     "TaskStats",
     "UnsafeForkError",
     "WorkerPanicError",
@@ -205,8 +233,12 @@ __all__ = [
     "aggregate_many",
     "audit",
     "bootstrap",
+    "clustered_mcnemar",
+    "clustered_mcnemar_counts",
+    "clustered_test",
     "combine_pvalues",
     "compare",
+    "effective_sample_size",
     "from_inspect_logs",
     "from_lm_eval_results",
     "lm_eval_metrics",
@@ -227,4 +259,5 @@ __all__ = [
     "read_scores",
     "sample_size",
     "shrink",
+    "suite_sign_flip",
 ]

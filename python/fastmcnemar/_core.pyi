@@ -377,6 +377,89 @@ def grouped_sign_flip_test(
     macro_weights: npt.NDArray[np.float64] | None = None,
     n_threads: int | None = None,
 ) -> GroupedSignFlipResult: ...
+def grouped_units_test(
+    units: npt.NDArray[np.float64],
+    sizes: npt.NDArray[np.uint64],
+    groups: npt.NDArray[np.uint32],
+    n_groups: int,
+    alternative: str,
+    n_resamples: int,
+    seed: int,
+    n_threads: int | None = None,
+) -> GroupedSignFlipResult: ...
+
+# --- clusters (rust/fastmcnemar-py/src/cluster.rs) ---
+@final
+class ClusteredTestResult:
+    @property
+    def statistic(self) -> float: ...
+    @property
+    def pvalue(self) -> float: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def n_resamples(self) -> int: ...
+    @property
+    def binary(self) -> bool: ...
+    @property
+    def b(self) -> int: ...
+    @property
+    def c(self) -> int: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def n_clusters(self) -> int: ...
+    @property
+    def estimate(self) -> float: ...
+    @property
+    def standard_error(self) -> float: ...
+    @property
+    def naive_standard_error(self) -> float: ...
+    @property
+    def design_effect(self) -> float: ...
+    @property
+    def effective_n(self) -> float: ...
+    @property
+    def icc(self) -> float: ...
+    @property
+    def low(self) -> float: ...
+    @property
+    def high(self) -> float: ...
+
+@final
+class RuleDecision:
+    @property
+    def pvalue(self) -> float: ...
+    @property
+    def level(self) -> float: ...
+    @property
+    def rejected(self) -> bool: ...
+
+def clustered_paired_test(
+    reference: npt.NDArray[np.float64],
+    candidate: npt.NDArray[np.float64],
+    clusters: npt.NDArray[np.uint32],
+    test: str,
+    alternative: str,
+    confidence_level: float,
+    permutation_method: str,
+    n_resamples: int,
+    seed: int,
+    n_threads: int | None = None,
+) -> ClusteredTestResult: ...
+def clustered_counts_test(
+    n: npt.NDArray[np.int64],
+    b: npt.NDArray[np.int64],
+    c: npt.NDArray[np.int64],
+    test: str,
+    alternative: str,
+    confidence_level: float,
+    permutation_method: str,
+    n_resamples: int,
+    seed: int,
+    n_threads: int | None = None,
+) -> ClusteredTestResult: ...
+def combined_rule(min_pvalue: float, alpha: float, rule: str) -> RuleDecision: ...
 def bootstrap_mean_difference(
     reference: npt.NDArray[np.float64],
     candidate: npt.NDArray[np.float64],

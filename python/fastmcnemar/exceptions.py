@@ -57,7 +57,14 @@ class InputWarning(UserWarning):
     paired test can use (list-valued or corpus-level metrics)."""
 
 
+class ClusterWarning(UserWarning):
+    """Clustered inference is on thin ice: fewer than about 30 clusters, where the
+    asymptotic clustered statistics and the cluster-robust interval are unreliable
+    (the exact cluster-level sign-flip test stays valid, with little power)."""
+
+
 __all__ = [
+    "ClusterWarning",
     "EmptyInputError",
     "FastMcNemarError",
     "InputFormatError",

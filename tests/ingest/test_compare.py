@@ -232,14 +232,17 @@ def test_audit_progress_bar(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("adjust", ["holm", "hommel", "bh", "by"])
 def test_adjust_option(adjust: str) -> None:
-    # One continuous task, so the suite verdict is "any adjusted task rejects".
+    # One continuous task among binary ones: the suite is decided by the combined
+    # rule from shared sign-flip resamples; the adjustment flags the tasks.
     result = compare(example_path("reference"), example_path("degraded"), adjust=adjust)  # type: ignore[arg-type]
     tasks = result.tasks
     expected = fastmcnemar.adjust_pvalues(tasks["pvalue"].to_numpy(), method=adjust)  # type: ignore[arg-type]
     assert tasks["pvalue_adjusted"].to_list() == pytest.approx(expected.tolist(), rel=1e-15)
     assert result.metadata["adjustment"] == adjust
     name = fastmcnemar.suite.ADJUSTMENTS[adjust][0]
-    assert name in result.metadata["verdict_rule"]
+    assert "sign-flip resamples" in result.metadata["verdict_rule"]
+    assert result.aggregate is not None
+    assert result.aggregate.rejected == result.degraded
     assert f"p adjusted ({name})" in result.to_text()
     assert f"p ({name})" in result.to_text(wide=True)
     assert f"p adjusted ({name})" in result.to_markdown()

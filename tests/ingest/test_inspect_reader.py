@@ -93,14 +93,22 @@ def test_compare_accepts_inspect_logs_and_a_directory(inspect_runs: InspectRuns)
     assert detect_format(directory) == "inspect"
     both = read_inspect(directory / "reference")
     assert set(both["model"]) == {"mockllm/reference"}
-    result = fastmcnemar.compare(inspect_runs.reference_eval, inspect_runs.candidate_json)
+    with pytest.warns(fastmcnemar.ClusterWarning):  # 12 samples: 12 clusters
+        result = fastmcnemar.compare(inspect_runs.reference_eval, inspect_runs.candidate_json)
     row = result.tasks.row(0, named=True)
+    # Every (sample, epoch) is tested, the epochs of a sample forming one cluster.
     assert (row["task"], row["metric"], row["b"], row["c"]) == (
         "arith",
         "match",
-        EXPECTED_B,
-        EXPECTED_C,
+        EPOCHS * EXPECTED_B,
+        EPOCHS * EXPECTED_C,
     )
+    assert result.metadata["clusters"]["tasks"][0]["n_clusters"] == N_SAMPLES
+    mean = fastmcnemar.compare(
+        inspect_runs.reference_eval, inspect_runs.candidate_json, epochs="mean"
+    )
+    row = mean.tasks.row(0, named=True)
+    assert (row["b"], row["c"]) == (EXPECTED_B, EXPECTED_C)
     meta = result.metadata["reference"]
     assert meta["format"] == "inspect"
     assert meta["harness_version"].startswith("inspect_ai ")

@@ -63,6 +63,41 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
         "bh: false discovery rate)",
     )
     parser.add_argument(
+        "--cluster",
+        metavar="KEY",
+        help="samples come in clusters: doc.FIELD (lm-eval doc, dotted path), "
+        "metadata.FIELD or id (Inspect), a file of doc_id,cluster[,task] (CSV/JSON/"
+        "Parquet), or a column of a score file; clusters become the test units",
+    )
+    parser.add_argument(
+        "--epochs",
+        choices=("cluster", "mean"),
+        default="cluster",
+        help="Inspect logs with several epochs: test each epoch with a sample's epochs "
+        "as one cluster (default), or average each sample's epochs first",
+    )
+    parser.add_argument(
+        "--cluster-method",
+        choices=("sign-flip", "obuchowski", "durkalski"),
+        default="sign-flip",
+        help="per-task clustered test (default sign-flip: exact; the others are "
+        "asymptotic clustered McNemar statistics)",
+    )
+    parser.add_argument(
+        "--method",
+        choices=("exact", "midp"),
+        default="exact",
+        help="per-task McNemar p-value (default exact; midp has more power but its "
+        "level is not guaranteed)",
+    )
+    parser.add_argument(
+        "--rule",
+        choices=("bonferroni", "any"),
+        default="bonferroni",
+        help="suite rule: Pooled, Max-Drop and Fisher each at alpha/3 (default, level "
+        "alpha), or each at alpha ('any': the original rule, level at most 3 alpha)",
+    )
+    parser.add_argument(
         "--allow-hash-mismatch",
         action="store_true",
         help="pair samples even where doc_hash/target_hash differ (different data)",

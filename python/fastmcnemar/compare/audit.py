@@ -20,6 +20,7 @@ import polars as pl
 from fastmcnemar import _args
 from fastmcnemar._args import SeedLike
 from fastmcnemar._progress import Progress
+from fastmcnemar.compare.clusters import ClusterSpec
 from fastmcnemar.compare.completeness import check_strict
 from fastmcnemar.compare.decision import DecisionOptions, decide_audit
 from fastmcnemar.compare.engine import index_reference
@@ -123,6 +124,11 @@ def audit(
     client: Any = None,
     keep_going: bool = False,
     storage_options: StorageOptions | None = None,
+    cluster: ClusterSpec = None,
+    cluster_method: str = "sign-flip",
+    method: str = "exact",
+    rule: str = "bonferroni",
+    epochs: str = "cluster",
 ) -> Audit:
     """Compare many candidates with one reference, in parallel.
 
@@ -168,6 +174,8 @@ def audit(
         As for :func:`compare`.
     margin, reference_reruns, policy, strict : see :func:`compare`
         As for :func:`compare` (the policy gates each candidate).
+    cluster, cluster_method, method, rule, epochs : see :func:`compare`
+        As for :func:`compare` (clusters are read from the reference once).
 
     Returns
     -------
@@ -193,6 +201,7 @@ def audit(
         alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
         n_resamples=n_resamples, seed=_args.seed(rng), margin=margin,
         margins=gate.margin_map() if gate is not None else None,
+        method=method, rule=rule, cluster_method=cluster_method,
     )  # fmt: skip
     if engine not in ENGINES:
         raise InvalidArgumentError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
@@ -208,8 +217,8 @@ def audit(
         raise InvalidArgumentError("candidates: no candidate given (besides the reference)")
     index = index_reference(
         reference, metric=metric, tasks=tasks, reference_model=reference_model,
-        allow_hash_mismatch=allow_hash_mismatch, allow_missing=allow_missing,
-        storage_options=storage_options,
+        allow_hash_mismatch=allow_hash_mismatch, allow_missing=allow_missing, cluster=cluster,
+        epochs=epochs, storage_options=storage_options,
         flip_texts=False,  # doc ids and scores of the flips; texts: compare one candidate
     )  # fmt: skip
     options = with_noise(options, reference, reference_reruns, tasks)

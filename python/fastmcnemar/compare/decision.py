@@ -6,11 +6,19 @@ Everything here runs on the driver, from the candidates'
 :func:`decide_comparison` one candidate into a :class:`Comparison`, each built
 once with its verdicts.
 
-The suite verdict ``degraded`` is one level-alpha test: the combined
-Pooled/Max-Drop/Fisher aggregate over the binary tasks when every tested task
-is binary; otherwise "some task rejects after the chosen adjustment" (a
-level-alpha global test for every adjustment). A task is flagged degraded only
-when the suite is and its adjusted p-value is at most alpha.
+The suite verdict ``degraded`` is one level-alpha test, the combined
+Pooled/Max-Drop/Fisher rule (``rule="bonferroni"``: each at alpha/3; ``"any"``:
+each at alpha, level at most 3 alpha): the exact count-based aggregate when
+every tested task is binary and samples are independent; otherwise the same
+rule from shared sign-flip resamples over every tested task (binary tasks give
+the exact McNemar null; with clusters the cluster sums are the units). A single
+task is decided by its own test. A task is flagged degraded only when the suite
+is and its adjusted p-value is at most alpha.
+
+With clusters each task is tested at the cluster level (the exact cluster
+sign-flip test by default, or Obuchowski's / Durkalski's statistic), its
+interval is the cluster-robust one (equivalence rests on it for binary tasks
+too), and the planning columns count N / DEFF effective samples.
 
 "Not significantly worse" is split in two. Per task:
 
@@ -40,6 +48,7 @@ import numpy as np
 import polars as pl
 
 from fastmcnemar import _args, _core
+from fastmcnemar.clustered import CLUSTERED_METHODS
 from fastmcnemar.compare.results import (
     SKIPPED_COLUMNS,
     SUMMARY_COLUMNS,
@@ -50,7 +59,7 @@ from fastmcnemar.compare.results import (
     Comparison,
 )
 from fastmcnemar.compare.task_stats import STATS_COLUMNS, TaskStats
-from fastmcnemar.compare.task_tests import test_columns
+from fastmcnemar.compare.task_tests import clustered_outcome_of, suite_units, test_columns
 from fastmcnemar.exceptions import InvalidArgumentError
 from fastmcnemar.paired_test import Alternative
 from fastmcnemar.planning import verdict_columns
@@ -61,6 +70,7 @@ from fastmcnemar.suite import (
     ComponentResult,
     aggregate_many,
 )
+from fastmcnemar.suite_resampling import SuiteSignFlipResult, suite_from_units
 
 DEGRADED = "degraded"
 EQUIVALENT = "equivalent"
@@ -89,6 +99,9 @@ class DecisionOptions:
     seed: int = 0
     margin: float = 0.01
     noise: NoiseFloor | None = None
+    method: str = "exact"
+    rule: str = "bonferroni"
+    cluster_method: str = "sign-flip"
     #: Per-task margins overriding ``margin`` (a gate policy's ``[tasks.NAME] margin``).
     margins: Mapping[str, float] | None = None
 
@@ -102,6 +115,11 @@ class DecisionOptions:
         _args.margin(self.margin)
         for value in (self.margins or {}).values():
             _args.margin(value)
+        # method: the per-task McNemar p-value; rule: each suite test at alpha/3
+        # ("bonferroni", level alpha) or at alpha ("any", level at most 3 alpha).
+        _args.choice("method", self.method, ("exact", "midp"))
+        _args.choice("rule", self.rule, ("bonferroni", "any"))
+        _args.choice("cluster_method", self.cluster_method, CLUSTERED_METHODS)
 
     def margin_of(self, task: str) -> float:
         """The margin of ``task``: its own under a policy, else ``margin``."""
@@ -206,25 +224,44 @@ def suite_verdict(tasks: pl.DataFrame, *, degraded: bool) -> str:
 # --------------------------------------------------------------------------- driver
 
 
+def _rule_text(what: str, rule: str) -> str:
+    if rule == "any":
+        return f"{what}, each at alpha (rule 'any': level at most 3 alpha)"
+    return f"{what}, each at alpha/3 (level alpha)"
+
+
 def _suite_rule(
+    tasks: list[str],
     kinds: list[str],
     pvalues: list[float],
-    adjusted: list[float],
+    units: list[np.ndarray[Any, Any]],
+    sizes: list[np.ndarray[Any, Any]],
     aggregate_result: AggregateResult | None,
+    clustered: bool,
     options: DecisionOptions,
-) -> tuple[bool, str]:
-    """The suite verdict (one level-alpha test) and the rule that gave it."""
+) -> tuple[bool, str, AggregateResult | SuiteSignFlipResult | None]:
+    """The suite verdict (one level-alpha test), the rule that gave it, and its result."""
     alpha = options.alpha
     if len(kinds) == 1:
-        return pvalues[0] <= alpha, "single task: its own test at level alpha"
-    if aggregate_result is not None and all(k == "binary" for k in kinds):
-        rule = "combined suite test (Pooled, Max-Drop, Fisher) over the binary tasks"
-        return bool(aggregate_result.rejected), rule
-    # Any rejection after any of these adjustments is a level-alpha test of
-    # "no task degraded" (for BH and BY it is the Simes / BY global test).
-    name, controls = ADJUSTMENTS[options.adjust]
-    rule = f"any task rejects after {name} adjustment ({controls} level alpha)"
-    return any(p <= alpha for p in adjusted), rule
+        what = "its own clustered test" if clustered else "its own test"
+        return pvalues[0] <= alpha, f"single task: {what} at level alpha", None
+    if aggregate_result is not None:
+        rule = _rule_text(
+            "combined suite test (Pooled, Max-Drop, Fisher) over the tasks", options.rule
+        )
+        return bool(aggregate_result.rejected), rule, aggregate_result
+    suite = suite_from_units(
+        units, sizes, tasks=tasks, kinds=kinds, clustered=clustered, alpha=alpha,
+        rule=options.rule,  # type: ignore[arg-type]
+        alternative=options.alternative, n_resamples=options.n_resamples, rng=options.seed,
+    )  # fmt: skip
+    unit = "clusters" if clustered else "samples"
+    rule = _rule_text(
+        "combined suite test (Pooled, Max-Drop, Fisher) from shared sign-flip resamples "
+        f"of the {unit} of every task",
+        options.rule,
+    )
+    return bool(suite.rejected), rule, suite
 
 
 def _aggregates(
@@ -236,15 +273,17 @@ def _aggregates(
     for label, start, stop in groups:
         kinds = tests["kind"][start:stop]
         where = start + np.flatnonzero(np.asarray(kinds, dtype=object) == "binary")
-        if where.size >= 2:
+        # The count-based aggregate decides only suites of binary tasks alone.
+        if where.size >= 2 and where.size == stop - start:
             by_size.setdefault(int(where.size), []).append((label, where))
     out: dict[str, AggregateResult] = {}
     for members in by_size.values():
         b = np.stack([tests["b"][w] for _, w in members]).astype(np.int64)
         c = np.stack([tests["c"][w] for _, w in members]).astype(np.int64)
         many = aggregate_many(
-            b, c, method="combined", alpha=options.alpha, alternative=options.alternative
-        )
+            b, c, method="combined", alpha=options.alpha, alternative=options.alternative,
+            rule=options.rule,  # type: ignore[arg-type]
+        )  # fmt: skip
         components = many.components or {}
         for row, (label, where) in enumerate(members):
             out[label] = AggregateResult(
@@ -329,29 +368,57 @@ def decide_audit(
         confidence_level=options.confidence_level,
         n_resamples=options.n_resamples,
         seed=options.seed,
+        method=options.method,  # type: ignore[arg-type]
     )
-    aggregates = _aggregates(groups, tests, options)
+    clustered = index.clusters is not None
+    units, sizes, cluster_info = _units(index, every, tests, options)
+    aggregates = {} if clustered else _aggregates(groups, tests, options)
     alpha = options.alpha
     # Every candidate's tasks adjusted as one family each, in one core call.
     adjusted_all = _adjust_families(tests["pvalue"], groups, options.adjust)
     degraded_all = np.zeros(every.height, dtype=bool)
-    suites: dict[str, tuple[bool, str]] = {}
+    suites: dict[str, tuple[bool, str, AggregateResult | SuiteSignFlipResult | None]] = {}
     for label, start, stop in groups:
         pvalues = tests["pvalue"][start:stop].tolist()
         kinds = tests["kind"][start:stop]
         adjusted = adjusted_all[start:stop].tolist()
-        suite = _suite_rule(kinds, pvalues, adjusted, aggregates.get(label), options)
+        if clustered:
+            task_units, task_sizes = units[start:stop], sizes[start:stop]
+        elif label not in aggregates and stop - start > 1:
+            task_units = [suite_units(every.row(i, named=True)) for i in range(start, stop)]
+            task_sizes = [np.ones(len(u), dtype=np.uint64) for u in task_units]
+        else:
+            task_units, task_sizes = [], []
+        suite = _suite_rule(
+            list(tests["task"][start:stop]), list(kinds), pvalues, task_units,
+            task_sizes, aggregates.get(label), clustered, options,
+        )  # fmt: skip
         if len(pvalues) == 1:
             adjusted = pvalues
         adjusted_all[start:stop] = adjusted
         degraded_all[start:stop] = [suite[0] and p <= alpha for p in adjusted]
         suites[label] = suite
+    kinds_all = np.asarray(tests["kind"], dtype=object)
+    n_plan = np.asarray(tests["n"], dtype=np.int64)
+    deff = np.ones(every.height)
+    if clustered:
+        # Equivalence from the cluster-robust interval (as for continuous tasks) and
+        # planning at N / DEFF effective samples (DEFF < 1 is not trusted).
+        kinds_all = np.full(every.height, "continuous", dtype=object)
+        deff = np.asarray([max(1.0, d) if d == d else 1.0 for d in cluster_info["deff"]])
+        n_plan = np.maximum(1, np.floor(n_plan / deff + 1e-9)).astype(np.int64)
     columns = _verdicts(
-        np.asarray(tests["kind"], dtype=object), tests["n"], tests["b"], tests["c"],
+        kinds_all, n_plan, tests["b"], tests["c"],
         tests["flip_rate"], tests["ci_high"], degraded_all,
         margin=np.asarray([options.margin_of(t) for t in tests["task"]], dtype=np.float64),
         alpha=alpha, confidence_level=options.confidence_level,
     )  # fmt: skip
+    if clustered:
+        needed = columns.get_column("n_needed").to_numpy()
+        columns = columns.with_columns(
+            pl.Series("n_needed", [None if v != v else int(np.ceil(v * d - 1e-9))
+                                   for v, d in zip(needed, deff, strict=True)], dtype=pl.Int64)
+        )  # fmt: skip
     table = pl.DataFrame(
         {
             "candidate": [label for label, start, stop in groups for _ in range(stop - start)],
@@ -372,7 +439,14 @@ def decide_audit(
     comparisons: dict[str, Comparison] = {}
     for label, start, stop in groups:
         tasks = table.slice(start, stop - start).drop("candidate")
-        degraded, rule = suites[label]
+        degraded, rule, suite_result = suites[label]
+        meta = _metadata(index, stats[label], label, every, start, stop, rule, options)
+        if clustered:
+            meta["clusters"] = {
+                "key": index.clusters.key if index.clusters is not None else "",
+                "method": options.cluster_method,
+                "tasks": cluster_info["rows"][start:stop],
+            }
         comparisons[label] = Comparison(
             reference=index.label,
             candidate=_candidate_label(stats[label], label),
@@ -381,14 +455,58 @@ def decide_audit(
             skipped=stats[label]
             .skipped.filter(pl.col("candidate") == label)
             .select(list(SKIPPED_COLUMNS)),
-            aggregate=aggregates.get(label),
+            aggregate=suite_result,
             degraded=bool(degraded),
-            metadata=_metadata(index, stats[label], label, every, start, stop, rule, options),
+            metadata=meta,
             margin=options.margin,
             verdict=suite_verdict(tasks, degraded=bool(degraded)),
             flips=stats[label].flips.filter(pl.col("candidate") == label).drop("candidate"),
         )
     return build_audit(index.label, comparisons, table=table, failed=failed)
+
+
+def _units(
+    index: ReferenceIndex, every: pl.DataFrame, tests: dict[str, Any], options: DecisionOptions
+) -> tuple[list[np.ndarray[Any, Any]], list[np.ndarray[Any, Any]], dict[str, list[Any]]]:
+    """Per row: its sign-flip units and their sizes for the suite rule; with clusters,
+    each row's clustered test replaces its columns in ``tests`` (and its cluster
+    summary is returned)."""
+    units: list[np.ndarray[Any, Any]] = []
+    sizes: list[np.ndarray[Any, Any]] = []
+    info: dict[str, list[Any]] = {"rows": [], "deff": []}
+    if index.clusters is None:
+        return units, sizes, info  # formed per suite, only where a suite needs them
+    for i, row in enumerate(every.iter_rows(named=True)):
+        if row["kind"] == "binary" and row["clusters"] is None:
+            raise InvalidArgumentError(
+                f"task {row['task']!r}: its TaskStats carry no cluster counts; compute them "
+                "with a clustered reference index"
+            )
+        codes = (
+            None
+            if row["kind"] == "binary"
+            else index.clusters.of(row["task"], np.asarray(row["doc_codes"]), index.doc_ids)
+        )
+        outcome, res, task_units, task_sizes = clustered_outcome_of(
+            row, codes, cluster_method=options.cluster_method,
+            alternative=options.alternative, confidence_level=options.confidence_level,
+            n_resamples=options.n_resamples, seed=options.seed,
+        )  # fmt: skip
+        for name in ("method", "reference_accuracy", "candidate_accuracy", "delta", "ci_low",
+                     "ci_high", "flip_rate", "pvalue"):  # fmt: skip
+            tests[name][i] = getattr(outcome, name)
+        units.append(task_units)
+        sizes.append(task_sizes)
+        info["deff"].append(res.design_effect)
+        info["rows"].append(
+            {
+                "task": row["task"], "filter": row["filter"], "metric": row["metric"],
+                "n": res.n, "n_clusters": res.n_clusters,
+                "design_effect": res.design_effect, "effective_n": res.effective_n,
+                "icc": res.icc, "standard_error": res.standard_error,
+            }
+        )  # fmt: skip
+    return units, sizes, info
 
 
 def _adjust_families(
@@ -436,6 +554,8 @@ def _metadata(
         "adjustment": options.adjust,
         "alternative": options.alternative,
         "confidence_level": options.confidence_level,
+        "method": options.method,
+        "rule": options.rule,
     }
 
 

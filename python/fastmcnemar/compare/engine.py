@@ -14,13 +14,14 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from fastmcnemar.compare.candidate_read import read_chosen, survey, warn_superseded
+from fastmcnemar.compare.clusters import ClusterIndex, ClusterSpec, epoch_clusters, index_clusters
 from fastmcnemar.compare.columnar import (
     CodedReference,
     code_reference,
@@ -29,7 +30,7 @@ from fastmcnemar.compare.columnar import (
 )
 from fastmcnemar.compare.completeness import gaps
 from fastmcnemar.compare.flips import attach_texts, chosen_scores, flips_from_pairs, flips_of
-from fastmcnemar.compare.loading import LoadedRun, load_run
+from fastmcnemar.compare.loading import LoadedRun, is_per_epoch, load_run
 from fastmcnemar.compare.metrics import Choice, MetricSpec, check_metric_spec, choose_metrics
 from fastmcnemar.compare.row_pairing import checked_pairing
 from fastmcnemar.compare.run_metadata import run_metadata, task_infos
@@ -64,6 +65,11 @@ class ReferenceIndex:
         responses from the lm-eval samples files (``compare``), or doc ids and
         scores only (``audit``: the texts would re-read every file of both runs
         for every candidate).
+    clusters : ClusterIndex or None
+        The cluster of every doc, per task, when ``cluster=`` was given (or the
+        reference is an Inspect log read per epoch: epochs of a sample form a cluster).
+    epochs : str
+        How Inspect logs with several epochs are read (``"cluster"`` or ``"mean"``).
     """
 
     run: LoadedRun
@@ -74,6 +80,8 @@ class ReferenceIndex:
     allow_missing: bool
     key: str
     flip_texts: bool = True
+    clusters: ClusterIndex | None = None
+    epochs: str = "cluster"
 
     @property
     def label(self) -> str:
@@ -112,6 +120,8 @@ def index_reference(
     allow_missing: bool = False,
     storage_options: StorageOptions | None = None,
     flip_texts: bool = True,
+    cluster: ClusterSpec = None,
+    epochs: str = "cluster",
 ) -> ReferenceIndex:
     """Read, validate and index the reference run of an audit.
 
@@ -127,6 +137,12 @@ def index_reference(
         Filesystem options for a remote ``reference`` URI (see :func:`fastmcnemar.audit`).
     flip_texts : bool, default True
         Attach texts to each candidate's flipped samples (see :class:`ReferenceIndex`).
+    cluster : str, mapping, DataFrame or path, optional
+        Where each sample's cluster comes from (see
+        :mod:`fastmcnemar.compare.clusters`).
+    epochs : {"cluster", "mean"}, default "cluster"
+        Inspect logs with several epochs: one row per (sample, epoch), the
+        epochs of a sample forming one cluster; or the epoch-reduced score.
 
     Returns
     -------
@@ -143,7 +159,7 @@ def index_reference(
     check_metric_spec(metric)
     run = load_run(
         reference, side="reference", model=reference_model, tasks=tasks,
-        timestamp=reference_timestamp, storage_options=storage_options,
+        timestamp=reference_timestamp, storage_options=storage_options, epochs=epochs,
     )  # fmt: skip
     wanted = None if tasks is None else (tuple([tasks]) if isinstance(tasks, str) else tuple(tasks))
     digest = hashlib.sha256()
@@ -157,7 +173,12 @@ def index_reference(
     ):
         digest.update(part.encode())
         digest.update(b"\0")
-    return ReferenceIndex(
+    key = None
+    if cluster is None and is_per_epoch(run):
+        cluster, key = epoch_clusters(run.scores), "epochs of each Inspect sample"
+    if cluster is not None:
+        digest.update(f"cluster {key or repr(cluster)[:200]}".encode())
+    index = ReferenceIndex(
         run=run,
         coded=code_reference(run.scores),
         metric=metric,
@@ -166,7 +187,13 @@ def index_reference(
         allow_missing=bool(allow_missing),
         key=digest.hexdigest()[:16],
         flip_texts=bool(flip_texts),
+        epochs=epochs,
     )
+    if cluster is None:
+        return index
+    task_names = run.scores.get_column("task").unique(maintain_order=True).to_list()
+    clusters = index_clusters(cluster, reference, run.fmt, task_names, index.doc_ids, key)
+    return replace(index, clusters=clusters)
 
 
 def candidate_stats(
@@ -220,18 +247,25 @@ def candidate_stats(
                 index, local, label=label, side=where, model=model, timestamp=timestamp
             ),
         )
-    if isinstance(candidate, (str, os.PathLike)) and detect_format(Path(candidate)) == "lm_eval":
+    clustered = index.clusters is not None
+    lm_eval = isinstance(candidate, (str, os.PathLike)) and not clustered
+    if lm_eval and detect_format(Path(candidate)) == "lm_eval":
         lean = _lean_stats(index, Path(candidate), where, label, model, timestamp)
         if lean is not None:
             return lean
-    cand = load_run(candidate, side=where, model=model, tasks=index.tasks, timestamp=timestamp)
+    cand = load_run(
+        candidate, side=where, model=model, tasks=index.tasks, timestamp=timestamp,
+        epochs=index.epochs,
+    )  # fmt: skip
     name = cand.label if label is None else label
     runs = frame_runs(cand.scores)
     cand_keys = pl.DataFrame(
         list(dict.fromkeys(runs.triples)), schema=dict.fromkeys(_TRIPLES, pl.Utf8), orient="row"
     )
     choices, skipped = _choices(index, cand, cand_keys)
-    fast = paired_stats(index.coded, cand.scores, choices, name, runs=runs)
+    # Clustered comparisons take the row-by-row path: it keeps each sample's doc
+    # code, which gives its cluster.
+    fast = None if clustered else paired_stats(index.coded, cand.scores, choices, name, runs=runs)
     flips: pl.DataFrame | None = None  # the general path finds them by a join
     if fast is not None:
         rows, hashes_checked = fast.rows, fast.hashes_checked

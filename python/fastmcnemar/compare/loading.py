@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar import _args
 from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError, InputWarning
 from fastmcnemar.ingest.detect import detect_format
@@ -82,21 +83,29 @@ def load_run(
     tasks: Sequence[str] | None = None,
     timestamp: str | None = None,
     storage_options: StorageOptions | None = None,
+    epochs: str = "cluster",
 ) -> LoadedRun:
     """A path (any supported format), a remote URI or a score frame, read and checked.
 
     A remote run (``s3://``, ``gs://``, ``az://``, ``hf://``, any fsspec URI) is
     staged once and read by the same code as a local one; its sources, metadata
     paths, warnings and errors name the URI (:mod:`fastmcnemar.ingest.remote`).
+    ``epochs`` (Inspect logs run over several epochs): ``"cluster"`` keeps one
+    row per (sample, epoch), doc id ``"<id>#<epoch>"``, so that a clustered
+    comparison treats the epochs of one sample as one cluster; ``"mean"``
+    reads the log's epoch-reduced score per sample (the mean by default).
     """
     check_fork_safe()  # Polars would hang in a child forked after use
+    epochs = _args.choice("epochs", epochs, ("cluster", "mean"))
     if isinstance(run, LoadedRun):
         return run
     if is_remote(run):
         return read_staged(
             run,
             storage_options,
-            lambda local: load_run(local, side=side, model=model, tasks=tasks, timestamp=timestamp),
+            lambda local: load_run(
+                local, side=side, model=model, tasks=tasks, timestamp=timestamp, epochs=epochs
+            ),
         )
     frame = score_frame(run, what=side)
     if frame is not None:
@@ -147,7 +156,9 @@ def load_run(
 
     loader = next(f for f in FORMATS if f.name == fmt)
     results: list[RunResults] = []
-    if loader.load_run is not None:
+    if fmt == "inspect":
+        raw, results = _inspect_run(path, epochs)
+    elif loader.load_run is not None:
         raw, results = loader.load_run(path)
     else:
         raw = loader.load(path)
@@ -159,4 +170,24 @@ def load_run(
     return LoadedRun(frame, _label(frame, str(path)), results=results, fmt=fmt)
 
 
-__all__ = ["LoadedRun", "load_run"]
+def _inspect_run(path: Path, epochs: str) -> tuple[pl.DataFrame, list[RunResults]]:
+    """An Inspect run, per (sample, epoch) when it has several epochs and
+    ``epochs="cluster"``, else epoch-reduced."""
+    from fastmcnemar.ingest.inspect_logs import _as_run_results, read_inspect_runs
+
+    frame, metas = read_inspect_runs(path)
+    several = any(isinstance(m.get("epochs"), int) and m["epochs"] > 1 for m in metas)
+    if epochs == "cluster" and several:
+        frame, metas = read_inspect_runs(path, pairing="epoch")
+    return frame, [_as_run_results(m) for m in metas]
+
+
+def is_per_epoch(run: LoadedRun) -> bool:
+    """True when ``run`` holds Inspect scores per (sample, epoch)."""
+    return any(
+        isinstance(r.data.get("config"), dict) and r.data["config"].get("pairing") == "epoch"
+        for r in run.results
+    )
+
+
+__all__ = ["LoadedRun", "is_per_epoch", "load_run"]

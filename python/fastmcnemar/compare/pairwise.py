@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from fastmcnemar import _args
 from fastmcnemar._args import SeedLike
+from fastmcnemar.compare.clusters import ClusterSpec
 from fastmcnemar.compare.completeness import check_strict
 from fastmcnemar.compare.decision import DecisionOptions, decide_comparison
 from fastmcnemar.compare.engine import candidate_stats, index_reference
@@ -46,6 +47,11 @@ def compare(
     policy: Policy | str | Path | None = None,
     strict: bool = False,
     storage_options: Mapping[str, Any] | None = None,
+    cluster: ClusterSpec = None,
+    cluster_method: str = "sign-flip",
+    method: str = "exact",
+    rule: str = "bonferroni",
+    epochs: str = "cluster",
 ) -> Comparison:
     """Is the candidate significantly worse than the reference?
 
@@ -113,6 +119,30 @@ def compare(
         any fsspec URI): the filesystem's options (``key``, ``secret``,
         ``endpoint_url``, ``token``...); credentials otherwise come from the
         environment and profiles.
+    cluster : str, mapping, DataFrame or path, optional
+        Samples come in clusters (questions sharing a passage, epochs of one
+        sample): where each sample's cluster comes from. A column of a
+        reference score frame, ``"doc.<field>"`` (a dotted path into the lm-eval
+        ``doc``), ``"metadata.<field>"`` or ``"id"`` (Inspect), a mapping
+        ``{doc_id: cluster}``, or a CSV / JSON / Parquet file of ``doc_id``,
+        ``cluster`` (and optionally ``task``). Clusters become the units of every
+        test; reports show their number, the design effect and the effective n.
+        See ``docs/clusters.md``.
+    cluster_method : {"sign-flip", "obuchowski", "durkalski"}, default "sign-flip"
+        The per-task clustered test: the exact cluster sign-flip test, or one of
+        the asymptotic clustered McNemar statistics (binary tasks).
+    method : {"exact", "midp"}, default "exact"
+        The per-task McNemar p-value (unclustered binary tasks): exact, or the
+        mid-p (more power; its level is close to, but not guaranteed at, alpha).
+    rule : {"bonferroni", "any"}, default "bonferroni"
+        The suite rule: each of Pooled, Max-Drop and Fisher at alpha/3 (level
+        alpha), or each at alpha (the original rule, level at most 3 alpha,
+        stated in the report).
+    epochs : {"cluster", "mean"}, default "cluster"
+        Inspect logs run over several epochs: test every (sample, epoch) with
+        the epochs of one sample as one cluster, or average each sample's
+        epochs first (the log's epoch reducer; a 0/1 score becomes a mean, so
+        the task is tested as continuous).
 
     Returns
     -------
@@ -125,9 +155,10 @@ def compare(
     -----
     ``delta`` is reference minus candidate (positive = the candidate is worse),
     as in :func:`~fastmcnemar.mcnemar`. The suite verdict ``degraded`` is one
-    level-``alpha`` test: the combined Pooled/Max-Drop/Fisher aggregate over the
-    binary tasks when every tested task is binary; otherwise "some task rejects
-    after the ``adjust`` adjustment" (a level-``alpha`` test for every method).
+    level-``alpha`` test: the combined Pooled/Max-Drop/Fisher rule, from the
+    exact counts when every tested task is binary and unclustered, else from
+    shared sign-flip resamples over every tested task (binary and continuous,
+    clusters as units).
     A task is flagged degraded when the suite verdict is and its adjusted
     p-value is at most ``alpha``.
 
@@ -150,11 +181,13 @@ def compare(
         alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
         n_resamples=n_resamples, seed=_args.seed(rng), margin=margin,
         margins=gate.margin_map() if gate is not None else None,
+        method=method, rule=rule, cluster_method=cluster_method,
     )  # fmt: skip
     index = index_reference(
         reference, metric=metric, tasks=tasks, reference_model=reference_model,
         reference_timestamp=reference_timestamp, allow_hash_mismatch=allow_hash_mismatch,
-        allow_missing=allow_missing, storage_options=storage_options,
+        allow_missing=allow_missing, storage_options=storage_options, cluster=cluster,
+        epochs=epochs,
     )  # fmt: skip
     stats = candidate_stats(
         index, candidate, side="candidate", model=candidate_model, timestamp=candidate_timestamp,

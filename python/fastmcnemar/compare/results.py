@@ -17,6 +17,7 @@ import polars as pl
 
 from fastmcnemar.compare.flips import FLIP_COLUMNS
 from fastmcnemar.suite import AggregateResult
+from fastmcnemar.suite_resampling import SuiteSignFlipResult
 
 #: Columns of the per-task test in :attr:`Comparison.tasks`, in order.
 TEST_COLUMNS: dict[str, pl.DataType] = {
@@ -88,7 +89,7 @@ class Comparison:
         / the candidate scored higher.
     skipped : polars.DataFrame
         What could not be tested and why (columns task, filter, metric, reason).
-    aggregate : AggregateResult or None
+    aggregate : AggregateResult, SuiteSignFlipResult or None
         The suite-level test (``aggregate(..., method="combined")``) over the
         binary tasks, None when it could not be computed.
     degraded : bool
@@ -114,7 +115,7 @@ class Comparison:
     alpha: float
     tasks: pl.DataFrame
     skipped: pl.DataFrame
-    aggregate: AggregateResult | None
+    aggregate: AggregateResult | SuiteSignFlipResult | None
     degraded: bool
     metadata: dict[str, Any] = field(default_factory=dict)
     margin: float = 0.01

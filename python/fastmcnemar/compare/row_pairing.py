@@ -29,7 +29,8 @@ def checked_pairing(
     index: ReferenceIndex, cand: LoadedRun, choices: list[Choice], name: str
 ) -> tuple[pl.DataFrame, PairingReport]:
     """The row-by-row path: :func:`pair_report` names every failed check (and raises or
-    warns as asked); used when the columnar pass found something to explain."""
+    warns as asked); used when the columnar pass found something to explain, and for
+    clustered comparisons (each sample keeps its doc code, which gives its cluster)."""
     chosen = pl.DataFrame(
         {"task": [c.task for c in choices], "filter": [c.filter for c in choices],
          "metric": [c.metric for c in choices]},
@@ -51,19 +52,40 @@ def checked_pairing(
             & (pl.col("filter") == choice.filter)
             & (pl.col("metric") == choice.metric)
         )
-        rows.append(
-            _stats_row(
-                name,
-                choice.task,
-                choice.filter,
-                choice.metric,
-                choice.lower_is_better,
-                part.get_column("code").to_numpy(),
-                part.get_column("reference").to_numpy().astype(np.float64),
-                part.get_column("candidate").to_numpy().astype(np.float64),
-            )
+        row = _stats_row(
+            name,
+            choice.task,
+            choice.filter,
+            choice.metric,
+            choice.lower_is_better,
+            part.get_column("code").to_numpy(),
+            part.get_column("reference").to_numpy().astype(np.float64),
+            part.get_column("candidate").to_numpy().astype(np.float64),
         )
+        if index.clusters is not None:
+            row["clusters"] = _cluster_counts(index, choice.task, part, choice.lower_is_better)
+        rows.append(row)
     return stats_rows(rows), report
+
+
+def _cluster_counts(
+    index: ReferenceIndex, task: str, part: pl.DataFrame, lower_is_better: bool
+) -> list[dict[str, int]]:
+    """Per-cluster {cluster, n, b, c} of one task (b, c for 0/1 scores; n for any)."""
+    assert index.clusters is not None
+    codes = part.get_column("code").to_numpy()
+    cluster = index.clusters.of(task, codes, index.doc_ids)
+    ref = part.get_column("reference").to_numpy().astype(np.float64)
+    cand = part.get_column("candidate").to_numpy().astype(np.float64)
+    if lower_is_better:
+        ref, cand = -ref, -cand
+    k = int(cluster.max()) + 1 if cluster.size else 0
+    n = np.bincount(cluster, minlength=k)
+    b = np.bincount(cluster, weights=(ref > cand).astype(np.float64), minlength=k)
+    c = np.bincount(cluster, weights=(cand > ref).astype(np.float64), minlength=k)
+    return [
+        {"cluster": j, "n": int(n[j]), "b": int(b[j]), "c": int(c[j])} for j in range(k) if n[j] > 0
+    ]
 
 
 def _stats_row(

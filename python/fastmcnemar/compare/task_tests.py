@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
+from fastmcnemar.clustered import (
+    ClusteredTestResult,
+    clustered_mcnemar_counts,
+    clustered_test,
+)
 from fastmcnemar.paired_test import Alternative, mcnemar_counts, mcnemar_table
 from fastmcnemar.planning import tango_interval_many
 from fastmcnemar.resampling import bootstrap, permutation_test
@@ -48,18 +53,22 @@ def outcome_of(
     confidence_level: float,
     n_resamples: int,
     seed: int,
+    method: Literal["exact", "midp"] = "exact",
 ) -> TaskOutcome:
     """Test one row of :class:`~fastmcnemar.compare.task_stats.TaskStats` (scores
-    already oriented so that higher is better)."""
+    already oriented so that higher is better). ``method`` is the binary tasks'
+    McNemar p-value: ``"exact"`` or ``"midp"``."""
     n = int(row["n"])
     b, c = int(row["b"]), int(row["c"])
     if row["kind"] == "binary":
         both_correct = round(row["reference_sum"]) - b
         both_wrong = n - both_correct - b - c
-        res = mcnemar_table([[both_correct, b], [c, both_wrong]], alternative=alternative)
+        res = mcnemar_table(
+            [[both_correct, b], [c, both_wrong]], alternative=alternative, method=method
+        )
         ci = res.confidence_interval(confidence_level=confidence_level)
         return TaskOutcome(
-            row["task"], row["filter"], row["metric"], "binary", "exact", n, b, c,
+            row["task"], row["filter"], row["metric"], "binary", method, n, b, c,
             row["reference_sum"] / n, row["candidate_sum"] / n, float(res.delta),
             float(ci.low), float(ci.high), float(res.flip_rate), float(res.pvalue),
         )  # fmt: skip
@@ -89,6 +98,7 @@ def test_columns(
     confidence_level: float,
     n_resamples: int,
     seed: int,
+    method: Literal["exact", "midp"],
 ) -> dict[str, Any]:
     """Every row of a :class:`~fastmcnemar.compare.task_stats.TaskStats` frame tested,
     column-wise (the fields of :class:`TaskOutcome`).
@@ -109,7 +119,7 @@ def test_columns(
         "filter": rows.get_column("filter").to_list(),
         "metric": rows.get_column("metric").to_list(),
         "kind": rows.get_column("kind").to_list(),
-        "method": ["exact"] * rows.height,
+        "method": [method] * rows.height,
         "n": n,
         "b": b,
         "c": c,
@@ -123,7 +133,9 @@ def test_columns(
     }
     where = np.flatnonzero(binary)
     if where.size:
-        out["pvalue"][where] = mcnemar_counts(b[where], c[where], alternative=alternative).pvalue
+        out["pvalue"][where] = mcnemar_counts(
+            b[where], c[where], alternative=alternative, method=method
+        ).pvalue
         low, high = tango_interval_many(
             b[where], c[where], n[where], confidence_level=confidence_level
         )
@@ -142,4 +154,69 @@ def test_columns(
     return out
 
 
-__all__ = ["TaskOutcome", "outcome_of", "test_columns"]
+def clustered_outcome_of(
+    row: Mapping[str, Any],
+    cluster_codes: np.ndarray[Any, Any] | None,
+    *,
+    cluster_method: str,
+    alternative: Alternative,
+    confidence_level: float,
+    n_resamples: int,
+    seed: int,
+) -> tuple[TaskOutcome, ClusteredTestResult, np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The clustered test of one row, and its suite units (cluster sums) and sizes.
+
+    Binary rows are tested from their per-cluster counts (``row["clusters"]``),
+    continuous rows from their scores with ``cluster_codes`` (one per doc, in
+    ``doc_codes`` order). The interval is the cluster-robust (CR1) one.
+    """
+    n = int(row["n"])
+    b, c = int(row["b"]), int(row["c"])
+    units: np.ndarray[Any, Any]
+    if row["kind"] == "binary":
+        parts = row["clusters"]
+        n_k = np.asarray([p["n"] for p in parts], dtype=np.int64)
+        b_k = np.asarray([p["b"] for p in parts], dtype=np.int64)
+        c_k = np.asarray([p["c"] for p in parts], dtype=np.int64)
+        res = clustered_mcnemar_counts(
+            b_k, c_k, n_k, method=cluster_method, alternative=alternative,  # type: ignore[arg-type]
+            confidence_level=confidence_level, n_resamples=n_resamples, rng=seed,
+        )  # fmt: skip
+        units = (b_k - c_k).astype(np.float64)
+        sizes = n_k.astype(np.uint64)
+        ref_mean, cand_mean = row["reference_sum"] / n, row["candidate_sum"] / n
+    else:
+        reference = np.asarray(row["reference_scores"], dtype=np.float64)
+        candidate = np.asarray(row["candidate_scores"], dtype=np.float64)
+        assert cluster_codes is not None
+        res = clustered_test(
+            reference, candidate, cluster_codes, method=cluster_method,  # type: ignore[arg-type]
+            alternative=alternative, confidence_level=confidence_level,
+            n_resamples=n_resamples, rng=seed,
+        )  # fmt: skip
+        k = int(np.max(cluster_codes)) + 1
+        present = np.bincount(cluster_codes, minlength=k) > 0
+        units = np.bincount(cluster_codes, weights=reference - candidate, minlength=k)[present]
+        sizes = np.bincount(cluster_codes, minlength=k)[present].astype(np.uint64)
+        ref_mean, cand_mean = float(reference.mean()), float(candidate.mean())
+    low, high = res.confidence_interval
+    outcome = TaskOutcome(
+        row["task"], row["filter"], row["metric"], row["kind"],
+        f"cluster {cluster_method} ({res.path})", n, b, c, ref_mean, cand_mean, res.delta,
+        float(low), float(high), (b + c) / n, float(res.pvalue),
+    )  # fmt: skip
+    return outcome, res, units, sizes
+
+
+def suite_units(row: Mapping[str, Any]) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """The sign-flip units of an unclustered row: its per-sample differences
+    (a binary row known by its counts: b ones, c minus ones, the rest zeros)."""
+    if row["kind"] == "binary":
+        n, b, c = int(row["n"]), int(row["b"]), int(row["c"])
+        return np.concatenate([np.ones(b), -np.ones(c), np.zeros(n - b - c)])
+    return np.asarray(row["reference_scores"], dtype=np.float64) - np.asarray(
+        row["candidate_scores"], dtype=np.float64
+    )
+
+
+__all__ = ["TaskOutcome", "clustered_outcome_of", "outcome_of", "suite_units", "test_columns"]

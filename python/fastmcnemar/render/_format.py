@@ -132,6 +132,24 @@ def verdict_line(degraded: bool, rule: str | None) -> str:
     return f"{head} ({rule})" if rule else head
 
 
+def cluster_lines(comp: Any) -> list[str]:
+    """Per task: clusters, design effect and effective n, when the comparison is clustered."""
+    info = getattr(comp, "metadata", {}).get("clusters")
+    if not info:
+        return []
+    lines = [f"clusters ({info['key']}; per-task test: cluster {info['method']}):"]
+    for r in info["tasks"]:
+        where = r["task"] if r["filter"] in ("none", "") else f"{r['task']} [{r['filter']}]"
+        few = "  (fewer than 30 clusters: little power)" if r["n_clusters"] < 30 else ""
+        deff, eff = r["design_effect"], r["effective_n"]
+        lines.append(
+            f"  {where}: {r['n_clusters']} clusters of {r['n']} samples, design effect "
+            f"{'-' if deff != deff else f'{deff:.2f}'}, effective n "
+            f"{'-' if eff != eff else f'{eff:.0f}'}{few}"
+        )
+    return lines
+
+
 def planning_lines(comp: Any) -> list[str]:
     """The three-way verdict of the suite and, per task that is not degraded, what
     the run could show: equivalence within the margin, or what it would have needed."""

@@ -24,6 +24,7 @@ from fastmcnemar.render._decision import (
 from fastmcnemar.render._decision import headline as decision_headline
 from fastmcnemar.render._format import (
     adjustment_name,
+    cluster_lines,
     fmt_num,
     fmt_p_log,
     fmt_pct,
@@ -229,7 +230,12 @@ def _aggregate_row(name: str, obj: Any) -> dict[str, Any]:
 
 def _rule_note(comparison: ComparisonView) -> str:
     rule = comparison.metadata.get("verdict_rule") if comparison.metadata else None
-    return f'<p class="rule">Decision rule: {esc(rule)}.</p>' if rule else ""
+    note = f'<p class="rule">Decision rule: {esc(rule)}.</p>' if rule else ""
+    clusters = cluster_lines(comparison)
+    if clusters:
+        items = "".join(f"<li>{esc(line.strip())}</li>" for line in clusters[1:])
+        note += f'<p class="rule">{esc(clusters[0])}</p><ul class="clusters">{items}</ul>'
+    return note
 
 
 def _suite_section(comparison: ComparisonView) -> str:

@@ -18,7 +18,7 @@ from fastmcnemar.render._decision import (
     suite_verdict,
 )
 from fastmcnemar.render._flips import flip_groups, one_line, score
-from fastmcnemar.render._format import components, planning_lines, pvalue
+from fastmcnemar.render._format import cluster_lines, components, planning_lines, pvalue
 from fastmcnemar.render._safe import markdown_code, markdown_text
 from fastmcnemar.render.text import context_line, task_table
 
@@ -91,6 +91,14 @@ def comparison_to_markdown(comp: Comparison, *, show_flips: int = 0) -> str:
         )
     if rule:
         lines.append(f"Decided by: {markdown_text(rule)}.")
+    clusters = cluster_lines(comp)
+    if clusters:
+        lines += [
+            "",
+            markdown_text(clusters[0]),
+            "",
+            *(f"- {markdown_text(line.strip())}" for line in clusters[1:]),
+        ]
     extra = planning_lines(comp)[1:]
     if extra:
         lines += [

@@ -23,6 +23,7 @@ from fastmcnemar.render._fit import Column, fit_table
 from fastmcnemar.render._flips import flip_groups, one_line, score
 from fastmcnemar.render._format import (
     adjustment_name,
+    cluster_lines,
     components,
     percent,
     planning_lines,
@@ -189,6 +190,7 @@ def comparison_to_text(
     lines += fit_table(columns, cells, limit)
     lines.append("")
     lines += [w for line in _suite_lines(comp) for w in _wrap(line, limit)]
+    lines += [w for line in cluster_lines(comp) for w in _wrap(line, limit, "    ")]
     planning = planning_lines(comp)[1:]  # [0] repeats the verdict of the headline
     if planning:
         lines.append("inconclusive tasks:")
@@ -232,6 +234,10 @@ def audit_to_text(audit: Audit, *, width: int | None = DEFAULT_WIDTH, wide: bool
         lines += ["", f"== {label}: {suite_verdict(comp)}"]
         lines += [w for line in notice_lines(comp) for w in _wrap(line, limit)]
         lines += fit_table(columns, cells, limit)
+        if comp.metadata.get("rule") == "any" or comp.metadata.get("clusters"):
+            # Non-default decisions say how they were taken, per candidate.
+            lines += _wrap(f"suite rule: {comp.metadata.get('verdict_rule')}", limit, "    ")
+        lines += [w for line in cluster_lines(comp) for w in _wrap(line, limit, "    ")]
         if comp.skipped.height:
             lines.append(f"  ({comp.skipped.height} not tested; see the JSON report)")
     # names from the inputs: control and bidi characters shown as escapes, never obeyed

@@ -7,6 +7,7 @@
 //! - [`alternative`]: the one `Alternative` (greater, less, two-sided) every test reads.
 //! - [`special`]: normal distribution and other special functions.
 //! - [`binomial`]: exact binomial tails (plain and log space), the McNemar null.
+//! - [`cluster`]: clustered samples: cluster totals, clustered McNemar, CR1 interval, design effect.
 //! - [`mcnemar`]: paired 2x2 counts and exact / mid-p / asymptotic McNemar p-values, bulk.
 //! - [`interval`]: intervals for the paired difference (Tango, Newcombe, ...) and Clopper-Pearson.
 //! - [`error`]: typed errors, mapped one-to-one to Python exception classes.
@@ -21,6 +22,7 @@
 
 pub mod alternative;
 pub mod binomial;
+pub mod cluster;
 pub mod control;
 pub mod error;
 pub mod interval;

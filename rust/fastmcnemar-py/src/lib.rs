@@ -9,6 +9,7 @@
 use pyo3::prelude::*;
 
 pub mod arrow_column;
+mod cluster;
 pub mod conversion;
 pub mod errors;
 pub mod ingest;
@@ -32,6 +33,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ingest::register(m)?;
     paired::register(m)?;
     suite::register(m)?;
+    cluster::register(m)?;
     sequential::register(m)?;
     Ok(())
 }

@@ -121,13 +121,69 @@ fn grouped_sign_flip_test(
             checkpoint,
         )
     })?;
+    Ok(grouped_result(py, &out))
+}
+
+/// Grouped sign-flip tests on units already formed (cluster sums, or per-sample
+/// differences) with their sizes and groups: the suite rule of mixed or
+/// clustered suites.
+#[pyfunction]
+#[pyo3(signature = (units, sizes, groups, n_groups, alternative, n_resamples, seed, n_threads=None))]
+#[allow(clippy::too_many_arguments)]
+fn grouped_units_test(
+    py: Python<'_>,
+    units: PyReadonlyArray1<'_, f64>,
+    sizes: PyReadonlyArray1<'_, u64>,
+    groups: PyReadonlyArray1<'_, u32>,
+    n_groups: usize,
+    alternative: Wrap<Alternative>,
+    n_resamples: u64,
+    seed: u64,
+    n_threads: Option<usize>,
+) -> PyCoreResult<GroupedSignFlipResult> {
+    let alternative = alternative.0;
+    let units = units.as_slice()?;
+    let sizes = sizes.as_slice()?;
+    let groups = groups.as_slice()?;
+    let out = run(py, n_threads, Size::Long, |checkpoint| {
+        fastmcnemar_core::resample::differences::check_finite("units", units)?;
+        if sizes.len() != units.len() {
+            return Err(fastmcnemar_core::Error::LengthMismatch {
+                left: "sizes",
+                left_len: sizes.len(),
+                right: "units",
+                right_len: units.len(),
+            });
+        }
+        fastmcnemar_core::resample::differences::check_labels("groups", groups, units.len())?;
+        grouped_test(
+            units,
+            sizes,
+            groups,
+            n_groups,
+            None,
+            alternative,
+            Method::Auto,
+            n_resamples,
+            seed,
+            checkpoint,
+        )
+    })?;
+    Ok(grouped_result(py, &out))
+}
+
+/// The result class both grouped entry points return.
+fn grouped_result(
+    py: Python<'_>,
+    out: &fastmcnemar_core::resample::grouped::GroupedOutcome,
+) -> GroupedSignFlipResult {
     let floats = |f: &dyn Fn(&fastmcnemar_core::resample::grouped::GroupTest) -> f64| {
         PyArray1::from_vec(py, out.groups.iter().map(f).collect::<Vec<f64>>()).unbind()
     };
     let counts = |f: &dyn Fn(&fastmcnemar_core::resample::grouped::GroupTest) -> u64| {
         PyArray1::from_vec(py, out.groups.iter().map(f).collect::<Vec<u64>>()).unbind()
     };
-    Ok(GroupedSignFlipResult {
+    GroupedSignFlipResult {
         group_statistic: floats(&|g| g.statistic),
         group_pvalue: floats(&|g| g.outcome.pvalue),
         group_n: counts(&|g| g.n_samples),
@@ -144,7 +200,7 @@ fn grouped_sign_flip_test(
         fisher_statistic: out.fisher.statistic,
         fisher_pvalue: out.fisher.pvalue,
         n_resamples: out.n_resamples,
-    })
+    }
 }
 
 /// Paired bootstrap of the mean difference.
@@ -237,6 +293,7 @@ fn many_candidates_test(
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sign_flip_test_paired, m)?)?;
     m.add_function(wrap_pyfunction!(grouped_sign_flip_test, m)?)?;
+    m.add_function(wrap_pyfunction!(grouped_units_test, m)?)?;
     m.add_function(wrap_pyfunction!(bootstrap_mean_difference, m)?)?;
     m.add_function(wrap_pyfunction!(many_candidates_test, m)?)?;
     Ok(())

@@ -77,6 +77,43 @@ pub fn fisher_with(
     }
 }
 
+/// The rule applied to the smallest of three component p-values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RuleDecision {
+    /// Statistic: min_j p_j; p-value: min(1, 3 min_j p_j) (Bonferroni) or
+    /// min_j p_j (any at alpha).
+    pub outcome: TestOutcome,
+    /// The false-alarm rate the rule guarantees.
+    pub level: f64,
+    pub rejected: bool,
+}
+
+/// Applies `rule` at `alpha` to the smallest of the three component
+/// p-values (`min_log_p` its natural log). Shared by the count-based
+/// combined rule and the sign-flip suite rule over mixed or clustered tasks.
+pub fn rule_decision(min_p: f64, min_log_p: f64, alpha: f64, rule: CombinedRule) -> RuleDecision {
+    match rule {
+        CombinedRule::Bonferroni => RuleDecision {
+            outcome: TestOutcome {
+                statistic: min_p,
+                pvalue: (3.0 * min_p).min(1.0),
+                log_pvalue: (3f64.ln() + min_log_p).min(0.0),
+            },
+            level: alpha,
+            rejected: min_p <= alpha / 3.0,
+        },
+        CombinedRule::AnyAtAlpha => RuleDecision {
+            outcome: TestOutcome {
+                statistic: min_p,
+                pvalue: min_p,
+                log_pvalue: min_log_p,
+            },
+            level: (3.0 * alpha).min(1.0),
+            rejected: min_p <= alpha,
+        },
+    }
+}
+
 /// Runs Pooled, Max-Drop and Fisher and applies the rule at `alpha`.
 #[allow(clippy::too_many_arguments)]
 pub fn combined(
@@ -109,31 +146,8 @@ pub fn combined(
         .iter()
         .map(|(_, o)| o.pvalue)
         .fold(f64::INFINITY, f64::min);
-    let (outcome, level) = match rule {
-        CombinedRule::Bonferroni => {
-            let log_p = (3f64.ln() + min_log_p).min(0.0);
-            (
-                TestOutcome {
-                    statistic: min_p,
-                    pvalue: (3.0 * min_p).min(1.0),
-                    log_pvalue: log_p,
-                },
-                alpha,
-            )
-        }
-        CombinedRule::AnyAtAlpha => (
-            TestOutcome {
-                statistic: min_p,
-                pvalue: min_p,
-                log_pvalue: min_log_p,
-            },
-            (3.0 * alpha).min(1.0),
-        ),
-    };
-    let rejected = match rule {
-        CombinedRule::Bonferroni => min_p <= alpha / 3.0,
-        CombinedRule::AnyAtAlpha => min_p <= alpha,
-    };
+    let decision = rule_decision(min_p, min_log_p, alpha, rule);
+    let (outcome, level, rejected) = (decision.outcome, decision.level, decision.rejected);
     Ok(CombinedOutcome {
         outcome,
         level,
