@@ -60,6 +60,21 @@ def test_same_audit_on_every_engine(engine: str, local_audit, request) -> None:
     assert "binary" in kinds.to_list()
 
 
+@pytest.mark.parametrize("engine", ["ray", "dask"])
+def test_clustered_audit_is_the_same_on_every_engine(engine: str, request) -> None:
+    # The reference index ships its clusters to the workers; every clustered test and
+    # the clustered suite rule run on the driver, so the answers cannot differ.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ids = fm.read_lm_eval(example_path("reference")).get_column("doc_id").unique()
+        cluster = {doc: f"passage-{int(doc) // 4}" for doc in ids.to_list()}
+        local = fm.audit(example_path("reference"), _candidates(), cluster=cluster, progress=False)
+        result = _audit(engine, example_path("reference"), _candidates(), request, cluster=cluster)
+    assert result.to_json() == local.to_json()
+    assert_frame_equal(result.table, local.table)
+    assert "design_effect" in local.to_json()
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_runs_read_from_s3_on_every_engine(engine: str, s3, local_audit, request) -> None:
     result = _audit(engine, s3.uri("lm-eval/reference"), s3.uri("sweep"), request)
