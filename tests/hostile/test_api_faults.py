@@ -186,3 +186,26 @@ def test_scale_option_makes_percent_scores_usable(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr  # 10 of 50 samples lost: degraded
     assert "20.00" in proc.stdout
     assert "2000" not in proc.stdout
+
+
+@pytest.mark.timeout(120)
+def test_exact_power_at_the_largest_n_stops_on_ctrl_c() -> None:
+    # n near 2^53 walks about 3 x 10^8 discordant counts (half a minute, gigabytes):
+    # the walk runs off the interpreter and stops between chunks when Ctrl-C comes.
+    script = (
+        "import os, signal, threading, time\n"
+        "import fastmcnemar as fm\n"
+        "threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()\n"
+        "start = time.perf_counter()\n"
+        "try:\n"
+        "    fm.power(2**52, 0.09, 0.005)\n"
+        "    print('finished')\n"
+        "except KeyboardInterrupt:\n"
+        "    print(f'interrupted {time.perf_counter() - start:.2f}')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=100, check=False
+    )
+    words = done.stdout.split()
+    assert words and words[0] == "interrupted", done.stdout + done.stderr
+    assert float(words[1]) < 8.0, done.stdout

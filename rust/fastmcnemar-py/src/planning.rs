@@ -27,9 +27,11 @@ type Floats<'py> = Bound<'py, PyArray1<f64>>;
 type Counts<'a> = PyReadonlyArray1<'a, i64>;
 type Rates<'a> = PyReadonlyArray1<'a, f64>;
 
-/// Exact power of the exact McNemar test.
+/// Exact power of the exact McNemar test. Inline for the usual n; for very large n
+/// (the walk grows like sqrt(n)) off the interpreter and stoppable with Ctrl-C.
 #[pyfunction]
 fn exact_power(
+    py: Python<'_>,
     n: u64,
     flip_rate: f64,
     delta: f64,
@@ -37,7 +39,13 @@ fn exact_power(
     alternative: Wrap<Alternative>,
 ) -> PyCoreResult<f64> {
     let alternative = alternative.0;
-    Ok(power::power(n, flip_rate, delta, alpha, alternative)?)
+    let size = Size::Items {
+        items: usize::try_from(n).unwrap_or(usize::MAX),
+        inline_below: 1 << 34,
+    };
+    run(py, None, size, |checkpoint| {
+        power::power_checked(n, flip_rate, delta, alpha, alternative, checkpoint)
+    })
 }
 
 /// Normal-approximation power Phi(|delta| sqrt(n/p) - z_{1-level}).

@@ -11,10 +11,11 @@
 //! (each tail at alpha/2), "less" mirrors "greater".
 
 use crate::binomial;
+use crate::control::{Checkpoint, NeverStop};
 use crate::error::{Error, Result, check_level};
 use crate::special::normal::norm_isf;
 
-use super::walk::conditional_range;
+use super::walk::{RESYNC, conditional_range};
 
 /// The alternative is the McNemar test's ("greater" = the candidate is worse).
 pub use crate::mcnemar::Alternative;
@@ -196,11 +197,20 @@ pub(crate) struct BinomialWindow {
 
 impl BinomialWindow {
     pub fn new(n: u64, p: f64) -> Self {
+        match Self::new_checked(n, p, &NeverStop) {
+            Ok(window) => window,
+            Err(_) => unreachable!("NeverStop never stops"),
+        }
+    }
+
+    /// [`BinomialWindow::new`], asking `checkpoint` every 2^22 weights whether to go
+    /// on (at n near 2^53 the window holds about 3 x 10^8 of them).
+    pub fn new_checked(n: u64, p: f64, checkpoint: &dyn Checkpoint) -> Result<Self> {
         if p >= 1.0 {
-            return Self {
+            return Ok(Self {
                 lo: n,
                 weights: vec![1.0],
-            };
+            });
         }
         let mode = (((n + 1) as f64) * p).floor().min(n as f64) as u64;
         let odds = p / (1.0 - p);
@@ -218,6 +228,9 @@ impl BinomialWindow {
             w *= r;
             m += 1;
             upper.push(w);
+            if upper.len() % (1 << 22) == 0 {
+                checkpoint.check()?;
+            }
         }
         let mut lower = Vec::new();
         let mut w = at_mode;
@@ -230,13 +243,16 @@ impl BinomialWindow {
             w *= r;
             m -= 1;
             lower.push(w);
+            if lower.len() % (1 << 22) == 0 {
+                checkpoint.check()?;
+            }
         }
         let lo = mode - lower.len() as u64;
         let mut weights = Vec::with_capacity(lower.len() + 1 + upper.len());
         weights.extend(lower.into_iter().rev());
         weights.push(at_mode);
         weights.extend(upper);
-        Self { lo, weights }
+        Ok(Self { lo, weights })
     }
 
     pub fn hi(&self) -> u64 {
@@ -282,6 +298,49 @@ pub fn power(
     check_n(n)?;
     let setup = Setup::new(flip_rate, delta, alpha, alternative)?;
     Ok(power_and_bound(&setup, n).0)
+}
+
+/// Conditional powers walked per chunk between two checkpoints: a multiple of the
+/// walk's resynchronisation period, so the chunks restart exactly where the single
+/// walk resynchronises and the values are the same to the bit.
+const CHECKED_CHUNK: u64 = RESYNC * 4096;
+
+/// [`power`], asking `checkpoint` between chunks of the walk whether to go on.
+/// At n near 2^53 the walk covers about 10^8 discordant counts (tens of seconds):
+/// the Python glue runs it off the interpreter and stops it on Ctrl-C.
+pub fn power_checked(
+    n: u64,
+    flip_rate: f64,
+    delta: f64,
+    alpha: f64,
+    alternative: Alternative,
+    checkpoint: &dyn Checkpoint,
+) -> Result<f64> {
+    check_n(n)?;
+    let setup = Setup::new(flip_rate, delta, alpha, alternative)?;
+    let window = BinomialWindow::new_checked(n, setup.flip_rate, checkpoint)?;
+    let (lo, hi) = (window.lo, window.hi());
+    // The compensated sum runs on across chunks (the same operations in the same
+    // order as `dot`), so only one chunk of conditional powers is ever held.
+    let (mut sum, mut carry) = (0.0f64, 0.0f64);
+    let mut start = lo;
+    while start <= hi {
+        checkpoint.check()?;
+        let end = hi.min(start.saturating_add(CHECKED_CHUNK - 1));
+        let weights = &window.weights[(start - lo) as usize..=(end - lo) as usize];
+        for (w, c) in weights.iter().zip(conditional_range(&setup, start, end)) {
+            let term = w * c.0;
+            let t = sum + term;
+            if sum.abs() >= term.abs() {
+                carry += (sum - t) + term;
+            } else {
+                carry += (term - t) + sum;
+            }
+            sum = t;
+        }
+        start = end + 1;
+    }
+    Ok((sum + carry).clamp(0.0, 1.0))
 }
 
 /// Power a normal-approximation z test would have:
@@ -424,5 +483,46 @@ mod tests {
         assert!(e.to_string().contains("delta"));
         let e = power(10, 0.1, 0.05, 1.5, Alternative::Greater).unwrap_err();
         assert!(e.to_string().contains("alpha"));
+    }
+
+    #[test]
+    fn checked_power_is_the_same_to_the_bit_and_stops_when_asked() {
+        use crate::control::CancelFlag;
+        use std::sync::atomic::AtomicBool;
+        let go = AtomicBool::new(false);
+        for (n, p, delta) in [
+            (10u64, 0.3, 0.1),
+            (5_000, 0.09, 0.005),
+            (1u64 << 30, 0.09, 0.0001),
+            (3_000_000_000, 0.2, 0.00001),
+        ] {
+            for alt in [Alternative::Greater, Alternative::TwoSided] {
+                let plain = power(n, p, delta, 0.05, alt).unwrap();
+                let checked = power_checked(n, p, delta, 0.05, alt, &CancelFlag(&go)).unwrap();
+                assert_eq!(plain.to_bits(), checked.to_bits(), "n={n} p={p} {alt:?}");
+            }
+        }
+        // A window of several chunks (n = 2^40: about 6 x 10^6 discordant counts).
+        let big = power(1 << 40, 0.09, 0.00001, 0.05, Alternative::Greater).unwrap();
+        let chunked = power_checked(
+            1 << 40,
+            0.09,
+            0.00001,
+            0.05,
+            Alternative::Greater,
+            &CancelFlag(&go),
+        )
+        .unwrap();
+        assert_eq!(big.to_bits(), chunked.to_bits());
+        let stop = AtomicBool::new(true);
+        let err = power_checked(
+            1 << 40,
+            0.09,
+            0.005,
+            0.05,
+            Alternative::Greater,
+            &CancelFlag(&stop),
+        );
+        assert!(matches!(err, Err(Error::Interrupted)));
     }
 }

@@ -14,7 +14,7 @@ use crate::binomial;
 use super::power::{Setup, critical_value};
 
 /// Steps between direct re-evaluations of the walked tails.
-const RESYNC: u64 = 256;
+pub(crate) const RESYNC: u64 = 256;
 
 /// P(Bin(m, r) >= k) and P(Bin(m, r) = k - 1) for 0 < r < 1.
 #[derive(Debug, Clone, Copy)]
