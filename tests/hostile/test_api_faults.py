@@ -207,5 +207,6 @@ def test_exact_power_at_the_largest_n_stops_on_ctrl_c() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=100, check=False
     )
     words = done.stdout.split()
-    assert words and words[0] == "interrupted", done.stdout + done.stderr
+    assert words, done.stderr
+    assert words[0] == "interrupted", done.stdout + done.stderr
     assert float(words[1]) < 8.0, done.stdout
