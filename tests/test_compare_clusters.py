@@ -162,6 +162,11 @@ def test_audit_takes_clusters():
     res = fm.audit(ref, {"a": cand, "b": cand}, cluster="passage", n_resamples=499)
     for comp in res.comparisons.values():
         assert comp.metadata["clusters"]["tasks"][0]["n_clusters"] == 40
+    # every audit report names the clusters, design effect and effective n per candidate
+    for report in (res.to_text(), res.to_markdown(), res.to_html()):
+        assert report.count("40 clusters of 320 samples") >= 2, report[:400]
+        assert "design effect" in report
+        assert "effective n" in report
 
 
 def test_compare_with_clusters_holds_alpha_under_a_clustered_null():

@@ -91,14 +91,7 @@ def comparison_to_markdown(comp: Comparison, *, show_flips: int = 0) -> str:
         )
     if rule:
         lines.append(f"Decided by: {markdown_text(rule)}.")
-    clusters = cluster_lines(comp)
-    if clusters:
-        lines += [
-            "",
-            markdown_text(clusters[0]),
-            "",
-            *(f"- {markdown_text(line.strip())}" for line in clusters[1:]),
-        ]
+    lines += _cluster_section(comp)
     extra = planning_lines(comp)[1:]
     if extra:
         lines += [
@@ -120,6 +113,19 @@ def comparison_to_markdown(comp: Comparison, *, show_flips: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _cluster_section(comp: Comparison) -> list[str]:
+    """Clusters, design effect and effective n per task (clustered comparisons only)."""
+    clusters = cluster_lines(comp)
+    if not clusters:
+        return []
+    return [
+        "",
+        markdown_text(clusters[0]),
+        "",
+        *(f"- {markdown_text(line.strip())}" for line in clusters[1:]),
+    ]
+
+
 def audit_to_markdown(audit: Audit) -> str:
     head, _, rest = audit_headline(audit).partition(": ")
     rows = [
@@ -138,4 +144,5 @@ def audit_to_markdown(audit: Audit) -> str:
         lines += ["", f"#### {markdown_code(label)}: {markdown_text(suite_verdict(comp))}", ""]
         lines += [f"> **{markdown_text(line)}**\n" for line in notice_lines(comp)]
         lines += _task_table(comp)
+        lines += _cluster_section(comp)
     return "\n".join(lines) + "\n"
