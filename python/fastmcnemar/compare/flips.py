@@ -59,7 +59,9 @@ def find_flips(paired: pl.DataFrame, *, lower_is_better: Iterable[tuple[str, str
     changed = paired.filter(pl.col("reference") != pl.col("candidate"))
     if changed.height == 0:
         return empty_flips()
-    changed = changed.join(lower, on=["task", "filter", "metric"], how="left")
+    changed = changed.join(
+        lower, on=["task", "filter", "metric"], how="left", maintain_order="left"
+    )
     drop = (
         pl.when(pl.col("_lower").fill_null(False))
         .then(pl.col("candidate") - pl.col("reference"))
@@ -115,7 +117,7 @@ def flips_of(
     discordant pair are skipped without a join)."""
     if candidate is None or candidate.height == 0:
         return empty_flips()
-    changed = {str(t) for t, b, c in rows.select("task", "b", "c").iter_rows() if b + c}
+    changed = _tasks_with_flips(rows)
     chosen = [c for c in choices if c.task in changed]
     if not chosen:
         return empty_flips()
@@ -129,51 +131,28 @@ def flips_of(
     paired = ref.select(*_KEYS, pl.col("score").alias("reference")).join(
         cand.select(*_KEYS, pl.col("score").alias("candidate")), on=_KEYS, how="inner"
     )
-    lower = [(c.task, c.filter, c.metric) for c in chosen if c.lower_is_better]
-    flips = find_flips(paired, lower_is_better=lower)
+    flips = find_flips(paired, lower_is_better=_lower_is_better(chosen))
     return attach_texts(flips, index.run.scores, candidate) if index.flip_texts else flips
 
 
 def flips_from_pairs(index: Any, paired: Any, choices: Iterable[Any]) -> pl.DataFrame:
     """The flips frame (without texts) of the changed pairs the aligned pass found
-    (:class:`~fastmcnemar.compare.columnar.Paired`): codes turned back into names, in
-    :func:`find_flips`' order, with no join over the runs' rows."""
+    (:class:`~fastmcnemar.compare.columnar.Paired`): codes turned back into names with
+    no join over the runs' rows, then ordered by :func:`find_flips`."""
     if paired.changed_key.size == 0:
         return empty_flips()
     key_of = index.coded.key_of()
     by_key = {key_of[(c.task, c.filter, c.metric)]: c for c in choices}
-    names = pl.DataFrame(
-        {
-            "_key": list(by_key),
-            "task": [c.task for c in by_key.values()],
-            "filter": [c.filter for c in by_key.values()],
-            "metric": [c.metric for c in by_key.values()],
-            "_lower": [bool(c.lower_is_better) for c in by_key.values()],
-        },
-        schema={"_key": pl.Int64, "task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8,
-                "_lower": pl.Boolean},
-    )  # fmt: skip
-    ref, cand = paired.changed_reference, paired.changed_candidate
-    frame = pl.DataFrame(
+    changed = pl.DataFrame(
         {
             "_key": paired.changed_key.astype(np.int64),
             "doc_id": index.doc_ids.gather(paired.changed_doc.astype(np.int64)),
-            "reference_score": ref,
-            "candidate_score": cand,
+            "reference": paired.changed_reference,
+            "candidate": paired.changed_candidate,
         }
-    ).join(names, on="_key", how="left", maintain_order="left")
-    drop = (
-        pl.when(pl.col("_lower"))
-        .then(pl.col("candidate_score") - pl.col("reference_score"))
-        .otherwise(pl.col("reference_score") - pl.col("candidate_score"))
-    )
-    return frame.sort(
-        ["task", "filter", "metric", drop], descending=[False, False, False, True],
-        maintain_order=True,
-    ).select(
-        "task", "filter", "metric", "doc_id", "reference_score", "candidate_score",
-        *(pl.lit(None, dtype=pl.Utf8).alias(c) for c in _TEXT),
-    )  # fmt: skip
+    ).join(_key_names(by_key), on="_key", how="left", maintain_order="left")
+    lower = _lower_is_better(by_key.values())
+    return find_flips(changed.select(*_KEYS, "reference", "candidate"), lower_is_better=lower)
 
 
 def chosen_scores(
@@ -187,7 +166,7 @@ def chosen_scores(
     :mod:`fastmcnemar.compare.candidate_read`), as a score frame, for the tasks with a
     discordant pair only: taken from the rows the lean reader already holds (``coded``,
     a :class:`~fastmcnemar.compare.columnar.CodedCandidate`), never read again."""
-    changed = {str(t) for t, b, c in rows.select("task", "b", "c").iter_rows() if b + c}
+    changed = _tasks_with_flips(rows)
     wanted = {
         key_of[(c.task, c.filter, c.metric)]: c
         for c in choices
@@ -198,17 +177,7 @@ def chosen_scores(
     mask = np.isin(coded.key, np.fromiter(wanted, dtype=np.int64))
     if not mask.any():
         return None
-    meta = pl.DataFrame(
-        {
-            "_key": list(wanted),
-            "task": [c.task for c in wanted.values()],
-            "filter": [c.filter for c in wanted.values()],
-            "metric": [c.metric for c in wanted.values()],
-            "source": [str(found.files[c.task].path) for c in wanted.values()],
-        },
-        schema={"_key": pl.Int64, "task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8,
-                "source": pl.Utf8},
-    )  # fmt: skip
+    sources = pl.Series("source", [str(found.files[c.task].path) for c in wanted.values()])
     frame = pl.DataFrame(
         {
             "_key": coded.key[mask].astype(np.int64),
@@ -216,8 +185,31 @@ def chosen_scores(
             "score": coded.scores[mask],
         }
     )
-    return frame.join(meta, on="_key", how="left", maintain_order="left").select(
+    names = _key_names(wanted).with_columns(sources)
+    return frame.join(names, on="_key", how="left", maintain_order="left").select(
         "task", "filter", "metric", "doc_id", "score", "source"
+    )
+
+
+def _tasks_with_flips(rows: pl.DataFrame) -> set[str]:
+    """The tasks of TaskStats ``rows`` with at least one discordant pair."""
+    return {str(t) for t, b, c in rows.select("task", "b", "c").iter_rows() if b + c}
+
+
+def _lower_is_better(choices: Iterable[Any]) -> list[tuple[str, str, str]]:
+    return [(c.task, c.filter, c.metric) for c in choices if c.lower_is_better]
+
+
+def _key_names(by_key: dict[int, Any]) -> pl.DataFrame:
+    """Key codes with the (task, filter, metric) of their choices."""
+    return pl.DataFrame(
+        {
+            "_key": list(by_key),
+            "task": [c.task for c in by_key.values()],
+            "filter": [c.filter for c in by_key.values()],
+            "metric": [c.metric for c in by_key.values()],
+        },
+        schema={"_key": pl.Int64, "task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8},
     )
 
 
