@@ -260,20 +260,39 @@ impl BinomialWindow {
     }
 }
 
+/// A compensated (Neumaier) running sum: the same operations in the same order
+/// whether the terms come in one pass or in chunks.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct CompensatedSum {
+    sum: f64,
+    carry: f64,
+}
+
+impl CompensatedSum {
+    /// Adds the products of `weights` and `values`, pair by pair.
+    pub fn add_products(&mut self, weights: &[f64], values: impl Iterator<Item = f64>) {
+        for (w, v) in weights.iter().zip(values) {
+            let term = w * v;
+            let t = self.sum + term;
+            if self.sum.abs() >= term.abs() {
+                self.carry += (self.sum - t) + term;
+            } else {
+                self.carry += (term - t) + self.sum;
+            }
+            self.sum = t;
+        }
+    }
+
+    pub fn total(&self) -> f64 {
+        self.sum + self.carry
+    }
+}
+
 /// Compensated (Neumaier) sum of products.
 pub(crate) fn dot(weights: &[f64], values: impl Iterator<Item = f64>) -> f64 {
-    let (mut sum, mut carry) = (0.0f64, 0.0f64);
-    for (w, v) in weights.iter().zip(values) {
-        let term = w * v;
-        let t = sum + term;
-        if sum.abs() >= term.abs() {
-            carry += (sum - t) + term;
-        } else {
-            carry += (term - t) + sum;
-        }
-        sum = t;
-    }
-    sum + carry
+    let mut sum = CompensatedSum::default();
+    sum.add_products(weights, values);
+    sum.total()
 }
 
 /// (exact power, monotone upper bound) for n samples.
@@ -295,9 +314,7 @@ pub fn power(
     alpha: f64,
     alternative: Alternative,
 ) -> Result<f64> {
-    check_n(n)?;
-    let setup = Setup::new(flip_rate, delta, alpha, alternative)?;
-    Ok(power_and_bound(&setup, n).0)
+    power_checked(n, flip_rate, delta, alpha, alternative, &NeverStop)
 }
 
 /// Conditional powers walked per chunk between two checkpoints: a multiple of the
@@ -322,25 +339,17 @@ pub fn power_checked(
     let (lo, hi) = (window.lo, window.hi());
     // The compensated sum runs on across chunks (the same operations in the same
     // order as `dot`), so only one chunk of conditional powers is ever held.
-    let (mut sum, mut carry) = (0.0f64, 0.0f64);
+    let mut sum = CompensatedSum::default();
     let mut start = lo;
     while start <= hi {
         checkpoint.check()?;
         let end = hi.min(start.saturating_add(CHECKED_CHUNK - 1));
         let weights = &window.weights[(start - lo) as usize..=(end - lo) as usize];
-        for (w, c) in weights.iter().zip(conditional_range(&setup, start, end)) {
-            let term = w * c.0;
-            let t = sum + term;
-            if sum.abs() >= term.abs() {
-                carry += (sum - t) + term;
-            } else {
-                carry += (term - t) + sum;
-            }
-            sum = t;
-        }
+        let values = conditional_range(&setup, start, end);
+        sum.add_products(weights, values.iter().map(|c| c.0));
         start = end + 1;
     }
-    Ok((sum + carry).clamp(0.0, 1.0))
+    Ok(sum.total().clamp(0.0, 1.0))
 }
 
 /// Power a normal-approximation z test would have:
@@ -486,7 +495,7 @@ mod tests {
     }
 
     #[test]
-    fn checked_power_is_the_same_to_the_bit_and_stops_when_asked() {
+    fn chunked_power_is_the_single_walk_to_the_bit_and_stops_when_asked() {
         use crate::control::CancelFlag;
         use std::sync::atomic::AtomicBool;
         let go = AtomicBool::new(false);
@@ -497,13 +506,15 @@ mod tests {
             (3_000_000_000, 0.2, 0.00001),
         ] {
             for alt in [Alternative::Greater, Alternative::TwoSided] {
-                let plain = power(n, p, delta, 0.05, alt).unwrap();
+                let setup = Setup::new(p, delta, 0.05, alt).unwrap();
+                let plain = power_and_bound(&setup, n).0;
                 let checked = power_checked(n, p, delta, 0.05, alt, &CancelFlag(&go)).unwrap();
                 assert_eq!(plain.to_bits(), checked.to_bits(), "n={n} p={p} {alt:?}");
             }
         }
         // A window of several chunks (n = 2^40: about 6 x 10^6 discordant counts).
-        let big = power(1 << 40, 0.09, 0.00001, 0.05, Alternative::Greater).unwrap();
+        let setup = Setup::new(0.09, 0.00001, 0.05, Alternative::Greater).unwrap();
+        let big = power_and_bound(&setup, 1 << 40).0;
         let chunked = power_checked(
             1 << 40,
             0.09,
