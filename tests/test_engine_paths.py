@@ -9,13 +9,14 @@ import shutil
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
 import pytest
 
 import fastmcnemar as fm
-from fastmcnemar.compare import engine
+from fastmcnemar.compare import candidate_read, engine
 from fastmcnemar.compare.loading import load_run
 from fastmcnemar.compare.task_stats import TaskStats
 from fastmcnemar.data import example_path
@@ -38,6 +39,43 @@ def test_lean_reader_equals_the_general_reader(name: str) -> None:
     lean = engine.candidate_stats(index, example_path(name), label=name)
     assert lean.rows.filter(pl.col("kind") == "continuous").height == 1
     _same(lean, _general(index, example_path(name), name))
+
+
+def test_lean_reader_pairs_through_the_scanner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every chosen file goes through scan_chosen (no fallback), its hash checks
+    count every pair, and the answer is the general reader's."""
+    seen: list[object] = []
+    scan = candidate_read.scan_chosen
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(scan(*args, **kwargs))
+        return seen[-1]
+
+    monkeypatch.setattr(candidate_read, "scan_chosen", spy)
+    index = engine.index_reference(example_path("reference"))
+    lean = engine.candidate_stats(index, example_path("degraded"), label="d")
+    assert len(seen) == lean.rows.height
+    assert all(isinstance(out, tuple) for out in seen)
+    checked = lean.metadata["d"]["hash_checks"]["samples_with_hashes"]
+    assert checked == int(lean.rows.get_column("n").sum()) > 0
+    _same(lean, _general(index, example_path("degraded"), "d"))
+
+
+def test_scanner_falls_back_with_its_reason(tmp_path: Path) -> None:
+    """A doc id the reference lacks: the scanner says so, and the general path explains."""
+    run = _copy(tmp_path)
+    _edit(run, "demo_mc", lambda ls: [_set(ls[0], "doc_id", 10**6), *ls[1:]])
+    index = engine.index_reference(example_path("reference"))
+    path = next(run.glob("samples_demo_mc_*.jsonl"))
+    choice = next(c for c in index.coded.keys.iter_rows(named=True) if c["task"] == "demo_mc")
+    out = candidate_read.scan_chosen(
+        path, index.coded.lookup, doc_id="doc_id", filter="filter",
+        hashes=("doc_hash", "prompt_hash", "target_hash"), metric=choice["metric"],
+        keep_filter=choice["filter"], key=choice["key"],
+    )  # fmt: skip
+    assert out == "UnknownDoc"
+    lean, general = _errors(run)
+    assert lean == general
 
 
 @pytest.mark.parametrize("name", ["degraded", "rerun"])
@@ -98,6 +136,9 @@ def _errors(run: Path) -> tuple[str, str]:
 
 EDITS: dict[str, tuple[str, Callable[[list[str]], list[str]], str]] = {
     "hash": ("demo_mc", lambda ls: [_set(ls[0], "doc_hash", "0" * 64), *ls[1:]], "doc_hash"),
+    "target hash": (
+        "demo_mc", lambda ls: [*ls[:2], _set(ls[2], "target_hash", "x"), *ls[3:]], "target_hash"
+    ),
     "missing doc": ("demo_mc", lambda ls: ls[1:], "only in reference"),
     "duplicate doc": ("demo_mc", lambda ls: [ls[0], *ls], "duplicate doc ids"),
     "NaN score": ("demo_mc", lambda ls: [_set(ls[0], "acc", float("nan")), *ls[1:]], "NaN"),
@@ -117,9 +158,12 @@ def test_hostile_candidate_gives_the_general_message(tmp_path: Path, case: str) 
     assert lean == general
 
 
-def test_accepted_hash_mismatch_warns_and_answers_as_before(tmp_path: Path) -> None:
+@pytest.mark.parametrize("key", ["doc_hash", "prompt_hash"])
+def test_accepted_hash_mismatch_warns_and_answers_as_before(tmp_path: Path, key: str) -> None:
+    """A changed doc hash allowed, or a changed prompt hash (always a warning): the
+    lean reader warns and answers as the general one."""
     run = _copy(tmp_path)
-    _edit(run, "demo_mc", lambda ls: [_set(ls[0], "doc_hash", "0" * 64), *ls[1:]])
+    _edit(run, "demo_mc", lambda ls: [*ls[:-1], _set(ls[-1], key, "0" * 64)])
     results = []
     for candidate in (run, load_run(run, side="candidate")):
         with warnings.catch_warnings(record=True) as seen:
@@ -127,7 +171,7 @@ def test_accepted_hash_mismatch_warns_and_answers_as_before(tmp_path: Path) -> N
             results.append(
                 fm.compare(example_path("reference"), candidate, allow_hash_mismatch=True)
             )
-        assert any("doc_hash differs" in str(w.message) for w in seen)
+        assert any(f"{key} differs" in str(w.message) for w in seen)
     assert results[0].tasks.equals(results[1].tasks)
     assert results[0].metadata["notes"] == results[1].metadata["notes"]
 

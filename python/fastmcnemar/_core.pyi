@@ -489,6 +489,28 @@ class ArrowColumn:
         self, requested_schema: object | None = None
     ) -> tuple[object, object]: ...
 
+@final
+class ReferenceLookup:
+    def __init__(
+        self,
+        doc_ids: list[str],
+        pair_code: npt.NDArray[np.int64],
+        offsets: npt.NDArray[np.int64],
+        hashes: tuple[list[str | None], list[str | None], list[str | None]],
+    ) -> None: ...
+
+def scan_chosen(
+    path: str | os.PathLike[str],
+    reference: ReferenceLookup,
+    *,
+    doc_id: str,
+    filter: str,
+    hashes: tuple[str, str, str],
+    metric: str,
+    keep_filter: str,
+    key: int,
+    n_threads: int | None = None,
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.float64], bool, int] | str: ...
 def json_array_fields(
     data: bytes, array_key: str, fields: list[str]
 ) -> tuple[tuple[int, int] | None, npt.NDArray[np.int64]]: ...

@@ -7,12 +7,13 @@ samples files need not become a full score frame. Reading happens in two steps:
    each file's metrics from its first and last line, as :func:`read_lm_eval`
    does (so not-testable metrics are skipped with the same reasons);
 2. :func:`read_chosen`: scan each file for doc_id, filter, the three hashes and
-   the chosen metric only, keep the chosen filter's lines and hand them over
-   keyed by the reference's codes (no long frame, no text keys).
+   the chosen metric only (``scan_chosen``, in Rust), keep the chosen filter's
+   lines and hand them over as the reference's doc codes, scores and hash words:
+   no text leaves the scanner, no frame is built.
 
 Anything unusual (0.4.0-0.4.2 JSON arrays, files without a ``filter`` field,
-three or more filters, a task the reference lacks, a chosen metric absent or
-null, several models) returns None, and the caller reads the run the general way
+three or more filters, a task or doc id the reference lacks, a chosen metric
+absent or null, a hash that is not a hex digest, several models) returns None, and the caller reads the run the general way
 (:func:`fastmcnemar.compare.loading.load_run`), which explains or raises exactly
 as before. A value of the wrong type in a metric that is not tested is not
 read, so it does not stop the audit.
@@ -28,18 +29,23 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
-from fastmcnemar.compare.columnar import CodedCandidate
+from fastmcnemar._core import scan_chosen
+from fastmcnemar.compare.columnar import CodedCandidate, CodedReference, HashCheck
 from fastmcnemar.compare.loading import LoadedRun
 from fastmcnemar.compare.metrics import Choice
 from fastmcnemar.exceptions import InputFormatError, InputWarning
-from fastmcnemar.ingest.jsonl import first_record, last_record, read_keys
+from fastmcnemar.ingest.jsonl import first_record, last_record
 from fastmcnemar.ingest.lm_eval import NOT_TESTABLE_SCHEMA, _classify, _examples, _wanted_tasks
 from fastmcnemar.ingest.lm_eval_layout import RunResults, SamplesFile, discover
 from fastmcnemar.ingest.schema import SCORE_SCHEMA
 
 _HASHES = ("doc_hash", "prompt_hash", "target_hash")
+#: What the scanner gives per file: doc codes, scores, whether a hash differs, and
+#: how many doc hashes it compared.
+Kept = tuple[npt.NDArray[np.uint32], npt.NDArray[np.float64], bool, int]
 
 
 @dataclass(frozen=True)
@@ -110,49 +116,49 @@ def _survey(
 
 
 def read_chosen(
-    found: Survey, choices: Sequence[Choice], key_of: dict[tuple[str, str, str], int]
+    found: Survey,
+    choices: Sequence[Choice],
+    key_of: dict[tuple[str, str, str], int],
+    coded: CodedReference,
 ) -> CodedCandidate | None:
     """Step 2 (see the module notes); None when the run needs the general reader."""
     for choice in choices:
         sample = found.files.get(choice.task)
         if sample is None or choice.metric not in found.keep[choice.task]:
             return None
+    lookup = coded.lookup
 
-    def one(choice: Choice) -> tuple[int, pl.DataFrame] | None:
-        sample = found.files[choice.task]
-        example = found.examples[choice.task][choice.metric]
-        schema: dict[str, pl.DataType] = {"doc_id": pl.Utf8(), "filter": pl.Utf8()}
-        schema.update({h: pl.Utf8() for h in _HASHES})
-        # Booleans (ifeval-style metrics) come back as 0/1 floats.
-        schema[choice.metric] = pl.Boolean() if isinstance(example, bool) else pl.Float64()
-        frame = read_keys(sample.path, schema).rename({choice.metric: "score"})
-        filters = frame.get_column("filter")
-        if frame.height == 0 or filters.null_count() or filters.n_unique() >= 3:
-            return None
-        if frame.get_column("doc_id").null_count():
-            return None
-        rows = frame.filter(pl.col("filter") == choice.filter)
-        if rows.height == 0 or rows.get_column("score").null_count():
-            return None
-        return key_of[(choice.task, choice.filter, choice.metric)], rows
+    def one(choice: Choice) -> Kept | str:
+        # The scanner keeps the chosen filter's lines, codes their doc ids through the
+        # reference's dictionary and compares their hashes with the reference's.
+        return scan_chosen(
+            found.files[choice.task].path,
+            lookup,
+            doc_id="doc_id",
+            filter="filter",
+            hashes=_HASHES,
+            metric=choice.metric,
+            keep_filter=choice.filter,
+            key=key_of[(choice.task, choice.filter, choice.metric)],
+        )
 
     # Two files in flight, as in read_lm_eval: the scanner uses every core per
-    # file; the second file keeps them busy while the first becomes arrays.
+    # file; the second file keeps them busy while the first is handed over.
     try:
         with ThreadPoolExecutor(max_workers=2) as pool:
             parts = list(pool.map(one, choices))
     except InputFormatError:
         return None  # the general reader names the file and line
-    if any(p is None for p in parts):
+    kept = [p for p in parts if not isinstance(p, str)]
+    if len(kept) != len(parts):
         return None
-    done = [p for p in parts if p is not None]
-    frame = pl.concat([rows for _, rows in done])
-    keys = np.concatenate([np.full(rows.height, key, dtype=np.int64) for key, rows in done])
+    keys = [key_of[(c.task, c.filter, c.metric)] for c in choices]
     return CodedCandidate(
-        key=keys,
-        doc_id=frame.get_column("doc_id"),
-        scores=frame.get_column("score").cast(pl.Float64).to_numpy().astype(np.float64),
-        hashes=frame.select(_HASHES),
+        key=np.repeat(np.asarray(keys, dtype=np.int64), [p[0].size for p in kept]),
+        doc_id=None,
+        scores=np.concatenate([p[1] for p in kept]),
+        hashes=HashCheck(any(p[2] for p in kept), sum(p[3] for p in kept)),
+        doc=np.concatenate([p[0] for p in kept]).astype(np.int64),
     )
 
 

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from fastmcnemar._core import ReferenceLookup
 from fastmcnemar.compare.metrics import Choice
 from fastmcnemar.compare.task_stats import STATS_COLUMNS
 
@@ -35,6 +37,16 @@ _HASHES = ("doc_hash", "prompt_hash", "target_hash")
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class HashCheck:
+    """The scanner's verdict on a candidate's hashes (see ``scan_chosen``): whether
+    one differs from the reference's where both have it, and how many doc hashes
+    were compared."""
+
+    differ: bool
+    checked: int
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,6 +72,24 @@ class CodedReference:
     def key_of(self) -> dict[tuple[str, str, str], int]:
         """(task, filter, metric) -> key code."""
         return {(t, f, m): k for t, f, m, k in self.keys.iter_rows()}
+
+    @cached_property
+    def lookup(self) -> ReferenceLookup:
+        """The doc dictionary and the rows' hashes for the scanner (``scan_chosen``),
+        built when first asked, once per process."""
+        return ReferenceLookup(
+            self.docs.get_column("doc_id").to_list(),
+            self.pair_code,
+            self.offsets,
+            tuple(self.hashes.get_column(h).cast(pl.Utf8).to_list() for h in _HASHES),
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The lookup lives in Rust: each process builds its own when it reads.
+        return {k: v for k, v in self.__dict__.items() if k != "lookup"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
 
 def doc_order(doc_ids: pl.Series) -> pl.Series:
@@ -139,14 +169,24 @@ def code_reference(scores: pl.DataFrame) -> CodedReference:
 
 @dataclass(frozen=True)
 class CodedCandidate:
-    """A candidate's rows of the chosen keys: key codes, doc ids, scores and hashes
-    (row-aligned), from a score frame (:func:`code_frame`) or straight from a reader."""
+    """A candidate's rows of the chosen keys, row-aligned: key codes, doc ids, scores
+    and hashes. From a score frame (:func:`code_frame`): doc ids as text and hashes as a
+    frame; straight from the scanner: doc codes (``doc``, ``doc_id`` None) and the
+    hashes already compared (:class:`HashCheck`)."""
 
     key: IntArray
-    doc_id: pl.Series
+    doc_id: pl.Series | None
     scores: FloatArray
-    hashes: pl.DataFrame
+    hashes: pl.DataFrame | HashCheck
     models: int = 1
+    doc: IntArray | None = None
+
+    def doc_ids(self, reference_ids: pl.Series) -> pl.Series:
+        """The rows' doc ids as text (``reference_ids``: the reference's, by code)."""
+        if self.doc_id is not None:
+            return self.doc_id
+        assert self.doc is not None
+        return reference_ids.gather(self.doc).alias("doc_id")
 
 
 def code_frame(
@@ -209,7 +249,10 @@ def paired_stats(
     if cand.models > 1 or cand.key.size == 0:
         return None
     # Doc codes through the reference's dictionary; an unknown doc is a missing pair.
-    docs = doc_codes(cand.doc_id, coded.docs.get_column("doc_id"))
+    docs = cand.doc
+    if docs is None:
+        assert cand.doc_id is not None
+        docs = doc_codes(cand.doc_id, coded.docs.get_column("doc_id"))
     if docs is None:
         return None
     pair_code = cand.key * (1 << 32) + docs
@@ -233,15 +276,9 @@ def paired_stats(
         return None
     cand_scores = cand.scores if order is None else cand.scores[order]
     ref_scores = coded.scores[ref_rows]
-    cand_hashes = cand.hashes if order is None else cand.hashes[order]
-    ref_hashes = (
-        coded.hashes.slice(ref_rows.start, ref_size)
-        if isinstance(ref_rows, slice)
-        else coded.hashes[ref_rows]
-    )
     if not (np.all(np.isfinite(ref_scores)) and np.all(np.isfinite(cand_scores))):
         return None
-    differ, checked = _hash_checks(ref_hashes, cand_hashes)
+    differ, checked = _hashes_differ(coded, ref_rows, cand.hashes, order)
     if differ:
         return None
     sizes = np.diff(coded.offsets)[keys]
@@ -254,6 +291,24 @@ def paired_stats(
         rows, checked, pair_code[changed] >> 32, pair_code[changed] & 0xFFFFFFFF,
         ref_scores[changed], cand_scores[changed],
     )  # fmt: skip
+
+
+def _hashes_differ(
+    coded: CodedReference,
+    ref_rows: slice | IntArray,
+    cand: pl.DataFrame | HashCheck,
+    order: IntArray | None,
+) -> tuple[bool, int]:
+    """(any hash differs where both sides have it, pairs with both doc hashes), for
+    the reference's ``ref_rows`` against the candidate's rows in ``order``."""
+    if isinstance(cand, HashCheck):
+        return cand.differ, cand.checked  # compared by the scanner, row by row
+    ref = (
+        coded.hashes.slice(ref_rows.start, ref_rows.stop - ref_rows.start)
+        if isinstance(ref_rows, slice)
+        else coded.hashes[ref_rows]
+    )
+    return _hash_checks(ref, cand if order is None else cand[order])
 
 
 def _hash_checks(ref: pl.DataFrame, cand: pl.DataFrame) -> tuple[bool, int]:
@@ -346,6 +401,7 @@ def stats_rows(rows: list[dict[str, Any]]) -> pl.DataFrame:
 __all__ = [
     "CodedCandidate",
     "CodedReference",
+    "HashCheck",
     "Paired",
     "Runs",
     "code_frame",

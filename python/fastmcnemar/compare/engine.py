@@ -15,6 +15,7 @@ import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,13 @@ class ReferenceIndex:
     def tasks_present(self) -> list[str]:
         """The reference's tasks, in order of appearance."""
         return self.coded.keys.get_column("task").unique(maintain_order=True).to_list()
+
+    @cached_property
+    def reference_gaps(self) -> dict[str, Any]:
+        """What the reference's results file promises and its samples lack (see
+        :func:`~fastmcnemar.compare.completeness.gaps`): found once per audit, not
+        once per candidate."""
+        return gaps(self.run, "reference", self.tasks)
 
     @property
     def doc_ids(self) -> pl.Series:
@@ -299,7 +307,7 @@ def _lean_stats(
     if any(reason.startswith("no metric") for *_, reason in skipped):
         return None
     key_of = index.coded.key_of()
-    coded = read_chosen(found, choices, key_of)
+    coded = read_chosen(found, choices, key_of, index.coded)
     if coded is None:
         return None
     name = found.run.label if label is None else label
@@ -310,7 +318,7 @@ def _lean_stats(
     rows, hashes_checked = fast.rows, fast.hashes_checked
     report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
     # the flipped docs' per-doc scores and source files, for their texts (compare only)
-    scores = chosen_scores(found, choices, rows, coded, key_of) if index.flip_texts else None
+    scores = chosen_scores(found, choices, rows, coded, key_of, index.doc_ids) if index.flip_texts else None
     flips = flips_from_pairs(index, fast, choices)
     return _task_stats(index, found.run, choices, skipped, rows, report, name, scores, flips)
 
@@ -369,7 +377,7 @@ def _task_stats(
     paired_n = {str(t): int(n) for t, n in rows.select("task", "n").iter_rows()}
     cand_docs = paired_n if cand.scores.height == 0 else None
     meta["incomplete"] = [
-        *gaps(index.run, "reference", index.tasks)["short"],
+        *index.reference_gaps["short"],
         *gaps(cand, "candidate", index.tasks, docs=cand_docs)["short"],
     ]
     skipped_frame = pl.DataFrame(

@@ -161,11 +161,13 @@ def chosen_scores(
     rows: pl.DataFrame,
     coded: Any,
     key_of: dict[tuple[str, str, str], int],
+    reference_ids: pl.Series,
 ) -> pl.DataFrame | None:
     """The per-doc scores of an lm-eval candidate read lean (see
     :mod:`fastmcnemar.compare.candidate_read`), as a score frame, for the tasks with a
     discordant pair only: taken from the rows the lean reader already holds (``coded``,
-    a :class:`~fastmcnemar.compare.columnar.CodedCandidate`), never read again."""
+    a :class:`~fastmcnemar.compare.columnar.CodedCandidate` whose doc codes index
+    ``reference_ids``), never read again."""
     changed = _tasks_with_flips(rows)
     wanted = {
         key_of[(c.task, c.filter, c.metric)]: c
@@ -181,7 +183,7 @@ def chosen_scores(
     frame = pl.DataFrame(
         {
             "_key": coded.key[mask].astype(np.int64),
-            "doc_id": coded.doc_id.filter(pl.Series(mask)),
+            "doc_id": coded.doc_ids(reference_ids).filter(pl.Series(mask)),
             "score": coded.scores[mask],
         }
     )

@@ -9,9 +9,12 @@
 use std::path::PathBuf;
 
 use fastmcnemar_core::Error;
+use fastmcnemar_core::jsonl::chosen::{
+    ChosenSpec, DocDictionary, ReferenceLookup as CoreLookup, scan_chosen as core_scan_chosen,
+};
 use fastmcnemar_core::jsonl::document::array_field_spans;
 use fastmcnemar_core::jsonl::{KeySpec, kind, scan_file};
-use numpy::PyArray1;
+use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 use crate::arrow_column::{ArrowColumn, Payload};
@@ -70,6 +73,106 @@ fn scan_jsonl<'py>(
         columns.push((kinds, Bound::new(py, ArrowColumn::new(payload))?));
     }
     Ok((out.rows, columns))
+}
+
+/// What `scan_chosen` needs of an audit's reference, built once per audit and
+/// shared by every candidate's scans: its doc ids (a doc's code is its
+/// position), and its rows sorted by (key, doc) as `key << 32 | doc` codes,
+/// with each key's first row (`offsets`) and the rows' three hashes.
+#[pyclass(module = "fastmcnemar._core", frozen)]
+pub struct ReferenceLookup(CoreLookup);
+
+#[pymethods]
+impl ReferenceLookup {
+    #[new]
+    fn new(
+        doc_ids: Vec<String>,
+        pair_code: PyReadonlyArray1<'_, i64>,
+        offsets: PyReadonlyArray1<'_, i64>,
+        hashes: [Vec<Option<String>>; 3],
+    ) -> PyCoreResult<Self> {
+        let docs = DocDictionary::new(doc_ids)?;
+        let negative = || InvalidArgumentError::new_err("codes and offsets must be >= 0");
+        let pair_code = pair_code
+            .as_slice()?
+            .iter()
+            .map(|&c| u64::try_from(c).map_err(|_| negative()))
+            .collect::<PyResult<Vec<u64>>>()?;
+        let offsets = offsets
+            .as_slice()?
+            .iter()
+            .map(|&o| usize::try_from(o).map_err(|_| negative()))
+            .collect::<PyResult<Vec<usize>>>()?;
+        let hashes = hashes.map(|column| {
+            column
+                .into_iter()
+                .map(|h| h.map(String::into_bytes))
+                .collect()
+        });
+        Ok(ReferenceLookup(CoreLookup::new(
+            docs, pair_code, offsets, hashes,
+        )?))
+    }
+}
+
+/// The kept lines' doc codes and scores, whether a hash differs from the
+/// reference's, and how many doc hashes were compared.
+type ChosenOut<'py> = (
+    Bound<'py, PyArray1<u32>>,
+    Bound<'py, PyArray1<f64>>,
+    bool,
+    usize,
+);
+
+/// The kept lines, or (as a string) why the general reader is needed.
+#[derive(IntoPyObject)]
+enum ChosenResult<'py> {
+    Kept(ChosenOut<'py>),
+    Fallback(String),
+}
+
+/// Reads the lines of filter `keep_filter` of the lm-eval samples file `path`
+/// (see `fastmcnemar_core::jsonl::chosen`): the code of each line's doc id, its
+/// `metric`, whether one of its three `hashes` differs from the reference's row
+/// of (`key`, doc), and how many doc hashes were compared. Returns those, or a
+/// short reason when the file needs the general reader. A broken line is an
+/// `InputFormatError` naming the file and line.
+#[pyfunction]
+#[pyo3(signature = (path, reference, *, doc_id, filter, hashes, metric, keep_filter, key, n_threads = None))]
+#[allow(clippy::too_many_arguments)]
+fn scan_chosen<'py>(
+    py: Python<'py>,
+    path: PathBuf,
+    reference: &ReferenceLookup,
+    doc_id: &str,
+    filter: &str,
+    hashes: [String; 3],
+    metric: &str,
+    keep_filter: &str,
+    key: u32,
+    n_threads: Option<usize>,
+) -> PyCoreResult<ChosenResult<'py>> {
+    let spec = ChosenSpec {
+        doc_id,
+        filter,
+        hashes: [&hashes[0], &hashes[1], &hashes[2]],
+        metric,
+        keep_filter,
+        key,
+    };
+    let out = run(py, n_threads, Size::Long, |checkpoint| {
+        core_scan_chosen(&path, &spec, &reference.0, checkpoint)
+    })
+    .map_err(|err| in_file(&path, err))?;
+    Ok(match out {
+        Ok(kept) => ChosenResult::Kept((
+            PyArray1::from_vec(py, kept.doc),
+            PyArray1::from_vec(py, kept.score),
+            kept.hash_differs,
+            kept.hashes_checked,
+        )),
+        Err(why) => ChosenResult::Fallback(format!("{why:?}")),
+    })
 }
 
 /// A reading failure of the file at `path` as an `InputFormatError` naming
@@ -137,6 +240,8 @@ fn json_array_fields<'py>(
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(json_array_fields, m)?)?;
+    m.add_function(wrap_pyfunction!(scan_chosen, m)?)?;
+    m.add_class::<ReferenceLookup>()?;
     m.add_class::<ArrowColumn>()?;
     Ok(())
 }

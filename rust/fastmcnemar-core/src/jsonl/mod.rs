@@ -16,6 +16,7 @@
 //! first broken line by number; it does not validate every number token inside
 //! skipped values, which a full parser would.
 
+pub mod chosen;
 mod cursor;
 pub mod document;
 mod line;

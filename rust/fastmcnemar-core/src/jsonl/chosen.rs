@@ -1,0 +1,496 @@
+//! One chosen (filter, metric) of an lm-eval samples file, read straight into
+//! what an audit pairs on: no text column leaves Rust.
+//!
+//! An audit knows from its reference which (filter, metric) each task tests
+//! and every doc id the reference holds. [`scan_chosen`] scans the file with
+//! the JSON-lines scanner for six top-level keys (doc id, filter, the three
+//! hashes, the metric), keeps the lines of the chosen filter, and gives per
+//! kept line, in file order:
+//! - the doc's code: its position in the reference's doc-id dictionary;
+//! - the score as a double (booleans as 0/1);
+//!
+//! and, for the whole file, whether any of the three hashes differs from the
+//! reference's for the same (task, doc) where both have it, and how many lines
+//! had both doc hashes: the hashes are compared here, as text, so they never
+//! become columns. The reference's side is a [`ReferenceLookup`], built once
+//! per audit: the dictionary, and the reference's rows sorted by (key, doc)
+//! with their hashes, where a doc is found by binary search within its key.
+//!
+//! Anything it does not expect is a [`Fallback`] (a doc id the reference
+//! lacks, a missing filter, doc id or score, three or more filters, a value of
+//! an unexpected type): the
+//! caller then reads the file the general way, which explains or raises with
+//! the exact message. It is stricter than the general reader, never looser,
+//! so a file it accepts reads the same either way. A broken line is an error,
+//! as in [`scan_file`].
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::path::Path;
+
+use super::{Column, KeySpec, Texts, kind, scan_file};
+use crate::control::Checkpoint;
+use crate::error::{Error, Result};
+
+/// Hashes per line: doc, prompt and target.
+pub const HASHES: usize = 3;
+
+/// FNV-1a: doc ids are short and come from the reference, not from an
+/// adversary choosing collisions, so a seeded hash buys nothing here.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &byte in bytes {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+/// The reference's doc ids (as the scanner writes them: strings as they are,
+/// numbers as their text), each with its code: its position in the list.
+#[derive(Debug, Clone, Default)]
+pub struct DocDictionary {
+    codes: HashMap<Box<[u8]>, u32, BuildHasherDefault<Fnv>>,
+}
+
+impl DocDictionary {
+    /// The dictionary of `ids`; an error when an id repeats or there are more
+    /// than 2^32 - 1 of them.
+    pub fn new<I, S>(ids: I) -> Result<Self>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<[u8]>,
+    {
+        let mut codes: HashMap<Box<[u8]>, u32, BuildHasherDefault<Fnv>> = HashMap::default();
+        for (position, id) in ids.into_iter().enumerate() {
+            let code = u32::try_from(position)
+                .ok()
+                .filter(|&c| c < u32::MAX)
+                .ok_or_else(|| Error::InvalidArgument("more than 2^32 - 1 doc ids".into()))?;
+            let id = id.as_ref();
+            if codes.insert(id.into(), code).is_some() {
+                return Err(Error::InvalidArgument(format!(
+                    "doc id {:?} appears twice in the dictionary",
+                    String::from_utf8_lossy(id)
+                )));
+            }
+        }
+        Ok(DocDictionary { codes })
+    }
+
+    /// The code of `id`, if the reference holds it.
+    pub fn code(&self, id: &[u8]) -> Option<u32> {
+        self.codes.get(id).copied()
+    }
+
+    /// Number of doc ids.
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    /// True when there are no doc ids.
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+}
+
+/// One hash column of the reference: row `i`'s text, or None.
+pub type HashColumn = Vec<Option<Vec<u8>>>;
+
+/// What the scanner needs of the reference: its doc ids with their codes, and
+/// its rows sorted by (key, doc) with their three hashes.
+#[derive(Debug, Clone, Default)]
+pub struct ReferenceLookup {
+    docs: DocDictionary,
+    /// `key << 32 | doc` of every row, ascending.
+    pair_code: Vec<u64>,
+    /// Row range of each key: `offsets[k]..offsets[k + 1]`.
+    offsets: Vec<usize>,
+    hashes: [HashColumn; HASHES],
+}
+
+impl ReferenceLookup {
+    /// The lookup over `docs` and the rows `pair_code` (ascending, one per
+    /// (key, doc)) with their `hashes`; `offsets` has one more entry than keys.
+    pub fn new(
+        docs: DocDictionary,
+        pair_code: Vec<u64>,
+        offsets: Vec<usize>,
+        hashes: [HashColumn; HASHES],
+    ) -> Result<Self> {
+        let rows = pair_code.len();
+        let sorted = pair_code.windows(2).all(|w| w[0] < w[1]);
+        let bounded = offsets.first() == Some(&0)
+            && offsets.last() == Some(&rows)
+            && offsets.windows(2).all(|w| w[0] <= w[1]);
+        if !sorted || !bounded || hashes.iter().any(|h| h.len() != rows) {
+            return Err(Error::InvalidArgument(
+                "reference rows must be strictly ascending, with offsets from 0 to the \
+                 number of rows and one hash per row"
+                    .into(),
+            ));
+        }
+        Ok(ReferenceLookup {
+            docs,
+            pair_code,
+            offsets,
+            hashes,
+        })
+    }
+
+    /// The reference's row of (`key`, `doc`), if it has one.
+    fn row(&self, key: u32, doc: u32) -> Option<usize> {
+        let k = key as usize;
+        let range = *self.offsets.get(k)?..*self.offsets.get(k + 1)?;
+        let code = (u64::from(key) << 32) | u64::from(doc);
+        let at = self.pair_code[range.clone()].binary_search(&code).ok()?;
+        Some(range.start + at)
+    }
+}
+
+/// The keys to read and the filter to keep.
+#[derive(Debug, Clone, Copy)]
+pub struct ChosenSpec<'a> {
+    /// The doc id key (`doc_id`).
+    pub doc_id: &'a str,
+    /// The filter key (`filter`).
+    pub filter: &'a str,
+    /// The doc, prompt and target hash keys.
+    pub hashes: [&'a str; HASHES],
+    /// The chosen metric's key.
+    pub metric: &'a str,
+    /// The chosen filter's name: only its lines are kept.
+    pub keep_filter: &'a str,
+    /// The reference's key code of this (task, filter, metric).
+    pub key: u32,
+}
+
+/// The kept lines, in file order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Chosen {
+    /// The doc code of each kept line.
+    pub doc: Vec<u32>,
+    /// The chosen metric of each kept line.
+    pub score: Vec<f64>,
+    /// Whether a hash of a kept line differs from the reference's for the same
+    /// doc, where both have it.
+    pub hash_differs: bool,
+    /// Kept lines with a doc hash whose doc the reference has with a doc hash.
+    pub hashes_checked: usize,
+}
+
+/// Why the file needs the general reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fallback {
+    /// The file has no lines.
+    NoLines,
+    /// No line has the chosen filter.
+    FilterNotFound,
+    /// A line without a filter, or whose filter is not a string.
+    FilterMissing,
+    /// Three or more filters (the reader's layout assumptions stop at two).
+    ManyFilters,
+    /// A line without a doc id.
+    DocIdMissing,
+    /// A kept line's doc id is not in the reference.
+    UnknownDoc,
+    /// A kept line without a score.
+    ScoreMissing,
+    /// A value of a type the general reader would reject or explain.
+    UnexpectedValue(&'static str),
+}
+
+/// Reads the chosen (filter, metric) of the file at `path` (see the module notes).
+pub fn scan_chosen(
+    path: &Path,
+    spec: &ChosenSpec<'_>,
+    reference: &ReferenceLookup,
+    checkpoint: &dyn Checkpoint,
+) -> Result<std::result::Result<Chosen, Fallback>> {
+    let keys: Vec<KeySpec> = [spec.doc_id, spec.filter]
+        .into_iter()
+        .chain(spec.hashes)
+        .map(|name| KeySpec {
+            name: name.to_string(),
+            want_text: true,
+        })
+        .chain(std::iter::once(KeySpec {
+            name: spec.metric.to_string(),
+            want_text: false,
+        }))
+        .collect();
+    let scan = scan_file(path, &keys, checkpoint)?;
+    Ok(keep_chosen(scan.rows, &scan.columns, spec, reference))
+}
+
+/// The kept lines of a scan whose columns are doc id, filter, three hashes and
+/// the metric, in that order.
+fn keep_chosen(
+    rows: usize,
+    columns: &[Column],
+    spec: &ChosenSpec<'_>,
+    reference: &ReferenceLookup,
+) -> std::result::Result<Chosen, Fallback> {
+    let [doc_id, filter, h0, h1, h2, metric] = columns else {
+        return Err(Fallback::UnexpectedValue("columns"));
+    };
+    let hashes = [h0, h1, h2];
+    let empty = Texts::default();
+    let (doc_texts, filter_texts) = (texts_of(doc_id, &empty), texts_of(filter, &empty));
+    let hash_texts = hashes.map(|h| texts_of(h, &empty));
+    if rows == 0 {
+        return Err(Fallback::NoLines);
+    }
+    let mut filters: Vec<&[u8]> = Vec::with_capacity(2);
+    let mut out = Chosen::default();
+    for row in 0..rows {
+        match doc_id.kinds[row] {
+            kind::STRING | kind::NUMBER => {}
+            kind::MISSING | kind::NULL => return Err(Fallback::DocIdMissing),
+            _ => return Err(Fallback::UnexpectedValue("doc id")),
+        }
+        if filter.kinds[row] != kind::STRING {
+            return Err(Fallback::FilterMissing);
+        }
+        let name = bytes(filter_texts, row);
+        if !filters.contains(&name) {
+            if filters.len() == 2 {
+                return Err(Fallback::ManyFilters);
+            }
+            filters.push(name);
+        }
+        for hash in hashes {
+            if !matches!(
+                hash.kinds[row],
+                kind::MISSING | kind::NULL | kind::STRING | kind::NUMBER
+            ) {
+                return Err(Fallback::UnexpectedValue("hash"));
+            }
+        }
+        let score_kind = metric.kinds[row];
+        if !matches!(
+            score_kind,
+            kind::MISSING | kind::NULL | kind::NUMBER | kind::BOOL
+        ) {
+            return Err(Fallback::UnexpectedValue("metric"));
+        }
+        if name != spec.keep_filter.as_bytes() {
+            continue;
+        }
+        if !matches!(score_kind, kind::NUMBER | kind::BOOL) {
+            return Err(Fallback::ScoreMissing);
+        }
+        let code = reference
+            .docs
+            .code(bytes(doc_texts, row))
+            .ok_or(Fallback::UnknownDoc)?;
+        out.doc.push(code);
+        out.score.push(metric.numbers[row]);
+        // A doc the reference lacks for this key is left to the pairing, which
+        // finds the sequences unequal.
+        if let Some(at) = reference.row(spec.key, code) {
+            for (i, (hash, texts)) in hashes.iter().zip(&hash_texts).enumerate() {
+                // Numbers stand as their text, as the general reader reads them.
+                let present = matches!(hash.kinds[row], kind::STRING | kind::NUMBER);
+                match (&reference.hashes[i][at], present) {
+                    (Some(theirs), true) => {
+                        out.hash_differs |= theirs.as_slice() != bytes(texts, row);
+                        out.hashes_checked += usize::from(i == 0);
+                    }
+                    _ => continue,
+                }
+            }
+        }
+    }
+    if out.doc.is_empty() {
+        return Err(Fallback::FilterNotFound);
+    }
+    Ok(out)
+}
+
+/// A text column's values (`empty` for a column kept without text: never here).
+fn texts_of<'a>(column: &'a Column, empty: &'a Texts) -> &'a Texts {
+    column.texts.as_ref().unwrap_or(empty)
+}
+
+/// Row `row`'s text (empty when absent: callers check the kind first).
+fn bytes(texts: &Texts, row: usize) -> &[u8] {
+    let (start, end) = (texts.offsets[row] as usize, texts.offsets[row + 1] as usize);
+    &texts.data[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jsonl::scan_bytes;
+
+    const H: &str = "f33062b99e8b1cd44ef2fe82f32f3bca4f80ae4aa4f022972427ba3509c5adcd";
+
+    fn spec(filter: &str) -> ChosenSpec<'_> {
+        ChosenSpec {
+            doc_id: "doc_id",
+            filter: "filter",
+            hashes: ["doc_hash", "prompt_hash", "target_hash"],
+            metric: "acc",
+            keep_filter: filter,
+            key: 1,
+        }
+    }
+
+    /// Docs "0", "1", "2", "x"; key 0 holds doc 1, key 1 docs 0, 2 and "x"
+    /// with doc hash `H` (none for "x") and target hash "t" for doc 2.
+    fn reference() -> ReferenceLookup {
+        let docs = DocDictionary::new(["0", "1", "2", "x"]).unwrap();
+        let codes = [(0u64, 1u64), (1, 0), (1, 2), (1, 3)];
+        let pair_code = codes.iter().map(|(k, d)| (k << 32) | d).collect();
+        let h = Some(H.as_bytes().to_vec());
+        let hashes = [
+            vec![h.clone(), h.clone(), h, None],
+            vec![None; 4],
+            vec![None, None, Some(b"t".to_vec()), None],
+        ];
+        ReferenceLookup::new(docs, pair_code, vec![0, 1, 4], hashes).unwrap()
+    }
+
+    fn read(text: &str, filter: &str) -> std::result::Result<Chosen, Fallback> {
+        let s = spec(filter);
+        let keys: Vec<KeySpec> = [s.doc_id, s.filter]
+            .into_iter()
+            .chain(s.hashes)
+            .map(|name| KeySpec {
+                name: name.into(),
+                want_text: true,
+            })
+            .chain([KeySpec {
+                name: "acc".into(),
+                want_text: false,
+            }])
+            .collect();
+        let scan = scan_bytes(text.as_bytes(), &keys, &crate::control::NeverStop).unwrap();
+        keep_chosen(scan.rows, &scan.columns, &s, &reference())
+    }
+
+    fn line(doc: &str, filter: &str, acc: &str, hash: &str) -> String {
+        format!(
+            r#"{{"doc_id": {doc}, "doc": {{"q": "a \"b\" {{"}}, "filter": "{filter}", "doc_hash": {hash}, "prompt_hash": null, "acc": {acc}}}"#
+        ) + "\n"
+    }
+
+    #[test]
+    fn keeps_the_chosen_filter_with_codes_scores_and_hash_checks() {
+        let hash = format!("\"{H}\"");
+        let text = [
+            line("2", "strict", "1.0", &hash),
+            line("2", "flex", "0.0", "\"other\""),
+            line("\"x\"", "strict", "false", "null"),
+            line("0", "flex", "true", &hash),
+            line("0", "strict", "1", &hash),
+        ]
+        .concat();
+        let out = read(&text, "strict").unwrap();
+        assert_eq!(out.doc, vec![2, 3, 0]);
+        assert_eq!(out.score, vec![1.0, 0.0, 1.0]);
+        // Docs 2 and 0 have a doc hash on both sides; the other filter's differs, unread.
+        assert_eq!((out.hash_differs, out.hashes_checked), (false, 2));
+    }
+
+    #[test]
+    fn a_differing_hash_is_found_where_both_sides_have_it() {
+        let other = format!("\"{}\"", H.replace('f', "e"));
+        let out = read(&line("0", "strict", "1", &other), "strict").unwrap();
+        assert_eq!((out.hash_differs, out.hashes_checked), (true, 1));
+        // The target hash: "t" on the reference's doc 2, absent on the line: not compared.
+        let out = read(&line("2", "strict", "1", "null"), "strict").unwrap();
+        assert_eq!((out.hash_differs, out.hashes_checked), (false, 0));
+        let text = r#"{"doc_id": 2, "filter": "strict", "target_hash": "u", "acc": 1}"#;
+        let out = read(&format!("{text}\n"), "strict").unwrap();
+        assert!(out.hash_differs);
+        // Doc 1 is not in key 1: left to the pairing, no hash compared.
+        let out = read(&line("1", "strict", "1", &other), "strict").unwrap();
+        assert_eq!(
+            (out.doc.clone(), out.hash_differs, out.hashes_checked),
+            (vec![1], false, 0)
+        );
+    }
+
+    #[test]
+    fn anything_unexpected_asks_for_the_general_reader() {
+        let hash = format!("\"{H}\"");
+        let cases = [
+            (line("7", "strict", "1", &hash), Fallback::UnknownDoc),
+            (line("0", "strict", "null", &hash), Fallback::ScoreMissing),
+            (
+                line("0", "strict", "\"1\"", &hash),
+                Fallback::UnexpectedValue("metric"),
+            ),
+            (
+                line("0", "strict", "1", "[1]"),
+                Fallback::UnexpectedValue("hash"),
+            ),
+            (line("null", "strict", "1", &hash), Fallback::DocIdMissing),
+            (
+                line("[0]", "strict", "1", &hash),
+                Fallback::UnexpectedValue("doc id"),
+            ),
+            (line("0", "other", "1", &hash), Fallback::FilterNotFound),
+            (String::new(), Fallback::NoLines),
+            (
+                r#"{"doc_id": 0, "acc": 1}"#.to_string() + "\n",
+                Fallback::FilterMissing,
+            ),
+            (
+                [
+                    line("0", "a", "1", &hash),
+                    line("1", "b", "1", &hash),
+                    line("2", "strict", "1", &hash),
+                ]
+                .concat(),
+                Fallback::ManyFilters,
+            ),
+        ];
+        for (text, why) in cases {
+            assert_eq!(read(&text, "strict"), Err(why.clone()), "{text}");
+        }
+        // A score of the wrong type on a line of another filter also falls back.
+        let text = [
+            line("0", "strict", "1", &hash),
+            line("0", "flex", "{}", &hash),
+        ]
+        .concat();
+        assert_eq!(
+            read(&text, "strict"),
+            Err(Fallback::UnexpectedValue("metric"))
+        );
+    }
+
+    #[test]
+    fn the_lookup_refuses_what_it_cannot_search() {
+        assert!(DocDictionary::new(["1", "2", "1"]).is_err());
+        let docs = DocDictionary::new(["1", "2"]).unwrap();
+        assert_eq!(
+            (docs.code(b"2"), docs.code(b"3"), docs.len()),
+            (Some(1), None, 2)
+        );
+        let none = || [vec![None, None], vec![None, None], vec![None, None]];
+        let unsorted = ReferenceLookup::new(docs.clone(), vec![2, 1], vec![0, 2], none());
+        assert!(unsorted.is_err());
+        let short = ReferenceLookup::new(docs.clone(), vec![1, 2], vec![0, 1], none());
+        assert!(short.is_err());
+        let lookup = ReferenceLookup::new(docs, vec![1, 2], vec![0, 2], none()).unwrap();
+        assert_eq!(
+            (lookup.row(0, 2), lookup.row(0, 3), lookup.row(5, 1)),
+            (Some(1), None, None)
+        );
+    }
+}
