@@ -54,8 +54,9 @@ def test_lean_reader_pairs_through_the_scanner(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(candidate_read, "scan_chosen", spy)
     index = engine.index_reference(example_path("reference"))
     lean = engine.candidate_stats(index, example_path("degraded"), label="d")
-    assert len(seen) == lean.rows.height
-    assert all(isinstance(out, tuple) for out in seen)
+    assert len(seen) == 1  # one call for the whole run
+    assert isinstance(seen[0], tuple)
+    assert len(seen[0][2]) == lean.rows.height  # lines per file
     checked = lean.metadata["d"]["hash_checks"]["samples_with_hashes"]
     assert checked == int(lean.rows.get_column("n").sum()) > 0
     _same(lean, _general(index, example_path("degraded"), "d"))
@@ -69,11 +70,11 @@ def test_scanner_falls_back_with_its_reason(tmp_path: Path) -> None:
     path = next(run.glob("samples_demo_mc_*.jsonl"))
     choice = next(c for c in index.coded.keys.iter_rows(named=True) if c["task"] == "demo_mc")
     out = candidate_read.scan_chosen(
-        path, index.coded.lookup, doc_id="doc_id", filter="filter",
-        hashes=("doc_hash", "prompt_hash", "target_hash"), metric=choice["metric"],
-        keep_filter=choice["filter"], key=choice["key"],
+        [path], index.coded.lookup, doc_id="doc_id", filter="filter",
+        hashes=("doc_hash", "prompt_hash", "target_hash"), metrics=[choice["metric"]],
+        keep_filters=[choice["filter"]], keys=[choice["key"]],
     )  # fmt: skip
-    assert out == "UnknownDoc"
+    assert out == f"{path.name}: UnknownDoc"
     lean, general = _errors(run)
     assert lean == general
 
@@ -137,7 +138,9 @@ def _errors(run: Path) -> tuple[str, str]:
 EDITS: dict[str, tuple[str, Callable[[list[str]], list[str]], str]] = {
     "hash": ("demo_mc", lambda ls: [_set(ls[0], "doc_hash", "0" * 64), *ls[1:]], "doc_hash"),
     "target hash": (
-        "demo_mc", lambda ls: [*ls[:2], _set(ls[2], "target_hash", "x"), *ls[3:]], "target_hash"
+        "demo_mc",
+        lambda ls: [*ls[:2], _set(ls[2], "target_hash", "x"), *ls[3:]],
+        "target_hash",
     ),
     "missing doc": ("demo_mc", lambda ls: ls[1:], "only in reference"),
     "duplicate doc": ("demo_mc", lambda ls: [ls[0], *ls], "duplicate doc ids"),

@@ -2,6 +2,7 @@
 # Keep in step with rust/fastmcnemar-py/src/*.rs (checked by mypy.stubtest in CI).
 
 import os
+from collections.abc import Sequence
 from typing import Any, Literal, final
 
 import numpy as np
@@ -491,26 +492,28 @@ class ArrowColumn:
 
 @final
 class ReferenceLookup:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         doc_ids: list[str],
         pair_code: npt.NDArray[np.int64],
         offsets: npt.NDArray[np.int64],
         hashes: tuple[list[str | None], list[str | None], list[str | None]],
-    ) -> None: ...
+    ) -> ReferenceLookup: ...
 
 def scan_chosen(
-    path: str | os.PathLike[str],
+    paths: Sequence[str | os.PathLike[str]],
     reference: ReferenceLookup,
     *,
     doc_id: str,
     filter: str,
     hashes: tuple[str, str, str],
-    metric: str,
-    keep_filter: str,
-    key: int,
+    metrics: list[str],
+    keep_filters: list[str],
+    keys: list[int],
     n_threads: int | None = None,
-) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.float64], bool, int] | str: ...
+) -> (
+    tuple[npt.NDArray[np.uint32], npt.NDArray[np.float64], npt.NDArray[np.uint64], bool, int] | str
+): ...
 def json_array_fields(
     data: bytes, array_key: str, fields: list[str]
 ) -> tuple[tuple[int, int] | None, npt.NDArray[np.int64]]: ...

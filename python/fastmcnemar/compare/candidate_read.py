@@ -8,14 +8,14 @@ samples files need not become a full score frame. Reading happens in two steps:
    does (so not-testable metrics are skipped with the same reasons);
 2. :func:`read_chosen`: scan each file for doc_id, filter, the three hashes and
    the chosen metric only (``scan_chosen``, in Rust), keep the chosen filter's
-   lines and hand them over as the reference's doc codes, scores and hash words:
-   no text leaves the scanner, no frame is built.
+   lines and hand over their doc codes (the reference's) and scores, with the
+   hashes already compared: no text leaves the scanner, no frame is built.
 
 Anything unusual (0.4.0-0.4.2 JSON arrays, files without a ``filter`` field,
 three or more filters, a task or doc id the reference lacks, a chosen metric
-absent or null, a hash that is not a hex digest, several models) returns None, and the caller reads the run the general way
-(:func:`fastmcnemar.compare.loading.load_run`), which explains or raises exactly
-as before. A value of the wrong type in a metric that is not tested is not
+absent or null, several models) returns None, and the caller reads the run the
+general way (:func:`fastmcnemar.compare.loading.load_run`), which explains or
+raises exactly as before. A value of the wrong type in a metric that is not tested is not
 read, so it does not stop the audit.
 """
 
@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import polars as pl
 
 from fastmcnemar._core import scan_chosen
@@ -43,9 +41,6 @@ from fastmcnemar.ingest.lm_eval_layout import RunResults, SamplesFile, discover
 from fastmcnemar.ingest.schema import SCORE_SCHEMA
 
 _HASHES = ("doc_hash", "prompt_hash", "target_hash")
-#: What the scanner gives per file: doc codes, scores, whether a hash differs, and
-#: how many doc hashes it compared.
-Kept = tuple[npt.NDArray[np.uint32], npt.NDArray[np.float64], bool, int]
 
 
 @dataclass(frozen=True)
@@ -126,39 +121,32 @@ def read_chosen(
         sample = found.files.get(choice.task)
         if sample is None or choice.metric not in found.keep[choice.task]:
             return None
-    lookup = coded.lookup
-
-    def one(choice: Choice) -> Kept | str:
-        # The scanner keeps the chosen filter's lines, codes their doc ids through the
-        # reference's dictionary and compares their hashes with the reference's.
-        return scan_chosen(
-            found.files[choice.task].path,
-            lookup,
+    keys = [key_of[(c.task, c.filter, c.metric)] for c in choices]
+    # One call for the whole run: the scanner reads the files in parallel (and each
+    # file's segments), keeps the chosen filter's lines, codes their doc ids through
+    # the reference's dictionary and compares their hashes with the reference's.
+    try:
+        got = scan_chosen(
+            [found.files[c.task].path for c in choices],
+            coded.lookup,
             doc_id="doc_id",
             filter="filter",
             hashes=_HASHES,
-            metric=choice.metric,
-            keep_filter=choice.filter,
-            key=key_of[(choice.task, choice.filter, choice.metric)],
+            metrics=[c.metric for c in choices],
+            keep_filters=[c.filter for c in choices],
+            keys=keys,
         )
-
-    # Two files in flight, as in read_lm_eval: the scanner uses every core per
-    # file; the second file keeps them busy while the first is handed over.
-    try:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            parts = list(pool.map(one, choices))
     except InputFormatError:
         return None  # the general reader names the file and line
-    kept = [p for p in parts if not isinstance(p, str)]
-    if len(kept) != len(parts):
-        return None
-    keys = [key_of[(c.task, c.filter, c.metric)] for c in choices]
+    if isinstance(got, str):
+        return None  # the reason the general reader is needed, e.g. an unknown doc id
+    doc, scores, lines, differ, checked = got
     return CodedCandidate(
-        key=np.repeat(np.asarray(keys, dtype=np.int64), [p[0].size for p in kept]),
+        key=np.repeat(np.asarray(keys, dtype=np.int64), lines.astype(np.int64)),
         doc_id=None,
-        scores=np.concatenate([p[1] for p in kept]),
-        hashes=HashCheck(any(p[2] for p in kept), sum(p[3] for p in kept)),
-        doc=np.concatenate([p[0] for p in kept]).astype(np.int64),
+        scores=scores,
+        hashes=HashCheck(differ, checked),
+        doc=doc.astype(np.int64),
     )
 
 

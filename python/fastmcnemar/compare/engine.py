@@ -318,7 +318,11 @@ def _lean_stats(
     rows, hashes_checked = fast.rows, fast.hashes_checked
     report = PairingReport(paired=pl.DataFrame(), hashes_checked=hashes_checked)
     # the flipped docs' per-doc scores and source files, for their texts (compare only)
-    scores = chosen_scores(found, choices, rows, coded, key_of, index.doc_ids) if index.flip_texts else None
+    scores = (
+        chosen_scores(found, choices, rows, coded, key_of, index.doc_ids)
+        if index.flip_texts
+        else None
+    )
     flips = flips_from_pairs(index, fast, choices)
     return _task_stats(index, found.run, choices, skipped, rows, report, name, scores, flips)
 

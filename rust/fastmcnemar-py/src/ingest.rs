@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use fastmcnemar_core::Error;
 use fastmcnemar_core::jsonl::chosen::{
-    ChosenSpec, DocDictionary, ReferenceLookup as CoreLookup, scan_chosen as core_scan_chosen,
+    ChosenFile, ChosenSpec, DocDictionary, ReferenceLookup as CoreLookup, scan_chosen_files,
 };
 use fastmcnemar_core::jsonl::document::array_field_spans;
 use fastmcnemar_core::jsonl::{KeySpec, kind, scan_file};
@@ -115,11 +115,13 @@ impl ReferenceLookup {
     }
 }
 
-/// The kept lines' doc codes and scores, whether a hash differs from the
-/// reference's, and how many doc hashes were compared.
+/// Every file's kept lines, concatenated in file order: doc codes, scores and
+/// lines per file; whether a hash differs from the reference's, and how many doc
+/// hashes were compared.
 type ChosenOut<'py> = (
     Bound<'py, PyArray1<u32>>,
     Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<u64>>,
     bool,
     usize,
 );
@@ -131,48 +133,77 @@ enum ChosenResult<'py> {
     Fallback(String),
 }
 
-/// Reads the lines of filter `keep_filter` of the lm-eval samples file `path`
-/// (see `fastmcnemar_core::jsonl::chosen`): the code of each line's doc id, its
-/// `metric`, whether one of its three `hashes` differs from the reference's row
-/// of (`key`, doc), and how many doc hashes were compared. Returns those, or a
-/// short reason when the file needs the general reader. A broken line is an
-/// `InputFormatError` naming the file and line.
+/// Reads the lines of filter `keep_filters[i]` of the lm-eval samples file
+/// `paths[i]`, for every file of a run at once (see
+/// `fastmcnemar_core::jsonl::chosen`): the code of each line's doc id, its
+/// `metrics[i]`, whether one of its three `hashes` differs from the reference's
+/// row of (`keys[i]`, doc), and how many doc hashes were compared. Returns
+/// those, or a short reason when a file needs the general reader. The first
+/// broken file is an `InputFormatError` naming it and the line.
 #[pyfunction]
-#[pyo3(signature = (path, reference, *, doc_id, filter, hashes, metric, keep_filter, key, n_threads = None))]
+#[pyo3(signature = (paths, reference, *, doc_id, filter, hashes, metrics, keep_filters, keys, n_threads = None))]
 #[allow(clippy::too_many_arguments)]
 fn scan_chosen<'py>(
     py: Python<'py>,
-    path: PathBuf,
+    paths: Vec<PathBuf>,
     reference: &ReferenceLookup,
     doc_id: &str,
     filter: &str,
     hashes: [String; 3],
-    metric: &str,
-    keep_filter: &str,
-    key: u32,
+    metrics: Vec<String>,
+    keep_filters: Vec<String>,
+    keys: Vec<u32>,
     n_threads: Option<usize>,
 ) -> PyCoreResult<ChosenResult<'py>> {
-    let spec = ChosenSpec {
-        doc_id,
-        filter,
-        hashes: [&hashes[0], &hashes[1], &hashes[2]],
-        metric,
-        keep_filter,
-        key,
-    };
-    let out = run(py, n_threads, Size::Long, |checkpoint| {
-        core_scan_chosen(&path, &spec, &reference.0, checkpoint)
-    })
-    .map_err(|err| in_file(&path, err))?;
-    Ok(match out {
-        Ok(kept) => ChosenResult::Kept((
-            PyArray1::from_vec(py, kept.doc),
-            PyArray1::from_vec(py, kept.score),
-            kept.hash_differs,
-            kept.hashes_checked,
-        )),
-        Err(why) => ChosenResult::Fallback(format!("{why:?}")),
-    })
+    let n = paths.len();
+    if metrics.len() != n || keep_filters.len() != n || keys.len() != n {
+        return Err(InvalidArgumentError::new_err(
+            "paths, metrics, keep_filters and keys must have one entry per file",
+        )
+        .into());
+    }
+    let files: Vec<ChosenFile<'_>> = (0..n)
+        .map(|i| ChosenFile {
+            path: &paths[i],
+            spec: ChosenSpec {
+                doc_id,
+                filter,
+                hashes: [&hashes[0], &hashes[1], &hashes[2]],
+                metric: &metrics[i],
+                keep_filter: &keep_filters[i],
+                key: keys[i],
+            },
+        })
+        .collect();
+    let outcomes = run(py, n_threads, Size::Long, |checkpoint| {
+        let outcomes = scan_chosen_files(&files, &reference.0, checkpoint);
+        checkpoint.check()?; // Ctrl-C: the skipped files are not a result
+        Ok(outcomes)
+    })?;
+    let (mut doc, mut score, mut lines) = (Vec::new(), Vec::new(), Vec::with_capacity(n));
+    let (mut differs, mut checked) = (false, 0usize);
+    for (outcome, path) in outcomes.into_iter().zip(&paths) {
+        match outcome.map_err(|err| in_file(path, err.into()))? {
+            Ok(kept) => {
+                lines.push(kept.doc.len() as u64);
+                doc.extend(kept.doc);
+                score.extend(kept.score);
+                differs |= kept.hash_differs;
+                checked += kept.hashes_checked;
+            }
+            Err(why) => {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                return Ok(ChosenResult::Fallback(format!("{name}: {why:?}")));
+            }
+        }
+    }
+    Ok(ChosenResult::Kept((
+        PyArray1::from_vec(py, doc),
+        PyArray1::from_vec(py, score),
+        PyArray1::from_vec(py, lines),
+        differs,
+        checked,
+    )))
 }
 
 /// A reading failure of the file at `path` as an `InputFormatError` naming

@@ -27,6 +27,9 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
 
 use super::{Column, KeySpec, Texts, kind, scan_file};
 use crate::control::Checkpoint;
@@ -209,6 +212,49 @@ pub enum Fallback {
     ScoreMissing,
     /// A value of a type the general reader would reject or explain.
     UnexpectedValue(&'static str),
+    /// Not read: an earlier file of the run already needs the general reader.
+    EarlierFile,
+}
+
+/// One file of a run and what to keep of it.
+#[derive(Debug, Clone, Copy)]
+pub struct ChosenFile<'a> {
+    /// The samples file.
+    pub path: &'a Path,
+    /// The keys, filter and key code (see [`ChosenSpec`]).
+    pub spec: ChosenSpec<'a>,
+}
+
+/// What [`scan_chosen_files`] found in one file: the kept lines, or why the
+/// general reader is needed; an error when the file is broken or unreadable.
+pub type FileOutcome = Result<std::result::Result<Chosen, Fallback>>;
+
+/// Reads every file of a run (see [`scan_chosen`]), the files in parallel on
+/// the current rayon pool as well as the segments within each, and gives
+/// their outcomes in the order of `files`. After the first failed file (in
+/// that order) the later ones are not needed; they stop at their next segment.
+pub fn scan_chosen_files(
+    files: &[ChosenFile<'_>],
+    reference: &ReferenceLookup,
+    checkpoint: &dyn Checkpoint,
+) -> Vec<FileOutcome> {
+    let first_failed = AtomicUsize::new(usize::MAX);
+    files
+        .par_iter()
+        .enumerate()
+        .map(|(i, file)| {
+            if i > first_failed.load(Ordering::Relaxed) {
+                return Ok(Err(Fallback::EarlierFile));
+            }
+            let outcome = checkpoint
+                .check()
+                .and_then(|()| scan_chosen(file.path, &file.spec, reference, checkpoint));
+            if !matches!(outcome, Ok(Ok(_))) {
+                first_failed.fetch_min(i, Ordering::Relaxed);
+            }
+            outcome
+        })
+        .collect()
 }
 
 /// Reads the chosen (filter, metric) of the file at `path` (see the module notes).
@@ -472,6 +518,52 @@ mod tests {
             read(&text, "strict"),
             Err(Fallback::UnexpectedValue("metric"))
         );
+    }
+
+    #[test]
+    fn files_come_back_in_order_and_stop_after_a_failed_one() {
+        let dir = std::env::temp_dir().join(format!("fmn-chosen-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let hash = format!("\"{H}\"");
+        let texts = [
+            line("0", "strict", "1", &hash),
+            line("2", "strict", "0", &hash),
+            line("7", "strict", "1", &hash),
+            "{broken\n".to_string(),
+        ];
+        let paths: Vec<_> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let path = dir.join(format!("{i}.jsonl"));
+                std::fs::write(&path, text).unwrap();
+                path
+            })
+            .collect();
+        let files: Vec<ChosenFile<'_>> = paths
+            .iter()
+            .map(|path| ChosenFile {
+                path,
+                spec: spec("strict"),
+            })
+            .collect();
+        let lookup = reference();
+        let out = scan_chosen_files(&files[..2], &lookup, &crate::control::NeverStop);
+        let docs: Vec<_> = out
+            .iter()
+            .map(|o| o.as_ref().unwrap().as_ref().unwrap().doc.clone())
+            .collect();
+        assert_eq!(docs, vec![vec![0], vec![2]]);
+        let out = scan_chosen_files(&files[2..], &lookup, &crate::control::NeverStop);
+        assert_eq!(out[0], Ok(Err(Fallback::UnknownDoc)));
+        // The broken file after it is either skipped or reported as broken.
+        assert!(matches!(
+            out[1],
+            Ok(Err(Fallback::EarlierFile)) | Err(Error::Parse { .. })
+        ));
+        let out = scan_chosen_files(&files[3..], &lookup, &crate::control::NeverStop);
+        assert!(matches!(out[0], Err(Error::Parse { line: Some(1), .. })));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
