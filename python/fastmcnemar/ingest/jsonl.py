@@ -36,7 +36,7 @@ def last_record(path: Path) -> dict[str, Any] | None:
     """The last line of a JSONL file, parsed; None if it cannot be (the scan reports why)."""
     with open_regular(path) as fh:
         size = fh.seek(0, 2)
-        window = 64 << 10
+        window = 16 << 10
         while True:
             # Read back from the end until the window holds a whole last line.
             start = max(0, size - window)
@@ -81,10 +81,10 @@ def line_of_record(path: Path, row: int) -> int:
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """(1-based line number, line) of the non-blank lines. Read in blocks split in C
     (iterating a file object line by line copied every 3 KB prompt line twice); the
-    blocks grow from 64 KiB, so reading only the first line stays cheap."""
+    blocks grow from 16 KiB, so reading only the first line stays cheap."""
     lineno = 0
     rest = b""
-    block = 1 << 16
+    block = 1 << 14
     with open_regular(path) as fh:
         while chunk := fh.read(block):
             block = min(block * 4, _BLOCK)
