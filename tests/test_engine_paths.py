@@ -79,6 +79,19 @@ def test_scanner_falls_back_with_its_reason(tmp_path: Path) -> None:
     assert lean == general
 
 
+def test_duplicated_reference_doc_gives_the_general_message(tmp_path: Path) -> None:
+    """A reference the scanner cannot index (a doc twice) is paired row by row."""
+    ref = tmp_path / "reference"
+    shutil.copytree(example_path("reference"), ref)
+    _edit(ref, "demo_mc", lambda ls: [ls[0], *ls])
+    with pytest.raises(fm.FastMcNemarError) as lean:
+        fm.compare(ref, example_path("degraded"))
+    with pytest.raises(fm.FastMcNemarError) as general:
+        fm.compare(ref, load_run(example_path("degraded"), side="candidate"))
+    assert "duplicate doc ids" in str(lean.value)
+    assert str(lean.value) == str(general.value)
+
+
 @pytest.mark.parametrize("name", ["degraded", "rerun"])
 def test_columnar_pass_equals_row_by_row_pairing(
     name: str, monkeypatch: pytest.MonkeyPatch

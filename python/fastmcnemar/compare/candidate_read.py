@@ -121,6 +121,8 @@ def read_chosen(
         sample = found.files.get(choice.task)
         if sample is None or choice.metric not in found.keep[choice.task]:
             return None
+    if not coded.clean:
+        return None  # duplicated reference rows or several models: pairing explains
     keys = [key_of[(c.task, c.filter, c.metric)] for c in choices]
     # One call for the whole run: the scanner reads the files in parallel (and each
     # file's segments), keeps the chosen filter's lines, codes their doc ids through
