@@ -16,12 +16,13 @@
 //! flip rate max(flip rate, margin) (a drop of `margin` needs at least that
 //! share of flips) and the largest flip rate at which the run's n would do.
 //! Every value is the scalar search's own answer ([`super::batch`] computes
-//! each distinct input once, in parallel).
+//! each distinct input once, in parallel from [`super::batch::SERIAL_BELOW`]
+//! tasks up, serially below).
 
 use crate::control::Checkpoint;
 use crate::error::{Error, Result, check_level};
 
-use super::batch::{check_lengths, memoised_rows};
+use super::batch::{check_lengths, join_unless_small, memoised_rows};
 use super::noninferiority;
 use super::power::Alternative;
 use super::sample_size;
@@ -126,7 +127,8 @@ pub fn verdict_columns(
     let planned: Vec<usize> = (0..len)
         .filter(|&i| tasks.n[i] > 0 && rate(i) > 0.0 && rate(i) <= 1.0)
         .collect();
-    let (tests, drops) = rayon::join(
+    let (tests, drops) = join_unless_small(
+        len,
         || {
             let keys: Vec<_> = tested
                 .iter()
@@ -190,7 +192,8 @@ pub fn verdict_columns(
         .filter(|&i| verdict[i] == Verdict::Inconclusive)
         .collect();
     let sized: Vec<usize> = open.iter().copied().filter(|&i| tasks.n[i] > 0).collect();
-    let (needed, rates) = rayon::join(
+    let (needed, rates) = join_unless_small(
+        len,
         || {
             let keys: Vec<u64> = open
                 .iter()
