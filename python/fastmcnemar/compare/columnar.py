@@ -257,17 +257,30 @@ def paired_stats(
 
 
 def _hash_checks(ref: pl.DataFrame, cand: pl.DataFrame) -> tuple[bool, int]:
-    """(any hash differs where both sides have it, pairs with both doc hashes)."""
+    """(any hash differs where both sides have it, pairs with both doc hashes).
+
+    A hash column that is null throughout on either side (frames built in memory,
+    score files) compares nothing and is left out of the query (null counts are
+    free: Arrow keeps them)."""
+    n = ref.height
+    present = [
+        h
+        for h in _HASHES
+        if ref.get_column(h).null_count() < n and cand.get_column(h).null_count() < n
+    ]
+    if not present:
+        return False, 0
     both = pl.DataFrame(
-        {**{h: ref.get_column(h) for h in _HASHES},
-         **{f"{h}_c": cand.get_column(h) for h in _HASHES}}
+        {**{h: ref.get_column(h) for h in present},
+         **{f"{h}_c": cand.get_column(h) for h in present}}
     )  # fmt: skip
+    both_doc = pl.col("doc_hash").is_not_null() & pl.col("doc_hash_c").is_not_null()
     found = both.select(
         pl.any_horizontal(
             [(pl.col(h).is_not_null() & pl.col(f"{h}_c").is_not_null()
-              & (pl.col(h) != pl.col(f"{h}_c"))).any() for h in _HASHES]
+              & (pl.col(h) != pl.col(f"{h}_c"))).any() for h in present]
         ).alias("differ"),
-        (pl.col("doc_hash").is_not_null() & pl.col("doc_hash_c").is_not_null()).sum().alias("n"),
+        (both_doc.sum() if "doc_hash" in present else pl.lit(0)).alias("n"),
     ).row(0)  # fmt: skip
     return bool(found[0]), int(found[1])
 

@@ -58,8 +58,11 @@ class LoadedRun:
 
 
 def _label(frame: pl.DataFrame, fallback: str) -> str:
-    models = frame.get_column("model").unique().to_list()
-    return str(models[0]) if len(models) == 1 else fallback
+    models = frame.get_column("model")
+    if models.len() and models.null_count() == 0 and models.min() == models.max():
+        return str(models[0])  # one model: no hashing of every row
+    distinct = models.unique().to_list()
+    return str(distinct[0]) if len(distinct) == 1 else fallback
 
 
 def _restrict_tasks(frame: pl.DataFrame, tasks: Sequence[str] | None) -> pl.DataFrame:
