@@ -81,12 +81,12 @@ class Runs:
 
 def frame_runs(frame: pl.DataFrame) -> Runs:
     """The runs of one (task, filter, metric) in ``frame`` (a reader writes one file,
-    one filter at a time, so there are few)."""
-    runs = frame.select(pl.struct(_TRIPLES).rle_id().alias("run")).get_column("run").to_numpy()
-    starts = np.flatnonzero(np.concatenate(([True], runs[1:] != runs[:-1])))
-    lengths = np.diff(np.append(starts, frame.height)).astype(np.int64)
-    triples = list(frame.select(_TRIPLES)[starts].iter_rows())
-    return Runs(starts.astype(np.int64), lengths, triples)
+    one filter at a time, so there are few): one run-length encoding of the triples."""
+    runs = frame.select(pl.struct(_TRIPLES).rle().alias("run")).unnest("run").unnest("value")
+    lengths = runs.get_column("len").to_numpy().astype(np.int64)
+    starts = np.cumsum(lengths) - lengths
+    triples = list(zip(*(runs.get_column(c).to_list() for c in _TRIPLES), strict=True))
+    return Runs(starts, lengths, triples)
 
 
 def doc_codes(doc_ids: pl.Series, categories: pl.Series) -> IntArray | None:
