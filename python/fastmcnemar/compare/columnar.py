@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from fastmcnemar.compare.frame_ops import columns
 from fastmcnemar.compare.metrics import Choice
 from fastmcnemar.compare.task_stats import STATS_COLUMNS
 
@@ -64,10 +65,14 @@ class CodedReference:
 
 def doc_order(doc_ids: pl.Series) -> pl.Series:
     """Distinct doc ids in the order pairing sorts them: numeric ids by value, then text."""
-    frame = pl.DataFrame({"doc_id": doc_ids.unique()}).with_columns(
-        pl.col("doc_id").str.to_integer(strict=False).alias("_num")
+    order = (
+        pl.LazyFrame({"doc_id": doc_ids})
+        .unique()
+        .with_columns(pl.col("doc_id").str.to_integer(strict=False).alias("_num"))
+        .sort(["_num", "doc_id"], nulls_last=True)
+        .select("doc_id")
     )
-    return frame.sort(["_num", "doc_id"], nulls_last=True).get_column("doc_id")
+    return order.collect().to_series()
 
 
 @dataclass(frozen=True)
@@ -82,10 +87,11 @@ class Runs:
 def frame_runs(frame: pl.DataFrame) -> Runs:
     """The runs of one (task, filter, metric) in ``frame`` (a reader writes one file,
     one filter at a time, so there are few): one run-length encoding of the triples."""
-    runs = frame.select(pl.struct(_TRIPLES).rle().alias("run")).unnest("run").unnest("value")
+    runs = frame.select(pl.struct(_TRIPLES).rle().alias("run")).to_series().struct.unnest()
     lengths = runs.get_column("len").to_numpy().astype(np.int64)
     starts = np.cumsum(lengths) - lengths
-    triples = list(zip(*(runs.get_column(c).to_list() for c in _TRIPLES), strict=True))
+    values = runs.get_column("value").struct.unnest()
+    triples = list(zip(*(values.get_column(c).to_list() for c in _TRIPLES), strict=True))
     return Runs(starts, lengths, triples)
 
 
@@ -112,15 +118,13 @@ def code_reference(scores: pl.DataFrame) -> CodedReference:
         orient="row",
     )
     order = doc_order(scores.get_column("doc_id"))
-    docs = pl.DataFrame({"doc_id": order, "doc": pl.arange(0, order.len(), eager=True)}).cast(
-        {"doc": pl.UInt32}
-    )
+    docs = pl.DataFrame([order, pl.Series("doc", np.arange(order.len(), dtype=np.uint32))])
     key = np.repeat(np.asarray([key_of[t] for t in triples], dtype=np.int64), lengths)
     doc = doc_codes(scores.get_column("doc_id"), order)
     assert doc is not None  # every doc id is in its own dictionary
     pair_code = key * (1 << 32) + doc
     values = scores.get_column("score").to_numpy().astype(np.float64)
-    hashes = scores.select(_HASHES)
+    hashes = columns(scores, _HASHES)
     if pair_code.size > 1 and not bool(np.all(pair_code[1:] >= pair_code[:-1])):
         sort = np.argsort(pair_code, kind="stable")
         pair_code, values, hashes = pair_code[sort], values[sort], hashes[sort]
@@ -164,7 +168,7 @@ def code_frame(
         key=key[keep],
         doc_id=picked.get_column("doc_id"),
         scores=picked.get_column("score").to_numpy().astype(np.float64),
-        hashes=picked.select(_HASHES),
+        hashes=columns(picked, _HASHES),
         models=picked.get_column("model").n_unique(),
     )
 

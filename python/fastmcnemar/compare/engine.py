@@ -20,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar.compare import frame_ops
 from fastmcnemar.compare.candidate_read import read_chosen, survey, warn_superseded
 from fastmcnemar.compare.clusters import ClusterIndex, ClusterSpec, epoch_clusters, index_clusters
 from fastmcnemar.compare.columnar import (
@@ -91,7 +92,7 @@ class ReferenceIndex:
     @property
     def tasks_present(self) -> list[str]:
         """The reference's tasks, in order of appearance."""
-        return self.coded.keys.get_column("task").unique(maintain_order=True).to_list()
+        return list(dict.fromkeys(self.coded.keys.get_column("task").to_list()))
 
     @property
     def doc_ids(self) -> pl.Series:
@@ -320,8 +321,12 @@ def _choices(
 ) -> tuple[list[Choice], list[tuple[str, str, str, str]]]:
     """The tested (filter, metric) per task and what is skipped, in report order."""
     ref = index.run
-    ref_keys = index.coded.keys.select(_TRIPLES)
-    both = ref_keys.join(cand_keys, on=_TRIPLES, how="semi")
+    in_candidate = set(frame_ops.rows(cand_keys, *_TRIPLES))
+    both = pl.DataFrame(
+        [key for key in frame_ops.rows(index.coded.keys, *_TRIPLES) if key in in_candidate],
+        schema=dict.fromkeys(_TRIPLES, pl.Utf8),
+        orient="row",
+    )  # the reference's keys the candidate has, in the reference's order
     not_testable: dict[tuple[str, str], str] = {}
     skipped: list[tuple[str, str, str, str]] = []
     for run in (ref, cand):
@@ -366,15 +371,17 @@ def _task_stats(
 ) -> TaskStats:
     """``flips`` (without texts) when the aligned pass found them, else found here."""
     meta = run_metadata(index.run, cand, report, [c.task for c in choices])
-    paired_n = {str(t): int(n) for t, n in rows.select("task", "n").iter_rows()}
+    paired_n = {str(t): int(n) for t, n in frame_ops.rows(rows, "task", "n")}
     cand_docs = paired_n if cand.scores.height == 0 else None
     meta["incomplete"] = [
         *gaps(index.run, "reference", index.tasks)["short"],
         *gaps(cand, "candidate", index.tasks, docs=cand_docs)["short"],
     ]
     skipped_frame = pl.DataFrame(
-        [(name, *s) for s in skipped], schema=STATS_SKIPPED_COLUMNS, orient="row"
-    ).unique(maintain_order=True)
+        list(dict.fromkeys((name, *s) for s in skipped)),  # distinct, in order
+        schema=STATS_SKIPPED_COLUMNS,
+        orient="row",
+    )
     if flips is None:
         flips = flips_of(index, cand_scores, choices, rows)
     elif index.flip_texts and cand_scores is not None:
@@ -384,7 +391,9 @@ def _task_stats(
         skipped_frame,
         {name: meta},
         index.key,
-        flips.select(pl.lit(name, dtype=pl.Utf8).alias("candidate"), pl.all()),
+        pl.DataFrame(
+            [pl.Series("candidate", [name] * flips.height, dtype=pl.Utf8), *flips.get_columns()]
+        ),
     )
 
 

@@ -52,12 +52,10 @@ def find_flips(paired: pl.DataFrame, *, lower_is_better: Iterable[tuple[str, str
     their drop is ``candidate - reference``.
     """
     lower_keys = list(lower_is_better)
-    changed = paired.filter(pl.col("reference") != pl.col("candidate"))
-    if changed.height == 0:
-        return empty_flips()
+    changed = paired.lazy().filter(pl.col("reference") != pl.col("candidate"))
     drop = pl.col("reference") - pl.col("candidate")
     if lower_keys:
-        lower = pl.DataFrame(
+        lower = pl.LazyFrame(
             lower_keys,
             schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8},
             orient="row",
@@ -70,16 +68,18 @@ def find_flips(paired: pl.DataFrame, *, lower_is_better: Iterable[tuple[str, str
             .then(pl.col("candidate") - pl.col("reference"))
             .otherwise(drop)
         )
+    # One query: filter, order, columns.
     ordered = changed.with_columns(drop.alias("_drop")).sort(
         ["task", "filter", "metric", "_drop"], descending=[False, False, False, True],
         maintain_order=True,
     )  # fmt: skip
-    return ordered.select(
+    flips = ordered.select(
         "task", "filter", "metric", "doc_id",
         pl.col("reference").alias("reference_score"),
         pl.col("candidate").alias("candidate_score"),
         *(pl.lit(None, dtype=pl.Utf8).alias(c) for c in _TEXT),
-    )  # fmt: skip
+    ).collect()  # fmt: skip
+    return flips if flips.height else empty_flips()
 
 
 def attach_texts(flips: pl.DataFrame, reference: pl.DataFrame, candidate: pl.DataFrame) -> (
@@ -150,11 +150,14 @@ def flips_from_pairs(index: Any, paired: Any, choices: Iterable[Any]) -> pl.Data
     # is a chosen one): a gather instead of a join.
     slot = np.full(max(by_key) + 1, -1, dtype=np.int64)
     slot[list(by_key)] = np.arange(len(by_key))
-    names = _key_names(by_key).drop("_key")[slot[paired.changed_key.astype(np.int64)]]
-    changed = names.with_columns(
-        index.doc_ids.gather(paired.changed_doc.astype(np.int64)).alias("doc_id"),
-        pl.Series("reference", paired.changed_reference),
-        pl.Series("candidate", paired.changed_candidate),
+    names = _key_names(by_key)[slot[paired.changed_key.astype(np.int64)]]
+    changed = pl.DataFrame(
+        [
+            *(names.get_column(c) for c in ("task", "filter", "metric")),
+            index.doc_ids.gather(paired.changed_doc.astype(np.int64)).alias("doc_id"),
+            pl.Series("reference", paired.changed_reference),
+            pl.Series("candidate", paired.changed_candidate),
+        ]
     )
     lower = _lower_is_better(by_key.values())
     return find_flips(changed, lower_is_better=lower)
