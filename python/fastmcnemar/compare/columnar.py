@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from fastmcnemar.compare.frame_ops import columns
+from fastmcnemar.compare.frame_ops import columns, one_value
 from fastmcnemar.compare.metrics import Choice
 from fastmcnemar.compare.task_stats import STATS_COLUMNS
 
@@ -36,6 +36,15 @@ _HASHES = ("doc_hash", "prompt_hash", "target_hash")
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Runs:
+    """A score frame's runs of one (task, filter, metric): start row, length, triple."""
+
+    starts: IntArray
+    lengths: IntArray
+    triples: list[tuple[str, str, str]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,7 +56,10 @@ class CodedReference:
     then text), so a doc's code orders docs as :func:`fastmcnemar.pair` does;
     ``pair_code``: key * 2**32 + doc of every row, ascending; ``scores`` and
     ``hashes`` in that order; ``offsets``: where each key's rows start;
-    ``clean``: one model and no duplicate (key, doc), so the fast pairing applies.
+    ``clean``: one model and no duplicate (key, doc), so the fast pairing applies;
+    ``runs`` and ``row_docs``: the frame's runs of one triple and each row's doc code,
+    in the frame's own row order (a candidate laid out like the reference reuses them,
+    see :func:`same_layout`).
     """
 
     keys: pl.DataFrame
@@ -57,6 +69,8 @@ class CodedReference:
     hashes: pl.DataFrame
     offsets: IntArray
     clean: bool
+    runs: Runs
+    row_docs: IntArray
 
     def key_of(self) -> dict[tuple[str, str, str], int]:
         """(task, filter, metric) -> key code."""
@@ -65,23 +79,10 @@ class CodedReference:
 
 def doc_order(doc_ids: pl.Series) -> pl.Series:
     """Distinct doc ids in the order pairing sorts them: numeric ids by value, then text."""
-    order = (
-        pl.LazyFrame({"doc_id": doc_ids})
-        .unique()
-        .with_columns(pl.col("doc_id").str.to_integer(strict=False).alias("_num"))
-        .sort(["_num", "doc_id"], nulls_last=True)
-        .select("doc_id")
-    )
-    return order.collect().to_series()
-
-
-@dataclass(frozen=True)
-class Runs:
-    """A score frame's runs of one (task, filter, metric): start row, length, triple."""
-
-    starts: IntArray
-    lengths: IntArray
-    triples: list[tuple[str, str, str]]
+    distinct = doc_ids.unique(maintain_order=True)
+    numbers = distinct.str.to_integer(strict=False).alias("_num")
+    frame = pl.DataFrame([distinct.alias("doc_id"), numbers])
+    return frame.sort(["_num", "doc_id"], nulls_last=True).get_column("doc_id")
 
 
 def frame_runs(frame: pl.DataFrame) -> Runs:
@@ -120,9 +121,9 @@ def code_reference(scores: pl.DataFrame) -> CodedReference:
     order = doc_order(scores.get_column("doc_id"))
     docs = pl.DataFrame([order, pl.Series("doc", np.arange(order.len(), dtype=np.uint32))])
     key = np.repeat(np.asarray([key_of[t] for t in triples], dtype=np.int64), lengths)
-    doc = doc_codes(scores.get_column("doc_id"), order)
-    assert doc is not None  # every doc id is in its own dictionary
-    pair_code = key * (1 << 32) + doc
+    row_docs = doc_codes(scores.get_column("doc_id"), order)
+    assert row_docs is not None  # every doc id is in its own dictionary
+    pair_code = key * (1 << 32) + row_docs
     values = scores.get_column("score").to_numpy().astype(np.float64)
     hashes = columns(scores, _HASHES)
     if pair_code.size > 1 and not bool(np.all(pair_code[1:] >= pair_code[:-1])):
@@ -137,8 +138,25 @@ def code_reference(scores: pl.DataFrame) -> CodedReference:
         scores=values,
         hashes=hashes,
         offsets=offsets.astype(np.int64),
-        clean=scores.get_column("model").n_unique() <= 1 and not duplicated,
+        clean=_at_most_one(scores.get_column("model")) and not duplicated,
+        runs=runs,
+        row_docs=row_docs,
     )
+
+
+def same_layout(reference: pl.DataFrame, candidate: pl.DataFrame) -> bool:
+    """Whether ``candidate`` holds the reference's (task, filter, metric, doc_id) row
+    for row (two runs of one harness on one suite, the usual case): its runs and doc
+    codes are then the reference's (:attr:`CodedReference.runs`, ``row_docs``), and
+    four column comparisons replace a run-length encoding and a dictionary lookup."""
+    return reference.height == candidate.height and all(
+        reference.get_column(c).equals(candidate.get_column(c)) for c in (*_TRIPLES, "doc_id")
+    )
+
+
+def _at_most_one(column: pl.Series) -> bool:
+    """``column.n_unique() <= 1`` (a null counting as a value), without hashing."""
+    return column.null_count() == column.len() or one_value(column)
 
 
 @dataclass(frozen=True)
@@ -151,25 +169,32 @@ class CodedCandidate:
     scores: FloatArray
     hashes: pl.DataFrame
     models: int = 1
+    docs: IntArray | None = None  # the doc codes, when known already
 
 
 def code_frame(
-    frame: pl.DataFrame, chosen: dict[tuple[str, str, str], int], runs: Runs | None = None
+    frame: pl.DataFrame,
+    chosen: dict[tuple[str, str, str], int],
+    runs: Runs | None = None,
+    row_docs: IntArray | None = None,
 ) -> CodedCandidate:
     """The rows of ``frame`` (a score frame) whose (task, filter, metric) is chosen,
     keyed by the reference's codes. Rows come in runs of one triple (one file, one
-    filter), so each run's key is looked up once."""
+    filter), so each run's key is looked up once; ``row_docs`` are the doc codes of
+    every row when known (a frame laid out like the reference)."""
     runs = runs or frame_runs(frame)
     run_keys = np.asarray([chosen.get(triple, -1) for triple in runs.triples], dtype=np.int64)
     key = np.repeat(run_keys, runs.lengths)
     keep = key >= 0
     picked = frame.filter(pl.Series(keep)) if not keep.all() else frame
+    models = picked.get_column("model")
     return CodedCandidate(
         key=key[keep],
         doc_id=picked.get_column("doc_id"),
         scores=picked.get_column("score").to_numpy().astype(np.float64),
         hashes=columns(picked, _HASHES),
-        models=picked.get_column("model").n_unique(),
+        models=1 if one_value(models) else models.n_unique(),
+        docs=None if row_docs is None else row_docs[keep],
     )
 
 
@@ -194,10 +219,12 @@ def paired_stats(
     label: str,
     *,
     runs: Runs | None = None,
+    row_docs: IntArray | None = None,
 ) -> Paired | None:
     """The TaskStats rows of ``candidate`` for ``choices``, the number of pairs whose
     doc hashes were compared and the changed pairs; None when any pairing check fails
-    (see the module notes)."""
+    (see the module notes). ``runs`` and ``row_docs`` (of a frame ``candidate``) are
+    its runs and doc codes when known already."""
     if not coded.clean:
         return None
     key_of = coded.key_of()
@@ -208,12 +235,16 @@ def paired_stats(
             return None
         chosen[(choice.task, choice.filter, choice.metric)] = found
     cand = (
-        candidate if isinstance(candidate, CodedCandidate) else code_frame(candidate, chosen, runs)
+        candidate
+        if isinstance(candidate, CodedCandidate)
+        else code_frame(candidate, chosen, runs, row_docs)
     )
     if cand.models > 1 or cand.key.size == 0:
         return None
     # Doc codes through the reference's dictionary; an unknown doc is a missing pair.
-    docs = doc_codes(cand.doc_id, coded.docs.get_column("doc_id"))
+    docs = cand.docs
+    if docs is None:
+        docs = doc_codes(cand.doc_id, coded.docs.get_column("doc_id"))
     if docs is None:
         return None
     pair_code = cand.key * (1 << 32) + docs
@@ -371,5 +402,6 @@ __all__ = [
     "doc_order",
     "frame_runs",
     "paired_stats",
+    "same_layout",
     "stats_rows",
 ]

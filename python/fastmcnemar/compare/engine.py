@@ -28,6 +28,7 @@ from fastmcnemar.compare.columnar import (
     code_reference,
     frame_runs,
     paired_stats,
+    same_layout,
 )
 from fastmcnemar.compare.completeness import gaps
 from fastmcnemar.compare.flips import attach_texts, chosen_scores, flips_from_pairs, flips_of
@@ -259,14 +260,21 @@ def candidate_stats(
         epochs=index.epochs,
     )  # fmt: skip
     name = cand.label if label is None else label
-    runs = frame_runs(cand.scores)
+    # A candidate laid out like the reference (the usual case) takes its runs and doc codes.
+    same = same_layout(index.run.scores, cand.scores)
+    runs = index.coded.runs if same else frame_runs(cand.scores)
+    row_docs = index.coded.row_docs if same else None
     cand_keys = pl.DataFrame(
         list(dict.fromkeys(runs.triples)), schema=dict.fromkeys(_TRIPLES, pl.Utf8), orient="row"
     )
     choices, skipped = _choices(index, cand, cand_keys)
     # Clustered comparisons take the row-by-row path: it keeps each sample's doc
     # code, which gives its cluster.
-    fast = None if clustered else paired_stats(index.coded, cand.scores, choices, name, runs=runs)
+    fast = (
+        None
+        if clustered
+        else paired_stats(index.coded, cand.scores, choices, name, runs=runs, row_docs=row_docs)
+    )
     flips: pl.DataFrame | None = None  # the general path finds them by a join
     if fast is not None:
         rows, hashes_checked = fast.rows, fast.hashes_checked

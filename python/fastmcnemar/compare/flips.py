@@ -52,10 +52,12 @@ def find_flips(paired: pl.DataFrame, *, lower_is_better: Iterable[tuple[str, str
     their drop is ``candidate - reference``.
     """
     lower_keys = list(lower_is_better)
-    changed = paired.lazy().filter(pl.col("reference") != pl.col("candidate"))
+    changed = paired.filter(pl.col("reference") != pl.col("candidate"))
+    if changed.height == 0:
+        return empty_flips()
     drop = pl.col("reference") - pl.col("candidate")
     if lower_keys:
-        lower = pl.LazyFrame(
+        lower = pl.DataFrame(
             lower_keys,
             schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8},
             orient="row",
@@ -68,18 +70,16 @@ def find_flips(paired: pl.DataFrame, *, lower_is_better: Iterable[tuple[str, str
             .then(pl.col("candidate") - pl.col("reference"))
             .otherwise(drop)
         )
-    # One query: filter, order, columns.
     ordered = changed.with_columns(drop.alias("_drop")).sort(
         ["task", "filter", "metric", "_drop"], descending=[False, False, False, True],
         maintain_order=True,
     )  # fmt: skip
-    flips = ordered.select(
+    return ordered.select(
         "task", "filter", "metric", "doc_id",
         pl.col("reference").alias("reference_score"),
         pl.col("candidate").alias("candidate_score"),
         *(pl.lit(None, dtype=pl.Utf8).alias(c) for c in _TEXT),
-    ).collect()  # fmt: skip
-    return flips if flips.height else empty_flips()
+    )  # fmt: skip
 
 
 def attach_texts(flips: pl.DataFrame, reference: pl.DataFrame, candidate: pl.DataFrame) -> (
