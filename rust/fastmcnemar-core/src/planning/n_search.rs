@@ -20,7 +20,9 @@
 //!   combination: each step adds at most ~2 ulp of relative error; the weights
 //!   restart from the direct window every [`SCREEN_RESTART`] steps) and a plain
 //!   dot product with the tabulated e: a few hundred flops per N instead of a
-//!   pmf, three allocations and two compensated sums.
+//!   pmf, three allocations and two compensated sums. The table of e grows upwards
+//!   [`GROW`] m at a time (each walk starts with a critical value and two
+//!   direct tails, too dear for the one more m each N asks for).
 //!
 //! Both shortcuts only ever rule N out, and only by [`SLACK`] = 1e-9, far more
 //! than their error (the walked conditional powers agree with direct ones to
@@ -36,6 +38,9 @@ pub(super) const SLACK: f64 = 1e-9;
 
 /// Screened steps between restarts from the direct binomial window.
 pub(super) const SCREEN_RESTART: u64 = 64;
+
+/// Conditional powers added at least at a time when the table grows upwards.
+const GROW: u64 = 64;
 
 /// Conditional (exact, bound) powers for a contiguous range of m, grown on
 /// demand at either end (the searches move N, hence the window of m, a
@@ -100,8 +105,11 @@ impl ConditionalTable {
         }
         let top = self.lo + self.values.len() as u64 - 1;
         if hi > top {
+            // A chunk at a time: the scan asks for one more m per N, and each
+            // walk starts with a critical value and two direct tails.
+            let to = hi.max(top.saturating_add(GROW));
             self.values
-                .extend(conditional_range(&self.setup, top + 1, hi));
+                .extend(conditional_range(&self.setup, top + 1, to));
         }
     }
 }

@@ -217,16 +217,18 @@ pub fn minimum_detectable_delta(
         let setup = Setup::new(flip_rate, sign * magnitude, alpha, alternative)?;
         Ok(power_and_bound(&setup, n).0)
     };
-    if power_at(flip_rate)? < target {
+    let at_most = power_at(flip_rate)?;
+    if at_most < target {
         return Ok(None);
     }
-    if power_at(0.0)? >= target {
+    let at_zero = power_at(0.0)?;
+    if at_zero >= target {
         return Ok(Some(0.0));
     }
     // Bracket the root near the normal-approximation answer, then narrow it
     // by the Illinois variant of regula falsi (power is smooth in delta).
     let (mut lo, mut hi) = (0.0f64, flip_rate);
-    let (mut f_lo, mut f_hi) = (power_at(0.0)? - target, power_at(flip_rate)? - target);
+    let (mut f_lo, mut f_hi) = (at_zero - target, at_most - target);
     if let Some(guess) =
         normal_approx_minimum_detectable_delta(n, flip_rate, alpha, power, Alternative::Greater)?
     {
