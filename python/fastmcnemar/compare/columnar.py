@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from fastmcnemar.compare import frame_ops
 from fastmcnemar.compare.frame_ops import columns, one_value
 from fastmcnemar.compare.metrics import Choice
 from fastmcnemar.compare.task_stats import STATS_COLUMNS
@@ -74,7 +75,7 @@ class CodedReference:
 
     def key_of(self) -> dict[tuple[str, str, str], int]:
         """(task, filter, metric) -> key code."""
-        return {(t, f, m): k for t, f, m, k in self.keys.iter_rows()}
+        return {(t, f, m): k for t, f, m, k in frame_ops.rows(self.keys, *_TRIPLES, "key")}
 
 
 def doc_order(doc_ids: pl.Series) -> pl.Series:

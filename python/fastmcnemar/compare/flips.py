@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from fastmcnemar.compare import frame_ops
+
 #: Columns of ``Comparison.flips`` (``TaskStats.flips`` adds ``candidate`` first).
 FLIP_COLUMNS: dict[str, pl.DataType] = {
     "task": pl.Utf8(),
@@ -201,7 +203,7 @@ def chosen_scores(
 
 def _tasks_with_flips(rows: pl.DataFrame) -> set[str]:
     """The tasks of TaskStats ``rows`` with at least one discordant pair."""
-    return {str(t) for t, b, c in rows.select("task", "b", "c").iter_rows() if b + c}
+    return {str(t) for t, b, c in frame_ops.rows(rows, "task", "b", "c") if b + c}
 
 
 def _lower_is_better(choices: Iterable[Any]) -> list[tuple[str, str, str]]:
