@@ -5,10 +5,10 @@
 //! Batches arrive as 1-D C-contiguous NumPy arrays (counts int64, rates
 //! float64, flags bool; the Python layer converts and broadcasts) and run
 //! with the interpreter released: even one exact search costs more than
-//! handing it to the pool. The two a compare calls with its few dozen tasks,
-//! `tango_intervals` and `verdict_columns`, run inline below
-//! `batch::SERIAL_BELOW` elements (the core runs them serially there, about a
-//! millisecond, without Ctrl-C checks). Missing answers come back as NaN (float columns)
+//! handing it to the pool. The two a compare calls with its few dozen tasks
+//! run inline, as the core runs them serially (about a millisecond, without
+//! Ctrl-C checks): `tango_intervals` below `batch::SERIAL_BELOW` elements,
+//! `verdict_columns` when `runs_serially` says its searches are short. Missing answers come back as NaN (float columns)
 //! or -1 (sample sizes).
 
 use fastmcnemar_core::planning::power;
@@ -377,7 +377,15 @@ fn verdict_columns<'py>(
         power,
         interval_usable,
     };
-    let found = run(py, n_threads, small_batch(n.len()), |checkpoint| {
+    let size = if verdicts::runs_serially(tasks, settings) {
+        Size::Items {
+            items: 0,
+            inline_below: 1,
+        }
+    } else {
+        Size::Long
+    };
+    let found = run(py, n_threads, size, |checkpoint| {
         verdicts::verdict_columns(tasks, settings, checkpoint)
     })?;
     let needed = found.n_needed.iter().map(|v| v.map_or(-1, |n| n as i64));

@@ -38,13 +38,13 @@ use super::sample_size::{self, SampleSize};
 const CHUNK: usize = 4;
 
 /// Batches with fewer elements than this run serially on the calling thread
-/// and never touch rayon (see the module header).
+/// and never touch rayon (see the module header; `verdict_columns` also asks
+/// that every search be short, [`super::verdict_columns::runs_serially`]).
 pub const SERIAL_BELOW: usize = 64;
 
-/// `(a(), b())`, in parallel unless `len` (the batch's elements) is below
-/// [`SERIAL_BELOW`].
-pub(crate) fn join_unless_small<RA, RB>(
-    len: usize,
+/// `(a(), b())`: serially on the calling thread, or in parallel.
+pub(crate) fn join_or_serial<RA, RB>(
+    serial: bool,
     a: impl FnOnce() -> RA + Send,
     b: impl FnOnce() -> RB + Send,
 ) -> (RA, RB)
@@ -52,7 +52,7 @@ where
     RA: Send,
     RB: Send,
 {
-    if len < SERIAL_BELOW {
+    if serial {
         (a(), b())
     } else {
         rayon::join(a, b)
@@ -70,14 +70,15 @@ where
     V: Copy + Send,
     F: Fn(K) -> Result<V> + Sync,
 {
-    memoised_rows(keys, |i| i, checkpoint, f)
+    memoised_rows(keys, |i| i, keys.len() < SERIAL_BELOW, checkpoint, f)
 }
 
 /// [`memoised`] for keys that are a subset of some rows: errors name
-/// `row_of(i)`, the row the i-th key came from.
+/// `row_of(i)`, the row the i-th key came from; `serial`: on the calling thread.
 pub(crate) fn memoised_rows<K, V, F>(
     keys: &[K],
     row_of: impl Fn(usize) -> usize,
+    serial: bool,
     checkpoint: &dyn Checkpoint,
     f: F,
 ) -> Result<Vec<V>>
@@ -101,7 +102,7 @@ where
         checkpoint.check()?;
         f(key)
     };
-    let answers: Vec<Result<V>> = if keys.len() < SERIAL_BELOW {
+    let answers: Vec<Result<V>> = if serial {
         distinct.iter().map(answer).collect()
     } else {
         distinct
