@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 
 import fastmcnemar as fm
-from fastmcnemar.compare import candidate_read, engine
+from fastmcnemar.compare import candidate_read, columnar, engine
 from fastmcnemar.compare.loading import load_run
 from fastmcnemar.compare.task_stats import TaskStats
 from fastmcnemar.data import example_path
@@ -100,6 +100,35 @@ def test_columnar_pass_equals_row_by_row_pairing(
     fast = _general(index, example_path(name), name)
     monkeypatch.setattr(engine, "paired_stats", lambda *args, **kwargs: None)
     _same(fast, _general(index, example_path(name), name))
+
+
+def test_candidate_laid_out_like_the_reference_reuses_its_codes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ref = load_run(example_path("reference"), side="reference").scores
+    rng = np.random.default_rng(5)
+    flipped = rng.random(ref.height) < 0.2
+    score = ref.get_column("score").to_numpy()
+    cand = ref.with_columns(
+        pl.lit("cand").alias("model"),
+        pl.Series("score", np.where(flipped & np.isin(score, (0.0, 1.0)), 1.0 - score, score)),
+    )
+    assert columnar.same_layout(ref, cand)
+    assert not columnar.same_layout(ref, cand.reverse())
+    index = engine.index_reference(ref)
+
+    def unused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the reference's runs and codes serve the candidate")
+
+    with monkeypatch.context() as patch:
+        for module, name in ((engine, "checked_pairing"), (engine, "frame_runs"),
+                             (columnar, "doc_codes")):  # fmt: skip
+            patch.setattr(module, name, unused)
+        reused = engine.candidate_stats(index, cand, label="cand")
+    monkeypatch.setattr(engine, "same_layout", lambda *args: False)
+    general = engine.candidate_stats(index, cand, label="cand")
+    _same(reused, general)
+    assert reused.flips.equals(general.flips)
 
 
 def test_shuffled_candidate_frame_pairs_the_same() -> None:

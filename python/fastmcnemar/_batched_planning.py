@@ -5,7 +5,9 @@ size, the minimum detectable drop, the largest tolerable flip rate, Tango's
 non-inferiority test and interval. These functions take arrays (broadcast
 against each other) and return arrays whose every element equals the scalar
 function's answer exactly; the core computes each distinct input once, in
-parallel, with the interpreter released. :func:`verdict_columns` gives the
+parallel, with the interpreter released (``verdict_columns`` and
+``tango_interval_many`` below 64 elements, a compare's tasks, serially on the
+calling thread: less than waking the threads costs). :func:`verdict_columns` gives the
 three-way verdicts of :mod:`fastmcnemar.compare.decision` and their planning columns
 for a whole audit. Re-exported by :mod:`fastmcnemar.planning`.
 """

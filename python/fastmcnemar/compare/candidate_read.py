@@ -148,7 +148,7 @@ def read_chosen(
         doc_id=None,
         scores=scores,
         hashes=HashCheck(differ, checked),
-        doc=doc.astype(np.int64),
+        docs=doc.astype(np.int64),
     )
 
 

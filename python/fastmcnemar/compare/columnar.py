@@ -29,6 +29,8 @@ import numpy.typing as npt
 import polars as pl
 
 from fastmcnemar._core import ReferenceLookup
+from fastmcnemar.compare import frame_ops
+from fastmcnemar.compare.frame_ops import columns, one_value
 from fastmcnemar.compare.metrics import Choice
 from fastmcnemar.compare.task_stats import STATS_COLUMNS
 
@@ -49,6 +51,15 @@ class HashCheck:
     checked: int
 
 
+@dataclass(frozen=True)
+class Runs:
+    """A score frame's runs of one (task, filter, metric): start row, length, triple."""
+
+    starts: IntArray
+    lengths: IntArray
+    triples: list[tuple[str, str, str]]
+
+
 @dataclass(frozen=True, eq=False)
 class CodedReference:
     """The reference's rows under integer codes (picklable).
@@ -58,7 +69,10 @@ class CodedReference:
     then text), so a doc's code orders docs as :func:`fastmcnemar.pair` does;
     ``pair_code``: key * 2**32 + doc of every row, ascending; ``scores`` and
     ``hashes`` in that order; ``offsets``: where each key's rows start;
-    ``clean``: one model and no duplicate (key, doc), so the fast pairing applies.
+    ``clean``: one model and no duplicate (key, doc), so the fast pairing applies;
+    ``runs`` and ``row_docs``: the frame's runs of one triple and each row's doc code,
+    in the frame's own row order (a candidate laid out like the reference reuses them,
+    see :func:`same_layout`).
     """
 
     keys: pl.DataFrame
@@ -68,10 +82,12 @@ class CodedReference:
     hashes: pl.DataFrame
     offsets: IntArray
     clean: bool
+    runs: Runs
+    row_docs: IntArray
 
     def key_of(self) -> dict[tuple[str, str, str], int]:
         """(task, filter, metric) -> key code."""
-        return {(t, f, m): k for t, f, m, k in self.keys.iter_rows()}
+        return {(t, f, m): k for t, f, m, k in frame_ops.rows(self.keys, *_TRIPLES, "key")}
 
     @cached_property
     def lookup(self) -> ReferenceLookup:
@@ -94,29 +110,21 @@ class CodedReference:
 
 def doc_order(doc_ids: pl.Series) -> pl.Series:
     """Distinct doc ids in the order pairing sorts them: numeric ids by value, then text."""
-    frame = pl.DataFrame({"doc_id": doc_ids.unique()}).with_columns(
-        pl.col("doc_id").str.to_integer(strict=False).alias("_num")
-    )
+    distinct = doc_ids.unique(maintain_order=True)
+    numbers = distinct.str.to_integer(strict=False).alias("_num")
+    frame = pl.DataFrame([distinct.alias("doc_id"), numbers])
     return frame.sort(["_num", "doc_id"], nulls_last=True).get_column("doc_id")
-
-
-@dataclass(frozen=True)
-class Runs:
-    """A score frame's runs of one (task, filter, metric): start row, length, triple."""
-
-    starts: IntArray
-    lengths: IntArray
-    triples: list[tuple[str, str, str]]
 
 
 def frame_runs(frame: pl.DataFrame) -> Runs:
     """The runs of one (task, filter, metric) in ``frame`` (a reader writes one file,
-    one filter at a time, so there are few)."""
-    runs = frame.select(pl.struct(_TRIPLES).rle_id().alias("run")).get_column("run").to_numpy()
-    starts = np.flatnonzero(np.concatenate(([True], runs[1:] != runs[:-1])))
-    lengths = np.diff(np.append(starts, frame.height)).astype(np.int64)
-    triples = list(frame.select(_TRIPLES)[starts].iter_rows())
-    return Runs(starts.astype(np.int64), lengths, triples)
+    one filter at a time, so there are few): one run-length encoding of the triples."""
+    runs = frame.select(pl.struct(_TRIPLES).rle().alias("run")).to_series().struct.unnest()
+    lengths = runs.get_column("len").to_numpy().astype(np.int64)
+    starts = np.cumsum(lengths) - lengths
+    values = runs.get_column("value").struct.unnest()
+    triples = list(zip(*(values.get_column(c).to_list() for c in _TRIPLES), strict=True))
+    return Runs(starts, lengths, triples)
 
 
 def doc_codes(doc_ids: pl.Series, categories: pl.Series) -> IntArray | None:
@@ -142,15 +150,13 @@ def code_reference(scores: pl.DataFrame) -> CodedReference:
         orient="row",
     )
     order = doc_order(scores.get_column("doc_id"))
-    docs = pl.DataFrame({"doc_id": order, "doc": pl.arange(0, order.len(), eager=True)}).cast(
-        {"doc": pl.UInt32}
-    )
+    docs = pl.DataFrame([order, pl.Series("doc", np.arange(order.len(), dtype=np.uint32))])
     key = np.repeat(np.asarray([key_of[t] for t in triples], dtype=np.int64), lengths)
-    doc = doc_codes(scores.get_column("doc_id"), order)
-    assert doc is not None  # every doc id is in its own dictionary
-    pair_code = key * (1 << 32) + doc
+    row_docs = doc_codes(scores.get_column("doc_id"), order)
+    assert row_docs is not None  # every doc id is in its own dictionary
+    pair_code = key * (1 << 32) + row_docs
     values = scores.get_column("score").to_numpy().astype(np.float64)
-    hashes = scores.select(_HASHES)
+    hashes = columns(scores, _HASHES)
     if pair_code.size > 1 and not bool(np.all(pair_code[1:] >= pair_code[:-1])):
         sort = np.argsort(pair_code, kind="stable")
         pair_code, values, hashes = pair_code[sort], values[sort], hashes[sort]
@@ -163,49 +169,73 @@ def code_reference(scores: pl.DataFrame) -> CodedReference:
         scores=values,
         hashes=hashes,
         offsets=offsets.astype(np.int64),
-        clean=scores.get_column("model").n_unique() <= 1 and not duplicated,
+        clean=_at_most_one(scores.get_column("model")) and not duplicated,
+        runs=runs,
+        row_docs=row_docs,
     )
+
+
+def same_layout(reference: pl.DataFrame, candidate: pl.DataFrame) -> bool:
+    """Whether ``candidate`` holds the reference's (task, filter, metric, doc_id) row
+    for row (two runs of one harness on one suite, the usual case): its runs and doc
+    codes are then the reference's (:attr:`CodedReference.runs`, ``row_docs``), and
+    four column comparisons replace a run-length encoding and a dictionary lookup."""
+    return reference.height == candidate.height and all(
+        reference.get_column(c).equals(candidate.get_column(c)) for c in (*_TRIPLES, "doc_id")
+    )
+
+
+def _at_most_one(column: pl.Series) -> bool:
+    """``column.n_unique() <= 1`` (a null counting as a value), without hashing."""
+    return column.null_count() == column.len() or one_value(column)
 
 
 @dataclass(frozen=True)
 class CodedCandidate:
     """A candidate's rows of the chosen keys, row-aligned: key codes, doc ids, scores
-    and hashes. From a score frame (:func:`code_frame`): doc ids as text and hashes as a
-    frame; straight from the scanner: doc codes (``doc``, ``doc_id`` None) and the
-    hashes already compared (:class:`HashCheck`)."""
+    and hashes. From a score frame (:func:`code_frame`): doc ids as text (and their
+    codes when known already) and hashes as a frame; straight from the scanner: doc
+    codes only (``docs``, ``doc_id`` None) and the hashes already compared
+    (:class:`HashCheck`)."""
 
     key: IntArray
     doc_id: pl.Series | None
     scores: FloatArray
     hashes: pl.DataFrame | HashCheck
     models: int = 1
-    doc: IntArray | None = None
+    docs: IntArray | None = None  # the doc codes, when known already
 
     def doc_ids(self, reference_ids: pl.Series) -> pl.Series:
         """The rows' doc ids as text (``reference_ids``: the reference's, by code)."""
         if self.doc_id is not None:
             return self.doc_id
-        assert self.doc is not None
-        return reference_ids.gather(self.doc).alias("doc_id")
+        assert self.docs is not None
+        return reference_ids.gather(self.docs).alias("doc_id")
 
 
 def code_frame(
-    frame: pl.DataFrame, chosen: dict[tuple[str, str, str], int], runs: Runs | None = None
+    frame: pl.DataFrame,
+    chosen: dict[tuple[str, str, str], int],
+    runs: Runs | None = None,
+    row_docs: IntArray | None = None,
 ) -> CodedCandidate:
     """The rows of ``frame`` (a score frame) whose (task, filter, metric) is chosen,
     keyed by the reference's codes. Rows come in runs of one triple (one file, one
-    filter), so each run's key is looked up once."""
+    filter), so each run's key is looked up once; ``row_docs`` are the doc codes of
+    every row when known (a frame laid out like the reference)."""
     runs = runs or frame_runs(frame)
     run_keys = np.asarray([chosen.get(triple, -1) for triple in runs.triples], dtype=np.int64)
     key = np.repeat(run_keys, runs.lengths)
     keep = key >= 0
     picked = frame.filter(pl.Series(keep)) if not keep.all() else frame
+    models = picked.get_column("model")
     return CodedCandidate(
         key=key[keep],
         doc_id=picked.get_column("doc_id"),
         scores=picked.get_column("score").to_numpy().astype(np.float64),
-        hashes=picked.select(_HASHES),
-        models=picked.get_column("model").n_unique(),
+        hashes=columns(picked, _HASHES),
+        models=1 if one_value(models) else models.n_unique(),
+        docs=None if row_docs is None else row_docs[keep],
     )
 
 
@@ -230,10 +260,12 @@ def paired_stats(
     label: str,
     *,
     runs: Runs | None = None,
+    row_docs: IntArray | None = None,
 ) -> Paired | None:
     """The TaskStats rows of ``candidate`` for ``choices``, the number of pairs whose
     doc hashes were compared and the changed pairs; None when any pairing check fails
-    (see the module notes)."""
+    (see the module notes). ``runs`` and ``row_docs`` (of a frame ``candidate``) are
+    its runs and doc codes when known already."""
     if not coded.clean:
         return None
     key_of = coded.key_of()
@@ -244,14 +276,16 @@ def paired_stats(
             return None
         chosen[(choice.task, choice.filter, choice.metric)] = found
     cand = (
-        candidate if isinstance(candidate, CodedCandidate) else code_frame(candidate, chosen, runs)
+        candidate
+        if isinstance(candidate, CodedCandidate)
+        else code_frame(candidate, chosen, runs, row_docs)
     )
     if cand.models > 1 or cand.key.size == 0:
         return None
     # Doc codes through the reference's dictionary; an unknown doc is a missing pair.
-    docs = cand.doc
+    docs = cand.docs
     if docs is None:
-        assert cand.doc_id is not None
+        assert cand.doc_id is not None  # a frame's candidate has its doc ids
         docs = doc_codes(cand.doc_id, coded.docs.get_column("doc_id"))
     if docs is None:
         return None
@@ -312,17 +346,30 @@ def _hashes_differ(
 
 
 def _hash_checks(ref: pl.DataFrame, cand: pl.DataFrame) -> tuple[bool, int]:
-    """(any hash differs where both sides have it, pairs with both doc hashes)."""
+    """(any hash differs where both sides have it, pairs with both doc hashes).
+
+    A hash column that is null throughout on either side (frames built in memory,
+    score files) compares nothing and is left out of the query (null counts are
+    free: Arrow keeps them)."""
+    n = ref.height
+    present = [
+        h
+        for h in _HASHES
+        if ref.get_column(h).null_count() < n and cand.get_column(h).null_count() < n
+    ]
+    if not present:
+        return False, 0
     both = pl.DataFrame(
-        {**{h: ref.get_column(h) for h in _HASHES},
-         **{f"{h}_c": cand.get_column(h) for h in _HASHES}}
+        {**{h: ref.get_column(h) for h in present},
+         **{f"{h}_c": cand.get_column(h) for h in present}}
     )  # fmt: skip
+    both_doc = pl.col("doc_hash").is_not_null() & pl.col("doc_hash_c").is_not_null()
     found = both.select(
         pl.any_horizontal(
             [(pl.col(h).is_not_null() & pl.col(f"{h}_c").is_not_null()
-              & (pl.col(h) != pl.col(f"{h}_c"))).any() for h in _HASHES]
+              & (pl.col(h) != pl.col(f"{h}_c"))).any() for h in present]
         ).alias("differ"),
-        (pl.col("doc_hash").is_not_null() & pl.col("doc_hash_c").is_not_null()).sum().alias("n"),
+        (both_doc.sum() if "doc_hash" in present else pl.lit(0)).alias("n"),
     ).row(0)  # fmt: skip
     return bool(found[0]), int(found[1])
 
@@ -410,5 +457,6 @@ __all__ = [
     "doc_order",
     "frame_runs",
     "paired_stats",
+    "same_layout",
     "stats_rows",
 ]

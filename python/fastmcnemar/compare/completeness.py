@@ -48,6 +48,8 @@ def gaps(
     if tasks is not None:
         wanted = {tasks} if isinstance(tasks, str) else set(tasks)
         expected = {t: n for t, n in expected.items() if t in wanted}
+    if not expected:  # nothing promised (a frame, or no n-samples): nothing to count
+        return {"missing": [], "short": []}
     if docs is None:
         docs = {
             str(task): int(n)

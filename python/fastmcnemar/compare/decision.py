@@ -49,6 +49,7 @@ import polars as pl
 
 from fastmcnemar import _args, _core
 from fastmcnemar.clustered import CLUSTERED_METHODS
+from fastmcnemar.compare import frame_ops
 from fastmcnemar.compare.results import (
     SKIPPED_COLUMNS,
     SUMMARY_COLUMNS,
@@ -357,7 +358,7 @@ def decide_audit(
             raise InvalidArgumentError(
                 f"candidate {label}: its TaskStats were computed against another reference index"
             )
-        rows = part.rows.filter(pl.col("candidate") == label)
+        rows = _rows_of(part.rows, label)
         parts.append(rows)
         groups.append((label, offset, offset + rows.height))
         offset += rows.height
@@ -437,8 +438,9 @@ def decide_audit(
             maintain_order="left",
         )  # fmt: skip
     comparisons: dict[str, Comparison] = {}
+    body = pl.DataFrame(table.get_columns()[1:])  # every column but "candidate"
     for label, start, stop in groups:
-        tasks = table.slice(start, stop - start).drop("candidate")
+        tasks = body.slice(start, stop - start)
         degraded, rule, suite_result = suites[label]
         meta = _metadata(index, stats[label], label, every, start, stop, rule, options)
         if clustered:
@@ -452,15 +454,16 @@ def decide_audit(
             candidate=_candidate_label(stats[label], label),
             alpha=float(alpha),
             tasks=tasks,
-            skipped=stats[label]
-            .skipped.filter(pl.col("candidate") == label)
-            .select(list(SKIPPED_COLUMNS)),
+            skipped=frame_ops.columns(_rows_of(stats[label].skipped, label), SKIPPED_COLUMNS),
             aggregate=suite_result,
             degraded=bool(degraded),
             metadata=meta,
             margin=options.margin,
             verdict=suite_verdict(tasks, degraded=bool(degraded)),
-            flips=stats[label].flips.filter(pl.col("candidate") == label).drop("candidate"),
+            flips=frame_ops.columns(
+                _rows_of(stats[label].flips, label),
+                [c for c in stats[label].flips.columns if c != "candidate"],
+            ),
         )
     return build_audit(index.label, comparisons, table=table, failed=failed)
 
@@ -522,6 +525,18 @@ def _adjust_families(
     return adjusted
 
 
+def _rows_of(frame: pl.DataFrame, label: str) -> pl.DataFrame:
+    """The rows of candidate ``label``: the frame itself when it holds no other (a
+    compare's), else a filter (a merged audit's: its first or last row tells at once)."""
+    column = frame.get_column("candidate")
+    if column.len() == 0:
+        return frame
+    ends = column[0] == label and column[-1] == label
+    if ends and column.null_count() == 0 and bool((column == label).all()):
+        return frame
+    return frame.filter(pl.col("candidate") == label)
+
+
 def _candidate_label(stats: TaskStats, label: str) -> str:
     found = stats.metadata.get(label, {}).get("candidate", {})
     return str(found.get("label", label))
@@ -538,19 +553,17 @@ def _metadata(
     options: DecisionOptions,
 ) -> dict[str, Any]:
     found = stats.metadata.get(label, {})
-    flipped = every.slice(start, stop - start).filter(pl.col("lower_is_better"))
+    tasks = every.get_column("task").slice(start, stop - start).to_list()
+    lower = every.get_column("lower_is_better").slice(start, stop - start).to_list()
     return {
         "reference": found.get("reference", {"label": index.label}),
         "candidate": found.get("candidate", {"label": label}),
         "hash_checks": found.get("hash_checks", {}),
         "notes": list(found.get("notes", [])),
         "incomplete": list(found.get("incomplete", [])),
-        "margins": {
-            t: options.margin_of(t)
-            for t in every.slice(start, stop - start).get_column("task").to_list()
-        },
+        "margins": {t: options.margin_of(t) for t in tasks},
         "verdict_rule": rule,
-        "lower_is_better": flipped.get_column("task").to_list(),
+        "lower_is_better": [t for t, flag in zip(tasks, lower, strict=True) if flag],
         "adjustment": options.adjust,
         "alternative": options.alternative,
         "confidence_level": options.confidence_level,

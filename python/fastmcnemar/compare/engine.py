@@ -21,6 +21,7 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar.compare import frame_ops
 from fastmcnemar.compare.candidate_read import read_chosen, survey, warn_superseded
 from fastmcnemar.compare.clusters import ClusterIndex, ClusterSpec, epoch_clusters, index_clusters
 from fastmcnemar.compare.columnar import (
@@ -28,6 +29,7 @@ from fastmcnemar.compare.columnar import (
     code_reference,
     frame_runs,
     paired_stats,
+    same_layout,
 )
 from fastmcnemar.compare.completeness import gaps
 from fastmcnemar.compare.flips import attach_texts, chosen_scores, flips_from_pairs, flips_of
@@ -92,7 +94,7 @@ class ReferenceIndex:
     @property
     def tasks_present(self) -> list[str]:
         """The reference's tasks, in order of appearance."""
-        return self.coded.keys.get_column("task").unique(maintain_order=True).to_list()
+        return list(dict.fromkeys(self.coded.keys.get_column("task").to_list()))
 
     @cached_property
     def reference_gaps(self) -> dict[str, Any]:
@@ -266,14 +268,21 @@ def candidate_stats(
         epochs=index.epochs,
     )  # fmt: skip
     name = cand.label if label is None else label
-    runs = frame_runs(cand.scores)
+    # A candidate laid out like the reference (the usual case) takes its runs and doc codes.
+    same = same_layout(index.run.scores, cand.scores)
+    runs = index.coded.runs if same else frame_runs(cand.scores)
+    row_docs = index.coded.row_docs if same else None
     cand_keys = pl.DataFrame(
         list(dict.fromkeys(runs.triples)), schema=dict.fromkeys(_TRIPLES, pl.Utf8), orient="row"
     )
     choices, skipped = _choices(index, cand, cand_keys)
     # Clustered comparisons take the row-by-row path: it keeps each sample's doc
     # code, which gives its cluster.
-    fast = None if clustered else paired_stats(index.coded, cand.scores, choices, name, runs=runs)
+    fast = (
+        None
+        if clustered
+        else paired_stats(index.coded, cand.scores, choices, name, runs=runs, row_docs=row_docs)
+    )
     flips: pl.DataFrame | None = None  # the general path finds them by a join
     if fast is not None:
         rows, hashes_checked = fast.rows, fast.hashes_checked
@@ -332,8 +341,12 @@ def _choices(
 ) -> tuple[list[Choice], list[tuple[str, str, str, str]]]:
     """The tested (filter, metric) per task and what is skipped, in report order."""
     ref = index.run
-    ref_keys = index.coded.keys.select(_TRIPLES)
-    both = ref_keys.join(cand_keys, on=_TRIPLES, how="semi")
+    in_candidate = set(frame_ops.rows(cand_keys, *_TRIPLES))
+    both = pl.DataFrame(
+        [key for key in frame_ops.rows(index.coded.keys, *_TRIPLES) if key in in_candidate],
+        schema=dict.fromkeys(_TRIPLES, pl.Utf8),
+        orient="row",
+    )  # the reference's keys the candidate has, in the reference's order
     not_testable: dict[tuple[str, str], str] = {}
     skipped: list[tuple[str, str, str, str]] = []
     for run in (ref, cand):
@@ -378,15 +391,17 @@ def _task_stats(
 ) -> TaskStats:
     """``flips`` (without texts) when the aligned pass found them, else found here."""
     meta = run_metadata(index.run, cand, report, [c.task for c in choices])
-    paired_n = {str(t): int(n) for t, n in rows.select("task", "n").iter_rows()}
+    paired_n = {str(t): int(n) for t, n in frame_ops.rows(rows, "task", "n")}
     cand_docs = paired_n if cand.scores.height == 0 else None
     meta["incomplete"] = [
         *index.reference_gaps["short"],
         *gaps(cand, "candidate", index.tasks, docs=cand_docs)["short"],
     ]
     skipped_frame = pl.DataFrame(
-        [(name, *s) for s in skipped], schema=STATS_SKIPPED_COLUMNS, orient="row"
-    ).unique(maintain_order=True)
+        list(dict.fromkeys((name, *s) for s in skipped)),  # distinct, in order
+        schema=STATS_SKIPPED_COLUMNS,
+        orient="row",
+    )
     if flips is None:
         flips = flips_of(index, cand_scores, choices, rows)
     elif index.flip_texts and cand_scores is not None:
@@ -396,7 +411,9 @@ def _task_stats(
         skipped_frame,
         {name: meta},
         index.key,
-        flips.select(pl.lit(name, dtype=pl.Utf8).alias("candidate"), pl.all()),
+        pl.DataFrame(
+            [pl.Series("candidate", [name] * flips.height, dtype=pl.Utf8), *flips.get_columns()]
+        ),
     )
 
 

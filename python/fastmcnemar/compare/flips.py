@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from fastmcnemar.compare import frame_ops
+
 #: Columns of ``Comparison.flips`` (``TaskStats.flips`` adds ``candidate`` first).
 FLIP_COLUMNS: dict[str, pl.DataType] = {
     "task": pl.Utf8(),
@@ -51,22 +53,25 @@ def find_flips(paired: pl.DataFrame, *, lower_is_better: Iterable[tuple[str, str
     ``lower_is_better`` names the (task, filter, metric) whose metric is better when lower;
     their drop is ``candidate - reference``.
     """
-    lower = pl.DataFrame(
-        list(lower_is_better),
-        schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8},
-        orient="row",
-    ).with_columns(pl.lit(True).alias("_lower"))
+    lower_keys = list(lower_is_better)
     changed = paired.filter(pl.col("reference") != pl.col("candidate"))
     if changed.height == 0:
         return empty_flips()
-    changed = changed.join(
-        lower, on=["task", "filter", "metric"], how="left", maintain_order="left"
-    )
-    drop = (
-        pl.when(pl.col("_lower").fill_null(False))
-        .then(pl.col("candidate") - pl.col("reference"))
-        .otherwise(pl.col("reference") - pl.col("candidate"))
-    )
+    drop = pl.col("reference") - pl.col("candidate")
+    if lower_keys:
+        lower = pl.DataFrame(
+            lower_keys,
+            schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8},
+            orient="row",
+        ).with_columns(pl.lit(True).alias("_lower"))
+        changed = changed.join(
+            lower, on=["task", "filter", "metric"], how="left", maintain_order="left"
+        )
+        drop = (
+            pl.when(pl.col("_lower").fill_null(False))
+            .then(pl.col("candidate") - pl.col("reference"))
+            .otherwise(drop)
+        )
     ordered = changed.with_columns(drop.alias("_drop")).sort(
         ["task", "filter", "metric", "_drop"], descending=[False, False, False, True],
         maintain_order=True,
@@ -143,16 +148,21 @@ def flips_from_pairs(index: Any, paired: Any, choices: Iterable[Any]) -> pl.Data
         return empty_flips()
     key_of = index.coded.key_of()
     by_key = {key_of[(c.task, c.filter, c.metric)]: c for c in choices}
+    # Each changed pair's row of the key names, by a lookup table (every changed key
+    # is a chosen one): a gather instead of a join.
+    slot = np.full(max(by_key) + 1, -1, dtype=np.int64)
+    slot[list(by_key)] = np.arange(len(by_key))
+    names = _key_names(by_key)[slot[paired.changed_key.astype(np.int64)]]
     changed = pl.DataFrame(
-        {
-            "_key": paired.changed_key.astype(np.int64),
-            "doc_id": index.doc_ids.gather(paired.changed_doc.astype(np.int64)),
-            "reference": paired.changed_reference,
-            "candidate": paired.changed_candidate,
-        }
-    ).join(_key_names(by_key), on="_key", how="left", maintain_order="left")
+        [
+            *(names.get_column(c) for c in ("task", "filter", "metric")),
+            index.doc_ids.gather(paired.changed_doc.astype(np.int64)).alias("doc_id"),
+            pl.Series("reference", paired.changed_reference),
+            pl.Series("candidate", paired.changed_candidate),
+        ]
+    )
     lower = _lower_is_better(by_key.values())
-    return find_flips(changed.select(*_KEYS, "reference", "candidate"), lower_is_better=lower)
+    return find_flips(changed, lower_is_better=lower)
 
 
 def chosen_scores(
@@ -195,7 +205,7 @@ def chosen_scores(
 
 def _tasks_with_flips(rows: pl.DataFrame) -> set[str]:
     """The tasks of TaskStats ``rows`` with at least one discordant pair."""
-    return {str(t) for t, b, c in rows.select("task", "b", "c").iter_rows() if b + c}
+    return {str(t) for t, b, c in frame_ops.rows(rows, "task", "b", "c") if b + c}
 
 
 def _lower_is_better(choices: Iterable[Any]) -> list[tuple[str, str, str]]:

@@ -13,6 +13,7 @@ import polars as pl
 
 from fastmcnemar import _args
 from fastmcnemar._fork_guard import check_fork_safe
+from fastmcnemar.compare.frame_ops import one_value
 from fastmcnemar.exceptions import InputFormatError, InputWarning
 from fastmcnemar.ingest.detect import detect_format
 from fastmcnemar.ingest.frames import score_frame
@@ -58,8 +59,11 @@ class LoadedRun:
 
 
 def _label(frame: pl.DataFrame, fallback: str) -> str:
-    models = frame.get_column("model").unique().to_list()
-    return str(models[0]) if len(models) == 1 else fallback
+    models = frame.get_column("model")
+    if one_value(models):
+        return str(models[0])  # one model: no hashing of every row
+    distinct = models.unique().to_list()
+    return str(distinct[0]) if len(distinct) == 1 else fallback
 
 
 def _restrict_tasks(frame: pl.DataFrame, tasks: Sequence[str] | None) -> pl.DataFrame:

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from fastmcnemar.compare.frame_ops import rows
 from fastmcnemar.exceptions import InvalidArgumentError
 
 MetricSpec = str | Mapping[str, str] | None
@@ -100,7 +101,7 @@ def choose_metrics(
     choices: list[Choice] = []
     skipped: list[tuple[str, str, str, str]] = []
     by_task: dict[str, list[tuple[str, str]]] = {}
-    for task, filt, name in available.select("task", "filter", "metric").iter_rows():
+    for task, filt, name in rows(available, "task", "filter", "metric"):
         by_task.setdefault(task, []).append((filt, name))
     tasks = list(by_task)
     if isinstance(metric, Mapping):

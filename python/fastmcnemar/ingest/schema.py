@@ -75,11 +75,12 @@ def validate_score_frame(frame: pl.DataFrame, *, what: str = "score frame") -> p
     """
     if not isinstance(frame, pl.DataFrame):
         raise InputFormatError(f"{what}: expected a polars DataFrame, got {type(frame).__name__}")
-    missing = [c for c in SCORE_SCHEMA if c not in frame.columns]
+    schema = frame.schema  # built once: each access makes a new Schema
+    missing = [c for c in SCORE_SCHEMA if c not in schema]
     if missing:
         raise InputFormatError(f"{what}: missing column(s) {', '.join(missing)}")
     for name, dtype in SCORE_SCHEMA.items():
-        actual = frame.schema[name]
+        actual = schema[name]
         if actual != dtype:
             raise InputFormatError(f"{what}: column {name!r} has dtype {actual}, expected {dtype}")
     for name in SCORE_SCHEMA:
@@ -88,6 +89,8 @@ def validate_score_frame(frame: pl.DataFrame, *, what: str = "score frame") -> p
         nulls = frame.get_column(name).null_count()
         if nulls:
             raise InputFormatError(f"{what}: column {name!r} has {nulls} null value(s)")
+    if list(schema) == list(SCORE_SCHEMA):
+        return frame  # already the schema's columns in its order
     return frame.select(list(SCORE_SCHEMA))
 
 

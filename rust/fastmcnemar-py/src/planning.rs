@@ -3,9 +3,12 @@
 //! time and in batches (`planning::batch`, `planning::verdict_columns`).
 //!
 //! Batches arrive as 1-D C-contiguous NumPy arrays (counts int64, rates
-//! float64, flags bool; the Python layer converts and broadcasts) and always
-//! run with the interpreter released: even one exact search costs more than
-//! handing it to the pool. Missing answers come back as NaN (float columns)
+//! float64, flags bool; the Python layer converts and broadcasts) and run
+//! with the interpreter released: even one exact search costs more than
+//! handing it to the pool. The two a compare calls with its few dozen tasks
+//! run inline, as the core runs them serially (about a millisecond, without
+//! Ctrl-C checks): `tango_intervals` below `batch::SERIAL_BELOW` elements,
+//! `verdict_columns` when `runs_serially` says its searches are short. Missing answers come back as NaN (float columns)
 //! or -1 (sample sizes).
 
 use fastmcnemar_core::planning::power;
@@ -209,6 +212,14 @@ fn unsigned(values: &Counts<'_>, what: &'static str) -> PyCoreResult<Vec<u64>> {
         .collect()
 }
 
+/// Inline below the core's serial threshold, else on the pool.
+fn small_batch(items: usize) -> Size {
+    Size::Items {
+        items,
+        inline_below: batch::SERIAL_BELOW,
+    }
+}
+
 /// `None` as NaN (the answers that exist are never NaN).
 fn or_nan(values: Vec<Option<f64>>) -> Vec<f64> {
     values.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect()
@@ -319,7 +330,7 @@ fn tango_intervals<'py>(
     n_threads: Option<usize>,
 ) -> PyCoreResult<(Floats<'py>, Floats<'py>)> {
     let (b, c, n) = (unsigned(&b, "b")?, unsigned(&c, "c")?, unsigned(&n, "n")?);
-    let found = run(py, n_threads, Size::Long, |checkpoint| {
+    let found = run(py, n_threads, small_batch(b.len()), |checkpoint| {
         batch::tango_intervals(&b, &c, &n, confidence_level, checkpoint)
     })?;
     Ok((
@@ -366,7 +377,15 @@ fn verdict_columns<'py>(
         power,
         interval_usable,
     };
-    let found = run(py, n_threads, Size::Long, |checkpoint| {
+    let size = if verdicts::runs_serially(tasks, settings) {
+        Size::Items {
+            items: 0,
+            inline_below: 1,
+        }
+    } else {
+        Size::Long
+    };
+    let found = run(py, n_threads, size, |checkpoint| {
         verdicts::verdict_columns(tasks, settings, checkpoint)
     })?;
     let needed = found.n_needed.iter().map(|v| v.map_or(-1, |n| n as i64));

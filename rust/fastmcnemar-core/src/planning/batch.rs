@@ -11,7 +11,10 @@
 //! The speed comes from two things. Repeated inputs are computed once
 //! (many tasks share n, and every task whose flip rate is below the margin
 //! plans at the margin), and the distinct inputs are spread over rayon's
-//! threads. The result does not depend on the thread count: each distinct
+//! threads, except for batches below [`SERIAL_BELOW`] elements (a compare's
+//! few dozen tasks), which run on the calling thread: they take about a
+//! millisecond, less than waking the pool's threads costs on a busy machine,
+//! and never touch rayon (so the glue can run them inline). The result does not depend on the thread count: each distinct
 //! input is computed independently, and when several fail the error reported
 //! is the one of the first failing element in input order, prefixed with its
 //! index.
@@ -34,7 +37,30 @@ use super::sample_size::{self, SampleSize};
 /// each, so small chunks keep both cores busy without much overhead).
 const CHUNK: usize = 4;
 
-/// `f` of every key, computed once per distinct key, in parallel.
+/// Batches with fewer elements than this run serially on the calling thread
+/// and never touch rayon (see the module header; `verdict_columns` also asks
+/// that every search be short, [`super::verdict_columns::runs_serially`]).
+pub const SERIAL_BELOW: usize = 64;
+
+/// `(a(), b())`: serially on the calling thread, or in parallel.
+pub(crate) fn join_or_serial<RA, RB>(
+    serial: bool,
+    a: impl FnOnce() -> RA + Send,
+    b: impl FnOnce() -> RB + Send,
+) -> (RA, RB)
+where
+    RA: Send,
+    RB: Send,
+{
+    if serial {
+        (a(), b())
+    } else {
+        rayon::join(a, b)
+    }
+}
+
+/// `f` of every key, computed once per distinct key, in parallel (serially
+/// below [`SERIAL_BELOW`] keys).
 ///
 /// Errors name the index of the first element (in input order) whose key
 /// fails; `Interrupted` from the checkpoint passes through unchanged.
@@ -44,14 +70,15 @@ where
     V: Copy + Send,
     F: Fn(K) -> Result<V> + Sync,
 {
-    memoised_rows(keys, |i| i, checkpoint, f)
+    memoised_rows(keys, |i| i, keys.len() < SERIAL_BELOW, checkpoint, f)
 }
 
 /// [`memoised`] for keys that are a subset of some rows: errors name
-/// `row_of(i)`, the row the i-th key came from.
+/// `row_of(i)`, the row the i-th key came from; `serial`: on the calling thread.
 pub(crate) fn memoised_rows<K, V, F>(
     keys: &[K],
     row_of: impl Fn(usize) -> usize,
+    serial: bool,
     checkpoint: &dyn Checkpoint,
     f: F,
 ) -> Result<Vec<V>>
@@ -71,14 +98,19 @@ where
         });
         slots.push(slot);
     }
-    let answers: Vec<Result<V>> = distinct
-        .par_iter()
-        .with_min_len(CHUNK)
-        .map(|&(key, _)| {
-            checkpoint.check()?;
-            f(key)
-        })
-        .collect();
+    let answer = |&(key, _): &(K, usize)| {
+        checkpoint.check()?;
+        f(key)
+    };
+    let answers: Vec<Result<V>> = if serial {
+        distinct.iter().map(answer).collect()
+    } else {
+        distinct
+            .par_iter()
+            .with_min_len(CHUNK)
+            .map(answer)
+            .collect()
+    };
     let mut values = Vec::with_capacity(answers.len());
     for (answer, &(_, first_index)) in answers.into_iter().zip(&distinct) {
         values.push(answer.map_err(|e| at_index(e, row_of(first_index)))?);

@@ -5,7 +5,8 @@
 //!   flips, never the normal approximation).
 //! - [`sample_size`]: the smallest N reaching a power, and the smallest drop
 //!   detectable at a given N (inversions of [`power`]).
-//! - `walk`: conditional powers over a range of m by binomial recurrences.
+//! - `walk`: conditional powers over a range of m by binomial recurrences;
+//!   `n_search`: the monotone envelope and screened scan [`sample_size`] uses.
 //! - [`noninferiority`]: the Tango score test of "the candidate is at most
 //!   `margin` worse", with its matching interval; [`exact_noninferiority`]:
 //!   its exact unconditional p-value.
@@ -15,6 +16,7 @@
 
 pub mod batch;
 pub mod exact_noninferiority;
+mod n_search;
 pub mod noninferiority;
 pub mod power;
 pub mod sample_size;

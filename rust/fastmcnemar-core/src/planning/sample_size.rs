@@ -2,12 +2,13 @@
 //!
 //! Exact power is not monotone in N (the critical value jumps in whole
 //! counts, a saw-tooth). [`sample_size`] returns the plain smallest N whose
-//! exact power reaches the target: every smaller N falls short. It finds
-//! it without scanning from 1: the randomized (UMP) test's power bounds the
-//! exact power from above and never decreases with N, so bisection on the
-//! bound gives an N_0 below which no N can reach the target, and a scan
-//! upwards from N_0 finds the first N that does (the conditional powers are
-//! tabulated once, so each step costs one pass over the binomial weights).
+//! exact power ([`super::power::power`], bit for bit) reaches the target:
+//! every smaller N falls short. It finds it without scanning from 1: a bound
+//! on the exact power that never decreases with N (the monotone envelope of
+//! [`super::n_search`]) is bisected for an N_0 below which no N can reach the
+//! target, and a scan upwards from N_0 finds the first N that does (each N
+//! screened by a binomial-weight recurrence; only the N the screen cannot rule
+//! out get the direct power).
 //!
 //! Power is monotone in the drop delta at fixed N, so
 //! [`minimum_detectable_delta`] is a plain bisection.
@@ -16,10 +17,11 @@ use crate::control::Checkpoint;
 use crate::error::{Error, Result, check_level};
 use crate::special::normal::norm_isf;
 
+use super::n_search::{ConditionalTable, SLACK, Screen};
 use super::power::{
     Alternative, BinomialWindow, Setup, check_flip_rate, check_n, dot, power_and_bound,
+    power_checked,
 };
-use super::walk::conditional_range;
 
 /// Largest sample size searched (beyond it the answer is not useful anyway).
 const MAX_N: u64 = 1 << 50;
@@ -109,30 +111,28 @@ pub fn sample_size(
     let setup = directional_setup(flip_rate, delta, alpha, alternative)?;
     let target = power;
     let mut table = ConditionalTable::new(setup);
-    let mut evaluate = |n: u64| -> (f64, f64) {
+    // Whether N may reach the target: false rules out N and every smaller N.
+    let mut may_reach = |n: u64| -> bool {
         let window = BinomialWindow::new(n, flip_rate);
-        let values = table.values(window.lo, window.hi());
-        let exact = dot(&window.weights, values.iter().map(|v| v.0));
-        let bound = dot(&window.weights, values.iter().map(|v| v.1));
-        (exact, bound)
+        let envelope = table.envelope(window.lo, window.hi());
+        dot(&window.weights, envelope.iter().copied()) >= target - SLACK
     };
 
-    // Bracket the first N where the monotone bound reaches the target, in
-    // growing steps around the normal approximation (so the tabulated range
-    // of m stays narrow).
+    // Bracket the first N the envelope lets through, in growing steps around
+    // the normal approximation (so the tabulated range of m stays narrow).
     let start = (normal_approximation.ceil() as u64).clamp(1, MAX_N);
     let (mut lo, mut hi);
-    if evaluate(start).1 >= target {
+    if may_reach(start) {
         hi = start;
         let mut step = (start / 64).max(1);
         loop {
             checkpoint.check()?;
             let below = hi.saturating_sub(step);
             if below == 0 {
-                lo = 0; // the bound at 0 counts as below the target
+                lo = 0; // N = 0 counts as below the target
                 break;
             }
-            if evaluate(below).1 < target {
+            if !may_reach(below) {
                 lo = below;
                 break;
             }
@@ -151,7 +151,7 @@ pub fn sample_size(
                 )));
             }
             let above = (lo + step).min(MAX_N);
-            if evaluate(above).1 >= target {
+            if may_reach(above) {
                 hi = above;
                 break;
             }
@@ -162,68 +162,33 @@ pub fn sample_size(
     while hi - lo > 1 {
         checkpoint.check()?;
         let mid = lo + (hi - lo) / 2;
-        if evaluate(mid).1 >= target {
+        if may_reach(mid) {
             hi = mid;
         } else {
             lo = mid;
         }
     }
 
-    // No N below `hi` can reach the target; scan upwards with the exact power.
+    // No N below `hi` can reach the target; scan upwards, deciding each N the
+    // screen lets through by the exact power itself.
+    let mut screen = Screen::new(hi, flip_rate);
     let mut n = hi;
     loop {
         if (n - hi) % 64 == 0 {
             checkpoint.check()?;
         }
-        let exact = evaluate(n).0;
-        if exact >= target {
-            return Ok(SampleSize {
-                n,
-                power: exact.clamp(0.0, 1.0),
-                normal_approximation,
-            });
+        if screen.power(&mut table) >= target - SLACK {
+            let exact = power_checked(n, flip_rate, delta, alpha, alternative, checkpoint)?;
+            if exact >= target {
+                return Ok(SampleSize {
+                    n,
+                    power: exact,
+                    normal_approximation,
+                });
+            }
         }
+        screen.advance();
         n += 1;
-    }
-}
-
-/// Conditional (exact, bound) powers for a contiguous range of m, grown on
-/// demand at either end (the searches move N, hence the window of m, a
-/// little at a time).
-struct ConditionalTable {
-    setup: Setup,
-    lo: u64,
-    values: Vec<(f64, f64)>,
-}
-
-impl ConditionalTable {
-    fn new(setup: Setup) -> Self {
-        Self {
-            setup,
-            lo: 0,
-            values: Vec::new(),
-        }
-    }
-
-    fn values(&mut self, lo: u64, hi: u64) -> &[(f64, f64)] {
-        if self.values.is_empty() {
-            self.values = conditional_range(&self.setup, lo, hi);
-            self.lo = lo;
-        }
-        if lo < self.lo {
-            let mut front = conditional_range(&self.setup, lo, self.lo - 1);
-            front.append(&mut self.values);
-            self.values = front;
-            self.lo = lo;
-        }
-        let top = self.lo + self.values.len() as u64 - 1;
-        if hi > top {
-            self.values
-                .extend(conditional_range(&self.setup, top + 1, hi));
-        }
-        let start = (lo - self.lo) as usize;
-        let end = (hi - self.lo) as usize;
-        &self.values[start..=end]
     }
 }
 
@@ -252,16 +217,18 @@ pub fn minimum_detectable_delta(
         let setup = Setup::new(flip_rate, sign * magnitude, alpha, alternative)?;
         Ok(power_and_bound(&setup, n).0)
     };
-    if power_at(flip_rate)? < target {
+    let at_most = power_at(flip_rate)?;
+    if at_most < target {
         return Ok(None);
     }
-    if power_at(0.0)? >= target {
+    let at_zero = power_at(0.0)?;
+    if at_zero >= target {
         return Ok(Some(0.0));
     }
     // Bracket the root near the normal-approximation answer, then narrow it
     // by the Illinois variant of regula falsi (power is smooth in delta).
     let (mut lo, mut hi) = (0.0f64, flip_rate);
-    let (mut f_lo, mut f_hi) = (power_at(0.0)? - target, power_at(flip_rate)? - target);
+    let (mut f_lo, mut f_hi) = (at_zero - target, at_most - target);
     if let Some(guess) =
         normal_approx_minimum_detectable_delta(n, flip_rate, alpha, power, Alternative::Greater)?
     {
@@ -373,7 +340,7 @@ mod tests {
                 let found = sample_size(p, delta, alpha, target, alt, &NeverStop).unwrap();
                 let at = power(found.n, p, delta, alpha, alt).unwrap();
                 assert!(at >= target);
-                assert!((at - found.power).abs() < 1e-12);
+                assert_eq!(at.to_bits(), found.power.to_bits());
                 // Every smaller N falls short (checked exhaustively).
                 for smaller in 1..found.n {
                     let pw = power(smaller, p, delta, alpha, alt).unwrap();
@@ -384,6 +351,62 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The search before the envelope and the screen: bisection on the UMP
+    /// bound (power_and_bound's second value, monotone in N), then every N's
+    /// exact power in turn.
+    fn scan_from_the_ump_bound(
+        p: f64,
+        delta: f64,
+        alpha: f64,
+        target: f64,
+        alt: Alternative,
+    ) -> (u64, f64) {
+        let setup = Setup::new(p, delta, alpha, alt).unwrap();
+        let (mut lo, mut hi) = (0u64, 1u64);
+        while power_and_bound(&setup, hi).1 < target {
+            (lo, hi) = (hi, hi * 2);
+        }
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if power_and_bound(&setup, mid).1 >= target {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        (hi..)
+            .map(|n| (n, power(n, p, delta, alpha, alt).unwrap()))
+            .find(|&(_, at)| at >= target)
+            .unwrap()
+    }
+
+    #[test]
+    fn the_envelope_and_screen_find_what_the_plain_scan_finds() {
+        let mut cases = 0;
+        for p in [0.004, 0.016, 0.03, 0.048, 0.11, 0.25, 0.5, 0.8, 1.0] {
+            for share in [0.05, 0.2, 0.5, 1.0] {
+                let delta = p * share;
+                for (alpha, target) in [(0.05, 0.8), (0.01, 0.9), (0.1, 0.5)] {
+                    for alt in [Alternative::Greater, Alternative::TwoSided] {
+                        let rough = normal_approx_sample_size(p, delta, alpha, target, alt);
+                        if rough.unwrap() > 4000.0 {
+                            continue; // the plain scan is slow in a debug build
+                        }
+                        let found = sample_size(p, delta, alpha, target, alt, &NeverStop).unwrap();
+                        let (n, at) = scan_from_the_ump_bound(p, delta, alpha, target, alt);
+                        assert_eq!(
+                            (found.n, found.power.to_bits()),
+                            (n, at.to_bits()),
+                            "p={p} delta={delta} alpha={alpha} power={target} {alt:?}"
+                        );
+                        cases += 1;
+                    }
+                }
+            }
+        }
+        assert!(cases > 100, "{cases}");
     }
 
     #[test]

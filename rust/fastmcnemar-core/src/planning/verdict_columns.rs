@@ -16,12 +16,14 @@
 //! flip rate max(flip rate, margin) (a drop of `margin` needs at least that
 //! share of flips) and the largest flip rate at which the run's n would do.
 //! Every value is the scalar search's own answer ([`super::batch`] computes
-//! each distinct input once, in parallel).
+//! each distinct input once, in parallel; a compare's few short searches
+//! serially, see [`runs_serially`]).
 
 use crate::control::Checkpoint;
 use crate::error::{Error, Result, check_level};
+use crate::special::normal::norm_isf;
 
-use super::batch::{check_lengths, memoised_rows};
+use super::batch::{SERIAL_BELOW, check_lengths, join_or_serial, memoised_rows};
 use super::noninferiority;
 use super::power::Alternative;
 use super::sample_size;
@@ -86,6 +88,32 @@ pub struct VerdictSettings {
     pub interval_usable: bool,
 }
 
+/// The largest n, and sample size a drop of `margin` needs, for which a
+/// call may run serially (each search then takes well under a millisecond).
+pub const SERIAL_MAX_N: f64 = 1e5;
+
+/// A flip rate, NaN (unknown) read as 0.
+fn rate_of(p: f64) -> f64 {
+    if p.is_nan() { 0.0 } else { p }
+}
+
+/// Whether [`verdict_columns`] runs on the calling thread, never touching
+/// rayon (the glue then runs it inline): fewer than
+/// [`super::batch::SERIAL_BELOW`] tasks (a compare's), each search short: n
+/// and the normal-approximation sample size at the margin (flip rate
+/// max(rate, margin)) at most [`SERIAL_MAX_N`].
+pub fn runs_serially(tasks: TaskColumns<'_>, settings: VerdictSettings) -> bool {
+    let z = norm_isf(settings.alpha) + norm_isf(1.0 - settings.power);
+    let rate = tasks
+        .flip_rate
+        .iter()
+        .map(|&p| rate_of(p).max(settings.margin).min(1.0))
+        .fold(settings.margin, f64::max);
+    let needed = rate * z * z / (settings.margin * settings.margin);
+    let largest = tasks.n.iter().copied().max().unwrap_or(0);
+    tasks.n.len() < SERIAL_BELOW && needed <= SERIAL_MAX_N && (largest as f64) <= SERIAL_MAX_N
+}
+
 /// Verdicts and planning columns for every task.
 pub fn verdict_columns(
     tasks: TaskColumns<'_>,
@@ -114,10 +142,8 @@ pub fn verdict_columns(
     }
     check_level("alpha", alpha)?;
     check_level("power", power)?;
-    let rate = |i: usize| {
-        let p = tasks.flip_rate[i];
-        if p.is_nan() { 0.0 } else { p }
-    };
+    let rate = |i: usize| rate_of(tasks.flip_rate[i]);
+    let serial = runs_serially(tasks, settings);
 
     // Stage 1: the non-inferiority tests and the detectable drops.
     let tested: Vec<usize> = (0..len)
@@ -126,7 +152,8 @@ pub fn verdict_columns(
     let planned: Vec<usize> = (0..len)
         .filter(|&i| tasks.n[i] > 0 && rate(i) > 0.0 && rate(i) <= 1.0)
         .collect();
-    let (tests, drops) = rayon::join(
+    let (tests, drops) = join_or_serial(
+        serial,
         || {
             let keys: Vec<_> = tested
                 .iter()
@@ -135,6 +162,7 @@ pub fn verdict_columns(
             memoised_rows(
                 &keys,
                 |k| tested[k],
+                serial,
                 checkpoint,
                 |(b, c, n)| noninferiority::noninferiority(b, c, n, margin, alpha),
             )
@@ -147,6 +175,7 @@ pub fn verdict_columns(
             memoised_rows(
                 &keys,
                 |k| planned[k],
+                serial,
                 checkpoint,
                 |(n, p)| {
                     sample_size::minimum_detectable_delta(
@@ -190,7 +219,8 @@ pub fn verdict_columns(
         .filter(|&i| verdict[i] == Verdict::Inconclusive)
         .collect();
     let sized: Vec<usize> = open.iter().copied().filter(|&i| tasks.n[i] > 0).collect();
-    let (needed, rates) = rayon::join(
+    let (needed, rates) = join_or_serial(
+        serial,
         || {
             let keys: Vec<u64> = open
                 .iter()
@@ -199,6 +229,7 @@ pub fn verdict_columns(
             memoised_rows(
                 &keys,
                 |k| open[k],
+                serial,
                 checkpoint,
                 |p| {
                     sample_size::sample_size(
@@ -217,6 +248,7 @@ pub fn verdict_columns(
             memoised_rows(
                 &keys,
                 |k| sized[k],
+                serial,
                 checkpoint,
                 |n| sample_size::maximum_flip_rate(n, margin, alpha, power, checkpoint),
             )
@@ -312,6 +344,64 @@ mod tests {
         };
         let got = verdict_columns(tasks, loose, &NeverStop).unwrap();
         assert_eq!(got.verdict[3], Inconclusive);
+    }
+
+    #[test]
+    fn serial_and_parallel_runs_give_the_same_columns() {
+        // 100 tasks run on the pool; their first 50 alone run serially.
+        let n: Vec<u64> = (0..100).map(|i| 300 + 37 * i).collect();
+        let b: Vec<u64> = (0..100).map(|i| 2 + i % 7).collect();
+        let c: Vec<u64> = (0..100).map(|i| 1 + i % 5).collect();
+        let flip_rate: Vec<f64> = (0..100)
+            .map(|i| (b[i] + c[i]) as f64 / n[i] as f64)
+            .collect();
+        let binary = [true; 100];
+        let degraded: Vec<bool> = (0..100).map(|i| i % 11 == 0).collect();
+        let ci_high = [f64::NAN; 100];
+        let columns = |len: usize| TaskColumns {
+            n: &n[..len],
+            b: &b[..len],
+            c: &c[..len],
+            flip_rate: &flip_rate[..len],
+            binary: &binary[..len],
+            degraded: &degraded[..len],
+            ci_high: &ci_high[..len],
+        };
+        assert!(!runs_serially(columns(100), SETTINGS));
+        assert!(runs_serially(columns(50), SETTINGS));
+        let all = verdict_columns(columns(100), SETTINGS, &NeverStop).unwrap();
+        let few = verdict_columns(columns(50), SETTINGS, &NeverStop).unwrap();
+        assert_eq!(few.verdict, all.verdict[..50]);
+        assert_eq!(few.n_needed, all.n_needed[..50]);
+        let bits = |v: &[Option<f64>]| -> Vec<Option<u64>> {
+            v.iter().map(|x| x.map(f64::to_bits)).collect()
+        };
+        assert_eq!(bits(&few.detectable_drop), bits(&all.detectable_drop[..50]));
+        assert_eq!(
+            bits(&few.flip_rate_needed),
+            bits(&all.flip_rate_needed[..50])
+        );
+        assert_eq!(
+            bits(&few.noninferiority_pvalue),
+            bits(&all.noninferiority_pvalue[..50])
+        );
+        // Long searches go to the pool however few the tasks: a large n, a tiny margin.
+        let big = [2_000_000u64];
+        let one = TaskColumns {
+            n: &big,
+            b: &[10],
+            c: &[8],
+            flip_rate: &[0.01],
+            binary: &[true],
+            degraded: &[false],
+            ci_high: &[f64::NAN],
+        };
+        assert!(!runs_serially(one, SETTINGS));
+        let tiny = VerdictSettings {
+            margin: 0.001,
+            ..SETTINGS
+        };
+        assert!(!runs_serially(columns(10), tiny));
     }
 
     #[test]

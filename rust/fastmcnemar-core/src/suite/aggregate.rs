@@ -1,7 +1,7 @@
 //! One entry point by method name, for one candidate or many at once.
 //!
 //! `aggregate_many` runs independent candidates (rows of a candidates x tasks
-//! matrix) in parallel; Monte Carlo seeds are derived per row from the seed,
+//! matrix) in parallel (a single row on the calling thread); Monte Carlo seeds are derived per row from the seed,
 //! so every row's answer is the same whatever the thread count.
 
 use rand::Rng;
@@ -154,18 +154,32 @@ pub fn aggregate_many(
         },
         exact => exact,
     };
+    let one = |(row, (rb, rc)): (usize, (&[i64], &[i64]))| {
+        checkpoint.check()?;
+        let counts = Counts::new(rb, rc).map_err(|e| in_row(e, row, n_tasks))?;
+        let mut row_options = options.clone();
+        row_options.max_drop = reseed(options.max_drop, row);
+        row_options.fisher = reseed(options.fisher, row);
+        aggregate(&counts, &row_options, checkpoint)
+    };
+    if b.len() == n_tasks {
+        // One candidate (a compare): on the calling thread, without touching rayon.
+        return Ok(vec![one((0, (b, c)))?]);
+    }
     b.par_chunks(n_tasks)
         .zip(c.par_chunks(n_tasks))
         .enumerate()
-        .map(|(row, (rb, rc))| {
-            checkpoint.check()?;
-            let counts = Counts::new(rb, rc).map_err(|e| in_row(e, row, n_tasks))?;
-            let mut row_options = options.clone();
-            row_options.max_drop = reseed(options.max_drop, row);
-            row_options.fisher = reseed(options.fisher, row);
-            aggregate(&counts, &row_options, checkpoint)
-        })
+        .map(one)
         .collect()
+}
+
+impl Options {
+    /// Whether a null distribution is resampled (Monte Carlo runs on rayon's threads).
+    pub fn resamples(&self) -> bool {
+        [self.max_drop, self.fisher]
+            .iter()
+            .any(|mode| matches!(mode, NullMode::MonteCarlo { .. }))
+    }
 }
 
 /// Reports a count error with its flat (row-major) index.

@@ -1,0 +1,33 @@
+"""Query-free column access for the frames of the compare path.
+
+A polars ``select``, ``drop`` or ``iter_rows`` builds and runs a query plan: 0.03 to
+0.1 ms each, however few the rows, which adds up over the few dozen such steps of one
+``compare``. Taking the columns themselves costs microseconds and gives the same
+values, names and types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import polars as pl
+
+
+def columns(frame: pl.DataFrame, names: Iterable[str]) -> pl.DataFrame:
+    """``frame.select(names)`` for plain column names."""
+    return pl.DataFrame([frame.get_column(name) for name in names])
+
+
+def one_value(column: pl.Series) -> bool:
+    """Whether ``column`` holds one value throughout, no nulls (an equality test with
+    the first element: a fifth of the cost of ``n_unique`` on 30,000 strings)."""
+    return column.len() > 0 and column.null_count() == 0 and bool((column == column[0]).all())
+
+
+def rows(frame: pl.DataFrame, *names: str) -> list[tuple[Any, ...]]:
+    """``frame.select(names).iter_rows()`` as a list of tuples."""
+    return list(zip(*(frame.get_column(name).to_list() for name in names), strict=True))
+
+
+__all__ = ["columns", "one_value", "rows"]
