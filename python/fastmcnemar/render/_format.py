@@ -105,8 +105,16 @@ def aggregate_dict(aggregate: Any) -> dict[str, Any] | None:
     return out
 
 
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
     """JSON-safe scalars: NaN/inf -> None, NumPy scalars -> Python."""
+    kind = type(value)
+    if kind in _AS_IS:  # the usual case first: a report is mostly these
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
     if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
         try:
             value = value.item()

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastmcnemar.compare.results import Audit, Comparison
 from fastmcnemar.render._format import aggregate_dict, plain
+from fastmcnemar.render._json_text import dumps
 
 
 def comparison_dict(comp: Comparison) -> dict[str, Any]:
@@ -27,8 +28,15 @@ def comparison_dict(comp: Comparison) -> dict[str, Any]:
     }
 
 
+def _text(doc: dict[str, Any], indent: int | None) -> str:
+    """``json.dumps(doc, indent=indent, allow_nan=False)`` (indented: the fast writer)."""
+    if indent is None:
+        return json.dumps(doc, allow_nan=False)
+    return dumps(doc, indent)
+
+
 def comparison_to_json(comp: Comparison, *, indent: int | None = 2) -> str:
-    return json.dumps(comparison_dict(comp), indent=indent, allow_nan=False)
+    return _text(comparison_dict(comp), indent)
 
 
 def audit_to_json(audit: Audit, *, indent: int | None = 2) -> str:
@@ -40,4 +48,4 @@ def audit_to_json(audit: Audit, *, indent: int | None = 2) -> str:
         "summary": [plain(r) for r in audit.summary.iter_rows(named=True)],
         "comparisons": {label: comparison_dict(c) for label, c in audit.comparisons.items()},
     }
-    return json.dumps(doc, indent=indent, allow_nan=False)
+    return _text(doc, indent)

@@ -1,0 +1,67 @@
+"""Indented JSON text, byte for byte what ``json.dumps(value, indent=n, allow_nan=False)``
+writes, at the C encoder's speed.
+
+The standard library encodes indented JSON in pure Python (its C encoder is used only
+without ``indent``), which made writing an audit's report (about a thousand flipped
+samples per candidate) a tenth of the audit's time. Reports are mostly arrays of flat
+records; a container whose items are all scalars is written here by the C encoder with
+the indented layout's separators (``",\\n" + padding`` between items), and only the
+nesting above those leaves is walked in Python.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def dumps(value: Any, indent: int) -> str:
+    """``json.dumps(value, indent=indent, allow_nan=False)``, faster for wide reports."""
+    parts: list[str] = []
+    _write(value, indent, 0, parts)
+    return "".join(parts)
+
+
+def _write(value: Any, indent: int, level: int, parts: list[str]) -> None:
+    if isinstance(value, dict):
+        items: Any = value.values()
+        opener, closer = "{", "}"
+    elif isinstance(value, (list, tuple)):
+        items = value
+        opener, closer = "[", "]"
+    else:
+        parts.append(json.dumps(value, allow_nan=False))
+        return
+    if not value:
+        parts.append(opener + closer)
+        return
+    inner = "\n" + " " * (indent * (level + 1))
+    if all(isinstance(item, _SCALARS) for item in items):
+        # A leaf container: one C-encoder call with the indented layout's separators.
+        text = json.dumps(value, allow_nan=False, separators=("," + inner, ": "))
+        parts.append(opener + inner + text[1:-1] + "\n" + " " * (indent * level) + closer)
+        return
+    parts.append(opener)
+    if isinstance(value, dict):
+        for i, (key, item) in enumerate(value.items()):
+            parts.append(("," if i else "") + inner + json.dumps(_key(key)) + ": ")
+            _write(item, indent, level + 1, parts)
+    else:
+        for i, item in enumerate(value):
+            parts.append(("," if i else "") + inner)
+            _write(item, indent, level + 1, parts)
+    parts.append("\n" + " " * (indent * level) + closer)
+
+
+def _key(key: Any) -> str:
+    """A dict key as ``json`` writes it (str as is; numbers, booleans and None as text)."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, (bool, type(None), int, float)):
+        return json.dumps(key, allow_nan=False)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
+__all__ = ["dumps"]
