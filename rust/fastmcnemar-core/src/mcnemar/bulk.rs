@@ -8,13 +8,18 @@
 use rayon::prelude::*;
 
 use super::pvalue::{Direct, HalfTails, MAX_DISCORDANT, PValue, exact_upper_direct, pvalue_from};
-use super::rows::{Row, SMALL_N_MAX, SmallRows, Stretch};
+use super::rows::{DIRECT_STEPS, Row, SMALL_N_MAX, SmallRows, Stretch};
 use super::{Alternative, Method};
 use crate::control::Checkpoint;
 use crate::error::{Error, Result, check_count_lengths};
 
 /// Pairs per chunk.
 const CHUNK: usize = 4096;
+/// Fewest pairs sharing an n > 1024 that are grouped by n (fewer go direct:
+/// grouping, choosing a stretch and scattering back cost about a third of a
+/// direct evaluation per pair; `examples/bulk_timing.rs`: 32 beat 2 and 100
+/// on the large-n and audit cases).
+const SHARED_MIN: f64 = 32.0;
 
 /// A count type arriving from NumPy.
 pub trait Count: Copy + Send + Sync {
@@ -99,10 +104,11 @@ fn fill<T: Count>(
 ///
 /// Small inputs and the asymptotic method go pair by pair. Otherwise pairs
 /// with n <= 1024 are looked up in input order (exact: the binomial module's
-/// table; mid-p: rows shared by n, see `super::rows`), and larger n are
-/// grouped by n and visited one n at a time, served by the stretch of its
-/// row that costs less than evaluating its pairs directly (or directly),
-/// their results put back in input order.
+/// table; mid-p: rows shared by n, see `super::rows`). Larger n are counted:
+/// pairs whose n is rare (see [`SharedN`]) are evaluated directly in input
+/// order; the others are grouped by n and visited one n at a time, served
+/// by the stretch of its row that costs less than evaluating its pairs
+/// directly (or directly), their results put back in input order.
 pub fn pvalues<T: Count>(
     b: &[T],
     c: &[T],
@@ -152,7 +158,33 @@ pub fn pvalues<T: Count>(
     if large.iter().all(Vec::is_empty) {
         return Ok((p, ln_p));
     }
-    // Pass 2: the larger n, grouped by n so that each row is built once per chunk.
+    // Pass 2a, in input order and in parallel chunks: the pairs whose n is
+    // too rare to share a row, directly and in place.
+    let shared = SharedN::count(&large);
+    let direct = |b, c| match (method, alternative) {
+        (Method::Exact, Alternative::Greater) => exact_upper_direct(b, c),
+        (Method::Exact, Alternative::Less) => exact_upper_direct(c, b),
+        _ => pvalue_from(&Direct, b, c, alt, m),
+    };
+    p.par_chunks_mut(CHUNK)
+        .zip(ln_p.par_chunks_mut(CHUNK))
+        .zip(large.par_iter_mut())
+        .try_for_each(|((p, ln_p), skipped)| {
+            checkpoint.check()?;
+            skipped.retain(|pair| {
+                if shared.may_share(pair.n) {
+                    return true;
+                }
+                let v = direct(pair.b, pair.n - pair.b);
+                (p[pair.offset], ln_p[pair.offset]) = (v.pvalue, v.ln_pvalue);
+                false
+            });
+            Ok::<(), Error>(())
+        })?;
+    if large.iter().all(Vec::is_empty) {
+        return Ok((p, ln_p));
+    }
+    // Pass 2b: the others, grouped by n so that each row is built once per chunk.
     let grouped = group_by_n(&mut large);
     let mut results = zeros(grouped.len());
     results
@@ -333,6 +365,39 @@ fn fill_small<T: Count>(
     chunks.into_iter().collect()
 }
 
+/// How many pairs of a bulk call have each large n (saturating), to send
+/// only the pairs whose n is frequent enough to the grouped pass. Counts are
+/// kept for n modulo [`SharedN::SLOTS`]: a larger n may share a count with
+/// another, which can only send its pairs to the grouped pass (where
+/// [`Stretch::choose`] decides per n), never change a result's method
+/// unpredictably (the counts depend on the input alone, not on threads).
+struct SharedN {
+    counts: Vec<u8>,
+}
+
+impl SharedN {
+    const SLOTS: usize = 1 << 20;
+
+    fn count(chunks: &[Vec<LargePair>]) -> SharedN {
+        let mut counts = vec![0u8; Self::SLOTS];
+        for pair in chunks.iter().flatten() {
+            let c = &mut counts[pair.n as usize % Self::SLOTS];
+            *c = c.saturating_add(1);
+        }
+        SharedN { counts }
+    }
+
+    /// Whether the pairs with this n may be enough to pay for a row and for
+    /// being grouped: at least [`SHARED_MIN`], and at least 4 sqrt(n) /
+    /// [`DIRECT_STEPS`] (a row walks at least the pairs' spread, about a
+    /// standard deviation sqrt(n)/2 either side of the mean of b); counts
+    /// saturate at 255, where the grouped pass decides.
+    fn may_share(&self, n: u64) -> bool {
+        let needed = (4.0 * (n as f64).sqrt() / DIRECT_STEPS as f64).clamp(SHARED_MIN, 255.0);
+        f64::from(self.counts[n as usize % Self::SLOTS]) >= needed
+    }
+}
+
 /// The pairs (given chunk by chunk) ordered by n, ties in any order, each
 /// pair's `slot` set to its place: a counting sort when the n span a range
 /// not much longer than the list, else a parallel sort.
@@ -441,6 +506,56 @@ mod tests {
                 }
                 let (p, ln_p) = pvalues(&b, &c, alt, m, &NeverStop).unwrap();
                 for i in (0..n).step_by(5).chain([17, 18]) {
+                    let one = pvalue(b[i], c[i], alt, m).unwrap();
+                    assert!((p[i] - one.pvalue).abs() <= 3e-13 * one.pvalue, "{i}");
+                    let tol = 3e-13 * one.ln_pvalue.abs() + 1e-15;
+                    assert!((ln_p[i] - one.ln_pvalue).abs() <= tol, "{i}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bulk_equals_one_at_a_time_when_some_large_n_are_frequent() {
+        // Three frequent n (one huge, so the grouped pass sorts a wide span)
+        // among rare ones: the frequent go through rows, the rare direct.
+        let len = 3 * CHUNK;
+        let mut rng = crate::rng::stream(9, 0);
+        let (mut b, mut c) = (Vec::new(), Vec::new());
+        for i in 0..len {
+            let u = crate::rng::uniform01(&mut rng);
+            let n = match i % 4 {
+                0 => 1500,
+                1 => 20_000,
+                2 if i % 16 == 2 => (1 << 40) + 1,
+                _ => 1025 + (u * 98_000.0) as u64,
+            };
+            let sd = (n as f64).sqrt() / 2.0;
+            let shift = (3.0 * sd * crate::rng::uniform01(&mut rng)) as u64;
+            let bi = n / 2 + shift;
+            b.push(bi);
+            c.push(n - bi);
+        }
+        let shared = SharedN::count(&[b
+            .iter()
+            .zip(&c)
+            .map(|(&b, &c)| LargePair {
+                n: b + c,
+                b,
+                offset: 0,
+                slot: 0,
+            })
+            .collect()]);
+        assert!(shared.may_share(1500) && shared.may_share(20_000));
+        assert!(shared.may_share((1 << 40) + 1));
+        for alt in [
+            Alternative::Greater,
+            Alternative::Less,
+            Alternative::TwoSided,
+        ] {
+            for m in [Method::Exact, Method::MidP] {
+                let (p, ln_p) = pvalues(&b, &c, alt, m, &NeverStop).unwrap();
+                for i in (0..len).step_by(3) {
                     let one = pvalue(b[i], c[i], alt, m).unwrap();
                     assert!((p[i] - one.pvalue).abs() <= 3e-13 * one.pvalue, "{i}");
                     let tol = 3e-13 * one.ln_pvalue.abs() + 1e-15;
