@@ -132,59 +132,36 @@ pub fn pvalues<T: Count>(
     };
     let (alt, m) = (alternative, method);
     let direct = |b, c| pvalue_from(&Direct, b, c, alt, m);
-    let large = match (method, alternative) {
-        (Method::Asymptotic, _) => fill_small(&direct, u64::MAX, b, c, out, checkpoint)?,
+    // Pass 1 evaluates every pair but those with a frequent large n.
+    let shared = (method != Method::Asymptotic).then(|| SharedN::count(b, c));
+    let grouped =
+        |n: u64| n > SMALL_N_MAX && shared.as_ref().is_some_and(|shared| shared.may_share(n));
+    let mut large = match (method, alternative) {
+        (Method::Asymptotic, _) => fill_small(&direct, &grouped, b, c, out, checkpoint)?,
         // The common case gets a loop without per-pair dispatch (same values).
         (Method::Exact, Alternative::Greater) => {
             let greater = |b, c| exact_upper_direct(b, c);
-            fill_small(&greater, SMALL_N_MAX, b, c, out, checkpoint)?
+            fill_small(&greater, &grouped, b, c, out, checkpoint)?
         }
         (Method::Exact, Alternative::Less) => {
             let less = |b, c| exact_upper_direct(c, b);
-            fill_small(&less, SMALL_N_MAX, b, c, out, checkpoint)?
+            fill_small(&less, &grouped, b, c, out, checkpoint)?
         }
         (Method::Exact, Alternative::TwoSided) => {
-            fill_small(&direct, SMALL_N_MAX, b, c, out, checkpoint)?
+            fill_small(&direct, &grouped, b, c, out, checkpoint)?
         }
         (Method::MidP, _) => {
             // The rows are sized from the counts before pass 1 checks them.
             validate_counts(b, c)?;
             let small = SmallRows::for_counts(b.iter().zip(c).map(|(&b, &c)| count(b) + count(c)));
             let from_rows = |b, c| pvalue_from(&small, b, c, alt, m);
-            fill_small(&from_rows, SMALL_N_MAX, b, c, out, checkpoint)?
+            fill_small(&from_rows, &grouped, b, c, out, checkpoint)?
         }
     };
-    let mut large = large;
     if large.iter().all(Vec::is_empty) {
         return Ok((p, ln_p));
     }
-    // Pass 2a, in input order and in parallel chunks: the pairs whose n is
-    // too rare to share a row, directly and in place.
-    let shared = SharedN::count(&large);
-    let direct = |b, c| match (method, alternative) {
-        (Method::Exact, Alternative::Greater) => exact_upper_direct(b, c),
-        (Method::Exact, Alternative::Less) => exact_upper_direct(c, b),
-        _ => pvalue_from(&Direct, b, c, alt, m),
-    };
-    p.par_chunks_mut(CHUNK)
-        .zip(ln_p.par_chunks_mut(CHUNK))
-        .zip(large.par_iter_mut())
-        .try_for_each(|((p, ln_p), skipped)| {
-            checkpoint.check()?;
-            skipped.retain(|pair| {
-                if shared.may_share(pair.n) {
-                    return true;
-                }
-                let v = direct(pair.b, pair.n - pair.b);
-                (p[pair.offset], ln_p[pair.offset]) = (v.pvalue, v.ln_pvalue);
-                false
-            });
-            Ok::<(), Error>(())
-        })?;
-    if large.iter().all(Vec::is_empty) {
-        return Ok((p, ln_p));
-    }
-    // Pass 2b: the others, grouped by n so that each row is built once per chunk.
+    // Pass 2: the frequent large n, grouped by n so that each row is built once per chunk.
     let grouped = group_by_n(&mut large);
     let mut results = zeros(grouped.len());
     results
@@ -320,11 +297,12 @@ struct GroupedPair {
 }
 
 /// Pass 1, in input order and in parallel chunks: checks every pair and
-/// computes those with n <= `n_max` by `value(b, c)`. Returns the others,
-/// chunk by chunk in input order, or the error of the lowest offending index.
+/// computes those with `grouped(n)` false by `value(b, c)`. Returns the
+/// others, chunk by chunk in input order, or the error of the lowest
+/// offending index.
 fn fill_small<T: Count>(
     value: &(impl Fn(u64, u64) -> PValue + Sync),
-    n_max: u64,
+    grouped: &(impl Fn(u64) -> bool + Sync),
     b: &[T],
     c: &[T],
     out: Outputs<'_>,
@@ -342,7 +320,7 @@ fn fill_small<T: Count>(
             let pairs = b.iter().zip(c).zip(p.iter_mut().zip(ln_p));
             for (j, ((&bi, &ci), (p, ln_p))) in pairs.enumerate() {
                 let (bu, cu) = check_pair(chunk * CHUNK + j, bi, ci)?;
-                if bu + cu > n_max {
+                if grouped(bu + cu) {
                     if skipped.capacity() == 0 {
                         // At most the rest of the chunk: one allocation, never regrown.
                         skipped.reserve_exact(b.len() - j);
@@ -378,11 +356,19 @@ struct SharedN {
 impl SharedN {
     const SLOTS: usize = 1 << 20;
 
-    fn count(chunks: &[Vec<LargePair>]) -> SharedN {
+    /// Counts the n > [`SMALL_N_MAX`] of the valid pairs (pass 1 reports
+    /// the others).
+    fn count<T: Count>(b: &[T], c: &[T]) -> SharedN {
         let mut counts = vec![0u8; Self::SLOTS];
-        for pair in chunks.iter().flatten() {
-            let c = &mut counts[pair.n as usize % Self::SLOTS];
-            *c = c.saturating_add(1);
+        for (&bi, &ci) in b.iter().zip(c) {
+            let n = match (bi.to_count(), ci.to_count()) {
+                (Some(bu), Some(cu)) => bu.wrapping_add(cu),
+                _ => continue,
+            };
+            if n > SMALL_N_MAX {
+                let slot = &mut counts[n as usize % Self::SLOTS];
+                *slot = slot.saturating_add(1);
+            }
         }
         SharedN { counts }
     }
@@ -536,16 +522,7 @@ mod tests {
             b.push(bi);
             c.push(n - bi);
         }
-        let shared = SharedN::count(&[b
-            .iter()
-            .zip(&c)
-            .map(|(&b, &c)| LargePair {
-                n: b + c,
-                b,
-                offset: 0,
-                slot: 0,
-            })
-            .collect()]);
+        let shared = SharedN::count(&b, &c);
         assert!(shared.may_share(1500) && shared.may_share(20_000));
         assert!(shared.may_share((1 << 40) + 1));
         for alt in [
