@@ -3,7 +3,9 @@
 //! digits; `tests/data/generate_half_temme_grid.py`): n from 801 to 10^7 + 19,
 //! k over |u| <= 0.13 on both sides of n/2 (seeded uniform), plus the
 //! centre, the parameter floor b = 400, the edge |u| = 0.12, the switch from
-//! the direct sum (~60 terms) and n = 1024 / 1025 (per-n tables vs direct).
+//! the direct sum (~60 terms) and n = 1024 / 1025 (per-n tables vs direct);
+//! through both entry points (`sf_half`, and `sf` with p = 1/2, which takes
+//! the expansion from n = 800).
 //!
 //! Rows the expansion serves (its region, as `binomial::temme_split` draws
 //! it): plain values within a relative 4e-15 wherever the reference is at
@@ -15,7 +17,7 @@
 mod common;
 
 use common::{BigFloat, Worst};
-use fastmcnemar_core::binomial::{ln_sf_half, sf_half, sf_half_with_ln};
+use fastmcnemar_core::binomial::{ln_sf, ln_sf_half, sf, sf_half, sf_half_with_ln};
 
 const CSV: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -38,16 +40,21 @@ fn half_tails_match_mpmath_across_the_temme_region() {
         let want = BigFloat::parse(f[2]);
         let (got, got_ln) = (sf_half(n, k), ln_sf_half(n, k));
         assert_eq!(sf_half_with_ln(n, k), (got, got_ln), "n={n} k={k}");
-        let label = format!("n={n} k={k}");
-        let (plain, log) = if in_region(n, k) {
-            (&mut plain, &mut log)
-        } else {
-            (&mut plain_other, &mut log_other)
-        };
-        if let Some(w) = want.plain_if_at_least(1e-300) {
-            plain.record_rel(got, w, &label);
+        // The general entry point takes the expansion from n = 800 on (the
+        // p = 1/2 one uses its per-n tables up to 1024).
+        let general = (sf(n, k, 0.5), ln_sf(n, k, 0.5));
+        for ((got, got_ln), min_n, entry) in [((got, got_ln), 1025, "half"), (general, 800, "p")] {
+            let label = format!("n={n} k={k} ({entry})");
+            let (plain, log) = if in_region(n, k, min_n) {
+                (&mut plain, &mut log)
+            } else {
+                (&mut plain_other, &mut log_other)
+            };
+            if let Some(w) = want.plain_if_at_least(1e-300) {
+                plain.record_rel(got, w, &label);
+            }
+            log.record_ln(got_ln, want.ln(), &label);
         }
-        log.record_ln(got_ln, want.ln(), &label);
         rows += 1;
     }
     assert!(rows > 1000, "only {rows} rows");
@@ -61,14 +68,14 @@ fn half_tails_match_mpmath_across_the_temme_region() {
     log_other.assert_below(1e-15);
 }
 
-/// Whether P(X >= k) comes from the tabulated expansion: n > 1024 (else the
-/// per-n tables), both parameters a = k, b = n - k + 1 at least 400, |u| =
-/// |a - b| / 2(a + b) <= 0.12, and more than ~60 summation terms from k
-/// (|k - n/2| <= (19.5 n - 60^2) / 120).
-fn in_region(n: u64, k: u64) -> bool {
+/// Whether P(X >= k) comes from the tabulated expansion: n >= `min_n` (else
+/// the per-n tables or the sum), both parameters a = k, b = n - k + 1 at
+/// least 400, |u| = |a - b| / 2(a + b) <= 0.12, and more than ~60 summation
+/// terms from k (|k - n/2| <= (19.5 n - 60^2) / 120).
+fn in_region(n: u64, k: u64, min_n: u64) -> bool {
     let (a, b) = (k as f64, (n - k + 1) as f64);
     let nf = n as f64;
-    n > 1024
+    n >= min_n
         && a.min(b) >= 400.0
         && (a - b).abs() / (2.0 * (a + b)) <= 0.12
         && (a - 0.5 * nf).abs() <= (19.5 * nf - 3600.0) / 120.0
