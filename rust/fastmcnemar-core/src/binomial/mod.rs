@@ -125,6 +125,28 @@ const TEMME_MIN_TERMS: f64 = 150.0;
 /// The same for the tabulated p = 1/2 path, which costs ~60 summation terms.
 const TEMME_HALF_MIN_TERMS: f64 = 60.0;
 
+/// [`temme_split`] for p = 1/2 by the tabulated expansion, for
+/// `TEMME_MIN_N` <= n and 1 <= k <= n; None outside its region.
+fn temme_half_split(n: u64, k: u64) -> Option<(Tail, bool)> {
+    let a = k as f64;
+    let b = (n - k + 1) as f64;
+    // With sd^2 = n/4, sum_terms >= T <=> |a - n/2| <= (19.5 n - T^2) / 2T
+    // (see temme_split).
+    let nf = n as f64;
+    let t = TEMME_HALF_MIN_TERMS;
+    if (a - 0.5 * nf).abs() > (19.5 * nf - t * t) / (2.0 * t) {
+        return None;
+    }
+    let (hi, lo, upper) = if a >= b {
+        let (hi, lo) = temme_half::ln_ibeta_half_small_side(a, b)?;
+        (hi, lo, true)
+    } else {
+        let (hi, lo) = temme_half::ln_ibeta_half_small_side(b, a)?;
+        (hi, lo, false)
+    };
+    Some((Tail::from_ln_parts(hi, lo), upper))
+}
+
 /// The smaller of P(X >= k) and P(X <= k - 1) by Temme's expansion, as
 /// (that tail, whether it is the upper one), for 1 <= k <= n; None outside
 /// the expansion's region. Uses P(X >= k) = I_p(k, n - k + 1).
@@ -132,27 +154,15 @@ fn temme_split(n: u64, k: u64, p: f64) -> Option<(Tail, bool)> {
     if n < TEMME_MIN_N || k == 0 || k > n {
         return None;
     }
+    if p == 0.5 {
+        if let Some(fast) = temme_half_split(n, k) {
+            return Some(fast);
+        }
+    }
     let a = k as f64;
     let b = (n - k + 1) as f64;
     // Terms the direct sum would need from z standard deviations out:
     // sd (sqrt(z^2 + 78) - z), sd = sqrt(n p q), z = |a - n p| / sd.
-    if p == 0.5 {
-        // Tabulated fast path (falls through where it has no table). With
-        // sd^2 = n/4, sum_terms >= T <=> |a - n/2| <= (19.5 n - T^2) / 2T.
-        let nf = n as f64;
-        let t = TEMME_HALF_MIN_TERMS;
-        if (a - 0.5 * nf).abs() <= (19.5 * nf - t * t) / (2.0 * t) {
-            let fast = if a >= b {
-                temme_half::ln_ibeta_half_small_side(a, b).map(|(hi, lo)| (hi, lo, true))
-            } else {
-                temme_half::ln_ibeta_half_small_side(b, a).map(|(hi, lo)| (hi, lo, false))
-            };
-            let fast = fast.map(|(hi, lo, upper)| (Tail::from_ln_parts(hi, lo), upper));
-            if fast.is_some() {
-                return fast;
-            }
-        }
-    }
     let sd = (n as f64 * p * (1.0 - p)).sqrt();
     let z = (a - n as f64 * p).abs() / sd;
     let sum_terms = sd * ((z * z + 78.0).sqrt() - z);
@@ -265,6 +275,13 @@ fn upper_tail_half(n: u64, k: u64) -> Tail {
         Tail::ZERO
     } else if n <= half_table::TABLE_MAX_N {
         half_table::upper(n, k)
+    } else if let Some((small, small_is_upper)) = temme_half_split(n, k) {
+        // The common large-n case, without the general path's checks.
+        if small_is_upper {
+            small
+        } else {
+            small.complement()
+        }
     } else {
         upper_tail(n, k, 0.5)
     }

@@ -379,8 +379,9 @@ impl SharedN {
     /// standard deviation sqrt(n)/2 either side of the mean of b); counts
     /// saturate at 255, where the grouped pass decides.
     fn may_share(&self, n: u64) -> bool {
-        let needed = (4.0 * (n as f64).sqrt() / DIRECT_STEPS as f64).clamp(SHARED_MIN, 255.0);
-        f64::from(self.counts[n as usize % Self::SLOTS]) >= needed
+        let count = f64::from(self.counts[n as usize % Self::SLOTS]);
+        // The cheap test first: most large n are rare.
+        count >= SHARED_MIN && count >= (4.0 * (n as f64).sqrt() / DIRECT_STEPS as f64).min(255.0)
     }
 }
 
