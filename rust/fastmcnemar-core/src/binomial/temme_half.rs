@@ -36,7 +36,7 @@
 //! reaches ~1e-16 for orders 0 and 1, and order k, which enters multiplied
 //! by r^-k <= 800^-k, keeps fewer (tested against the series). A call then
 //! costs one short Horner sum per order (K + 1 <= 9), one erfcx, one ln, one
-//! exp (by the caller) and three stirlerr.
+//! exp (by the caller) and three terms of Stirling's series per parameter.
 //!
 //! The log is returned as hi + lo (-E plus a small rest, summed with its
 //! rounding error), so
@@ -53,7 +53,6 @@ use std::sync::OnceLock;
 
 use super::pmf::two_sum;
 use super::temme::{K_MAX, LEN, expansion_terms, orders, series_lengths};
-use crate::special::gamma::stirlerr;
 use crate::special::normal::erfcx;
 
 /// Width of the tabulated u-range (singularities at |u| = 1/4).
@@ -210,6 +209,15 @@ fn exponent(d: f64, r: f64, rho: f64) -> (f64, f64) {
     (q, q_lo + q * (t * series))
 }
 
+/// Loader's stirlerr(x) = ln Gamma(x + 1) - (x + 1/2) ln x + x - ln sqrt(2 pi)
+/// for x >= 400 from `inv` = 1/x: 1/(12 x) - 1/(360 x^3) + 1/(1260 x^5); the
+/// next term, 1/(1680 x^7), is below 4e-22 (`crate::special::gamma::stirlerr`
+/// stops one term earlier above 500, where that term is below 3e-17).
+fn stirlerr_large(inv: f64) -> f64 {
+    let inv2 = inv * inv;
+    (1.0 / 12.0 - inv2 * (1.0 / 360.0 - inv2 * (1.0 / 1260.0))) * inv
+}
+
 /// ln I_{1/2}(a, b) for a >= b (the small side) as hi + lo (|lo| <= ulp(hi),
 /// the rounding error of hi), or None outside the tabulated region.
 pub(crate) fn ln_ibeta_half_small_side(a: f64, b: f64) -> Option<(f64, f64)> {
@@ -238,7 +246,7 @@ pub(crate) fn ln_ibeta_half_small_side(a: f64, b: f64) -> Option<(f64, f64)> {
     // (2 pi r)^{-1/2}.
     let inv_sqrt = (rho * (0.5 / PI)).sqrt();
     // 1 / N = e^-x with 0 < x = ln N < 5e-4 here: four terms leave < 1e-19.
-    let x = stirlerr(a) + stirlerr(b) - stirlerr(r);
+    let x = stirlerr_large(1.0 / a) + stirlerr_large(1.0 / b) - stirlerr_large(rho);
     let inv_n = 1.0 - x * (1.0 - x * (0.5 - x * (1.0 / 6.0 - x * (1.0 / 24.0))));
     let bracket = 0.5 * erfcx(e.sqrt()) - h_sum * inv_sqrt * inv_n;
     if bracket.is_nan() || bracket <= 0.0 {
@@ -273,6 +281,19 @@ mod tests {
         // Order k enters multiplied by r^-k <= 800^-k, next to S_0 = 1.
         for (k, w) in worst.iter().enumerate() {
             assert!(w * 800f64.powi(-(k as i32)) < 2e-15, "order {k}: {w:e}");
+        }
+    }
+
+    /// The three-term Stirling error agrees with the library's (which keeps
+    /// one more term below 500).
+    #[test]
+    fn stirlerr_large_matches_stirlerr() {
+        for x in [400.0, 401.0, 499.0, 500.0, 501.0, 1e3, 12_345.0, 1e6, 1e12] {
+            let (got, want) = (stirlerr_large(1.0 / x), crate::special::gamma::stirlerr(x));
+            assert!(
+                (got - want).abs() <= 3e-17 + 2e-16 * want,
+                "x={x}: {got:e} vs {want:e}"
+            );
         }
     }
 
