@@ -5,7 +5,8 @@
 //! then costs a lookup instead of a tail evaluation. Small n (<= [`SMALL_N_MAX`]) are looked up in input
 //! order: exact p-values in the binomial module's persistent table (p and
 //! ln p at once), mid-p, which also needs the pmf, in full rows kept side by
-//! side ([`SmallRows`], a few MB at most). The bulk path visits larger n
+//! side ([`SmallRows`], a few MB at most). The bulk path visits the larger n
+//! that many pairs share (`super::bulk`'s `SharedN`; the others go direct)
 //! grouped by n, one [`Row`] at a time.
 //!
 //! A row holds P(X = k) and P(X >= k) for k on the far side of the middle,
