@@ -2,7 +2,7 @@
 //!
 //! Region: a >= b >= [`HALF_MIN_PARAM`] and u = 1/2 - a/(a + b) in
 //! [-[`HALF_U_MAX`], 0], the small side of the centre of n = a + b - 1 >= 799
-//! (the caller, `super::temme_split`, takes it only where the direct sum
+//! (the caller, `super::temme_half_split`, takes it only where the direct sum
 //! would need more than ~60 terms). Why: there the sum costs O(sqrt n) terms,
 //! and the expansion is O(1).
 //!
