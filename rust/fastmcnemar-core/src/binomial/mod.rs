@@ -15,8 +15,9 @@
 //! - both incomplete-beta parameters >= 1,000 and k near the mean, where
 //!   the sum would need more than 150 (up to O(sqrt n)) terms: Temme's
 //!   uniform asymptotic expansion of I_x(a, b) (`temme`); for p = 1/2 from
-//!   a, b >= 400 and more than 60 terms, with its coefficient functions taken
-//!   from Chebyshev tables built once.
+//!   a, b >= 400, |a - b| <= 0.24 (a + b) and more than 60 terms, with its
+//!   coefficient functions taken from piecewise polynomial tables built once
+//!   and the log carried as hi + lo (`temme_half`).
 //! - p = 1/2 and n <= 1024: a lazily built per-n table of whole rows, made by
 //!   the same direct method (`half_table`).
 //!
@@ -29,6 +30,7 @@ mod half_table;
 mod pmf;
 mod tail_sum;
 mod temme;
+mod temme_half;
 
 use pmf::Trials;
 use tail_sum::{Direction, ratio_sum};
@@ -58,6 +60,17 @@ impl Tail {
         Tail {
             value: ln.exp(),
             ln,
+        }
+    }
+
+    /// From ln = hi + lo with |lo| <= ulp(hi): the value keeps the digits
+    /// of lo that rounding hi + lo would lose (about |ln| / 2 ulps deep in
+    /// the tail).
+    fn from_ln_parts(hi: f64, lo: f64) -> Tail {
+        let value = hi.exp();
+        Tail {
+            value: value + value * lo,
+            ln: hi + lo,
         }
     }
 
@@ -112,32 +125,47 @@ const TEMME_MIN_TERMS: f64 = 150.0;
 /// The same for the tabulated p = 1/2 path, which costs ~60 summation terms.
 const TEMME_HALF_MIN_TERMS: f64 = 60.0;
 
+/// [`temme_split`] for p = 1/2 by the tabulated expansion, for
+/// `TEMME_MIN_N` <= n and 1 <= k <= n; None outside its region.
+fn temme_half_split(n: u64, k: u64) -> Option<(Tail, bool)> {
+    let a = k as f64;
+    let b = (n - k + 1) as f64;
+    // With sd^2 = n/4, sum_terms >= T <=> |a - n/2| <= (19.5 n - T^2) / 2T
+    // (see temme_split).
+    let nf = n as f64;
+    let t = TEMME_HALF_MIN_TERMS;
+    if (a - 0.5 * nf).abs() > (19.5 * nf - t * t) / (2.0 * t) {
+        return None;
+    }
+    let (hi, lo, upper) = if a >= b {
+        let (hi, lo) = temme_half::ln_ibeta_half_small_side(a, b)?;
+        (hi, lo, true)
+    } else {
+        let (hi, lo) = temme_half::ln_ibeta_half_small_side(b, a)?;
+        (hi, lo, false)
+    };
+    Some((Tail::from_ln_parts(hi, lo), upper))
+}
+
 /// The smaller of P(X >= k) and P(X <= k - 1) by Temme's expansion, as
-/// (ln of it, whether it is the upper one), for 1 <= k <= n; None outside
+/// (that tail, whether it is the upper one), for 1 <= k <= n; None outside
 /// the expansion's region. Uses P(X >= k) = I_p(k, n - k + 1).
-fn temme_split(n: u64, k: u64, p: f64) -> Option<(f64, bool)> {
+fn temme_split(n: u64, k: u64, p: f64) -> Option<(Tail, bool)> {
     if n < TEMME_MIN_N || k == 0 || k > n {
         return None;
     }
+    if p == 0.5 {
+        if let Some(fast) = temme_half_split(n, k) {
+            return Some(fast);
+        }
+    }
     let a = k as f64;
     let b = (n - k + 1) as f64;
-    // Terms the direct sum would need from z standard deviations out.
+    // Terms the direct sum would need from z standard deviations out:
+    // sd (sqrt(z^2 + 78) - z), sd = sqrt(n p q), z = |a - n p| / sd.
     let sd = (n as f64 * p * (1.0 - p)).sqrt();
     let z = (a - n as f64 * p).abs() / sd;
     let sum_terms = sd * ((z * z + 78.0).sqrt() - z);
-    if p == 0.5 {
-        // Tabulated fast path (falls through where it has no table).
-        if sum_terms >= TEMME_HALF_MIN_TERMS {
-            let fast = if a >= b {
-                temme::ln_ibeta_half_small_side(a, b).map(|ln| (ln, true))
-            } else {
-                temme::ln_ibeta_half_small_side(b, a).map(|ln| (ln, false))
-            };
-            if fast.is_some() {
-                return fast;
-            }
-        }
-    }
     if sum_terms < TEMME_MIN_TERMS {
         return None;
     }
@@ -146,10 +174,10 @@ fn temme_split(n: u64, k: u64, p: f64) -> Option<(f64, bool)> {
     let xr = (t.np_hi, t.np_lo);
     let yr = (t.nq_hi, t.nq_lo);
     if (xr.0 - a) + xr.1 <= 0.0 {
-        temme::ln_ibeta_small_side(a, b, xr, yr).map(|ln| (ln, true))
+        temme::ln_ibeta_small_side(a, b, xr, yr).map(|ln| (Tail::from_ln(ln), true))
     } else {
         // I_p(a, b) = 1 - I_q(b, a): the small side is P(X <= k - 1).
-        temme::ln_ibeta_small_side(b, a, yr, xr).map(|ln| (ln, false))
+        temme::ln_ibeta_small_side(b, a, yr, xr).map(|ln| (Tail::from_ln(ln), false))
     }
 }
 
@@ -173,8 +201,7 @@ fn upper_tail(n: u64, k: u64, p: f64) -> Tail {
     if k == n {
         return Tail::from_ln(n as f64 * p.ln());
     }
-    if let Some((ln, small_is_upper)) = temme_split(n, k, p) {
-        let small = Tail::from_ln(ln);
+    if let Some((small, small_is_upper)) = temme_split(n, k, p) {
         return if small_is_upper {
             small
         } else {
@@ -220,8 +247,7 @@ fn lower_tail(n: u64, k: u64, p: f64) -> Tail {
         return Tail::ZERO;
     }
     // P(X <= k) = 1 - P(X >= k + 1).
-    if let Some((ln, small_is_upper)) = temme_split(n, k + 1, p) {
-        let small = Tail::from_ln(ln);
+    if let Some((small, small_is_upper)) = temme_split(n, k + 1, p) {
         return if small_is_upper {
             small.complement()
         } else {
@@ -249,6 +275,13 @@ fn upper_tail_half(n: u64, k: u64) -> Tail {
         Tail::ZERO
     } else if n <= half_table::TABLE_MAX_N {
         half_table::upper(n, k)
+    } else if let Some((small, small_is_upper)) = temme_half_split(n, k) {
+        // The common large-n case, without the general path's checks.
+        if small_is_upper {
+            small
+        } else {
+            small.complement()
+        }
     } else {
         upper_tail(n, k, 0.5)
     }
@@ -344,9 +377,10 @@ mod tests {
                     if k == 0 || k > n {
                         continue;
                     }
-                    let Some((ln, upper)) = temme_split(n, k, p) else {
+                    let Some((tail, upper)) = temme_split(n, k, p) else {
                         continue;
                     };
+                    let ln = tail.ln;
                     used += 1;
                     let want = small_by_sum(n, k, p, upper);
                     let err = ((ln - want) / want.abs().max(1.0)).abs();

@@ -32,7 +32,7 @@ pub(crate) struct Trials {
 }
 
 /// Error-free sum: a + b = s + e exactly.
-fn two_sum(a: f64, b: f64) -> (f64, f64) {
+pub(super) fn two_sum(a: f64, b: f64) -> (f64, f64) {
     let s = a + b;
     let bb = s - a;
     let e = (a - (s - bb)) + (b - bb);

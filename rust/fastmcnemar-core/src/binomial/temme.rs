@@ -34,13 +34,10 @@
 //! Only the small side (u <= 0, where I is at most about 1/2) is computed here;
 //! callers use I_x(a, b) = 1 - I_{1-x}(b, a) for the other side.
 //!
-//! Fast path for x = 1/2 (the McNemar null): there u = 1/2 - x0, so every
-//! h_k(u) and g_k(0) is a function of u alone. They are tabulated once (on
-//! first use) as Chebyshev interpolants on u in [-`HALF_U_MAX`, 0] from the
-//! series above at 24 nodes, and each call is then a few Clenshaw sums.
+//! For x = 1/2 (the McNemar null) every g_k(0) and h_k(u) is a function of u
+//! alone; `super::temme_half` tabulates them from [`expansion_terms`].
 
 use std::f64::consts::PI;
-use std::sync::OnceLock;
 
 use super::pmf::bd0;
 use crate::special::gamma::stirlerr;
@@ -51,13 +48,13 @@ pub(crate) const MIN_PARAM: f64 = 1000.0;
 /// Largest |u| / min(x0, 1 - x0) handled (series ratio).
 const U_FRACTION: f64 = 0.3;
 /// Most terms of the u-series of g (0.3^30 ~ 2e-16 for h_0, plus 2 per order).
-const LEN: usize = 48;
+pub(super) const LEN: usize = 48;
 /// Most orders of the expansion (h_0 ... h_K).
-const K_MAX: usize = 8;
+pub(super) const K_MAX: usize = 8;
 
 /// Orders needed: the k-th term is about (r x0 (1 - x0))^-k = (a b / r)^-k;
-/// stop when the first neglected one is below 1e-18.
-fn orders(a: f64, b: f64) -> usize {
+/// stop when the first neglected one is below 1e-18. `big` is a b / r.
+pub(super) fn orders(big: f64) -> usize {
     // K + 1 = the least m with big^m >= 1e18, i.e. big >= 10^(18/m).
     const THRESHOLDS: [f64; K_MAX] = [
         1e18,
@@ -69,13 +66,12 @@ fn orders(a: f64, b: f64) -> usize {
         372.759_372_031_494_3,
         177.827_941_003_892_3,
     ];
-    let big = a * b / (a + b);
     THRESHOLDS.iter().position(|&t| big >= t).unwrap_or(K_MAX)
 }
 
 /// g_k(0) and h_k(u) for k = 0..=k_max at x0 = 1 - y0, from u-series of the
 /// given lengths per order (`lens[k]` terms of g_k).
-fn expansion_terms(
+pub(super) fn expansion_terms(
     x0: f64,
     y0: f64,
     u: f64,
@@ -142,6 +138,23 @@ fn expansion_terms(
     (g0, hu)
 }
 
+/// Series lengths per order for rho = |u| / min(x0, 1 - x0) and r = a + b:
+/// h_k needs m_k terms with rho^m_k r^-k < 1e-18; g_k needs one more, and
+/// two more than g_{k+1}, since each level of the recursion uses up two
+/// orders. Lengths above [`LEN`] mean the series is too long to use.
+pub(super) fn series_lengths(rho: f64, r: f64, k_max: usize) -> [usize; K_MAX + 1] {
+    let ln_rho = rho.max(1e-300).ln();
+    let ln_r = r.ln();
+    let mut lens = [0usize; K_MAX + 1];
+    let mut need = 0usize;
+    for k in (0..=k_max).rev() {
+        let m_k = ((41.5 - k as f64 * ln_r) / -ln_rho).ceil().max(1.0) as usize;
+        need = (m_k + 1).max(need + 2);
+        lens[k] = need;
+    }
+    lens
+}
+
 /// ln I from the pieces: r eta^2 / 2, S_K and sum h_k r^-k.
 fn assemble(a: f64, b: f64, half_r_eta2: f64, s_k: f64, h_sum: f64) -> Option<f64> {
     let r = a + b;
@@ -171,19 +184,8 @@ pub(crate) fn ln_ibeta_small_side(a: f64, b: f64, xr: (f64, f64), yr: (f64, f64)
     if u > 0.0 || -u > U_FRACTION * x0.min(y0) {
         return None;
     }
-    let k_max = orders(a, b);
-    // Series lengths: h_k needs m_k terms with rho^m_k r^-k < 1e-18
-    // (rho = |u| / min(x0, 1 - x0)); g_k needs one more, and two more than
-    // g_{k+1}, since each level of the recursion uses up two orders.
-    let ln_rho = (-u / x0.min(y0)).max(1e-300).ln();
-    let ln_r = r.ln();
-    let mut lens = [0usize; K_MAX + 1];
-    let mut need = 0usize;
-    for k in (0..=k_max).rev() {
-        let m_k = ((41.5 - k as f64 * ln_r) / -ln_rho).ceil().max(1.0) as usize;
-        need = (m_k + 1).max(need + 2);
-        lens[k] = need;
-    }
+    let k_max = orders(a * b / r);
+    let lens = series_lengths(-u / x0.min(y0), r, k_max);
     if lens[0] > LEN {
         return None; // series too long: leave it to the sum.
     }
@@ -195,123 +197,6 @@ pub(crate) fn ln_ibeta_small_side(a: f64, b: f64, xr: (f64, f64), yr: (f64, f64)
         rk *= inv_r;
     }
     let half_r_eta2 = bd0(a, xr.0, xr.1) + bd0(b, yr.0, yr.1);
-    assemble(a, b, half_r_eta2, s_k, h_sum)
-}
-
-/// Width of the tabulated u-range for x = 1/2 (singularities at |u| = 1/4).
-pub(crate) const HALF_U_MAX: f64 = 0.12;
-/// Smallest a and b for the x = 1/2 path (its tables carry all 8 orders).
-const HALF_MIN_PARAM: f64 = 400.0;
-/// Chebyshev nodes per tabulated function (error ~ 6^-24).
-const CHEB: usize = 24;
-
-/// Chebyshev coefficients of g_k(0) and h_k(u) on u in [-HALF_U_MAX, 0], x = 1/2.
-struct HalfTables {
-    g0: [[f64; CHEB]; K_MAX + 1],
-    hu: [[f64; CHEB]; K_MAX + 1],
-}
-
-static HALF_TABLES: OnceLock<HalfTables> = OnceLock::new();
-
-fn half_tables() -> &'static HalfTables {
-    HALF_TABLES.get_or_init(|| {
-        let mut vals_g = [[0.0; CHEB]; K_MAX + 1];
-        let mut vals_h = [[0.0; CHEB]; K_MAX + 1];
-        let full = {
-            let mut l = [0usize; K_MAX + 1];
-            for (k, lk) in l.iter_mut().enumerate() {
-                *lk = LEN - 2 * k;
-            }
-            l
-        };
-        for i in 0..CHEB {
-            let t = (PI * (i as f64 + 0.5) / CHEB as f64).cos();
-            let u = 0.5 * HALF_U_MAX * (t - 1.0);
-            // x = 1/2 = x0 + u.
-            let x0 = 0.5 - u;
-            let (g0, hu) = expansion_terms(x0, 1.0 - x0, u, K_MAX, &full);
-            for k in 0..=K_MAX {
-                vals_g[k][i] = g0[k];
-                vals_h[k][i] = hu[k];
-            }
-        }
-        let mut tables = HalfTables {
-            g0: [[0.0; CHEB]; K_MAX + 1],
-            hu: [[0.0; CHEB]; K_MAX + 1],
-        };
-        for k in 0..=K_MAX {
-            tables.g0[k] = cheb_fit(&vals_g[k]);
-            tables.hu[k] = cheb_fit(&vals_h[k]);
-        }
-        tables
-    })
-}
-
-/// Chebyshev coefficients from values at the nodes cos(pi (i + 1/2) / N).
-fn cheb_fit(vals: &[f64; CHEB]) -> [f64; CHEB] {
-    let mut c = [0.0; CHEB];
-    let n = CHEB as f64;
-    for (j, cj) in c.iter_mut().enumerate() {
-        let mut acc = 0.0;
-        for (i, v) in vals.iter().enumerate() {
-            acc += v * (PI * j as f64 * (i as f64 + 0.5) / n).cos();
-        }
-        *cj = 2.0 * acc / n;
-    }
-    c[0] *= 0.5;
-    c
-}
-
-/// Clenshaw sums of two Chebyshev series at t in [-1, 1] (interleaved, so
-/// the two dependency chains overlap).
-fn clenshaw2(c: &[f64; CHEB], d: &[f64; CHEB], t: f64) -> (f64, f64) {
-    let t2 = 2.0 * t;
-    let (mut b1, mut b2, mut e1, mut e2) = (0.0, 0.0, 0.0, 0.0);
-    for j in (1..CHEB).rev() {
-        let b0 = t2 * b1 - b2 + c[j];
-        let e0 = t2 * e1 - e2 + d[j];
-        b2 = b1;
-        b1 = b0;
-        e2 = e1;
-        e1 = e0;
-    }
-    (t * b1 - b2 + c[0], t * e1 - e2 + d[0])
-}
-
-/// ln I_{1/2}(a, b) for a >= b (the small side), or None outside the
-/// tabulated region.
-pub(crate) fn ln_ibeta_half_small_side(a: f64, b: f64) -> Option<f64> {
-    if b < HALF_MIN_PARAM || a < b {
-        return None;
-    }
-    let r = a + b;
-    // u = 1/2 - a / r, exactly up to one rounding.
-    let u = (b - a) / (2.0 * r);
-    if u < -HALF_U_MAX {
-        return None;
-    }
-    let t = 2.0 * u / HALF_U_MAX + 1.0;
-    let tables = half_tables();
-    let k_max = orders(a, b);
-    // Both sums are linear in the tabulated functions: combine the Chebyshev
-    // coefficients with the weights r^-k first, then run two Clenshaw sums.
-    let mut weights = [0.0; K_MAX + 1];
-    let (mut rk, inv_r) = (1.0, 1.0 / r);
-    for w in weights[..=k_max].iter_mut() {
-        *w = rk;
-        rk *= inv_r;
-    }
-    let mut cg = [0.0; CHEB];
-    let mut ch = [0.0; CHEB];
-    for ((w, g0), hu) in weights[..=k_max].iter().zip(&tables.g0).zip(&tables.hu) {
-        for j in 0..CHEB {
-            cg[j] += w * g0[j];
-            ch[j] += w * hu[j];
-        }
-    }
-    let (s_k, h_sum) = clenshaw2(&cg, &ch, t);
-    let half = 0.5 * r;
-    let half_r_eta2 = bd0(a, half, 0.0) + bd0(b, half, 0.0);
     assemble(a, b, half_r_eta2, s_k, h_sum)
 }
 

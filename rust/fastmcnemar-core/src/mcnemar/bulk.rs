@@ -8,13 +8,18 @@
 use rayon::prelude::*;
 
 use super::pvalue::{Direct, HalfTails, MAX_DISCORDANT, PValue, exact_upper_direct, pvalue_from};
-use super::rows::{Row, SMALL_N_MAX, SmallRows, Stretch};
+use super::rows::{DIRECT_STEPS, Row, SMALL_N_MAX, SmallRows, Stretch};
 use super::{Alternative, Method};
 use crate::control::Checkpoint;
 use crate::error::{Error, Result, check_count_lengths};
 
 /// Pairs per chunk.
 const CHUNK: usize = 4096;
+/// Fewest pairs sharing an n > 1024 that are grouped by n (fewer go direct:
+/// grouping, choosing a stretch and scattering back cost about a third of a
+/// direct evaluation per pair; `examples/bulk_timing.rs`: 32 beat 2 and 100
+/// on the large-n and audit cases).
+const SHARED_MIN: f64 = 32.0;
 
 /// A count type arriving from NumPy.
 pub trait Count: Copy + Send + Sync {
@@ -99,10 +104,11 @@ fn fill<T: Count>(
 ///
 /// Small inputs and the asymptotic method go pair by pair. Otherwise pairs
 /// with n <= 1024 are looked up in input order (exact: the binomial module's
-/// table; mid-p: rows shared by n, see `super::rows`), and larger n are
-/// grouped by n and visited one n at a time, served by the stretch of its
-/// row that costs less than evaluating its pairs directly (or directly),
-/// their results put back in input order.
+/// table; mid-p: rows shared by n, see `super::rows`). Larger n are counted:
+/// pairs whose n is rare (see [`SharedN`]) are evaluated directly in input
+/// order; the others are grouped by n and visited one n at a time, served
+/// by the stretch of its row that costs less than evaluating its pairs
+/// directly (or directly), their results put back in input order.
 pub fn pvalues<T: Count>(
     b: &[T],
     c: &[T],
@@ -126,33 +132,36 @@ pub fn pvalues<T: Count>(
     };
     let (alt, m) = (alternative, method);
     let direct = |b, c| pvalue_from(&Direct, b, c, alt, m);
-    let large = match (method, alternative) {
-        (Method::Asymptotic, _) => fill_small(&direct, u64::MAX, b, c, out, checkpoint)?,
+    // Pass 1 evaluates every pair but those with a frequent large n.
+    let shared = (method != Method::Asymptotic).then(|| SharedN::count(b, c));
+    let grouped =
+        |n: u64| n > SMALL_N_MAX && shared.as_ref().is_some_and(|shared| shared.may_share(n));
+    let mut large = match (method, alternative) {
+        (Method::Asymptotic, _) => fill_small(&direct, &grouped, b, c, out, checkpoint)?,
         // The common case gets a loop without per-pair dispatch (same values).
         (Method::Exact, Alternative::Greater) => {
             let greater = |b, c| exact_upper_direct(b, c);
-            fill_small(&greater, SMALL_N_MAX, b, c, out, checkpoint)?
+            fill_small(&greater, &grouped, b, c, out, checkpoint)?
         }
         (Method::Exact, Alternative::Less) => {
             let less = |b, c| exact_upper_direct(c, b);
-            fill_small(&less, SMALL_N_MAX, b, c, out, checkpoint)?
+            fill_small(&less, &grouped, b, c, out, checkpoint)?
         }
         (Method::Exact, Alternative::TwoSided) => {
-            fill_small(&direct, SMALL_N_MAX, b, c, out, checkpoint)?
+            fill_small(&direct, &grouped, b, c, out, checkpoint)?
         }
         (Method::MidP, _) => {
             // The rows are sized from the counts before pass 1 checks them.
             validate_counts(b, c)?;
             let small = SmallRows::for_counts(b.iter().zip(c).map(|(&b, &c)| count(b) + count(c)));
             let from_rows = |b, c| pvalue_from(&small, b, c, alt, m);
-            fill_small(&from_rows, SMALL_N_MAX, b, c, out, checkpoint)?
+            fill_small(&from_rows, &grouped, b, c, out, checkpoint)?
         }
     };
-    let mut large = large;
     if large.iter().all(Vec::is_empty) {
         return Ok((p, ln_p));
     }
-    // Pass 2: the larger n, grouped by n so that each row is built once per chunk.
+    // Pass 2: the frequent large n, grouped by n so that each row is built once per chunk.
     let grouped = group_by_n(&mut large);
     let mut results = zeros(grouped.len());
     results
@@ -288,11 +297,12 @@ struct GroupedPair {
 }
 
 /// Pass 1, in input order and in parallel chunks: checks every pair and
-/// computes those with n <= `n_max` by `value(b, c)`. Returns the others,
-/// chunk by chunk in input order, or the error of the lowest offending index.
+/// computes those with `grouped(n)` false by `value(b, c)`. Returns the
+/// others, chunk by chunk in input order, or the error of the lowest
+/// offending index.
 fn fill_small<T: Count>(
     value: &(impl Fn(u64, u64) -> PValue + Sync),
-    n_max: u64,
+    grouped: &(impl Fn(u64) -> bool + Sync),
     b: &[T],
     c: &[T],
     out: Outputs<'_>,
@@ -310,7 +320,7 @@ fn fill_small<T: Count>(
             let pairs = b.iter().zip(c).zip(p.iter_mut().zip(ln_p));
             for (j, ((&bi, &ci), (p, ln_p))) in pairs.enumerate() {
                 let (bu, cu) = check_pair(chunk * CHUNK + j, bi, ci)?;
-                if bu + cu > n_max {
+                if grouped(bu + cu) {
                     if skipped.capacity() == 0 {
                         // At most the rest of the chunk: one allocation, never regrown.
                         skipped.reserve_exact(b.len() - j);
@@ -331,6 +341,48 @@ fn fill_small<T: Count>(
         .collect();
     // Chunks stop at their first bad pair: the first error in chunk order is the lowest.
     chunks.into_iter().collect()
+}
+
+/// How many pairs of a bulk call have each large n (saturating), to send
+/// only the pairs whose n is frequent enough to the grouped pass. Counts are
+/// kept for n modulo [`SharedN::SLOTS`]: a larger n may share a count with
+/// another, which can only send its pairs to the grouped pass (where
+/// [`Stretch::choose`] decides per n), never change a result's method
+/// unpredictably (the counts depend on the input alone, not on threads).
+struct SharedN {
+    counts: Vec<u8>,
+}
+
+impl SharedN {
+    const SLOTS: usize = 1 << 20;
+
+    /// Counts the n > [`SMALL_N_MAX`] of the valid pairs (pass 1 reports
+    /// the others).
+    fn count<T: Count>(b: &[T], c: &[T]) -> SharedN {
+        let mut counts = vec![0u8; Self::SLOTS];
+        for (&bi, &ci) in b.iter().zip(c) {
+            let n = match (bi.to_count(), ci.to_count()) {
+                (Some(bu), Some(cu)) => bu.wrapping_add(cu),
+                _ => continue,
+            };
+            if n > SMALL_N_MAX {
+                let slot = &mut counts[n as usize % Self::SLOTS];
+                *slot = slot.saturating_add(1);
+            }
+        }
+        SharedN { counts }
+    }
+
+    /// Whether the pairs with this n may be enough to pay for a row and for
+    /// being grouped: at least [`SHARED_MIN`], and at least 4 sqrt(n) /
+    /// [`DIRECT_STEPS`] (a row walks at least the pairs' spread, about a
+    /// standard deviation sqrt(n)/2 either side of the mean of b); counts
+    /// saturate at 255, where the grouped pass decides.
+    fn may_share(&self, n: u64) -> bool {
+        let count = f64::from(self.counts[n as usize % Self::SLOTS]);
+        // The cheap test first: most large n are rare.
+        count >= SHARED_MIN && count >= (4.0 * (n as f64).sqrt() / DIRECT_STEPS as f64).min(255.0)
+    }
 }
 
 /// The pairs (given chunk by chunk) ordered by n, ties in any order, each
@@ -441,6 +493,47 @@ mod tests {
                 }
                 let (p, ln_p) = pvalues(&b, &c, alt, m, &NeverStop).unwrap();
                 for i in (0..n).step_by(5).chain([17, 18]) {
+                    let one = pvalue(b[i], c[i], alt, m).unwrap();
+                    assert!((p[i] - one.pvalue).abs() <= 3e-13 * one.pvalue, "{i}");
+                    let tol = 3e-13 * one.ln_pvalue.abs() + 1e-15;
+                    assert!((ln_p[i] - one.ln_pvalue).abs() <= tol, "{i}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bulk_equals_one_at_a_time_when_some_large_n_are_frequent() {
+        // Three frequent n (one huge, so the grouped pass sorts a wide span)
+        // among rare ones: the frequent go through rows, the rare direct.
+        let len = 3 * CHUNK;
+        let mut rng = crate::rng::stream(9, 0);
+        let (mut b, mut c) = (Vec::new(), Vec::new());
+        for i in 0..len {
+            let u = crate::rng::uniform01(&mut rng);
+            let n = match i % 4 {
+                0 => 1500,
+                1 => 20_000,
+                2 if i % 16 == 2 => (1 << 40) + 1,
+                _ => 1025 + (u * 98_000.0) as u64,
+            };
+            let sd = (n as f64).sqrt() / 2.0;
+            let shift = (3.0 * sd * crate::rng::uniform01(&mut rng)) as u64;
+            let bi = n / 2 + shift;
+            b.push(bi);
+            c.push(n - bi);
+        }
+        let shared = SharedN::count(&b, &c);
+        assert!(shared.may_share(1500) && shared.may_share(20_000));
+        assert!(shared.may_share((1 << 40) + 1));
+        for alt in [
+            Alternative::Greater,
+            Alternative::Less,
+            Alternative::TwoSided,
+        ] {
+            for m in [Method::Exact, Method::MidP] {
+                let (p, ln_p) = pvalues(&b, &c, alt, m, &NeverStop).unwrap();
+                for i in (0..len).step_by(3) {
                     let one = pvalue(b[i], c[i], alt, m).unwrap();
                     assert!((p[i] - one.pvalue).abs() <= 3e-13 * one.pvalue, "{i}");
                     let tol = 3e-13 * one.ln_pvalue.abs() + 1e-15;

@@ -5,7 +5,8 @@
 //! then costs a lookup instead of a tail evaluation. Small n (<= [`SMALL_N_MAX`]) are looked up in input
 //! order: exact p-values in the binomial module's persistent table (p and
 //! ln p at once), mid-p, which also needs the pmf, in full rows kept side by
-//! side ([`SmallRows`], a few MB at most). The bulk path visits larger n
+//! side ([`SmallRows`], a few MB at most). The bulk path visits the larger n
+//! that many pairs share (`super::bulk`'s `SharedN`; the others go direct)
 //! grouped by n, one [`Row`] at a time.
 //!
 //! A row holds P(X = k) and P(X >= k) for k on the far side of the middle,
@@ -48,9 +49,10 @@ const ROW_LEN_MAX: u64 = 1 << 14;
 /// multiplications, a direct tail near the centre hundreds).
 const MIN_USES: u32 = 3;
 /// A direct tail evaluation costs about as much as this many row steps
-/// (`benches/bench_mcnemar.py`, large-n case: 80 gave the least CPU time
-/// of 80, 150 and 300; the answers do not depend on it).
-const DIRECT_STEPS: u64 = 80;
+/// (~100 ns for the tabulated Temme expansion against ~3 ns a step; 30 gave
+/// less CPU time than 80 in `examples/bulk_timing.rs`; the answers do not
+/// depend on it beyond the last bits).
+pub(crate) const DIRECT_STEPS: u64 = 30;
 /// Pairs farther than this many half standard deviations sqrt(n)/2 from the
 /// middle have tails below [`ROW_MIN`] (exp(-2 d^2 / n) < 1e-250 for
 /// d > 17 sqrt(n)), which the row never serves.

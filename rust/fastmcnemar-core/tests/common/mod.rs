@@ -102,6 +102,11 @@ impl Worst {
         self.record(err, &format!("{label} got={got:e} want={want:e}"));
     }
 
+    /// Values recorded.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
     pub fn report(&self) {
         println!(
             "max {} error over {} rows: {:.3e} at {}",
