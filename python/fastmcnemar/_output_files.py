@@ -68,13 +68,14 @@ def refuse_input_overlap(
             )
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` all at once, or not at all.
+def write_text_atomic(path: str | os.PathLike[str], text: str | Iterable[str]) -> None:
+    """Write ``text`` (UTF-8; or its pieces, in order, encoded one at a time) to ``path``
+    all at once, or not at all.
 
     Raises :class:`OutputError` naming ``path`` when the write fails (disk full,
     read-only directory, missing directory); the old file is then untouched.
     """
-    data = text.encode("utf-8")
+    data = (piece.encode("utf-8") for piece in ([text] if isinstance(text, str) else text))
     target = Path(path)
     try:
         mode = target.stat().st_mode
@@ -91,16 +92,17 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     _replace(real, data, keep_mode=mode, shown=str(path))
 
 
-def _write_directly(target: Path, data: bytes) -> None:
+def _write_directly(target: Path, data: Iterable[bytes]) -> None:
     try:
         with open(target, "wb") as fh:
-            fh.write(data)
+            for piece in data:
+                fh.write(piece)
             fh.flush()
     except OSError as err:
         raise OutputError(f"{target}: cannot write: {err.strerror or err}") from None
 
 
-def _replace(real: Path, data: bytes, *, keep_mode: int | None, shown: str) -> None:
+def _replace(real: Path, data: Iterable[bytes], *, keep_mode: int | None, shown: str) -> None:
     folder = real.parent
     try:
         fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{real.name}.", suffix=".tmp")
@@ -108,7 +110,8 @@ def _replace(real: Path, data: bytes, *, keep_mode: int | None, shown: str) -> N
         raise OutputError(f"{shown}: cannot write: {err.strerror or err}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for piece in data:
+                fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(temp, stat.S_IMODE(keep_mode) if keep_mode is not None else _new_file_mode())

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import fastmcnemar as fm
+from fastmcnemar.cli import main
+from fastmcnemar.data import example_path
+from fastmcnemar.render._format import plain
 from fastmcnemar.render._json_text import dumps
+from fastmcnemar.render.json import audit_json_chunks, comparison_dict
 
 SCALARS = (
     st.none()
@@ -54,3 +60,29 @@ def test_refuses_what_json_refuses(bad: Any) -> None:
         json.dumps(bad, indent=2, allow_nan=False)
     with pytest.raises(ValueError, match="not JSON compliant"):
         dumps(bad, 2)
+
+
+@pytest.mark.parametrize("indent", [None, 0, 2, 4])
+def test_audit_pieces_join_to_the_whole_document(indent: int | None) -> None:
+    """An audit's JSON written one comparison at a time is json.dumps of the whole."""
+    audit = fm.audit(example_path("reference"), [example_path("degraded"), example_path("rerun")])
+    whole = {
+        "reference": audit.reference,
+        "degraded": audit.degraded,
+        "complete": audit.complete,
+        "failed": dict(audit.failed),
+        "summary": [plain(r) for r in audit.summary.iter_rows(named=True)],
+        "comparisons": {k: comparison_dict(c) for k, c in audit.comparisons.items()},
+    }
+    pieces = list(audit_json_chunks(audit, indent=indent))
+    assert len(pieces) == 2 + len(audit.comparisons)
+    assert "".join(pieces) == json.dumps(whole, indent=indent, allow_nan=False)
+    assert audit.to_json(indent=indent) == "".join(pieces)
+
+
+def test_cli_writes_the_audit_json_in_pieces(tmp_path: Path) -> None:
+    out = tmp_path / "audit.json"
+    runs = [str(example_path(n)) for n in ("reference", "degraded", "rerun")]
+    assert main(["audit", *runs, "--format", "json", "-o", str(out)]) in (0, 1)
+    audit = fm.audit(runs[0], runs[1:])
+    assert out.read_text(encoding="utf-8") == audit.to_json() + "\n"

@@ -7,7 +7,7 @@ import math
 import os
 import shutil
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from fastmcnemar._adjustment_names import ADJUSTMENTS
@@ -237,16 +237,19 @@ def check_output(output: str | None, inputs: Iterable[str | os.PathLike[str]]) -
         refuse_input_overlap(output, inputs)
 
 
-def write_output(text: str, output: str | None, inputs: Iterable[str | os.PathLike[str]]) -> None:
-    """Write ``text`` to stdout (``None`` or ``-``) or atomically to ``output``."""
+def write_output(
+    text: str | Iterable[str], output: str | None, inputs: Iterable[str | os.PathLike[str]]
+) -> None:
+    """Write ``text`` (or its pieces, in order) to stdout (``None`` or ``-``) or atomically
+    to ``output``, ending with a newline."""
     from fastmcnemar._output_files import write_text_atomic
     from fastmcnemar.exceptions import OutputError
 
-    if not text.endswith("\n"):
-        text += "\n"
+    pieces = _ending_in_newline([text] if isinstance(text, str) else text)
     if output is None or output == "-":
         try:
-            sys.stdout.write(text)
+            for piece in pieces:
+                sys.stdout.write(piece)
             sys.stdout.flush()
         except OSError as err:
             if isinstance(err, BrokenPipeError):  # the reader left: no second complaint at exit
@@ -256,7 +259,17 @@ def write_output(text: str, output: str | None, inputs: Iterable[str | os.PathLi
             raise OutputError(f"<stdout>: cannot write: {err.strerror or err}") from None
         return
     check_output(output, inputs)
-    write_text_atomic(output, text)
+    write_text_atomic(output, pieces)
+
+
+def _ending_in_newline(pieces: Iterable[str]) -> Iterator[str]:
+    last = ""
+    for piece in pieces:
+        if piece:
+            last = piece
+            yield piece
+    if not last.endswith("\n"):
+        yield "\n"
 
 
 def text_width(output: str | None) -> int:
@@ -296,10 +309,16 @@ def emit(
     if show_flips < 0:
         raise InvalidArgumentError(f"--show-flips {show_flips}: expected a count >= 0")
     flips = {"show_flips": show_flips} if show_flips else {}
+    text: str | Iterable[str]
     if fmt == "text":
-        text: str = report.to_text(width=text_width(output), wide=wide, **flips)
+        text = report.to_text(width=text_width(output), wide=wide, **flips)
     elif fmt == "markdown":
         text = report.to_markdown(**flips)
+    elif fmt == "json" and hasattr(report, "comparisons"):
+        from fastmcnemar.render.json import audit_json_chunks
+
+        # An audit's JSON is written one comparison at a time (memory flat in K).
+        text = audit_json_chunks(report)
     else:
         text = {
             "json": report.to_json,

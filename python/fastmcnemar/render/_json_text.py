@@ -17,10 +17,11 @@ from typing import Any
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def dumps(value: Any, indent: int) -> str:
-    """``json.dumps(value, indent=indent, allow_nan=False)``, faster for wide reports."""
+def dumps(value: Any, indent: int, level: int = 0) -> str:
+    """``json.dumps(value, indent=indent, allow_nan=False)``, faster for wide reports;
+    ``level``: the value's depth inside an enclosing document (its lines' indentation)."""
     parts: list[str] = []
-    _write(value, indent, 0, parts)
+    _write(value, indent, level, parts)
     return "".join(parts)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from fastmcnemar.compare.results import Audit, Comparison
@@ -40,12 +41,35 @@ def comparison_to_json(comp: Comparison, *, indent: int | None = 2) -> str:
 
 
 def audit_to_json(audit: Audit, *, indent: int | None = 2) -> str:
-    doc = {
+    return "".join(audit_json_chunks(audit, indent=indent))
+
+
+def audit_json_chunks(audit: Audit, *, indent: int | None = 2) -> Iterator[str]:
+    """The text of :func:`audit_to_json` in pieces, one comparison at a time, so that a
+    large audit's report is written without holding its whole document (or text) in
+    memory: the pieces joined are ``json.dumps`` of the whole document, byte for byte."""
+    head = {
         "reference": audit.reference,
         "degraded": audit.degraded,
         "complete": audit.complete,
         "failed": dict(audit.failed),
         "summary": [plain(r) for r in audit.summary.iter_rows(named=True)],
-        "comparisons": {label: comparison_dict(c) for label, c in audit.comparisons.items()},
+        "comparisons": {},
     }
-    return _text(doc, indent)
+    text = _text(head, indent)
+    if not audit.comparisons:
+        yield text
+        return
+    # The document with no comparisons ends in "{}" and the closing brace: the
+    # comparisons go in between, each encoded where it sits (depth 2).
+    closing = "}" if indent is None else "\n}"
+    assert text.endswith("{}" + closing)
+    yield text[: -len(closing) - 1]
+    for i, (label, comp) in enumerate(audit.comparisons.items()):
+        key, value = json.dumps(label), comparison_dict(comp)
+        if indent is None:
+            yield (", " if i else "") + key + ": " + json.dumps(value, allow_nan=False)
+        else:
+            pad = "\n" + " " * (2 * indent)
+            yield ("," if i else "") + pad + key + ": " + dumps(value, indent, 2)
+    yield ("" if indent is None else "\n" + " " * indent) + "}" + closing
