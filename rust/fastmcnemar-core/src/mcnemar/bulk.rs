@@ -105,7 +105,7 @@ fn fill<T: Count>(
 /// Small inputs and the asymptotic method go pair by pair. Otherwise pairs
 /// with n <= 1024 are looked up in input order (exact: the binomial module's
 /// table; mid-p: rows shared by n, see `super::rows`). Larger n are counted:
-/// pairs whose n is rare (see [`SharedN`]) are evaluated directly in input
+/// pairs whose n is rare (see `SharedN`) are evaluated directly in input
 /// order; the others are grouped by n and visited one n at a time, served
 /// by the stretch of its row that costs less than evaluating its pairs
 /// directly (or directly), their results put back in input order.

@@ -5,7 +5,7 @@
 //! exact power ([`super::power::power`], bit for bit) reaches the target:
 //! every smaller N falls short. It finds it without scanning from 1: a bound
 //! on the exact power that never decreases with N (the monotone envelope of
-//! [`super::n_search`]) is bisected for an N_0 below which no N can reach the
+//! `super::n_search`) is bisected for an N_0 below which no N can reach the
 //! target, and a scan upwards from N_0 finds the first N that does (each N
 //! screened by a binomial-weight recurrence; only the N the screen cannot rule
 //! out get the direct power).
