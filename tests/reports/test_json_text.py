@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 import fastmcnemar as fm
 from fastmcnemar.cli import main
 from fastmcnemar.data import example_path
-from fastmcnemar.render._format import plain
+from fastmcnemar.render._format import plain, plain_rows
 from fastmcnemar.render._json_text import dumps
 from fastmcnemar.render.json import audit_json_chunks, comparison_dict
 
@@ -86,3 +87,21 @@ def test_cli_writes_the_audit_json_in_pieces(tmp_path: Path) -> None:
     assert main(["audit", *runs, "--format", "json", "-o", str(out)]) in (0, 1)
     audit = fm.audit(runs[0], runs[1:])
     assert out.read_text(encoding="utf-8") == audit.to_json() + "\n"
+
+
+def test_plain_rows_equal_plain_per_row() -> None:
+    """The one-conversion path gives what plain() gives row by row, NaN and inf as null."""
+    frame = pl.DataFrame(
+        {
+            "task": ["a", None, "c"],
+            "score": [0.5, math.nan, -math.inf],
+            "n": [1, 2, None],
+            "ok": [True, None, False],
+            "x": pl.Series([None, None, None], dtype=pl.Null),
+        }
+    )
+    expected = [plain(r) for r in frame.iter_rows(named=True)]
+    assert plain_rows(frame) == expected
+    assert [r["score"] for r in expected] == [0.5, None, None]
+    nested = frame.with_columns(pl.Series("l", [[1.0], [math.nan], []]))
+    assert plain_rows(nested) == [plain(r) for r in nested.iter_rows(named=True)]

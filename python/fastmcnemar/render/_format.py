@@ -7,7 +7,15 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import polars as pl
+
 from fastmcnemar.suite import ADJUSTMENTS
+
+# Column types whose values to_dicts() already gives as plain JSON scalars.
+_FLAT = frozenset(
+    {pl.Utf8, pl.Float64, pl.Float32, pl.Int64, pl.Int32, pl.Int16, pl.Int8, pl.UInt64,
+     pl.UInt32, pl.UInt16, pl.UInt8, pl.Boolean, pl.Null}
+)  # fmt: skip
 
 
 def pvalue(p: Any) -> str:
@@ -129,6 +137,19 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     return str(value)
+
+
+def plain_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """``[plain(row) for row in frame.iter_rows(named=True)]``, in one conversion when
+    every column is text, a number or a flag (non-finite numbers become null first)."""
+    if not all(dtype in _FLAT for dtype in frame.schema.dtypes()):
+        return [plain(r) for r in frame.iter_rows(named=True)]
+    finite = [
+        pl.when(pl.col(c).is_finite()).then(pl.col(c)).alias(c)
+        for c, dtype in frame.schema.items()
+        if dtype.is_float()
+    ]
+    return (frame.with_columns(finite) if finite else frame).to_dicts()
 
 
 def verdict_line(degraded: bool, rule: str | None) -> str:

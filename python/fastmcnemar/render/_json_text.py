@@ -12,9 +12,17 @@ nesting above those leaves is walked in Python.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
-_SCALARS = (str, int, float, bool, type(None))
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_SCALAR = json.JSONEncoder(allow_nan=False).encode
+
+
+@lru_cache(maxsize=64)
+def _leaf_encoder(item_separator: str) -> Any:
+    """One encoder per indentation depth (``json.dumps`` would build one per call)."""
+    return json.JSONEncoder(allow_nan=False, separators=(item_separator, ": ")).encode
 
 
 def dumps(value: Any, indent: int, level: int = 0) -> str:
@@ -33,21 +41,22 @@ def _write(value: Any, indent: int, level: int, parts: list[str]) -> None:
         items = value
         opener, closer = "[", "]"
     else:
-        parts.append(json.dumps(value, allow_nan=False))
+        parts.append(_SCALAR(value))
         return
     if not value:
         parts.append(opener + closer)
         return
     inner = "\n" + " " * (indent * (level + 1))
-    if all(isinstance(item, _SCALARS) for item in items):
-        # A leaf container: one C-encoder call with the indented layout's separators.
-        text = json.dumps(value, allow_nan=False, separators=("," + inner, ": "))
+    if _SCALARS.issuperset(map(type, items)):
+        # A leaf container: one C-encoder call with the indented layout's separators
+        # (exact types only: a subclass goes the general way below, as json would).
+        text = _leaf_encoder("," + inner)(value)
         parts.append(opener + inner + text[1:-1] + "\n" + " " * (indent * level) + closer)
         return
     parts.append(opener)
     if isinstance(value, dict):
         for i, (key, item) in enumerate(value.items()):
-            parts.append(("," if i else "") + inner + json.dumps(_key(key)) + ": ")
+            parts.append(("," if i else "") + inner + _SCALAR(_key(key)) + ": ")
             _write(item, indent, level + 1, parts)
     else:
         for i, item in enumerate(value):
@@ -61,7 +70,7 @@ def _key(key: Any) -> str:
     if isinstance(key, str):
         return key
     if isinstance(key, (bool, type(None), int, float)):
-        return json.dumps(key, allow_nan=False)
+        return str(_SCALAR(key))
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from fastmcnemar.compare.results import Audit, Comparison
-from fastmcnemar.render._format import aggregate_dict, plain
+from fastmcnemar.render._format import aggregate_dict, plain, plain_rows
 from fastmcnemar.render._json_text import dumps
 
 
@@ -25,7 +25,7 @@ def comparison_dict(comp: Comparison) -> dict[str, Any]:
         "verdict": comp.verdict,
         "margin": comp.margin,
         "metadata": plain(comp.metadata),
-        "flips": [plain(r) for r in comp.flips.iter_rows(named=True)],
+        "flips": plain_rows(comp.flips),
     }
 
 
