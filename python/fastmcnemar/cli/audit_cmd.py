@@ -36,7 +36,7 @@ def add_parser(subparsers: Any) -> None:
         "-j",
         type=int,
         default=None,
-        help="candidates compared at once, 1 to 4 x the cores (default: cores)",
+        help="candidates compared at once, 1 to 4 x the cores (default: 2 x the cores)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--reference-model", help="pick this model when REFERENCE holds several")

@@ -143,7 +143,7 @@ def audit(
         (``s3://``, ``gs://``, ``az://``, ``hf://``, any fsspec URI).
     max_workers : int, optional
         Candidates read and tested at once on the local engine (threads;
-        default: the core count).
+        default: twice the core count).
     progress : bool, optional
         Draw a progress bar of candidates done / total on stderr (default: only
         when stderr is a terminal), on every engine.

@@ -155,7 +155,9 @@ def run_local(
     max_workers: int | None = None,
 ) -> None:
     """Every candidate on a thread pool of this process (the default engine)."""
-    workers = max(1, max_workers or min(len(runs), os.cpu_count() or 1))
+    # Two candidates per core by default: one's Python steps (survey, pairing) hold the
+    # interpreter while another's scan runs on the core's pool, so the cores stay busy.
+    workers = max(1, max_workers or min(len(runs), 2 * (os.cpu_count() or 1)))
     pool = ThreadPoolExecutor(max_workers=workers)
     futures = {
         pool.submit(candidate_outcome, index, run, label, storage_options, False): label
