@@ -377,14 +377,7 @@ fn verdict_columns<'py>(
         power,
         interval_usable,
     };
-    let size = if verdicts::runs_serially(tasks, settings) {
-        Size::Items {
-            items: 0,
-            inline_below: 1,
-        }
-    } else {
-        Size::Long
-    };
+    let size = Size::inline_if(verdicts::runs_serially(tasks, settings));
     let found = run(py, n_threads, size, |checkpoint| {
         verdicts::verdict_columns(tasks, settings, checkpoint)
     })?;

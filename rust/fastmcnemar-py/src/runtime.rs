@@ -75,6 +75,21 @@ pub enum Size {
     Long,
 }
 
+impl Size {
+    /// On the calling thread when `short` (microseconds of work: waking the pool
+    /// would cost more), else [`Size::Long`].
+    pub fn inline_if(short: bool) -> Size {
+        if short {
+            Size::Items {
+                items: 0,
+                inline_below: 1,
+            }
+        } else {
+            Size::Long
+        }
+    }
+}
+
 /// Runs `work` inline when `size` is small, else with the interpreter
 /// released on a pool of `n_threads` (see [`resolve_threads`]), stopping it on
 /// Ctrl-C. The thread count is checked either way, so a bad one is refused

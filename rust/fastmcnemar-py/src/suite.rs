@@ -164,14 +164,7 @@ fn suite_aggregate_many<'py>(
     .build(weights.as_ref())?;
     let (b, c) = (b.as_slice()?, c.as_slice()?);
     // One candidate with exact nulls takes microseconds: inline, never waking the pool.
-    let size = if b.len() == n_tasks && !opts.resamples() {
-        Size::Items {
-            items: 1,
-            inline_below: 2,
-        }
-    } else {
-        Size::Long
-    };
+    let size = Size::inline_if(b.len() == n_tasks && !opts.resamples());
     let rows = run(py, n_threads, size, |cp| {
         aggregate_many(b, c, n_tasks, &opts, cp)
     })?;

@@ -264,20 +264,22 @@ pub fn scan_chosen(
     reference: &ReferenceLookup,
     checkpoint: &dyn Checkpoint,
 ) -> Result<std::result::Result<Chosen, Fallback>> {
-    let keys: Vec<KeySpec> = [spec.doc_id, spec.filter]
-        .into_iter()
-        .chain(spec.hashes)
-        .map(|name| KeySpec {
-            name: name.to_string(),
-            want_text: true,
-        })
-        .chain(std::iter::once(KeySpec {
-            name: spec.metric.to_string(),
-            want_text: false,
-        }))
-        .collect();
-    let scan = scan_file(path, &keys, checkpoint)?;
+    let scan = scan_file(path, &spec.keys(), checkpoint)?;
     Ok(keep_chosen(scan.rows, &scan.columns, spec, reference))
+}
+
+impl ChosenSpec<'_> {
+    /// The scanner's keys: doc id, filter and the hashes as text, the metric as a number.
+    fn keys(&self) -> Vec<KeySpec> {
+        let text = [self.doc_id, self.filter].into_iter().chain(self.hashes);
+        text.map(|name| (name, true))
+            .chain([(self.metric, false)])
+            .map(|(name, want_text)| KeySpec {
+                name: name.to_string(),
+                want_text,
+            })
+            .collect()
+    }
 }
 
 /// The kept lines of a scan whose columns are doc id, filter, three hashes and
@@ -411,19 +413,7 @@ mod tests {
 
     fn read(text: &str, filter: &str) -> std::result::Result<Chosen, Fallback> {
         let s = spec(filter);
-        let keys: Vec<KeySpec> = [s.doc_id, s.filter]
-            .into_iter()
-            .chain(s.hashes)
-            .map(|name| KeySpec {
-                name: name.into(),
-                want_text: true,
-            })
-            .chain([KeySpec {
-                name: "acc".into(),
-                want_text: false,
-            }])
-            .collect();
-        let scan = scan_bytes(text.as_bytes(), &keys, &crate::control::NeverStop).unwrap();
+        let scan = scan_bytes(text.as_bytes(), &s.keys(), &crate::control::NeverStop).unwrap();
         keep_chosen(scan.rows, &scan.columns, &s, &reference())
     }
 

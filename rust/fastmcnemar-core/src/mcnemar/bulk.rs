@@ -442,25 +442,38 @@ mod tests {
     use crate::control::NeverStop;
     use crate::mcnemar::pvalue;
 
+    const ALTERNATIVES: [Alternative; 3] = [
+        Alternative::Greater,
+        Alternative::Less,
+        Alternative::TwoSided,
+    ];
+
+    /// The bulk p-values of `(b, c)` against one-at-a-time ones at `rows`: shared
+    /// rows may differ from one-at-a-time tails in the last bits only.
+    fn assert_bulk_equals_one_at_a_time(
+        b: &[u64],
+        c: &[u64],
+        alt: Alternative,
+        m: Method,
+        rows: impl Iterator<Item = usize>,
+    ) {
+        let (p, ln_p) = pvalues(b, c, alt, m, &NeverStop).unwrap();
+        for i in rows {
+            let one = pvalue(b[i], c[i], alt, m).unwrap();
+            assert!((p[i] - one.pvalue).abs() <= 3e-13 * one.pvalue, "{i}");
+            let tol = 3e-13 * one.ln_pvalue.abs() + 1e-15;
+            assert!((ln_p[i] - one.ln_pvalue).abs() <= tol, "{i}");
+        }
+    }
+
     #[test]
     fn bulk_equals_one_at_a_time_across_chunks() {
         let n = 3 * CHUNK + 11;
         let b: Vec<u64> = (0..n as u64).map(|i| (i * 7919) % 61).collect();
         let c: Vec<u64> = (0..n as u64).map(|i| (i * 104_729) % 53).collect();
-        for alt in [
-            Alternative::Greater,
-            Alternative::Less,
-            Alternative::TwoSided,
-        ] {
+        for alt in ALTERNATIVES {
             for m in [Method::Exact, Method::MidP, Method::Asymptotic] {
-                let (p, ln_p) = pvalues(&b, &c, alt, m, &NeverStop).unwrap();
-                // Shared rows may differ from one-at-a-time tails in the last bits only.
-                for i in (0..n).step_by(7) {
-                    let one = pvalue(b[i], c[i], alt, m).unwrap();
-                    assert!((p[i] - one.pvalue).abs() <= 3e-13 * one.pvalue, "{i}");
-                    let tol = 3e-13 * one.ln_pvalue.abs() + 1e-15;
-                    assert!((ln_p[i] - one.ln_pvalue).abs() <= tol, "{i}");
-                }
+                assert_bulk_equals_one_at_a_time(&b, &c, alt, m, (0..n).step_by(7));
             }
         }
     }
@@ -478,26 +491,10 @@ mod tests {
         let (b_narrow, c_narrow) = (b.clone(), c.clone());
         b[17] = 1 << 40;
         c[17] = (1 << 40) - 5_000_000;
-        for alt in [
-            Alternative::Greater,
-            Alternative::Less,
-            Alternative::TwoSided,
-        ] {
+        for alt in ALTERNATIVES {
             for m in [Method::Exact, Method::MidP] {
-                let (p, ln_p) = pvalues(&b_narrow, &c_narrow, alt, m, &NeverStop).unwrap();
-                for i in (0..n).step_by(5) {
-                    let one = pvalue(b_narrow[i], c_narrow[i], alt, m).unwrap();
-                    assert!((p[i] - one.pvalue).abs() <= 3e-13 * one.pvalue, "{i}");
-                    let tol = 3e-13 * one.ln_pvalue.abs() + 1e-15;
-                    assert!((ln_p[i] - one.ln_pvalue).abs() <= tol, "{i}");
-                }
-                let (p, ln_p) = pvalues(&b, &c, alt, m, &NeverStop).unwrap();
-                for i in (0..n).step_by(5).chain([17, 18]) {
-                    let one = pvalue(b[i], c[i], alt, m).unwrap();
-                    assert!((p[i] - one.pvalue).abs() <= 3e-13 * one.pvalue, "{i}");
-                    let tol = 3e-13 * one.ln_pvalue.abs() + 1e-15;
-                    assert!((ln_p[i] - one.ln_pvalue).abs() <= tol, "{i}");
-                }
+                assert_bulk_equals_one_at_a_time(&b_narrow, &c_narrow, alt, m, (0..n).step_by(5));
+                assert_bulk_equals_one_at_a_time(&b, &c, alt, m, (0..n).step_by(5).chain([17, 18]));
             }
         }
     }
@@ -526,19 +523,9 @@ mod tests {
         let shared = SharedN::count(&b, &c);
         assert!(shared.may_share(1500) && shared.may_share(20_000));
         assert!(shared.may_share((1 << 40) + 1));
-        for alt in [
-            Alternative::Greater,
-            Alternative::Less,
-            Alternative::TwoSided,
-        ] {
+        for alt in ALTERNATIVES {
             for m in [Method::Exact, Method::MidP] {
-                let (p, ln_p) = pvalues(&b, &c, alt, m, &NeverStop).unwrap();
-                for i in (0..len).step_by(3) {
-                    let one = pvalue(b[i], c[i], alt, m).unwrap();
-                    assert!((p[i] - one.pvalue).abs() <= 3e-13 * one.pvalue, "{i}");
-                    let tol = 3e-13 * one.ln_pvalue.abs() + 1e-15;
-                    assert!((ln_p[i] - one.ln_pvalue).abs() <= tol, "{i}");
-                }
+                assert_bulk_equals_one_at_a_time(&b, &c, alt, m, (0..len).step_by(3));
             }
         }
     }
@@ -558,19 +545,9 @@ mod tests {
             b.push(bi);
             c.push(n - bi);
         }
-        for alt in [
-            Alternative::Greater,
-            Alternative::Less,
-            Alternative::TwoSided,
-        ] {
+        for alt in ALTERNATIVES {
             for m in [Method::Exact, Method::MidP] {
-                let (p, ln_p) = pvalues(&b, &c, alt, m, &NeverStop).unwrap();
-                for i in 0..len {
-                    let one = pvalue(b[i], c[i], alt, m).unwrap();
-                    assert!((p[i] - one.pvalue).abs() <= 3e-13 * one.pvalue, "{i}");
-                    let tol = 3e-13 * one.ln_pvalue.abs() + 1e-15;
-                    assert!((ln_p[i] - one.ln_pvalue).abs() <= tol, "{i}");
-                }
+                assert_bulk_equals_one_at_a_time(&b, &c, alt, m, 0..len);
             }
         }
     }
