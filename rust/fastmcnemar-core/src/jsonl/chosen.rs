@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::{Column, KeySpec, Texts, kind, scan_file};
+use super::{Column, KeySpec, kind, scan_file};
 use crate::control::Checkpoint;
 use crate::error::{Error, Result};
 
@@ -294,9 +294,6 @@ fn keep_chosen(
         return Err(Fallback::UnexpectedValue("columns"));
     };
     let hashes = [h0, h1, h2];
-    let empty = Texts::default();
-    let (doc_texts, filter_texts) = (texts_of(doc_id, &empty), texts_of(filter, &empty));
-    let hash_texts = hashes.map(|h| texts_of(h, &empty));
     if rows == 0 {
         return Err(Fallback::NoLines);
     }
@@ -311,7 +308,7 @@ fn keep_chosen(
         if filter.kinds[row] != kind::STRING {
             return Err(Fallback::FilterMissing);
         }
-        let name = bytes(filter_texts, row);
+        let name = text(filter, row);
         if !filters.contains(&name) {
             if filters.len() == 2 {
                 return Err(Fallback::ManyFilters);
@@ -341,22 +338,19 @@ fn keep_chosen(
         }
         let code = reference
             .docs
-            .code(bytes(doc_texts, row))
+            .code(text(doc_id, row))
             .ok_or(Fallback::UnknownDoc)?;
         out.doc.push(code);
         out.score.push(metric.numbers[row]);
         // A doc the reference lacks for this key is left to the pairing, which
         // finds the sequences unequal.
         if let Some(at) = reference.row(spec.key, code) {
-            for (i, (hash, texts)) in hashes.iter().zip(&hash_texts).enumerate() {
+            for (i, hash) in hashes.iter().enumerate() {
                 // Numbers stand as their text, as the general reader reads them.
                 let present = matches!(hash.kinds[row], kind::STRING | kind::NUMBER);
-                match (&reference.hashes[i][at], present) {
-                    (Some(theirs), true) => {
-                        out.hash_differs |= theirs.as_slice() != bytes(texts, row);
-                        out.hashes_checked += usize::from(i == 0);
-                    }
-                    _ => continue,
+                if let (Some(theirs), true) = (&reference.hashes[i][at], present) {
+                    out.hash_differs |= theirs.as_slice() != text(hash, row);
+                    out.hashes_checked += usize::from(i == 0);
                 }
             }
         }
@@ -367,15 +361,13 @@ fn keep_chosen(
     Ok(out)
 }
 
-/// A text column's values (`empty` for a column kept without text: never here).
-fn texts_of<'a>(column: &'a Column, empty: &'a Texts) -> &'a Texts {
-    column.texts.as_ref().unwrap_or(empty)
-}
-
-/// Row `row`'s text (empty when absent: callers check the kind first).
-fn bytes(texts: &Texts, row: usize) -> &[u8] {
-    let (start, end) = (texts.offsets[row] as usize, texts.offsets[row + 1] as usize);
-    &texts.data[start..end]
+/// Row `row`'s text in a text column (empty when absent: callers check the kind first).
+fn text(column: &Column, row: usize) -> &[u8] {
+    column
+        .texts
+        .as_ref()
+        .and_then(|texts| texts.bytes(row))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -103,11 +103,15 @@ impl Texts {
 
     /// The text of row `row`.
     pub fn get(&self, row: usize) -> Option<&str> {
+        std::str::from_utf8(self.bytes(row)?).ok()
+    }
+
+    /// The raw (UTF-8) bytes of row `row`'s text.
+    pub fn bytes(&self, row: usize) -> Option<&[u8]> {
         if !*self.valid.get(row)? {
             return None;
         }
-        let bytes = &self.data[self.offsets[row] as usize..self.offsets[row + 1] as usize];
-        std::str::from_utf8(bytes).ok()
+        Some(&self.data[self.offsets[row] as usize..self.offsets[row + 1] as usize])
     }
 
     /// Number of rows.
