@@ -527,12 +527,9 @@ def _adjust_families(
 
 def _rows_of(frame: pl.DataFrame, label: str) -> pl.DataFrame:
     """The rows of candidate ``label``: the frame itself when it holds no other (a
-    compare's), else a filter (a merged audit's: its first or last row tells at once)."""
+    compare's), else a filter (a merged audit's: its first row tells at once)."""
     column = frame.get_column("candidate")
-    if column.len() == 0:
-        return frame
-    ends = column[0] == label and column[-1] == label
-    if ends and column.null_count() == 0 and bool((column == label).all()):
+    if column.len() == 0 or (column[0] == label and frame_ops.one_value(column)):
         return frame
     return frame.filter(pl.col("candidate") == label)
 

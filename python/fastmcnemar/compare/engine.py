@@ -359,7 +359,7 @@ def _choices(
     cand_tasks = set(cand_keys.get_column("task").to_list())
     # tasks a results file lists without samples: said, never dropped silently
     missing = dict(gaps(cand, "candidate", index.tasks, present=cand_tasks, docs={})["missing"])
-    missing |= dict(gaps(ref, "reference", index.tasks, present=ref_tasks, docs={})["missing"])
+    missing |= dict(index.reference_gaps["missing"])
     for task in sorted(ref_tasks ^ cand_tasks):
         only = "reference" if task in ref_tasks else "candidate"
         why = f": {missing[task]}" if task in missing else ""
