@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{BigFloat, Worst};
+use common::{BigFloat, Worst, csv_rows};
 use fastmcnemar_core::binomial::{
     cdf, cdf_half, ln_cdf, ln_cdf_half, ln_sf, ln_sf_half, sf, sf_half,
 };
@@ -25,9 +25,7 @@ fn general_tails_match_mpmath() {
     let mut plain_half = Worst::new("plain (p = 1/2 entry points)");
     let mut log_half = Worst::new("log (p = 1/2 entry points)");
     let mut rows = 0;
-    for (i, line) in text.lines().enumerate().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        assert_eq!(f.len(), 5, "row {i}: {line}");
+    for (i, f) in csv_rows(&text, 5) {
         let n: u64 = f[0].parse().unwrap();
         let k: u64 = f[1].parse().unwrap();
         let p: f64 = f[2].parse().unwrap();

@@ -16,7 +16,7 @@
 
 mod common;
 
-use common::{BigFloat, Worst};
+use common::{BigFloat, Worst, csv_rows};
 use fastmcnemar_core::binomial::{ln_sf, ln_sf_half, sf, sf_half, sf_half_with_ln};
 
 const CSV: &str = concat!(
@@ -32,9 +32,7 @@ fn half_tails_match_mpmath_across_the_temme_region() {
     let mut plain_other = Worst::new("plain, other methods");
     let mut log_other = Worst::new("log, other methods");
     let mut rows = 0;
-    for (i, line) in text.lines().enumerate().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        assert_eq!(f.len(), 3, "row {i}: {line}");
+    for (_, f) in csv_rows(&text, 3) {
         let n: u64 = f[0].parse().unwrap();
         let k: u64 = f[1].parse().unwrap();
         let want = BigFloat::parse(f[2]);

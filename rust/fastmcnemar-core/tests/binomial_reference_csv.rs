@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{BigFloat, Worst};
+use common::{BigFloat, Worst, csv_rows};
 use fastmcnemar_core::binomial::{cdf_half, ln_cdf_half, ln_sf_half, sf_half};
 
 const CSV: &str = concat!(
@@ -24,9 +24,7 @@ fn half_tails_match_mpmath_oracle() {
     let mut plain = Worst::new("plain");
     let mut log = Worst::new("log");
     let mut rows = 0;
-    for (i, line) in text.lines().enumerate().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        assert_eq!(f.len(), 4, "row {i}: {line}");
+    for (i, f) in csv_rows(&text, 4) {
         let n: u64 = f[0].parse().unwrap();
         let k: u64 = f[1].parse().unwrap();
         let want = BigFloat::parse(f[3]);

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{BigFloat, Worst};
+use common::{BigFloat, Worst, csv_rows};
 use fastmcnemar_core::special::gamma::ln_gamma;
 use fastmcnemar_core::special::normal::{
     ln_norm_cdf, ln_norm_sf, norm_cdf, norm_isf, norm_ppf, norm_sf,
@@ -23,9 +23,7 @@ fn normal_matches_mpmath() {
     let mut log = Worst::new("ln sf / ln cdf relative");
     let mut ppf = Worst::new("ppf relative");
     let mut lgamma = Worst::new("ln_gamma relative");
-    for (i, line) in text.lines().enumerate().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        assert_eq!(f.len(), 3, "row {i}: {line}");
+    for (i, f) in csv_rows(&text, 3) {
         let x: f64 = f[1].parse().unwrap();
         let want = BigFloat::parse(f[2]);
         let label = format!("{} x={x}", f[0]);

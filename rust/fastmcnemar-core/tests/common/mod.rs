@@ -1,7 +1,17 @@
-//! Shared helpers for the reference-vector tests: numbers far outside the
-//! double range, and worst-error bookkeeping.
+//! Shared helpers for the reference-vector tests: their CSV rows, numbers far
+//! outside the double range, and worst-error bookkeeping.
 
 #![allow(dead_code)]
+
+/// The data rows of a reference CSV (the header skipped), each split into
+/// its `width` fields, with the row number for messages.
+pub fn csv_rows(text: &str, width: usize) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    text.lines().enumerate().skip(1).map(move |(i, line)| {
+        let fields: Vec<&str> = line.split(',').collect();
+        assert_eq!(fields.len(), width, "row {i}: {line}");
+        (i, fields)
+    })
+}
 
 /// A positive reference value written as `mantissa e exponent`, possibly far
 /// below the double range (e.g. `1.234e-646456994`).
