@@ -70,3 +70,24 @@ def test_compare_stays_the_function_whatever_is_imported_first() -> None:
         "print(fastmcnemar.compare is compare)"
     )
     assert out.strip() == "True"
+
+
+def test_the_command_line_starts_no_blas_threads_unless_asked() -> None:
+    """OpenBLAS's idle threads busy-wait on every core after NumPy loads; the command line
+    never calls BLAS, so it asks for one thread, unless the user chose a number."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import os\nfrom fastmcnemar.cli import main\nmain(['power', '--help'])\n"
+        "import numpy\nprint(os.environ.get('OPENBLAS_NUM_THREADS'))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    for chosen, expected in ((None, "1"), ("2", "2")):
+        if chosen is not None:
+            env["OPENBLAS_NUM_THREADS"] = chosen
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.stdout.splitlines()[-1] == expected

@@ -43,6 +43,25 @@ def test_equals_json_dumps(value: Any, indent: int) -> None:
     assert dumps(value, indent) == json.dumps(value, indent=indent, allow_nan=False)
 
 
+# Strings that look like the record boundaries the records path re-indents.
+TRICKY = st.sampled_from(["},\n  {", "}, {", "{", "}", "[{", "}]", '"}', "\n"])
+TRICKY = TRICKY | st.text(max_size=8)
+RECORDS = st.lists(
+    st.dictionaries(KEYS, SCALARS | TRICKY, min_size=1, max_size=4), min_size=1, max_size=6
+)
+
+
+@given(RECORDS, st.integers(min_value=0, max_value=4), st.integers(min_value=0, max_value=3))
+def test_an_array_of_flat_records_equals_json_dumps(
+    records: list[dict[Any, Any]], indent: int, depth: int
+) -> None:
+    """The one-call records path, alone and nested inside other containers."""
+    value: Any = records
+    for _ in range(depth):
+        value = {"flips": value, "n": 1}
+    assert dumps(value, indent) == json.dumps(value, indent=indent, allow_nan=False)
+
+
 def test_a_report_shaped_document() -> None:
     doc = {
         "reference": "ref \u00e9",

@@ -6,7 +6,8 @@ without ``indent``), which made writing an audit's report (about a thousand flip
 samples per candidate) a tenth of the audit's time. Reports are mostly arrays of flat
 records; a container whose items are all scalars is written here by the C encoder with
 the indented layout's separators (``",\\n" + padding`` between items), and only the
-nesting above those leaves is walked in Python.
+nesting above those leaves is walked in Python. An array of flat records (the flipped
+samples) is one C-encoder call too, its record boundaries re-indented afterwards.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ def _write(value: Any, indent: int, level: int, parts: list[str]) -> None:
         text = _leaf_encoder("," + inner)(value)
         parts.append(opener + inner + text[1:-1] + "\n" + " " * (indent * level) + closer)
         return
+    if opener == "[" and _flat_records(items):
+        parts.append(_records(value, indent, level))
+        return
     parts.append(opener)
     if isinstance(value, dict):
         for i, (key, item) in enumerate(value.items()):
@@ -63,6 +67,28 @@ def _write(value: Any, indent: int, level: int, parts: list[str]) -> None:
             parts.append(("," if i else "") + inner)
             _write(item, indent, level + 1, parts)
     parts.append("\n" + " " * (indent * level) + closer)
+
+
+def _flat_records(items: Any) -> bool:
+    """Every item a non-empty dict (exact type) of scalars."""
+    return all(
+        type(item) is dict and item and _SCALARS.issuperset(map(type, item.values()))
+        for item in items
+    )
+
+
+def _records(value: Any, indent: int, level: int) -> str:
+    """An array of flat records, indented, from one C-encoder call.
+
+    Encoded with the records' item separator (``",\n"`` + their padding), the text is
+    ``[{k: v,<sep>k: v},<sep>{...}]``: only the array's own brackets and the record
+    boundaries ``},<sep>{`` need their own line. Encoded strings hold no raw newline, so
+    ``},<sep>{`` occurs nowhere else.
+    """
+    outer, middle, inner = ("\n" + " " * (indent * d) for d in (level, level + 1, level + 2))
+    text: str = _leaf_encoder("," + inner)(value)
+    body = text[2:-2].replace("}," + inner + "{", middle + "}," + middle + "{" + inner)
+    return "[" + middle + "{" + inner + body + middle + "}" + outer + "]"
 
 
 def _key(key: Any) -> str:
