@@ -284,3 +284,15 @@ def test_grouped_adjustment_checks_its_offsets() -> None:
         _core.suite_adjust_pvalues_grouped(np.array([0.1, 0.2]), np.array([0, 3]), "holm")
     with pytest.raises(fm.InvalidArgumentError, match="outside"):
         _core.suite_adjust_pvalues_grouped(np.array([0.1, 1.2]), np.array([0, 2]), "holm")
+
+
+def test_hash_columns_cross_to_the_scanner_as_one_text_each() -> None:
+    """Joined text, byte offsets and validity give back every row: nulls, empty and
+    non-ASCII texts included."""
+    rows = ["ab", None, "", "é✓x", None, "0" * 64]
+    joined, offsets, valid = columnar._joined(pl.Series(rows, dtype=pl.Utf8))
+    data = joined.encode()
+    spans = zip(offsets[:-1], offsets[1:], valid, strict=True)
+    assert [data[a:b].decode() if ok else None for a, b, ok in spans] == rows
+    assert offsets[-1] == len(data)
+    assert columnar._joined(pl.Series([], dtype=pl.Utf8))[0] == ""

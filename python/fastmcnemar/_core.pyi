@@ -490,6 +490,9 @@ class ArrowColumn:
         self, requested_schema: object | None = None
     ) -> tuple[object, object]: ...
 
+#: One hash column: every row's text joined, row offsets (rows + 1), which rows have one.
+_HashTexts = tuple[str, npt.NDArray[np.int64], npt.NDArray[np.bool_]]
+
 @final
 class ReferenceLookup:
     def __new__(
@@ -497,7 +500,7 @@ class ReferenceLookup:
         doc_ids: list[str],
         pair_code: npt.NDArray[np.int64],
         offsets: npt.NDArray[np.int64],
-        hashes: tuple[list[str | None], list[str | None], list[str | None]],
+        hashes: tuple[_HashTexts, _HashTexts, _HashTexts],
     ) -> ReferenceLookup: ...
 
 def scan_chosen(

@@ -97,7 +97,11 @@ class CodedReference:
             self.docs.get_column("doc_id").to_list(),
             self.pair_code,
             self.offsets,
-            tuple(self.hashes.get_column(h).cast(pl.Utf8).to_list() for h in _HASHES),
+            (
+                _joined(self.hashes.get_column(_HASHES[0])),
+                _joined(self.hashes.get_column(_HASHES[1])),
+                _joined(self.hashes.get_column(_HASHES[2])),
+            ),
         )
 
     def __getstate__(self) -> dict[str, Any]:
@@ -106,6 +110,16 @@ class CodedReference:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+
+
+def _joined(texts: pl.Series) -> tuple[str, IntArray, npt.NDArray[np.bool_]]:
+    """A text column as the scanner's lookup takes it: every row's text joined, the
+    row offsets into it and which rows have a text (one Python object, not one a row)."""
+    texts = texts.cast(pl.Utf8)
+    offsets = np.zeros(texts.len() + 1, dtype=np.int64)
+    np.cumsum(texts.str.len_bytes().fill_null(0).to_numpy(), out=offsets[1:])
+    joined = texts.str.join("").item() if texts.len() else ""
+    return joined, offsets, texts.is_not_null().to_numpy()
 
 
 def doc_order(doc_ids: pl.Series) -> pl.Series:

@@ -13,7 +13,7 @@ use fastmcnemar_core::jsonl::chosen::{
     ChosenFile, ChosenSpec, DocDictionary, ReferenceLookup as CoreLookup, scan_chosen_files,
 };
 use fastmcnemar_core::jsonl::document::array_field_spans;
-use fastmcnemar_core::jsonl::{KeySpec, kind, scan_file};
+use fastmcnemar_core::jsonl::{KeySpec, Texts, kind, scan_file};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
@@ -89,7 +89,7 @@ impl ReferenceLookup {
         doc_ids: Vec<String>,
         pair_code: PyReadonlyArray1<'_, i64>,
         offsets: PyReadonlyArray1<'_, i64>,
-        hashes: [Vec<Option<String>>; 3],
+        hashes: [HashTexts<'_>; 3],
     ) -> PyCoreResult<Self> {
         let docs = DocDictionary::new(doc_ids)?;
         let negative = || InvalidArgumentError::new_err("codes and offsets must be >= 0");
@@ -103,16 +103,29 @@ impl ReferenceLookup {
             .iter()
             .map(|&o| usize::try_from(o).map_err(|_| negative()))
             .collect::<PyResult<Vec<usize>>>()?;
-        let hashes = hashes.map(|column| {
-            column
-                .into_iter()
-                .map(|h| h.map(String::into_bytes))
-                .collect()
-        });
+        let [h0, h1, h2] = hashes;
+        let hashes = [hash_texts(h0)?, hash_texts(h1)?, hash_texts(h2)?];
         Ok(ReferenceLookup(CoreLookup::new(
             docs, pair_code, offsets, hashes,
         )?))
     }
+}
+
+/// One hash column in Arrow's layout, without a Python object per row: every
+/// row's text joined, the row offsets into it (one more than rows) and which
+/// rows have a hash.
+type HashTexts<'py> = (
+    String,
+    PyReadonlyArray1<'py, i64>,
+    PyReadonlyArray1<'py, bool>,
+);
+
+fn hash_texts((data, offsets, valid): HashTexts<'_>) -> PyCoreResult<Texts> {
+    Ok(Texts::from_parts(
+        data.into_bytes(),
+        offsets.as_slice()?.to_vec(),
+        valid.as_slice()?.to_vec(),
+    )?)
 }
 
 /// Every file's kept lines, concatenated in file order: doc codes, scores and

@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::{Column, KeySpec, kind, scan_file};
+use super::{Column, KeySpec, Texts, kind, scan_file};
 use crate::control::Checkpoint;
 use crate::error::{Error, Result};
 
@@ -108,9 +108,6 @@ impl DocDictionary {
     }
 }
 
-/// One hash column of the reference: row `i`'s text, or None.
-pub type HashColumn = Vec<Option<Vec<u8>>>;
-
 /// What the scanner needs of the reference: its doc ids with their codes, and
 /// its rows sorted by (key, doc) with their three hashes.
 #[derive(Debug, Clone, Default)]
@@ -120,7 +117,7 @@ pub struct ReferenceLookup {
     pair_code: Vec<u64>,
     /// Row range of each key: `offsets[k]..offsets[k + 1]`.
     offsets: Vec<usize>,
-    hashes: [HashColumn; HASHES],
+    hashes: [Texts; HASHES],
 }
 
 impl ReferenceLookup {
@@ -130,7 +127,7 @@ impl ReferenceLookup {
         docs: DocDictionary,
         pair_code: Vec<u64>,
         offsets: Vec<usize>,
-        hashes: [HashColumn; HASHES],
+        hashes: [Texts; HASHES],
     ) -> Result<Self> {
         let rows = pair_code.len();
         let sorted = pair_code.windows(2).all(|w| w[0] < w[1]);
@@ -348,8 +345,8 @@ fn keep_chosen(
             for (i, hash) in hashes.iter().enumerate() {
                 // Numbers stand as their text, as the general reader reads them.
                 let present = matches!(hash.kinds[row], kind::STRING | kind::NUMBER);
-                if let (Some(theirs), true) = (&reference.hashes[i][at], present) {
-                    out.hash_differs |= theirs.as_slice() != text(hash, row);
+                if let (Some(theirs), true) = (reference.hashes[i].bytes(at), present) {
+                    out.hash_differs |= theirs != text(hash, row);
                     out.hashes_checked += usize::from(i == 0);
                 }
             }
@@ -394,11 +391,11 @@ mod tests {
         let docs = DocDictionary::new(["0", "1", "2", "x"]).unwrap();
         let codes = [(0u64, 1u64), (1, 0), (1, 2), (1, 3)];
         let pair_code = codes.iter().map(|(k, d)| (k << 32) | d).collect();
-        let h = Some(H.as_bytes().to_vec());
+        let h = Some(H);
         let hashes = [
-            vec![h.clone(), h.clone(), h, None],
-            vec![None; 4],
-            vec![None, None, Some(b"t".to_vec()), None],
+            [h, h, h, None].into_iter().collect(),
+            [None::<&str>; 4].into_iter().collect(),
+            [None, None, Some("t"), None].into_iter().collect(),
         ];
         ReferenceLookup::new(docs, pair_code, vec![0, 1, 4], hashes).unwrap()
     }
@@ -556,7 +553,7 @@ mod tests {
             (docs.code(b"2"), docs.code(b"3"), docs.len()),
             (Some(1), None, 2)
         );
-        let none = || [vec![None, None], vec![None, None], vec![None, None]];
+        let none = || [(); 3].map(|()| [None::<&str>; 2].into_iter().collect::<Texts>());
         let unsorted = ReferenceLookup::new(docs.clone(), vec![2, 1], vec![0, 2], none());
         assert!(unsorted.is_err());
         let short = ReferenceLookup::new(docs.clone(), vec![1, 2], vec![0, 1], none());
