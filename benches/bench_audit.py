@@ -41,6 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import audit_corpus
+from bytecode import compile_package
 
 # The plain peer: read the primary metric of every file with polars, pair per task with a
 # join, test every (candidate, task) pair with one mcnemar_counts call, Holm per candidate.
@@ -237,6 +238,7 @@ def memory_benchmark(repeats: int) -> list[str]:
 
 
 def main() -> None:
+    compile_package()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--k", type=int, action="append", help="candidate counts (10 and 50)")
     parser.add_argument("--root", default=str(Path(tempfile.gettempdir()) / "fmn-audit-bench"))

@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 
+from bytecode import compile_package
+
 CLI = "import sys; from fastmcnemar.cli import main; sys.exit(main([{!r}]))"
 CASES = {
     "python -c pass": "pass",
@@ -23,6 +25,7 @@ CASES = {
 
 
 def main(runs: int = 9) -> None:
+    compile_package()
     times: dict[str, list[float]] = {name: [] for name in CASES}
     for _ in range(runs):
         for name, code in CASES.items():
