@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from fastmcnemar._core import ReferenceLookup
+from fastmcnemar._core import ReferenceLookup, code_doc_ids, lookup_doc_ids
 from fastmcnemar.compare import frame_ops
 from fastmcnemar.compare.frame_ops import columns, one_value
 from fastmcnemar.compare.metrics import Choice
@@ -127,14 +127,36 @@ def frame_runs(frame: pl.DataFrame) -> Runs:
     return Runs(starts, lengths, triples)
 
 
+def coded_docs(doc_ids: pl.Series) -> tuple[pl.Series, IntArray]:
+    """:func:`doc_order` of ``doc_ids`` and each id's position in it (its doc code),
+    from one pass in Rust over the column's own buffers (``code_doc_ids``); Polars
+    computes them when the kernel declines (a null id, a column that is not text)."""
+    found = code_doc_ids(doc_ids)
+    if found is None:
+        order = doc_order(doc_ids)
+        codes = doc_codes(doc_ids, order)
+        assert codes is not None  # every doc id is in its own dictionary
+        return order, codes
+    first_rows, row_codes = found
+    # Frame indexing: a gather without Series.gather's query.
+    order = doc_ids.to_frame("doc_id")[first_rows.astype(np.int64)].to_series()
+    return order, row_codes.astype(np.int64)
+
+
 def doc_codes(doc_ids: pl.Series, categories: pl.Series) -> IntArray | None:
-    """The position of each doc id among ``categories``; None if one is not there."""
+    """The position of each doc id among ``categories``; None if one is not there.
+    A hash lookup in Rust (``lookup_doc_ids``); a cast to an enum of ``categories``
+    where it declines (a null, a column that is not text, repeated categories)."""
+    found = lookup_doc_ids(categories, doc_ids)
+    if found is not None:
+        out: IntArray = found.astype(np.int64)
+        return out
     try:
         codes = doc_ids.cast(pl.Enum(categories)).to_physical()
     except pl.exceptions.InvalidOperationError:
         return None
-    out: IntArray = codes.to_numpy().astype(np.int64)
-    return out
+    cast: IntArray = codes.to_numpy().astype(np.int64)
+    return cast
 
 
 def code_reference(scores: pl.DataFrame) -> CodedReference:
@@ -149,11 +171,9 @@ def code_reference(scores: pl.DataFrame) -> CodedReference:
         schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8, "key": pl.UInt32},
         orient="row",
     )
-    order = doc_order(scores.get_column("doc_id"))
+    order, row_docs = coded_docs(scores.get_column("doc_id"))
     docs = pl.DataFrame([order, pl.Series("doc", np.arange(order.len(), dtype=np.uint32))])
     key = np.repeat(np.asarray([key_of[t] for t in triples], dtype=np.int64), lengths)
-    row_docs = doc_codes(scores.get_column("doc_id"), order)
-    assert row_docs is not None  # every doc id is in its own dictionary
     pair_code = key * (1 << 32) + row_docs
     values = scores.get_column("score").to_numpy().astype(np.float64)
     hashes = columns(scores, _HASHES)
@@ -476,6 +496,7 @@ __all__ = [
     "Runs",
     "code_frame",
     "code_reference",
+    "coded_docs",
     "doc_codes",
     "doc_order",
     "frame_runs",
