@@ -4,7 +4,8 @@
 //!
 //! Layouts read: utf8 views (`vu`, Polars' own), utf8 (`u`) and large utf8
 //! (`U`), in any number of chunks. Anything else is `None` to the caller,
-//! which then takes its Polars path. The stream and its arrays are released
+//! which then takes its Polars path; so is a view pointing outside its data
+//! buffers (read as a null, which the kernels decline). The stream and its arrays are released
 //! when the [`ArrowText`] is dropped.
 
 use std::ffi::{CStr, c_char, c_int, c_void};
@@ -132,6 +133,17 @@ impl Chunk {
                     } else {
                         let index = (view.add(8) as *const u32).read_unaligned() as usize;
                         let offset = (view.add(12) as *const u32).read_unaligned() as usize;
+                        // The data buffers sit between the views and the sizes
+                        // buffer (the last): a view outside them reads as absent.
+                        let data_buffers = self.array.n_buffers as usize - 3;
+                        if index >= data_buffers {
+                            return None;
+                        }
+                        let sizes = self.buffer(self.array.n_buffers as usize - 1) as *const i64;
+                        let size = sizes.add(index).read_unaligned();
+                        if (offset + len) as i64 > size {
+                            return None;
+                        }
                         let data = self.buffer(2 + index);
                         Some(std::slice::from_raw_parts(data.add(offset), len))
                     }
