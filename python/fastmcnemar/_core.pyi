@@ -531,6 +531,14 @@ def scan_jsonl(
     list[tuple[npt.NDArray[np.uint8], ArrowColumn]],
 ]: ...
 
+# --- doc-id codes of score-frame columns (rust/fastmcnemar-py/src/coding.rs, arrow_text.rs) ---
+# Columns: objects with __arrow_c_stream__ holding text (a polars Series of strings).
+
+def code_doc_ids(
+    ids: object,
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]] | None: ...
+def lookup_doc_ids(dictionary: object, ids: object) -> npt.NDArray[np.uint32] | None: ...
+
 # --- McNemar test and paired intervals (rust/fastmcnemar-py/src/paired.rs) ---
 
 def mcnemar_paired_counts(

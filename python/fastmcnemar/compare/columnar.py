@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from fastmcnemar._core import ReferenceLookup
+from fastmcnemar._core import ReferenceLookup, code_doc_ids, lookup_doc_ids
 from fastmcnemar.compare import frame_ops
 from fastmcnemar.compare.frame_ops import columns, one_value
 from fastmcnemar.compare.metrics import Choice
@@ -141,14 +141,36 @@ def frame_runs(frame: pl.DataFrame) -> Runs:
     return Runs(starts, lengths, triples)
 
 
+def coded_docs(doc_ids: pl.Series) -> tuple[pl.Series, IntArray]:
+    """:func:`doc_order` of ``doc_ids`` and each id's position in it (its doc code),
+    from one pass in Rust over the column's own buffers (``code_doc_ids``); Polars
+    computes them when the kernel declines (a null id, a column that is not text)."""
+    found = code_doc_ids(doc_ids)
+    if found is None:
+        order = doc_order(doc_ids)
+        codes = doc_codes(doc_ids, order)
+        assert codes is not None  # every doc id is in its own dictionary
+        return order, codes
+    first_rows, row_codes = found
+    # Frame indexing: a gather without Series.gather's query.
+    order = doc_ids.to_frame("doc_id")[first_rows.astype(np.int64)].to_series()
+    return order, row_codes.astype(np.int64)
+
+
 def doc_codes(doc_ids: pl.Series, categories: pl.Series) -> IntArray | None:
-    """The position of each doc id among ``categories``; None if one is not there."""
+    """The position of each doc id among ``categories``; None if one is not there.
+    A hash lookup in Rust (``lookup_doc_ids``); a cast to an enum of ``categories``
+    where it declines (a null, a column that is not text, repeated categories)."""
+    found = lookup_doc_ids(categories, doc_ids)
+    if found is not None:
+        out: IntArray = found.astype(np.int64)
+        return out
     try:
         codes = doc_ids.cast(pl.Enum(categories)).to_physical()
     except pl.exceptions.InvalidOperationError:
         return None
-    out: IntArray = codes.to_numpy().astype(np.int64)
-    return out
+    cast: IntArray = codes.to_numpy().astype(np.int64)
+    return cast
 
 
 def code_reference(scores: pl.DataFrame) -> CodedReference:
@@ -163,11 +185,9 @@ def code_reference(scores: pl.DataFrame) -> CodedReference:
         schema={"task": pl.Utf8, "filter": pl.Utf8, "metric": pl.Utf8, "key": pl.UInt32},
         orient="row",
     )
-    order = doc_order(scores.get_column("doc_id"))
+    order, row_docs = coded_docs(scores.get_column("doc_id"))
     docs = pl.DataFrame([order, pl.Series("doc", np.arange(order.len(), dtype=np.uint32))])
     key = np.repeat(np.asarray([key_of[t] for t in triples], dtype=np.int64), lengths)
-    row_docs = doc_codes(scores.get_column("doc_id"), order)
-    assert row_docs is not None  # every doc id is in its own dictionary
     pair_code = key * (1 << 32) + row_docs
     values = scores.get_column("score").to_numpy().astype(np.float64)
     hashes = columns(scores, _HASHES)
@@ -331,9 +351,12 @@ def paired_stats(
         return None
     sizes = np.diff(coded.offsets)[keys]
     bounds = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
-    if not _ranges_agree(ref_scores, cand_scores, bounds):
+    ref_binary = _segment_counts((ref_scores == 0.0) | (ref_scores == 1.0), bounds) == sizes
+    cand_binary = _segment_counts((cand_scores == 0.0) | (cand_scores == 1.0), bounds) == sizes
+    if not _ranges_agree(ref_scores, cand_scores, bounds, ref_binary, cand_binary):
         return None
-    rows = _reduce(keys, bounds, pair_code, ref_scores, cand_scores, choices, chosen, label)
+    binary = ref_binary & cand_binary
+    rows = _reduce(keys, bounds, pair_code, ref_scores, cand_scores, binary, choices, chosen, label)
     changed = ref_scores != cand_scores
     return Paired(
         rows, checked, pair_code[changed] >> 32, pair_code[changed] & 0xFFFFFFFF,
@@ -388,22 +411,30 @@ def _hash_checks(ref: pl.DataFrame, cand: pl.DataFrame) -> tuple[bool, int]:
     return bool(found[0]), int(found[1])
 
 
-def _segment_all(flags: npt.NDArray[np.bool_], bounds: IntArray) -> npt.NDArray[np.bool_]:
-    counts = np.add.reduceat(flags.astype(np.int64), bounds[:-1]) if flags.size else np.zeros(0)
-    return np.asarray(counts == np.diff(bounds))
+def _segment_counts(flags: npt.NDArray[np.bool_], bounds: IntArray) -> IntArray:
+    """How many ``flags`` are set in each segment ``bounds[i]:bounds[i + 1]`` (ascending
+    bounds; one ``reduceat`` over the bytes, a tenth of a running sum's cost)."""
+    counts: IntArray = np.zeros(bounds.size - 1, dtype=np.int64)
+    filled = np.flatnonzero(np.diff(bounds) > 0)
+    if filled.size:
+        # reduceat sums from each start to the next one given (an empty segment is
+        # left out, as its start would count one element), the last to the end.
+        within = flags[: bounds[-1]].view(np.uint8)
+        counts[filled] = np.add.reduceat(within, bounds[filled], dtype=np.int64)
+    return counts
 
 
-def _segment_any(flags: npt.NDArray[np.bool_], bounds: IntArray) -> npt.NDArray[np.bool_]:
-    counts = np.add.reduceat(flags.astype(np.int64), bounds[:-1]) if flags.size else np.zeros(0)
-    return np.asarray(counts > 0)
-
-
-def _ranges_agree(ref: FloatArray, cand: FloatArray, bounds: IntArray) -> bool:
-    """No task where one side is 0/1 and the other leaves [0, 1] (different metrics)."""
-    ref_binary = _segment_all((ref == 0.0) | (ref == 1.0), bounds)
-    cand_binary = _segment_all((cand == 0.0) | (cand == 1.0), bounds)
-    ref_out = _segment_any((ref < 0.0) | (ref > 1.0), bounds)
-    cand_out = _segment_any((cand < 0.0) | (cand > 1.0), bounds)
+def _ranges_agree(
+    ref: FloatArray,
+    cand: FloatArray,
+    bounds: IntArray,
+    ref_binary: npt.NDArray[np.bool_],
+    cand_binary: npt.NDArray[np.bool_],
+) -> bool:
+    """No task where one side is 0/1 and the other leaves [0, 1] (different metrics);
+    ``*_binary``: whether each task's scores on that side are all 0 or 1."""
+    ref_out = _segment_counts((ref < 0.0) | (ref > 1.0), bounds) > 0
+    cand_out = _segment_counts((cand < 0.0) | (cand > 1.0), bounds) > 0
     return not bool(np.any((ref_binary & cand_out) | (cand_binary & ref_out)))
 
 
@@ -413,45 +444,57 @@ def _reduce(
     pair_code: IntArray,
     ref: FloatArray,
     cand: FloatArray,
+    binary: npt.NDArray[np.bool_],
     choices: Sequence[Choice],
     chosen: dict[tuple[str, str, str], int],
     label: str,
 ) -> pl.DataFrame:
-    """Per task: n, b, c and sums, oriented so that higher is better (segment sums)."""
-    binary = _segment_all(((ref == 0.0) | (ref == 1.0)) & ((cand == 0.0) | (cand == 1.0)), bounds)
+    """Per task: n, b, c and sums, oriented so that higher is better.
+
+    Counts are segment counts over every task at once; a binary task's sums are its
+    counts of ones (exact, as any sum of zeros and ones is). Orienting a lower-is-better
+    task (1 - x for binary scores, -x for continuous ones) swaps b and c; a continuous
+    task's sums and scores are taken from its oriented slice, one task at a time."""
     position = {int(k): i for i, k in enumerate(keys.tolist())}
-    rows: list[dict[str, Any]] = []
-    for choice in choices:
-        i = position[chosen[(choice.task, choice.filter, choice.metric)]]
+    at = np.asarray(
+        [position[chosen[(c.task, c.filter, c.metric)]] for c in choices], dtype=np.int64
+    )
+    lower = np.asarray([c.lower_is_better for c in choices], dtype=bool)
+    size = np.diff(bounds)[at]
+    worse = _segment_counts(ref > cand, bounds)[at]
+    better = _segment_counts(cand > ref, bounds)[at]
+    ref_ones = _segment_counts(ref == 1.0, bounds)[at].astype(np.float64)
+    cand_ones = _segment_counts(cand == 1.0, bounds)[at].astype(np.float64)
+    is_binary = binary[at]
+    out: dict[str, Any] = {
+        "candidate": [label] * len(choices),
+        "task": [c.task for c in choices],
+        "filter": [c.filter for c in choices],
+        "metric": [c.metric for c in choices],
+        "lower_is_better": lower,
+        "kind": np.where(is_binary, "binary", "continuous").tolist(),
+        "n": size,
+        "b": np.where(lower, better, worse),
+        "c": np.where(lower, worse, better),
+        "reference_sum": np.where(lower, size - ref_ones, ref_ones),
+        "candidate_sum": np.where(lower, size - cand_ones, cand_ones),
+        "doc_codes": [None] * len(choices),
+        "reference_scores": [None] * len(choices),
+        "candidate_scores": [None] * len(choices),
+        "clusters": [None] * len(choices),
+    }
+    for row in np.flatnonzero(~is_binary).tolist():
+        i = int(at[row])
         lo, hi = int(bounds[i]), int(bounds[i + 1])
         r, c = ref[lo:hi], cand[lo:hi]
-        is_binary = bool(binary[i])
-        if choice.lower_is_better:
-            # 1 - x keeps binary scores binary; -x flips continuous ones.
-            r, c = (1.0 - r, 1.0 - c) if is_binary else (-r, -c)
-        row: dict[str, Any] = {
-            "candidate": label,
-            "task": choice.task,
-            "filter": choice.filter,
-            "metric": choice.metric,
-            "lower_is_better": choice.lower_is_better,
-            "kind": "binary" if is_binary else "continuous",
-            "n": hi - lo,
-            "b": int(np.count_nonzero(r > c)),
-            "c": int(np.count_nonzero(c > r)),
-            "reference_sum": float(r.sum()),
-            "candidate_sum": float(c.sum()),
-            "doc_codes": None,
-            "reference_scores": None,
-            "candidate_scores": None,
-            "clusters": None,
-        }
-        if not is_binary:
-            row["doc_codes"] = (pair_code[lo:hi] & 0xFFFFFFFF).tolist()
-            row["reference_scores"] = r.tolist()
-            row["candidate_scores"] = c.tolist()
-        rows.append(row)
-    return stats_rows(rows)
+        if lower[row]:
+            r, c = -r, -c
+        out["reference_sum"][row] = float(r.sum())
+        out["candidate_sum"][row] = float(c.sum())
+        out["doc_codes"][row] = (pair_code[lo:hi] & 0xFFFFFFFF).tolist()
+        out["reference_scores"][row] = r.tolist()
+        out["candidate_scores"][row] = c.tolist()
+    return frame_ops.typed_frame(out, STATS_COLUMNS)
 
 
 def stats_rows(rows: list[dict[str, Any]]) -> pl.DataFrame:
@@ -467,6 +510,7 @@ __all__ = [
     "Runs",
     "code_frame",
     "code_reference",
+    "coded_docs",
     "doc_codes",
     "doc_order",
     "frame_runs",

@@ -420,7 +420,7 @@ def decide_audit(
             pl.Series("n_needed", [None if v != v else int(np.ceil(v * d - 1e-9))
                                    for v, d in zip(needed, deff, strict=True)], dtype=pl.Int64)
         )  # fmt: skip
-    table = pl.DataFrame(
+    table = frame_ops.typed_frame(
         {
             "candidate": [label for label, start, stop in groups for _ in range(stop - start)],
             **{name: tests[name] for name in TEST_COLUMNS if name in tests},
@@ -429,7 +429,7 @@ def decide_audit(
             "verdict": columns.get_column("verdict"),
             **{name: columns.get_column(name) for name in VERDICT_COLUMNS},
         },
-        schema={"candidate": pl.Utf8(), **TASK_COLUMNS},
+        {"candidate": pl.Utf8(), **TASK_COLUMNS},
     )
     if options.noise is not None:
         keys = ["task", "filter", "metric"]

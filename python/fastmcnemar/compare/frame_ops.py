@@ -8,7 +8,7 @@ values, names and types.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import polars as pl
@@ -17,6 +17,19 @@ import polars as pl
 def columns(frame: pl.DataFrame, names: Iterable[str]) -> pl.DataFrame:
     """``frame.select(names)`` for plain column names."""
     return pl.DataFrame([frame.get_column(name) for name in names])
+
+
+def typed_frame(values: Mapping[str, Any], schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """``pl.DataFrame(values, schema=schema)`` built one typed Series per column: the
+    dict constructor's per-column checks cost ~25 us a column (half a millisecond for
+    the 25 columns of a compare's task table), a typed Series a few."""
+    return pl.DataFrame([_typed(name, values[name], dtype) for name, dtype in schema.items()])
+
+
+def _typed(name: str, values: Any, dtype: pl.DataType) -> pl.Series:
+    if isinstance(values, pl.Series):
+        return (values if values.dtype == dtype else values.cast(dtype)).alias(name)
+    return pl.Series(name, values, dtype=dtype)
 
 
 def one_value(column: pl.Series) -> bool:
@@ -30,4 +43,4 @@ def rows(frame: pl.DataFrame, *names: str) -> list[tuple[Any, ...]]:
     return list(zip(*(frame.get_column(name).to_list() for name in names), strict=True))
 
 
-__all__ = ["columns", "one_value", "rows"]
+__all__ = ["columns", "one_value", "rows", "typed_frame"]

@@ -9,7 +9,9 @@
 use pyo3::prelude::*;
 
 pub mod arrow_column;
+pub mod arrow_text;
 mod cluster;
+mod coding;
 pub mod conversion;
 pub mod errors;
 pub mod ingest;
@@ -34,6 +36,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     paired::register(m)?;
     suite::register(m)?;
     cluster::register(m)?;
+    coding::register(m)?;
     sequential::register(m)?;
     Ok(())
 }

@@ -121,6 +121,8 @@ pub(super) struct Screen {
     flip_rate: f64,
     lo: u64,
     weights: Vec<f64>,
+    /// The next N's weights are written here, then the two swap.
+    spare: Vec<f64>,
     steps: u64,
 }
 
@@ -132,6 +134,7 @@ impl Screen {
             flip_rate,
             lo: window.lo,
             weights: window.weights,
+            spare: Vec::new(),
             steps: 0,
         }
     }
@@ -154,12 +157,17 @@ impl Screen {
             };
             return;
         }
+        // w'(m) = (1 - p) w(m) + p w(m - 1), w(lo - 1) = w(hi + 1) = 0: written out
+        // of place, so no element waits for another (the loop vectorizes), with the
+        // same operations as in place.
         let (p, keep) = (self.flip_rate, 1.0 - self.flip_rate);
-        self.weights.push(0.0);
-        for i in (1..self.weights.len()).rev() {
-            self.weights[i] = keep * self.weights[i] + p * self.weights[i - 1];
-        }
-        self.weights[0] *= keep;
+        let old = &self.weights;
+        let next = &mut self.spare;
+        next.clear();
+        next.push(keep * old[0]);
+        next.extend(old.windows(2).map(|pair| keep * pair[1] + p * pair[0]));
+        next.push(keep * 0.0 + p * old[old.len() - 1]);
+        std::mem::swap(&mut self.weights, &mut self.spare);
     }
 }
 
@@ -188,6 +196,25 @@ mod tests {
                 if i > 0 {
                     assert!(f >= envelope[i - 1] - 1e-15, "p={p} m={}", 40 + i);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn weights_advance_as_the_in_place_recurrence_to_the_bit() {
+        for p in [0.016, 0.3, 0.97, 1.0] {
+            let mut screen = Screen::new(500, p);
+            let mut in_place = screen.weights.clone();
+            for _ in 1..SCREEN_RESTART {
+                screen.advance();
+                let keep = 1.0 - p;
+                in_place.push(0.0);
+                for i in (1..in_place.len()).rev() {
+                    in_place[i] = keep * in_place[i] + p * in_place[i - 1];
+                }
+                in_place[0] *= keep;
+                let bits = |w: &[f64]| w.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&screen.weights), bits(&in_place), "p={p}");
             }
         }
     }

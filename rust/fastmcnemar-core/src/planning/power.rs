@@ -215,7 +215,10 @@ impl BinomialWindow {
         let mode = (((n + 1) as f64) * p).floor().min(n as f64) as u64;
         let odds = p / (1.0 - p);
         let at_mode = binomial::pmf(n, mode, p);
-        let mut upper = Vec::new();
+        // Room for ~9 standard deviations each way (the cut-off at 1e-17 is
+        // about 8.5), so the tails rarely grow by reallocation.
+        let room = (9.0 * ((n as f64) * p * (1.0 - p)).sqrt()) as usize + 8;
+        let mut upper = Vec::with_capacity(room.min((n - mode) as usize));
         let mut w = at_mode;
         let mut m = mode;
         // Upwards: w(m+1) = w(m) (n-m)/(m+1) p/(1-p); the ratio only falls, so
@@ -232,7 +235,7 @@ impl BinomialWindow {
                 checkpoint.check()?;
             }
         }
-        let mut lower = Vec::new();
+        let mut lower = Vec::with_capacity(room.min(mode as usize));
         let mut w = at_mode;
         let mut m = mode;
         while m > 0 {
@@ -302,6 +305,14 @@ pub(crate) fn power_and_bound(setup: &Setup, n: u64) -> (f64, f64) {
     let exact = dot(&window.weights, cond.iter().map(|c| c.0));
     let bound = dot(&window.weights, cond.iter().map(|c| c.1));
     (exact.clamp(0.0, 1.0), bound.clamp(0.0, 1.0))
+}
+
+/// The exact power of [`power_and_bound`] (its first value, bit for bit) for the
+/// `window` of n and the flip rate: a search over delta at fixed n reuses one
+/// window, which depends on neither delta nor alpha.
+pub(crate) fn exact_power_in(setup: &Setup, window: &BinomialWindow) -> f64 {
+    let cond = conditional_range(setup, window.lo, window.hi());
+    dot(&window.weights, cond.iter().map(|c| c.0)).clamp(0.0, 1.0)
 }
 
 /// Exact power of the exact McNemar test at level `alpha` for `n` paired
@@ -388,6 +399,31 @@ mod tests {
         // 2^-5 = 0.03125 <= 0.05 but 6/32 > 0.05: only b = 5 of 5 rejects.
         assert_eq!(critical_value(5, 0.05), 5);
         assert_eq!(critical_value(4, 0.05), 5);
+    }
+
+    #[test]
+    fn a_window_built_once_gives_the_exact_power_bit_for_bit() {
+        for (n, p) in [
+            (1u64, 0.3),
+            (500, 0.03),
+            (500, 0.5),
+            (20_000, 0.002),
+            (77, 1.0),
+        ] {
+            let window = BinomialWindow::new(n, p);
+            for delta in [0.0, 0.3 * p, -0.5 * p, p] {
+                for alt in [
+                    Alternative::Greater,
+                    Alternative::Less,
+                    Alternative::TwoSided,
+                ] {
+                    let setup = Setup::new(p, delta, 0.05, alt).unwrap();
+                    let once = exact_power_in(&setup, &window);
+                    let fresh = power_and_bound(&setup, n).0;
+                    assert_eq!(once.to_bits(), fresh.to_bits(), "n={n} p={p} delta={delta}");
+                }
+            }
+        }
     }
 
     #[test]

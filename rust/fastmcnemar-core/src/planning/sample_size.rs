@@ -19,8 +19,8 @@ use crate::special::normal::norm_isf;
 
 use super::n_search::{ConditionalTable, SLACK, Screen};
 use super::power::{
-    Alternative, BinomialWindow, Setup, check_flip_rate, check_n, dot, power_and_bound,
-    power_checked,
+    Alternative, BinomialWindow, Setup, check_flip_rate, check_n, dot, exact_power_in,
+    power_and_bound, power_checked,
 };
 
 /// Largest sample size searched (beyond it the answer is not useful anyway).
@@ -213,9 +213,11 @@ pub fn minimum_detectable_delta(
     } else {
         1.0
     };
+    // The binomial window of n flips at this rate serves every delta tried.
+    let window = BinomialWindow::new(n, flip_rate);
     let power_at = |magnitude: f64| -> Result<f64> {
         let setup = Setup::new(flip_rate, sign * magnitude, alpha, alternative)?;
-        Ok(power_and_bound(&setup, n).0)
+        Ok(exact_power_in(&setup, &window))
     };
     let at_most = power_at(flip_rate)?;
     if at_most < target {
