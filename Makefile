@@ -25,8 +25,11 @@ setup: $(VENV)/.test-tools
 
 # Build the Rust extension once and install the package (editable) with its runtime
 # dependencies; cargo makes a rebuild a no-op when nothing changed.
+# Then compile the package's bytecode, as pip does when it installs a wheel: where
+# PYTHONDONTWRITEBYTECODE is set, every process would otherwise compile it from source again.
 build: $(VENV)/.runtime
 	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/maturin develop --release -q
+	$(BIN)/python -m compileall -q python/fastmcnemar
 
 demo: build
 	$(BIN)/fastmcnemar demo

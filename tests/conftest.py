@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 from inspect_mock import InspectRuns, run_inspect_pair
+
+# A run started in the background (`nohup make test &`) inherits SIGINT ignored; Python then
+# never raises KeyboardInterrupt, and neither do the children it starts (an ignored signal
+# stays ignored across exec). The Ctrl-C tests need the default handler back.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True)
 settings.register_profile("dev", max_examples=200, deadline=None)
