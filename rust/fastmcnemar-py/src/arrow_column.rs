@@ -10,7 +10,7 @@
 //! when every row has a value. The buffers move into the exported array's
 //! private data and are freed by its release callback.
 
-use std::ffi::{CStr, c_char, c_void};
+use std::ffi::{CStr, c_void};
 use std::ptr;
 
 use fastmcnemar_core::jsonl::Texts;
@@ -18,41 +18,14 @@ use pyo3::exceptions::PyValueError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 
+use crate::arrow_ffi::{ArrowArray, ArrowSchema};
+
 const SCHEMA_CAPSULE: &CStr = c"arrow_schema";
 const ARRAY_CAPSULE: &CStr = c"arrow_array";
 const FORMAT_LARGE_UTF8: &CStr = c"U";
 const FORMAT_FLOAT64: &CStr = c"g";
 const EMPTY_NAME: &CStr = c"";
 const FLAG_NULLABLE: i64 = 2;
-
-/// `struct ArrowSchema` of the Arrow C data interface.
-#[repr(C)]
-struct ArrowSchema {
-    format: *const c_char,
-    name: *const c_char,
-    metadata: *const c_char,
-    flags: i64,
-    n_children: i64,
-    children: *mut *mut ArrowSchema,
-    dictionary: *mut ArrowSchema,
-    release: Option<unsafe extern "C" fn(*mut ArrowSchema)>,
-    private_data: *mut c_void,
-}
-
-/// `struct ArrowArray` of the Arrow C data interface.
-#[repr(C)]
-struct ArrowArray {
-    length: i64,
-    null_count: i64,
-    offset: i64,
-    n_buffers: i64,
-    n_children: i64,
-    buffers: *mut *const c_void,
-    children: *mut *mut ArrowArray,
-    dictionary: *mut ArrowArray,
-    release: Option<unsafe extern "C" fn(*mut ArrowArray)>,
-    private_data: *mut c_void,
-}
 
 /// What an exported array owns until its consumer releases it.
 struct ArrayBuffers {

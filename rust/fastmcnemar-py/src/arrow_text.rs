@@ -8,7 +8,7 @@
 //! buffers (read as a null, which the kernels decline). The stream and its arrays are released
 //! when the [`ArrowText`] is dropped.
 
-use std::ffi::{CStr, c_char, c_int, c_void};
+use std::ffi::CStr;
 use std::ptr;
 
 use fastmcnemar_core::coding::TextColumn;
@@ -16,46 +16,9 @@ use fastmcnemar_core::coding::key::{Key, SHORT};
 use pyo3::ffi;
 use pyo3::prelude::*;
 
+use crate::arrow_ffi::{ArrowArray, ArrowArrayStream, ArrowSchema};
+
 const STREAM_CAPSULE: &CStr = c"arrow_array_stream";
-
-/// `struct ArrowSchema` of the Arrow C data interface (the stream's schema).
-#[repr(C)]
-struct ArrowSchema {
-    format: *const c_char,
-    name: *const c_char,
-    metadata: *const c_char,
-    flags: i64,
-    n_children: i64,
-    children: *mut *mut ArrowSchema,
-    dictionary: *mut ArrowSchema,
-    release: Option<unsafe extern "C" fn(*mut ArrowSchema)>,
-    private_data: *mut c_void,
-}
-
-/// `struct ArrowArray` of the Arrow C data interface (one chunk).
-#[repr(C)]
-struct ArrowArray {
-    length: i64,
-    null_count: i64,
-    offset: i64,
-    n_buffers: i64,
-    n_children: i64,
-    buffers: *mut *const c_void,
-    children: *mut *mut ArrowArray,
-    dictionary: *mut ArrowArray,
-    release: Option<unsafe extern "C" fn(*mut ArrowArray)>,
-    private_data: *mut c_void,
-}
-
-/// `struct ArrowArrayStream` of the Arrow C stream interface.
-#[repr(C)]
-struct ArrowArrayStream {
-    get_schema: Option<unsafe extern "C" fn(*mut ArrowArrayStream, *mut ArrowSchema) -> c_int>,
-    get_next: Option<unsafe extern "C" fn(*mut ArrowArrayStream, *mut ArrowArray) -> c_int>,
-    get_last_error: Option<unsafe extern "C" fn(*mut ArrowArrayStream) -> *const c_char>,
-    release: Option<unsafe extern "C" fn(*mut ArrowArrayStream)>,
-    private_data: *mut c_void,
-}
 
 /// How a chunk lays out its rows.
 #[derive(Clone, Copy, PartialEq)]

@@ -9,6 +9,7 @@
 use pyo3::prelude::*;
 
 pub mod arrow_column;
+mod arrow_ffi;
 pub mod arrow_text;
 mod cluster;
 mod coding;
