@@ -31,6 +31,9 @@ def _same(a: TaskStats, b: TaskStats) -> None:
     assert a.rows.equals(b.rows)
     assert a.skipped.equals(b.skipped)
     assert a.metadata == b.metadata
+    # The aligned pass orders its flips by arrays (flips_from_pairs), the general
+    # path by a frame sort (find_flips): the same rule, written twice.
+    assert a.flips.equals(b.flips)
 
 
 @pytest.mark.parametrize("name", ["degraded", "rerun"])
@@ -100,6 +103,27 @@ def test_columnar_pass_equals_row_by_row_pairing(
     fast = _general(index, example_path(name), name)
     monkeypatch.setattr(engine, "paired_stats", lambda *args, **kwargs: None)
     _same(fast, _general(index, example_path(name), name))
+
+
+def test_lower_is_better_flips_match_row_by_row_pairing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lower-is-better metrics (binary and continuous) orient the drop the other way:
+    the aligned pass's flips and counts equal the row-by-row path's."""
+    runs = {}
+    for name in ("reference", "degraded"):
+        runs[name] = shutil.copytree(example_path(name), tmp_path / name)
+        (results,) = runs[name].glob("results_*.json")
+        data = json.loads(results.read_text())
+        data["higher_is_better"]["demo_arith"]["exact_match"] = False
+        data["higher_is_better"]["demo_partial"]["partial_credit"] = False
+        results.write_text(json.dumps(data))
+    index = engine.index_reference(runs["reference"])
+    fast = engine.candidate_stats(index, runs["degraded"], label="degraded")
+    assert fast.rows.get_column("lower_is_better").sum() == 2
+    assert fast.flips.height > 0
+    monkeypatch.setattr(engine, "paired_stats", lambda *args, **kwargs: None)
+    _same(fast, _general(index, runs["degraded"], "degraded"))
 
 
 def test_candidate_laid_out_like_the_reference_reuses_its_codes(

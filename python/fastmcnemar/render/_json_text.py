@@ -80,7 +80,7 @@ def _flat_records(items: Any) -> bool:
 def _records(value: Any, indent: int, level: int) -> str:
     """An array of flat records, indented, from one C-encoder call.
 
-    Encoded with the records' item separator (``",\n"`` + their padding), the text is
+    Encoded with the records' item separator (``",\\n"`` + their padding), the text is
     ``[{k: v,<sep>k: v},<sep>{...}]``: only the array's own brackets and the record
     boundaries ``},<sep>{`` need their own line. Encoded strings hold no raw newline, so
     ``},<sep>{`` occurs nowhere else.
