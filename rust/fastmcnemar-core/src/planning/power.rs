@@ -302,17 +302,21 @@ pub(crate) fn dot(weights: &[f64], values: impl Iterator<Item = f64>) -> f64 {
 pub(crate) fn power_and_bound(setup: &Setup, n: u64) -> (f64, f64) {
     let window = BinomialWindow::new(n, setup.flip_rate);
     let cond = conditional_range(setup, window.lo, window.hi());
-    let exact = dot(&window.weights, cond.iter().map(|c| c.0));
     let bound = dot(&window.weights, cond.iter().map(|c| c.1));
-    (exact.clamp(0.0, 1.0), bound.clamp(0.0, 1.0))
+    (exact_power_of(&window, &cond), bound.clamp(0.0, 1.0))
 }
 
 /// The exact power of [`power_and_bound`] (its first value, bit for bit) for the
 /// `window` of n and the flip rate: a search over delta at fixed n reuses one
 /// window, which depends on neither delta nor alpha.
 pub(crate) fn exact_power_in(setup: &Setup, window: &BinomialWindow) -> f64 {
-    let cond = conditional_range(setup, window.lo, window.hi());
-    dot(&window.weights, cond.iter().map(|c| c.0)).clamp(0.0, 1.0)
+    exact_power_of(window, &conditional_range(setup, window.lo, window.hi()))
+}
+
+/// The window's weights times each count's conditional power: the one sum both
+/// of the above take.
+fn exact_power_of(window: &BinomialWindow, conditional: &[(f64, f64)]) -> f64 {
+    dot(&window.weights, conditional.iter().map(|c| c.0)).clamp(0.0, 1.0)
 }
 
 /// Exact power of the exact McNemar test at level `alpha` for `n` paired
