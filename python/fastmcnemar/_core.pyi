@@ -517,6 +517,12 @@ def scan_chosen(
 ) -> (
     tuple[npt.NDArray[np.uint32], npt.NDArray[np.float64], npt.NDArray[np.uint64], bool, int] | str
 ): ...
+def outline_jsonl(
+    paths: Sequence[str | os.PathLike[str]],
+    skip: list[str],
+    *,
+    n_threads: int | None = None,
+) -> list[tuple[bytes, bytes | None]]: ...
 def json_array_fields(
     data: bytes, array_key: str, fields: list[str]
 ) -> tuple[tuple[int, int] | None, npt.NDArray[np.int64]]: ...

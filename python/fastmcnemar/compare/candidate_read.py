@@ -5,7 +5,9 @@ samples files need not become a full score frame. Reading happens in two steps:
 
 1. :func:`survey`: find the run's files and results (``discover``), and classify
    each file's metrics from its first and last line, as :func:`read_lm_eval`
-   does (so not-testable metrics are skipped with the same reasons);
+   does (so not-testable metrics are skipped with the same reasons). Both lines
+   of every file are found and walked in Rust (``outline_jsonl``, the files in
+   parallel), which hands back each without its prompt text;
 2. :func:`read_chosen`: scan each file for doc_id, filter, the three hashes and
    the chosen metric only (``scan_chosen``, in Rust), keep the chosen filter's
    lines and hand over their doc codes (the reference's) and scores, with the
@@ -35,8 +37,14 @@ from fastmcnemar.compare.columnar import CodedCandidate, CodedReference, HashChe
 from fastmcnemar.compare.loading import LoadedRun
 from fastmcnemar.compare.metrics import Choice
 from fastmcnemar.exceptions import InputFormatError, InputWarning
-from fastmcnemar.ingest.jsonl import first_record, last_record
-from fastmcnemar.ingest.lm_eval import NOT_TESTABLE_SCHEMA, _classify, _examples, _wanted_tasks
+from fastmcnemar.ingest.jsonl import outlines
+from fastmcnemar.ingest.lm_eval import (
+    LAYOUT_SKIP,
+    NOT_TESTABLE_SCHEMA,
+    _classify,
+    _examples,
+    _wanted_tasks,
+)
 from fastmcnemar.ingest.lm_eval_layout import RunResults, SamplesFile, discover
 from fastmcnemar.ingest.schema import SCORE_SCHEMA
 
@@ -85,11 +93,11 @@ def _survey(
     examples: dict[str, dict[str, Any]] = {}
     keep: dict[str, list[str]] = {}
     not_testable: list[dict[str, str]] = []
-    for task, sample in by_task.items():
-        first = first_record(sample.path)
+    ends = outlines([sample.path for sample in by_task.values()], LAYOUT_SKIP)
+    for (task, sample), (first, last) in zip(by_task.items(), ends, strict=True):
         if "doc_id" not in first or not isinstance(first.get("filter"), str):
             return None
-        found_examples, origin = _examples([first, last_record(sample.path) or {}])
+        found_examples, origin = _examples([first, last or {}])
         kept, rows = _classify(sample, found_examples, origin, None)
         if not kept:
             return None

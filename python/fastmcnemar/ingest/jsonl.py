@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,49 @@ def last_record(path: Path) -> dict[str, Any] | None:
     except (json.JSONDecodeError, UnicodeDecodeError, InputFormatError):
         return None
     return record if isinstance(record, dict) else None
+
+
+def outlines(
+    paths: Sequence[Path], skip: Collection[str]
+) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """The first and last records of each of ``paths``, without their big values.
+
+    The files are read in parallel in Rust (``fastmcnemar._core.outline_jsonl``): each
+    end's record has its structure checked as a scanned line is, and comes back with
+    the values of the ``skip`` keys replaced by ``None``; the other values are parsed
+    here by ``json.loads`` (so checked in full). The last record is None when the file
+    has one line or its last line is broken (a full scan reports where).
+
+    Raises
+    ------
+    InputFormatError
+        A file is unreadable, not a regular file, empty, or its first record is not a
+        JSON object; the message names the file (and the line).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "s.jsonl").write_text('{"doc": {"q": "..."}, "acc": 1}\\n{"acc": 0}\\n')
+    >>> outlines([folder / "s.jsonl"], skip={"doc"})
+    [({'doc': None, 'acc': 1}, {'acc': 0})]
+    """
+    from fastmcnemar._core import outline_jsonl
+
+    found: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+    for path, (first_text, last_text) in zip(
+        paths, outline_jsonl(list(paths), sorted(skip)), strict=True
+    ):
+        try:
+            first = loads(first_text, f"{path}: first line")
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise InputFormatError(f"{path}: first line: not valid JSON ({err})") from None
+        try:
+            last = None if last_text is None else loads(last_text, f"{path}: last line")
+        except (json.JSONDecodeError, UnicodeDecodeError, InputFormatError):
+            last = None
+        found.append((first, last))
+    return found
 
 
 def records_at(path: Path, rows: set[int]) -> list[dict[str, Any]]:
@@ -247,6 +290,7 @@ __all__ = [
     "first_record",
     "last_record",
     "line_of_record",
+    "outlines",
     "read_json_array",
     "read_keys",
     "records_at",

@@ -58,6 +58,9 @@ _NOT_METRICS = frozenset(
     }
 )
 _HASHES = ("doc_hash", "prompt_hash", "target_hash")
+# What telling a file's layout never reads: its prompt text and the other
+# non-metric fields (doc_id, filter and the metric list are read).
+LAYOUT_SKIP = _NOT_METRICS - {"doc_id", "filter", "metrics"}
 
 NOT_TESTABLE_SCHEMA: dict[str, pl.DataType] = {
     "model": pl.Utf8(),

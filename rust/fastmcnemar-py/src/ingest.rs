@@ -13,9 +13,11 @@ use fastmcnemar_core::jsonl::chosen::{
     ChosenFile, ChosenSpec, DocDictionary, ReferenceLookup as CoreLookup, scan_chosen_files,
 };
 use fastmcnemar_core::jsonl::document::array_field_spans;
+use fastmcnemar_core::jsonl::outline::outline_files;
 use fastmcnemar_core::jsonl::{KeySpec, Texts, kind, scan_file};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 
 use crate::arrow_column::{ArrowColumn, Payload};
 use crate::errors::{InputFormatError, InvalidArgumentError, PyCoreErr, PyCoreResult};
@@ -219,6 +221,40 @@ fn scan_chosen<'py>(
     )))
 }
 
+/// The first and last records of each of `paths` with the values of the
+/// `skip` keys replaced by `null` (see `fastmcnemar_core::jsonl::outline`):
+/// `[(first, last or None), ...]` as compact JSON text, for a full parser to
+/// read. The files are read in parallel off the interpreter. The first file
+/// (in order) that is unreadable, not a regular file, empty, or whose first
+/// record is broken is an `InputFormatError` naming it (and the line).
+#[pyfunction]
+#[pyo3(signature = (paths, skip, *, n_threads = None))]
+fn outline_jsonl<'py>(
+    py: Python<'py>,
+    paths: Vec<PathBuf>,
+    skip: Vec<String>,
+    n_threads: Option<usize>,
+) -> PyCoreResult<Vec<Outlined<'py>>> {
+    let skip: Vec<&str> = skip.iter().map(String::as_str).collect();
+    let files: Vec<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
+    let outcomes = run(py, n_threads, Size::Long, |checkpoint| {
+        let outcomes = outline_files(&files, &skip, checkpoint);
+        checkpoint.check()?; // Ctrl-C: the skipped files are not a result
+        Ok(outcomes)
+    })?;
+    let mut out = Vec::with_capacity(outcomes.len());
+    for (outcome, path) in outcomes.into_iter().zip(&paths) {
+        let found = outcome.map_err(|err| in_file(path, err.into()))?;
+        let first = found.first.map_err(|err| in_file(path, err.into()))?;
+        let last = found.last.map(|text| PyBytes::new(py, &text));
+        out.push((PyBytes::new(py, &first), last));
+    }
+    Ok(out)
+}
+
+/// One file's outline: the first record's text and the last one's, if any.
+type Outlined<'py> = (Bound<'py, PyBytes>, Option<Bound<'py, PyBytes>>);
+
 /// A reading failure of the file at `path` as an `InputFormatError` naming
 /// it: `<path>: line <n>: not valid JSON (column <c>: <what>)` for a broken line,
 /// `<path>: <reason>` when it cannot be read. Other errors pass unchanged.
@@ -285,6 +321,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(json_array_fields, m)?)?;
     m.add_function(wrap_pyfunction!(scan_chosen, m)?)?;
+    m.add_function(wrap_pyfunction!(outline_jsonl, m)?)?;
     m.add_class::<ReferenceLookup>()?;
     m.add_class::<ArrowColumn>()?;
     Ok(())

@@ -21,13 +21,13 @@ mod cursor;
 pub mod document;
 mod line;
 mod merge;
+pub mod outline;
 mod segment;
 mod source;
 #[cfg(test)]
 mod tests;
 
 use std::cell::RefCell;
-use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -37,7 +37,7 @@ use crate::control::Checkpoint;
 use crate::error::{Error, Result};
 use merge::merge;
 use segment::{DEFAULT_LAYOUT, Layout, Piece, Stop, scan_segment};
-pub use source::Source;
+pub use source::{Source, open_regular};
 
 /// The value of a wanted key on one line, as a kind code.
 pub mod kind {
@@ -239,9 +239,7 @@ fn empty_columns(keys: &[KeySpec]) -> Vec<Column> {
 ///
 /// Errors name the 1-based line number (blank lines count) and what is wrong.
 pub fn scan_file(path: &Path, keys: &[KeySpec], checkpoint: &dyn Checkpoint) -> Result<Scan> {
-    let file =
-        File::open(path).map_err(|e| Error::Io(format!("cannot open {}: {e}", path.display())))?;
-    scan_source(&file, keys, checkpoint)
+    scan_source(&open_regular(path)?, keys, checkpoint)
 }
 
 /// Scans every line of `bytes` for the top-level `keys` (see [`scan_file`]).

@@ -301,7 +301,28 @@ fn reads_files_by_path() {
     let missing = scan_file(&dir.join("absent.jsonl"), &spec, &NeverStop)
         .unwrap_err()
         .to_string();
-    assert!(missing.contains("cannot open") && missing.contains("absent.jsonl"));
+    assert!(missing.contains("cannot read"), "{missing}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn refuses_what_is_not_a_regular_file_without_blocking() {
+    let dir = std::env::temp_dir().join(format!("fastmcnemar-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("samples.jsonl");
+    // A FIFO nobody writes to: a plain open() would wait forever.
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    let spec = keys(&[("id", true)]);
+    if made.is_ok_and(|s| s.success()) {
+        let err = scan_file(&fifo, &spec, &NeverStop).unwrap_err().to_string();
+        assert!(
+            err.contains("a FIFO (named pipe), not a regular file"),
+            "{err}"
+        );
+    }
+    let err = scan_file(&dir, &spec, &NeverStop).unwrap_err().to_string();
+    assert!(err.contains("a directory, not a regular file"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

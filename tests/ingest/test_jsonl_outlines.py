@@ -1,0 +1,137 @@
+"""The first and last records of a file as the Rust outline gives them, against
+``first_record`` / ``last_record`` (``json.loads`` of the whole line) as the oracle.
+
+An audit learns each candidate file's layout from ``outlines``: the skipped keys'
+values come back as None, everything else must be exactly what ``json.loads`` of the
+line gives, whatever the records, blank lines, byte-order mark or line lengths.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fastmcnemar import InputFormatError
+from fastmcnemar.ingest.jsonl import first_record, last_record, outlines
+from fastmcnemar.ingest.lm_eval import LAYOUT_SKIP
+
+SKIP = {"doc", "arguments"}
+
+texts = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=30)
+values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | texts,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=4),
+    max_leaves=12,
+)
+records = st.dictionaries(st.sampled_from(["doc", "arguments", "acc", "filter"]) | texts, values)
+blank_lines = st.lists(st.sampled_from(["", " ", "\t", "\r", "\x0b", "\x0c "]), max_size=2)
+
+
+def _oracle(record: dict[str, Any] | None, skip: set[str]) -> dict[str, Any] | None:
+    if record is None:
+        return None
+    return {key: None if key in skip else value for key, value in record.items()}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    lines=st.lists(st.tuples(blank_lines, records), min_size=1, max_size=6),
+    trailing=blank_lines,
+    bom=st.booleans(),
+    ascii_only=st.booleans(),
+)
+def test_outline_equals_json_loads_with_skipped_values_as_none(
+    tmp_path_factory: pytest.TempPathFactory,
+    lines: list[tuple[list[str], dict[str, Any]]],
+    trailing: list[str],
+    bom: bool,
+    ascii_only: bool,
+) -> None:
+    path = tmp_path_factory.mktemp("outline") / "samples.jsonl"
+    text = "".join(
+        "".join(b + "\n" for b in blanks) + json.dumps(record, ensure_ascii=ascii_only) + "\n"
+        for blanks, record in lines
+    ) + "".join(b + "\n" for b in trailing)
+    # A mark then a newline is a blank line 1 to the scanner, a broken one to json.loads.
+    bom = bom and not lines[0][0]
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    [(first, last)] = outlines([path], SKIP)
+    assert first == _oracle(first_record(path), SKIP)
+    assert last == _oracle(last_record(path), SKIP)
+
+
+def test_real_lm_eval_files_outline_as_json_loads_reads_them(shared_dir: Path) -> None:
+    paths = sorted((shared_dir / "realdata").rglob("samples_*.jsonl"))
+    assert paths, "the real lm-eval files are missing"
+    found = outlines(paths, LAYOUT_SKIP)
+    for path, (first, last) in zip(paths, found, strict=True):
+        assert first == _oracle(first_record(path), set(LAYOUT_SKIP)), path
+        assert last == _oracle(last_record(path), set(LAYOUT_SKIP)), path
+        assert first["doc"] is None, path
+
+
+def test_prompt_text_is_not_parsed_but_its_structure_is_checked(tmp_path: Path) -> None:
+    path = tmp_path / "samples.jsonl"
+    path.write_text('{"doc_id": 0, "doc": {"q": [1}, "acc": 1}\n{"doc_id": 1, "acc": 0}\n')
+    pattern = r"samples\.jsonl: line 1: not valid JSON \(column 30: mismatched '}'"
+    with pytest.raises(InputFormatError, match=pattern):
+        outlines([path], SKIP)
+
+
+def test_a_kept_value_is_checked_in_full(tmp_path: Path) -> None:
+    # The scanner walks a bare token without judging it; json.loads then refuses it.
+    path = tmp_path / "samples.jsonl"
+    path.write_text('{"doc_id": 0, "acc": 01}\n')
+    with pytest.raises(InputFormatError, match=r"samples\.jsonl: first line: not valid JSON"):
+        outlines([path], SKIP)
+
+
+def test_the_first_broken_file_is_named_by_line(tmp_path: Path) -> None:
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"acc": 1}\n')
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('\n\n{"acc": 1')
+    with pytest.raises(InputFormatError, match=r"bad\.jsonl: line 3: not valid JSON \(column 10"):
+        outlines([good, bad, good], SKIP)
+
+
+def test_a_broken_or_missing_last_line_is_none(tmp_path: Path) -> None:
+    path = tmp_path / "samples.jsonl"
+    path.write_text('{"acc": 1}\n{"acc": 0')
+    assert outlines([path], SKIP) == [({"acc": 1}, None)]
+    path.write_text('{"acc": 1}\n{"acc": 0x}\n')
+    assert outlines([path], SKIP) == [({"acc": 1}, None)]
+    path.write_text('{"acc": 1}\n[0]\n')
+    assert outlines([path], SKIP) == [({"acc": 1}, None)]
+
+
+@pytest.mark.parametrize("content", ["", "\n \n\t\n"])
+def test_an_empty_file_is_refused(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "samples.jsonl"
+    path.write_text(content)
+    with pytest.raises(InputFormatError, match=r"samples\.jsonl: no samples \(the file is empty\)"):
+        outlines([path], SKIP)
+
+
+def test_missing_file_and_directory_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputFormatError, match=r"absent\.jsonl: cannot read"):
+        outlines([tmp_path / "absent.jsonl"], SKIP)
+    with pytest.raises(InputFormatError, match="a directory, not a regular file; not read"):
+        outlines([tmp_path], SKIP)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "samples.jsonl"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with pytest.raises(InputFormatError, match=r"a FIFO \(named pipe\), not a regular file"):
+        outlines([fifo], SKIP)
+    assert time.monotonic() - started < 5
