@@ -523,6 +523,9 @@ def outline_jsonl(
     *,
     n_threads: int | None = None,
 ) -> list[tuple[bytes, bytes | None]]: ...
+def outline_rows(
+    path: str | os.PathLike[str], rows: list[int], skip: list[str]
+) -> list[tuple[int, bytes]]: ...
 def json_array_fields(
     data: bytes, array_key: str, fields: list[str]
 ) -> tuple[tuple[int, int] | None, npt.NDArray[np.int64]]: ...

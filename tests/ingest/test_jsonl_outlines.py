@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fastmcnemar import InputFormatError
-from fastmcnemar.ingest.jsonl import first_record, last_record, outlines
+from fastmcnemar.ingest.jsonl import first_record, last_record, line_of_record, outlines, records_at
 from fastmcnemar.ingest.lm_eval import LAYOUT_SKIP
 
 SKIP = {"doc", "arguments"}
@@ -135,3 +135,43 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     with pytest.raises(InputFormatError, match=r"a FIFO \(named pipe\), not a regular file"):
         outlines([fifo], SKIP)
     assert time.monotonic() - started < 5
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    lines=st.lists(st.tuples(blank_lines, records), min_size=1, max_size=8),
+    picks=st.sets(st.integers(0, 9), max_size=5),
+    newline_at_end=st.booleans(),
+)
+def test_records_at_rows_equal_json_loads_of_those_lines(
+    tmp_path_factory: pytest.TempPathFactory,
+    lines: list[tuple[list[str], dict[str, Any]]],
+    picks: set[int],
+    newline_at_end: bool,
+) -> None:
+    path = tmp_path_factory.mktemp("rows") / "samples.jsonl"
+    text = "\n".join(
+        "".join(b + "\n" for b in blanks) + json.dumps(record) for blanks, record in lines
+    )
+    path.write_text(text + ("\n" if newline_at_end else ""), encoding="utf-8")
+    # The oracle: number the non-blank lines by hand, parse the picked ones in full.
+    numbered = [
+        (number, line)
+        for number, line in enumerate(text.split("\n"), start=1)
+        if line and not line.isspace()
+    ]
+    wanted = sorted(p for p in picks if p < len(numbered))
+    expected = [_oracle(json.loads(numbered[p][1]), SKIP) for p in wanted]
+    assert records_at(path, picks, skip=SKIP) == expected
+    for p in wanted:
+        assert line_of_record(path, p) == numbered[p][0]
+
+
+def test_records_at_a_broken_wanted_line_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "samples.jsonl"
+    path.write_text('{"a": 0}\n\n{"a": [1}\n{"a": 2}\n')
+    assert records_at(path, {0, 2}) == [{"a": 0}, {"a": 2}]
+    with pytest.raises(
+        InputFormatError, match=r"samples\.jsonl: line 3: not valid JSON \(column 9"
+    ):
+        records_at(path, {1})

@@ -222,7 +222,7 @@ def _later_filters_first_lines(path: Path, frame: pl.DataFrame) -> list[dict[str
         .get_column("row")
         .to_list()
     )
-    return records_at(path, {int(row) for row in starts if row})
+    return records_at(path, {int(row) for row in starts if row}, skip=LAYOUT_SKIP)
 
 
 def _read_file(

@@ -13,7 +13,8 @@ use fastmcnemar_core::jsonl::chosen::{
     ChosenFile, ChosenSpec, DocDictionary, ReferenceLookup as CoreLookup, scan_chosen_files,
 };
 use fastmcnemar_core::jsonl::document::array_field_spans;
-use fastmcnemar_core::jsonl::outline::outline_files;
+use fastmcnemar_core::jsonl::open_regular;
+use fastmcnemar_core::jsonl::outline::{outline_files, outline_rows};
 use fastmcnemar_core::jsonl::{KeySpec, Texts, kind, scan_file};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -252,6 +253,30 @@ fn outline_jsonl<'py>(
     Ok(out)
 }
 
+/// The records of `path` at `rows` (0-based among its non-blank lines) as
+/// `[(line, text), ...]` in row order, with the `skip` keys' values `null`
+/// (`skip=[]`: whole records). One read of the file up to the last wanted
+/// row, off the interpreter; rows past the end are left out. A broken wanted
+/// record, or a file that cannot be read, is an `InputFormatError` naming it.
+#[pyfunction(name = "outline_rows")]
+#[pyo3(signature = (path, rows, skip))]
+fn outline_rows_of<'py>(
+    py: Python<'py>,
+    path: PathBuf,
+    rows: Vec<usize>,
+    skip: Vec<String>,
+) -> PyCoreResult<Vec<(usize, Bound<'py, PyBytes>)>> {
+    let skip: Vec<&str> = skip.iter().map(String::as_str).collect();
+    let found = run(py, None, Size::Long, |checkpoint| {
+        outline_rows(&open_regular(&path)?, &rows, &skip, checkpoint)
+    })
+    .map_err(|err| in_file(&path, err))?;
+    Ok(found
+        .into_iter()
+        .map(|(line, text)| (line, PyBytes::new(py, &text)))
+        .collect())
+}
+
 /// One file's outline: the first record's text and the last one's, if any.
 type Outlined<'py> = (Bound<'py, PyBytes>, Option<Bound<'py, PyBytes>>);
 
@@ -322,6 +347,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(json_array_fields, m)?)?;
     m.add_function(wrap_pyfunction!(scan_chosen, m)?)?;
     m.add_function(wrap_pyfunction!(outline_jsonl, m)?)?;
+    m.add_function(wrap_pyfunction!(outline_rows_of, m)?)?;
     m.add_class::<ReferenceLookup>()?;
     m.add_class::<ArrowColumn>()?;
     Ok(())

@@ -10,6 +10,10 @@
 //! parse of the line would; the skipped ones are checked for structure only,
 //! like the skipped values of every other line.
 //!
+//! [`outline_rows`] does the same for the records at chosen rows (an audit's
+//! flipped docs, the first line of each later filter), cutting lines with a
+//! SIMD newline search instead of walking the records in between.
+//!
 //! Lines are cut at `\n`; a line of ASCII whitespace only (Python's
 //! `bytes.isspace`) is blank and passed over, and a UTF-8 byte-order mark
 //! before the first line is dropped, as the scanner does.
@@ -152,13 +156,94 @@ fn write_members(
     }
 }
 
+/// Bytes read at a time by [`outline_rows`]; a longer line grows the buffer.
+const ROWS_READ: usize = 1 << 20;
+
+/// The records at `rows` (0-based among the non-blank lines; any order,
+/// repeats ignored) as outline text with their 1-based line numbers, in row
+/// order; rows past the end are left out. The file is read once, up to the
+/// last wanted row. A wanted record that is broken is `Error::Parse` with its
+/// line and column; `checkpoint` is asked once per read.
+pub fn outline_rows<S: Source + ?Sized>(
+    source: &S,
+    rows: &[usize],
+    skip: &[&str],
+    checkpoint: &dyn Checkpoint,
+) -> Result<Vec<(usize, Vec<u8>)>> {
+    let mut wanted = rows.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut wanted = wanted.into_iter().peekable();
+    let mut found = Vec::new();
+    let (mut line, mut row) = (0usize, 0usize);
+    let mut buffer = vec![0u8; ROWS_READ];
+    let (mut filled, mut offset) = (0usize, 0u64);
+    let read_failed = |e: io::Error| Error::Io(format!("cannot read: {e}"));
+    while wanted.peek().is_some() {
+        checkpoint.check()?;
+        if filled == buffer.len() {
+            buffer.resize(buffer.len() * 2, 0); // one line fills the buffer
+        }
+        let n = loop {
+            match source.read_at(&mut buffer[filled..], offset) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                other => break other.map_err(read_failed)?,
+            }
+        };
+        let at_end = n == 0;
+        if offset == 0 && buffer[..n].starts_with(UTF8_BOM) {
+            buffer.copy_within(UTF8_BOM.len()..n, 0);
+            filled = n - UTF8_BOM.len();
+        } else {
+            filled += n;
+        }
+        offset += n as u64;
+        // Every complete line (and, at the end, the unterminated last one).
+        let mut from = 0;
+        loop {
+            let end = match memchr(b'\n', &buffer[from..filled]) {
+                Some(cut) => from + cut,
+                None if at_end && from < filled => filled,
+                None => break,
+            };
+            line += 1;
+            let bytes = &buffer[from..end];
+            from = (end + 1).min(filled);
+            if is_blank(bytes) {
+                continue;
+            }
+            if wanted.next_if_eq(&row).is_some() {
+                let text =
+                    outline_record(bytes, skip).map_err(|(column, message)| Error::Parse {
+                        line: Some(line),
+                        column: Some(column),
+                        byte: None,
+                        message,
+                    })?;
+                found.push((line, text));
+                if wanted.peek().is_none() {
+                    return Ok(found);
+                }
+            }
+            row += 1;
+        }
+        if at_end {
+            break;
+        }
+        buffer.copy_within(from..filled, 0);
+        filled -= from;
+    }
+    Ok(found)
+}
+
 /// Python's `bytes.isspace` for one byte: the line counts as blank.
 fn is_blank_byte(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
 }
 
 fn is_blank(line: &[u8]) -> bool {
-    line.iter().all(|&b| is_blank_byte(b))
+    // Records start with `{`: only a line starting blank needs the full look.
+    line.first().is_none_or(|&b| is_blank_byte(b)) && line.iter().all(|&b| is_blank_byte(b))
 }
 
 /// Reads `len` bytes at `offset` (fewer only at the end of the source).
@@ -239,7 +324,8 @@ fn last_line<S: Source + ?Sized>(source: &S, size: u64) -> io::Result<Option<Vec
 
 #[cfg(test)]
 mod tests {
-    use super::{FileOutline, outline_record, outline_source};
+    use super::{FileOutline, outline_record, outline_rows, outline_source};
+    use crate::control::NeverStop;
     use crate::error::Error;
 
     const SKIP: &[&str] = &["doc", "arguments"];
@@ -325,5 +411,51 @@ mod tests {
         let got = outline(&format!("{first}\n{middle}{last}\n"));
         assert_eq!(text(&got.first.unwrap()), r#"{"doc":null,"a":1}"#);
         assert_eq!(text(&got.last.unwrap()), r#"{"arguments":null,"z":2}"#);
+    }
+
+    fn rows(text: &str, rows: &[usize]) -> Vec<(usize, String)> {
+        outline_rows(text.as_bytes(), rows, SKIP, &NeverStop)
+            .unwrap()
+            .into_iter()
+            .map(|(line, bytes)| (line, String::from_utf8(bytes).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn rows_are_counted_over_non_blank_lines_with_their_line_numbers() {
+        let text = "\u{feff}{\"r\": 0}\n\n  \n{\"r\": 1, \"doc\": [2]}\n\t\n{\"r\": 2}";
+        assert_eq!(
+            rows(text, &[2, 0, 1, 1, 7]),
+            [
+                (1, r#"{"r":0}"#.to_string()),
+                (4, r#"{"r":1,"doc":null}"#.to_string()),
+                (6, r#"{"r":2}"#.to_string()),
+            ]
+        );
+        assert_eq!(rows(text, &[]), []);
+        assert_eq!(rows("", &[0]), []);
+    }
+
+    #[test]
+    fn rows_across_reads_and_a_line_longer_than_the_buffer() {
+        let long = format!("{{\"doc\": \"{}\", \"r\": 1}}", "x".repeat(3 << 20));
+        let short = "{\"r\": 0}\n".repeat(200_000);
+        let text = format!("{short}{long}\n{short}");
+        let got = rows(&text, &[0, 150_000, 200_000, 200_001, 400_000]);
+        let lines: Vec<usize> = got.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, [1, 150_001, 200_001, 200_002, 400_001]);
+        assert_eq!(got[2].1, r#"{"doc":null,"r":1}"#);
+    }
+
+    #[test]
+    fn a_broken_wanted_row_is_located_and_others_are_not_parsed() {
+        let text = "{\"r\": 0}\n{broken\n{\"r\": 2}\n";
+        assert_eq!(rows(text, &[0, 2]).len(), 2);
+        match outline_rows(text.as_bytes(), &[1], SKIP, &NeverStop) {
+            Err(Error::Parse { line, column, .. }) => {
+                assert_eq!((line, column), (Some(2), Some(2)))
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }
