@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fastmcnemar import InputFormatError
-from fastmcnemar.ingest.jsonl import first_record, last_record, line_of_record, outlines, records_at
+from fastmcnemar.ingest.jsonl import first_record, line_of_record, outlines, records_at
 from fastmcnemar.ingest.lm_eval import LAYOUT_SKIP
 
 SKIP = {"doc", "arguments"}
@@ -32,6 +32,16 @@ values = st.recursive(
 )
 records = st.dictionaries(st.sampled_from(["doc", "arguments", "acc", "filter"]) | texts, values)
 blank_lines = st.lists(st.sampled_from(["", " ", "\t", "\r", "\x0b", "\x0c "]), max_size=2)
+
+
+def last_record(path: Path) -> dict[str, Any] | None:
+    """The last non-blank line parsed by json.loads, None when it is not an object."""
+    lines = [line for line in path.read_bytes().split(b"\n") if line and not line.isspace()]
+    try:
+        record = json.loads(lines[-1].removeprefix(b"\xef\xbb\xbf")) if lines else None
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def _oracle(record: dict[str, Any] | None, skip: set[str]) -> dict[str, Any] | None:
@@ -89,7 +99,7 @@ def test_a_kept_value_is_checked_in_full(tmp_path: Path) -> None:
     # The scanner walks a bare token without judging it; json.loads then refuses it.
     path = tmp_path / "samples.jsonl"
     path.write_text('{"doc_id": 0, "acc": 01}\n')
-    with pytest.raises(InputFormatError, match=r"samples\.jsonl: first line: not valid JSON"):
+    with pytest.raises(InputFormatError, match=r"samples\.jsonl: line 1: not valid JSON"):
         outlines([path], SKIP)
 
 

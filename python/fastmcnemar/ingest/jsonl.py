@@ -32,30 +32,6 @@ def first_record(path: Path) -> dict[str, Any]:
     raise InputFormatError(f"{path}: no samples (the file is empty)")
 
 
-def last_record(path: Path) -> dict[str, Any] | None:
-    """The last line of a JSONL file, parsed; None if it cannot be (the scan reports why)."""
-    with open_regular(path) as fh:
-        size = fh.seek(0, 2)
-        window = 16 << 10
-        while True:
-            # Read back from the end until the window holds a whole last line.
-            start = max(0, size - window)
-            fh.seek(start)
-            tail = fh.read(size - start).rstrip()
-            cut = tail.rfind(b"\n")
-            if cut >= 0 or start == 0:
-                break
-            window *= 4
-    line = tail[cut + 1 :]
-    if not line.strip():
-        return None
-    try:
-        record = loads(line, f"{path}: last line")
-    except (json.JSONDecodeError, UnicodeDecodeError, InputFormatError):
-        return None
-    return record if isinstance(record, dict) else None
-
-
 def outlines(
     paths: Sequence[Path], skip: Collection[str]
 ) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
@@ -71,7 +47,8 @@ def outlines(
     ------
     InputFormatError
         A file is unreadable, not a regular file, empty, or its first record is not a
-        JSON object; the message names the file (and the line).
+        JSON object; the message names the file (and the line). A file that is a Git
+        LFS pointer is named as one.
 
     Examples
     --------
@@ -83,14 +60,15 @@ def outlines(
     """
     from fastmcnemar._core import outline_jsonl
 
+    try:
+        outlined = outline_jsonl(list(paths), sorted(skip))
+    except InputFormatError:
+        for path in paths:
+            check_not_lfs_pointer(path)  # the usual reason a line 1 is not JSON
+        raise
     found: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
-    for path, (first_text, last_text) in zip(
-        paths, outline_jsonl(list(paths), sorted(skip)), strict=True
-    ):
-        try:
-            first = loads(first_text, f"{path}: first line")
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
-            raise InputFormatError(f"{path}: first line: not valid JSON ({err})") from None
+    for path, (lineno, first_text, last_text) in zip(paths, outlined, strict=True):
+        first = _parse_line(path, lineno, first_text)
         try:
             last = None if last_text is None else loads(last_text, f"{path}: last line")
         except (json.JSONDecodeError, UnicodeDecodeError, InputFormatError):
@@ -308,7 +286,6 @@ def read_json_array(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
 
 __all__ = [
     "first_record",
-    "last_record",
     "line_of_record",
     "outlines",
     "read_json_array",

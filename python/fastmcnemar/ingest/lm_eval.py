@@ -28,9 +28,8 @@ import polars as pl
 from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError, InputWarning
 from fastmcnemar.ingest.jsonl import (
-    first_record,
-    last_record,
     line_of_record,
+    outlines,
     read_json_array,
     read_keys,
     records_at,
@@ -244,10 +243,10 @@ def _read_file(
         first: dict[str, Any] = records[0]
         last: dict[str, Any] | None = records[-1] if isinstance(records[-1], dict) else None
     else:
-        first = first_record(path)
         # Files are written one filter after another: the last line shows the last
-        # filter's metrics, which may differ from the first filter's.
-        last = last_record(path)
+        # filter's metrics, which may differ from the first filter's. Both are found
+        # and walked in Rust and come back without their prompt text.
+        [(first, last)] = outlines([path], LAYOUT_SKIP)
     if "doc_id" not in first:
         raise InputFormatError(f"{path}: line 1 has no 'doc_id': not an lm-eval samples file")
     examples, origin = _examples([first, last or {}])

@@ -224,7 +224,8 @@ fn scan_chosen<'py>(
 
 /// The first and last records of each of `paths` with the values of the
 /// `skip` keys replaced by `null` (see `fastmcnemar_core::jsonl::outline`):
-/// `[(first, last or None), ...]` as compact JSON text, for a full parser to
+/// `[(first_line, first, last or None), ...]`: the first record's 1-based line
+/// number, and both records as compact JSON text, for a full parser to
 /// read. The files are read in parallel off the interpreter. The first file
 /// (in order) that is unreadable, not a regular file, empty, or whose first
 /// record is broken is an `InputFormatError` naming it (and the line).
@@ -246,9 +247,9 @@ fn outline_jsonl<'py>(
     let mut out = Vec::with_capacity(outcomes.len());
     for (outcome, path) in outcomes.into_iter().zip(&paths) {
         let found = outcome.map_err(|err| in_file(path, err.into()))?;
-        let first = found.first.map_err(|err| in_file(path, err.into()))?;
+        let (line, first) = found.first.map_err(|err| in_file(path, err.into()))?;
         let last = found.last.map(|text| PyBytes::new(py, &text));
-        out.push((PyBytes::new(py, &first), last));
+        out.push((line, PyBytes::new(py, &first), last));
     }
     Ok(out)
 }
@@ -277,8 +278,9 @@ fn outline_rows_of<'py>(
         .collect())
 }
 
-/// One file's outline: the first record's text and the last one's, if any.
-type Outlined<'py> = (Bound<'py, PyBytes>, Option<Bound<'py, PyBytes>>);
+/// One file's outline: the first record's line number and text, and the last
+/// record's text, if any.
+type Outlined<'py> = (usize, Bound<'py, PyBytes>, Option<Bound<'py, PyBytes>>);
 
 /// A reading failure of the file at `path` as an `InputFormatError` naming
 /// it: `<path>: line <n>: not valid JSON (column <c>: <what>)` for a broken line,

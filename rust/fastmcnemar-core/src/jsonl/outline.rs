@@ -37,10 +37,11 @@ const FIRST_READ: usize = 16 << 10;
 /// What [`outline_file`] found at both ends of a file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileOutline {
-    /// The first non-blank record as outline text, or why it cannot be one:
+    /// The first non-blank record's 1-based line number and outline text, or
+    /// why it cannot be one:
     /// `Error::Parse` with the 1-based line (blank lines count) and column,
     /// or `Error::Io` for an empty file.
-    pub first: Result<Vec<u8>>,
+    pub first: Result<(usize, Vec<u8>)>,
     /// The last non-blank record as outline text; `None` when the file has no
     /// non-blank line or the last one is broken (a full scan reports where).
     pub last: Option<Vec<u8>>,
@@ -75,14 +76,14 @@ pub fn outline_source<S: Source + ?Sized>(source: &S, skip: &[&str]) -> io::Resu
     let size = source.size()?;
     let first = match first_line(source, size)? {
         None => Err(Error::Io("no samples (the file is empty)".into())),
-        Some((line, bytes)) => {
-            outline_record(&bytes, skip).map_err(|(column, message)| Error::Parse {
+        Some((line, bytes)) => outline_record(&bytes, skip)
+            .map(|text| (line, text))
+            .map_err(|(column, message)| Error::Parse {
                 line: Some(line),
                 column: Some(column),
                 byte: None,
                 message,
-            })
-        }
+            }),
     };
     let last = last_line(source, size)?.and_then(|bytes| outline_record(&bytes, skip).ok());
     Ok(FileOutline { first, last })
@@ -373,10 +374,11 @@ mod tests {
     #[test]
     fn first_and_last_lines_pass_over_blank_lines_and_a_bom() {
         let got = outline("\u{feff}\n \t\n{\"a\": 1}\n{\"b\": 2}\n\n{\"c\": [3]}\n\x0b\n  \n");
-        assert_eq!(text(&got.first.unwrap()), r#"{"a":1}"#);
+        let (line, first) = got.first.unwrap();
+        assert_eq!((line, text(&first)), (3, r#"{"a":1}"#));
         assert_eq!(text(&got.last.unwrap()), r#"{"c":[3]}"#);
         let one = outline("\u{feff}{\"a\": 1}");
-        assert_eq!(text(&one.first.unwrap()), r#"{"a":1}"#);
+        assert_eq!(text(&one.first.unwrap().1), r#"{"a":1}"#);
         assert_eq!(text(&one.last.unwrap()), r#"{"a":1}"#);
     }
 
@@ -409,7 +411,7 @@ mod tests {
         let middle = "{\"m\": 0}\n".repeat(10_000);
         let last = format!("{{\"arguments\": [\"{prompt}\"], \"z\": 2}}");
         let got = outline(&format!("{first}\n{middle}{last}\n"));
-        assert_eq!(text(&got.first.unwrap()), r#"{"doc":null,"a":1}"#);
+        assert_eq!(text(&got.first.unwrap().1), r#"{"doc":null,"a":1}"#);
         assert_eq!(text(&got.last.unwrap()), r#"{"arguments":null,"z":2}"#);
     }
 
