@@ -213,6 +213,20 @@ def test_bad_candidate_lines_exit_2(tmp_path: Path, line: bytes, message: str) -
     assert "Traceback" not in err
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_named_like_a_samples_file_exits_2_without_waiting(tmp_path: Path) -> None:
+    cand = tmp_path / "cand"
+    cand.mkdir()
+    os.mkfifo(cand / "samples_demo_mc_2026-11-22T08-06-10.362561.jsonl")
+    started = time.monotonic()
+    proc = _watch(str(example_path("reference")), str(cand), "--tasks", "demo_mc")
+    code, _, err = _finish(proc)
+    assert code == 2, err
+    assert "samples_demo_mc" in err and "a FIFO (named pipe), not a regular file" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert time.monotonic() - started < TIMEOUT
+
+
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     code, _, err = _finish(_watch(str(tmp_path / "missing"), str(tmp_path)))
     assert code == 2

@@ -148,6 +148,7 @@ class LmEvalTail:
     def poll(self, final: bool) -> list[pl.DataFrame]:
         from fastmcnemar.exceptions import FastMcNemarError
         from fastmcnemar.ingest.lm_eval import read_lm_eval
+        from fastmcnemar.ingest.safe_io import open_regular
 
         frames = []
         for path in self._samples_files():
@@ -157,9 +158,13 @@ class LmEvalTail:
                 mirror.parent.mkdir(parents=True)
                 mirror.touch()
                 state = self.files[path] = _Growing(path, mirror)
-            with path.open("rb") as fh:
-                fh.seek(state.offset)
-                chunk = fh.read()
+            try:
+                # Never a plain open(): a FIFO named like a samples file would block it.
+                with open_regular(path) as fh:
+                    fh.seek(state.offset)
+                    chunk = fh.read()
+            except FastMcNemarError as err:
+                raise WatchInputError(str(err)) from None
             state.offset += len(chunk)
             data = state.pending + chunk
             cut = data.rfind(b"\n") + 1
