@@ -266,11 +266,15 @@ def load_policy(path: str | Path) -> Policy:
         When the file is not valid TOML or a key or value is not understood; the
         message names the file and the key.
     """
+    from fastmcnemar.ingest.safe_io import read_bounded
+
     target = Path(path)
     try:
-        raw = target.read_bytes()
-    except OSError as err:
-        raise InputFormatError(f"{target}: cannot read the policy ({err.strerror})") from None
+        # Bounded, and never a plain open(): a FIFO given as the policy would block it.
+        raw = read_bounded(target)
+    except InputFormatError as err:
+        why = str(err).removeprefix(f"{target}: ")
+        raise InputFormatError(f"{target}: cannot read the policy ({why})") from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,14 @@ def test_bad_policies_name_file_and_key(tmp_path: Path, text: str, message: str)
 def test_missing_policy_file_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputFormatError, match="cannot read the policy"):
         load_policy(tmp_path / "absent.toml")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_as_policy_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "policy.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(InputFormatError, match=r"cannot read the policy \(a FIFO"):
+        load_policy(fifo)
 
 
 def test_unknown_verdict_is_refused() -> None:

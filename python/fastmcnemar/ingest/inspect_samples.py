@@ -13,6 +13,7 @@ from typing import Any
 
 from fastmcnemar.exceptions import InputFormatError
 from fastmcnemar.ingest.inspect_logs import _load_eval_zip
+from fastmcnemar.ingest.safe_io import loads, read_bounded
 
 _SUFFIXES = (".eval", ".json")
 
@@ -21,7 +22,8 @@ def _log(path: Path) -> dict[str, Any] | None:
     if path.suffix == ".eval":
         return _load_eval_zip(path)
     try:
-        data = json.loads(path.read_bytes())
+        # Bounded, and never a plain open(): a FIFO would block it.
+        data = loads(read_bounded(path), str(path))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputFormatError(f"{path}: not valid JSON ({exc})") from None
     return data if isinstance(data, dict) and isinstance(data.get("eval"), dict) else None
