@@ -526,6 +526,9 @@ def outline_jsonl(
 def outline_rows(
     path: str | os.PathLike[str], rows: list[int], skip: list[str]
 ) -> list[tuple[int, bytes]]: ...
+def outline_where(
+    path: str | os.PathLike[str], key: str, values: list[str], skip: list[str]
+) -> list[tuple[int, str, bytes]]: ...
 def json_array_fields(
     data: bytes, array_key: str, fields: list[str]
 ) -> tuple[tuple[int, int] | None, npt.NDArray[np.int64]]: ...

@@ -14,12 +14,20 @@ import time
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fastmcnemar import InputFormatError
-from fastmcnemar.ingest.jsonl import first_record, line_of_record, outlines, records_at
+from fastmcnemar.ingest.jsonl import (
+    first_record,
+    line_of_record,
+    outlines,
+    read_keys,
+    records_at,
+    records_where,
+)
 from fastmcnemar.ingest.lm_eval import LAYOUT_SKIP
 
 SKIP = {"doc", "arguments"}
@@ -185,3 +193,36 @@ def test_records_at_a_broken_wanted_line_names_it(tmp_path: Path) -> None:
         InputFormatError, match=r"samples\.jsonl: line 3: not valid JSON \(column 9"
     ):
         records_at(path, {1})
+
+
+doc_ids = (
+    st.integers(-(2**60), 2**60)
+    | st.integers(0, 50).map(float)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | texts
+    | st.none()
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    ids=st.lists(doc_ids, min_size=1, max_size=10),
+    picks=st.lists(st.integers(0, 9), max_size=4),
+)
+def test_records_where_picks_the_lines_whose_id_reads_as_a_wanted_text(
+    tmp_path_factory: pytest.TempPathFactory, ids: list[Any], picks: list[int]
+) -> None:
+    path = tmp_path_factory.mktemp("where") / "samples.jsonl"
+    lines = [{"doc_id": i, "doc": {"q": str(i)}, "n": n} for n, i in enumerate(ids)]
+    lines.insert(len(lines) // 2, {"n": -1})  # a line without the key
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    # The oracle: the scanner's text column (how a score frame holds doc ids) beside
+    # json.loads of every line.
+    column = read_keys(path, {"doc_id": pl.Utf8()}).get_column("doc_id").to_list()
+    wanted = {column[p] for p in picks if p < len(column) and column[p] is not None}
+    expected = [
+        (text, _oracle(record, {"doc"}))
+        for text, record in zip(column, lines, strict=True)
+        if text in wanted
+    ]
+    assert records_where(path, "doc_id", wanted, skip={"doc"}) == expected

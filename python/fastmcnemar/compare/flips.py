@@ -257,7 +257,7 @@ def _records(
     flips: pl.DataFrame, scores: pl.DataFrame
 ) -> dict[tuple[str, str, str, str], dict[str, Any]]:
     """The parsed samples-file lines of the flipped docs, by (task, filter, metric, doc_id)."""
-    from fastmcnemar.ingest.jsonl import read_keys, records_at
+    from fastmcnemar.ingest.jsonl import records_where
 
     where = flips.select(_KEYS).join(scores.select([*_KEYS, "source"]), on=_KEYS, how="inner")
     out: dict[tuple[str, str, str, str], dict[str, Any]] = {}
@@ -265,27 +265,18 @@ def _records(
         path = Path(str(source))
         if source is None or path.suffix != ".jsonl" or not path.name.startswith("samples_"):
             continue
+        wanted = {str(d) for d in group.get_column("doc_id").to_list()}
         try:
-            keys = read_keys(path, {"doc_id": pl.Utf8(), "filter": pl.Utf8()})
+            found = records_where(path, "doc_id", wanted)
         except (OSError, ValueError):
             continue  # texts are a courtesy: the scores were read from this file already
-        wanted = {str(d) for d in group.get_column("doc_id").to_list()}
-        lines = {
-            i: (str(d), "none" if f is None else str(f))
-            for i, (d, f) in enumerate(keys.iter_rows())
-            if str(d) in wanted
-        }
-        if not lines:
-            continue
-        try:
-            records = records_at(path, set(lines))
-        except (OSError, ValueError):
-            continue
-        by_line = dict(zip(sorted(lines), records, strict=False))
-        exact = {lines[i]: rec for i, rec in by_line.items()}
+        # A doc's line of the flip's own filter (the last if repeated), else its first line.
+        exact: dict[tuple[str, str], dict[str, Any]] = {}
         any_filter: dict[str, dict[str, Any]] = {}
-        for i, rec in by_line.items():
-            any_filter.setdefault(lines[i][0], rec)
+        for doc, rec in found:
+            name = rec.get("filter")
+            exact[(doc, "none" if name is None else str(name))] = rec
+            any_filter.setdefault(doc, rec)
         for task, filt, metric, doc in group.select(_KEYS).iter_rows():
             record = exact.get((str(doc), str(filt))) or any_filter.get(str(doc))
             if record is not None:

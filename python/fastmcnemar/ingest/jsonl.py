@@ -98,6 +98,34 @@ def records_at(
     return [record for _, record in _numbered_records(path, rows, skip)]
 
 
+def records_where(
+    path: Path, key: str, values: Collection[str], skip: Collection[str] = ()
+) -> list[tuple[str, dict[str, Any]]]:
+    """``(value, record)`` for every line whose top-level ``key`` stands for one of
+    ``values`` (a string as it reads, a number as its text, as :func:`read_keys` reads
+    them into a text column), in file order, parsed.
+
+    One pass in Rust (``fastmcnemar._core.outline_where``) walks each line for ``key``
+    and hands over only the matching lines, with the values of the ``skip`` keys as
+    None; a broken line raises :class:`InputFormatError` naming it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "s.jsonl"
+    >>> _ = path.write_text('{"id": 1, "a": 0}\\n{"id": "x", "a": 1}\\n{"id": 1.0, "a": 2}\\n')
+    >>> records_where(path, "id", {"1"})
+    [('1', {'id': 1, 'a': 0}), ('1', {'id': 1.0, 'a': 2})]
+    """
+    from fastmcnemar._core import outline_where
+
+    if not values:
+        return []
+    require_regular(path)
+    found = outline_where(path, key, sorted(values), sorted(skip))
+    return [(value, _parse_line(path, lineno, text)) for lineno, value, text in found]
+
+
 def line_of_record(path: Path, row: int) -> int:
     """The 1-based line number of the ``row``-th (0-based) non-blank line."""
     found = _numbered_records(path, [row], ())
@@ -291,4 +319,5 @@ __all__ = [
     "read_json_array",
     "read_keys",
     "records_at",
+    "records_where",
 ]

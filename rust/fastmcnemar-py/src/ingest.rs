@@ -14,7 +14,7 @@ use fastmcnemar_core::jsonl::chosen::{
 };
 use fastmcnemar_core::jsonl::document::array_field_spans;
 use fastmcnemar_core::jsonl::open_regular;
-use fastmcnemar_core::jsonl::outline::{outline_files, outline_rows};
+use fastmcnemar_core::jsonl::outline::{outline_files, outline_rows, outline_where};
 use fastmcnemar_core::jsonl::{KeySpec, Texts, kind, scan_file};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -278,6 +278,37 @@ fn outline_rows_of<'py>(
         .collect())
 }
 
+/// The records of `path` whose top-level `key` stands for one of `values`
+/// (a string's content, a number as its text) as `[(line, value, text), ...]`
+/// in file order, with the `skip` keys' values `null`. One read of the whole
+/// file, off the interpreter. A broken line, or a file that cannot be read,
+/// is an `InputFormatError` naming it (and the line).
+#[pyfunction(name = "outline_where")]
+#[pyo3(signature = (path, key, values, skip))]
+fn outline_where_of<'py>(
+    py: Python<'py>,
+    path: PathBuf,
+    key: &str,
+    values: Vec<String>,
+    skip: Vec<String>,
+) -> PyCoreResult<Vec<(usize, String, Bound<'py, PyBytes>)>> {
+    let skip: Vec<&str> = skip.iter().map(String::as_str).collect();
+    let wanted: std::collections::HashSet<Vec<u8>> =
+        values.into_iter().map(String::into_bytes).collect();
+    let found = run(py, None, Size::Long, |checkpoint| {
+        outline_where(&open_regular(&path)?, key, &wanted, &skip, checkpoint)
+    })
+    .map_err(|err| in_file(&path, err))?;
+    Ok(found
+        .into_iter()
+        .map(|m| {
+            // `value` is one of `values`, so it is UTF-8.
+            let value = String::from_utf8_lossy(&m.value).into_owned();
+            (m.line, value, PyBytes::new(py, &m.text))
+        })
+        .collect())
+}
+
 /// One file's outline: the first record's line number and text, and the last
 /// record's text, if any.
 type Outlined<'py> = (usize, Bound<'py, PyBytes>, Option<Bound<'py, PyBytes>>);
@@ -350,6 +381,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_chosen, m)?)?;
     m.add_function(wrap_pyfunction!(outline_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(outline_rows_of, m)?)?;
+    m.add_function(wrap_pyfunction!(outline_where_of, m)?)?;
     m.add_class::<ReferenceLookup>()?;
     m.add_class::<ArrowColumn>()?;
     Ok(())

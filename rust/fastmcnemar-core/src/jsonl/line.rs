@@ -185,6 +185,22 @@ fn read_value(cur: &mut Cursor<'_, false>, first: u8, column: &mut Column) -> Re
     Ok(())
 }
 
+/// The text the raw value `raw` stands for in a text column (see
+/// [`read_value`]): a string's content unescaped, a number as [`number_text`]
+/// writes it; None for other values or a string that cannot be decoded.
+pub(super) fn value_text(raw: &[u8]) -> Option<Vec<u8>> {
+    if let Some(body) = raw.strip_prefix(b"\"").and_then(|r| r.strip_suffix(b"\"")) {
+        return match memchr(b'\\', body) {
+            Some(_) => unescape(body).ok().map(String::into_bytes),
+            None => std::str::from_utf8(body).ok().map(|_| body.to_vec()),
+        };
+    }
+    let value = number_of(raw)?;
+    let mut text = Vec::new();
+    number_text(raw, value, |t| text.extend_from_slice(t));
+    Some(text)
+}
+
 /// The text a number stands for in a text column: integers below 2^53 in
 /// integer form (`16.0` and `16` are the same id), anything else as written.
 fn number_text(token: &[u8], value: f64, mut put: impl FnMut(&[u8])) {

@@ -18,6 +18,7 @@
 //! `bytes.isspace`) is blank and passed over, and a UTF-8 byte-order mark
 //! before the first line is dropped, as the scanner does.
 
+use std::collections::HashSet;
 use std::io;
 use std::path::Path;
 
@@ -25,6 +26,7 @@ use memchr::{memchr, memrchr};
 use rayon::prelude::*;
 
 use super::cursor::Cursor;
+use super::line::value_text;
 use super::source::{Source, open_regular};
 use crate::control::Checkpoint;
 use crate::error::{Error, Result};
@@ -92,42 +94,74 @@ pub fn outline_source<S: Source + ?Sized>(source: &S, skip: &[&str]) -> io::Resu
 /// Outline text of one record (see the module notes), or the 1-based byte
 /// column where it breaks and what is wrong.
 pub fn outline_record(line: &[u8], skip: &[&str]) -> std::result::Result<Vec<u8>, (usize, String)> {
-    let mut cur = Cursor::<false>::new(line);
     let mut out = Vec::with_capacity(256);
-    match write_members(&mut cur, skip, &mut out) {
-        Ok(()) => {
-            cur.skip_ws();
-            if cur.pos < line.len() {
-                return Err((cur.pos + 1, "text after the object".into()));
-            }
-            Ok(out)
+    out.push(b'{');
+    walk_record(line, |name, key, value| {
+        if out.len() > 1 {
+            out.push(b',');
         }
-        Err(message) => Err((cur.pos + 1, message)),
-    }
+        out.extend_from_slice(key);
+        out.push(b':');
+        // An escaped key may spell a skipped one; kept whole, the parser decides.
+        if skip.iter().any(|k| k.as_bytes() == name) {
+            out.extend_from_slice(b"null");
+        } else {
+            out.extend_from_slice(value);
+        }
+    })?;
+    out.push(b'}');
+    Ok(out)
 }
 
-/// Walks the object at the cursor, writing each member to `out` (a `skip`
-/// key's value as `null`).
-fn write_members(
-    cur: &mut Cursor<'_, false>,
-    skip: &[&str],
-    out: &mut Vec<u8>,
+/// The raw text of the value of top-level `key` in one record (the last one
+/// when the key repeats, as a parser keeps it), or None when absent.
+pub fn member_value<'a>(
+    line: &'a [u8],
+    key: &str,
+) -> std::result::Result<Option<&'a [u8]>, (usize, String)> {
+    let mut found = None;
+    walk_record(line, |name, _, value| {
+        if name == key.as_bytes() {
+            found = Some(value);
+        }
+    })?;
+    Ok(found)
+}
+
+/// Walks one record's top-level members with the scanner's cursor, handing
+/// `visit` each member's (raw key content, key text with its quotes, raw
+/// value text); the error is the 1-based column where the record breaks.
+fn walk_record<'a>(
+    line: &'a [u8],
+    mut visit: impl FnMut(&'a [u8], &'a [u8], &'a [u8]),
+) -> std::result::Result<(), (usize, String)> {
+    let mut cur = Cursor::<false>::new(line);
+    let walked = walk_members(&mut cur, &mut visit).and_then(|()| {
+        cur.skip_ws();
+        match cur.pos < line.len() {
+            true => Err("text after the object".to_string()),
+            false => Ok(()),
+        }
+    });
+    walked.map_err(|message| (cur.pos + 1, message))
+}
+
+fn walk_members<'a>(
+    cur: &mut Cursor<'a, false>,
+    visit: &mut impl FnMut(&'a [u8], &'a [u8], &'a [u8]),
 ) -> std::result::Result<(), String> {
     cur.expect(b'{', "'{' (one JSON object per line)")?;
-    out.push(b'{');
     cur.skip_ws();
     if cur.peek() == Some(b'}') {
         cur.pos += 1;
-        out.push(b'}');
         return Ok(());
     }
     loop {
         cur.expect(b'"', "a key")?;
         let key_start = cur.pos - 1;
         let name = cur.string_body()?;
-        out.extend_from_slice(&cur.bytes[key_start..cur.pos]);
+        let key = &cur.bytes[key_start..cur.pos];
         cur.expect(b':', "':'")?;
-        out.push(b':');
         cur.skip_ws();
         let value_start = cur.pos;
         match cur.peek() {
@@ -143,17 +177,10 @@ fn write_members(
                 }
             }
         }
-        // An escaped key may spell a skipped one; kept whole, the parser decides.
-        if skip.iter().any(|k| k.as_bytes() == name) {
-            out.extend_from_slice(b"null");
-        } else {
-            out.extend_from_slice(&cur.bytes[value_start..cur.pos]);
-        }
+        visit(name, key, &cur.bytes[value_start..cur.pos]);
         if !cur.after_member()? {
-            out.push(b'}');
             return Ok(());
         }
-        out.push(b',');
     }
 }
 
@@ -176,11 +203,84 @@ pub fn outline_rows<S: Source + ?Sized>(
     wanted.dedup();
     let mut wanted = wanted.into_iter().peekable();
     let mut found = Vec::new();
-    let (mut line, mut row) = (0usize, 0usize);
+    if wanted.peek().is_none() {
+        return Ok(found);
+    }
+    let mut row = 0usize;
+    each_line(source, checkpoint, |line, bytes| {
+        if wanted.next_if_eq(&row).is_some() {
+            found.push((line, outline_at(line, bytes, skip)?));
+        }
+        row += 1;
+        Ok(wanted.peek().is_some())
+    })?;
+    Ok(found)
+}
+
+/// A record chosen by [`outline_where`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    /// Its 1-based line number (blank lines count).
+    pub line: usize,
+    /// The text its key stands for (one of the wanted ones).
+    pub value: Vec<u8>,
+    /// The record as outline text.
+    pub text: Vec<u8>,
+}
+
+/// The records whose top-level `key` stands for one of the texts in `wanted`
+/// (a string's content, a number as its text: what the scanner's text column
+/// holds), as [`Match`]es in file order, every match of
+/// a text included. One read of the whole file; each line is walked for
+/// `key`, and a broken line is `Error::Parse` with its line and column.
+pub fn outline_where<S: Source + ?Sized>(
+    source: &S,
+    key: &str,
+    wanted: &HashSet<Vec<u8>>,
+    skip: &[&str],
+    checkpoint: &dyn Checkpoint,
+) -> Result<Vec<Match>> {
+    let mut found = Vec::new();
+    if wanted.is_empty() {
+        return Ok(found);
+    }
+    each_line(source, checkpoint, |line, bytes| {
+        let value = member_value(bytes, key).map_err(|broken| at_line(line, broken))?;
+        if let Some(value) = value.and_then(value_text).filter(|t| wanted.contains(t)) {
+            let text = outline_at(line, bytes, skip)?;
+            found.push(Match { line, value, text });
+        }
+        Ok(true)
+    })?;
+    Ok(found)
+}
+
+fn outline_at(line: usize, bytes: &[u8], skip: &[&str]) -> Result<Vec<u8>> {
+    outline_record(bytes, skip).map_err(|broken| at_line(line, broken))
+}
+
+fn at_line(line: usize, (column, message): (usize, String)) -> Error {
+    Error::Parse {
+        line: Some(line),
+        column: Some(column),
+        byte: None,
+        message,
+    }
+}
+
+/// Reads `source` once from the start, handing `visit` each non-blank line
+/// (its 1-based number, blank lines counted, and its bytes; a UTF-8 mark
+/// before the first dropped) until it returns false or the source ends.
+fn each_line<S: Source + ?Sized>(
+    source: &S,
+    checkpoint: &dyn Checkpoint,
+    mut visit: impl FnMut(usize, &[u8]) -> Result<bool>,
+) -> Result<()> {
+    let mut line = 0usize;
     let mut buffer = vec![0u8; ROWS_READ];
     let (mut filled, mut offset) = (0usize, 0u64);
     let read_failed = |e: io::Error| Error::Io(format!("cannot read: {e}"));
-    while wanted.peek().is_some() {
+    loop {
         checkpoint.check()?;
         if filled == buffer.len() {
             buffer.resize(buffer.len() * 2, 0); // one line fills the buffer
@@ -210,31 +310,16 @@ pub fn outline_rows<S: Source + ?Sized>(
             line += 1;
             let bytes = &buffer[from..end];
             from = (end + 1).min(filled);
-            if is_blank(bytes) {
-                continue;
+            if !is_blank(bytes) && !visit(line, bytes)? {
+                return Ok(());
             }
-            if wanted.next_if_eq(&row).is_some() {
-                let text =
-                    outline_record(bytes, skip).map_err(|(column, message)| Error::Parse {
-                        line: Some(line),
-                        column: Some(column),
-                        byte: None,
-                        message,
-                    })?;
-                found.push((line, text));
-                if wanted.peek().is_none() {
-                    return Ok(found);
-                }
-            }
-            row += 1;
         }
         if at_end {
-            break;
+            return Ok(());
         }
         buffer.copy_within(from..filled, 0);
         filled -= from;
     }
-    Ok(found)
 }
 
 /// Python's `bytes.isspace` for one byte: the line counts as blank.
@@ -325,9 +410,12 @@ fn last_line<S: Source + ?Sized>(source: &S, size: u64) -> io::Result<Option<Vec
 
 #[cfg(test)]
 mod tests {
-    use super::{FileOutline, outline_record, outline_rows, outline_source};
+    use super::{
+        FileOutline, member_value, outline_record, outline_rows, outline_source, outline_where,
+    };
     use crate::control::NeverStop;
     use crate::error::Error;
+    use std::collections::HashSet;
 
     const SKIP: &[&str] = &["doc", "arguments"];
 
@@ -459,5 +547,52 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn records_are_chosen_by_the_text_their_key_stands_for() {
+        let file = concat!(
+            "{\"doc_id\": 16.0, \"doc\": [1], \"f\": \"a\"}\n",
+            "\n",
+            "{\"doc_id\": \"x\\u0041\", \"f\": \"b\"}\n",
+            "{\"f\": \"no id\"}\n",
+            "{\"doc_id\": 3, \"doc_id\": 16, \"f\": \"c\"}\n",
+            "{\"doc_id\": [16], \"f\": \"d\"}\n",
+        );
+        let wanted: HashSet<Vec<u8>> = [b"16".to_vec(), b"xA".to_vec()].into();
+        let got = outline_where(file.as_bytes(), "doc_id", &wanted, SKIP, &NeverStop).unwrap();
+        let got: Vec<(usize, &str, &str)> = got
+            .iter()
+            .map(|m| (m.line, text(&m.value), text(&m.text)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, "16", r#"{"doc_id":16.0,"doc":null,"f":"a"}"#),
+                (3, "xA", r#"{"doc_id":"x\u0041","f":"b"}"#),
+                (5, "16", r#"{"doc_id":3,"doc_id":16,"f":"c"}"#),
+            ]
+        );
+        let none = HashSet::new();
+        assert!(
+            outline_where(file.as_bytes(), "doc_id", &none, SKIP, &NeverStop)
+                .unwrap()
+                .is_empty()
+        );
+        match outline_where(
+            b"{\"doc_id\": 1}\n{oops\n".as_slice(),
+            "doc_id",
+            &wanted,
+            SKIP,
+            &NeverStop,
+        ) {
+            Err(Error::Parse { line, .. }) => assert_eq!(line, Some(2)),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            member_value(br#"{"a": [1, 2], "b": 3}"#, "a").unwrap(),
+            Some(&b"[1, 2]"[..])
+        );
+        assert_eq!(member_value(br#"{"a": 1}"#, "b").unwrap(), None);
     }
 }
