@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -257,23 +258,21 @@ def _records(
     flips: pl.DataFrame, scores: pl.DataFrame
 ) -> dict[tuple[str, str, str, str], dict[str, Any]]:
     """The parsed samples-file lines of the flipped docs, by (task, filter, metric, doc_id)."""
-    from fastmcnemar.ingest.jsonl import records_where
-
     where = flips.select(_KEYS).join(scores.select([*_KEYS, "source"]), on=_KEYS, how="inner")
-    out: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    groups: list[tuple[Path, pl.DataFrame]] = []
     for (source,), group in where.group_by(["source"], maintain_order=True):
         path = Path(str(source))
-        if source is None or path.suffix != ".jsonl" or not path.name.startswith("samples_"):
-            continue
-        wanted = {str(d) for d in group.get_column("doc_id").to_list()}
-        try:
-            found = records_where(path, "doc_id", wanted)
-        except (OSError, ValueError):
-            continue  # texts are a courtesy: the scores were read from this file already
+        if source is not None and path.suffix == ".jsonl" and path.name.startswith("samples_"):
+            groups.append((path, group))
+    # Each file is one pass in Rust without the interpreter: two files in flight.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        found = list(pool.map(_flipped_lines, groups))
+    out: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for (_, group), lines in zip(groups, found, strict=True):
         # A doc's line of the flip's own filter (the last if repeated), else its first line.
         exact: dict[tuple[str, str], dict[str, Any]] = {}
         any_filter: dict[str, dict[str, Any]] = {}
-        for doc, rec in found:
+        for doc, rec in lines:
             name = rec.get("filter")
             exact[(doc, "none" if name is None else str(name))] = rec
             any_filter.setdefault(doc, rec)
@@ -282,6 +281,18 @@ def _records(
             if record is not None:
                 out[(task, filt, metric, doc)] = record
     return out
+
+
+def _flipped_lines(job: tuple[Path, pl.DataFrame]) -> list[tuple[str, dict[str, Any]]]:
+    """The lines of one samples file whose doc ids are among the group's flips."""
+    from fastmcnemar.ingest.jsonl import records_where
+
+    path, group = job
+    wanted = {str(d) for d in group.get_column("doc_id").to_list()}
+    try:
+        return records_where(path, "doc_id", wanted)
+    except (OSError, ValueError):
+        return []  # texts are a courtesy: the scores were read from this file already
 
 
 def _text(value: Any, limit: int = 4000) -> str | None:

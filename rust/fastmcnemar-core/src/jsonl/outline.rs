@@ -22,7 +22,7 @@ use std::collections::HashSet;
 use std::io;
 use std::path::Path;
 
-use memchr::{memchr, memrchr};
+use memchr::{memchr, memmem, memrchr};
 use rayon::prelude::*;
 
 use super::cursor::Cursor;
@@ -108,6 +108,7 @@ pub fn outline_record(line: &[u8], skip: &[&str]) -> std::result::Result<Vec<u8>
         } else {
             out.extend_from_slice(value);
         }
+        true
     })?;
     out.push(b'}');
     Ok(out)
@@ -124,21 +125,50 @@ pub fn member_value<'a>(
         if name == key.as_bytes() {
             found = Some(value);
         }
+        true
     })?;
     Ok(found)
 }
 
+/// [`member_value`] for a record known to be well formed (a file the scanner
+/// has read): the walk stops at the key's first occurrence when its quoted
+/// name appears nowhere after it, so the rest of the line costs one SIMD
+/// search, not a walk. A line where it may repeat is walked in full.
+fn member_value_of_read_line<'a>(
+    line: &'a [u8],
+    key: &str,
+    quoted: &memmem::Finder<'_>,
+) -> std::result::Result<Option<&'a [u8]>, (usize, String)> {
+    let mut first: Option<&'a [u8]> = None;
+    walk_record(line, |name, _, value| {
+        if name == key.as_bytes() {
+            first = Some(value);
+        }
+        first.is_none()
+    })?;
+    let Some(value) = first else {
+        return Ok(None);
+    };
+    let after = value.as_ptr() as usize - line.as_ptr() as usize + value.len();
+    match quoted.find(&line[after..]) {
+        None => Ok(Some(value)),
+        Some(_) => member_value(line, key),
+    }
+}
+
 /// Walks one record's top-level members with the scanner's cursor, handing
 /// `visit` each member's (raw key content, key text with its quotes, raw
-/// value text); the error is the 1-based column where the record breaks.
+/// value text) until it returns false; the error is the 1-based column
+/// where the record breaks.
 fn walk_record<'a>(
     line: &'a [u8],
-    mut visit: impl FnMut(&'a [u8], &'a [u8], &'a [u8]),
+    mut visit: impl FnMut(&'a [u8], &'a [u8], &'a [u8]) -> bool,
 ) -> std::result::Result<(), (usize, String)> {
     let mut cur = Cursor::<false>::new(line);
-    let walked = walk_members(&mut cur, &mut visit).and_then(|()| {
+    let walked = walk_members(&mut cur, &mut visit).and_then(|whole| {
+        // A walk `visit` stopped early leaves the rest of the line unchecked.
         cur.skip_ws();
-        match cur.pos < line.len() {
+        match whole && cur.pos < line.len() {
             true => Err("text after the object".to_string()),
             false => Ok(()),
         }
@@ -148,13 +178,13 @@ fn walk_record<'a>(
 
 fn walk_members<'a>(
     cur: &mut Cursor<'a, false>,
-    visit: &mut impl FnMut(&'a [u8], &'a [u8], &'a [u8]),
-) -> std::result::Result<(), String> {
+    visit: &mut impl FnMut(&'a [u8], &'a [u8], &'a [u8]) -> bool,
+) -> std::result::Result<bool, String> {
     cur.expect(b'{', "'{' (one JSON object per line)")?;
     cur.skip_ws();
     if cur.peek() == Some(b'}') {
         cur.pos += 1;
-        return Ok(());
+        return Ok(true);
     }
     loop {
         cur.expect(b'"', "a key")?;
@@ -177,9 +207,11 @@ fn walk_members<'a>(
                 }
             }
         }
-        visit(name, key, &cur.bytes[value_start..cur.pos]);
+        if !visit(name, key, &cur.bytes[value_start..cur.pos]) {
+            return Ok(false);
+        }
         if !cur.after_member()? {
-            return Ok(());
+            return Ok(true);
         }
     }
 }
@@ -230,9 +262,11 @@ pub struct Match {
 
 /// The records whose top-level `key` stands for one of the texts in `wanted`
 /// (a string's content, a number as its text: what the scanner's text column
-/// holds), as [`Match`]es in file order, every match of
-/// a text included. One read of the whole file; each line is walked for
-/// `key`, and a broken line is `Error::Parse` with its line and column.
+/// holds), as [`Match`]es in file order, every match of a text included.
+/// Meant for a file the scanner has read: one read of the whole file, each
+/// line walked up to `key` (see `member_value_of_read_line`; a matching line
+/// is walked whole), and a line broken there is `Error::Parse` with its line
+/// and column.
 pub fn outline_where<S: Source + ?Sized>(
     source: &S,
     key: &str,
@@ -244,8 +278,11 @@ pub fn outline_where<S: Source + ?Sized>(
     if wanted.is_empty() {
         return Ok(found);
     }
+    let quoted = format!("\"{key}\"");
+    let quoted = memmem::Finder::new(quoted.as_bytes());
     each_line(source, checkpoint, |line, bytes| {
-        let value = member_value(bytes, key).map_err(|broken| at_line(line, broken))?;
+        let value = member_value_of_read_line(bytes, key, &quoted)
+            .map_err(|broken| at_line(line, broken))?;
         if let Some(value) = value.and_then(value_text).filter(|t| wanted.contains(t)) {
             let text = outline_at(line, bytes, skip)?;
             found.push(Match { line, value, text });
