@@ -213,6 +213,13 @@ EDITS: dict[str, tuple[str, Callable[[list[str]], list[str]], str]] = {
     "NaN score": ("demo_mc", lambda ls: [_set(ls[0], "acc", float("nan")), *ls[1:]], "NaN"),
     "out of range": ("demo_mc", lambda ls: [_set(ls[0], "acc", 2.0), *ls[1:]], "outside"),
     "broken line": ("demo_mc", lambda ls: [ls[0][:40] + "\n", *ls[1:]], "line 1"),
+    # A writer killed mid-line, then lines appended: one line with doc 2's start and
+    # doc 3's end, which only a walk over the whole line finds broken.
+    "cut then appended": (
+        "demo_mc",
+        lambda ls: [*ls[:2], ls[2][: len(ls[2]) // 2] + ls[3], *ls[4:]],
+        "line 3",
+    ),
     "wrong type": ("demo_mc", lambda ls: [ls[0], _set(ls[1], "acc", "yes"), *ls[2:]], "'acc'"),
 }
 
