@@ -24,7 +24,7 @@ read, so it does not stop the audit.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,7 +121,7 @@ def _survey(
 def read_chosen(
     found: Survey,
     choices: Sequence[Choice],
-    key_of: dict[tuple[str, str, str], int],
+    key_of: Mapping[tuple[str, str, str], int],
     coded: CodedReference,
 ) -> CodedCandidate | None:
     """Step 2 (see the module notes); None when the run needs the general reader."""

@@ -19,7 +19,7 @@ pay for the explanations.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -85,8 +85,9 @@ class CodedReference:
     runs: Runs
     row_docs: IntArray
 
-    def key_of(self) -> dict[tuple[str, str, str], int]:
-        """(task, filter, metric) -> key code."""
+    @cached_property
+    def key_of(self) -> Mapping[tuple[str, str, str], int]:
+        """(task, filter, metric) -> key code (built once; callers only read it)."""
         return {(t, f, m): k for t, f, m, k in frame_ops.rows(self.keys, *_TRIPLES, "key")}
 
     @cached_property
@@ -302,7 +303,7 @@ def paired_stats(
     its runs and doc codes when known already."""
     if not coded.clean:
         return None
-    key_of = coded.key_of()
+    key_of = coded.key_of
     chosen: dict[tuple[str, str, str], int] = {}
     for choice in choices:
         found = key_of.get((choice.task, choice.filter, choice.metric))

@@ -315,7 +315,7 @@ def _lean_stats(
         return None
     if any(reason.startswith("no metric") for *_, reason in skipped):
         return None
-    key_of = index.coded.key_of()
+    key_of = index.coded.key_of
     coded = read_chosen(found, choices, key_of, index.coded)
     if coded is None:
         return None

@@ -12,7 +12,7 @@ lines, so a run with few flips costs a few parsed lines, never a second full par
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -149,7 +149,7 @@ def flips_from_pairs(index: Any, paired: Any, choices: Iterable[Any]) -> pl.Data
     order, and the names, doc ids and empty texts are gathered, never joined."""
     if paired.changed_key.size == 0:
         return empty_flips()
-    key_of = index.coded.key_of()
+    key_of = index.coded.key_of
     by_key = {key_of[(c.task, c.filter, c.metric)]: c for c in choices}
     # Each changed pair's slot among the chosen keys, by a lookup table (every changed
     # key is a chosen one); slots are numbered in (task, filter, metric) order.
@@ -186,7 +186,7 @@ def chosen_scores(
     choices: Iterable[Any],
     rows: pl.DataFrame,
     coded: Any,
-    key_of: dict[tuple[str, str, str], int],
+    key_of: Mapping[tuple[str, str, str], int],
     reference_ids: pl.Series,
 ) -> pl.DataFrame | None:
     """The per-doc scores of an lm-eval candidate read lean (see
