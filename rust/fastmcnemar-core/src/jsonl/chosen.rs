@@ -4,8 +4,9 @@
 //! An audit knows from its reference which (filter, metric) each task tests
 //! and every doc id the reference holds. [`scan_chosen`] scans the file with
 //! the JSON-lines scanner for six top-level keys (doc id, filter, the three
-//! hashes, the metric), keeps the lines of the chosen filter, and gives per
-//! kept line, in file order:
+//! hashes, the metric), keeps the lines of the chosen filter (each segment's
+//! on the thread that scanned it, so no merged columns are built), and gives
+//! per kept line, in file order:
 //! - the doc's code: its position in the reference's doc-id dictionary;
 //! - the score as a double (booleans as 0/1);
 //!
@@ -31,7 +32,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::{Column, KeySpec, Texts, kind, scan_file};
+use super::{Column, KeySpec, Texts, kind, scan_file_segments};
 use crate::control::Checkpoint;
 use crate::error::{Error, Result};
 
@@ -261,8 +262,13 @@ pub fn scan_chosen(
     reference: &ReferenceLookup,
     checkpoint: &dyn Checkpoint,
 ) -> Result<std::result::Result<Chosen, Fallback>> {
-    let scan = scan_file(path, &spec.keys(), checkpoint)?;
-    Ok(keep_chosen(scan.rows, &scan.columns, spec, reference))
+    // Each segment's rows are kept on the thread that scanned them, while in
+    // cache: no merged columns are built (no copy of the hashes' text).
+    let keys = spec.keys();
+    let parts = scan_file_segments(path, &keys, checkpoint, |rows, columns| {
+        keep_rows(rows, &columns, spec, reference)
+    })?;
+    Ok(combine(parts))
 }
 
 impl ChosenSpec<'_> {
@@ -279,23 +285,94 @@ impl ChosenSpec<'_> {
     }
 }
 
+/// What one stretch of rows (a segment, or a whole scan) gave.
+struct Kept {
+    rows: usize,
+    chosen: Chosen,
+    /// The distinct filters, in order of first appearance (at most three).
+    filters: Vec<Vec<u8>>,
+    /// The first reason met for the general reader; the rows after it are not read.
+    fallback: Option<Fallback>,
+}
+
 /// The kept lines of a scan whose columns are doc id, filter, three hashes and
 /// the metric, in that order.
+#[cfg(test)]
 fn keep_chosen(
     rows: usize,
     columns: &[Column],
     spec: &ChosenSpec<'_>,
     reference: &ReferenceLookup,
 ) -> std::result::Result<Chosen, Fallback> {
+    combine(vec![keep_rows(rows, columns, spec, reference)])
+}
+
+/// The stretches' kept lines in order, or the reason for the general reader:
+/// a third filter over all of them, the first stretch's own reason, no lines,
+/// or no line of the chosen filter.
+fn combine(parts: Vec<Kept>) -> std::result::Result<Chosen, Fallback> {
+    let mut filters: Vec<Vec<u8>> = Vec::with_capacity(2);
+    let mut out = Chosen::default();
+    let mut rows = 0;
+    for part in parts {
+        for name in part.filters {
+            if !filters.contains(&name) {
+                if filters.len() == 2 {
+                    return Err(Fallback::ManyFilters);
+                }
+                filters.push(name);
+            }
+        }
+        if let Some(why) = part.fallback {
+            return Err(why);
+        }
+        rows += part.rows;
+        out.doc.extend(part.chosen.doc);
+        out.score.extend(part.chosen.score);
+        out.hash_differs |= part.chosen.hash_differs;
+        out.hashes_checked += part.chosen.hashes_checked;
+    }
+    if rows == 0 {
+        return Err(Fallback::NoLines);
+    }
+    if out.doc.is_empty() {
+        return Err(Fallback::FilterNotFound);
+    }
+    Ok(out)
+}
+
+/// [`keep_stretch`] as a [`Kept`]: the rows, the filters seen and why it stopped.
+fn keep_rows(
+    rows: usize,
+    columns: &[Column],
+    spec: &ChosenSpec<'_>,
+    reference: &ReferenceLookup,
+) -> Kept {
+    let mut filters: Vec<&[u8]> = Vec::with_capacity(2);
+    let mut chosen = Chosen::default();
+    let fallback = keep_stretch(rows, columns, spec, reference, &mut filters, &mut chosen).err();
+    Kept {
+        rows,
+        chosen,
+        filters: filters.into_iter().map(<[u8]>::to_vec).collect(),
+        fallback,
+    }
+}
+
+/// Keeps the chosen filter's rows of one stretch into `out`, noting each new
+/// filter in `filters`, until a row needs the general reader.
+fn keep_stretch<'c>(
+    rows: usize,
+    columns: &'c [Column],
+    spec: &ChosenSpec<'_>,
+    reference: &ReferenceLookup,
+    filters: &mut Vec<&'c [u8]>,
+    out: &mut Chosen,
+) -> std::result::Result<(), Fallback> {
     let [doc_id, filter, h0, h1, h2, metric] = columns else {
         return Err(Fallback::UnexpectedValue("columns"));
     };
     let hashes = [h0, h1, h2];
-    if rows == 0 {
-        return Err(Fallback::NoLines);
-    }
-    let mut filters: Vec<&[u8]> = Vec::with_capacity(2);
-    let mut out = Chosen::default();
     for row in 0..rows {
         match doc_id.kinds[row] {
             kind::STRING | kind::NUMBER => {}
@@ -307,10 +384,10 @@ fn keep_chosen(
         }
         let name = text(filter, row);
         if !filters.contains(&name) {
-            if filters.len() == 2 {
+            filters.push(name);
+            if filters.len() > 2 {
                 return Err(Fallback::ManyFilters);
             }
-            filters.push(name);
         }
         for hash in hashes {
             if !matches!(
@@ -352,10 +429,7 @@ fn keep_chosen(
             }
         }
     }
-    if out.doc.is_empty() {
-        return Err(Fallback::FilterNotFound);
-    }
-    Ok(out)
+    Ok(())
 }
 
 /// Row `row`'s text in a text column (empty when absent: callers check the kind first).
@@ -447,6 +521,65 @@ mod tests {
             (out.doc.clone(), out.hash_differs, out.hashes_checked),
             (vec![1], false, 0)
         );
+    }
+
+    /// The same text kept segment by segment, as `scan_chosen` reads a file,
+    /// with segments and read buffers of the given sizes.
+    fn read_in_segments(
+        text: &str,
+        filter: &str,
+        segment: u64,
+        buffer: usize,
+    ) -> std::result::Result<Chosen, Fallback> {
+        let s = spec(filter);
+        let layout = crate::jsonl::segment::Layout { segment, buffer };
+        let r = reference();
+        let parts = crate::jsonl::scan_segments(
+            text.as_bytes(),
+            &s.keys(),
+            &crate::control::NeverStop,
+            layout,
+            |rows, columns| keep_rows(rows, &columns, &s, &r),
+        )
+        .unwrap();
+        combine(parts)
+    }
+
+    #[test]
+    fn kept_segment_by_segment_as_in_one_piece() {
+        let hash = format!("\"{H}\"");
+        let other = format!("\"{}\"", H.replace('f', "e"));
+        let good: String = (0..40)
+            .map(|i| {
+                let doc = ["0", "2", "\"x\""][i % 3];
+                let filter = ["strict", "flex"][i % 2];
+                line(
+                    doc,
+                    filter,
+                    ["1", "0.5", "true"][i % 3],
+                    if i == 30 { &other } else { &hash },
+                )
+            })
+            .collect();
+        // A third filter met in a later segment than the first two; a reason late in the file.
+        let third = format!("{good}{}", line("0", "third", "1", &hash));
+        let unknown = format!("{good}{}", line("7", "strict", "1", &hash));
+        for text in [good.as_str(), &third, &unknown, ""] {
+            for filter in ["strict", "flex", "none"] {
+                let whole = read(text, filter);
+                for (segment, buffer) in [(1, 1), (7, 3), (64, 16), (1000, 200), (1 << 20, 1 << 16)]
+                {
+                    assert_eq!(
+                        read_in_segments(text, filter, segment, buffer),
+                        whole,
+                        "{segment} {buffer}"
+                    );
+                }
+            }
+        }
+        assert!(read(&good, "strict").unwrap().hash_differs);
+        assert_eq!(read(&third, "strict"), Err(Fallback::ManyFilters));
+        assert_eq!(read(&unknown, "strict"), Err(Fallback::UnknownDoc));
     }
 
     #[test]

@@ -36,7 +36,7 @@ use rayon::prelude::*;
 use crate::control::Checkpoint;
 use crate::error::{Error, Result};
 use merge::merge;
-use segment::{DEFAULT_LAYOUT, Layout, Piece, Stop, scan_segment};
+use segment::{DEFAULT_LAYOUT, Layout, Stop, scan_segment};
 pub use source::{Source, open_regular};
 
 /// The value of a wanted key on one line, as a kind code.
@@ -268,13 +268,51 @@ fn scan_with_layout<S: Source + ?Sized>(
     checkpoint: &dyn Checkpoint,
     layout: Layout,
 ) -> Result<Scan> {
+    let parts = scan_segments(source, keys, checkpoint, layout, |rows, columns| {
+        (rows, columns)
+    })?;
+    Ok(merge(parts, keys.len()))
+}
+
+/// [`scan_segments`] of the file at `path` (opened as [`scan_file`] opens it).
+fn scan_file_segments<T, F>(
+    path: &Path,
+    keys: &[KeySpec],
+    checkpoint: &dyn Checkpoint,
+    consume: F,
+) -> Result<Vec<T>>
+where
+    T: Send,
+    F: Fn(usize, Vec<Column>) -> T + Sync,
+{
+    let file = open_regular(path)?;
+    scan_segments(&file, keys, checkpoint, DEFAULT_LAYOUT, consume)
+}
+
+/// Scans `source` for `keys` segment by segment and hands each segment's rows
+/// and columns to `consume` on the thread that scanned them, while they are
+/// still in cache; the results come back in file order. Errors as
+/// [`scan_file`]: the first broken line by number (segments after it are
+/// skipped), or the first read failure.
+fn scan_segments<S, T, F>(
+    source: &S,
+    keys: &[KeySpec],
+    checkpoint: &dyn Checkpoint,
+    layout: Layout,
+    consume: F,
+) -> Result<Vec<T>>
+where
+    S: Source + ?Sized,
+    T: Send,
+    F: Fn(usize, Vec<Column>) -> T + Sync,
+{
     let size = source
         .size()
         .map_err(|e| Error::Io(format!("cannot read: {e}")))?;
     let segments = size.div_ceil(layout.segment).max(1);
     // Segments after a failed one are skipped: only the first failure is reported.
     let first_stop = AtomicUsize::new(usize::MAX);
-    let pieces: Vec<Option<Piece>> = (0..segments)
+    let pieces: Vec<Option<(usize, std::result::Result<T, Stop>)>> = (0..segments)
         .into_par_iter()
         .map(|k| {
             let index = k as usize;
@@ -285,10 +323,14 @@ fn scan_with_layout<S: Source + ?Sized>(
             let end = (start + layout.segment).min(size).max(start + 1);
             let piece = READ_BUFFER
                 .with_borrow_mut(|buffer| scan_segment(source, (start, end), keys, buffer, layout));
-            if piece.stop.is_some() {
-                first_stop.fetch_min(index, Ordering::Relaxed);
-            }
-            Some(piece)
+            let outcome = match piece.stop {
+                Some(stop) => {
+                    first_stop.fetch_min(index, Ordering::Relaxed);
+                    Err(stop)
+                }
+                None => Ok(consume(piece.rows, piece.columns)),
+            };
+            Some((piece.lines, outcome))
         })
         .collect();
     checkpoint.check()?;
@@ -296,12 +338,12 @@ fn scan_with_layout<S: Source + ?Sized>(
     let mut parts = Vec::with_capacity(pieces.len());
     for piece in pieces {
         // A skipped segment comes after a failed one, which returns first.
-        let Some(piece) = piece else {
+        let Some((lines, outcome)) = piece else {
             return Err(Error::Interrupted);
         };
-        match piece.stop {
-            None => {}
-            Some(Stop::Line {
+        match outcome {
+            Ok(part) => parts.push(part),
+            Err(Stop::Line {
                 line,
                 column,
                 message,
@@ -313,10 +355,9 @@ fn scan_with_layout<S: Source + ?Sized>(
                     message,
                 });
             }
-            Some(Stop::Read(message)) => return Err(Error::Io(message)),
+            Err(Stop::Read(message)) => return Err(Error::Io(message)),
         }
-        lines_before += piece.lines;
-        parts.push((piece.rows, piece.columns));
+        lines_before += lines;
     }
-    Ok(merge(parts, keys.len()))
+    Ok(parts)
 }
