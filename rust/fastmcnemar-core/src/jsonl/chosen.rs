@@ -23,7 +23,7 @@
 //! caller then reads the file the general way, which explains or raises with
 //! the exact message. It is stricter than the general reader, never looser,
 //! so a file it accepts reads the same either way. A broken line is an error,
-//! as in [`scan_file`].
+//! as in [`scan_file`](super::scan_file).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
