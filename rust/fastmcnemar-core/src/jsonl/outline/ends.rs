@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::super::source::{Source, open_regular};
 use super::record::outline_record;
-use super::{UTF8_BOM, is_blank, is_blank_byte};
+use super::{UTF8_BOM, at_line, is_blank, is_blank_byte};
 use crate::control::Checkpoint;
 use crate::error::{Error, Result};
 
@@ -60,12 +60,7 @@ pub fn outline_source<S: Source + ?Sized>(source: &S, skip: &[&str]) -> io::Resu
         None => Err(Error::Io("no samples (the file is empty)".into())),
         Some((line, bytes)) => outline_record(&bytes, skip)
             .map(|text| (line, text))
-            .map_err(|(column, message)| Error::Parse {
-                line: Some(line),
-                column: Some(column),
-                byte: None,
-                message,
-            }),
+            .map_err(|broken| at_line(line, broken)),
     };
     let last = last_line(source, size)?.and_then(|bytes| outline_record(&bytes, skip).ok());
     Ok(FileOutline { first, last })

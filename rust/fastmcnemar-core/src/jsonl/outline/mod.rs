@@ -27,6 +27,8 @@ pub use ends::{FileOutline, outline_file, outline_files, outline_source};
 pub use record::{member_value, outline_record};
 pub use rows::{Match, outline_rows, outline_where};
 
+use crate::error::Error;
+
 /// The UTF-8 encoding of U+FEFF, which some writers put before the first line.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -38,6 +40,16 @@ fn is_blank_byte(byte: u8) -> bool {
 fn is_blank(line: &[u8]) -> bool {
     // Records start with `{`: only a line starting blank needs the full look.
     line.first().is_none_or(|&b| is_blank_byte(b)) && line.iter().all(|&b| is_blank_byte(b))
+}
+
+/// A broken record at 1-based `line` as the core's typed error.
+fn at_line(line: usize, (column, message): (usize, String)) -> Error {
+    Error::Parse {
+        line: Some(line),
+        column: Some(column),
+        byte: None,
+        message,
+    }
 }
 
 /// Outline text as a string, for the tests' messages.

@@ -10,7 +10,7 @@ use memchr::{memchr, memmem};
 use super::super::line::value_text;
 use super::super::source::Source;
 use super::record::{member_value_of_read_line, outline_record};
-use super::{UTF8_BOM, is_blank};
+use super::{UTF8_BOM, at_line, is_blank};
 use crate::control::Checkpoint;
 use crate::error::{Error, Result};
 
@@ -92,15 +92,6 @@ pub fn outline_where<S: Source + ?Sized>(
 
 fn outline_at(line: usize, bytes: &[u8], skip: &[&str]) -> Result<Vec<u8>> {
     outline_record(bytes, skip).map_err(|broken| at_line(line, broken))
-}
-
-fn at_line(line: usize, (column, message): (usize, String)) -> Error {
-    Error::Parse {
-        line: Some(line),
-        column: Some(column),
-        byte: None,
-        message,
-    }
 }
 
 /// Reads `source` once from the start, handing `visit` each non-blank line
