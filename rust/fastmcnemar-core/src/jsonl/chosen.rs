@@ -26,46 +26,27 @@
 //! as in [`scan_file`](super::scan_file).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
 use super::{Column, KeySpec, Texts, kind, scan_file_segments};
+use crate::coding::key::{Key, KeyHasher};
 use crate::control::Checkpoint;
 use crate::error::{Error, Result};
 
 /// Hashes per line: doc, prompt and target.
 pub const HASHES: usize = 3;
 
-/// FNV-1a: doc ids are short and come from the reference, not from an
-/// adversary choosing collisions, so a seeded hash buys nothing here.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &byte in bytes {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
 /// The reference's doc ids (as the scanner writes them: strings as they are,
 /// numbers as their text), each with its code: its position in the list.
+/// Keyed as the compare path keys ids (`coding::key`): an id of up to 12
+/// bytes is one packed integer, so a lookup costs no byte comparison call.
 #[derive(Debug, Clone, Default)]
 pub struct DocDictionary {
-    codes: HashMap<Box<[u8]>, u32, BuildHasherDefault<Fnv>>,
+    short: HashMap<u128, u32, KeyHasher>,
+    long: HashMap<Box<[u8]>, u32, KeyHasher>,
 }
 
 impl DocDictionary {
@@ -76,36 +57,44 @@ impl DocDictionary {
         I: IntoIterator<Item = S>,
         S: AsRef<[u8]>,
     {
-        let mut codes: HashMap<Box<[u8]>, u32, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut dictionary = DocDictionary::default();
         for (position, id) in ids.into_iter().enumerate() {
             let code = u32::try_from(position)
                 .ok()
                 .filter(|&c| c < u32::MAX)
                 .ok_or_else(|| Error::InvalidArgument("more than 2^32 - 1 doc ids".into()))?;
             let id = id.as_ref();
-            if codes.insert(id.into(), code).is_some() {
+            let repeated = match Key::of(id) {
+                Key::Short(packed) => dictionary.short.insert(packed, code),
+                Key::Long(bytes) => dictionary.long.insert(bytes.into(), code),
+            };
+            if repeated.is_some() {
                 return Err(Error::InvalidArgument(format!(
                     "doc id {:?} appears twice in the dictionary",
                     String::from_utf8_lossy(id)
                 )));
             }
         }
-        Ok(DocDictionary { codes })
+        Ok(dictionary)
     }
 
     /// The code of `id`, if the reference holds it.
     pub fn code(&self, id: &[u8]) -> Option<u32> {
-        self.codes.get(id).copied()
+        match Key::of(id) {
+            Key::Short(packed) => self.short.get(&packed),
+            Key::Long(bytes) => self.long.get(bytes),
+        }
+        .copied()
     }
 
     /// Number of doc ids.
     pub fn len(&self) -> usize {
-        self.codes.len()
+        self.short.len() + self.long.len()
     }
 
     /// True when there are no doc ids.
     pub fn is_empty(&self) -> bool {
-        self.codes.is_empty()
+        self.len() == 0
     }
 }
 
@@ -696,5 +685,21 @@ mod tests {
             (lookup.row(0, 2), lookup.row(0, 3), lookup.row(5, 1)),
             (Some(1), None, None)
         );
+    }
+
+    #[test]
+    fn the_dictionary_codes_short_and_long_ids_exactly() {
+        // Around the 12-byte packing limit, with zero bytes and prefixes of each other.
+        let ids: Vec<Vec<u8>> = (0..20)
+            .flat_map(|len| [vec![b'7'; len], [vec![b'7'; len], vec![0]].concat()])
+            .collect();
+        let docs = DocDictionary::new(&ids).unwrap();
+        assert_eq!(docs.len(), ids.len());
+        for (code, id) in ids.iter().enumerate() {
+            assert_eq!(docs.code(id), Some(code as u32), "{id:?}");
+        }
+        assert_eq!(docs.code(&[b'7'; 25]), None);
+        assert_eq!(docs.code(b"8"), None);
+        assert!(DocDictionary::new([vec![b'x'; 30], vec![b'x'; 30]]).is_err());
     }
 }
