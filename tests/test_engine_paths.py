@@ -317,13 +317,35 @@ def test_grouped_adjustment_checks_its_offsets() -> None:
         _core.suite_adjust_pvalues_grouped(np.array([0.1, 1.2]), np.array([0, 2]), "holm")
 
 
-def test_hash_columns_cross_to_the_scanner_as_one_text_each() -> None:
-    """Joined text, byte offsets and validity give back every row: nulls, empty and
-    non-ASCII texts included."""
-    rows = ["ab", None, "", "é✓x", None, "0" * 64]
-    joined, offsets, valid = columnar._joined(pl.Series(rows, dtype=pl.Utf8))
-    data = joined.encode()
-    spans = zip(offsets[:-1], offsets[1:], valid, strict=True)
-    assert [data[a:b].decode() if ok else None for a, b, ok in spans] == rows
-    assert offsets[-1] == len(data)
-    assert columnar._joined(pl.Series([], dtype=pl.Utf8))[0] == ""
+def test_hash_columns_cross_to_the_scanner_in_place(tmp_path: Path) -> None:
+    """The reference's hash Series are read through the Arrow stream interface: nulls,
+    empty and non-ASCII texts and several chunks all compare as the texts they hold."""
+    from fastmcnemar import _core
+
+    doc_hash = pl.concat(
+        [pl.Series(["é✓x", None], dtype=pl.Utf8), pl.Series([""], dtype=pl.Utf8)],
+        rechunk=False,
+    )
+    assert doc_hash.n_chunks() == 2
+    none = pl.Series([None, None, None], dtype=pl.Utf8)
+    lookup = _core.ReferenceLookup(
+        ["0", "1", "2"], np.array([0, 1, 2]), np.array([0, 3]), (doc_hash, none, none)
+    )
+
+    def scan(*hashes: str) -> Any:
+        path = tmp_path / "samples_t.jsonl"
+        lines = [
+            {"doc_id": i, "filter": "none", "doc_hash": h, "acc": 1} for i, h in enumerate(hashes)
+        ]
+        path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+        return _core.scan_chosen(
+            [path], lookup, doc_id="doc_id", filter="filter",
+            hashes=("doc_hash", "prompt_hash", "target_hash"),
+            metrics=["acc"], keep_filters=["none"], keys=[0],
+        )  # fmt: skip
+
+    # Doc 1 has no hash in the reference: not compared; docs 0 and 2 are equal.
+    assert scan("é✓x", "zz", "")[3:] == (False, 2)
+    assert scan("é✓x", "zz", "x")[3:] == (True, 2)
+    with pytest.raises(fm.InvalidArgumentError, match="hash columns must be text"):
+        _core.ReferenceLookup(["0"], np.array([0]), np.array([0, 1]), (pl.Series([1]),) * 3)

@@ -491,7 +491,6 @@ class ArrowColumn:
     ) -> tuple[object, object]: ...
 
 #: One hash column: every row's text joined, row offsets (rows + 1), which rows have one.
-_HashTexts = tuple[str, npt.NDArray[np.int64], npt.NDArray[np.bool_]]
 
 @final
 class ReferenceLookup:
@@ -500,7 +499,7 @@ class ReferenceLookup:
         doc_ids: list[str],
         pair_code: npt.NDArray[np.int64],
         offsets: npt.NDArray[np.int64],
-        hashes: tuple[_HashTexts, _HashTexts, _HashTexts],
+        hashes: tuple[object, object, object],
     ) -> ReferenceLookup: ...
 
 def scan_chosen(

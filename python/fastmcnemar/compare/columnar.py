@@ -99,9 +99,9 @@ class CodedReference:
             self.pair_code,
             self.offsets,
             (
-                _joined(self.hashes.get_column(_HASHES[0])),
-                _joined(self.hashes.get_column(_HASHES[1])),
-                _joined(self.hashes.get_column(_HASHES[2])),
+                self.hashes.get_column(_HASHES[0]).cast(pl.Utf8),
+                self.hashes.get_column(_HASHES[1]).cast(pl.Utf8),
+                self.hashes.get_column(_HASHES[2]).cast(pl.Utf8),
             ),
         )
 
@@ -111,16 +111,6 @@ class CodedReference:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-
-
-def _joined(texts: pl.Series) -> tuple[str, IntArray, npt.NDArray[np.bool_]]:
-    """A text column as the scanner's lookup takes it: every row's text joined, the
-    row offsets into it and which rows have a text (one Python object, not one a row)."""
-    texts = texts.cast(pl.Utf8)
-    offsets = np.zeros(texts.len() + 1, dtype=np.int64)
-    np.cumsum(texts.str.len_bytes().fill_null(0).to_numpy(), out=offsets[1:])
-    joined = texts.str.join("").item() if texts.len() else ""
-    return joined, offsets, texts.is_not_null().to_numpy()
 
 
 def doc_order(doc_ids: pl.Series) -> pl.Series:

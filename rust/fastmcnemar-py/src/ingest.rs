@@ -9,6 +9,7 @@
 use std::path::PathBuf;
 
 use fastmcnemar_core::Error;
+use fastmcnemar_core::coding::TextColumn;
 use fastmcnemar_core::jsonl::chosen::{
     ChosenFile, ChosenSpec, DocDictionary, ReferenceLookup as CoreLookup, scan_chosen_files,
 };
@@ -21,6 +22,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use crate::arrow_column::{ArrowColumn, Payload};
+use crate::arrow_text::ArrowText;
 use crate::errors::{InputFormatError, InvalidArgumentError, PyCoreErr, PyCoreResult};
 use crate::runtime::{Size, run};
 
@@ -92,7 +94,7 @@ impl ReferenceLookup {
         doc_ids: Vec<String>,
         pair_code: PyReadonlyArray1<'_, i64>,
         offsets: PyReadonlyArray1<'_, i64>,
-        hashes: [HashTexts<'_>; 3],
+        hashes: [Bound<'_, PyAny>; 3],
     ) -> PyCoreResult<Self> {
         let docs = DocDictionary::new(doc_ids)?;
         let negative = || InvalidArgumentError::new_err("codes and offsets must be >= 0");
@@ -106,7 +108,7 @@ impl ReferenceLookup {
             .iter()
             .map(|&o| usize::try_from(o).map_err(|_| negative()))
             .collect::<PyResult<Vec<usize>>>()?;
-        let [h0, h1, h2] = hashes;
+        let [h0, h1, h2] = &hashes;
         let hashes = [hash_texts(h0)?, hash_texts(h1)?, hash_texts(h2)?];
         Ok(ReferenceLookup(CoreLookup::new(
             docs, pair_code, offsets, hashes,
@@ -114,21 +116,17 @@ impl ReferenceLookup {
     }
 }
 
-/// One hash column in Arrow's layout, without a Python object per row: every
-/// row's text joined, the row offsets into it (one more than rows) and which
-/// rows have a hash.
-type HashTexts<'py> = (
-    String,
-    PyReadonlyArray1<'py, i64>,
-    PyReadonlyArray1<'py, bool>,
-);
-
-fn hash_texts((data, offsets, valid): HashTexts<'_>) -> PyCoreResult<Texts> {
-    Ok(Texts::from_parts(
-        data.into_bytes(),
-        offsets.as_slice()?.to_vec(),
-        valid.as_slice()?.to_vec(),
-    )?)
+/// One hash column (a text Series, read in place through the Arrow stream
+/// interface, no Python object per row) as the lookup's texts; null rows have
+/// no hash.
+fn hash_texts(column: &Bound<'_, PyAny>) -> PyCoreResult<Texts> {
+    let Some(text) = ArrowText::import(column)? else {
+        return Err(InvalidArgumentError::new_err(
+            "hash columns must be text (Arrow utf8, large utf8 or string view)",
+        )
+        .into());
+    };
+    Ok((0..text.len()).map(|row| text.get(row)).collect())
 }
 
 /// Every file's kept lines, concatenated in file order: doc codes, scores and

@@ -123,29 +123,6 @@ impl Texts {
     pub fn is_empty(&self) -> bool {
         self.valid.is_empty()
     }
-
-    /// Texts from their parts as Arrow lays them out (see the type's notes),
-    /// checked: one more offset than rows, from 0 to the data's length, never
-    /// decreasing.
-    pub fn from_parts(data: Vec<u8>, offsets: Vec<i64>, valid: Vec<bool>) -> Result<Self> {
-        let in_order = offsets.first() == Some(&0)
-            && offsets
-                .last()
-                .is_some_and(|&end| usize::try_from(end) == Ok(data.len()))
-            && offsets.windows(2).all(|w| w[0] <= w[1]);
-        if !in_order || offsets.len() != valid.len() + 1 {
-            return Err(Error::InvalidArgument(
-                "text offsets must run from 0 to the data's length, never decreasing, \
-                 one more than the rows"
-                    .into(),
-            ));
-        }
-        Ok(Texts {
-            data,
-            offsets,
-            valid,
-        })
-    }
 }
 
 impl<T: AsRef<[u8]>> FromIterator<Option<T>> for Texts {

@@ -383,23 +383,3 @@ fn a_byte_order_mark_before_line_one_is_skipped() {
         .to_string();
     assert!(err.starts_with("line 2: expected '{'"), "{err}");
 }
-
-#[test]
-fn texts_from_parts_are_checked() {
-    let texts = Texts::from_parts(b"abxyz".to_vec(), vec![0, 2, 2, 5], vec![true, false, true]);
-    let texts = texts.unwrap();
-    assert_eq!(
-        (texts.get(0), texts.get(1), texts.get(2)),
-        (Some("ab"), None, Some("xyz"))
-    );
-    assert_eq!(texts, [Some("ab"), None, Some("xyz")].into_iter().collect());
-    for (offsets, rows) in [
-        (vec![0, 2, 5], 3),    // one offset short
-        (vec![1, 2, 2, 5], 3), // not from 0
-        (vec![0, 3, 2, 5], 3), // decreasing
-        (vec![0, 2, 2, 4], 3), // not to the data's end
-        (vec![], 0),           // no offsets at all
-    ] {
-        assert!(Texts::from_parts(b"abxyz".to_vec(), offsets, vec![true; rows]).is_err());
-    }
-}
