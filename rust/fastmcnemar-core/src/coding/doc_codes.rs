@@ -64,7 +64,10 @@ impl<'a> Coder<'a> {
     }
 
     /// The code of `key`; a new one (`keys.len()`) when `insert` and unseen,
-    /// None when unseen and not `insert`.
+    /// None when unseen and not `insert`. Inlined into the row loops, with the
+    /// column's row access: a call per row, the key passed through memory, was
+    /// half of a column's time.
+    #[inline(always)]
     fn code(&mut self, key: Key<'a>, insert: bool) -> Option<u32> {
         let predicted = self
             .next
