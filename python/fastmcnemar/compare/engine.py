@@ -176,7 +176,7 @@ def index_reference(
     for part in (
         run.label,
         str(run.scores.height),
-        str(run.scores.select([*_TRIPLES, "doc_id", "score"]).hash_rows().sum()),
+        str(frame_ops.columns(run.scores, [*_TRIPLES, "doc_id", "score"]).hash_rows().sum()),
         repr(metric if not isinstance(metric, dict) else sorted(metric.items())),
         repr(wanted),
         repr((allow_hash_mismatch, allow_missing)),
@@ -412,7 +412,10 @@ def _task_stats(
         {name: meta},
         index.key,
         pl.DataFrame(
-            [pl.Series("candidate", [name] * flips.height, dtype=pl.Utf8), *flips.get_columns()]
+            [
+                frame_ops.typed_series("candidate", [name] * flips.height, pl.Utf8()),
+                *flips.get_columns(),
+            ]
         ),
     )
 

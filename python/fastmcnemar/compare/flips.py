@@ -163,18 +163,18 @@ def flips_from_pairs(index: Any, paired: Any, choices: Iterable[Any]) -> pl.Data
     # Frame indexing gathers every column at once (Series.gather costs ~60 us a call).
     names = pl.DataFrame(
         [
-            pl.Series(column, [getattr(c, column) for _, c in ranked], dtype=pl.Utf8)
+            frame_ops.typed_series(column, [getattr(c, column) for _, c in ranked], pl.Utf8())
             for column in ("task", "filter", "metric")
         ]
     )[slot[order]]
     doc_ids = index.doc_ids.to_frame("doc_id")[paired.changed_doc[order].astype(np.int64)]
-    no_text = pl.Series("", [None] * order.size, dtype=pl.Utf8)
+    no_text = frame_ops.typed_series("", [None] * order.size, pl.Utf8())
     return pl.DataFrame(
         [
             *names.get_columns(),
             doc_ids.to_series(),
-            pl.Series("reference_score", ref[order], dtype=pl.Float64),
-            pl.Series("candidate_score", cand[order], dtype=pl.Float64),
+            frame_ops.typed_series("reference_score", ref[order], pl.Float64()),
+            frame_ops.typed_series("candidate_score", cand[order], pl.Float64()),
             *(no_text.alias(column) for column in _TEXT),
         ]
     )
