@@ -86,7 +86,12 @@ class CodedReference:
     row_docs: IntArray
 
     def key_of(self) -> dict[tuple[str, str, str], int]:
-        """(task, filter, metric) -> key code."""
+        """(task, filter, metric) -> key code (a copy: the caller may change it)."""
+        return dict(self._key_codes)
+
+    @cached_property
+    def _key_codes(self) -> dict[tuple[str, str, str], int]:
+        # Read from ``keys`` once: a compare asks for it twice, an audit per candidate.
         return {(t, f, m): k for t, f, m, k in frame_ops.rows(self.keys, *_TRIPLES, "key")}
 
     @cached_property
@@ -105,8 +110,9 @@ class CodedReference:
         )
 
     def __getstate__(self) -> dict[str, Any]:
-        # The lookup lives in Rust: each process builds its own when it reads.
-        return {k: v for k, v in self.__dict__.items() if k != "lookup"}
+        # The lookup lives in Rust: each process builds its own when it reads (and
+        # its own key codes, derived values like the lookup).
+        return {k: v for k, v in self.__dict__.items() if k not in ("lookup", "_key_codes")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
