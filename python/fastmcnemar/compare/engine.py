@@ -272,10 +272,7 @@ def candidate_stats(
     same = same_layout(index.run.scores, cand.scores)
     runs = index.coded.runs if same else frame_runs(cand.scores)
     row_docs = index.coded.row_docs if same else None
-    cand_keys = pl.DataFrame(
-        list(dict.fromkeys(runs.triples)), schema=dict.fromkeys(_TRIPLES, pl.Utf8), orient="row"
-    )
-    choices, skipped = _choices(index, cand, cand_keys)
+    choices, skipped = _choices(index, cand, list(dict.fromkeys(runs.triples)))
     # Clustered comparisons take the row-by-row path: it keeps each sample's doc
     # code, which gives its cluster.
     fast = (
@@ -308,7 +305,7 @@ def _lean_stats(
         return None
     # The candidate is assumed to hold every (filter, metric) the reference holds for
     # its tasks; the choice stands when each chosen one is then found in its file.
-    assumed = index.coded.keys.filter(pl.col("task").is_in(list(found.files))).select(_TRIPLES)
+    assumed = [triple for triple in index.coded.key_of() if triple[0] in found.files]
     try:
         choices, skipped = _choices(index, found.run, assumed, explain=False)
     except InvalidArgumentError:
@@ -337,16 +334,18 @@ def _lean_stats(
 
 
 def _choices(
-    index: ReferenceIndex, cand: LoadedRun, cand_keys: pl.DataFrame, *, explain: bool = True
+    index: ReferenceIndex,
+    cand: LoadedRun,
+    cand_keys: list[tuple[str, str, str]],
+    *,
+    explain: bool = True,
 ) -> tuple[list[Choice], list[tuple[str, str, str, str]]]:
-    """The tested (filter, metric) per task and what is skipped, in report order."""
+    """The tested (filter, metric) per task and what is skipped, in report order;
+    ``cand_keys``: the candidate's (task, filter, metric)."""
     ref = index.run
-    in_candidate = set(frame_ops.rows(cand_keys, *_TRIPLES))
-    both = pl.DataFrame(
-        [key for key in frame_ops.rows(index.coded.keys, *_TRIPLES) if key in in_candidate],
-        schema=dict.fromkeys(_TRIPLES, pl.Utf8),
-        orient="row",
-    )  # the reference's keys the candidate has, in the reference's order
+    in_candidate = set(cand_keys)
+    # the reference's keys the candidate has, in the reference's order (key code order)
+    both = [key for key in index.coded.key_of() if key in in_candidate]
     not_testable: dict[tuple[str, str], str] = {}
     skipped: list[tuple[str, str, str, str]] = []
     for run in (ref, cand):
@@ -356,7 +355,7 @@ def _choices(
                 not_testable[key] = f"not per-sample testable: {row['reason']}"
                 skipped.append((row["task"], row["filter"], row["metric"], not_testable[key]))
     ref_tasks = set(index.tasks_present)
-    cand_tasks = set(cand_keys.get_column("task").to_list())
+    cand_tasks = {task for task, _, _ in cand_keys}
     # tasks a results file lists without samples: said, never dropped silently
     missing = dict(gaps(cand, "candidate", index.tasks, present=cand_tasks, docs={})["missing"])
     missing |= dict(index.reference_gaps["missing"])
@@ -369,7 +368,7 @@ def _choices(
     choices, metric_skips = choose_metrics(both, task_infos(ref, cand), index.metric, not_testable)
     skipped.extend(metric_skips)
     if not choices:
-        if both.height == 0 and explain:
+        if not both and explain:
             # Let pairing explain (no task in common, one model per side, ...).
             pair_report(ref.scores, cand.scores)
         raise InvalidArgumentError(
