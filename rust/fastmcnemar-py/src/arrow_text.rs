@@ -152,6 +152,30 @@ impl TextColumn for ArrowText {
         self.starts.last().copied().unwrap_or(0)
     }
 
+    fn views(&self) -> Option<&[u128]> {
+        let [chunk] = self.chunks.as_slice() else {
+            return None;
+        };
+        let views = chunk.buffer(1);
+        if chunk.layout != Layout::Views
+            || chunk.array.null_count != 0
+            || views.is_null()
+            || cfg!(target_endian = "big")
+        {
+            return None;
+        }
+        // SAFETY: the views buffer holds 16 bytes for every row of
+        // offset..offset + length, alive as long as the chunk; read as u128
+        // only when aligned for it.
+        unsafe {
+            let first = views.add(16 * chunk.array.offset as usize);
+            if (first as usize) % std::mem::align_of::<u128>() != 0 {
+                return None;
+            }
+            Some(std::slice::from_raw_parts(first as *const u128, chunk.rows))
+        }
+    }
+
     #[inline(always)]
     fn get(&self, row: usize) -> Option<&[u8]> {
         let chunk = if self.chunks.len() == 1 {
