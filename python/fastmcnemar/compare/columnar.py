@@ -190,8 +190,9 @@ def doc_codes(doc_ids: pl.Series, categories: pl.Series) -> IntArray | None:
     return cast
 
 
-def code_reference(scores: pl.DataFrame) -> CodedReference:
-    """Code the reference's score frame once (see :class:`CodedReference`)."""
+def code_reference(scores: pl.DataFrame, *, one_model: bool = False) -> CodedReference:
+    """Code the reference's score frame once (see :class:`CodedReference`);
+    ``one_model``: its model column is known to hold one value (not checked again)."""
     runs = frame_runs(scores)
     lengths, triples = runs.lengths, runs.triples
     key_of: dict[tuple[str, str, str], int] = {}
@@ -220,7 +221,7 @@ def code_reference(scores: pl.DataFrame) -> CodedReference:
         scores=values,
         hashes=hashes,
         offsets=offsets.astype(np.int64),
-        clean=_at_most_one(scores.get_column("model")) and not duplicated,
+        clean=(one_model or _at_most_one(scores.get_column("model"))) and not duplicated,
         runs=runs,
         row_docs=row_docs,
     )
@@ -269,11 +270,13 @@ def code_frame(
     chosen: dict[tuple[str, str, str], int],
     runs: Runs | None = None,
     row_docs: IntArray | None = None,
+    one_model: bool = False,
 ) -> CodedCandidate:
     """The rows of ``frame`` (a score frame) whose (task, filter, metric) is chosen,
     keyed by the reference's codes. Rows come in runs of one triple (one file, one
     filter), so each run's key is looked up once; ``row_docs`` are the doc codes of
-    every row when known (a frame laid out like the reference)."""
+    every row when known (a frame laid out like the reference); ``one_model``: its
+    model column is known to hold one value (so does any subset of its rows)."""
     runs = runs or frame_runs(frame)
     run_keys = np.asarray([chosen.get(triple, -1) for triple in runs.triples], dtype=np.int64)
     key = np.repeat(run_keys, runs.lengths)
@@ -285,7 +288,7 @@ def code_frame(
         doc_id=picked.get_column("doc_id"),
         scores=picked.get_column("score").to_numpy().astype(np.float64),
         hashes=columns(picked, _HASHES),
-        models=1 if one_value(models) else models.n_unique(),
+        models=1 if one_model or one_value(models) else models.n_unique(),
         docs=None if row_docs is None else row_docs[keep],
     )
 
@@ -312,11 +315,13 @@ def paired_stats(
     *,
     runs: Runs | None = None,
     row_docs: IntArray | None = None,
+    one_model: bool = False,
 ) -> Paired | None:
     """The TaskStats rows of ``candidate`` for ``choices``, the number of pairs whose
     doc hashes were compared and the changed pairs; None when any pairing check fails
     (see the module notes). ``runs`` and ``row_docs`` (of a frame ``candidate``) are
-    its runs and doc codes when known already."""
+    its runs and doc codes when known already, ``one_model`` whether its model column
+    is known to hold one value."""
     if not coded.clean:
         return None
     key_of = coded.key_of()
@@ -329,7 +334,7 @@ def paired_stats(
     cand = (
         candidate
         if isinstance(candidate, CodedCandidate)
-        else code_frame(candidate, chosen, runs, row_docs)
+        else code_frame(candidate, chosen, runs, row_docs, one_model)
     )
     if cand.models > 1 or cand.key.size == 0:
         return None

@@ -44,6 +44,7 @@ from fastmcnemar.ingest.remote import StorageOptions, is_remote, read_staged
 from fastmcnemar.pairing import PairingReport, pair_report
 
 _TRIPLES = ["task", "filter", "metric"]
+_NO_SKIPS = pl.DataFrame(schema=STATS_SKIPPED_COLUMNS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,7 +191,7 @@ def index_reference(
         digest.update(f"cluster {key or repr(cluster)[:200]}".encode())
     index = ReferenceIndex(
         run=run,
-        coded=code_reference(run.scores),
+        coded=code_reference(run.scores, one_model=run.one_model),
         metric=metric,
         tasks=wanted,
         allow_hash_mismatch=bool(allow_hash_mismatch),
@@ -278,7 +279,15 @@ def candidate_stats(
     fast = (
         None
         if clustered
-        else paired_stats(index.coded, cand.scores, choices, name, runs=runs, row_docs=row_docs)
+        else paired_stats(
+            index.coded,
+            cand.scores,
+            choices,
+            name,
+            runs=runs,
+            row_docs=row_docs,
+            one_model=cand.one_model,
+        )
     )
     flips: pl.DataFrame | None = None  # the general path finds them by a join
     if fast is not None:
@@ -396,10 +405,11 @@ def _task_stats(
         *index.reference_gaps["short"],
         *gaps(cand, "candidate", index.tasks, docs=cand_docs)["short"],
     ]
-    skipped_frame = pl.DataFrame(
-        list(dict.fromkeys((name, *s) for s in skipped)),  # distinct, in order
-        schema=STATS_SKIPPED_COLUMNS,
-        orient="row",
+    distinct = list(dict.fromkeys((name, *s) for s in skipped))  # in order
+    skipped_frame = (
+        pl.DataFrame(distinct, schema=STATS_SKIPPED_COLUMNS, orient="row")
+        if distinct
+        else _NO_SKIPS.clear()  # a copy in a microsecond, not a frame built from a schema
     )
     if flips is None:
         flips = flips_of(index, cand_scores, choices, rows)
