@@ -160,13 +160,9 @@ def flips_from_pairs(index: Any, paired: Any, choices: Iterable[Any]) -> pl.Data
     ref, cand = paired.changed_reference, paired.changed_candidate
     drop = np.where(lower, cand - ref, ref - cand)
     order = np.lexsort((-drop, slot))  # stable: equal drops keep their doc order
-    # Frame indexing gathers every column at once (Series.gather costs ~60 us a call).
-    names = pl.DataFrame(
-        [
-            frame_ops.typed_series(column, [getattr(c, column) for _, c in ranked], pl.Utf8())
-            for column in ("task", "filter", "metric")
-        ]
-    )[slot[order]]
+    # Frame indexing gathers every column at once (Series.gather costs ~60 us a call):
+    # the names from the reference's keys (row k holds key code k's names).
+    names = frame_ops.columns(index.coded.keys, _KEYS[:3])[paired.changed_key[order]]
     doc_ids = index.doc_ids.to_frame("doc_id")[paired.changed_doc[order].astype(np.int64)]
     no_text = frame_ops.typed_series("", [None] * order.size, pl.Utf8())
     return pl.DataFrame(
