@@ -542,6 +542,11 @@ def text_run_starts(columns: list[object]) -> npt.NDArray[np.int64] | None: ...
 
 # --- McNemar test and paired intervals (rust/fastmcnemar-py/src/paired.rs) ---
 
+def paired_segment_tallies(
+    reference: npt.NDArray[np.float64],
+    candidate: npt.NDArray[np.float64],
+    bounds: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64] | None: ...
 def mcnemar_paired_counts(
     reference: NDArray[Any], candidate: NDArray[Any], n_threads: int | None = None
 ) -> PairedTable: ...

@@ -28,7 +28,13 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from fastmcnemar._core import ReferenceLookup, code_doc_ids, lookup_doc_ids, text_run_starts
+from fastmcnemar._core import (
+    ReferenceLookup,
+    code_doc_ids,
+    lookup_doc_ids,
+    paired_segment_tallies,
+    text_run_starts,
+)
 from fastmcnemar.compare import frame_ops
 from fastmcnemar.compare.frame_ops import columns, one_value
 from fastmcnemar.compare.metrics import Choice
@@ -36,6 +42,10 @@ from fastmcnemar.compare.task_stats import STATS_COLUMNS
 
 _TRIPLES = ["task", "filter", "metric"]
 _HASHES = ("doc_hash", "prompt_hash", "target_hash")
+# Columns of paired_segment_tallies: per task, scores 0 or 1 and scores outside [0, 1]
+# on each side, pairs where each side is higher, ones on each side.
+_REF_BINARY, _CAND_BINARY, _REF_OUTSIDE, _CAND_OUTSIDE = 0, 1, 2, 3
+_REF_HIGHER, _CAND_HIGHER, _REF_ONES, _CAND_ONES = 4, 5, 6, 7
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -364,21 +374,25 @@ def paired_stats(
     # Equal sequences: same docs on both sides, no duplicates; pairing is positional.
     if ref_size != pair_code.size or not np.array_equal(coded.pair_code[ref_rows], pair_code):
         return None
-    cand_scores = cand.scores if order is None else cand.scores[order]
-    ref_scores = coded.scores[ref_rows]
-    if not (np.all(np.isfinite(ref_scores)) and np.all(np.isfinite(cand_scores))):
+    cand_scores = np.ascontiguousarray(cand.scores if order is None else cand.scores[order])
+    ref_scores = np.ascontiguousarray(coded.scores[ref_rows])
+    sizes = np.diff(coded.offsets)[keys]
+    bounds = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    # Every task's counts in one pass in Rust; None: a score is not finite.
+    tallies = paired_segment_tallies(ref_scores, cand_scores, bounds)
+    if tallies is None:
         return None
     differ, checked = _hashes_differ(coded, ref_rows, cand.hashes, order)
     if differ:
         return None
-    sizes = np.diff(coded.offsets)[keys]
-    bounds = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
-    ref_binary = _segment_counts((ref_scores == 0.0) | (ref_scores == 1.0), bounds) == sizes
-    cand_binary = _segment_counts((cand_scores == 0.0) | (cand_scores == 1.0), bounds) == sizes
-    if not _ranges_agree(ref_scores, cand_scores, bounds, ref_binary, cand_binary):
-        return None
+    ref_binary = tallies[:, _REF_BINARY] == sizes
+    cand_binary = tallies[:, _CAND_BINARY] == sizes
+    ref_out, cand_out = tallies[:, _REF_OUTSIDE] > 0, tallies[:, _CAND_OUTSIDE] > 0
+    if np.any((ref_binary & cand_out) | (cand_binary & ref_out)):
+        return None  # one side 0/1, the other outside [0, 1]: different metrics
     binary = ref_binary & cand_binary
-    rows = _reduce(keys, bounds, pair_code, ref_scores, cand_scores, binary, choices, chosen, label)
+    rows = _reduce(keys, bounds, pair_code, ref_scores, cand_scores, tallies, binary, choices,
+                   chosen, label)  # fmt: skip
     changed = ref_scores != cand_scores
     return Paired(
         rows, checked, pair_code[changed] >> 32, pair_code[changed] & 0xFFFFFFFF,
@@ -433,39 +447,13 @@ def _hash_checks(ref: pl.DataFrame, cand: pl.DataFrame) -> tuple[bool, int]:
     return bool(found[0]), int(found[1])
 
 
-def _segment_counts(flags: npt.NDArray[np.bool_], bounds: IntArray) -> IntArray:
-    """How many ``flags`` are set in each segment ``bounds[i]:bounds[i + 1]`` (ascending
-    bounds; one ``reduceat`` over the bytes, a tenth of a running sum's cost)."""
-    counts: IntArray = np.zeros(bounds.size - 1, dtype=np.int64)
-    filled = np.flatnonzero(np.diff(bounds) > 0)
-    if filled.size:
-        # reduceat sums from each start to the next one given (an empty segment is
-        # left out, as its start would count one element), the last to the end.
-        within = flags[: bounds[-1]].view(np.uint8)
-        counts[filled] = np.add.reduceat(within, bounds[filled], dtype=np.int64)
-    return counts
-
-
-def _ranges_agree(
-    ref: FloatArray,
-    cand: FloatArray,
-    bounds: IntArray,
-    ref_binary: npt.NDArray[np.bool_],
-    cand_binary: npt.NDArray[np.bool_],
-) -> bool:
-    """No task where one side is 0/1 and the other leaves [0, 1] (different metrics);
-    ``*_binary``: whether each task's scores on that side are all 0 or 1."""
-    ref_out = _segment_counts((ref < 0.0) | (ref > 1.0), bounds) > 0
-    cand_out = _segment_counts((cand < 0.0) | (cand > 1.0), bounds) > 0
-    return not bool(np.any((ref_binary & cand_out) | (cand_binary & ref_out)))
-
-
 def _reduce(
     keys: IntArray,
     bounds: IntArray,
     pair_code: IntArray,
     ref: FloatArray,
     cand: FloatArray,
+    tallies: IntArray,
     binary: npt.NDArray[np.bool_],
     choices: Sequence[Choice],
     chosen: dict[tuple[str, str, str], int],
@@ -473,8 +461,8 @@ def _reduce(
 ) -> pl.DataFrame:
     """Per task: n, b, c and sums, oriented so that higher is better.
 
-    Counts are segment counts over every task at once; a binary task's sums are its
-    counts of ones (exact, as any sum of zeros and ones is). Orienting a lower-is-better
+    Counts are every task's segment ``tallies`` (one pass in Rust); a binary task's sums
+    are its counts of ones (exact, as any sum of zeros and ones is). Orienting a lower-is-better
     task (1 - x for binary scores, -x for continuous ones) swaps b and c; a continuous
     task's sums and scores are taken from its oriented slice, one task at a time."""
     position = {int(k): i for i, k in enumerate(keys.tolist())}
@@ -483,10 +471,10 @@ def _reduce(
     )
     lower = np.asarray([c.lower_is_better for c in choices], dtype=bool)
     size = np.diff(bounds)[at]
-    worse = _segment_counts(ref > cand, bounds)[at]
-    better = _segment_counts(cand > ref, bounds)[at]
-    ref_ones = _segment_counts(ref == 1.0, bounds)[at].astype(np.float64)
-    cand_ones = _segment_counts(cand == 1.0, bounds)[at].astype(np.float64)
+    worse = tallies[at, _REF_HIGHER]
+    better = tallies[at, _CAND_HIGHER]
+    ref_ones = tallies[at, _REF_ONES].astype(np.float64)
+    cand_ones = tallies[at, _CAND_ONES].astype(np.float64)
     is_binary = binary[at]
     out: dict[str, Any] = {
         "candidate": [label] * len(choices),
