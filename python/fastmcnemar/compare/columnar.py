@@ -393,10 +393,10 @@ def paired_stats(
     binary = ref_binary & cand_binary
     rows = _reduce(keys, bounds, pair_code, ref_scores, cand_scores, tallies, binary, choices,
                    chosen, label)  # fmt: skip
-    changed = ref_scores != cand_scores
+    changed = np.flatnonzero(ref_scores != cand_scores)  # one scan; the gathers are small
+    codes = pair_code[changed]
     return Paired(
-        rows, checked, pair_code[changed] >> 32, pair_code[changed] & 0xFFFFFFFF,
-        ref_scores[changed], cand_scores[changed],
+        rows, checked, codes >> 32, codes & 0xFFFFFFFF, ref_scores[changed], cand_scores[changed]
     )  # fmt: skip
 
 
