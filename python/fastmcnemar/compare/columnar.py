@@ -19,7 +19,7 @@ pay for the explanations.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -28,7 +28,13 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from fastmcnemar._core import ReferenceLookup, code_doc_ids, lookup_doc_ids
+from fastmcnemar._core import (
+    ReferenceLookup,
+    code_doc_ids,
+    lookup_doc_ids,
+    paired_segment_tallies,
+    text_run_starts,
+)
 from fastmcnemar.compare import frame_ops
 from fastmcnemar.compare.frame_ops import columns, one_value
 from fastmcnemar.compare.metrics import Choice
@@ -36,6 +42,10 @@ from fastmcnemar.compare.task_stats import STATS_COLUMNS
 
 _TRIPLES = ["task", "filter", "metric"]
 _HASHES = ("doc_hash", "prompt_hash", "target_hash")
+# Columns of paired_segment_tallies: per task, scores 0 or 1 and scores outside [0, 1]
+# on each side, pairs where each side is higher, ones on each side.
+_REF_BINARY, _CAND_BINARY, _REF_OUTSIDE, _CAND_OUTSIDE = 0, 1, 2, 3
+_REF_HIGHER, _CAND_HIGHER, _REF_ONES, _CAND_ONES = 4, 5, 6, 7
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -85,9 +95,13 @@ class CodedReference:
     runs: Runs
     row_docs: IntArray
 
+    def key_of(self) -> dict[tuple[str, str, str], int]:
+        """(task, filter, metric) -> key code (a copy: the caller may change it)."""
+        return dict(self._key_codes)
+
     @cached_property
-    def key_of(self) -> Mapping[tuple[str, str, str], int]:
-        """(task, filter, metric) -> key code (built once; callers only read it)."""
+    def _key_codes(self) -> dict[tuple[str, str, str], int]:
+        # Read from ``keys`` once: a compare asks for it twice, an audit per candidate.
         return {(t, f, m): k for t, f, m, k in frame_ops.rows(self.keys, *_TRIPLES, "key")}
 
     @cached_property
@@ -106,8 +120,9 @@ class CodedReference:
         )
 
     def __getstate__(self) -> dict[str, Any]:
-        # The lookup lives in Rust: each process builds its own when it reads.
-        return {k: v for k, v in self.__dict__.items() if k != "lookup"}
+        # The lookup lives in Rust: each process builds its own when it reads (and
+        # its own key codes, derived values like the lookup).
+        return {k: v for k, v in self.__dict__.items() if k not in ("lookup", "_key_codes")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -123,7 +138,18 @@ def doc_order(doc_ids: pl.Series) -> pl.Series:
 
 def frame_runs(frame: pl.DataFrame) -> Runs:
     """The runs of one (task, filter, metric) in ``frame`` (a reader writes one file,
-    one filter at a time, so there are few): one run-length encoding of the triples."""
+    one filter at a time, so there are few): where they start, from one pass over the
+    three columns in Rust (``text_run_starts``, a third of a run-length encoding's
+    cost), and their triples gathered from those rows; a run-length encoding of the
+    triples where the kernel declines (a null)."""
+    starts = text_run_starts([frame.get_column(c) for c in _TRIPLES])
+    if starts is not None:
+        first_rows = columns(frame, _TRIPLES)[starts]
+        return Runs(
+            starts,
+            np.diff(starts, append=frame.height),
+            list(zip(*(first_rows.get_column(c).to_list() for c in _TRIPLES), strict=True)),
+        )
     runs = frame.select(pl.struct(_TRIPLES).rle().alias("run")).to_series().struct.unnest()
     lengths = runs.get_column("len").to_numpy().astype(np.int64)
     starts = np.cumsum(lengths) - lengths
@@ -164,8 +190,9 @@ def doc_codes(doc_ids: pl.Series, categories: pl.Series) -> IntArray | None:
     return cast
 
 
-def code_reference(scores: pl.DataFrame) -> CodedReference:
-    """Code the reference's score frame once (see :class:`CodedReference`)."""
+def code_reference(scores: pl.DataFrame, *, one_model: bool = False) -> CodedReference:
+    """Code the reference's score frame once (see :class:`CodedReference`);
+    ``one_model``: its model column is known to hold one value (not checked again)."""
     runs = frame_runs(scores)
     lengths, triples = runs.lengths, runs.triples
     key_of: dict[tuple[str, str, str], int] = {}
@@ -194,7 +221,7 @@ def code_reference(scores: pl.DataFrame) -> CodedReference:
         scores=values,
         hashes=hashes,
         offsets=offsets.astype(np.int64),
-        clean=_at_most_one(scores.get_column("model")) and not duplicated,
+        clean=(one_model or _at_most_one(scores.get_column("model"))) and not duplicated,
         runs=runs,
         row_docs=row_docs,
     )
@@ -243,11 +270,13 @@ def code_frame(
     chosen: dict[tuple[str, str, str], int],
     runs: Runs | None = None,
     row_docs: IntArray | None = None,
+    one_model: bool = False,
 ) -> CodedCandidate:
     """The rows of ``frame`` (a score frame) whose (task, filter, metric) is chosen,
     keyed by the reference's codes. Rows come in runs of one triple (one file, one
     filter), so each run's key is looked up once; ``row_docs`` are the doc codes of
-    every row when known (a frame laid out like the reference)."""
+    every row when known (a frame laid out like the reference); ``one_model``: its
+    model column is known to hold one value (so does any subset of its rows)."""
     runs = runs or frame_runs(frame)
     run_keys = np.asarray([chosen.get(triple, -1) for triple in runs.triples], dtype=np.int64)
     key = np.repeat(run_keys, runs.lengths)
@@ -259,7 +288,7 @@ def code_frame(
         doc_id=picked.get_column("doc_id"),
         scores=picked.get_column("score").to_numpy().astype(np.float64),
         hashes=columns(picked, _HASHES),
-        models=1 if one_value(models) else models.n_unique(),
+        models=1 if one_model or one_value(models) else models.n_unique(),
         docs=None if row_docs is None else row_docs[keep],
     )
 
@@ -286,14 +315,16 @@ def paired_stats(
     *,
     runs: Runs | None = None,
     row_docs: IntArray | None = None,
+    one_model: bool = False,
 ) -> Paired | None:
     """The TaskStats rows of ``candidate`` for ``choices``, the number of pairs whose
     doc hashes were compared and the changed pairs; None when any pairing check fails
     (see the module notes). ``runs`` and ``row_docs`` (of a frame ``candidate``) are
-    its runs and doc codes when known already."""
+    its runs and doc codes when known already, ``one_model`` whether its model column
+    is known to hold one value."""
     if not coded.clean:
         return None
-    key_of = coded.key_of
+    key_of = coded.key_of()
     chosen: dict[tuple[str, str, str], int] = {}
     for choice in choices:
         found = key_of.get((choice.task, choice.filter, choice.metric))
@@ -303,7 +334,7 @@ def paired_stats(
     cand = (
         candidate
         if isinstance(candidate, CodedCandidate)
-        else code_frame(candidate, chosen, runs, row_docs)
+        else code_frame(candidate, chosen, runs, row_docs, one_model)
     )
     if cand.models > 1 or cand.key.size == 0:
         return None
@@ -333,25 +364,29 @@ def paired_stats(
     # Equal sequences: same docs on both sides, no duplicates; pairing is positional.
     if ref_size != pair_code.size or not np.array_equal(coded.pair_code[ref_rows], pair_code):
         return None
-    cand_scores = cand.scores if order is None else cand.scores[order]
-    ref_scores = coded.scores[ref_rows]
-    if not (np.all(np.isfinite(ref_scores)) and np.all(np.isfinite(cand_scores))):
+    cand_scores = np.ascontiguousarray(cand.scores if order is None else cand.scores[order])
+    ref_scores = np.ascontiguousarray(coded.scores[ref_rows])
+    sizes = np.diff(coded.offsets)[keys]
+    bounds = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    # Every task's counts in one pass in Rust; None: a score is not finite.
+    tallies = paired_segment_tallies(ref_scores, cand_scores, bounds)
+    if tallies is None:
         return None
     differ, checked = _hashes_differ(coded, ref_rows, cand.hashes, order)
     if differ:
         return None
-    sizes = np.diff(coded.offsets)[keys]
-    bounds = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
-    ref_binary = _segment_counts((ref_scores == 0.0) | (ref_scores == 1.0), bounds) == sizes
-    cand_binary = _segment_counts((cand_scores == 0.0) | (cand_scores == 1.0), bounds) == sizes
-    if not _ranges_agree(ref_scores, cand_scores, bounds, ref_binary, cand_binary):
-        return None
+    ref_binary = tallies[:, _REF_BINARY] == sizes
+    cand_binary = tallies[:, _CAND_BINARY] == sizes
+    ref_out, cand_out = tallies[:, _REF_OUTSIDE] > 0, tallies[:, _CAND_OUTSIDE] > 0
+    if np.any((ref_binary & cand_out) | (cand_binary & ref_out)):
+        return None  # one side 0/1, the other outside [0, 1]: different metrics
     binary = ref_binary & cand_binary
-    rows = _reduce(keys, bounds, pair_code, ref_scores, cand_scores, binary, choices, chosen, label)
-    changed = ref_scores != cand_scores
+    rows = _reduce(keys, bounds, pair_code, ref_scores, cand_scores, tallies, binary, choices,
+                   chosen, label)  # fmt: skip
+    changed = np.flatnonzero(ref_scores != cand_scores)  # one scan; the gathers are small
+    codes = pair_code[changed]
     return Paired(
-        rows, checked, pair_code[changed] >> 32, pair_code[changed] & 0xFFFFFFFF,
-        ref_scores[changed], cand_scores[changed],
+        rows, checked, codes >> 32, codes & 0xFFFFFFFF, ref_scores[changed], cand_scores[changed]
     )  # fmt: skip
 
 
@@ -402,39 +437,13 @@ def _hash_checks(ref: pl.DataFrame, cand: pl.DataFrame) -> tuple[bool, int]:
     return bool(found[0]), int(found[1])
 
 
-def _segment_counts(flags: npt.NDArray[np.bool_], bounds: IntArray) -> IntArray:
-    """How many ``flags`` are set in each segment ``bounds[i]:bounds[i + 1]`` (ascending
-    bounds; one ``reduceat`` over the bytes, a tenth of a running sum's cost)."""
-    counts: IntArray = np.zeros(bounds.size - 1, dtype=np.int64)
-    filled = np.flatnonzero(np.diff(bounds) > 0)
-    if filled.size:
-        # reduceat sums from each start to the next one given (an empty segment is
-        # left out, as its start would count one element), the last to the end.
-        within = flags[: bounds[-1]].view(np.uint8)
-        counts[filled] = np.add.reduceat(within, bounds[filled], dtype=np.int64)
-    return counts
-
-
-def _ranges_agree(
-    ref: FloatArray,
-    cand: FloatArray,
-    bounds: IntArray,
-    ref_binary: npt.NDArray[np.bool_],
-    cand_binary: npt.NDArray[np.bool_],
-) -> bool:
-    """No task where one side is 0/1 and the other leaves [0, 1] (different metrics);
-    ``*_binary``: whether each task's scores on that side are all 0 or 1."""
-    ref_out = _segment_counts((ref < 0.0) | (ref > 1.0), bounds) > 0
-    cand_out = _segment_counts((cand < 0.0) | (cand > 1.0), bounds) > 0
-    return not bool(np.any((ref_binary & cand_out) | (cand_binary & ref_out)))
-
-
 def _reduce(
     keys: IntArray,
     bounds: IntArray,
     pair_code: IntArray,
     ref: FloatArray,
     cand: FloatArray,
+    tallies: IntArray,
     binary: npt.NDArray[np.bool_],
     choices: Sequence[Choice],
     chosen: dict[tuple[str, str, str], int],
@@ -442,8 +451,8 @@ def _reduce(
 ) -> pl.DataFrame:
     """Per task: n, b, c and sums, oriented so that higher is better.
 
-    Counts are segment counts over every task at once; a binary task's sums are its
-    counts of ones (exact, as any sum of zeros and ones is). Orienting a lower-is-better
+    Counts are every task's segment ``tallies`` (one pass in Rust); a binary task's sums
+    are its counts of ones (exact, as any sum of zeros and ones is). Orienting a lower-is-better
     task (1 - x for binary scores, -x for continuous ones) swaps b and c; a continuous
     task's sums and scores are taken from its oriented slice, one task at a time."""
     position = {int(k): i for i, k in enumerate(keys.tolist())}
@@ -452,10 +461,10 @@ def _reduce(
     )
     lower = np.asarray([c.lower_is_better for c in choices], dtype=bool)
     size = np.diff(bounds)[at]
-    worse = _segment_counts(ref > cand, bounds)[at]
-    better = _segment_counts(cand > ref, bounds)[at]
-    ref_ones = _segment_counts(ref == 1.0, bounds)[at].astype(np.float64)
-    cand_ones = _segment_counts(cand == 1.0, bounds)[at].astype(np.float64)
+    worse = tallies[at, _REF_HIGHER]
+    better = tallies[at, _CAND_HIGHER]
+    ref_ones = tallies[at, _REF_ONES].astype(np.float64)
+    cand_ones = tallies[at, _CAND_ONES].astype(np.float64)
     is_binary = binary[at]
     out: dict[str, Any] = {
         "candidate": [label] * len(choices),

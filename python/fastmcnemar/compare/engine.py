@@ -44,6 +44,7 @@ from fastmcnemar.ingest.remote import StorageOptions, is_remote, read_staged
 from fastmcnemar.pairing import PairingReport, pair_report
 
 _TRIPLES = ["task", "filter", "metric"]
+_NO_SKIPS = pl.DataFrame(schema=STATS_SKIPPED_COLUMNS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -176,7 +177,7 @@ def index_reference(
     for part in (
         run.label,
         str(run.scores.height),
-        str(run.scores.select([*_TRIPLES, "doc_id", "score"]).hash_rows().sum()),
+        str(frame_ops.columns(run.scores, [*_TRIPLES, "doc_id", "score"]).hash_rows().sum()),
         repr(metric if not isinstance(metric, dict) else sorted(metric.items())),
         repr(wanted),
         repr((allow_hash_mismatch, allow_missing)),
@@ -190,7 +191,7 @@ def index_reference(
         digest.update(f"cluster {key or repr(cluster)[:200]}".encode())
     index = ReferenceIndex(
         run=run,
-        coded=code_reference(run.scores),
+        coded=code_reference(run.scores, one_model=run.one_model),
         metric=metric,
         tasks=wanted,
         allow_hash_mismatch=bool(allow_hash_mismatch),
@@ -272,16 +273,21 @@ def candidate_stats(
     same = same_layout(index.run.scores, cand.scores)
     runs = index.coded.runs if same else frame_runs(cand.scores)
     row_docs = index.coded.row_docs if same else None
-    cand_keys = pl.DataFrame(
-        list(dict.fromkeys(runs.triples)), schema=dict.fromkeys(_TRIPLES, pl.Utf8), orient="row"
-    )
-    choices, skipped = _choices(index, cand, cand_keys)
+    choices, skipped = _choices(index, cand, list(dict.fromkeys(runs.triples)))
     # Clustered comparisons take the row-by-row path: it keeps each sample's doc
     # code, which gives its cluster.
     fast = (
         None
         if clustered
-        else paired_stats(index.coded, cand.scores, choices, name, runs=runs, row_docs=row_docs)
+        else paired_stats(
+            index.coded,
+            cand.scores,
+            choices,
+            name,
+            runs=runs,
+            row_docs=row_docs,
+            one_model=cand.one_model,
+        )
     )
     flips: pl.DataFrame | None = None  # the general path finds them by a join
     if fast is not None:
@@ -308,14 +314,14 @@ def _lean_stats(
         return None
     # The candidate is assumed to hold every (filter, metric) the reference holds for
     # its tasks; the choice stands when each chosen one is then found in its file.
-    assumed = index.coded.keys.filter(pl.col("task").is_in(list(found.files))).select(_TRIPLES)
+    assumed = [triple for triple in index.coded.key_of() if triple[0] in found.files]
     try:
         choices, skipped = _choices(index, found.run, assumed, explain=False)
     except InvalidArgumentError:
         return None
     if any(reason.startswith("no metric") for *_, reason in skipped):
         return None
-    key_of = index.coded.key_of
+    key_of = index.coded.key_of()
     coded = read_chosen(found, choices, key_of, index.coded)
     if coded is None:
         return None
@@ -337,16 +343,18 @@ def _lean_stats(
 
 
 def _choices(
-    index: ReferenceIndex, cand: LoadedRun, cand_keys: pl.DataFrame, *, explain: bool = True
+    index: ReferenceIndex,
+    cand: LoadedRun,
+    cand_keys: list[tuple[str, str, str]],
+    *,
+    explain: bool = True,
 ) -> tuple[list[Choice], list[tuple[str, str, str, str]]]:
-    """The tested (filter, metric) per task and what is skipped, in report order."""
+    """The tested (filter, metric) per task and what is skipped, in report order;
+    ``cand_keys``: the candidate's (task, filter, metric)."""
     ref = index.run
-    in_candidate = set(frame_ops.rows(cand_keys, *_TRIPLES))
-    both = pl.DataFrame(
-        [key for key in frame_ops.rows(index.coded.keys, *_TRIPLES) if key in in_candidate],
-        schema=dict.fromkeys(_TRIPLES, pl.Utf8),
-        orient="row",
-    )  # the reference's keys the candidate has, in the reference's order
+    in_candidate = set(cand_keys)
+    # the reference's keys the candidate has, in the reference's order (key code order)
+    both = [key for key in index.coded.key_of() if key in in_candidate]
     not_testable: dict[tuple[str, str], str] = {}
     skipped: list[tuple[str, str, str, str]] = []
     for run in (ref, cand):
@@ -356,7 +364,7 @@ def _choices(
                 not_testable[key] = f"not per-sample testable: {row['reason']}"
                 skipped.append((row["task"], row["filter"], row["metric"], not_testable[key]))
     ref_tasks = set(index.tasks_present)
-    cand_tasks = set(cand_keys.get_column("task").to_list())
+    cand_tasks = {task for task, _, _ in cand_keys}
     # tasks a results file lists without samples: said, never dropped silently
     missing = dict(gaps(cand, "candidate", index.tasks, present=cand_tasks, docs={})["missing"])
     missing |= dict(index.reference_gaps["missing"])
@@ -369,7 +377,7 @@ def _choices(
     choices, metric_skips = choose_metrics(both, task_infos(ref, cand), index.metric, not_testable)
     skipped.extend(metric_skips)
     if not choices:
-        if both.height == 0 and explain:
+        if not both and explain:
             # Let pairing explain (no task in common, one model per side, ...).
             pair_report(ref.scores, cand.scores)
         raise InvalidArgumentError(
@@ -397,10 +405,11 @@ def _task_stats(
         *index.reference_gaps["short"],
         *gaps(cand, "candidate", index.tasks, docs=cand_docs)["short"],
     ]
-    skipped_frame = pl.DataFrame(
-        list(dict.fromkeys((name, *s) for s in skipped)),  # distinct, in order
-        schema=STATS_SKIPPED_COLUMNS,
-        orient="row",
+    distinct = list(dict.fromkeys((name, *s) for s in skipped))  # in order
+    skipped_frame = (
+        pl.DataFrame(distinct, schema=STATS_SKIPPED_COLUMNS, orient="row")
+        if distinct
+        else _NO_SKIPS.clear()  # a copy in a microsecond, not a frame built from a schema
     )
     if flips is None:
         flips = flips_of(index, cand_scores, choices, rows)
@@ -412,7 +421,10 @@ def _task_stats(
         {name: meta},
         index.key,
         pl.DataFrame(
-            [pl.Series("candidate", [name] * flips.height, dtype=pl.Utf8), *flips.get_columns()]
+            [
+                frame_ops.typed_series("candidate", [name] * flips.height, pl.Utf8()),
+                *flips.get_columns(),
+            ]
         ),
     )
 

@@ -149,7 +149,7 @@ def flips_from_pairs(index: Any, paired: Any, choices: Iterable[Any]) -> pl.Data
     order, and the names, doc ids and empty texts are gathered, never joined."""
     if paired.changed_key.size == 0:
         return empty_flips()
-    key_of = index.coded.key_of
+    key_of = index.coded.key_of()
     by_key = {key_of[(c.task, c.filter, c.metric)]: c for c in choices}
     # Each changed pair's slot among the chosen keys, by a lookup table (every changed
     # key is a chosen one); slots are numbered in (task, filter, metric) order.
@@ -161,21 +161,17 @@ def flips_from_pairs(index: Any, paired: Any, choices: Iterable[Any]) -> pl.Data
     ref, cand = paired.changed_reference, paired.changed_candidate
     drop = np.where(lower, cand - ref, ref - cand)
     order = np.lexsort((-drop, slot))  # stable: equal drops keep their doc order
-    # Frame indexing gathers every column at once (Series.gather costs ~60 us a call).
-    names = pl.DataFrame(
-        [
-            pl.Series(column, [getattr(c, column) for _, c in ranked], dtype=pl.Utf8)
-            for column in ("task", "filter", "metric")
-        ]
-    )[slot[order]]
+    # Frame indexing gathers every column at once (Series.gather costs ~60 us a call):
+    # the names from the reference's keys (row k holds key code k's names).
+    names = frame_ops.columns(index.coded.keys, _KEYS[:3])[paired.changed_key[order]]
     doc_ids = index.doc_ids.to_frame("doc_id")[paired.changed_doc[order].astype(np.int64)]
-    no_text = pl.Series("", [None] * order.size, dtype=pl.Utf8)
+    no_text = frame_ops.typed_series("", [None] * order.size, pl.Utf8())
     return pl.DataFrame(
         [
             *names.get_columns(),
             doc_ids.to_series(),
-            pl.Series("reference_score", ref[order], dtype=pl.Float64),
-            pl.Series("candidate_score", cand[order], dtype=pl.Float64),
+            frame_ops.typed_series("reference_score", ref[order], pl.Float64()),
+            frame_ops.typed_series("candidate_score", cand[order], pl.Float64()),
             *(no_text.alias(column) for column in _TEXT),
         ]
     )

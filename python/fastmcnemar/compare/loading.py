@@ -24,6 +24,10 @@ from fastmcnemar.ingest.schema import validate_score_frame
 from fastmcnemar.ingest.scores import read_scores
 from fastmcnemar.ingest.selection import task_list
 
+# No untestable metrics: each run gets its own empty copy (clear() takes a microsecond,
+# building the empty frame from its schema 70 us).
+_NONE_UNTESTABLE = pl.DataFrame(schema=NOT_TESTABLE_SCHEMA)
+
 
 @dataclass(frozen=True)
 class LoadedRun:
@@ -31,12 +35,13 @@ class LoadedRun:
 
     scores: pl.DataFrame
     label: str
-    not_testable: pl.DataFrame = field(
-        default_factory=lambda: pl.DataFrame(schema=NOT_TESTABLE_SCHEMA)
-    )
+    not_testable: pl.DataFrame = field(default_factory=_NONE_UNTESTABLE.clear)
     results: list[RunResults] = field(default_factory=list)
     superseded: list[Path | RemotePath] = field(default_factory=list)
     fmt: str = "frame"
+    #: The scores' model column holds one value, no nulls (found once, when the run is
+    #: labelled; False: not known).
+    one_model: bool = False
 
     def task_results(self) -> dict[str, dict[str, Any]]:
         """Merged results JSON sections keyed by task (later runs override earlier)."""
@@ -58,12 +63,13 @@ class LoadedRun:
         return merged
 
 
-def _label(frame: pl.DataFrame, fallback: str) -> str:
+def _loaded(frame: pl.DataFrame, fallback: str, **fields: Any) -> LoadedRun:
+    """The run of ``frame``, labelled by its one model, else ``fallback``."""
     models = frame.get_column("model")
-    if one_value(models):
-        return str(models[0])  # one model: no hashing of every row
+    if one_value(models):  # one model: no hashing of every row
+        return LoadedRun(frame, str(models[0]), one_model=True, **fields)
     distinct = models.unique().to_list()
-    return str(distinct[0]) if len(distinct) == 1 else fallback
+    return LoadedRun(frame, str(distinct[0]) if len(distinct) == 1 else fallback, **fields)
 
 
 def _restrict_tasks(frame: pl.DataFrame, tasks: Sequence[str] | None) -> pl.DataFrame:
@@ -118,7 +124,7 @@ def load_run(
             if frame.height == 0:
                 raise InputFormatError(f"{side}: no rows of model {model!r}")
         frame = _restrict_tasks(frame, tasks)
-        return LoadedRun(frame, _label(frame, side))
+        return _loaded(frame, side)
     if not isinstance(run, (str, os.PathLike)):
         raise InputFormatError(
             f"{side}: expected a path or a table (polars or pandas DataFrame, or an object "
@@ -135,13 +141,13 @@ def load_run(
                 InputWarning,
                 stacklevel=3,
             )
-        return LoadedRun(
+        return _loaded(
             data.scores,
-            _label(data.scores, str(path)),
-            data.not_testable,
-            data.results,
-            data.superseded,
-            fmt,
+            str(path),
+            not_testable=data.not_testable,
+            results=data.results,
+            superseded=data.superseded,
+            fmt=fmt,
         )
     if fmt == "scores":
         frame = read_scores(path, model=model)
@@ -154,7 +160,7 @@ def load_run(
                     f"{side}: no rows of model {model!r} (models: {', '.join(sorted(models))})"
                 )
         frame = _restrict_tasks(frame, tasks)
-        return LoadedRun(frame, _label(frame, str(path)), fmt=fmt)
+        return _loaded(frame, str(path), fmt=fmt)
     # Other registered formats (inspect_ai, lighteval, ...) load through detect.
     from fastmcnemar.ingest.detect import FORMATS
 
@@ -171,7 +177,7 @@ def load_run(
         frame = frame.filter(pl.col("model") == model)
         results = [r for r in results if r.model in (None, model)]
     frame = _restrict_tasks(frame, tasks)
-    return LoadedRun(frame, _label(frame, str(path)), results=results, fmt=fmt)
+    return _loaded(frame, str(path), results=results, fmt=fmt)
 
 
 def _inspect_run(path: Path, epochs: str) -> tuple[pl.DataFrame, list[RunResults]]:

@@ -14,9 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import polars as pl
-
-from fastmcnemar.compare.frame_ops import rows
 from fastmcnemar.exceptions import InvalidArgumentError
 
 MetricSpec = str | Mapping[str, str] | None
@@ -85,15 +82,15 @@ def check_metric_spec(metric: object) -> None:
 
 
 def choose_metrics(
-    available: pl.DataFrame,
+    available: Sequence[tuple[str, str, str]],
     infos: Mapping[str, Sequence[Mapping[str, Any]]],
     metric: MetricSpec,
     not_testable: Mapping[tuple[str, str], str],
 ) -> tuple[list[Choice], list[tuple[str, str, str, str]]]:
     """Pick the tested (filter, metric) per task.
 
-    ``available`` has the columns task, filter, metric of what both sides hold
-    (in order of appearance). Returns the choices and the skipped tasks
+    ``available`` lists the (task, filter, metric) both sides hold, in order of
+    appearance. Returns the choices and the skipped tasks
     ``(task, filter, metric, reason)``. A metric named for one task explicitly
     that the task does not have raises :class:`InvalidArgumentError`.
     """
@@ -101,7 +98,7 @@ def choose_metrics(
     choices: list[Choice] = []
     skipped: list[tuple[str, str, str, str]] = []
     by_task: dict[str, list[tuple[str, str]]] = {}
-    for task, filt, name in rows(available, "task", "filter", "metric"):
+    for task, filt, name in available:
         by_task.setdefault(task, []).append((filt, name))
     tasks = list(by_task)
     if isinstance(metric, Mapping):

@@ -44,12 +44,16 @@ impl Drop for Chunk {
     }
 }
 
+// Row access is inlined into the kernels' row loops (`#[inline(always)]`): a
+// call per row, the key passed through memory, was half of a column's time.
 impl Chunk {
+    #[inline(always)]
     fn buffer(&self, i: usize) -> *const u8 {
         // SAFETY: `i` < n_buffers, checked when the chunk was imported.
         unsafe { *self.array.buffers.add(i) as *const u8 }
     }
 
+    #[inline(always)]
     fn is_valid(&self, row: usize) -> bool {
         let validity = self.buffer(0);
         if self.array.null_count == 0 || validity.is_null() {
@@ -62,6 +66,7 @@ impl Chunk {
 
     /// Row `row` as a key: a short string's view is its key (see
     /// `fastmcnemar_core::coding::key`), read without unpacking.
+    #[inline(always)]
     fn key(&self, row: usize) -> Option<Key<'_>> {
         if self.layout != Layout::Views {
             return self.get(row).map(Key::of);
@@ -79,6 +84,7 @@ impl Chunk {
         }
     }
 
+    #[inline(always)]
     fn get(&self, row: usize) -> Option<&[u8]> {
         if !self.is_valid(row) {
             return None;
@@ -146,6 +152,31 @@ impl TextColumn for ArrowText {
         self.starts.last().copied().unwrap_or(0)
     }
 
+    fn views(&self) -> Option<&[u128]> {
+        let [chunk] = self.chunks.as_slice() else {
+            return None;
+        };
+        let views = chunk.buffer(1);
+        if chunk.layout != Layout::Views
+            || chunk.array.null_count != 0
+            || views.is_null()
+            || cfg!(target_endian = "big")
+        {
+            return None;
+        }
+        // SAFETY: the views buffer holds 16 bytes for every row of
+        // offset..offset + length, alive as long as the chunk; read as u128
+        // only when aligned for it.
+        unsafe {
+            let first = views.add(16 * chunk.array.offset as usize);
+            if (first as usize) % std::mem::align_of::<u128>() != 0 {
+                return None;
+            }
+            Some(std::slice::from_raw_parts(first as *const u128, chunk.rows))
+        }
+    }
+
+    #[inline(always)]
     fn get(&self, row: usize) -> Option<&[u8]> {
         let chunk = if self.chunks.len() == 1 {
             0
@@ -155,6 +186,7 @@ impl TextColumn for ArrowText {
         self.chunks[chunk].get(row - self.starts[chunk])
     }
 
+    #[inline(always)]
     fn key(&self, row: usize) -> Option<Key<'_>> {
         let chunk = if self.chunks.len() == 1 {
             0

@@ -1,10 +1,11 @@
-//! Doc-id codes of score-frame columns (`fastmcnemar_core::coding`), read in
-//! place from Polars through [`crate::arrow_text`]. Each function returns None where the core refuses
+//! Doc-id codes and runs of score-frame columns
+//! (`fastmcnemar_core::coding`), read in place from Polars through [`crate::arrow_text`]. Each function returns None where the core refuses
 //! (a null, a type other than text): the caller's Polars path then decides.
 //! A compare's columns take a fraction of a millisecond: the calls run on the
 //! calling thread, the interpreter held (the imported buffers are not `Send`).
 
 use fastmcnemar_core::coding::doc_codes::{code_docs, lookup_codes};
+use fastmcnemar_core::coding::runs::run_starts;
 use numpy::PyArray1;
 use pyo3::prelude::*;
 
@@ -48,8 +49,28 @@ fn lookup_doc_ids<'py>(
     Ok(codes.map(|c| PyArray1::from_vec(py, c)))
 }
 
+/// The rows where a run of equal rows over `columns` (text Series of one
+/// length) starts: where some column differs from the row before.
+#[pyfunction]
+fn text_run_starts<'py>(
+    py: Python<'py>,
+    columns: Vec<Bound<'py, PyAny>>,
+) -> PyResult<Option<Bound<'py, PyArray1<i64>>>> {
+    let mut imported = Vec::with_capacity(columns.len());
+    for column in &columns {
+        let Some(text) = ArrowText::import(column)? else {
+            return Ok(None);
+        };
+        imported.push(text);
+    }
+    let refs: Vec<&ArrowText> = imported.iter().collect();
+    Ok(run_starts(&refs[..])
+        .map(|starts| PyArray1::from_iter(py, starts.into_iter().map(|s| s as i64))))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(code_doc_ids, m)?)?;
     m.add_function(wrap_pyfunction!(lookup_doc_ids, m)?)?;
+    m.add_function(wrap_pyfunction!(text_run_starts, m)?)?;
     Ok(())
 }

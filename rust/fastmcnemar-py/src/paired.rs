@@ -9,8 +9,9 @@
 use fastmcnemar_core::Alternative;
 use fastmcnemar_core::control::Checkpoint;
 use fastmcnemar_core::interval::{self, DifferenceMethod};
+use fastmcnemar_core::mcnemar::segments::segment_tallies;
 use fastmcnemar_core::mcnemar::{self, Method, PairedCounts};
-use numpy::{Element, PyArray1, PyReadonlyArray1};
+use numpy::{Element, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 use crate::conversion::Wrap;
@@ -239,6 +240,53 @@ fn clopper_pearson_intervals<'py>(
 }
 
 /// Adds this area's functions to the module.
+/// The tallies of every segment `bounds[i]..bounds[i + 1]` of paired scores
+/// (`fastmcnemar_core::mcnemar::segments`): a (segments, 8) int64 array, its
+/// columns the fields of `SegmentTally` in order; None when a score is not
+/// finite. Runs inline: one pass over a compare's scores takes microseconds.
+#[pyfunction]
+fn paired_segment_tallies<'py>(
+    py: Python<'py>,
+    reference: PyReadonlyArray1<'py, f64>,
+    candidate: PyReadonlyArray1<'py, f64>,
+    bounds: PyReadonlyArray1<'py, i64>,
+) -> PyCoreResult<Option<Bound<'py, PyArray2<i64>>>> {
+    let bounds: Vec<usize> = bounds
+        .as_slice()?
+        .iter()
+        .map(|&b| usize::try_from(b))
+        .collect::<Result<_, _>>()
+        .map_err(|_| {
+            fastmcnemar_core::Error::InvalidArgument("segment bounds must not be negative".into())
+        })?;
+    let (r, c) = (reference.as_slice()?, candidate.as_slice()?);
+    let Some(tallies) = run(py, None, Size::inline_if(true), |_| {
+        segment_tallies(r, c, &bounds)
+    })?
+    else {
+        return Ok(None);
+    };
+    let flat: Vec<i64> = tallies
+        .iter()
+        .flat_map(|t| {
+            [
+                t.reference_binary,
+                t.candidate_binary,
+                t.reference_outside,
+                t.candidate_outside,
+                t.reference_higher,
+                t.candidate_higher,
+                t.reference_ones,
+                t.candidate_ones,
+            ]
+        })
+        .map(|count| count as i64)
+        .collect();
+    Ok(Some(
+        PyArray1::from_vec(py, flat).reshape([tallies.len(), 8])?,
+    ))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(mcnemar_paired_counts, m)?)?;
     m.add_function(wrap_pyfunction!(mcnemar_pvalue, m)?)?;
@@ -247,5 +295,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(paired_difference_interval, m)?)?;
     m.add_function(wrap_pyfunction!(clopper_pearson_interval, m)?)?;
     m.add_function(wrap_pyfunction!(clopper_pearson_intervals, m)?)?;
+    m.add_function(wrap_pyfunction!(paired_segment_tallies, m)?)?;
     Ok(())
 }

@@ -24,6 +24,7 @@ pub const SHORT: usize = 12;
 
 impl<'a> Key<'a> {
     /// The key of `id`.
+    #[inline(always)]
     pub fn of(id: &'a [u8]) -> Self {
         if id.len() <= SHORT {
             // Byte by byte: a copy of a variable length is a library call.
@@ -41,6 +42,7 @@ impl<'a> Key<'a> {
 
     /// The key of a short id from its Arrow string view (`view` read
     /// little-endian; its length at most [`SHORT`]), whatever the view's padding.
+    #[inline(always)]
     pub fn of_view(view: u128) -> Self {
         let len = (view as u32) as usize;
         debug_assert!(len <= SHORT);

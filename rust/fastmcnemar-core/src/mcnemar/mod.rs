@@ -7,11 +7,14 @@
 //!   with its natural log (finite far below the double range).
 //! - [`bulk`]: the same over whole arrays of counts, in parallel, sharing
 //!   rows of tails between pairs with the same n (`rows`).
+//! - [`segments`]: per-task tallies of paired scores laid end to end (b, c,
+//!   ones, and whether each side is binary), in one pass.
 
 pub mod bulk;
 pub mod counts;
 pub mod pvalue;
 mod rows;
+pub mod segments;
 
 pub use bulk::pvalues;
 pub use counts::{PairedCounts, paired_counts};

@@ -62,10 +62,7 @@ pub fn tango_interval(b: u64, c: u64, n: u64, confidence: f64) -> Result<(f64, f
 
 /// Tango score test of H0: delta >= margin vs H1: delta < margin.
 pub fn noninferiority(b: u64, c: u64, n: u64, margin: f64, alpha: f64) -> Result<NonInferiority> {
-    check_inputs(b, c, n, margin)?;
-    let alpha = check_level("alpha", alpha)?;
-    let statistic = tango_score(b, c, n, margin);
-    let pvalue = norm_cdf(statistic);
+    let (statistic, pvalue) = score_test(b, c, n, margin, alpha)?;
     let interval = tango_interval(b, c, n, 1.0 - 2.0 * alpha.min(0.5 - f64::EPSILON))?;
     Ok(NonInferiority {
         statistic,
@@ -73,6 +70,15 @@ pub fn noninferiority(b: u64, c: u64, n: u64, margin: f64, alpha: f64) -> Result
         interval,
         noninferior: pvalue <= alpha,
     })
+}
+
+/// The statistic and p-value of [`noninferiority`] without its interval
+/// (the verdicts need only the p-value; the interval is most of the cost).
+pub fn score_test(b: u64, c: u64, n: u64, margin: f64, alpha: f64) -> Result<(f64, f64)> {
+    check_inputs(b, c, n, margin)?;
+    check_level("alpha", alpha)?;
+    let statistic = tango_score(b, c, n, margin);
+    Ok((statistic, norm_cdf(statistic)))
 }
 
 #[cfg(test)]
@@ -90,6 +96,19 @@ mod tests {
             assert!(z < last);
             last = z;
         }
+    }
+
+    #[test]
+    fn score_test_is_the_full_tests_statistic_and_pvalue() {
+        for (b, c, n) in [(30u64, 12u64, 500u64), (0, 0, 10), (5, 40, 200), (4, 3, 7)] {
+            let full = noninferiority(b, c, n, 0.02, 0.05).unwrap();
+            let (statistic, pvalue) = score_test(b, c, n, 0.02, 0.05).unwrap();
+            assert_eq!(
+                (statistic.to_bits(), pvalue.to_bits()),
+                (full.statistic.to_bits(), full.pvalue.to_bits())
+            );
+        }
+        assert!(score_test(3, 3, 5, 0.02, 0.05).is_err());
     }
 
     #[test]

@@ -164,7 +164,7 @@ pub fn verdict_columns(
                 |k| tested[k],
                 serial,
                 checkpoint,
-                |(b, c, n)| noninferiority::noninferiority(b, c, n, margin, alpha),
+                |(b, c, n)| noninferiority::score_test(b, c, n, margin, alpha),
             )
         },
         || {
@@ -194,9 +194,9 @@ pub fn verdict_columns(
     let mut equivalent: Vec<bool> = (0..len)
         .map(|i| interval_usable && tasks.ci_high[i] <= margin)
         .collect();
-    for (&i, test) in tested.iter().zip(tests?) {
-        noninferiority_pvalue[i] = Some(test.pvalue);
-        equivalent[i] = test.noninferior;
+    for (&i, (_, pvalue)) in tested.iter().zip(tests?) {
+        noninferiority_pvalue[i] = Some(pvalue);
+        equivalent[i] = pvalue <= alpha; // the rule of noninferiority::noninferiority
     }
     let mut detectable_drop = vec![None; len];
     for (&i, drop) in planned.iter().zip(drops?) {
