@@ -40,8 +40,8 @@ def outlines(
     The files are read in parallel in Rust (``fastmcnemar._core.outline_jsonl``): each
     end's record has its structure checked as a scanned line is, and comes back with
     the values of the ``skip`` keys replaced by ``None``; the other values are parsed
-    here by ``json.loads`` (so checked in full). The last record is None when the file
-    has one line or its last line is broken (a full scan reports where).
+    here by ``json.loads`` (so checked in full). The last record is the first one again
+    in a one-line file, and None when the last line is broken (a full scan reports where).
 
     Raises
     ------
@@ -105,9 +105,11 @@ def records_where(
     ``values`` (a string as it reads, a number as its text, as :func:`read_keys` reads
     them into a text column), in file order, parsed.
 
-    One pass in Rust (``fastmcnemar._core.outline_where``) walks each line for ``key``
-    and hands over only the matching lines, with the values of the ``skip`` keys as
-    None; a broken line raises :class:`InputFormatError` naming it.
+    Meant for a file already scanned: one pass in Rust (``fastmcnemar._core.outline_where``)
+    walks each line up to ``key`` (the rest of the line is searched for a repeat of the
+    key, not walked) and hands over only the matching lines, walked whole, with the
+    values of the ``skip`` keys as None; a line broken there raises
+    :class:`InputFormatError` naming it.
 
     Examples
     --------
