@@ -204,25 +204,35 @@ doc_ids = (
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
-    ids=st.lists(doc_ids, min_size=1, max_size=10),
+    ids=st.lists(st.tuples(doc_ids, st.sampled_from(range(4)), doc_ids), min_size=1, max_size=10),
     picks=st.lists(st.integers(0, 9), max_size=4),
 )
 def test_records_where_picks_the_lines_whose_id_reads_as_a_wanted_text(
-    tmp_path_factory: pytest.TempPathFactory, ids: list[Any], picks: list[int]
+    tmp_path_factory: pytest.TempPathFactory, ids: list[tuple[Any, int, Any]], picks: list[int]
 ) -> None:
     path = tmp_path_factory.mktemp("where") / "samples.jsonl"
-    lines = [{"doc_id": i, "doc": {"q": str(i)}, "n": n} for n, i in enumerate(ids)]
-    lines.insert(len(lines) // 2, {"n": -1})  # a line without the key
-    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    lines = []
+    for n, (i, shape, other) in enumerate(ids):
+        record: dict[str, Any] = {"doc_id": i, "doc": {"q": str(i)}, "n": n}
+        if shape == 1:  # the key's name as a nested key: the walk must not stop at it
+            record["doc"] = {"doc_id": other, "q": "x"}
+        if shape == 2:  # the key's name quoted inside a string
+            record["doc"] = f'"doc_id": {other}'
+        line = json.dumps(record)
+        if shape == 3:  # the key repeated at the top level: the last one counts
+            line = line[:-1] + ', "doc_id": ' + json.dumps(other) + "}"
+        lines.append(line)
+    lines.insert(len(lines) // 2, '{"n": -1}')  # a line without the key
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     # The oracle: the scanner's text column (how a score frame holds doc ids) beside
     # json.loads of every line.
     column = read_keys(path, {"doc_id": pl.Utf8()}).get_column("doc_id").to_list()
     wanted = {column[p] for p in picks if p < len(column) and column[p] is not None}
     expected = [
-        (text, _oracle(record, {"doc"}))
-        for text, record in zip(column, lines, strict=True)
+        (text, _oracle(json.loads(line), {"doc"}))
+        for text, line in zip(column, lines, strict=True)
         if text in wanted
     ]
     assert records_where(path, "doc_id", wanted, skip={"doc"}) == expected

@@ -167,3 +167,22 @@ def test_a_broken_line_is_named_by_line_and_column(
     pattern = rf"broken\.jsonl: line 2: not valid JSON \(column {column}: {what}"
     with pytest.raises(InputFormatError, match=pattern):
         read_keys(path, SCHEMA)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('{"id": "a", "id": null}', None),
+        ('{"id": 7, "id": null}', None),
+        ('{"id": null, "id": "b"}', "b"),
+        ('{"id": "a", "id": 8}', "8"),
+    ],
+)
+def test_a_repeated_key_reads_as_its_last_value(
+    tmp_path: Path, line: str, expected: str | None
+) -> None:
+    # As json.loads reads the line: the last occurrence counts, null included.
+    path = tmp_path / "repeated.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    frame = read_keys(path, SCHEMA)
+    assert frame.get_column("id").to_list() == [expected]

@@ -101,6 +101,16 @@ impl Texts {
         self.valid[row] = true;
     }
 
+    /// Makes the current (last) row's text absent again.
+    fn clear_last(&mut self) {
+        let row = self.valid.len() - 1;
+        if self.valid[row] {
+            self.data.truncate(self.offsets[row] as usize);
+            self.offsets[row + 1] = self.offsets[row];
+            self.valid[row] = false;
+        }
+    }
+
     /// The text of row `row`.
     pub fn get(&self, row: usize) -> Option<&str> {
         std::str::from_utf8(self.bytes(row)?).ok()
@@ -176,10 +186,17 @@ impl Column {
         }
     }
 
-    /// Sets the current (last) row's kind.
+    /// Sets the current (last) row's kind. A value with no text (null, a
+    /// boolean, an array, an object) also drops the text an earlier occurrence
+    /// of the key on the line left: the last occurrence counts, as in a parser.
     fn set_kind(&mut self, code: u8) {
         if let Some(last) = self.kinds.last_mut() {
             *last = code;
+        }
+        if !matches!(code, kind::STRING | kind::NUMBER) {
+            if let Some(texts) = self.texts.as_mut() {
+                texts.clear_last();
+            }
         }
     }
 

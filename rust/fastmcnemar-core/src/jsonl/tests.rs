@@ -186,6 +186,28 @@ fn repeated_key_last_wins() {
 }
 
 #[test]
+fn a_repeated_key_without_text_drops_the_earlier_text() {
+    let text = concat!(
+        "{\"s\": \"a\", \"s\": null}\n",
+        "{\"s\": 7, \"s\": [1]}\n",
+        "{\"s\": true, \"s\": \"d\"}\n",
+        "{\"s\": \"e\", \"s\": {}}\n",
+    );
+    let out = run(text, &[("s", true)]).unwrap();
+    let (kinds, texts) = (
+        &out.columns[0].kinds,
+        out.columns[0].texts.as_ref().unwrap(),
+    );
+    assert_eq!(
+        kinds,
+        &[kind::NULL, kind::ARRAY, kind::STRING, kind::OBJECT]
+    );
+    let got: Vec<Option<&str>> = (0..4).map(|row| texts.get(row)).collect();
+    assert_eq!(got, [None, None, Some("d"), None]);
+    assert_eq!(texts.data, b"d");
+}
+
+#[test]
 fn empty_input() {
     let out = run("", &[("a", true)]).unwrap();
     assert_eq!(out.rows, 0);
