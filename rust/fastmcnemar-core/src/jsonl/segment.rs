@@ -74,15 +74,13 @@ impl<S: Source + ?Sized> Window<'_, S> {
             let at = self.offset + self.filled as u64;
             match self
                 .source
-                .read_at(&mut self.buffer[self.filled..target], at)
+                .read_some_at(&mut self.buffer[self.filled..target], at)?
             {
-                Ok(0) => {
+                0 => {
                     self.eof = true;
                     break;
                 }
-                Ok(n) => self.filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
+                n => self.filled += n,
             }
         }
         Ok(())

@@ -13,6 +13,16 @@ pub trait Source: Sync {
     fn size(&self) -> io::Result<u64>;
     /// Reads into `buf` from `offset`; returns how many bytes, 0 at the end.
     fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize>;
+
+    /// [`Source::read_at`], tried again when a signal interrupts it.
+    fn read_some_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        loop {
+            match self.read_at(buf, offset) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                other => return other,
+            }
+        }
+    }
 }
 
 impl Source for File {

@@ -1,20 +1,18 @@
-//! The first and last records of files: one read at each end of every file
-//! (growing until a whole line is held), the files in parallel.
+//! The first and last records of files: the first line as the parent's
+//! `each_line` cuts it, the last read back from the end (growing until a
+//! whole line is held); the files in parallel.
 
 use std::io;
 use std::path::Path;
 
-use memchr::{memchr, memrchr};
+use memchr::memrchr;
 use rayon::prelude::*;
 
 use super::super::source::{Source, open_regular};
 use super::record::outline_record;
-use super::{UTF8_BOM, at_line, is_blank, is_blank_byte};
-use crate::control::Checkpoint;
+use super::{FIRST_READ, UTF8_BOM, at_line, each_line, is_blank_byte};
+use crate::control::{Checkpoint, NeverStop};
 use crate::error::{Error, Result};
-
-/// Bytes read at a time at either end of the file; grows fourfold per read.
-const FIRST_READ: usize = 16 << 10;
 
 /// What [`outline_file`] found at both ends of a file.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,8 +31,7 @@ pub struct FileOutline {
 /// notes). Fails only when the file cannot be opened or read, or is not a
 /// regular file.
 pub fn outline_file(path: &Path, skip: &[&str]) -> Result<FileOutline> {
-    let file = open_regular(path)?;
-    outline_source(&file, skip).map_err(|e| Error::Io(format!("cannot read: {e}")))
+    outline_source(&open_regular(path)?, skip)
 }
 
 /// [`outline_file`] for each of `paths`, the files in parallel on the current
@@ -54,15 +51,18 @@ pub fn outline_files(
 }
 
 /// [`outline_file`] for any [`Source`] (tests use byte slices).
-pub fn outline_source<S: Source + ?Sized>(source: &S, skip: &[&str]) -> io::Result<FileOutline> {
-    let size = source.size()?;
-    let first = match first_line(source, size)? {
+pub fn outline_source<S: Source + ?Sized>(source: &S, skip: &[&str]) -> Result<FileOutline> {
+    let cannot = |e: io::Error| Error::Io(format!("cannot read: {e}"));
+    let size = source.size().map_err(cannot)?;
+    let first = match first_line(source)? {
         None => Err(Error::Io("no samples (the file is empty)".into())),
         Some((line, bytes)) => outline_record(&bytes, skip)
             .map(|text| (line, text))
             .map_err(|broken| at_line(line, broken)),
     };
-    let last = last_line(source, size)?.and_then(|bytes| outline_record(&bytes, skip).ok());
+    let last = last_line(source, size)
+        .map_err(cannot)?
+        .and_then(|bytes| outline_record(&bytes, skip).ok());
     Ok(FileOutline { first, last })
 }
 
@@ -71,49 +71,23 @@ fn read_exact_at<S: Source + ?Sized>(source: &S, offset: u64, len: usize) -> io:
     let mut buf = vec![0u8; len];
     let mut filled = 0;
     while filled < len {
-        match source.read_at(&mut buf[filled..], offset + filled as u64) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+        match source.read_some_at(&mut buf[filled..], offset + filled as u64)? {
+            0 => break,
+            n => filled += n,
         }
     }
     buf.truncate(filled);
     Ok(buf)
 }
 
-/// The first non-blank line (its 1-based number and bytes, BOM dropped),
-/// read in growing chunks so a short first line costs one small read.
-fn first_line<S: Source + ?Sized>(source: &S, size: u64) -> io::Result<Option<(usize, Vec<u8>)>> {
-    let mut pending: Vec<u8> = Vec::new();
-    let mut offset = 0u64;
-    let mut chunk = FIRST_READ;
-    let mut line = 0usize;
-    loop {
-        let read = read_exact_at(source, offset, chunk)?;
-        let at_end = read.is_empty() || offset + read.len() as u64 >= size;
-        offset += read.len() as u64;
-        pending.extend_from_slice(&read);
-        chunk = chunk.saturating_mul(4);
-        if offset == read.len() as u64 && pending.starts_with(UTF8_BOM) {
-            pending.drain(..UTF8_BOM.len());
-        }
-        // Hand over every complete line in `pending`; keep the unfinished tail.
-        let mut from = 0;
-        while let Some(cut) = memchr(b'\n', &pending[from..]) {
-            line += 1;
-            let bytes = &pending[from..from + cut];
-            if !is_blank(bytes) {
-                return Ok(Some((line, bytes.to_vec())));
-            }
-            from += cut + 1;
-        }
-        pending.drain(..from);
-        if at_end {
-            let found = (!is_blank(&pending)).then(|| (line + 1, pending));
-            return Ok(found);
-        }
-    }
+/// The first non-blank line (its 1-based number and bytes, BOM dropped).
+fn first_line<S: Source + ?Sized>(source: &S) -> Result<Option<(usize, Vec<u8>)>> {
+    let mut found = None;
+    each_line(source, &NeverStop, |line, bytes| {
+        found = Some((line, bytes.to_vec()));
+        Ok(false)
+    })?;
+    Ok(found)
 }
 
 /// The last non-blank line, read back from the end in growing windows.

@@ -1,21 +1,17 @@
 //! Records picked from a whole file: at chosen rows, or by the text one key
-//! stands for. One sequential read through a reused buffer; lines are cut by
-//! a SIMD newline search, and only the picked records are outlined.
+//! stands for. One sequential read (the parent's `each_line`), and only the
+//! picked records are outlined.
 
 use std::collections::HashSet;
-use std::io;
 
-use memchr::{memchr, memmem};
+use memchr::memmem;
 
 use super::super::line::value_text;
 use super::super::source::Source;
 use super::record::{member_value_of_read_line, outline_record};
-use super::{UTF8_BOM, at_line, is_blank};
+use super::{at_line, each_line};
 use crate::control::Checkpoint;
-use crate::error::{Error, Result};
-
-/// Bytes read at a time by [`outline_rows`]; a longer line grows the buffer.
-const ROWS_READ: usize = 1 << 20;
+use crate::error::Result;
 
 /// The records at `rows` (0-based among the non-blank lines; any order,
 /// repeats ignored) as outline text with their 1-based line numbers, in row
@@ -92,60 +88,6 @@ pub fn outline_where<S: Source + ?Sized>(
 
 fn outline_at(line: usize, bytes: &[u8], skip: &[&str]) -> Result<Vec<u8>> {
     outline_record(bytes, skip).map_err(|broken| at_line(line, broken))
-}
-
-/// Reads `source` once from the start, handing `visit` each non-blank line
-/// (its 1-based number, blank lines counted, and its bytes; a UTF-8 mark
-/// before the first dropped) until it returns false or the source ends.
-fn each_line<S: Source + ?Sized>(
-    source: &S,
-    checkpoint: &dyn Checkpoint,
-    mut visit: impl FnMut(usize, &[u8]) -> Result<bool>,
-) -> Result<()> {
-    let mut line = 0usize;
-    let mut buffer = vec![0u8; ROWS_READ];
-    let (mut filled, mut offset) = (0usize, 0u64);
-    let read_failed = |e: io::Error| Error::Io(format!("cannot read: {e}"));
-    loop {
-        checkpoint.check()?;
-        if filled == buffer.len() {
-            buffer.resize(buffer.len() * 2, 0); // one line fills the buffer
-        }
-        let n = loop {
-            match source.read_at(&mut buffer[filled..], offset) {
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                other => break other.map_err(read_failed)?,
-            }
-        };
-        let at_end = n == 0;
-        if offset == 0 && buffer[..n].starts_with(UTF8_BOM) {
-            buffer.copy_within(UTF8_BOM.len()..n, 0);
-            filled = n - UTF8_BOM.len();
-        } else {
-            filled += n;
-        }
-        offset += n as u64;
-        // Every complete line (and, at the end, the unterminated last one).
-        let mut from = 0;
-        loop {
-            let end = match memchr(b'\n', &buffer[from..filled]) {
-                Some(cut) => from + cut,
-                None if at_end && from < filled => filled,
-                None => break,
-            };
-            line += 1;
-            let bytes = &buffer[from..end];
-            from = (end + 1).min(filled);
-            if !is_blank(bytes) && !visit(line, bytes)? {
-                return Ok(());
-            }
-        }
-        if at_end {
-            return Ok(());
-        }
-        buffer.copy_within(from..filled, 0);
-        filled -= from;
-    }
 }
 
 #[cfg(test)]
