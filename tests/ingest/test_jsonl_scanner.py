@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -209,3 +211,14 @@ def test_a_repeated_key_reads_as_its_last_value(
     path.write_text(line + "\n", encoding="utf-8")
     frame = read_keys(path, SCHEMA)
     assert frame.get_column("id").to_list() == [expected]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_is_refused_by_the_scanner_without_waiting(tmp_path: Path) -> None:
+    # The core opens the file without blocking and refuses what is not regular.
+    fifo = tmp_path / "samples.jsonl"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with pytest.raises(InputFormatError, match=r"samples\.jsonl: a FIFO \(named pipe\), not a"):
+        read_keys(fifo, SCHEMA)
+    assert time.monotonic() - started < 5

@@ -22,7 +22,7 @@ import polars as pl
 
 from fastmcnemar.exceptions import InputFormatError
 from fastmcnemar.ingest.lfs import check_not_lfs_pointer
-from fastmcnemar.ingest.safe_io import loads, open_regular, read_bounded, require_regular
+from fastmcnemar.ingest.safe_io import loads, open_regular, read_bounded
 
 
 def first_record(path: Path) -> dict[str, Any]:
@@ -123,7 +123,6 @@ def records_where(
 
     if not values:
         return []
-    require_regular(path)
     found = outline_where(path, key, sorted(values), sorted(skip))
     return [(value, _parse_line(path, lineno, text)) for lineno, value, text in found]
 
@@ -142,7 +141,6 @@ def _numbered_records(
 
     if not rows:
         return []
-    require_regular(path)
     return [
         (lineno, _parse_line(path, lineno, text))
         for lineno, text in outline_rows(path, sorted(rows), sorted(skip))
@@ -209,9 +207,9 @@ def read_keys(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     check_not_lfs_pointer(path)
     keys = list(schema)
     wants_text = [schema[k] == pl.Utf8() for k in keys]
-    require_regular(path)  # the scanner's open() would block on a FIFO
-    # A broken line or unreadable file raises InputFormatError (made in Rust)
-    # naming the file and line.
+    # A broken line, an unreadable file or one that is not regular (a FIFO is
+    # refused without blocking) raises InputFormatError, made in Rust, naming the
+    # file and line.
     rows, columns = scan_jsonl(path, keys, wants_text)
     series: list[pl.Series] = []
     for key, is_text, (kinds, column) in zip(keys, wants_text, columns, strict=True):
