@@ -117,25 +117,26 @@ impl Chunk {
                         Some(std::slice::from_raw_parts(data.add(offset), len))
                     }
                 }
-                Layout::Offsets32 => {
-                    let offsets = self.buffer(1) as *const i32;
-                    let start = offsets.add(at).read_unaligned() as usize;
-                    let end = offsets.add(at + 1).read_unaligned() as usize;
-                    Some(std::slice::from_raw_parts(
-                        self.buffer(2).add(start),
-                        end - start,
-                    ))
-                }
-                Layout::Offsets64 => {
-                    let offsets = self.buffer(1) as *const i64;
-                    let start = offsets.add(at).read_unaligned() as usize;
-                    let end = offsets.add(at + 1).read_unaligned() as usize;
-                    Some(std::slice::from_raw_parts(
-                        self.buffer(2).add(start),
-                        end - start,
-                    ))
-                }
+                Layout::Offsets32 => Some(self.offsets_row::<i32>(at)),
+                Layout::Offsets64 => Some(self.offsets_row::<i64>(at)),
             }
+        }
+    }
+
+    /// Row `at` (the array's offset included) of a utf8 (`O` = i32) or large
+    /// utf8 (`O` = i64) array: its bytes between two offsets.
+    ///
+    /// # Safety
+    /// The chunk has that layout and `at` is one of its rows.
+    #[inline(always)]
+    unsafe fn offsets_row<O: Copy + Into<i64>>(&self, at: usize) -> &[u8] {
+        // SAFETY: the caller's layout: an offsets buffer of `O` with one more
+        // entry than rows, then the data buffer they point into.
+        unsafe {
+            let offsets = self.buffer(1) as *const O;
+            let start = offsets.add(at).read_unaligned().into() as usize;
+            let end = offsets.add(at + 1).read_unaligned().into() as usize;
+            std::slice::from_raw_parts(self.buffer(2).add(start), end - start)
         }
     }
 }
