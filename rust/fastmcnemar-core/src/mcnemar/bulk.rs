@@ -357,20 +357,45 @@ impl SharedN {
     const SLOTS: usize = 1 << 20;
 
     /// Counts the n > [`SMALL_N_MAX`] of the valid pairs (pass 1 reports
-    /// the others).
+    /// the others): a few pieces of the input counted in parallel, then
+    /// summed (saturating sums do not depend on how the input was cut).
     fn count<T: Count>(b: &[T], c: &[T]) -> SharedN {
+        let pieces = rayon::current_num_threads().clamp(1, MAX_PIECES);
+        let per_piece = b.len().div_ceil(pieces).max(CHUNK);
+        let mut partial: Vec<Vec<u8>> = b
+            .par_chunks(per_piece)
+            .zip(c.par_chunks(per_piece))
+            .map(|(b, c)| Self::count_piece(b, c))
+            .collect();
+        let mut counts = partial.swap_remove(0);
+        counts
+            .par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(block, out)| {
+                for other in &partial {
+                    let theirs = &other[block * CHUNK..][..out.len()];
+                    for (slot, &more) in out.iter_mut().zip(theirs) {
+                        *slot = slot.saturating_add(more);
+                    }
+                }
+            });
+        SharedN { counts }
+    }
+
+    /// The saturating counts of one piece of the input.
+    fn count_piece<T: Count>(b: &[T], c: &[T]) -> Vec<u8> {
         let mut counts = vec![0u8; Self::SLOTS];
         for (&bi, &ci) in b.iter().zip(c) {
             let n = match (bi.to_count(), ci.to_count()) {
                 (Some(bu), Some(cu)) => bu.wrapping_add(cu),
                 _ => continue,
             };
-            if n > SMALL_N_MAX {
-                let slot = &mut counts[n as usize % Self::SLOTS];
-                *slot = slot.saturating_add(1);
-            }
+            // Without a branch: small n (most pairs of an audit) add 0 to a slot
+            // that is in cache anyway.
+            let slot = &mut counts[n as usize % Self::SLOTS];
+            *slot = slot.saturating_add(u8::from(n > SMALL_N_MAX));
         }
-        SharedN { counts }
+        counts
     }
 
     /// Whether the pairs with this n may be enough to pay for a row and for
@@ -385,26 +410,40 @@ impl SharedN {
     }
 }
 
-/// The pairs (given chunk by chunk) ordered by n, ties in any order, each
+/// Most pieces the input is cut into for the parallel counts of
+/// [`SharedN::count`] and [`group_by_n`] (each piece holds a table of its own).
+const MAX_PIECES: usize = 4;
+
+/// The pairs (given chunk by chunk) ordered by n, ties in input order, each
 /// pair's `slot` set to its place: a counting sort when the n span a range
-/// not much longer than the list, else a parallel sort.
+/// not much longer than the list (in parallel pieces when the span is at most
+/// the list's length, so the pieces' tables stay small), else a parallel
+/// sort. The order is the same for any number of threads.
 fn group_by_n(chunks: &mut [Vec<LargePair>]) -> Vec<GroupedPair> {
     let (lo, hi, len) = chunks
-        .iter()
-        .flatten()
-        .fold((u64::MAX, 0, 0u64), |(lo, hi, len), p| {
-            (lo.min(p.n), hi.max(p.n), len + 1)
-        });
+        .par_iter()
+        .map(|pairs| {
+            pairs
+                .iter()
+                .fold((u64::MAX, 0, 0usize), |(lo, hi, len), p| {
+                    (lo.min(p.n), hi.max(p.n), len + 1)
+                })
+        })
+        .reduce(
+            || (u64::MAX, 0, 0),
+            |(lo1, hi1, len1), (lo2, hi2, len2)| (lo1.min(lo2), hi1.max(hi2), len1 + len2),
+        );
     let span = hi.saturating_sub(lo);
-    let mut grouped = vec![GroupedPair::default(); len as usize];
-    if span > 4 * len + 4096 {
+    let mut grouped = zeros::<GroupedPair>(len);
+    if span > 4 * len as u64 + 4096 {
         let mut order: Vec<(u64, usize, usize)> = chunks
             .iter()
             .enumerate()
             .flat_map(|(chunk, pairs)| (0..pairs.len()).map(move |j| (chunk, j)))
             .map(|(chunk, j)| (chunks[chunk][j].n, chunk, j))
             .collect();
-        order.par_sort_unstable_by_key(|&(n, _, _)| n);
+        // (n, chunk, j) are distinct: ties in n stay in input order.
+        order.par_sort_unstable();
         for (slot, &(_, chunk, j)) in order.iter().enumerate() {
             let pair = &mut chunks[chunk][j];
             pair.slot = slot;
@@ -416,24 +455,73 @@ fn group_by_n(chunks: &mut [Vec<LargePair>]) -> Vec<GroupedPair> {
         return grouped;
     }
     // Here n - lo <= span, a small number.
-    let slot_of = |n: u64| (n - lo) as usize;
-    let mut next = vec![0usize; span as usize + 2];
-    for p in chunks.iter().flatten() {
-        next[slot_of(p.n) + 1] += 1;
+    let slots = span as usize + 1;
+    let pieces = if span <= len as u64 {
+        rayon::current_num_threads().clamp(1, MAX_PIECES)
+    } else {
+        1
+    };
+    let per_piece = chunks.len().div_ceil(pieces).max(1);
+    // Each piece's count of every n, then (below) the slot where its first pair of that n goes.
+    let mut next: Vec<Vec<usize>> = chunks
+        .par_chunks(per_piece)
+        .map(|piece| {
+            let mut counts = vec![0usize; slots];
+            for p in piece.iter().flatten() {
+                counts[(p.n - lo) as usize] += 1;
+            }
+            counts
+        })
+        .collect();
+    // Slots of n are taken piece after piece, each n after the smaller ones.
+    let mut start = 0;
+    for s in 0..slots {
+        for piece in &mut next {
+            let count = piece[s];
+            piece[s] = start;
+            start += count;
+        }
     }
-    for s in 1..next.len() {
-        next[s] += next[s - 1];
-    }
-    for pair in chunks.iter_mut().flatten() {
-        let slot = &mut next[slot_of(pair.n)];
-        pair.slot = *slot;
-        grouped[*slot] = GroupedPair {
-            n: pair.n,
-            b: pair.b,
-        };
-        *slot += 1;
-    }
+    let out = Scatter(grouped.as_mut_ptr());
+    chunks
+        .par_chunks_mut(per_piece)
+        .zip(&mut next)
+        .for_each(|(piece, next)| {
+            for pair in piece.iter_mut().flatten() {
+                let slot = &mut next[(pair.n - lo) as usize];
+                pair.slot = *slot;
+                // SAFETY: every pair gets its own slot below `len` (the pieces' ranges of
+                // each n are disjoint and together hold that n's pairs exactly).
+                unsafe {
+                    out.put(
+                        *slot,
+                        GroupedPair {
+                            n: pair.n,
+                            b: pair.b,
+                        },
+                    )
+                };
+                *slot += 1;
+            }
+        });
     grouped
+}
+
+/// The grouped list, written by several threads at slots that never coincide.
+struct Scatter(*mut GroupedPair);
+
+// SAFETY: the threads write to distinct slots of a list that outlives them.
+unsafe impl Sync for Scatter {}
+
+impl Scatter {
+    /// Writes `pair` at `slot`.
+    ///
+    /// # Safety
+    /// `slot` is inside the list and no other thread writes it.
+    unsafe fn put(&self, slot: usize, pair: GroupedPair) {
+        // SAFETY: the caller's promise.
+        unsafe { self.0.add(slot).write(pair) };
+    }
 }
 
 #[cfg(test)]
@@ -549,6 +637,123 @@ mod tests {
             for m in [Method::Exact, Method::MidP] {
                 assert_bulk_equals_one_at_a_time(&b, &c, alt, m, 0..len);
             }
+        }
+    }
+
+    /// Frequent large n (a narrow span, grouped in parallel pieces), and the same
+    /// with a huge n (a wide span, sorted): one input order inside every n.
+    fn frequent_n_counts(huge: bool) -> (Vec<u64>, Vec<u64>) {
+        let len = 5 * CHUNK + 77;
+        let mut rng = crate::rng::stream(17, 0);
+        let (mut b, mut c) = (Vec::new(), Vec::new());
+        for i in 0..len {
+            let n = match i % 3 {
+                0 => 2000 + (i % 5) as u64,
+                1 if huge && i % 300 == 1 => (1 << 45) + 3,
+                _ => 1025 + (crate::rng::uniform01(&mut rng) * 3000.0) as u64,
+            };
+            let bi = n / 2 + (crate::rng::uniform01(&mut rng) * (n as f64).sqrt()) as u64;
+            b.push(bi);
+            c.push(n - bi);
+        }
+        (b, c)
+    }
+
+    #[test]
+    fn results_do_not_depend_on_the_number_of_threads() {
+        for huge in [false, true] {
+            let (b, c) = frequent_n_counts(huge);
+            for m in [Method::Exact, Method::MidP] {
+                let on = |threads: usize| {
+                    let pool = rayon::ThreadPoolBuilder::new()
+                        .num_threads(threads)
+                        .build()
+                        .unwrap();
+                    pool.install(|| pvalues(&b, &c, Alternative::TwoSided, m, &NeverStop))
+                        .unwrap()
+                };
+                let one = on(1);
+                for threads in [2, 3, 5] {
+                    let (p, ln_p) = on(threads);
+                    // Bit for bit.
+                    assert!(
+                        p.iter()
+                            .zip(&one.0)
+                            .all(|(x, y)| x.to_bits() == y.to_bits())
+                    );
+                    assert!(
+                        ln_p.iter()
+                            .zip(&one.1)
+                            .all(|(x, y)| x.to_bits() == y.to_bits())
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn grouping_orders_by_n_then_input_order_in_any_number_of_pieces() {
+        for huge in [false, true] {
+            let (b, c) = frequent_n_counts(huge);
+            let pairs: Vec<LargePair> = b
+                .iter()
+                .zip(&c)
+                .enumerate()
+                .map(|(i, (&b, &c))| LargePair {
+                    n: b + c,
+                    b,
+                    offset: i,
+                    slot: usize::MAX,
+                })
+                .collect();
+            let mut want: Vec<(u64, usize)> = pairs.iter().map(|p| (p.n, p.offset)).collect();
+            want.sort_unstable();
+            for threads in [1, 2, 4, 7] {
+                let mut chunks: Vec<Vec<LargePair>> =
+                    pairs.chunks(1000).map(<[LargePair]>::to_vec).collect();
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let grouped = pool.install(|| group_by_n(&mut chunks));
+                let mut got = vec![(0, 0); pairs.len()];
+                for pair in chunks.iter().flatten() {
+                    assert_eq!(
+                        (grouped[pair.slot].n, grouped[pair.slot].b),
+                        (pair.n, pair.b)
+                    );
+                    got[pair.slot] = (pair.n, pair.offset);
+                }
+                assert_eq!(got, want, "{threads} threads, huge n: {huge}");
+            }
+        }
+    }
+
+    #[test]
+    fn shared_counts_saturate_the_same_in_any_number_of_pieces() {
+        // n = 5000 every 40th pair (310 of them, spread over every piece: the
+        // sum saturates at 255), n = 3000 every 300th (42), small n not counted.
+        let b: Vec<u64> = (0..3 * CHUNK + 100)
+            .map(|i| match i {
+                i if i % 40 == 0 => 2500,
+                i if i % 300 == 1 => 1500,
+                _ => 10,
+            })
+            .collect();
+        let c = b.clone();
+        for threads in [1, 2, 3, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let shared = pool.install(|| SharedN::count(&b, &c));
+            assert_eq!(shared.counts[5000], 255);
+            assert_eq!(shared.counts[3000], 42);
+            assert_eq!(shared.counts[20], 0);
+            assert_eq!(
+                shared.counts.iter().map(|&x| usize::from(x)).sum::<usize>(),
+                297
+            );
         }
     }
 
