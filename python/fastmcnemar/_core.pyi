@@ -528,6 +528,11 @@ def outline_rows(
 def outline_where(
     path: str | os.PathLike[str], key: str, values: list[str], skip: list[str]
 ) -> list[tuple[int, str, bytes]]: ...
+def records_json(
+    names: list[str],
+    columns: list[tuple[str, Any, Any]],
+    layout: tuple[str, str, str, str, str],
+) -> str | None: ...
 def json_array_fields(
     data: bytes, array_key: str, fields: list[str]
 ) -> tuple[tuple[int, int] | None, npt.NDArray[np.int64]]: ...

@@ -8,6 +8,10 @@ records; a container whose items are all scalars is written here by the C encode
 the indented layout's separators (``",\\n" + padding`` between items), and only the
 nesting above those leaves is walked in Python. An array of flat records (the flipped
 samples) is one C-encoder call too, its record boundaries re-indented afterwards.
+
+A report's tables (flipped samples, task rows, an audit's summary) come as
+:class:`Records` of a frame: the core writes them from the columns in place
+(``_core.records_json``), with the same bytes, and the rows never become Python dicts.
 """
 
 from __future__ import annotations
@@ -15,6 +19,12 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from typing import Any
+
+import numpy as np
+import polars as pl
+
+from fastmcnemar import _core
+from fastmcnemar.render._format import plain_rows
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _SCALAR = json.JSONEncoder(allow_nan=False).encode
@@ -26,6 +36,26 @@ def _leaf_encoder(item_separator: str) -> Any:
     return json.JSONEncoder(allow_nan=False, separators=(item_separator, ": ")).encode
 
 
+class Records:
+    """A frame written as a JSON array of one flat record per row (``plain_rows``)."""
+
+    __slots__ = ("frame",)
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The records as Python values (NaN and infinities as None)."""
+        return plain_rows(self.frame)
+
+
+def plain_default(value: Any) -> Any:
+    """``json.dumps``'s ``default`` for a document holding :class:`Records`."""
+    if isinstance(value, Records):
+        return value.rows()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def dumps(value: Any, indent: int, level: int = 0) -> str:
     """``json.dumps(value, indent=indent, allow_nan=False)``, faster for wide reports;
     ``level``: the value's depth inside an enclosing document (its lines' indentation)."""
@@ -35,6 +65,13 @@ def dumps(value: Any, indent: int, level: int = 0) -> str:
 
 
 def _write(value: Any, indent: int, level: int, parts: list[str]) -> None:
+    if type(value) is Records:
+        text = records_text(value.frame, indent, level)
+        if text is None:
+            _write(value.rows(), indent, level, parts)
+        else:
+            parts.append(text)
+        return
     if isinstance(value, dict):
         items: Any = value.values()
         opener, closer = "{", "}"
@@ -91,6 +128,62 @@ def _records(value: Any, indent: int, level: int) -> str:
     return "[" + middle + "{" + inner + body + middle + "}" + outer + "]"
 
 
+_INTEGERS = frozenset(
+    {pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64}
+)
+
+
+def records_text(frame: pl.DataFrame, indent: int, level: int) -> str | None:
+    """``dumps(plain_rows(frame), indent, level)`` written by the core from the columns,
+    or None when a column is not text, a number, a flag or null (then the caller encodes
+    the rows). At ``level`` as in :func:`_records`: each record one level deeper, its
+    items two."""
+    if frame.width == 0 or frame.height == 0:
+        return None
+    columns = []
+    for name in frame.columns:
+        column = _column(frame.get_column(name))
+        if column is None:
+            return None
+        columns.append(column)
+    outer, middle, inner = ("\n" + " " * (indent * d) for d in (level, level + 1, level + 2))
+    layout = (
+        middle + "{" + inner,
+        "," + inner,
+        ": ",
+        middle + "}," + middle + "{" + inner,
+        middle + "}" + outer,
+    )
+    text: str | None = _core.records_json(frame.columns, columns, layout)
+    return text
+
+
+def _column(series: pl.Series) -> tuple[str, Any, Any] | None:
+    """A column as ``records_json`` takes it, or None for a kind it does not write.
+    NumPy arrays come from ``to_numpy`` (a view where Polars can give one): a Polars
+    expression per column cost more than writing the column."""
+    dtype = series.dtype
+    if dtype == pl.String:
+        # Unnamed: Polars' Arrow export aborts the process on a name holding a NUL.
+        return ("text", series.alias(""), None)
+    if dtype == pl.Null:
+        return ("null", series.len(), None)
+    if dtype.is_float():
+        # Nulls come out as NaN; NaN, infinities and nulls are all written as null.
+        return ("float", np.ascontiguousarray(series.to_numpy(), dtype=np.float64), None)
+    nulls = series.null_count() > 0
+    valid = series.is_not_null().to_numpy() if nulls else None
+    if dtype in _INTEGERS:
+        if dtype == pl.UInt64 and (series.max() or 0) > 2**63 - 1:  # type: ignore[operator]
+            return None
+        values = (series.fill_null(0) if nulls else series).to_numpy()
+        return ("int", np.ascontiguousarray(values, dtype=np.int64), valid)
+    if dtype == pl.Boolean:
+        values = (series.fill_null(False) if nulls else series).to_numpy()
+        return ("bool", np.ascontiguousarray(values, dtype=np.bool_), valid)
+    return None
+
+
 def _key(key: Any) -> str:
     """A dict key as ``json`` writes it (str as is; numbers, booleans and None as text)."""
     if isinstance(key, str):
@@ -100,4 +193,4 @@ def _key(key: Any) -> str:
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
-__all__ = ["dumps"]
+__all__ = ["Records", "dumps", "plain_default", "records_text"]

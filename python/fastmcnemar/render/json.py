@@ -7,37 +7,44 @@ from collections.abc import Iterator
 from typing import Any
 
 from fastmcnemar.compare.results import Audit, Comparison
-from fastmcnemar.render._format import aggregate_dict, plain, plain_rows
-from fastmcnemar.render._json_text import dumps
+from fastmcnemar.render._format import aggregate_dict, plain
+from fastmcnemar.render._json_text import Records, dumps, plain_default
 
 
 def comparison_dict(comp: Comparison) -> dict[str, Any]:
     """Keys: reference, candidate, alpha, tasks, skipped, aggregate, degraded, verdict,
     margin, metadata, flips (every flipped sample, with texts when the logs carry them)."""
+    doc = _comparison_doc(comp)
+    return {key: value.rows() if type(value) is Records else value for key, value in doc.items()}
+
+
+def _comparison_doc(comp: Comparison) -> dict[str, Any]:
+    """:func:`comparison_dict` with its tables left as :class:`Records` for the writer."""
     return {
         "reference": comp.reference,
         "candidate": comp.candidate,
         "alpha": comp.alpha,
-        "tasks": [plain(r) for r in comp.tasks.iter_rows(named=True)],
-        "skipped": [plain(r) for r in comp.skipped.iter_rows(named=True)],
+        "tasks": Records(comp.tasks),
+        "skipped": Records(comp.skipped),
         "aggregate": aggregate_dict(comp.aggregate),
         "degraded": comp.degraded,
         "verdict": comp.verdict,
         "margin": comp.margin,
         "metadata": plain(comp.metadata),
-        "flips": plain_rows(comp.flips),
+        "flips": Records(comp.flips),
     }
 
 
-def _text(doc: dict[str, Any], indent: int | None) -> str:
-    """``json.dumps(doc, indent=indent, allow_nan=False)`` (indented: the fast writer)."""
+def _text(doc: dict[str, Any], indent: int | None, level: int = 0) -> str:
+    """``json.dumps(doc, indent=indent, allow_nan=False)`` of a document that may hold
+    :class:`Records` (indented: the fast writer)."""
     if indent is None:
-        return json.dumps(doc, allow_nan=False)
-    return dumps(doc, indent)
+        return json.dumps(doc, allow_nan=False, default=plain_default)
+    return dumps(doc, indent, level)
 
 
 def comparison_to_json(comp: Comparison, *, indent: int | None = 2) -> str:
-    return _text(comparison_dict(comp), indent)
+    return _text(_comparison_doc(comp), indent)
 
 
 def audit_to_json(audit: Audit, *, indent: int | None = 2) -> str:
@@ -53,7 +60,7 @@ def audit_json_chunks(audit: Audit, *, indent: int | None = 2) -> Iterator[str]:
         "degraded": audit.degraded,
         "complete": audit.complete,
         "failed": dict(audit.failed),
-        "summary": [plain(r) for r in audit.summary.iter_rows(named=True)],
+        "summary": Records(audit.summary),
         "comparisons": {},
     }
     text = _text(head, indent)
@@ -66,10 +73,10 @@ def audit_json_chunks(audit: Audit, *, indent: int | None = 2) -> Iterator[str]:
     assert text.endswith("{}" + closing)
     yield text[: -len(closing) - 1]
     for i, (label, comp) in enumerate(audit.comparisons.items()):
-        key, value = json.dumps(label), comparison_dict(comp)
+        key, value = json.dumps(label), _comparison_doc(comp)
         if indent is None:
-            yield (", " if i else "") + key + ": " + json.dumps(value, allow_nan=False)
+            yield (", " if i else "") + key + ": " + _text(value, None)
         else:
             pad = "\n" + " " * (2 * indent)
-            yield ("," if i else "") + pad + key + ": " + dumps(value, indent, 2)
+            yield ("," if i else "") + pad + key + ": " + _text(value, indent, 2)
     yield ("" if indent is None else "\n" + " " * indent) + "}" + closing

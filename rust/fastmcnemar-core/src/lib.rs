@@ -16,6 +16,7 @@
 //! - [`planning`]: exact power, sample size, minimum detectable drop, non-inferiority.
 //! - [`resample`]: sign-flip permutation tests (exact, lattice, Monte Carlo) and the paired bootstrap.
 //! - [`jsonl`]: pulling a few top-level keys out of big JSON-lines logs.
+//! - [`json_out`]: report tables of flat records as Python's `json` writes them.
 //! - [`coding`]: a score frame's doc ids and (task, filter, metric) runs as integer codes.
 //! - [`suite`]: one decision for a suite of tasks (Pooled, Max-Drop, Fisher,
 //!   Stouffer, Cauchy, HMP, the combined rule) and adjusted p-values.
@@ -28,6 +29,7 @@ pub mod coding;
 pub mod control;
 pub mod error;
 pub mod interval;
+pub mod json_out;
 pub mod jsonl;
 pub mod mcnemar;
 pub mod planning;

@@ -18,6 +18,7 @@ pub mod errors;
 pub mod ingest;
 mod paired;
 mod planning;
+mod report_json;
 mod resampling;
 pub mod results;
 pub mod runtime;
@@ -39,5 +40,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cluster::register(m)?;
     coding::register(m)?;
     sequential::register(m)?;
+    report_json::register(m)?;
     Ok(())
 }
