@@ -125,6 +125,16 @@ def test_sliced_and_chunked_columns_are_read_from_their_offset() -> None:
     assert dumps(Records(frame), 2) == json.dumps(plain_rows(frame), indent=2)
 
 
+def test_a_column_name_holding_a_nul_is_written() -> None:
+    """Polars' Arrow export aborts on such a name: text crosses to Rust unnamed."""
+    frame = pl.DataFrame({"a\x00b": ["x", None], "n\x00": [1.5, 2.0]})
+    assert dumps(Records(frame), 2) == json.dumps(plain_rows(frame), indent=2)
+    codes = _core.records_json(
+        ["k"], [("text", frame.get_column("a\x00b"), None)], ("{", ", ", ": ", "}, {", "}")
+    )
+    assert codes == '[{"k": "x"}, {"k": null}]'
+
+
 def test_bad_arguments_are_named() -> None:
     layout = ("{", ", ", ": ", "}, {", "}")
     with pytest.raises(ValueError, match="2 keys for 1 columns"):

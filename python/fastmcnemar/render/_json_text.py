@@ -164,8 +164,7 @@ def _column(series: pl.Series) -> tuple[str, Any, Any] | None:
     expression per column cost more than writing the column."""
     dtype = series.dtype
     if dtype == pl.String:
-        # Unnamed: Polars' Arrow export aborts the process on a name holding a NUL.
-        return ("text", series.alias(""), None)
+        return ("text", series, None)
     if dtype == pl.Null:
         return ("null", series.len(), None)
     if dtype.is_float():

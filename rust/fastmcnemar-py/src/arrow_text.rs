@@ -202,7 +202,13 @@ impl ArrowText {
     /// The text column `obj` streams (`obj.__arrow_c_stream__()`); None when its
     /// rows are not text in a layout read here.
     pub fn import(obj: &Bound<'_, PyAny>) -> PyResult<Option<Self>> {
-        let capsule = obj.call_method0("__arrow_c_stream__")?;
+        // Unnamed: Polars' Arrow export aborts the process on a Series name
+        // holding a NUL (a column name from a hostile file can).
+        let unnamed = match obj.getattr(pyo3::intern!(obj.py(), "alias")) {
+            Ok(alias) => alias.call1(("",))?,
+            Err(_) => obj.clone(),
+        };
+        let capsule = unnamed.call_method0("__arrow_c_stream__")?;
         // SAFETY: a capsule of this name holds an ArrowArrayStream; we move it
         // out (clearing the original's release, as the protocol asks) and own it.
         let mut stream = unsafe {
