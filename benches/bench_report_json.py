@@ -7,7 +7,7 @@ Audits K = 10 candidates of the lm-eval corpus of ``bench_audit.py`` (written on
 - ``audit_json_chunks`` as the CLI writes it: the flipped samples, task rows and summary
   written by ``fastmcnemar_core::json_out`` from the columns in place, the nesting above
   them by ``json``'s C encoder;
-- the same document with those tables as Python rows (``comparison_dict``: ``plain_rows``)
+- the same document with those tables as Python rows (``audit_dict``: ``plain_rows``)
   through the same indented writer, i.e. ``json``'s C encoder for the records.
 
 Both texts must be equal byte for byte (the script stops otherwise). Prints the medians per
@@ -29,24 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import audit_corpus
 import fastmcnemar
-from fastmcnemar.render._format import plain
 from fastmcnemar.render._json_text import dumps
-from fastmcnemar.render.json import audit_json_chunks, comparison_dict
+from fastmcnemar.render.json import audit_dict, audit_json_chunks
 
 K = 10
 
 
 def python_rows_text(audit: fastmcnemar.Audit) -> str:
     """The indented report with every table turned into Python rows first."""
-    whole = {
-        "reference": audit.reference,
-        "degraded": audit.degraded,
-        "complete": audit.complete,
-        "failed": dict(audit.failed),
-        "summary": [plain(r) for r in audit.summary.iter_rows(named=True)],
-        "comparisons": {k: comparison_dict(c) for k, c in audit.comparisons.items()},
-    }
-    return dumps(whole, 2)
+    return dumps(audit_dict(audit), 2)
 
 
 def main() -> None:

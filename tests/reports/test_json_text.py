@@ -17,7 +17,7 @@ from fastmcnemar.cli import main
 from fastmcnemar.data import example_path
 from fastmcnemar.render._format import plain, plain_rows
 from fastmcnemar.render._json_text import dumps
-from fastmcnemar.render.json import audit_json_chunks, comparison_dict
+from fastmcnemar.render.json import audit_dict, audit_json_chunks
 
 SCALARS = (
     st.none()
@@ -86,14 +86,8 @@ def test_refuses_what_json_refuses(bad: Any) -> None:
 def test_audit_pieces_join_to_the_whole_document(indent: int | None) -> None:
     """An audit's JSON written one comparison at a time is json.dumps of the whole."""
     audit = fm.audit(example_path("reference"), [example_path("degraded"), example_path("rerun")])
-    whole = {
-        "reference": audit.reference,
-        "degraded": audit.degraded,
-        "complete": audit.complete,
-        "failed": dict(audit.failed),
-        "summary": [plain(r) for r in audit.summary.iter_rows(named=True)],
-        "comparisons": {k: comparison_dict(c) for k, c in audit.comparisons.items()},
-    }
+    whole = audit_dict(audit)
+    assert whole["summary"] == [plain(r) for r in audit.summary.iter_rows(named=True)]
     pieces = list(audit_json_chunks(audit, indent=indent))
     assert len(pieces) == 2 + len(audit.comparisons)
     assert "".join(pieces) == json.dumps(whole, indent=indent, allow_nan=False)

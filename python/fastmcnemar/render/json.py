@@ -18,6 +18,19 @@ def comparison_dict(comp: Comparison) -> dict[str, Any]:
     return {key: value.rows() if type(value) is Records else value for key, value in doc.items()}
 
 
+def audit_dict(audit: Audit) -> dict[str, Any]:
+    """The whole audit report as Python values (keys: reference, degraded, complete,
+    failed, summary, comparisons); :func:`audit_json_chunks` writes its ``json.dumps``."""
+    return {
+        "reference": audit.reference,
+        "degraded": audit.degraded,
+        "complete": audit.complete,
+        "failed": dict(audit.failed),
+        "summary": Records(audit.summary).rows(),
+        "comparisons": {label: comparison_dict(c) for label, c in audit.comparisons.items()},
+    }
+
+
 def _comparison_doc(comp: Comparison) -> dict[str, Any]:
     """:func:`comparison_dict` with its tables left as :class:`Records` for the writer."""
     return {
