@@ -122,10 +122,24 @@ def _records(value: Any, indent: int, level: int) -> str:
     boundaries ``},<sep>{`` need their own line. Encoded strings hold no raw newline, so
     ``},<sep>{`` occurs nowhere else.
     """
+    head, item_sep, _, record_sep, tail = _record_layout(indent, level)
+    text: str = _leaf_encoder(item_sep)(value)
+    body = text[2:-2].replace("}" + item_sep + "{", record_sep)
+    return "[" + head + body + tail + "]"
+
+
+def _record_layout(indent: int, level: int) -> tuple[str, str, str, str, str]:
+    """How an indented array of flat records at ``level`` is laid out, as
+    ``_core.records_json`` takes it: (after ``[``, between items, between key and value,
+    between records, before ``]``). Each record sits one level deeper, its items two."""
     outer, middle, inner = ("\n" + " " * (indent * d) for d in (level, level + 1, level + 2))
-    text: str = _leaf_encoder("," + inner)(value)
-    body = text[2:-2].replace("}," + inner + "{", middle + "}," + middle + "{" + inner)
-    return "[" + middle + "{" + inner + body + middle + "}" + outer + "]"
+    return (
+        middle + "{" + inner,
+        "," + inner,
+        ": ",
+        middle + "}," + middle + "{" + inner,
+        middle + "}" + outer,
+    )
 
 
 _INTEGERS = frozenset(
@@ -136,8 +150,7 @@ _INTEGERS = frozenset(
 def records_text(frame: pl.DataFrame, indent: int, level: int) -> str | None:
     """``dumps(plain_rows(frame), indent, level)`` written by the core from the columns,
     or None when a column is not text, a number, a flag or null (then the caller encodes
-    the rows). At ``level`` as in :func:`_records`: each record one level deeper, its
-    items two."""
+    the rows), laid out as :func:`_records` lays out the same rows."""
     if frame.width == 0 or frame.height == 0:
         return None
     columns = []
@@ -146,15 +159,7 @@ def records_text(frame: pl.DataFrame, indent: int, level: int) -> str | None:
         if column is None:
             return None
         columns.append(column)
-    outer, middle, inner = ("\n" + " " * (indent * d) for d in (level, level + 1, level + 2))
-    layout = (
-        middle + "{" + inner,
-        "," + inner,
-        ": ",
-        middle + "}," + middle + "{" + inner,
-        middle + "}" + outer,
-    )
-    text: str | None = _core.records_json(frame.columns, columns, layout)
+    text: str | None = _core.records_json(frame.columns, columns, _record_layout(indent, level))
     return text
 
 
