@@ -6,7 +6,7 @@
 
 use fastmcnemar_core::coding::TextColumn;
 use fastmcnemar_core::json_out::{Cell, Layout, RecordColumn, write_records};
-use numpy::PyReadonlyArray1;
+use numpy::{PyReadonlyArray1, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
@@ -84,9 +84,9 @@ impl<'py> Column<'py> {
     fn len(&self) -> usize {
         match self {
             Column::Text(text) => text.len(),
-            Column::Float(x) => x.len().unwrap_or(0),
-            Column::Int(x, _) => x.len().unwrap_or(0),
-            Column::Bool(x, _) => x.len().unwrap_or(0),
+            Column::Float(x) => x.len(),
+            Column::Int(x, _) => x.len(),
+            Column::Bool(x, _) => x.len(),
             Column::Null(rows) => *rows,
         }
     }
@@ -96,9 +96,7 @@ impl<'py> Column<'py> {
         match self {
             Column::Text(text) => (0..text.len())
                 .all(|row| text.get(row).is_none_or(|b| std::str::from_utf8(b).is_ok())),
-            Column::Int(_, Some(mask)) | Column::Bool(_, Some(mask)) => {
-                mask.len().ok() == Some(self.len())
-            }
+            Column::Int(_, Some(mask)) | Column::Bool(_, Some(mask)) => mask.len() == self.len(),
             _ => true,
         }
     }
