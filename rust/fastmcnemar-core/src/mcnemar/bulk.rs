@@ -659,18 +659,25 @@ mod tests {
         (b, c)
     }
 
+    /// `work` on a pool of `threads` threads.
+    fn on_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> R {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(work)
+    }
+
     #[test]
     fn results_do_not_depend_on_the_number_of_threads() {
         for huge in [false, true] {
             let (b, c) = frequent_n_counts(huge);
             for m in [Method::Exact, Method::MidP] {
                 let on = |threads: usize| {
-                    let pool = rayon::ThreadPoolBuilder::new()
-                        .num_threads(threads)
-                        .build()
-                        .unwrap();
-                    pool.install(|| pvalues(&b, &c, Alternative::TwoSided, m, &NeverStop))
-                        .unwrap()
+                    on_threads(threads, || {
+                        pvalues(&b, &c, Alternative::TwoSided, m, &NeverStop)
+                    })
+                    .unwrap()
                 };
                 let one = on(1);
                 for threads in [2, 3, 5] {
@@ -711,11 +718,7 @@ mod tests {
             for threads in [1, 2, 4, 7] {
                 let mut chunks: Vec<Vec<LargePair>> =
                     pairs.chunks(1000).map(<[LargePair]>::to_vec).collect();
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .unwrap();
-                let grouped = pool.install(|| group_by_n(&mut chunks));
+                let grouped = on_threads(threads, || group_by_n(&mut chunks));
                 let mut got = vec![(0, 0); pairs.len()];
                 for pair in chunks.iter().flatten() {
                     assert_eq!(
@@ -742,11 +745,7 @@ mod tests {
             .collect();
         let c = b.clone();
         for threads in [1, 2, 3, 4] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
-            let shared = pool.install(|| SharedN::count(&b, &c));
+            let shared = on_threads(threads, || SharedN::count(&b, &c));
             assert_eq!(shared.counts[5000], 255);
             assert_eq!(shared.counts[3000], 42);
             assert_eq!(shared.counts[20], 0);
