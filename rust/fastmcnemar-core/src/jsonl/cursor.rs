@@ -123,8 +123,20 @@ impl<'a, const MULTILINE: bool> Cursor<'a, MULTILINE> {
         }
     }
 
-    /// Skips an array or object whose opening bracket is at `pos`.
+    /// Skips an array or object whose opening bracket is at `pos`: 64 bytes
+    /// at a time where the value is plain, byte by byte where it is not (and
+    /// for the exact error of a broken one).
     pub fn skip_compound(&mut self) -> Result<(), String> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(end) = super::structure::compound_end(self.bytes, self.pos, MULTILINE) {
+            self.pos = end;
+            return Ok(());
+        }
+        self.walk_compound()
+    }
+
+    /// The byte-wise walk over an array or object whose opening bracket is at `pos`.
+    pub(super) fn walk_compound(&mut self) -> Result<(), String> {
         let mut inline = [0u8; INLINE_DEPTH];
         let mut spill: Vec<u8> = Vec::new();
         let mut depth = 0usize;
@@ -187,7 +199,7 @@ impl<'a, const MULTILINE: bool> Cursor<'a, MULTILINE> {
 /// search's setup costs more than the search: the first [`SHORT_STRING`]
 /// bytes are checked 16 at a time, and only longer strings go to `memchr2`.
 #[inline]
-fn quote_or_newline(bytes: &[u8], from: usize) -> Option<usize> {
+pub(super) fn quote_or_newline(bytes: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
     let short_end = (from + SHORT_STRING).min(bytes.len());
     while at + 16 <= short_end {

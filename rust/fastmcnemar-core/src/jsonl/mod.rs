@@ -3,8 +3,9 @@
 //! Evaluation harnesses log one JSON object per sample, and most of each line is
 //! prompt text we do not need (lm-eval samples: doc, arguments, responses). This
 //! scanner walks each line's top-level members in one pass, skips unwanted
-//! values by bracket matching (strings are skipped with `memchr2`, so long
-//! prompts cost a SIMD scan, not a parse), and decodes only the wanted values.
+//! values by bracket matching (arrays and objects 64 bytes at a time in
+//! `structure`, long strings with `memchr2`, so prompts cost a SIMD scan, not
+//! a parse), and decodes only the wanted values.
 //!
 //! The file is cut into fixed-size segments (`segment`) that threads read
 //! with positional reads through a small, reused buffer: no shared cursor, no
@@ -24,6 +25,8 @@ mod merge;
 pub mod outline;
 mod segment;
 mod source;
+#[cfg(target_arch = "x86_64")]
+mod structure;
 #[cfg(test)]
 mod tests;
 
