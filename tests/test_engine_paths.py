@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 
 import fastmcnemar as fm
+from fastmcnemar import _core
 from fastmcnemar.compare import candidate_read, columnar, engine
 from fastmcnemar.compare.loading import load_run
 from fastmcnemar.compare.task_stats import TaskStats
@@ -48,7 +49,7 @@ def test_lean_reader_pairs_through_the_scanner(monkeypatch: pytest.MonkeyPatch) 
     """Every chosen file goes through scan_chosen (no fallback), its hash checks
     count every pair, and the answer is the general reader's."""
     seen: list[object] = []
-    scan = candidate_read.scan_chosen
+    scan = _core.scan_chosen  # what candidate_read calls
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         seen.append(scan(*args, **kwargs))
@@ -72,7 +73,7 @@ def test_scanner_falls_back_with_its_reason(tmp_path: Path) -> None:
     index = engine.index_reference(example_path("reference"))
     path = next(run.glob("samples_demo_mc_*.jsonl"))
     choice = next(c for c in index.coded.keys.iter_rows(named=True) if c["task"] == "demo_mc")
-    out = candidate_read.scan_chosen(
+    out = _core.scan_chosen(
         [path], index.coded.lookup, doc_id="doc_id", filter="filter",
         hashes=("doc_hash", "prompt_hash", "target_hash"), metrics=[choice["metric"]],
         keep_filters=[choice["filter"]], keys=[choice["key"]],
@@ -293,14 +294,13 @@ def test_single_metric_frames_pair_the_same_both_ways(monkeypatch: pytest.Monkey
     "method", ["holm", "hochberg", "hommel", "bonferroni", "sidak", "holm-sidak", "bh", "by"]
 )
 def test_grouped_adjustment_equals_one_call_per_family(method: str) -> None:
-    from fastmcnemar import _core
 
     rng = np.random.default_rng(11)
     sizes = [1, 5, 60, 2, 17]
     pvalues = rng.random(sum(sizes)) ** 3
     pvalues[3] = pvalues[4]  # ties keep their order
     offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
-    grouped = _core.suite_adjust_pvalues_grouped(pvalues, offsets, method)
+    grouped = _core.suite_adjust_pvalues_grouped(pvalues, offsets, method)  # type: ignore[arg-type]
     bounds = offsets.tolist()
     one_by_one = np.concatenate(
         [fm.adjust_pvalues(pvalues[a:b], method=method) for a, b in itertools.pairwise(bounds)]  # type: ignore[arg-type]
@@ -309,7 +309,6 @@ def test_grouped_adjustment_equals_one_call_per_family(method: str) -> None:
 
 
 def test_grouped_adjustment_checks_its_offsets() -> None:
-    from fastmcnemar import _core
 
     with pytest.raises(fm.InvalidArgumentError, match="offsets"):
         _core.suite_adjust_pvalues_grouped(np.array([0.1, 0.2]), np.array([0, 3]), "holm")
@@ -320,7 +319,6 @@ def test_grouped_adjustment_checks_its_offsets() -> None:
 def test_hash_columns_cross_to_the_scanner_in_place(tmp_path: Path) -> None:
     """The reference's hash Series are read through the Arrow stream interface: nulls,
     empty and non-ASCII texts and several chunks all compare as the texts they hold."""
-    from fastmcnemar import _core
 
     doc_hash = pl.concat(
         [pl.Series(["é✓x", None], dtype=pl.Utf8), pl.Series([""], dtype=pl.Utf8)],
