@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import fastmcnemar as fm
@@ -210,3 +211,20 @@ def test_exact_power_at_the_largest_n_stops_on_ctrl_c() -> None:
     assert words, done.stderr
     assert words[0] == "interrupted", done.stdout + done.stderr
     assert float(words[1]) < 8.0, done.stdout
+
+
+@pytest.mark.parametrize("inline", [True, False], ids=["inline", "on-the-pool"])
+def test_a_panic_in_the_core_is_a_worker_panic_error_and_the_pools_survive(inline: bool) -> None:
+    # No input reaches a panic; a hook panics on purpose, on the calling thread (small
+    # calls run inline) or on a worker, and both become the same catchable error.
+    from fastmcnemar import _core
+
+    for _ in range(2):
+        with pytest.raises(fm.WorkerPanicError, match=r"panicked \(deliberate panic") as caught:
+            _core._panic_for_tests(inline)
+        assert isinstance(caught.value, Exception)  # not PyO3's BaseException PanicException
+    # The pool that lost a worker's job still runs the next call.
+    b = np.arange(200_000, dtype=np.int64) % 50
+    out = fm.mcnemar_counts(b, 49 - b)
+    assert out.pvalue.shape == (200_000,)
+    assert np.all((out.pvalue > 0) & (out.pvalue <= 1))

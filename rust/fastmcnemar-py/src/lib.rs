@@ -41,5 +41,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     coding::register(m)?;
     sequential::register(m)?;
     report_json::register(m)?;
+    runtime::register(m)?;
     Ok(())
 }

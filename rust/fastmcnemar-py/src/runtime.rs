@@ -8,7 +8,9 @@
 //! for them to stop, and re-raises the Python exception. A panicking worker
 //! becomes a `WorkerPanicError`, never an argument error.
 
+use std::any::Any;
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -106,7 +108,12 @@ where
     } = size
     {
         if items < inline_below {
-            return Ok(work(&NeverStop)?);
+            // A panic inline is the same bug as in a worker: the same error,
+            // not PyO3's PanicException (a BaseException `except Exception` misses).
+            return match std::panic::catch_unwind(AssertUnwindSafe(|| work(&NeverStop))) {
+                Ok(result) => Ok(result?),
+                Err(payload) => Err(panic_error(payload.as_ref()).into()),
+            };
         }
     }
     let pool = thread_pool(threads)?;
@@ -135,16 +142,7 @@ where
                     }
                 }
             }
-            let result = handle.join().map_err(|panic| {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "no message".into());
-                WorkerPanicError::new_err(format!(
-                    "internal error: a worker thread panicked ({what}); please report it"
-                ))
-            });
+            let result = handle.join().map_err(|panic| panic_error(panic.as_ref()));
             match (pending_signal, result) {
                 (Some(err), _) => Err(err.into()),
                 (None, Err(err)) => Err(err.into()),
@@ -153,6 +151,38 @@ where
         })
     });
     outcome
+}
+
+/// The error a panic in the core becomes, with the panic's message.
+fn panic_error(payload: &(dyn Any + Send)) -> PyErr {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    WorkerPanicError::new_err(format!(
+        "internal error: a worker thread panicked ({what}); please report it"
+    ))
+}
+
+/// Panics on purpose inside [`run`], inline or on the pool: the test suite's
+/// way to check that a bug in the core surfaces as `WorkerPanicError` and
+/// leaves the pools usable (no input reaches a panic).
+#[pyfunction]
+#[pyo3(signature = (inline))]
+fn _panic_for_tests(py: Python<'_>, inline: bool) -> PyCoreResult<()> {
+    let size = if inline {
+        Size::inline_if(true)
+    } else {
+        Size::Long
+    };
+    run(py, None, size, |_| -> fastmcnemar_core::Result<()> {
+        panic!("deliberate panic for the test suite")
+    })
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)
 }
 
 /// Pools keyed by (process id, thread count).
