@@ -189,6 +189,10 @@ def _classify(
     return keep, not_testable
 
 
+#: Most samples files read at once by :func:`load_lm_eval`.
+_MAX_FILES_IN_FLIGHT = 8
+
+
 def _read_columns(sample: SamplesFile, keep: list[str], examples: dict[str, Any]) -> pl.DataFrame:
     """The wide frame: ids, filter, hashes and the kept metrics, one row per line."""
     # doc_id as text: ints keep their exact token ("16"), string ids pass through.
@@ -350,12 +354,15 @@ def load_lm_eval(
                 f"(tasks: {', '.join(known)})"
             )
     metric_set = {metrics} if isinstance(metrics, str) else set(metrics) if metrics else None
-    # Two files in flight: the scanner already uses every core, but while one
-    # file's columns become a frame (Polars) the next one is being scanned, so
-    # no core idles between files. Memory stays bounded by the kept columns.
+    # Two files in flight per core: a file smaller than a scanner segment (4 MB)
+    # is scanned on one core, and while one file's columns become a frame
+    # (Polars, Python) another is being scanned, so no core idles between files
+    # (two in flight left a 2-core machine 40% idle on a 60-file run; four read
+    # it 17% faster). At most eight: memory stays bounded by the kept columns.
     if len(files) > 1:
+        workers = min(len(files), 2 * (os.cpu_count() or 1), _MAX_FILES_IN_FLIGHT)
         # Executor.map cancels the files not yet started when one raises.
-        with ThreadPoolExecutor(max_workers=2) as pool:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             parts = list(pool.map(lambda f: _read_file(f, metric_set), files))
     else:
         parts = [_read_file(f, metric_set) for f in files]
