@@ -49,7 +49,7 @@ rust-test:
 # The API reference and topic pages, offline, failing on any warning (broken link,
 # unresolved reference, bad docstring section).
 docs: setup build
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --quiet --site-dir target/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir target/site
 
 py-test: setup build
 	$(BIN)/python -m mypy

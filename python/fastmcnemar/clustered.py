@@ -297,14 +297,14 @@ def clustered_mcnemar_counts(
 ) -> ClusteredTestResult:
     """:func:`clustered_mcnemar` from per-cluster counts.
 
+    The parameters after ``n`` are those of :func:`clustered_test`.
+
     Parameters
     ----------
     b, c, n : array_like of int
         Per cluster: pairs only the reference got right (b_k), pairs only the
         candidate got right (c_k), and all pairs (n_k >= b_k + c_k, n_k >= 1).
         Counts of parts of a run add up cluster by cluster.
-
-    Other parameters are those of :func:`clustered_test`.
 
     Returns
     -------
