@@ -21,13 +21,22 @@ def comparison_dict(comp: Comparison) -> dict[str, Any]:
 def audit_dict(audit: Audit) -> dict[str, Any]:
     """The whole audit report as Python values (keys: reference, degraded, complete,
     failed, summary, comparisons); :func:`audit_json_chunks` writes its ``json.dumps``."""
+    doc = _audit_head(audit)
+    doc["summary"] = Records(audit.summary).rows()
+    doc["comparisons"] = {label: comparison_dict(c) for label, c in audit.comparisons.items()}
+    return doc
+
+
+def _audit_head(audit: Audit) -> dict[str, Any]:
+    """The audit document with its summary left as :class:`Records` and no comparisons
+    yet: what :func:`audit_json_chunks` writes around them and :func:`audit_dict` fills."""
     return {
         "reference": audit.reference,
         "degraded": audit.degraded,
         "complete": audit.complete,
         "failed": dict(audit.failed),
-        "summary": Records(audit.summary).rows(),
-        "comparisons": {label: comparison_dict(c) for label, c in audit.comparisons.items()},
+        "summary": Records(audit.summary),
+        "comparisons": {},
     }
 
 
@@ -68,15 +77,7 @@ def audit_json_chunks(audit: Audit, *, indent: int | None = 2) -> Iterator[str]:
     """The text of :func:`audit_to_json` in pieces, one comparison at a time, so that a
     large audit's report is written without holding its whole document (or text) in
     memory: the pieces joined are ``json.dumps`` of the whole document, byte for byte."""
-    head = {
-        "reference": audit.reference,
-        "degraded": audit.degraded,
-        "complete": audit.complete,
-        "failed": dict(audit.failed),
-        "summary": Records(audit.summary),
-        "comparisons": {},
-    }
-    text = _text(head, indent)
+    text = _text(_audit_head(audit), indent)
     if not audit.comparisons:
         yield text
         return
