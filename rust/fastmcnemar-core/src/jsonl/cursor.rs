@@ -101,25 +101,13 @@ impl<'a, const MULTILINE: bool> Cursor<'a, MULTILINE> {
     /// line, mostly on short strings, where a call's prologue is a third of it.
     #[inline(always)]
     pub fn string_body(&mut self) -> Result<&'a [u8], String> {
-        // Jump from quote to quote (prompts are full of escaped newlines but have
-        // few quotes); a quote preceded by an odd run of backslashes is escaped.
         let start = self.pos;
-        let mut from = self.pos;
-        loop {
-            let at = match quote_or_newline(self.bytes, from) {
-                Some(at) if self.bytes[at] == b'"' => at,
-                _ => return Err("unterminated string (truncated line?)".into()),
-            };
-            let run = self.bytes[start..at]
-                .iter()
-                .rev()
-                .take_while(|&&b| b == b'\\')
-                .count();
-            if run % 2 == 0 {
+        match closing_quote(self.bytes, start) {
+            Some(at) => {
                 self.pos = at + 1;
-                return Ok(&self.bytes[start..at]);
+                Ok(&self.bytes[start..at])
             }
-            from = at + 1;
+            None => Err("unterminated string (truncated line?)".into()),
         }
     }
 
@@ -193,13 +181,40 @@ impl<'a, const MULTILINE: bool> Cursor<'a, MULTILINE> {
     }
 }
 
+/// The quote that closes a string whose content runs on at `from`: the first
+/// quote after an even run of backslashes; None at a newline or the end
+/// (`from` is at most the text's length).
+///
+/// Jumps from quote to quote (prompts are full of escaped newlines but have
+/// few quotes). The run is counted back from the quote over the whole text:
+/// it cannot pass the string's opening quote, and so may start before `from`
+/// (`structure` resumes in the middle of a string).
+#[inline(always)]
+pub(super) fn closing_quote(bytes: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let at = quote_or_newline(bytes, from)?;
+        if bytes[at] != b'"' {
+            return None;
+        }
+        let run = bytes[..at]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if run % 2 == 0 {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+}
+
 /// The first `"` or newline at or after `from`.
 ///
 /// Most strings are short (keys, hashes, filter names), where the SIMD
 /// search's setup costs more than the search: the first [`SHORT_STRING`]
 /// bytes are checked 16 at a time, and only longer strings go to `memchr2`.
 #[inline]
-pub(super) fn quote_or_newline(bytes: &[u8], from: usize) -> Option<usize> {
+fn quote_or_newline(bytes: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
     let short_end = (from + SHORT_STRING).min(bytes.len());
     while at + 16 <= short_end {

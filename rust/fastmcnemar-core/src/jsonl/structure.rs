@@ -22,7 +22,7 @@
 //!
 //! Only on x86-64, where SSE2 is in the baseline; other targets keep the walk.
 
-use super::cursor::quote_or_newline;
+use super::cursor::closing_quote;
 
 /// Deepest nesting handled here; deeper values take the byte-wise walk.
 const MAX_DEPTH: usize = 64;
@@ -162,30 +162,12 @@ pub(super) fn compound_end(bytes: &[u8], start: usize, multiline: bool) -> Optio
         }
         // A string runs on: long ones (prompts) are crossed by the SIMD
         // search, faster than block by block; the quote ends it afresh.
-        at = string_end(bytes, at + 64)? + 1;
+        if at + 64 >= bytes.len() {
+            return None; // the text ends inside the string
+        }
+        at = closing_quote(bytes, at + 64)? + 1;
         in_string = 0;
         escapes = Escapes::default();
-    }
-    None
-}
-
-/// The closing quote of a string that continues at `from`: the first quote
-/// after an even run of backslashes; None at a newline or the end.
-fn string_end(bytes: &[u8], mut from: usize) -> Option<usize> {
-    while from < bytes.len() {
-        let at = quote_or_newline(bytes, from)?;
-        if bytes[at] == b'\n' {
-            return None;
-        }
-        let run = bytes[..at]
-            .iter()
-            .rev()
-            .take_while(|&&b| b == b'\\')
-            .count();
-        if run % 2 == 0 {
-            return Some(at);
-        }
-        from = at + 1;
     }
     None
 }
