@@ -5,8 +5,8 @@
 //! a rayon pool of the chosen size while the calling (main) thread waits with
 //! the interpreter released, waking every `SIGNAL_POLL` to look for Ctrl-C.
 //! On a signal it raises the cancel flag the core's chunk loops check, waits
-//! for them to stop, and re-raises the Python exception. A panicking worker
-//! becomes a `WorkerPanicError`, never an argument error.
+//! for them to stop, and re-raises the Python exception. A panic in the core,
+//! on a worker or inline, becomes a `WorkerPanicError`, never an argument error.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -161,7 +161,7 @@ fn panic_error(payload: &(dyn Any + Send)) -> PyErr {
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "no message".into());
     WorkerPanicError::new_err(format!(
-        "internal error: a worker thread panicked ({what}); please report it"
+        "internal error: fastmcnemar's core panicked ({what}); please report it"
     ))
 }
 
@@ -171,14 +171,12 @@ fn panic_error(payload: &(dyn Any + Send)) -> PyErr {
 #[pyfunction]
 #[pyo3(signature = (inline))]
 fn _panic_for_tests(py: Python<'_>, inline: bool) -> PyCoreResult<()> {
-    let size = if inline {
-        Size::inline_if(true)
-    } else {
-        Size::Long
-    };
-    run(py, None, size, |_| -> fastmcnemar_core::Result<()> {
-        panic!("deliberate panic for the test suite")
-    })
+    run(
+        py,
+        None,
+        Size::inline_if(inline),
+        |_| -> fastmcnemar_core::Result<()> { panic!("deliberate panic for the test suite") },
+    )
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
