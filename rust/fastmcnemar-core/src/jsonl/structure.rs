@@ -110,8 +110,9 @@ pub(super) fn compound_end(bytes: &[u8], start: usize, multiline: bool) -> Optio
     let mut escapes = Escapes::default();
     let mut in_string = 0u64; // all ones while a string continues into the next block
     let mut at = start;
+    // The last, short block only (there is at most one): zeroed once, not per block.
+    let mut padded = [0u8; 64];
     while at < bytes.len() {
-        let mut padded = [0u8; 64];
         let block: &[u8; 64] = match bytes.get(at..at + 64) {
             Some(full) => full.try_into().ok()?,
             None => {
