@@ -57,6 +57,10 @@ _NOT_METRICS = frozenset(
     }
 )
 _HASHES = ("doc_hash", "prompt_hash", "target_hash")
+
+#: Most samples files read at once by :func:`load_lm_eval`.
+_MAX_FILES_IN_FLIGHT = 8
+
 # What telling a file's layout never reads: its prompt text and the other
 # non-metric fields (doc_id, filter and the metric list are read).
 LAYOUT_SKIP = _NOT_METRICS - {"doc_id", "filter", "metrics"}
@@ -187,10 +191,6 @@ def _classify(
                 }
             )
     return keep, not_testable
-
-
-#: Most samples files read at once by :func:`load_lm_eval`.
-_MAX_FILES_IN_FLIGHT = 8
 
 
 def _read_columns(sample: SamplesFile, keep: list[str], examples: dict[str, Any]) -> pl.DataFrame:
