@@ -108,6 +108,8 @@ def measure(cmd: list[str]) -> tuple[float, float, float]:
 
 def files_benchmark(root: Path, ks: list[int], repeats: int, distinct: int) -> list[str]:
     lines = []
+    # Median wall time of each method at each K, for the fit of time against K.
+    walls: dict[str, dict[int, float]] = {}
     t0 = time.perf_counter()
     ref, _, size = audit_corpus.write_corpus(root, max(ks), distinct=distinct)
     print(
@@ -173,6 +175,7 @@ def files_benchmark(root: Path, ks: list[int], repeats: int, distinct: int) -> l
         )
         for name, rows in results.items():
             wall = statistics.median(r[0] for r in rows)
+            walls.setdefault(name, {})[k] = wall
             cpu = statistics.median(r[1] for r in rows)
             rss = statistics.median(r[2] for r in rows)
             lines.append(
@@ -180,7 +183,31 @@ def files_benchmark(root: Path, ks: list[int], repeats: int, distinct: int) -> l
                 f"{rss:6.0f} MB {wall / cat_wall:6.1f}x {cpu / k:10.3f}"
             )
         print("\n".join(lines[-2 - len(results) :]), flush=True)
+    if len(ks) > 1:
+        lines.extend(linear_fit(walls))
+        print("\n".join(lines[-1 - len(walls) :]), flush=True)
     return lines
+
+
+def linear_fit(walls: dict[str, dict[int, float]]) -> list[str]:
+    """Wall time = fixed + K x per-candidate, least squares over the K measured: the
+    per-candidate slope is the audit's steady speed against ``cat`` reading one more run,
+    the fixed part is what any K pays (process start, imports, the reference)."""
+    lines = [f"\nwall time against K (least squares over K = {', '.join(map(str, walls['cat']))})"]
+    cat_slope = _fit(walls["cat"])[1]
+    for name, by_k in walls.items():
+        fixed, slope = _fit(by_k)
+        lines.append(
+            f"{name:<28} fixed {fixed:6.2f} s + {slope * 1e3:6.1f} ms per candidate "
+            f"({slope / cat_slope:4.1f}x cat's per run)"
+        )
+    return lines
+
+
+def _fit(by_k: dict[int, float]) -> tuple[float, float]:
+    """(intercept, slope) of the least-squares line through (K, wall)."""
+    slope, intercept = statistics.linear_regression(list(by_k), list(by_k.values()))
+    return intercept, slope
 
 
 def memory_benchmark(repeats: int) -> list[str]:
