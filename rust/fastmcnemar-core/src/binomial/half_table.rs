@@ -8,10 +8,16 @@
 //! (n - k)/(k + 1), a recursion whose rounding errors are damped (each step
 //! weights the previous error by S_{k+1} r / S_k < 1). The half of the row at
 //! or below the mean is 1 minus the mirrored small tail.
+//!
+//! The plain value of a small tail is C(n, j) 2^-n S_k (j = n - k, `half_pmf`,
+//! a few ulps at every k), not exp(ln pmf(k) + ln S_k), which inherits the
+//! rounding of a log near -700 (~1e-13 of the value). The log keeps the
+//! saddle-point form, whose error is relative to |ln p|.
 
 use std::sync::OnceLock;
 
 use super::Tail;
+use super::half_pmf::Choose;
 use super::pmf::Trials;
 
 /// Largest n served from the table (memory: (n + 1) x 16 bytes per row).
@@ -43,14 +49,19 @@ fn build_row(n: u64) -> Box<[Tail]> {
     // Upper half k > n/2: small tails, summed from k = n down.
     let first_small = n / 2 + 1;
     let mut s: f64 = 1.0;
+    let mut choose = Choose::new();
     let mut k = n;
     loop {
-        row[k as usize] = Tail::from_ln(ln_pmf(k) + s.ln());
+        row[k as usize] = Tail {
+            value: choose.times_half_pow(s, n),
+            ln: ln_pmf(k) + s.ln(),
+        };
         if k == first_small {
             break;
         }
         // S_{k-1} = 1 + S_k * pmf(k) / pmf(k - 1).
         s = 1.0 + s * (n - k + 1) as f64 / k as f64;
+        choose.step(n, n - k + 1);
         k -= 1;
     }
     // Lower half 1 <= k <= n/2: P(X >= k) = 1 - P(X >= n - k + 1) (symmetry).

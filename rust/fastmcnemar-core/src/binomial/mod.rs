@@ -20,12 +20,16 @@
 //!   and the log carried as hi + lo (`temme_half`).
 //! - p = 1/2 and n <= 1024: a lazily built per-n table of whole rows, made by
 //!   the same direct method (`half_table`).
+//! - p = 1/2 deep in the tail (the table's values; the direct sum and the
+//!   pmf where ln p < -40): the value is built from exact integers over 2^n
+//!   or a deviance carried as hi + lo, not as e^(ln p) (`half_pmf`).
 //!
 //! So every call costs O(1) in n (a few hundred operations at most).
 //! Beyond 2^53 counts are rounded to doubles: results stay finite, in [0, 1].
 //!
 //! An argument `p` outside [0, 1] (or NaN) gives NaN.
 
+mod half_pmf;
 mod half_table;
 mod pmf;
 mod tail_sum;
@@ -115,8 +119,23 @@ fn ln_pmf_any(n: u64, k: u64, p: f64) -> f64 {
 fn far_tail(t: &Trials, k: u64, dir: Direction) -> Tail {
     let ln_pk = t.ln_pmf_split(k as f64, (t.n_int - k) as f64);
     let s = ratio_sum(t, k, ln_pk, dir);
-    Tail::from_ln(ln_pk + s.ln())
+    let ln = ln_pk + s.ln();
+    if t.p == 0.5 && ln < HALF_VALUE_DOMAIN_LN {
+        // The McNemar null deep in the tail: not through the rounded log.
+        if let Some(value) = half_pmf::pmf_times(t.n_int, k, s, HALF_VALUE_DOMAIN_MAX_J) {
+            return Tail { value, ln };
+        }
+    }
+    Tail::from_ln(ln)
 }
+
+/// Below this log a p = 1/2 tail from the direct sum, or a pmf, is built in
+/// the value domain (`half_pmf`): above it, e^ln keeps ~2e-14 (the log's
+/// error is a few ulps of |ln p|).
+const HALF_VALUE_DOMAIN_LN: f64 = -40.0;
+/// Most recurrence steps spent on it (only |n - 2k| > 0.6 n takes the
+/// recurrence, and there the tail is below 1e-300 once n > 3,600).
+const HALF_VALUE_DOMAIN_MAX_J: u64 = 1024;
 
 /// Smallest n for which Temme's expansion may replace the summation.
 const TEMME_MIN_N: u64 = 800;
@@ -259,7 +278,14 @@ fn lower_tail(n: u64, k: u64, p: f64) -> Tail {
 
 /// P(X = k), X ~ Bin(n, 1/2).
 pub fn pmf_half(n: u64, k: u64) -> f64 {
-    pmf(n, k, 0.5)
+    let ln = ln_pmf_any(n, k, 0.5);
+    if ln < HALF_VALUE_DOMAIN_LN && 0 < k && k < n {
+        // Deep in the tail: not through the rounded log (see `half_pmf`).
+        if let Some(value) = half_pmf::pmf_times(n, k, 1.0, HALF_VALUE_DOMAIN_MAX_J) {
+            return value;
+        }
+    }
+    ln.exp()
 }
 
 /// ln P(X = k), X ~ Bin(n, 1/2); `-inf` when k > n.

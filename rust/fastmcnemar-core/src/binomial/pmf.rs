@@ -12,7 +12,7 @@
 use crate::special::gamma::stirlerr;
 
 /// ln(2 pi).
-const LN_2PI: f64 = 1.837_877_066_409_345_5;
+pub(super) const LN_2PI: f64 = 1.837_877_066_409_345_5;
 
 /// A success probability with its complement and the mean pair n p, n q,
 /// each as an unevaluated sum hi + lo.
