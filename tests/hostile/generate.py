@@ -342,6 +342,24 @@ def power_vanishing_delta(root: Path) -> Case:
     )
 
 
+def power_window_too_wide(root: Path) -> Case:
+    # Allowed by the 2^53 rule, but the exact power's window would hold ~8e8 counts (13 GB).
+    return Case(
+        ["power", "--flip-rate", "0.5", "--n", "9007199254740992"],
+        contains=("9007199254740992", "2^23", "flip rate 0.5"),
+        timeout=20,
+    )
+
+
+def power_sample_size_beyond_search(root: Path) -> Case:
+    # About 3.1e10 samples: the exact search (O(N)) stops at 2^31 and names the approximation.
+    return Case(
+        ["power", "--flip-rate", "0.5", "--n", "1000", "--delta", "0.00001"],
+        contains=("3.091e10", "2^31"),
+        timeout=20,
+    )
+
+
 def _fifo(path: Path) -> None:
     if path.exists():
         path.unlink()
@@ -570,6 +588,8 @@ CASES: dict[str, Callable[[Path], Case]] = {
         metric_equals,
         power_huge_n,
         power_vanishing_delta,
+        power_window_too_wide,
+        power_sample_size_beyond_search,
         fifo_samples_file,
         fifo_results_file,
         fifo_score_file,

@@ -190,16 +190,16 @@ def test_scale_option_makes_percent_scores_usable(tmp_path: Path) -> None:
 
 
 @pytest.mark.timeout(120)
-def test_exact_power_at_the_largest_n_stops_on_ctrl_c() -> None:
-    # n near 2^53 walks about 3 x 10^8 discordant counts (half a minute, gigabytes):
-    # the walk runs off the interpreter and stops between chunks when Ctrl-C comes.
+def test_the_longest_exact_search_stops_on_ctrl_c() -> None:
+    # The exact sample size just inside the search's 2^31 (N = 1,932,099,151: about 25 s,
+    # its scan O(N)) runs off the interpreter and stops between steps when Ctrl-C comes.
     script = (
         "import os, signal, threading, time\n"
         "import fastmcnemar as fm\n"
         "threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()\n"
         "start = time.perf_counter()\n"
         "try:\n"
-        "    fm.power(2**52, 0.09, 0.005)\n"
+        "    fm.sample_size(0.5, 4e-5)\n"
         "    print('finished')\n"
         "except KeyboardInterrupt:\n"
         "    print(f'interrupted {time.perf_counter() - start:.2f}')\n"

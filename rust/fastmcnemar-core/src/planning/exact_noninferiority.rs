@@ -18,7 +18,7 @@ use crate::control::Checkpoint;
 use crate::error::Result;
 
 use super::noninferiority::{check_inputs, tango_score};
-use super::power::{BinomialWindow, cdf_q, dot};
+use super::power::{BinomialWindow, cdf_q, check_window, dot};
 
 /// Grid points over the flip rate before refinement.
 const GRID: usize = 200;
@@ -78,6 +78,8 @@ pub fn exact_pvalue(
     checkpoint: &dyn Checkpoint,
 ) -> Result<f64> {
     check_inputs(b, c, n, margin)?;
+    // The widest window of the flip rates searched, [margin, 1].
+    check_window(n, margin.max(0.5))?;
     let mut edges = Edges {
         n,
         margin,

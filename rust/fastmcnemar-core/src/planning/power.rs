@@ -57,6 +57,27 @@ pub fn check_n(n: u64) -> Result<u64> {
     }
 }
 
+/// Most binomial weights the window of one N may hold: 2^23 (64 MB, and the
+/// search tables keep two more numbers per count), i.e. N up to about 8.7e11
+/// at flip rate 1/2 and further at other rates. Past it the exact power
+/// would take gigabytes and minutes (13 GB at N = 2^53), so it is refused.
+const MAX_WINDOW: f64 = (1u64 << 23) as f64;
+
+/// Checks that the binomial window of `n` flips at `flip_rate` (about 18
+/// standard deviations wide) fits [`MAX_WINDOW`].
+pub fn check_window(n: u64, flip_rate: f64) -> Result<()> {
+    let variance = flip_rate * (1.0 - flip_rate);
+    let weights = 18.0 * (n as f64 * variance).sqrt() + 16.0;
+    if weights <= MAX_WINDOW {
+        return Ok(());
+    }
+    let n_max = ((MAX_WINDOW - 16.0) / 18.0).powi(2) / variance;
+    Err(Error::InvalidArgument(format!(
+        "n = {n} at flip rate {flip_rate} is beyond the exact power: its binomial window would \
+         hold about {weights:.1e} counts (at most 2^23; n up to about {n_max:.2e} at this flip rate)"
+    )))
+}
+
 /// The exact critical value: the smallest k with P(Bin(m, 1/2) >= k) <= level
 /// (m + 1 when even b = m is not significant).
 pub fn critical_value(m: u64, level: f64) -> u64 {
@@ -204,7 +225,7 @@ impl BinomialWindow {
     }
 
     /// [`BinomialWindow::new`], asking `checkpoint` every 2^22 weights whether to go
-    /// on (at n near 2^53 the window holds about 3 x 10^8 of them).
+    /// on (the entry points cap a window at 2^23 weights, [`check_window`]).
     pub fn new_checked(n: u64, p: f64, checkpoint: &dyn Checkpoint) -> Result<Self> {
         if p >= 1.0 {
             return Ok(Self {
@@ -338,8 +359,9 @@ pub fn power(
 const CHECKED_CHUNK: u64 = RESYNC * 4096;
 
 /// [`power`], asking `checkpoint` between chunks of the walk whether to go on.
-/// At n near 2^53 the walk covers about 10^8 discordant counts (tens of seconds):
-/// the Python glue runs it off the interpreter and stops it on Ctrl-C.
+/// At the largest window [`check_window`] allows (2^23 counts) the walk takes a
+/// second or two: the Python glue runs it off the interpreter and stops it on
+/// Ctrl-C.
 pub fn power_checked(
     n: u64,
     flip_rate: f64,
@@ -350,6 +372,7 @@ pub fn power_checked(
 ) -> Result<f64> {
     check_n(n)?;
     let setup = Setup::new(flip_rate, delta, alpha, alternative)?;
+    check_window(n, setup.flip_rate)?;
     let window = BinomialWindow::new_checked(n, setup.flip_rate, checkpoint)?;
     let (lo, hi) = (window.lo, window.hi());
     // The compensated sum runs on across chunks (the same operations in the same

@@ -19,12 +19,13 @@ use crate::special::normal::norm_isf;
 
 use super::n_search::{ConditionalTable, SLACK, Screen};
 use super::power::{
-    Alternative, BinomialWindow, Setup, check_flip_rate, check_n, dot, exact_power_in,
-    power_and_bound, power_checked,
+    Alternative, BinomialWindow, Setup, check_flip_rate, check_n, check_window, dot,
+    exact_power_in, power_and_bound, power_checked,
 };
 
-/// Largest sample size searched (beyond it the answer is not useful anyway).
-const MAX_N: u64 = 1 << 50;
+/// Largest sample size searched: the scan above the envelope's bound costs
+/// O(N) (about a second at N = 3e8), and no evaluation has 2^31 samples.
+const MAX_N: u64 = 1 << 31;
 
 /// The answer of [`sample_size`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -96,6 +97,27 @@ fn directional_setup(
     Ok(setup)
 }
 
+/// The first step of the bracket around the normal approximation `start`:
+/// start / 64, but at most about sqrt(start). Why: the exact answer lies about
+/// one sqrt(N) from the approximation (the discreteness the approximation
+/// ignores: 1,996 above at N ~ 3e6, 19,983 at 3e8), and the table of
+/// conditional powers covers every m of every N the bracket probes, so a
+/// step of N / 64 would tabulate O(N) counts where O(sqrt N) suffice (at
+/// N ~ 3e10, gigabytes and minutes instead of a second).
+fn bracket_step(start: u64) -> u64 {
+    let root = (start as f64).sqrt().ceil() as u64;
+    (start / 64).min(root).max(1)
+}
+
+/// The error for a sample size beyond [`MAX_N`], with the approximation.
+fn beyond_search(power: f64, delta: f64, flip_rate: f64, normal_approximation: f64) -> Error {
+    Error::InvalidArgument(format!(
+        "the sample size for power {power} against delta = {delta} at flip rate {flip_rate} \
+         is about {normal_approximation:.3e} (normal approximation), beyond the exact search \
+         (at most 2^31)"
+    ))
+}
+
 /// The smallest N whose exact power against `delta` reaches `power`.
 pub fn sample_size(
     flip_rate: f64,
@@ -109,6 +131,10 @@ pub fn sample_size(
     let normal_approximation =
         normal_approx_sample_size(flip_rate, delta, alpha, power, alternative)?;
     let setup = directional_setup(flip_rate, delta, alpha, alternative)?;
+    if normal_approximation > MAX_N as f64 {
+        // The exact answer lies within ~sqrt(N) of the approximation.
+        return Err(beyond_search(power, delta, flip_rate, normal_approximation));
+    }
     let target = power;
     let mut table = ConditionalTable::new(setup);
     // Whether N may reach the target: false rules out N and every smaller N.
@@ -121,10 +147,11 @@ pub fn sample_size(
     // Bracket the first N the envelope lets through, in growing steps around
     // the normal approximation (so the tabulated range of m stays narrow).
     let start = (normal_approximation.ceil() as u64).clamp(1, MAX_N);
+    let first_step = bracket_step(start);
     let (mut lo, mut hi);
     if may_reach(start) {
         hi = start;
-        let mut step = (start / 64).max(1);
+        let mut step = first_step;
         loop {
             checkpoint.check()?;
             let below = hi.saturating_sub(step);
@@ -141,14 +168,11 @@ pub fn sample_size(
         }
     } else {
         lo = start;
-        let mut step = (start / 64).max(1);
+        let mut step = first_step;
         loop {
             checkpoint.check()?;
             if lo >= MAX_N {
-                return Err(Error::InvalidArgument(format!(
-                    "the sample size for power {power} against delta = {delta} at flip rate \
-                     {flip_rate} exceeds 2^50"
-                )));
+                return Err(beyond_search(power, delta, flip_rate, normal_approximation));
             }
             let above = (lo + step).min(MAX_N);
             if may_reach(above) {
@@ -206,6 +230,7 @@ pub fn minimum_detectable_delta(
 ) -> Result<Option<f64>> {
     check_n(n)?;
     let flip_rate = check_flip_rate(flip_rate)?;
+    check_window(n, flip_rate)?;
     check_level("alpha", alpha)?;
     let target = check_level("power", power)?;
     let sign = if alternative == Alternative::Less {
@@ -301,6 +326,8 @@ pub fn maximum_flip_rate(
             "delta must lie in (0, 1] (a drop), got {delta}"
         )));
     }
+    // The widest window of the rates searched, [delta, 1]: at 1/2 if it is inside.
+    check_window(n, delta.max(0.5))?;
     let power_at = |p: f64| -> Result<f64> {
         let setup = Setup::new(p, delta, alpha, Alternative::Greater)?;
         Ok(power_and_bound(&setup, n).0)
@@ -475,5 +502,44 @@ mod tests {
             minimum_detectable_delta(3, 0.5, 0.05, 0.8, Alternative::Greater, &NeverStop).unwrap(),
             None
         );
+    }
+
+    /// The bracket's first step is about sqrt(N), not N / 64: the table then
+    /// covers O(sqrt N) counts (at N ~ 3e8, megabytes instead of gigabytes).
+    #[test]
+    fn bracket_steps_grow_like_the_square_root() {
+        assert_eq!(bracket_step(1), 1);
+        assert_eq!(bracket_step(640), 10);
+        assert_eq!(bracket_step(10_000), 100);
+        assert_eq!(bracket_step(309_147_862), 17_583);
+    }
+
+    /// Beyond 2^31 the search is refused at once, naming the approximation;
+    /// just inside it the answer comes (N ~ 3.1e8 at flip rate 1/2).
+    #[test]
+    fn sample_sizes_beyond_the_search_are_refused_with_the_approximation() {
+        let e = sample_size(0.5, 1e-5, 0.05, 0.8, Alternative::Greater, &NeverStop).unwrap_err();
+        let message = e.to_string();
+        assert!(
+            message.contains("3.091e10") && message.contains("2^31"),
+            "{message}"
+        );
+        let e = sample_size(0.05, 1e-9, 0.05, 0.8, Alternative::Greater, &NeverStop).unwrap_err();
+        assert!(e.to_string().contains("2^31"));
+    }
+
+    /// Windows past 2^23 counts are refused before anything is allocated.
+    #[test]
+    fn huge_windows_are_refused() {
+        let huge = 1u64 << 53;
+        let e = power_checked(huge, 0.5, 0.01, 0.05, Alternative::Greater, &NeverStop).unwrap_err();
+        assert!(e.to_string().contains("2^23"), "{e}");
+        let e = minimum_detectable_delta(huge, 0.05, 0.05, 0.8, Alternative::Greater, &NeverStop);
+        assert!(e.unwrap_err().to_string().contains("9007199254740992"));
+        let e = maximum_flip_rate(huge, 0.01, 0.05, 0.8, &NeverStop).unwrap_err();
+        assert!(e.to_string().contains("flip rate 0.5"), "{e}");
+        // The limit is wide: n = 1e11 at flip rate 1/2 still has an exact power.
+        check_window(100_000_000_000, 0.5).unwrap();
+        check_window(huge, 1.0).unwrap();
     }
 }
