@@ -64,7 +64,7 @@ pub fn check_n(n: u64) -> Result<u64> {
 const MAX_WINDOW: f64 = (1u64 << 23) as f64;
 
 /// Checks that the binomial window of `n` flips at `flip_rate` (about 18
-/// standard deviations wide) fits [`MAX_WINDOW`].
+/// standard deviations wide) fits 2^23 counts (`MAX_WINDOW`).
 pub fn check_window(n: u64, flip_rate: f64) -> Result<()> {
     let variance = flip_rate * (1.0 - flip_rate);
     let weights = 18.0 * (n as f64 * variance).sqrt() + 16.0;
