@@ -278,6 +278,10 @@ fn lower_tail(n: u64, k: u64, p: f64) -> Tail {
 
 /// P(X = k), X ~ Bin(n, 1/2).
 pub fn pmf_half(n: u64, k: u64) -> f64 {
+    if (k == 0 || k == n) && n <= 1 << 53 {
+        // 2^-n, exactly (e^(-n ln 2) would carry n ulps of ln 2).
+        return half_pmf::scale_by_pow2(1.0, -(n as i64));
+    }
     let ln = ln_pmf_any(n, k, 0.5);
     if ln < HALF_VALUE_DOMAIN_LN && 0 < k && k < n {
         // Deep in the tail: not through the rounded log (see `half_pmf`).
