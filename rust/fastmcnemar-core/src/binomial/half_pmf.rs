@@ -146,11 +146,13 @@ fn deviance(n: f64, k: f64) -> Option<(f64, f64)> {
 
 /// P(X = k) s for X ~ Bin(n, 1/2), 0 < k < n, in the value domain (with `s`
 /// the ratio sum of the direct method, the tail relative to its first term,
-/// this is P(X >= k); with s = 1 the pmf): e^{-E_hi} times e^{(the rest of ln P(X = k)) + ln s}, where the rest
-/// (Stirling errors, the 1/2 ln(2 pi k (n - k) / n) and E's low part) is of
-/// order 10 and so rounds to ~1e-15; where the deviance series does not reach
-/// (|n - 2k| > 0.6 n), C(n, j) 2^-n s by the recurrence, for j up to `max_j`.
-/// None beyond both.
+/// this is P(X >= k); with s = 1 the pmf).
+///
+/// Where the deviance series reaches (|n - 2k| <= 0.6 n): e^{-E_hi} times
+/// e^{rest + ln s}, the rest of ln P(X = k) (Stirling errors,
+/// -1/2 ln(2 pi k (n - k) / n) and E's low part) being of order 10, so it
+/// rounds to ~1e-15. Further out: C(n, j) 2^-n s by the recurrence, for j up
+/// to `max_j`. None beyond both, and for n > 2^53.
 pub(crate) fn pmf_times(n: u64, k: u64, s: f64, max_j: u64) -> Option<f64> {
     if n > MAX_N {
         // Counts beyond 2^53 are rounded to doubles: no exact integers to build on.
