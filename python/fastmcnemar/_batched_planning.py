@@ -320,7 +320,7 @@ class VerdictColumns:
         rate; NaN without flips, or when no drop up to the flip rate is.
     n_needed : ndarray of int64
         Samples needed against a drop of ``margin`` (inconclusive tasks); -1
-        elsewhere.
+        elsewhere; 2^31 + 1 for "more than 2^31" (the exact search's limit).
     flip_rate_needed : ndarray of float64
         Largest flip rate at which the task's n would do (inconclusive tasks);
         NaN elsewhere and where none would.

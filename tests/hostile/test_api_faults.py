@@ -228,3 +228,24 @@ def test_a_panic_in_the_core_is_a_worker_panic_error_and_the_pools_survive(inlin
     out = fm.mcnemar_counts(b, 49 - b)
     assert out.pvalue.shape == (200_000,)
     assert np.all((out.pvalue > 0) & (out.pvalue <= 1))
+
+
+def test_planning_beyond_its_limits_is_refused_at_once() -> None:
+    # Each of these ran for minutes and took gigabytes before: now one clear error.
+    start = time.perf_counter()
+    with pytest.raises(fm.InvalidArgumentError, match=r"2\^23"):
+        fm.power(2**53, 0.5, 0.01)
+    with pytest.raises(fm.InvalidArgumentError, match=r"3\.091e10.*2\^31"):
+        fm.sample_size(0.5, 1e-5)
+    with pytest.raises(fm.InvalidArgumentError, match=r"2\^23"):
+        fm.minimum_detectable_delta(2**53, 0.5)
+    assert time.perf_counter() - start < 5.0
+
+
+def test_a_vanishing_margin_reports_more_than_the_search_instead_of_failing() -> None:
+    from fastmcnemar.data import example_path
+
+    comp = fm.compare(example_path("reference"), example_path("degraded"), margin=1e-5)
+    needed = comp.tasks.filter(comp.tasks["verdict"] == "inconclusive")["n_needed"]
+    assert needed.len() > 0
+    assert (needed == 2**31 + 1).all()

@@ -29,7 +29,9 @@ too), and the planning columns count N / DEFF effective samples.
   ``margin`` (an interval at confidence >= 1 - 2 alpha makes that a valid,
   conservative level-alpha test);
 - ``inconclusive``: neither. ``n_needed`` says how many samples would give 80%
-  power against a drop of ``margin`` at the observed flip rate,
+  power against a drop of ``margin`` at the observed flip rate (2^31 + 1 for
+  "more than 2^31", where the exact search stops: a margin of a thousandth of a
+  point),
   ``flip_rate_needed`` the largest flip rate at which this run's N would have,
   and ``detectable_drop`` what the run could detect.
 

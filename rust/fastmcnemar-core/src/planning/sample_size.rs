@@ -24,8 +24,10 @@ use super::power::{
 };
 
 /// Largest sample size searched: the scan above the envelope's bound costs
-/// O(N) (about a second at N = 3e8), and no evaluation has 2^31 samples.
-const MAX_N: u64 = 1 << 31;
+/// O(N) (about 4 s at N = 3e8, 24 s near 2^31), and no evaluation has 2^31
+/// samples. Beyond it the answer is "more than 2^31", proven by the envelope.
+pub const SEARCH_MAX_N: u64 = 1 << 31;
+const MAX_N: u64 = SEARCH_MAX_N;
 
 /// The answer of [`sample_size`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -109,7 +111,7 @@ fn bracket_step(start: u64) -> u64 {
     (start / 64).min(root).max(1)
 }
 
-/// The error for a sample size beyond [`MAX_N`], with the approximation.
+/// The error for a sample size beyond [`SEARCH_MAX_N`], with the approximation.
 fn beyond_search(power: f64, delta: f64, flip_rate: f64, normal_approximation: f64) -> Error {
     Error::InvalidArgument(format!(
         "the sample size for power {power} against delta = {delta} at flip rate {flip_rate} \
@@ -118,7 +120,8 @@ fn beyond_search(power: f64, delta: f64, flip_rate: f64, normal_approximation: f
     ))
 }
 
-/// The smallest N whose exact power against `delta` reaches `power`.
+/// The smallest N whose exact power against `delta` reaches `power`; an
+/// error naming the normal approximation when it is beyond [`SEARCH_MAX_N`].
 pub fn sample_size(
     flip_rate: f64,
     delta: f64,
@@ -127,14 +130,27 @@ pub fn sample_size(
     alternative: Alternative,
     checkpoint: &dyn Checkpoint,
 ) -> Result<SampleSize> {
+    sample_size_within_search(flip_rate, delta, alpha, power, alternative, checkpoint)?.map_err(
+        |normal_approximation| beyond_search(power, delta, flip_rate, normal_approximation),
+    )
+}
+
+/// [`sample_size`], with `Err(normal approximation)` inside the result when
+/// no N up to [`SEARCH_MAX_N`] reaches the power (proven: the monotone
+/// envelope at 2^31 falls short), for callers that report "more than 2^31"
+/// instead of failing (the verdict columns).
+pub fn sample_size_within_search(
+    flip_rate: f64,
+    delta: f64,
+    alpha: f64,
+    power: f64,
+    alternative: Alternative,
+    checkpoint: &dyn Checkpoint,
+) -> Result<std::result::Result<SampleSize, f64>> {
     check_flip_rate(flip_rate)?;
     let normal_approximation =
         normal_approx_sample_size(flip_rate, delta, alpha, power, alternative)?;
     let setup = directional_setup(flip_rate, delta, alpha, alternative)?;
-    if normal_approximation > MAX_N as f64 {
-        // The exact answer lies within ~sqrt(N) of the approximation.
-        return Err(beyond_search(power, delta, flip_rate, normal_approximation));
-    }
     let target = power;
     let mut table = ConditionalTable::new(setup);
     // Whether N may reach the target: false rules out N and every smaller N.
@@ -172,7 +188,8 @@ pub fn sample_size(
         loop {
             checkpoint.check()?;
             if lo >= MAX_N {
-                return Err(beyond_search(power, delta, flip_rate, normal_approximation));
+                // The envelope at 2^31 falls short: so does every N up to it.
+                return Ok(Err(normal_approximation));
             }
             let above = (lo + step).min(MAX_N);
             if may_reach(above) {
@@ -204,11 +221,11 @@ pub fn sample_size(
         if screen.power(&mut table) >= target - SLACK {
             let exact = power_checked(n, flip_rate, delta, alpha, alternative, checkpoint)?;
             if exact >= target {
-                return Ok(SampleSize {
+                return Ok(Ok(SampleSize {
                     n,
                     power: exact,
                     normal_approximation,
-                });
+                }));
             }
         }
         screen.advance();

@@ -67,7 +67,9 @@ pub struct VerdictColumns {
     pub noninferiority_pvalue: Vec<Option<f64>>,
     /// The smallest drop with power `power` (None: none up to the flip rate).
     pub detectable_drop: Vec<Option<f64>>,
-    /// Samples needed for power `power` against a drop of `margin` (inconclusive tasks).
+    /// Samples needed for power `power` against a drop of `margin` (inconclusive
+    /// tasks); 2^31 + 1 stands for "more than 2^31", where the exact search
+    /// stops (a margin of a thousandth of a point), so a report never fails on it.
     pub n_needed: Vec<Option<u64>>,
     /// Largest flip rate at which n gives that power (inconclusive tasks with n > 0).
     pub flip_rate_needed: Vec<Option<f64>>,
@@ -232,14 +234,15 @@ pub fn verdict_columns(
                 serial,
                 checkpoint,
                 |p| {
-                    sample_size::sample_size(
+                    let found = sample_size::sample_size_within_search(
                         f64::from_bits(p),
                         margin,
                         alpha,
                         power,
                         Alternative::Greater,
                         checkpoint,
-                    )
+                    )?;
+                    Ok(found.map_or(sample_size::SEARCH_MAX_N + 1, |found| found.n))
                 },
             )
         },
@@ -255,8 +258,8 @@ pub fn verdict_columns(
         },
     );
     let mut n_needed = vec![None; len];
-    for (&i, found) in open.iter().zip(needed?) {
-        n_needed[i] = Some(found.n);
+    for (&i, n) in open.iter().zip(needed?) {
+        n_needed[i] = Some(n);
     }
     let mut flip_rate_needed = vec![None; len];
     for (&i, found) in sized.iter().zip(rates?) {
@@ -428,5 +431,27 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("margin"), "{err}");
+    }
+
+    /// A margin so small that the samples needed pass 2^31: the column says
+    /// "more than 2^31" (2^31 + 1) at once instead of failing the report.
+    #[test]
+    fn a_vanishing_margin_needs_more_than_the_search() {
+        let tasks = TaskColumns {
+            n: &[200],
+            b: &[6],
+            c: &[3],
+            flip_rate: &[0.045],
+            binary: &[true],
+            degraded: &[false],
+            ci_high: &[f64::NAN],
+        };
+        let settings = VerdictSettings {
+            margin: 1e-5,
+            ..SETTINGS
+        };
+        let got = verdict_columns(tasks, settings, &NeverStop).unwrap();
+        assert_eq!(got.verdict, [Verdict::Inconclusive]);
+        assert_eq!(got.n_needed, [Some(sample_size::SEARCH_MAX_N + 1)]);
     }
 }
