@@ -24,7 +24,7 @@
 //! 6,000, against exact fractions; worst 2.3e-14, where ln p is just above
 //! -40 and the log route serves).
 
-use super::pmf::{LN_2PI, two_sum};
+use super::pmf::{HALF_DEVIANCE_SERIES, LN_2PI, half_deviance_leading, two_sum};
 use crate::special::gamma::stirlerr;
 
 /// 2^e for -1022 <= e <= 1023, exactly.
@@ -48,6 +48,16 @@ pub(crate) fn scale_by_pow2(mut x: f64, e: i64) -> f64 {
         e -= 1000;
     }
     x * pow2(e)
+}
+
+/// -n as a binary exponent (any n beyond i64 only underflows, as i64::MIN does).
+fn neg_exponent(n: u64) -> i64 {
+    i64::try_from(n).map_or(i64::MIN, |n| -n)
+}
+
+/// 2^-n exactly (0 once it underflows): P(X = 0) = P(X = n).
+pub(crate) fn half_pow(n: u64) -> f64 {
+    scale_by_pow2(1.0, neg_exponent(n))
 }
 
 /// C(n, j) for j = 0, 1, ... as (hi + lo) 2^exponent, |lo| <= ulp(hi) / 2.
@@ -89,33 +99,24 @@ impl Choose {
 
     /// C(n, i) s 2^-n, rounded once more than the factors.
     pub(crate) fn times_half_pow(&self, s: f64, n: u64) -> f64 {
-        let n = i64::try_from(n).unwrap_or(i64::MAX);
         scale_by_pow2(
             self.hi.mul_add(s, self.lo * s),
-            self.exponent.saturating_sub(n),
+            self.exponent.saturating_add(neg_exponent(n)),
         )
     }
 }
 
 /// Largest n served (counts are exact doubles up to 2^53).
 const MAX_N: u64 = 1 << 53;
-/// Largest v^2 = ((n - 2k) / n)^2 served by the deviance series ([`deviance`]).
+/// Below this log a tail or pmf is built here: above it, e^ln keeps ~2e-14
+/// (the log's error is a few ulps of |ln p|).
+const DEEP_LN: f64 = -40.0;
+/// Most recurrence steps spent (only |n - 2k| > 0.6 n takes the recurrence,
+/// and there the tail is below 1e-300 once n > 3,600).
+const MAX_J: u64 = 1024;
+/// Largest v^2 = ((n - 2k) / n)^2 served by the deviance series ([`deviance`]);
+/// its 40 terms leave t^40 / (2 41^2) < 2e-21 there.
 const SERIES_T_MAX: f64 = 0.36;
-/// Terms of the series: the first omitted, t^40 / (2 41^2) at t = 0.36, is
-/// below 2e-21.
-const SERIES_LEN: usize = 40;
-
-/// 1 / (j (2j - 1)) for j = 2..=41.
-const DEVIANCE_SERIES: [f64; SERIES_LEN] = {
-    let mut c = [0.0; SERIES_LEN];
-    let mut i = 0;
-    while i < SERIES_LEN {
-        let j = (i + 2) as f64;
-        c[i] = 1.0 / (j * (2.0 * j - 1.0));
-        i += 1;
-    }
-    c
-};
 
 /// Loader's bd0(k, n/2) + bd0(n - k, n/2), the part of -ln P(X = k) that
 /// grows with the distance from the mean, by its closed series
@@ -125,19 +126,14 @@ const DEVIANCE_SERIES: [f64; SERIES_LEN] = {
 /// exact value; None beyond [`SERIES_T_MAX`].
 fn deviance(n: f64, k: f64) -> Option<(f64, f64)> {
     let d = n - 2.0 * k;
-    let inv = 1.0 / n;
-    let v = d * inv;
+    let rho = 1.0 / n;
+    let v = d * rho;
     let t = v * v;
     if t > SERIES_T_MAX {
         return None;
     }
-    let d2 = d * d;
-    let d2_lo = d.mul_add(d, -d2);
-    let two_n = 2.0 * n;
-    let q = d2 / two_n;
-    // d^2 / 2n - q from the exact remainder of q x 2n.
-    let q_lo = ((-q).mul_add(two_n, d2) + d2_lo) / two_n;
-    let series = DEVIANCE_SERIES
+    let (q, q_lo) = half_deviance_leading(d, n, 0.5 * rho);
+    let series = HALF_DEVIANCE_SERIES
         .iter()
         .rev()
         .fold(0.0, |acc, &c| acc * t + c);
@@ -153,7 +149,7 @@ fn deviance(n: f64, k: f64) -> Option<(f64, f64)> {
 /// -1/2 ln(2 pi k (n - k) / n) and E's low part) being of order 10, so it
 /// rounds to ~1e-15. Further out: C(n, j) 2^-n s by the recurrence, for j up
 /// to `max_j`. None beyond both, and for n > 2^53.
-pub(crate) fn pmf_times(n: u64, k: u64, s: f64, max_j: u64) -> Option<f64> {
+fn pmf_times(n: u64, k: u64, s: f64, max_j: u64) -> Option<f64> {
     if n > MAX_N {
         // Counts beyond 2^53 are rounded to doubles: no exact integers to build on.
         return None;
@@ -177,6 +173,16 @@ pub(crate) fn pmf_times(n: u64, k: u64, s: f64, max_j: u64) -> Option<f64> {
         choose.step(n, i);
     }
     Some(choose.times_half_pow(s, n))
+}
+
+/// P(X = k) s (see [`pmf_times`]) where the log `ln` of it is below
+/// [`DEEP_LN`], for 0 < k < n; None elsewhere (the caller keeps e^ln).
+pub(crate) fn deep_value(n: u64, k: u64, s: f64, ln: f64) -> Option<f64> {
+    if ln < DEEP_LN && 0 < k && k < n {
+        pmf_times(n, k, s, MAX_J)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -120,22 +120,17 @@ fn far_tail(t: &Trials, k: u64, dir: Direction) -> Tail {
     let ln_pk = t.ln_pmf_split(k as f64, (t.n_int - k) as f64);
     let s = ratio_sum(t, k, ln_pk, dir);
     let ln = ln_pk + s.ln();
-    if t.p == 0.5 && ln < HALF_VALUE_DOMAIN_LN {
-        // The McNemar null deep in the tail: not through the rounded log.
-        if let Some(value) = half_pmf::pmf_times(t.n_int, k, s, HALF_VALUE_DOMAIN_MAX_J) {
-            return Tail { value, ln };
-        }
+    // The McNemar null deep in the tail: not through the rounded log.
+    let deep = if t.p == 0.5 {
+        half_pmf::deep_value(t.n_int, k, s, ln)
+    } else {
+        None
+    };
+    match deep {
+        Some(value) => Tail { value, ln },
+        None => Tail::from_ln(ln),
     }
-    Tail::from_ln(ln)
 }
-
-/// Below this log a p = 1/2 tail from the direct sum, or a pmf, is built in
-/// the value domain (`half_pmf`): above it, e^ln keeps ~2e-14 (the log's
-/// error is a few ulps of |ln p|).
-const HALF_VALUE_DOMAIN_LN: f64 = -40.0;
-/// Most recurrence steps spent on it (only |n - 2k| > 0.6 n takes the
-/// recurrence, and there the tail is below 1e-300 once n > 3,600).
-const HALF_VALUE_DOMAIN_MAX_J: u64 = 1024;
 
 /// Smallest n for which Temme's expansion may replace the summation.
 const TEMME_MIN_N: u64 = 800;
@@ -278,18 +273,13 @@ fn lower_tail(n: u64, k: u64, p: f64) -> Tail {
 
 /// P(X = k), X ~ Bin(n, 1/2).
 pub fn pmf_half(n: u64, k: u64) -> f64 {
-    if (k == 0 || k == n) && n <= 1 << 53 {
+    if k == 0 || k == n {
         // 2^-n, exactly (e^(-n ln 2) would carry n ulps of ln 2).
-        return half_pmf::scale_by_pow2(1.0, -(n as i64));
+        return half_pmf::half_pow(n);
     }
     let ln = ln_pmf_any(n, k, 0.5);
-    if ln < HALF_VALUE_DOMAIN_LN && 0 < k && k < n {
-        // Deep in the tail: not through the rounded log (see `half_pmf`).
-        if let Some(value) = half_pmf::pmf_times(n, k, 1.0, HALF_VALUE_DOMAIN_MAX_J) {
-            return value;
-        }
-    }
-    ln.exp()
+    // Deep in the tail: not through the rounded log (see `half_pmf`).
+    half_pmf::deep_value(n, k, 1.0, ln).unwrap_or_else(|| ln.exp())
 }
 
 /// ln P(X = k), X ~ Bin(n, 1/2); `-inf` when k > n.

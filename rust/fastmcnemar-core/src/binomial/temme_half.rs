@@ -51,7 +51,7 @@
 use std::f64::consts::PI;
 use std::sync::OnceLock;
 
-use super::pmf::two_sum;
+use super::pmf::{HALF_DEVIANCE_SERIES, half_deviance_leading, two_sum};
 use super::temme::{K_MAX, LEN, expansion_terms, orders, series_lengths};
 use crate::special::normal::erfcx;
 
@@ -68,18 +68,6 @@ const COEFFS: usize = DEGREE + 1;
 /// Degree kept for order k: order k enters multiplied by r^-k <= 800^-k, so
 /// higher orders need fewer digits (the test checks each against its budget).
 const DEGREES: [usize; K_MAX + 1] = [6, 6, 5, 4, 3, 3, 2, 2, 2];
-
-/// 1 / (j (2j - 1)) for j = 2..=13: the series of E / (d^2 / 2r) - 1 in v^2.
-const E_SERIES: [f64; 12] = {
-    let mut c = [0.0; 12];
-    let mut i = 0;
-    while i < 12 {
-        let j = (i + 2) as f64;
-        c[i] = 1.0 / (j * (2.0 * j - 1.0));
-        i += 1;
-    }
-    c
-};
 
 /// One piece: monomial coefficients in s in [-1, 1] of h_k(u), k = 0..=K_MAX.
 #[derive(Clone, Copy)]
@@ -190,17 +178,11 @@ fn horner(c: &[f64; COEFFS], s: f64) -> f64 {
 /// E = r eta^2 / 2 = bd0(a, r/2) + bd0(b, r/2) for d = a - b >= 0, 1/r = `rho`
 /// (see the module notes), as an unevaluated sum hi + lo.
 fn exponent(d: f64, r: f64, rho: f64) -> (f64, f64) {
-    let d2 = d * d;
-    let d2_lo = d.mul_add(d, -d2);
-    let two_r = 2.0 * r;
-    let half_rho = 0.5 * rho;
-    let q = d2 * half_rho;
-    // d^2 / 2r - q, from the exact remainder of q x 2r.
-    let q_lo = ((-q).mul_add(two_r, d2) + d2_lo) * half_rho;
+    let (q, q_lo) = half_deviance_leading(d, r, 0.5 * rho);
     let v = d * rho;
     let t = v * v;
-    // Estrin's scheme: four short chains instead of one of twelve steps.
-    let c = &E_SERIES;
+    // Estrin's scheme over the first 12 terms: four short chains instead of one.
+    let c = &HALF_DEVIANCE_SERIES;
     let (t2, t4) = (t * t, (t * t) * (t * t));
     let low = (c[0] + c[1] * t) + t2 * (c[2] + c[3] * t);
     let mid = (c[4] + c[5] * t) + t2 * (c[6] + c[7] * t);

@@ -27,7 +27,6 @@ use super::power::{
 /// O(N) (about 4 s at N = 3e8, 24 s near 2^31), and no evaluation has 2^31
 /// samples. Beyond it the answer is "more than 2^31", proven by the envelope.
 pub const SEARCH_MAX_N: u64 = 1 << 31;
-const MAX_N: u64 = SEARCH_MAX_N;
 
 /// The answer of [`sample_size`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -162,7 +161,7 @@ pub fn sample_size_within_search(
 
     // Bracket the first N the envelope lets through, in growing steps around
     // the normal approximation (so the tabulated range of m stays narrow).
-    let start = (normal_approximation.ceil() as u64).clamp(1, MAX_N);
+    let start = (normal_approximation.ceil() as u64).clamp(1, SEARCH_MAX_N);
     let first_step = bracket_step(start);
     let (mut lo, mut hi);
     if may_reach(start) {
@@ -187,11 +186,11 @@ pub fn sample_size_within_search(
         let mut step = first_step;
         loop {
             checkpoint.check()?;
-            if lo >= MAX_N {
+            if lo >= SEARCH_MAX_N {
                 // The envelope at 2^31 falls short: so does every N up to it.
                 return Ok(Err(normal_approximation));
             }
-            let above = (lo + step).min(MAX_N);
+            let above = (lo + step).min(SEARCH_MAX_N);
             if may_reach(above) {
                 hi = above;
                 break;
