@@ -155,4 +155,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
-__all__ = ["EXIT_DEGRADED", "EXIT_OK", "EXIT_USAGE", "SUBCOMMANDS", "build_parser", "main"]
+def run() -> NoReturn:
+    """The ``fastmcnemar`` command: :func:`main`, then end the process at once (exit
+    handlers run and output is flushed; the interpreter is not torn down, see
+    :mod:`fastmcnemar.cli._process_exit`)."""
+    from fastmcnemar.cli._process_exit import exit_process
+
+    exit_process(main())
+
+
+__all__ = ["EXIT_DEGRADED", "EXIT_OK", "EXIT_USAGE", "SUBCOMMANDS", "build_parser", "main", "run"]
