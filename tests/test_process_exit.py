@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from fastmcnemar.data import example_path
 
@@ -104,3 +105,16 @@ def test_what_is_still_buffered_is_written() -> None:
         """
     )
     assert (done.returncode, done.stdout, done.stderr) == (3, "still buffered", "and on stderr")
+
+
+def test_a_profiler_still_writes_its_report(tmp_path: Path) -> None:
+    # cProfile writes after the program returns: the exit must not cut it short.
+    out = tmp_path / "profile.out"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "fastmcnemar", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 0

@@ -8,8 +8,10 @@ exit handlers run (``atexit``, including ``weakref.finalize`` clean-ups such as 
 directories, and logging's flush), standard output and error are flushed (a failed flush
 gives status 120, as CPython's does), then ``os._exit``.
 
-Only when this is the process's last Python thread: anything else (a Ray or Dask driver's
-threads, a thread a plugin started) gets the ordinary ``sys.exit``, which waits for it.
+Only when this is the process's last Python thread and nothing profiles or traces it:
+anything else (a Ray or Dask driver's threads, a thread a plugin started, ``python -m
+cProfile``, coverage, a debugger, which write or report after the program returns) gets the
+ordinary ``sys.exit``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ EXIT_FLUSH_FAILED = 120
 
 def exit_process(status: int) -> NoReturn:
     """End the process with ``status`` (see the module notes)."""
-    if threading.active_count() > 1:
+    if threading.active_count() > 1 or sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(status)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
