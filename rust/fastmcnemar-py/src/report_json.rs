@@ -28,9 +28,9 @@ enum Column<'py> {
     Null(usize),
 }
 
-/// A column's rows as slices, for the writer.
+/// A column's rows as slices, for the writer (text rows checked to be UTF-8 once, here).
 enum Rows<'a> {
-    Text(&'a ArrowText),
+    Text(Vec<Option<&'a str>>),
     Float(&'a [f64]),
     Int(&'a [i64], Option<&'a [bool]>),
     Bool(&'a [bool], Option<&'a [bool]>),
@@ -41,11 +41,7 @@ impl RecordColumn for Rows<'_> {
     fn cell(&self, row: usize) -> Cell<'_> {
         let valid = |mask: &Option<&[bool]>| mask.is_none_or(|m| m[row]);
         match self {
-            // Checked to be UTF-8 before writing (see `records_json`).
-            Rows::Text(text) => text
-                .get(row)
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .map_or(Cell::Null, Cell::Text),
+            Rows::Text(text) => text[row].map_or(Cell::Null, Cell::Text),
             Rows::Float(x) => Cell::Float(x[row]),
             Rows::Int(x, mask) if valid(mask) => Cell::Int(x[row]),
             Rows::Bool(x, mask) if valid(mask) => Cell::Bool(x[row]),
@@ -91,24 +87,34 @@ impl<'py> Column<'py> {
         }
     }
 
-    /// Every mask as long as the values, every text row UTF-8.
+    /// Every mask as long as the values.
     fn is_sound(&self) -> bool {
         match self {
-            Column::Text(text) => (0..text.len())
-                .all(|row| text.get(row).is_none_or(|b| std::str::from_utf8(b).is_ok())),
             Column::Int(_, Some(mask)) | Column::Bool(_, Some(mask)) => mask.len() == self.len(),
             _ => true,
         }
     }
 
-    fn rows(&self) -> PyResult<Rows<'_>> {
-        Ok(match self {
-            Column::Text(text) => Rows::Text(text),
+    /// The rows for the writer; None when a text row is not UTF-8 (the caller
+    /// then takes Python's path).
+    fn rows(&self) -> PyResult<Option<Rows<'_>>> {
+        Ok(Some(match self {
+            Column::Text(text) => {
+                let mut rows = Vec::with_capacity(text.len());
+                for row in 0..text.len() {
+                    match text.get(row).map(std::str::from_utf8) {
+                        None => rows.push(None),
+                        Some(Ok(valid)) => rows.push(Some(valid)),
+                        Some(Err(_)) => return Ok(None),
+                    }
+                }
+                Rows::Text(rows)
+            }
             Column::Float(x) => Rows::Float(x.as_slice()?),
             Column::Int(x, valid) => Rows::Int(x.as_slice()?, mask_of(valid)?),
             Column::Bool(x, valid) => Rows::Bool(x.as_slice()?, mask_of(valid)?),
             Column::Null(_) => Rows::Null,
-        })
+        }))
     }
 }
 
@@ -156,7 +162,13 @@ fn records_json<'py>(
     if !crossed.iter().all(Column::is_sound) {
         return Ok(None);
     }
-    let views: Vec<Rows<'_>> = crossed.iter().map(Column::rows).collect::<PyResult<_>>()?;
+    let mut views: Vec<Rows<'_>> = Vec::with_capacity(crossed.len());
+    for column in &crossed {
+        match column.rows()? {
+            Some(rows) => views.push(rows),
+            None => return Ok(None),
+        }
+    }
     let dyn_views: Vec<&dyn RecordColumn> = views.iter().map(|v| v as &dyn RecordColumn).collect();
     let keys: Vec<&str> = names.iter().map(String::as_str).collect();
     let (head, item_sep, key_sep, record_sep, tail) = &layout;
