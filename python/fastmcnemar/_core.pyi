@@ -514,7 +514,15 @@ def scan_chosen(
     keys: list[int],
     n_threads: int | None = None,
 ) -> (
-    tuple[npt.NDArray[np.uint32], npt.NDArray[np.float64], npt.NDArray[np.uint64], bool, int] | str
+    tuple[
+        npt.NDArray[np.uint32],
+        npt.NDArray[np.float64],
+        npt.NDArray[np.uint64],
+        bool,
+        int,
+        npt.NDArray[np.uint64],
+    ]
+    | str
 ): ...
 def outline_jsonl(
     paths: Sequence[str | os.PathLike[str]],
@@ -528,6 +536,9 @@ def outline_rows(
 def outline_where(
     path: str | os.PathLike[str], key: str, values: list[str], skip: list[str]
 ) -> list[tuple[int, str, bytes]]: ...
+def outline_at_starts(
+    path: str | os.PathLike[str], starts: list[int], skip: list[str]
+) -> list[bytes]: ...
 def records_json(
     names: list[str],
     columns: list[tuple[str, Any, Any]],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import polars as pl
@@ -58,6 +59,32 @@ def test_flips_match_the_logs_independently(comp: fm.Comparison) -> None:
     # losses first: every 1 -> 0 before any 0 -> 1
     drops = (mine["reference_score"] - mine["candidate_score"]).to_list()
     assert drops == sorted(drops, reverse=True)
+
+
+def test_a_candidate_read_lean_gets_its_texts_from_its_line_starts(
+    comp: fm.Comparison, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The candidate's lines are read again at the offsets its scan reported (not found by
+    # a second scan), also past a byte-order mark and with CRLF line ends.
+    import fastmcnemar.ingest.jsonl as jsonl
+
+    cand = tmp_path / "degraded"
+    shutil.copytree(DEGRADED, cand)
+    for path in cand.glob("samples_*.jsonl"):
+        text = path.read_text(encoding="utf-8")
+        path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    read_at: list[Path] = []
+    real = jsonl.records_at_starts
+
+    def spy(path: Path, starts: list[int]) -> list[dict[str, object]]:
+        read_at.append(path)
+        return real(path, starts)
+
+    monkeypatch.setattr(jsonl, "records_at_starts", spy)
+    flips = fm.compare(REF, cand).flips
+    assert {p.parent for p in read_at} == {cand}
+    assert flips["candidate_response"].null_count() == 0
+    assert flips.equals(comp.flips)
 
 
 def test_a_lossless_rerun_has_no_flips() -> None:

@@ -150,13 +150,14 @@ def read_chosen(
         return None  # the general reader names the file and line
     if isinstance(got, str):
         return None  # the reason the general reader is needed, e.g. an unknown doc id
-    doc, scores, lines, differ, checked = got
+    doc, scores, lines, differ, checked, starts = got
     return CodedCandidate(
         key=np.repeat(np.asarray(keys, dtype=np.int64), lines.astype(np.int64)),
         doc_id=None,
         scores=scores,
         hashes=HashCheck(differ, checked),
         docs=doc.astype(np.int64),
+        starts=starts,
     )
 
 

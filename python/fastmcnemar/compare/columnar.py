@@ -256,6 +256,8 @@ class CodedCandidate:
     hashes: pl.DataFrame | HashCheck
     models: int = 1
     docs: IntArray | None = None  # the doc codes, when known already
+    # where each row's line starts in its samples file (rows read by the lean reader)
+    starts: npt.NDArray[np.uint64] | None = None
 
     def doc_ids(self, reference_ids: pl.Series) -> pl.Series:
         """The rows' doc ids as text (``reference_ids``: the reference's, by code)."""

@@ -38,6 +38,8 @@ FLIP_COLUMNS: dict[str, pl.DataType] = {
 STATS_FLIP_COLUMNS: dict[str, pl.DataType] = {"candidate": pl.Utf8(), **FLIP_COLUMNS}
 _TEXT = ("prompt", "target", "reference_response", "candidate_response")
 _KEYS = ["task", "filter", "metric", "doc_id"]
+#: A lean-read candidate's byte offset of each line (see ``chosen_scores``).
+_START = "_line_start"
 
 
 def empty_flips(*, with_candidate: bool = False) -> pl.DataFrame:
@@ -209,10 +211,11 @@ def chosen_scores(
             "score": coded.scores[mask],
         }
     )
+    starts = [] if coded.starts is None else [pl.Series(_START, coded.starts[mask])]
     names = _key_names(wanted).with_columns(sources)
-    return frame.join(names, on="_key", how="left", maintain_order="left").select(
-        "task", "filter", "metric", "doc_id", "score", "source"
-    )
+    return frame.with_columns(starts).join(names, on="_key", how="left", maintain_order="left")[
+        ["task", "filter", "metric", "doc_id", "score", "source", *(s.name for s in starts)]
+    ]
 
 
 def _tasks_with_flips(rows: pl.DataFrame) -> set[str]:
@@ -253,8 +256,12 @@ def _has_samples_files(scores: pl.DataFrame) -> bool:
 def _records(
     flips: pl.DataFrame, scores: pl.DataFrame
 ) -> dict[tuple[str, str, str, str], dict[str, Any]]:
-    """The parsed samples-file lines of the flipped docs, by (task, filter, metric, doc_id)."""
-    where = flips.select(_KEYS).join(scores.select([*_KEYS, "source"]), on=_KEYS, how="inner")
+    """The parsed samples-file lines of the flipped docs, by (task, filter, metric, doc_id):
+    read at their byte offsets where ``scores`` has them (a candidate read lean), else
+    found by one pass over each file."""
+    at_starts = _START in scores.columns
+    kept = [*_KEYS, "source", *([_START] if at_starts else [])]
+    where = flips.select(_KEYS).join(scores.select(kept), on=_KEYS, how="inner")
     groups: list[tuple[Path, pl.DataFrame]] = []
     for (source,), group in where.group_by(["source"], maintain_order=True):
         path = Path(str(source))
@@ -262,7 +269,7 @@ def _records(
             groups.append((path, group))
     # Each file is one pass in Rust without the interpreter: two files in flight.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        found = list(pool.map(_flipped_lines, groups))
+        found = list(pool.map(_lines_at_starts if at_starts else _flipped_lines, groups))
     out: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     for (_, group), lines in zip(groups, found, strict=True):
         # A doc's line of the flip's own filter (the last if repeated), else its first line.
@@ -287,6 +294,19 @@ def _flipped_lines(job: tuple[Path, pl.DataFrame]) -> list[tuple[str, dict[str, 
     wanted = {str(d) for d in group.get_column("doc_id").to_list()}
     try:
         return records_where(path, "doc_id", wanted)
+    except (OSError, ValueError):
+        return []  # texts are a courtesy: the scores were read from this file already
+
+
+def _lines_at_starts(job: tuple[Path, pl.DataFrame]) -> list[tuple[str, dict[str, Any]]]:
+    """The group's lines of one samples file, read at their byte offsets."""
+    from fastmcnemar.ingest.jsonl import records_at_starts
+
+    path, group = job
+    docs = [str(d) for d in group.get_column("doc_id").to_list()]
+    try:
+        records = records_at_starts(path, group.get_column(_START).to_list())
+        return list(zip(docs, records, strict=True))
     except (OSError, ValueError):
         return []  # texts are a courtesy: the scores were read from this file already
 

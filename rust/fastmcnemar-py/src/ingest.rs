@@ -15,7 +15,9 @@ use fastmcnemar_core::jsonl::chosen::{
 };
 use fastmcnemar_core::jsonl::document::array_field_spans;
 use fastmcnemar_core::jsonl::open_regular;
-use fastmcnemar_core::jsonl::outline::{outline_files, outline_rows, outline_where};
+use fastmcnemar_core::jsonl::outline::{
+    outline_at_starts, outline_files, outline_rows, outline_where,
+};
 use fastmcnemar_core::jsonl::{KeySpec, Texts, kind, scan_file};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -130,14 +132,15 @@ fn hash_texts(column: &Bound<'_, PyAny>) -> PyCoreResult<Texts> {
 }
 
 /// Every file's kept lines, concatenated in file order: doc codes, scores and
-/// lines per file; whether a hash differs from the reference's, and how many doc
-/// hashes were compared.
+/// lines per file; whether a hash differs from the reference's, how many doc
+/// hashes were compared; and where each kept line starts in its file.
 type ChosenOut<'py> = (
     Bound<'py, PyArray1<u32>>,
     Bound<'py, PyArray1<f64>>,
     Bound<'py, PyArray1<u64>>,
     bool,
     usize,
+    Bound<'py, PyArray1<u64>>,
 );
 
 /// The kept lines, or (as a string) why the general reader is needed.
@@ -151,8 +154,8 @@ enum ChosenResult<'py> {
 /// `paths[i]`, for every file of a run at once (see
 /// `fastmcnemar_core::jsonl::chosen`): the code of each line's doc id, its
 /// `metrics[i]`, whether one of its three `hashes` differs from the reference's
-/// row of (`keys[i]`, doc), and how many doc hashes were compared. Returns
-/// those, or a short reason when a file needs the general reader. The first
+/// row of (`keys[i]`, doc), how many doc hashes were compared, and each kept
+/// line's byte offset in its file. Returns those, or a short reason when a file needs the general reader. The first
 /// broken file is an `InputFormatError` naming it and the line.
 #[pyfunction]
 #[pyo3(signature = (paths, reference, *, doc_id, filter, hashes, metrics, keep_filters, keys, n_threads = None))]
@@ -194,7 +197,8 @@ fn scan_chosen<'py>(
         checkpoint.check()?; // Ctrl-C: the skipped files are not a result
         Ok(outcomes)
     })?;
-    let (mut doc, mut score, mut lines) = (Vec::new(), Vec::new(), Vec::with_capacity(n));
+    let (mut doc, mut score, mut start) = (Vec::new(), Vec::new(), Vec::new());
+    let mut lines = Vec::with_capacity(n);
     let (mut differs, mut checked) = (false, 0usize);
     for (outcome, path) in outcomes.into_iter().zip(&paths) {
         match outcome.map_err(|err| in_file(path, err.into()))? {
@@ -202,6 +206,7 @@ fn scan_chosen<'py>(
                 lines.push(kept.doc.len() as u64);
                 doc.extend(kept.doc);
                 score.extend(kept.score);
+                start.extend(kept.start);
                 differs |= kept.hash_differs;
                 checked += kept.hashes_checked;
             }
@@ -217,6 +222,7 @@ fn scan_chosen<'py>(
         PyArray1::from_vec(py, lines),
         differs,
         checked,
+        PyArray1::from_vec(py, start),
     )))
 }
 
@@ -274,6 +280,27 @@ fn outline_rows_of<'py>(
         .into_iter()
         .map(|(line, text)| (line, PyBytes::new(py, &text)))
         .collect())
+}
+
+/// The records of `path` whose lines start at byte offsets `starts` (as
+/// `scan_chosen` reports them) as outline text in the order given, with the
+/// `skip` keys' values `null`: each line read on its own, off the interpreter,
+/// not the rest of the file. A start where no record begins, or a file that
+/// cannot be read, is an `InputFormatError` naming it (and the byte).
+#[pyfunction(name = "outline_at_starts")]
+#[pyo3(signature = (path, starts, skip))]
+fn outline_at_starts_of<'py>(
+    py: Python<'py>,
+    path: PathBuf,
+    starts: Vec<u64>,
+    skip: Vec<String>,
+) -> PyCoreResult<Vec<Bound<'py, PyBytes>>> {
+    let skip: Vec<&str> = skip.iter().map(String::as_str).collect();
+    let found = run(py, None, Size::Long, |checkpoint| {
+        outline_at_starts(&open_regular(&path)?, &starts, &skip, checkpoint)
+    })
+    .map_err(|err| in_file(&path, err))?;
+    Ok(found.iter().map(|text| PyBytes::new(py, text)).collect())
 }
 
 /// The records of `path` whose top-level `key` stands for one of `values`
@@ -377,6 +404,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(json_array_fields, m)?)?;
     m.add_function(wrap_pyfunction!(scan_chosen, m)?)?;
+    m.add_function(wrap_pyfunction!(outline_at_starts_of, m)?)?;
     m.add_function(wrap_pyfunction!(outline_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(outline_rows_of, m)?)?;
     m.add_function(wrap_pyfunction!(outline_where_of, m)?)?;

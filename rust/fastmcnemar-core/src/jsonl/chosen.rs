@@ -173,6 +173,9 @@ pub struct Chosen {
     pub doc: Vec<u32>,
     /// The chosen metric of each kept line.
     pub score: Vec<f64>,
+    /// Where each kept line starts in the file (its flipped samples' texts are
+    /// read from there, without a second scan).
+    pub start: Vec<u64>,
     /// Whether a hash of a kept line differs from the reference's for the same
     /// doc, where both have it.
     pub hash_differs: bool,
@@ -254,8 +257,8 @@ pub fn scan_chosen(
     // Each segment's rows are kept on the thread that scanned them, while in
     // cache: no merged columns are built (no copy of the hashes' text).
     let keys = spec.keys();
-    let parts = scan_file_segments(path, &keys, checkpoint, |rows, columns| {
-        keep_rows(rows, &columns, spec, reference)
+    let parts = scan_file_segments(path, &keys, checkpoint, |rows, columns, starts| {
+        keep_rows(rows, &columns, &starts, spec, reference)
     })?;
     Ok(combine(parts))
 }
@@ -284,18 +287,6 @@ struct Kept {
     fallback: Option<Fallback>,
 }
 
-/// The kept lines of a scan whose columns are doc id, filter, three hashes and
-/// the metric, in that order.
-#[cfg(test)]
-fn keep_chosen(
-    rows: usize,
-    columns: &[Column],
-    spec: &ChosenSpec<'_>,
-    reference: &ReferenceLookup,
-) -> std::result::Result<Chosen, Fallback> {
-    combine(vec![keep_rows(rows, columns, spec, reference)])
-}
-
 /// The stretches' kept lines in order, or the reason for the general reader:
 /// a third filter over all of them, the first stretch's own reason, no lines,
 /// or no line of the chosen filter.
@@ -318,6 +309,7 @@ fn combine(parts: Vec<Kept>) -> std::result::Result<Chosen, Fallback> {
         rows += part.rows;
         out.doc.extend(part.chosen.doc);
         out.score.extend(part.chosen.score);
+        out.start.extend(part.chosen.start);
         out.hash_differs |= part.chosen.hash_differs;
         out.hashes_checked += part.chosen.hashes_checked;
     }
@@ -334,12 +326,22 @@ fn combine(parts: Vec<Kept>) -> std::result::Result<Chosen, Fallback> {
 fn keep_rows(
     rows: usize,
     columns: &[Column],
+    starts: &[u64],
     spec: &ChosenSpec<'_>,
     reference: &ReferenceLookup,
 ) -> Kept {
     let mut filters: Vec<&[u8]> = Vec::with_capacity(2);
     let mut chosen = Chosen::default();
-    let fallback = keep_stretch(rows, columns, spec, reference, &mut filters, &mut chosen).err();
+    let fallback = keep_stretch(
+        rows,
+        columns,
+        starts,
+        spec,
+        reference,
+        &mut filters,
+        &mut chosen,
+    )
+    .err();
     Kept {
         rows,
         chosen,
@@ -353,6 +355,7 @@ fn keep_rows(
 fn keep_stretch<'c>(
     rows: usize,
     columns: &'c [Column],
+    starts: &[u64],
     spec: &ChosenSpec<'_>,
     reference: &ReferenceLookup,
     filters: &mut Vec<&'c [u8]>,
@@ -405,6 +408,7 @@ fn keep_stretch<'c>(
             .ok_or(Fallback::UnknownDoc)?;
         out.doc.push(code);
         out.score.push(metric.numbers[row]);
+        out.start.push(starts.get(row).copied().unwrap_or(u64::MAX));
         // A doc the reference lacks for this key is left to the pairing, which
         // finds the sequences unequal.
         if let Some(at) = reference.row(spec.key, code) {
@@ -433,7 +437,6 @@ fn text(column: &Column, row: usize) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jsonl::scan_bytes;
 
     const H: &str = "f33062b99e8b1cd44ef2fe82f32f3bca4f80ae4aa4f022972427ba3509c5adcd";
 
@@ -463,10 +466,9 @@ mod tests {
         ReferenceLookup::new(docs, pair_code, vec![0, 1, 4], hashes).unwrap()
     }
 
+    /// The text kept in one segment.
     fn read(text: &str, filter: &str) -> std::result::Result<Chosen, Fallback> {
-        let s = spec(filter);
-        let scan = scan_bytes(text.as_bytes(), &s.keys(), &crate::control::NeverStop).unwrap();
-        keep_chosen(scan.rows, &scan.columns, &s, &reference())
+        read_in_segments(text, filter, 1 << 30, 1 << 20)
     }
 
     fn line(doc: &str, filter: &str, acc: &str, hash: &str) -> String {
@@ -528,7 +530,7 @@ mod tests {
             &s.keys(),
             &crate::control::NeverStop,
             layout,
-            |rows, columns| keep_rows(rows, &columns, &s, &r),
+            |rows, columns, starts| keep_rows(rows, &columns, &starts, &s, &r),
         )
         .unwrap();
         combine(parts)
@@ -567,6 +569,22 @@ mod tests {
             }
         }
         assert!(read(&good, "strict").unwrap().hash_differs);
+        // Each kept line's start is where its text begins (after a byte-order mark).
+        let marked = format!("\u{feff}{good}");
+        for (text, skip) in [(good.as_str(), 0), (marked.as_str(), 3)] {
+            let kept = read(text, "flex").unwrap();
+            let lines: Vec<usize> = std::iter::once(skip)
+                .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+                .filter(|&at| at < text.len())
+                .collect();
+            let flex: Vec<u64> = lines
+                .iter()
+                .skip(1)
+                .step_by(2)
+                .map(|&at| at as u64)
+                .collect();
+            assert_eq!(kept.start, flex);
+        }
         assert_eq!(read(&third, "strict"), Err(Fallback::ManyFilters));
         assert_eq!(read(&unknown, "strict"), Err(Fallback::UnknownDoc));
     }

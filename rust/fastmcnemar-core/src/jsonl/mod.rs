@@ -265,7 +265,7 @@ fn scan_with_layout<S: Source + ?Sized>(
     checkpoint: &dyn Checkpoint,
     layout: Layout,
 ) -> Result<Scan> {
-    let parts = scan_segments(source, keys, checkpoint, layout, |rows, columns| {
+    let parts = scan_segments(source, keys, checkpoint, layout, |rows, columns, _| {
         (rows, columns)
     })?;
     Ok(merge(parts, keys.len()))
@@ -280,14 +280,14 @@ fn scan_file_segments<T, F>(
 ) -> Result<Vec<T>>
 where
     T: Send,
-    F: Fn(usize, Vec<Column>) -> T + Sync,
+    F: Fn(usize, Vec<Column>, Vec<u64>) -> T + Sync,
 {
     let file = open_regular(path)?;
     scan_segments(&file, keys, checkpoint, DEFAULT_LAYOUT, consume)
 }
 
-/// Scans `source` for `keys` segment by segment and hands each segment's rows
-/// and columns to `consume` on the thread that scanned them, while they are
+/// Scans `source` for `keys` segment by segment and hands each segment's rows,
+/// columns and line starts to `consume` on the thread that scanned them, while they are
 /// still in cache; the results come back in file order. Errors as
 /// [`scan_file`]: the first broken line by number (segments after it are
 /// skipped), or the first read failure.
@@ -301,7 +301,7 @@ fn scan_segments<S, T, F>(
 where
     S: Source + ?Sized,
     T: Send,
-    F: Fn(usize, Vec<Column>) -> T + Sync,
+    F: Fn(usize, Vec<Column>, Vec<u64>) -> T + Sync,
 {
     let size = source
         .size()
@@ -325,7 +325,7 @@ where
                     first_stop.fetch_min(index, Ordering::Relaxed);
                     Err(stop)
                 }
-                None => Ok(consume(piece.rows, piece.columns)),
+                None => Ok(consume(piece.rows, piece.columns, piece.starts)),
             };
             Some((piece.lines, outcome))
         })

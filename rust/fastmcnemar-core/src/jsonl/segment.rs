@@ -52,6 +52,9 @@ pub(super) struct Piece {
     /// Lines started in the segment, blank ones included.
     pub lines: usize,
     pub columns: Vec<Column>,
+    /// Where each row's line starts in the source (past a byte-order mark), so
+    /// that a line can be read again without a scan.
+    pub starts: Vec<u64>,
     pub stop: Option<Stop>,
 }
 
@@ -111,6 +114,7 @@ pub(super) fn scan_segment<S: Source + ?Sized>(
         rows: 0,
         lines: 0,
         columns: empty_columns(keys),
+        starts: Vec::new(),
         stop: None,
     };
     if buffer.len() != layout.buffer {
@@ -194,6 +198,9 @@ fn scan_window<S: Source + ?Sized>(
             ) {
                 Ok(parsed) => {
                     piece.rows += usize::from(parsed.is_row);
+                    if parsed.is_row {
+                        piece.starts.push(window.offset + (next + skip) as u64);
+                    }
                     next += skip + parsed.consumed;
                     if piece.rows == 1 && parsed.is_row {
                         // Size the columns from the first line, not by doubling.
@@ -202,6 +209,7 @@ fn scan_window<S: Source + ?Sized>(
                         for column in &mut piece.columns {
                             column.reserve_like_last(lines + 16);
                         }
+                        piece.starts.reserve(lines + 16);
                     }
                 }
                 Err(broken) => {

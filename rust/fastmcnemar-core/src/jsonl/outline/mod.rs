@@ -25,7 +25,7 @@ mod rows;
 
 pub use ends::{FileOutline, outline_file, outline_files, outline_source};
 pub use record::{member_value, outline_record};
-pub use rows::{Match, outline_rows, outline_where};
+pub use rows::{Match, outline_at_starts, outline_rows, outline_where};
 
 use memchr::memchr;
 

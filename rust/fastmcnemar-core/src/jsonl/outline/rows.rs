@@ -4,14 +4,14 @@
 
 use std::collections::HashSet;
 
-use memchr::memmem;
+use memchr::{memchr, memmem};
 
 use super::super::line::value_text;
 use super::super::source::Source;
 use super::record::{member_value_of_read_line, outline_record};
-use super::{at_line, each_line};
+use super::{at_line, each_line, is_blank};
 use crate::control::Checkpoint;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The records at `rows` (0-based among the non-blank lines; any order,
 /// repeats ignored) as outline text with their 1-based line numbers, in row
@@ -86,6 +86,57 @@ pub fn outline_where<S: Source + ?Sized>(
     Ok(found)
 }
 
+/// Bytes read at a time while looking for the end of a line at a known start.
+const LINE_READ: usize = 16 << 10;
+
+/// The records whose lines start at `starts` (byte offsets, as the scanner
+/// reports them for the rows it keeps), as outline text, in the order given:
+/// each line is read on its own, the rest of the file is not. A start past
+/// the end, or a line broken there, is `Error::Parse` naming its byte offset;
+/// `checkpoint` is asked once per line.
+pub fn outline_at_starts<S: Source + ?Sized>(
+    source: &S,
+    starts: &[u64],
+    skip: &[&str],
+    checkpoint: &dyn Checkpoint,
+) -> Result<Vec<Vec<u8>>> {
+    let mut buffer = vec![0u8; LINE_READ];
+    let mut found = Vec::with_capacity(starts.len());
+    for &start in starts {
+        checkpoint.check()?;
+        let at_byte = |message: String| Error::Parse {
+            line: None,
+            column: None,
+            byte: usize::try_from(start).ok(),
+            message,
+        };
+        // Read until the line's newline (or the end of the file).
+        let mut filled = 0;
+        let end = loop {
+            if filled == buffer.len() {
+                buffer.resize(buffer.len() * 2, 0);
+            }
+            let n = source
+                .read_some_at(&mut buffer[filled..], start + filled as u64)
+                .map_err(|e| Error::Io(format!("cannot read: {e}")))?;
+            let searched = filled;
+            filled += n;
+            if let Some(cut) = memchr(b'\n', &buffer[searched..filled]) {
+                break searched + cut;
+            }
+            if n == 0 {
+                break filled;
+            }
+        };
+        let line = &buffer[..end];
+        if is_blank(line) {
+            return Err(at_byte("no record starts here".to_string()));
+        }
+        found.push(outline_record(line, skip).map_err(|(_, message)| at_byte(message))?);
+    }
+    Ok(found)
+}
+
 fn outline_at(line: usize, bytes: &[u8], skip: &[&str]) -> Result<Vec<u8>> {
     outline_record(bytes, skip).map_err(|broken| at_line(line, broken))
 }
@@ -95,7 +146,7 @@ mod tests {
     use std::collections::HashSet;
 
     use super::super::text;
-    use super::{outline_rows, outline_where};
+    use super::{outline_at_starts, outline_rows, outline_where};
     use crate::control::NeverStop;
     use crate::error::Error;
 
@@ -187,5 +238,40 @@ mod tests {
             Err(Error::Parse { line, .. }) => assert_eq!(line, Some(2)),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn lines_are_read_again_from_their_starts() {
+        let text = "\u{feff}{\"r\": 0}\r\n\n  {\"r\": 1, \"doc\": [2]}\n{\"r\": 2}";
+        let at = |s: &str| text.find(s).unwrap() as u64;
+        let starts = [at("  {\"r\": 1"), 3, at("{\"r\": 2}"), 3];
+        let got: Vec<String> = outline_at_starts(text.as_bytes(), &starts, SKIP, &NeverStop)
+            .unwrap()
+            .into_iter()
+            .map(|bytes| String::from_utf8(bytes).unwrap())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                r#"{"r":1,"doc":null}"#,
+                r#"{"r":0}"#,
+                r#"{"r":2}"#,
+                r#"{"r":0}"#
+            ]
+        );
+        // A line longer than one read.
+        let long = format!("{{\"r\": \"{}\"}}\n{{\"r\": 3}}\n", "x".repeat(40_000));
+        let got = outline_at_starts(long.as_bytes(), &[0, 40_010], &[], &NeverStop).unwrap();
+        assert_eq!(got[0].len(), 40_008);
+        assert_eq!(got[1], br#"{"r":3}"#);
+        // No record where a start points: past the end, a blank line, the middle of a value.
+        for start in [text.len() as u64 + 5, at("\n\n") + 1] {
+            let err = outline_at_starts(text.as_bytes(), &[start], &[], &NeverStop).unwrap_err();
+            assert!(
+                matches!(err, Error::Parse { byte: Some(b), .. } if b as u64 == start),
+                "{err}"
+            );
+        }
+        assert!(outline_at_starts(text.as_bytes(), &[at("r\": 2")], &[], &NeverStop).is_err());
     }
 }
