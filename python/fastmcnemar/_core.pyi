@@ -556,6 +556,7 @@ def scan_jsonl(
 ) -> tuple[
     int,
     list[tuple[npt.NDArray[np.uint8], ArrowColumn]],
+    npt.NDArray[np.uint64],
 ]: ...
 
 # --- doc-id codes of score-frame columns (rust/fastmcnemar-py/src/coding.rs, arrow_text.rs) ---

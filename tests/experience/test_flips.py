@@ -61,11 +61,12 @@ def test_flips_match_the_logs_independently(comp: fm.Comparison) -> None:
     assert drops == sorted(drops, reverse=True)
 
 
-def test_a_candidate_read_lean_gets_its_texts_from_its_line_starts(
+def test_texts_are_read_at_the_line_starts_the_scans_reported(
     comp: fm.Comparison, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The candidate's lines are read again at the offsets its scan reported (not found by
-    # a second scan), also past a byte-order mark and with CRLF line ends.
+    # Both runs' flipped lines are read again at the offsets their scans reported (the
+    # reference's by the general reader, the candidate's by the lean one), not found by a
+    # second scan; also past a byte-order mark and with CRLF line ends.
     import fastmcnemar.ingest.jsonl as jsonl
 
     cand = tmp_path / "degraded"
@@ -82,9 +83,17 @@ def test_a_candidate_read_lean_gets_its_texts_from_its_line_starts(
 
     monkeypatch.setattr(jsonl, "records_at_starts", spy)
     flips = fm.compare(REF, cand).flips
-    assert {p.parent for p in read_at} == {cand}
+    assert {p.parent for p in read_at} == {cand, REF}
     assert flips["candidate_response"].null_count() == 0
     assert flips.equals(comp.flips)
+
+
+def test_texts_of_lines_without_a_known_start_are_searched_for(comp: fm.Comparison) -> None:
+    # A reference given as a score frame with lm-eval sources has no line starts: its
+    # files are searched, and the texts are the same.
+    with pytest.warns(fm.InputWarning, match="left out"):
+        reference = fm.read_lm_eval(REF)
+    assert fm.compare(reference, DEGRADED).flips.equals(comp.flips)
 
 
 def test_a_lossless_rerun_has_no_flips() -> None:

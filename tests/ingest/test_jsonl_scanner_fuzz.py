@@ -97,7 +97,7 @@ def test_scanner_agrees_with_json_loads_on_arbitrary_bytes(tmp_path: Path, data:
     parsed = [None if not line.strip(b" \t\r") else _oracle(line) for line in lines]
     blank = [not line.strip(b" \t\r") for line in lines]
     try:
-        rows, columns = _core.scan_jsonl(path, ["a"], [False])
+        rows, columns, _ = _core.scan_jsonl(path, ["a"], [False])
     except InputFormatError as err:
         message = str(err)
         assert message.startswith(f"{path}: line "), message

@@ -67,8 +67,11 @@ class ReferenceIndex:
     flip_texts : bool
         Whether each candidate's flipped samples get their prompt, target and
         responses from the lm-eval samples files (``compare``), or doc ids and
-        scores only (``audit``: the texts would re-read every file of both runs
-        for every candidate).
+        scores only (``audit``: reading and parsing the flipped lines of both
+        runs would about double each candidate's cost). With texts, the
+        reference is read with the byte offset of every line
+        (:attr:`~fastmcnemar.compare.loading.LoadedRun.line_starts`), so that
+        only the flipped lines are read again.
     clusters : ClusterIndex or None
         The cluster of every doc, per task, when ``cluster=`` was given (or the
         reference is an Inspect log read per epoch: epochs of a sample form a cluster).
@@ -171,6 +174,7 @@ def index_reference(
     run = load_run(
         reference, side="reference", model=reference_model, tasks=tasks,
         timestamp=reference_timestamp, storage_options=storage_options, epochs=epochs,
+        line_starts=bool(flip_texts),
     )  # fmt: skip
     wanted = None if tasks is None else (tuple([tasks]) if isinstance(tasks, str) else tuple(tasks))
     digest = hashlib.sha256()
@@ -414,7 +418,7 @@ def _task_stats(
     if flips is None:
         flips = flips_of(index, cand_scores, choices, rows)
     elif index.flip_texts and cand_scores is not None:
-        flips = attach_texts(flips, index.run.scores, cand_scores)
+        flips = attach_texts(flips, index.run.scores, cand_scores, index.run.line_starts)
     return TaskStats(
         rows,
         skipped_frame,

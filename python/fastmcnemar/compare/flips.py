@@ -21,6 +21,7 @@ import numpy as np
 import polars as pl
 
 from fastmcnemar.compare import frame_ops
+from fastmcnemar.ingest.jsonl import LINE_START
 
 #: Columns of ``Comparison.flips`` (``TaskStats.flips`` adds ``candidate`` first).
 FLIP_COLUMNS: dict[str, pl.DataType] = {
@@ -38,8 +39,6 @@ FLIP_COLUMNS: dict[str, pl.DataType] = {
 STATS_FLIP_COLUMNS: dict[str, pl.DataType] = {"candidate": pl.Utf8(), **FLIP_COLUMNS}
 _TEXT = ("prompt", "target", "reference_response", "candidate_response")
 _KEYS = ["task", "filter", "metric", "doc_id"]
-#: A lean-read candidate's byte offset of each line (see ``chosen_scores``).
-_START = "_line_start"
 
 
 def empty_flips(*, with_candidate: bool = False) -> pl.DataFrame:
@@ -87,17 +86,24 @@ def find_flips(paired: pl.DataFrame, *, lower_is_better: Iterable[tuple[str, str
     )  # fmt: skip
 
 
-def attach_texts(flips: pl.DataFrame, reference: pl.DataFrame, candidate: pl.DataFrame) -> (
-    pl.DataFrame
-):  # fmt: skip
+def attach_texts(
+    flips: pl.DataFrame,
+    reference: pl.DataFrame,
+    candidate: pl.DataFrame,
+    reference_starts: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """``flips`` with prompt, target and responses from the runs' lm-eval samples files.
 
     ``reference`` / ``candidate`` are the runs' score frames (their ``source`` column
-    names the file of each doc). Docs from other formats keep null texts.
+    names the file of each doc). A line is read again alone where its start is known:
+    ``reference_starts`` (the reference's
+    :attr:`~fastmcnemar.compare.loading.LoadedRun.line_starts`), or a ``_line_start``
+    column of ``candidate`` (a candidate read lean); otherwise each file with flips is
+    searched once. Docs from other formats keep null texts.
     """
     if flips.height == 0 or not (_has_samples_files(reference) or _has_samples_files(candidate)):
         return flips  # frames built in memory, score files, Inspect: no texts to look up
-    ref_records = _records(flips, reference)
+    ref_records = _records(flips, reference, reference_starts)
     cand_records = _records(flips, candidate)
     prompts, targets, ref_resps, cand_resps = [], [], [], []
     for row in flips.select(_KEYS).iter_rows():
@@ -140,7 +146,9 @@ def flips_of(
         cand.select(*_KEYS, pl.col("score").alias("candidate")), on=_KEYS, how="inner"
     )
     flips = find_flips(paired, lower_is_better=_lower_is_better(chosen))
-    return attach_texts(flips, index.run.scores, candidate) if index.flip_texts else flips
+    if not index.flip_texts:
+        return flips
+    return attach_texts(flips, index.run.scores, candidate, index.run.line_starts)
 
 
 def flips_from_pairs(index: Any, paired: Any, choices: Iterable[Any]) -> pl.DataFrame:
@@ -211,7 +219,7 @@ def chosen_scores(
             "score": coded.scores[mask],
         }
     )
-    starts = [] if coded.starts is None else [pl.Series(_START, coded.starts[mask])]
+    starts = [] if coded.starts is None else [pl.Series(LINE_START, coded.starts[mask])]
     names = _key_names(wanted).with_columns(sources)
     return frame.with_columns(starts).join(names, on="_key", how="left", maintain_order="left")[
         ["task", "filter", "metric", "doc_id", "score", "source", *(s.name for s in starts)]
@@ -253,25 +261,48 @@ def _has_samples_files(scores: pl.DataFrame) -> bool:
     return bool(source.str.ends_with(".jsonl").any())
 
 
+#: A flip located in a samples file: (task, filter, metric, doc_id, source, line start
+#: or None).
+_Located = tuple[str, str, str, str, str, int | None]
+
+
 def _records(
-    flips: pl.DataFrame, scores: pl.DataFrame
+    flips: pl.DataFrame, scores: pl.DataFrame, line_starts: pl.DataFrame | None = None
 ) -> dict[tuple[str, str, str, str], dict[str, Any]]:
     """The parsed samples-file lines of the flipped docs, by (task, filter, metric, doc_id):
-    read at their byte offsets where ``scores`` has them (a candidate read lean), else
-    found by one pass over each file."""
-    at_starts = _START in scores.columns
-    kept = [*_KEYS, "source", *([_START] if at_starts else [])]
-    where = flips.select(_KEYS).join(scores.select(kept), on=_KEYS, how="inner")
-    groups: list[tuple[Path, pl.DataFrame]] = []
-    for (source,), group in where.group_by(["source"], maintain_order=True):
+    read at their byte offsets where they are known (a ``_line_start`` column of
+    ``scores``, or ``line_starts``), else found by one pass over each file."""
+    flipped = flips.select(_KEYS)
+    located: list[_Located] = []
+    if line_starts is not None:
+        at = flipped.join(
+            line_starts.select("task", "filter", "doc_id", "source", LINE_START),
+            on=["task", "filter", "doc_id"],
+            how="inner",
+        )
+        located.extend(at.rows())
+        flipped = flipped.join(at, on=_KEYS, how="anti")  # lines of files read otherwise
+    if flipped.height:
+        starts = LINE_START in scores.columns
+        where = flipped.join(
+            scores.select(*_KEYS, "source", *([LINE_START] if starts else [])),
+            on=_KEYS,
+            how="inner",
+        )
+        located.extend(row if starts else (*row, None) for row in where.rows())
+    groups: dict[str, list[_Located]] = {}
+    for flip in located:
+        source = flip[4]
         path = Path(str(source))
         if source is not None and path.suffix == ".jsonl" and path.name.startswith("samples_"):
-            groups.append((path, group))
-    # Each file is one pass in Rust without the interpreter: two files in flight.
+            groups.setdefault(source, []).append(flip)
+    jobs = [(Path(source), group) for source, group in groups.items()]
+    # Each file in Rust without the interpreter: its flipped lines alone where their
+    # starts are known, else one pass over it; two files in flight.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        found = list(pool.map(_lines_at_starts if at_starts else _flipped_lines, groups))
+        found = list(pool.map(_lines_of, jobs))
     out: dict[tuple[str, str, str, str], dict[str, Any]] = {}
-    for (_, group), lines in zip(groups, found, strict=True):
+    for (_, group), lines in zip(jobs, found, strict=True):
         # A doc's line of the flip's own filter (the last if repeated), else its first line.
         exact: dict[tuple[str, str], dict[str, Any]] = {}
         any_filter: dict[str, dict[str, Any]] = {}
@@ -279,34 +310,25 @@ def _records(
             name = rec.get("filter")
             exact[(doc, "none" if name is None else str(name))] = rec
             any_filter.setdefault(doc, rec)
-        for task, filt, metric, doc in group.select(_KEYS).iter_rows():
+        for task, filt, metric, doc, _, _ in group:
             record = exact.get((str(doc), str(filt))) or any_filter.get(str(doc))
             if record is not None:
                 out[(task, filt, metric, doc)] = record
     return out
 
 
-def _flipped_lines(job: tuple[Path, pl.DataFrame]) -> list[tuple[str, dict[str, Any]]]:
-    """The lines of one samples file whose doc ids are among the group's flips."""
-    from fastmcnemar.ingest.jsonl import records_where
+def _lines_of(job: tuple[Path, list[_Located]]) -> list[tuple[str, dict[str, Any]]]:
+    """The flipped lines of one samples file: read at their starts when all are known,
+    else the file is searched for their doc ids."""
+    from fastmcnemar.ingest.jsonl import records_at_starts, records_where
 
     path, group = job
-    wanted = {str(d) for d in group.get_column("doc_id").to_list()}
+    starts = {flip[5]: str(flip[3]) for flip in group}  # one read per line
     try:
-        return records_where(path, "doc_id", wanted)
-    except (OSError, ValueError):
-        return []  # texts are a courtesy: the scores were read from this file already
-
-
-def _lines_at_starts(job: tuple[Path, pl.DataFrame]) -> list[tuple[str, dict[str, Any]]]:
-    """The group's lines of one samples file, read at their byte offsets."""
-    from fastmcnemar.ingest.jsonl import records_at_starts
-
-    path, group = job
-    docs = [str(d) for d in group.get_column("doc_id").to_list()]
-    try:
-        records = records_at_starts(path, group.get_column(_START).to_list())
-        return list(zip(docs, records, strict=True))
+        if None in starts:
+            return records_where(path, "doc_id", {str(flip[3]) for flip in group})
+        records = records_at_starts(path, [int(start) for start in starts if start is not None])
+        return list(zip(starts.values(), records, strict=True))
     except (OSError, ValueError):
         return []  # texts are a courtesy: the scores were read from this file already
 

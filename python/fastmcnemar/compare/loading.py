@@ -42,6 +42,9 @@ class LoadedRun:
     #: The scores' model column holds one value, no nulls (found once, when the run is
     #: labelled; False: not known).
     one_model: bool = False
+    #: Where each samples line of an lm-eval run starts (see
+    #: :attr:`~fastmcnemar.ingest.lm_eval.LmEvalData.line_starts`), when asked for.
+    line_starts: pl.DataFrame | None = None
 
     def task_results(self) -> dict[str, dict[str, Any]]:
         """Merged results JSON sections keyed by task (later runs override earlier)."""
@@ -94,6 +97,7 @@ def load_run(
     timestamp: str | None = None,
     storage_options: StorageOptions | None = None,
     epochs: str = "cluster",
+    line_starts: bool = False,
 ) -> LoadedRun:
     """A path (any supported format), a remote URI or a score frame, read and checked.
 
@@ -104,6 +108,8 @@ def load_run(
     row per (sample, epoch), doc id ``"<id>#<epoch>"``, so that a clustered
     comparison treats the epochs of one sample as one cluster; ``"mean"``
     reads the log's epoch-reduced score per sample (the mean by default).
+    ``line_starts``: an lm-eval run also records where each samples line starts, so
+    that the flipped samples' lines can be read again alone (:mod:`.flips`).
     """
     check_fork_safe()  # Polars would hang in a child forked after use
     epochs = _args.choice("epochs", epochs, ("cluster", "mean"))
@@ -133,7 +139,9 @@ def load_run(
     path = Path(run)
     fmt = detect_format(path)
     if fmt == "lm_eval":
-        data = load_lm_eval(path, tasks=tasks, model=model, timestamp=timestamp)
+        data = load_lm_eval(
+            path, tasks=tasks, model=model, timestamp=timestamp, line_starts=line_starts
+        )
         if data.superseded:
             warnings.warn(
                 f"{side} {path}: older runs passed over (the newest run of each task is "
@@ -148,6 +156,7 @@ def load_run(
             results=data.results,
             superseded=data.superseded,
             fmt=fmt,
+            line_starts=data.line_starts,
         )
     if fmt == "scores":
         frame = read_scores(path, model=model)

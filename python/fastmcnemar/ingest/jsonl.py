@@ -218,14 +218,22 @@ _ALLOWED_KINDS = {
 _ALLOWED_TABLES = {name: np.isin(np.arange(256), codes) for name, codes in _ALLOWED_KINDS.items()}
 
 
-def read_keys(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+#: The column :func:`read_keys` adds with ``line_starts=True``.
+LINE_START = "_line_start"
+
+
+def read_keys(
+    path: Path, schema: dict[str, pl.DataType], *, line_starts: bool = False
+) -> pl.DataFrame:
     """Read only the keys in ``schema`` from every line of ``path``.
 
     Keys absent from a line become nulls. Numeric (Float64 / Boolean) columns come
     back as Float64 and accept numbers, booleans (as 0/1) and Python's NaN /
     Infinity literals; Utf8 columns accept strings and numbers (as their text).
     A value of another type, or a broken line, raises :class:`InputFormatError`
-    naming the file, line and key.
+    naming the file, line and key. ``line_starts``: add a UInt64 column
+    :data:`LINE_START`, where each row's line starts in the file (for
+    :func:`records_at_starts`).
     """
     from fastmcnemar._core import scan_jsonl
 
@@ -235,7 +243,7 @@ def read_keys(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     # A broken line, an unreadable file or one that is not regular (a FIFO is
     # refused without blocking) raises InputFormatError, made in Rust, naming the
     # file and line.
-    rows, columns = scan_jsonl(path, keys, wants_text)
+    rows, columns, starts = scan_jsonl(path, keys, wants_text)
     series: list[pl.Series] = []
     for key, is_text, (kinds, column) in zip(keys, wants_text, columns, strict=True):
         allowed = _ALLOWED_TABLES["text" if is_text else "number"]
@@ -245,6 +253,8 @@ def read_keys(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
         # Arrow straight from the scanner: text (numbers as "16") or Float64, null
         # where the key is missing or null.
         series.append(pl.Series(column).alias(key))
+    if line_starts:
+        series.append(pl.Series(LINE_START, starts))
     frame = pl.DataFrame(series) if series else pl.DataFrame(schema={})
     if frame.height != rows:
         raise InputFormatError(f"{path}: internal error: {frame.height} values for {rows} lines")

@@ -28,6 +28,7 @@ import polars as pl
 from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError, InputWarning
 from fastmcnemar.ingest.jsonl import (
+    LINE_START,
     line_of_record,
     outlines,
     read_json_array,
@@ -83,6 +84,10 @@ class LmEvalData:
     not_testable: pl.DataFrame
     results: list[RunResults] = field(default_factory=list)
     superseded: list[Path | RemotePath] = field(default_factory=list)
+    #: Where each line of the JSON-lines samples files starts: task, filter, doc_id,
+    #: source, ``_line_start`` (a byte offset), one row per line; read on request
+    #: (``line_starts=True``), so that a flipped sample's line is read again alone.
+    line_starts: pl.DataFrame | None = None
 
     @property
     def models(self) -> list[str]:
@@ -193,8 +198,11 @@ def _classify(
     return keep, not_testable
 
 
-def _read_columns(sample: SamplesFile, keep: list[str], examples: dict[str, Any]) -> pl.DataFrame:
-    """The wide frame: ids, filter, hashes and the kept metrics, one row per line."""
+def _read_columns(
+    sample: SamplesFile, keep: list[str], examples: dict[str, Any], line_starts: bool
+) -> pl.DataFrame:
+    """The wide frame: ids, filter, hashes and the kept metrics, one row per line (and
+    where each line starts, when ``line_starts`` and the file is JSON lines)."""
     # doc_id as text: ints keep their exact token ("16"), string ids pass through.
     schema: dict[str, pl.DataType] = {"doc_id": pl.Utf8(), "filter": pl.Utf8()}
     schema.update({h: pl.Utf8() for h in _HASHES})
@@ -204,7 +212,9 @@ def _read_columns(sample: SamplesFile, keep: list[str], examples: dict[str, Any]
         {m: pl.Boolean() if isinstance(examples[m], bool) else pl.Float64() for m in keep}
     )
     path = sample.path
-    return read_json_array(path, schema) if sample.legacy else read_keys(path, schema)
+    if sample.legacy:
+        return read_json_array(path, schema)
+    return read_keys(path, schema, line_starts=line_starts)
 
 
 def _later_filters_first_lines(path: Path, frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -229,9 +239,10 @@ def _later_filters_first_lines(path: Path, frame: pl.DataFrame) -> list[dict[str
 
 
 def _read_file(
-    sample: SamplesFile, metrics: set[str] | None
-) -> tuple[pl.DataFrame, list[dict[str, str]]]:
-    """One samples file -> (long score frame, not-testable metrics)."""
+    sample: SamplesFile, metrics: set[str] | None, line_starts: bool = False
+) -> tuple[pl.DataFrame, list[dict[str, str]], pl.DataFrame | None]:
+    """One samples file -> (long score frame, not-testable metrics, where each line
+    starts when ``line_starts``: see :attr:`LmEvalData.line_starts`)."""
     path = sample.path
     if sample.legacy:
         import json
@@ -255,7 +266,7 @@ def _read_file(
         raise InputFormatError(f"{path}: line 1 has no 'doc_id': not an lm-eval samples file")
     examples, origin = _examples([first, last or {}])
     keep, not_testable = _classify(sample, examples, origin, metrics)
-    frame = _read_columns(sample, keep, examples)
+    frame = _read_columns(sample, keep, examples, line_starts)
     if frame.height == 0:
         raise InputFormatError(f"{path}: no samples (the file is empty)")
     if not sample.legacy:
@@ -265,7 +276,7 @@ def _read_file(
             examples.update({key: more[key] for key in new})
             origin.update({key: more_origin[key] for key in new})
             keep, not_testable = _classify(sample, examples, origin, metrics)
-            frame = _read_columns(sample, keep, examples)
+            frame = _read_columns(sample, keep, examples, line_starts)
     doc_ids = frame.get_column("doc_id")
     if doc_ids.null_count():
         row = int(doc_ids.is_null().arg_true()[0])
@@ -277,8 +288,18 @@ def _read_file(
         frame = _assign_filters(frame, sample)
     elif frame.get_column("filter").null_count():
         raise InputFormatError(f"{path}: some lines have a 'filter' field and some do not")
+    starts = None
+    if LINE_START in frame.columns:
+        starts = frame.select(
+            pl.lit(sample.task).alias("task"),
+            "filter",
+            "doc_id",
+            pl.lit(str(path)).alias("source"),
+            LINE_START,
+        )
+        frame = frame.drop(LINE_START)
     if not keep:
-        return empty_score_frame(), not_testable
+        return empty_score_frame(), not_testable, None
     long = frame.unpivot(
         on=keep,
         index=["doc_id", "filter", *_HASHES],
@@ -294,7 +315,7 @@ def _read_file(
         pl.col("doc_id").cast(pl.Utf8),
         pl.lit(str(path)).alias("source"),
     )
-    return long.select(list(SCORE_SCHEMA)).cast(SCORE_SCHEMA), not_testable  # type: ignore[arg-type]
+    return long.select(list(SCORE_SCHEMA)).cast(SCORE_SCHEMA), not_testable, starts  # type: ignore[arg-type]
 
 
 def _wanted_tasks(tasks: Iterable[str], files: list[SamplesFile]) -> set[str]:
@@ -326,11 +347,13 @@ def load_lm_eval(
     model: str | None = None,
     timestamp: str | None = None,
     storage_options: StorageOptions | None = None,
+    line_starts: bool = False,
 ) -> LmEvalData:
     """Read an lm-eval path into scores, not-testable metrics and run metadata.
 
     The quiet form of :func:`read_lm_eval`: nothing is warned, everything left
-    out is returned (``not_testable``, ``superseded``).
+    out is returned (``not_testable``, ``superseded``); ``line_starts``: also where
+    each samples line starts (:attr:`LmEvalData.line_starts`).
     """
     check_fork_safe()  # Polars would hang in a child forked after use
     if is_remote(path):
@@ -339,7 +362,7 @@ def load_lm_eval(
             storage_options,
             lambda local: load_lm_eval(
                 local, tasks=tasks, metrics=metrics, model=model, timestamp=timestamp
-            ),
+            ),  # a staged copy is gone once read: no line starts to read again
         )
     found = discover(path, model=model, timestamp=timestamp)
     files = found.files
@@ -363,9 +386,9 @@ def load_lm_eval(
         workers = min(len(files), 2 * (os.cpu_count() or 1), _MAX_FILES_IN_FLIGHT)
         # Executor.map cancels the files not yet started when one raises.
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            parts = list(pool.map(lambda f: _read_file(f, metric_set), files))
+            parts = list(pool.map(lambda f: _read_file(f, metric_set, line_starts), files))
     else:
-        parts = [_read_file(f, metric_set) for f in files]
+        parts = [_read_file(f, metric_set, line_starts) for f in files]
     frames = [p[0] for p in parts if p[0].height]
     scores = pl.concat(frames) if frames else empty_score_frame()
     rows = [row for p in parts for row in p[1]]
@@ -374,7 +397,14 @@ def load_lm_eval(
     for sample in files:
         if sample.results is not None and all(r.path != sample.results.path for r in runs):
             runs.append(sample.results)
-    return LmEvalData(scores, not_testable, runs, [s.path for s in found.superseded])
+    starts = [p[2] for p in parts if p[2] is not None]
+    return LmEvalData(
+        scores,
+        not_testable,
+        runs,
+        [s.path for s in found.superseded],
+        pl.concat(starts) if starts else None,
+    )
 
 
 def read_lm_eval(

@@ -33,10 +33,11 @@ use crate::runtime::{Size, run};
 type ColumnOut<'py> = (Bound<'py, PyArray1<u8>>, Bound<'py, ArrowColumn>);
 
 /// Scans `path` line by line for the top-level `keys`; `text_keys[i]` asks for
-/// the text of key `i`. Returns `(rows, [(kinds, column), ...])`: `column` is
-/// an [`ArrowColumn`]: large utf8 for text keys (numbers as their text,
-/// integers in integer form), float64 for the others (booleans as 0/1, null
-/// where the key is missing or null).
+/// the text of key `i`. Returns `(rows, [(kinds, column), ...], starts)`:
+/// `column` is an [`ArrowColumn`]: large utf8 for text keys (numbers as their
+/// text, integers in integer form), float64 for the others (booleans as 0/1,
+/// null where the key is missing or null); `starts`: where each row's line
+/// starts in the file (a byte offset).
 #[pyfunction]
 #[pyo3(signature = (path, keys, text_keys, *, n_threads = None))]
 fn scan_jsonl<'py>(
@@ -45,7 +46,7 @@ fn scan_jsonl<'py>(
     keys: Vec<String>,
     text_keys: Vec<bool>,
     n_threads: Option<usize>,
-) -> PyCoreResult<(usize, Vec<ColumnOut<'py>>)> {
+) -> PyCoreResult<(usize, Vec<ColumnOut<'py>>, Bound<'py, PyArray1<u64>>)> {
     if keys.len() != text_keys.len() {
         return Err(InvalidArgumentError::new_err(format!(
             "keys has {} entries but text_keys has {}",
@@ -79,7 +80,7 @@ fn scan_jsonl<'py>(
         let kinds = PyArray1::from_vec(py, c.kinds);
         columns.push((kinds, Bound::new(py, ArrowColumn::new(payload))?));
     }
-    Ok((out.rows, columns))
+    Ok((out.rows, columns, PyArray1::from_vec(py, out.starts)))
 }
 
 /// What `scan_chosen` needs of an audit's reference, built once per audit and

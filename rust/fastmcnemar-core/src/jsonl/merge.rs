@@ -117,13 +117,13 @@ fn fill(slot: Slot<'_>, part: &Column) {
     }
 }
 
-/// One scan from the segments' rows and columns, in segment order.
-pub(super) fn merge(pieces: Vec<(usize, Vec<Column>)>, n_columns: usize) -> Scan {
-    let rows: usize = pieces.iter().map(|(r, _)| r).sum();
+/// One scan from the segments' rows, columns and line starts, in segment order.
+pub(super) fn merge(pieces: Vec<(usize, Vec<Column>, Vec<u64>)>, n_columns: usize) -> Scan {
+    let rows: usize = pieces.iter().map(|(r, _, _)| r).sum();
     let mut columns = Vec::with_capacity(n_columns);
     let mut per_piece: Vec<Vec<Slot<'_>>> = pieces.iter().map(|_| Vec::new()).collect();
     let parts: Vec<Vec<&Column>> = (0..n_columns)
-        .map(|k| pieces.iter().map(|(_, c)| &c[k]).collect())
+        .map(|k| pieces.iter().map(|(_, c, _)| &c[k]).collect())
         .collect();
     for part in &parts {
         columns.push(allocate(part, rows));
@@ -136,10 +136,15 @@ pub(super) fn merge(pieces: Vec<(usize, Vec<Column>)>, n_columns: usize) -> Scan
     per_piece
         .into_par_iter()
         .zip(&pieces)
-        .for_each(|(slots, (_, piece_columns))| {
+        .for_each(|(slots, (_, piece_columns, _))| {
             for (slot, part) in slots.into_iter().zip(piece_columns) {
                 fill(slot, part);
             }
         });
-    Scan { rows, columns }
+    let starts = pieces.into_iter().flat_map(|(_, _, s)| s).collect();
+    Scan {
+        rows,
+        columns,
+        starts,
+    }
 }

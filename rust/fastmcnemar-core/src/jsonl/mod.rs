@@ -220,6 +220,8 @@ pub struct Scan {
     pub rows: usize,
     /// One column per wanted key, in the order of the keys.
     pub columns: Vec<Column>,
+    /// Where each row's line starts (a byte offset, past a byte-order mark).
+    pub starts: Vec<u64>,
 }
 
 fn empty_columns(keys: &[KeySpec]) -> Vec<Column> {
@@ -265,8 +267,8 @@ fn scan_with_layout<S: Source + ?Sized>(
     checkpoint: &dyn Checkpoint,
     layout: Layout,
 ) -> Result<Scan> {
-    let parts = scan_segments(source, keys, checkpoint, layout, |rows, columns, _| {
-        (rows, columns)
+    let parts = scan_segments(source, keys, checkpoint, layout, |rows, columns, starts| {
+        (rows, columns, starts)
     })?;
     Ok(merge(parts, keys.len()))
 }

@@ -17,6 +17,7 @@ fn keys(spec: &[(&str, bool)]) -> Vec<KeySpec> {
 /// Equal scans (NaN numbers compare by bits).
 fn same(a: &Scan, b: &Scan) -> bool {
     a.rows == b.rows
+        && a.starts == b.starts
         && a.columns.len() == b.columns.len()
         && a.columns.iter().zip(&b.columns).all(|(x, y)| {
             let bits = |c: &Column| c.numbers.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
@@ -26,6 +27,23 @@ fn same(a: &Scan, b: &Scan) -> bool {
 
 fn run(text: &str, spec: &[(&str, bool)]) -> Result<Scan> {
     scan_bytes(text.as_bytes(), &keys(spec), &NeverStop)
+}
+
+#[test]
+fn each_row_knows_where_its_line_starts() {
+    let text = "\u{feff}{\"a\": 1}\r\n\n  \n {\"a\": 2}\n{\"a\": 3}";
+    let out = run(text, &[("a", false)]).unwrap();
+    let at = |s: &str| text.find(s).unwrap() as u64;
+    // Past the byte-order mark; leading blanks belong to the line.
+    assert_eq!(out.starts, [3, at(" {\"a\": 2}"), at("{\"a\": 3}")]);
+    for layout in [(1, 1), (5, 2), (16, 4)] {
+        let layout = Layout {
+            segment: layout.0,
+            buffer: layout.1,
+        };
+        let small = scan_with_layout(text.as_bytes(), &keys(&[("a", false)]), &NeverStop, layout);
+        assert_eq!(small.unwrap().starts, out.starts, "{layout:?}");
+    }
 }
 
 #[test]
