@@ -81,11 +81,34 @@ def test_texts_are_read_at_the_line_starts_the_scans_reported(
         read_at.append(path)
         return real(path, starts)
 
+    def no_search(*args: object) -> None:
+        raise AssertionError(f"searched: {args}")
+
     monkeypatch.setattr(jsonl, "records_at_starts", spy)
+    monkeypatch.setattr(jsonl, "records_where", no_search)
     flips = fm.compare(REF, cand).flips
     assert {p.parent for p in read_at} == {cand, REF}
     assert flips["candidate_response"].null_count() == 0
     assert flips.equals(comp.flips)
+
+
+def test_a_file_rewritten_since_its_scan_is_searched_instead(tmp_path: Path) -> None:
+    # The line at a recorded start is another doc's (the file changed after its scan):
+    # its texts are not taken from there; the file is searched for the flip's doc.
+    import importlib
+
+    flips_module = importlib.import_module("fastmcnemar.compare.flips")
+    path = tmp_path / "samples_t_2026.jsonl"
+    lines = [{"doc_id": d, "filter": "none", "target": f"t{d}"} for d in (0, 1, 2)]
+    text = "".join(json.dumps(line) + "\n" for line in lines)
+    path.write_text(text, encoding="utf-8")
+    second = text.index('{"doc_id": 1')
+    right = flips_module._lines_of((path, [("t", "none", "acc", "1", str(path), second)]))
+    assert [(doc, rec["target"]) for doc, rec in right] == [("1", "t1")]
+    wrong = flips_module._lines_of((path, [("t", "none", "acc", "2", str(path), second)]))
+    assert [(doc, rec["target"]) for doc, rec in wrong] == [("2", "t2")]
+    other_filter = flips_module._lines_of((path, [("t", "strict", "acc", "1", str(path), 0)]))
+    assert [rec["target"] for _, rec in other_filter] == ["t1"]  # found by its doc id
 
 
 def test_texts_of_lines_without_a_known_start_are_searched_for(comp: fm.Comparison) -> None:

@@ -318,19 +318,37 @@ def _records(
 
 
 def _lines_of(job: tuple[Path, list[_Located]]) -> list[tuple[str, dict[str, Any]]]:
-    """The flipped lines of one samples file: read at their starts when all are known,
-    else the file is searched for their doc ids."""
+    """The flipped lines of one samples file: read at their starts when all are known
+    (and each line read there is the flip's doc and filter: a file rewritten since it was
+    scanned is searched instead), else the file is searched for their doc ids."""
     from fastmcnemar.ingest.jsonl import records_at_starts, records_where
 
     path, group = job
-    starts = {flip[5]: str(flip[3]) for flip in group}  # one read per line
+    expected = {flip[5]: (str(flip[3]), str(flip[1])) for flip in group}  # one read per line
     try:
-        if None in starts:
-            return records_where(path, "doc_id", {str(flip[3]) for flip in group})
-        records = records_at_starts(path, [int(start) for start in starts if start is not None])
-        return list(zip(starts.values(), records, strict=True))
+        if None not in expected:
+            starts = [int(start) for start in expected if start is not None]
+            records = records_at_starts(path, starts)
+            if all(
+                _is_line_of(record, doc, filt)
+                for record, (doc, filt) in zip(records, expected.values(), strict=True)
+            ):
+                docs = [doc for doc, _ in expected.values()]
+                return list(zip(docs, records, strict=True))
+        return records_where(path, "doc_id", {str(flip[3]) for flip in group})
     except (OSError, ValueError):
         return []  # texts are a courtesy: the scores were read from this file already
+
+
+def _is_line_of(record: dict[str, Any], doc: str, filt: str) -> bool:
+    """Whether ``record`` is the samples line of doc ``doc`` (its id as the scanner reads
+    it) under filter ``filt``."""
+    name = record.get("filter")
+    doc_id = record.get("doc_id")
+    texts = {str(doc_id)}
+    if isinstance(doc_id, float) and doc_id.is_integer():
+        texts.add(str(int(doc_id)))  # 16.0 reads as "16"
+    return doc in texts and ("none" if name is None else str(name)) == filt
 
 
 def _text(value: Any, limit: int = 4000) -> str | None:
