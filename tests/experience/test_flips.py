@@ -67,6 +67,7 @@ def test_texts_are_read_at_the_line_starts_the_scans_reported(
     # Both runs' flipped lines are read again at the offsets their scans reported (the
     # reference's by the general reader, the candidate's by the lean one), not found by a
     # second scan; also past a byte-order mark and with CRLF line ends.
+    import fastmcnemar._core as core
     import fastmcnemar.ingest.jsonl as jsonl
 
     cand = tmp_path / "degraded"
@@ -75,16 +76,16 @@ def test_texts_are_read_at_the_line_starts_the_scans_reported(
         text = path.read_text(encoding="utf-8")
         path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
     read_at: list[Path] = []
-    real = jsonl.records_at_starts
+    real = core.outline_at_starts_many
 
-    def spy(path: Path, starts: list[int]) -> list[dict[str, object]]:
-        read_at.append(path)
-        return real(path, starts)
+    def spy(paths: list[Path], starts: list[list[int]], skip: list[str]) -> object:
+        read_at.extend(Path(p) for p in paths)
+        return real(paths, starts, skip)
 
     def no_search(*args: object) -> None:
         raise AssertionError(f"searched: {args}")
 
-    monkeypatch.setattr(jsonl, "records_at_starts", spy)
+    monkeypatch.setattr(core, "outline_at_starts_many", spy)
     monkeypatch.setattr(jsonl, "records_where", no_search)
     flips = fm.compare(REF, cand).flips
     assert {p.parent for p in read_at} == {cand, REF}
@@ -103,12 +104,15 @@ def test_a_file_rewritten_since_its_scan_is_searched_instead(tmp_path: Path) -> 
     text = "".join(json.dumps(line) + "\n" for line in lines)
     path.write_text(text, encoding="utf-8")
     second = text.index('{"doc_id": 1')
-    right = flips_module._lines_of((path, [("t", "none", "acc", "1", str(path), second)]))
-    assert [(doc, rec["target"]) for doc, rec in right] == [("1", "t1")]
-    wrong = flips_module._lines_of((path, [("t", "none", "acc", "2", str(path), second)]))
-    assert [(doc, rec["target"]) for doc, rec in wrong] == [("2", "t2")]
-    other_filter = flips_module._lines_of((path, [("t", "strict", "acc", "1", str(path), 0)]))
-    assert [rec["target"] for _, rec in other_filter] == ["t1"]  # found by its doc id
+
+    def lines(doc: str, filt: str, start: int) -> list[tuple[str, object]]:
+        (found,) = flips_module._read_lines([(path, [("t", filt, "acc", doc, str(path), start)])])
+        return [(doc, record["target"]) for doc, record in found]
+
+    assert lines("1", "none", second) == [("1", "t1")]
+    assert lines("2", "none", second) == [("2", "t2")]  # doc 1's line: searched for doc 2
+    assert lines("1", "strict", 0) == [("1", "t1")]  # another filter: found by its doc id
+    assert lines("1", "none", len(text) + 10) == [("1", "t1")]  # past the end: searched
 
 
 def test_texts_of_lines_without_a_known_start_are_searched_for(comp: fm.Comparison) -> None:

@@ -103,8 +103,11 @@ def attach_texts(
     """
     if flips.height == 0 or not (_has_samples_files(reference) or _has_samples_files(candidate)):
         return flips  # frames built in memory, score files, Inspect: no texts to look up
-    ref_records = _records(flips, reference, reference_starts)
-    cand_records = _records(flips, candidate)
+    ref_jobs = _locate(flips, reference, reference_starts)
+    cand_jobs = _locate(flips, candidate)
+    lines = _read_lines([*ref_jobs, *cand_jobs])
+    ref_records = _records(ref_jobs, lines[: len(ref_jobs)])
+    cand_records = _records(cand_jobs, lines[len(ref_jobs) :])
     prompts, targets, ref_resps, cand_resps = [], [], [], []
     for row in flips.select(_KEYS).iter_rows():
         ref = ref_records.get(row)
@@ -264,14 +267,17 @@ def _has_samples_files(scores: pl.DataFrame) -> bool:
 #: A flip located in a samples file: (task, filter, metric, doc_id, source, line start
 #: or None).
 _Located = tuple[str, str, str, str, str, int | None]
+#: One samples file's flips.
+_Job = tuple[Path, list[_Located]]
+#: Keys of a samples line that no text comes from: walked in Rust, not parsed here.
+_UNUSED_KEYS = ["doc", "doc_hash", "prompt_hash", "target_hash", "metrics"]
 
 
-def _records(
+def _locate(
     flips: pl.DataFrame, scores: pl.DataFrame, line_starts: pl.DataFrame | None = None
-) -> dict[tuple[str, str, str, str], dict[str, Any]]:
-    """The parsed samples-file lines of the flipped docs, by (task, filter, metric, doc_id):
-    read at their byte offsets where they are known (a ``_line_start`` column of
-    ``scores``, or ``line_starts``), else found by one pass over each file."""
+) -> list[_Job]:
+    """The flips by the samples file holding their lines, each with its line's start where
+    it is known (a ``_line_start`` column of ``scores``, or ``line_starts``)."""
     flipped = flips.select(_KEYS)
     located: list[_Located] = []
     if line_starts is not None:
@@ -296,17 +302,62 @@ def _records(
         path = Path(str(source))
         if source is not None and path.suffix == ".jsonl" and path.name.startswith("samples_"):
             groups.setdefault(source, []).append(flip)
-    jobs = [(Path(source), group) for source, group in groups.items()]
-    # Each file in Rust without the interpreter: its flipped lines alone where their
-    # starts are known, else one pass over it; two files in flight.
+    return [(Path(source), group) for source, group in groups.items()]
+
+
+def _read_lines(jobs: list[_Job]) -> list[list[tuple[str, dict[str, Any]]]]:
+    """Each job's flipped lines as (doc id, record): the files whose line starts are all
+    known read at those starts, in one parallel call without the interpreter (each line
+    checked to be its flip's doc and filter); the others, and any file that changed since
+    it was scanned, searched for the flips' doc ids (two files in flight)."""
+    from fastmcnemar._core import outline_at_starts_many
+    from fastmcnemar.ingest.jsonl import parse_records
+
+    found: list[list[tuple[str, dict[str, Any]]] | None] = [None] * len(jobs)
+    # one read per line: {start: (doc, filter)}
+    expected = [{flip[5]: (str(flip[3]), str(flip[1])) for flip in group} for _, group in jobs]
+    at_starts = [i for i, lines in enumerate(expected) if None not in lines]
+    texts = outline_at_starts_many(
+        [jobs[i][0] for i in at_starts],
+        [[int(start) for start in expected[i] if start is not None] for i in at_starts],
+        _UNUSED_KEYS,
+    )
+    for i, read in zip(at_starts, texts, strict=True):
+        records = None if read is None else parse_records(read)
+        wanted = list(expected[i].values())
+        if records is not None and all(
+            _is_line_of(record, doc, filt)
+            for record, (doc, filt) in zip(records, wanted, strict=True)
+        ):
+            found[i] = [(doc, record) for (doc, _), record in zip(wanted, records, strict=True)]
+    searched = [i for i, got in enumerate(found) if got is None]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        found = list(pool.map(_lines_of, jobs))
+        for i, got in zip(searched, pool.map(lambda i: _search(jobs[i]), searched), strict=True):
+            found[i] = got
+    return [got or [] for got in found]
+
+
+def _search(job: _Job) -> list[tuple[str, dict[str, Any]]]:
+    """The lines of one samples file whose doc ids are among the job's flips."""
+    from fastmcnemar.ingest.jsonl import records_where
+
+    path, group = job
+    try:
+        return records_where(path, "doc_id", {str(flip[3]) for flip in group}, _UNUSED_KEYS)
+    except (OSError, ValueError):
+        return []  # texts are a courtesy: the scores were read from this file already
+
+
+def _records(
+    jobs: list[_Job], lines: list[list[tuple[str, dict[str, Any]]]]
+) -> dict[tuple[str, str, str, str], dict[str, Any]]:
+    """Each flip's record, by (task, filter, metric, doc_id): its doc's line of the flip's
+    own filter (the last if repeated), else the doc's first line."""
     out: dict[tuple[str, str, str, str], dict[str, Any]] = {}
-    for (_, group), lines in zip(jobs, found, strict=True):
-        # A doc's line of the flip's own filter (the last if repeated), else its first line.
+    for (_, group), found in zip(jobs, lines, strict=True):
         exact: dict[tuple[str, str], dict[str, Any]] = {}
         any_filter: dict[str, dict[str, Any]] = {}
-        for doc, rec in lines:
+        for doc, rec in found:
             name = rec.get("filter")
             exact[(doc, "none" if name is None else str(name))] = rec
             any_filter.setdefault(doc, rec)
@@ -315,29 +366,6 @@ def _records(
             if record is not None:
                 out[(task, filt, metric, doc)] = record
     return out
-
-
-def _lines_of(job: tuple[Path, list[_Located]]) -> list[tuple[str, dict[str, Any]]]:
-    """The flipped lines of one samples file: read at their starts when all are known
-    (and each line read there is the flip's doc and filter: a file rewritten since it was
-    scanned is searched instead), else the file is searched for their doc ids."""
-    from fastmcnemar.ingest.jsonl import records_at_starts, records_where
-
-    path, group = job
-    expected = {flip[5]: (str(flip[3]), str(flip[1])) for flip in group}  # one read per line
-    try:
-        if None not in expected:
-            starts = [int(start) for start in expected if start is not None]
-            records = records_at_starts(path, starts)
-            if all(
-                _is_line_of(record, doc, filt)
-                for record, (doc, filt) in zip(records, expected.values(), strict=True)
-            ):
-                docs = [doc for doc, _ in expected.values()]
-                return list(zip(docs, records, strict=True))
-        return records_where(path, "doc_id", {str(flip[3]) for flip in group})
-    except (OSError, ValueError):
-        return []  # texts are a courtesy: the scores were read from this file already
 
 
 def _is_line_of(record: dict[str, Any], doc: str, filt: str) -> bool:

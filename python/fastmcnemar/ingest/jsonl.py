@@ -127,29 +127,19 @@ def records_where(
     return [(value, _parse_line(path, lineno, text)) for lineno, value, text in found]
 
 
-def records_at_starts(path: Path, starts: Sequence[int]) -> list[dict[str, Any]]:
-    """The records whose lines start at byte offsets ``starts`` (as the lean lm-eval
-    reader reports them for the lines it keeps), parsed, in the order given.
-
-    Each line is read on its own in Rust (``fastmcnemar._core.outline_at_starts``), not
-    the rest of the file: the flipped samples' texts of a candidate that was just
-    scanned cost a read of their own lines only.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> path = Path(tempfile.mkdtemp()) / "s.jsonl"
-    >>> _ = path.write_text('{"id": 1, "a": 0}\\n{"id": 2, "a": 1}\\n')
-    >>> records_at_starts(path, [18, 0])
-    [{'id': 2, 'a': 1}, {'id': 1, 'a': 0}]
-    """
-    from fastmcnemar._core import outline_at_starts
-
-    texts = outline_at_starts(path, [int(start) for start in starts], [])
-    return [
-        loads(text, f"{path}: the line at byte {start}")
-        for start, text in zip(starts, texts, strict=True)
-    ]
+def parse_records(texts: Sequence[bytes]) -> list[dict[str, Any]] | None:
+    """Outline texts (from ``fastmcnemar._core``) parsed, or None when one is not a JSON
+    object (for callers that then read the file another way)."""
+    records = []
+    for text in texts:
+        try:
+            record = json.loads(text)
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+            return None
+        if not isinstance(record, dict):
+            return None
+        records.append(record)
+    return records
 
 
 def line_of_record(path: Path, row: int) -> int:

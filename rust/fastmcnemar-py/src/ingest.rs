@@ -22,6 +22,7 @@ use fastmcnemar_core::jsonl::{KeySpec, Texts, kind, scan_file};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
+use rayon::prelude::*;
 
 use crate::arrow_column::{ArrowColumn, Payload};
 use crate::arrow_text::ArrowText;
@@ -283,25 +284,43 @@ fn outline_rows_of<'py>(
         .collect())
 }
 
-/// The records of `path` whose lines start at byte offsets `starts` (as
-/// `scan_chosen` reports them) as outline text in the order given, with the
-/// `skip` keys' values `null`: each line read on its own, off the interpreter,
-/// not the rest of the file. A start where no record begins, or a file that
-/// cannot be read, is an `InputFormatError` naming it (and the byte).
-#[pyfunction(name = "outline_at_starts")]
-#[pyo3(signature = (path, starts, skip))]
-fn outline_at_starts_of<'py>(
+/// The records of the files `paths` whose lines start at byte offsets
+/// `starts[i]` (as the scanner reports them) as outline text, in the order
+/// given, with the `skip` keys' values `null`: each line read on its own, not
+/// the rest of its file; the files in parallel off the interpreter. A file that cannot be read there
+/// (gone, changed, no record at a start) gives None instead of its records;
+/// only Ctrl-C is an error.
+#[pyfunction]
+#[pyo3(signature = (paths, starts, skip, *, n_threads = None))]
+fn outline_at_starts_many<'py>(
     py: Python<'py>,
-    path: PathBuf,
-    starts: Vec<u64>,
+    paths: Vec<PathBuf>,
+    starts: Vec<Vec<u64>>,
     skip: Vec<String>,
-) -> PyCoreResult<Vec<Bound<'py, PyBytes>>> {
+    n_threads: Option<usize>,
+) -> PyCoreResult<Vec<Option<Vec<Bound<'py, PyBytes>>>>> {
+    if paths.len() != starts.len() {
+        return Err(
+            InvalidArgumentError::new_err("paths and starts must have one entry per file").into(),
+        );
+    }
     let skip: Vec<&str> = skip.iter().map(String::as_str).collect();
-    let found = run(py, None, Size::Long, |checkpoint| {
-        outline_at_starts(&open_regular(&path)?, &starts, &skip, checkpoint)
-    })
-    .map_err(|err| in_file(&path, err))?;
-    Ok(found.iter().map(|text| PyBytes::new(py, text)).collect())
+    let found = run(py, n_threads, Size::Long, |checkpoint| {
+        let found: Vec<Option<Vec<Vec<u8>>>> = paths
+            .par_iter()
+            .zip(&starts)
+            .map(|(path, starts)| {
+                let file = open_regular(path).ok()?;
+                outline_at_starts(&file, starts, &skip, checkpoint).ok()
+            })
+            .collect();
+        checkpoint.check()?; // Ctrl-C: the files left unread are not a result
+        Ok(found)
+    })?;
+    Ok(found
+        .into_iter()
+        .map(|texts| Some(texts?.iter().map(|text| PyBytes::new(py, text)).collect()))
+        .collect())
 }
 
 /// The records of `path` whose top-level `key` stands for one of `values`
@@ -405,7 +424,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(json_array_fields, m)?)?;
     m.add_function(wrap_pyfunction!(scan_chosen, m)?)?;
-    m.add_function(wrap_pyfunction!(outline_at_starts_of, m)?)?;
+    m.add_function(wrap_pyfunction!(outline_at_starts_many, m)?)?;
     m.add_function(wrap_pyfunction!(outline_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(outline_rows_of, m)?)?;
     m.add_function(wrap_pyfunction!(outline_where_of, m)?)?;
