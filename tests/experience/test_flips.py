@@ -98,7 +98,7 @@ def test_a_file_rewritten_since_its_scan_is_searched_instead(tmp_path: Path) -> 
     # its texts are not taken from there; the file is searched for the flip's doc.
     import importlib
 
-    flips_module = importlib.import_module("fastmcnemar.compare.flips")
+    flip_texts = importlib.import_module("fastmcnemar.compare.flip_texts")
     path = tmp_path / "samples_t_2026.jsonl"
     lines = [{"doc_id": d, "filter": "none", "target": f"t{d}"} for d in (0, 1, 2)]
     text = "".join(json.dumps(line) + "\n" for line in lines)
@@ -106,7 +106,8 @@ def test_a_file_rewritten_since_its_scan_is_searched_instead(tmp_path: Path) -> 
     second = text.index('{"doc_id": 1')
 
     def lines(doc: str, filt: str, start: int) -> list[tuple[str, object]]:
-        (found,) = flips_module._read_lines([(path, [("t", filt, "acc", doc, str(path), start)])])
+        flip = flip_texts._Located("t", filt, "acc", doc, str(path), start)
+        (found,) = flip_texts._read_lines([(path, [flip])])
         return [(doc, record["target"]) for doc, record in found]
 
     assert lines("1", "none", second) == [("1", "t1")]

@@ -32,7 +32,8 @@ from fastmcnemar.compare.columnar import (
     same_layout,
 )
 from fastmcnemar.compare.completeness import gaps
-from fastmcnemar.compare.flips import attach_texts, chosen_scores, flips_from_pairs, flips_of
+from fastmcnemar.compare.flip_texts import attach_texts
+from fastmcnemar.compare.flips import chosen_scores, flips_from_pairs, flips_of
 from fastmcnemar.compare.loading import LoadedRun, is_per_epoch, load_run
 from fastmcnemar.compare.metrics import Choice, MetricSpec, check_metric_spec, choose_metrics
 from fastmcnemar.compare.row_pairing import checked_pairing

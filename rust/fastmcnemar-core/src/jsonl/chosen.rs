@@ -408,6 +408,8 @@ fn keep_stretch<'c>(
             .ok_or(Fallback::UnknownDoc)?;
         out.doc.push(code);
         out.score.push(metric.numbers[row]);
+        // Every scanned row has a start; were one missing, u64::MAX reads no line,
+        // so the texts reader searches the file instead of trusting it.
         out.start.push(starts.get(row).copied().unwrap_or(u64::MAX));
         // A doc the reference lacks for this key is left to the pairing, which
         // finds the sequences unequal.
