@@ -121,11 +121,15 @@ def _locate(
             located.append(_Located(task, filt, metric, doc_id, source, known))
     groups: dict[str, list[_Located]] = {}
     for flip in located:
-        source = flip.source
-        path = Path(str(source))
-        if source is not None and path.suffix == ".jsonl" and path.name.startswith("samples_"):
-            groups.setdefault(source, []).append(flip)
-    return [(Path(source), group) for source, group in groups.items()]
+        if flip.source is not None:
+            groups.setdefault(flip.source, []).append(flip)
+    jobs = [(Path(source), group) for source, group in groups.items()]
+    return [(path, group) for path, group in jobs if _is_samples_file(path)]
+
+
+def _is_samples_file(path: Path) -> bool:
+    """An lm-eval samples file (JSON lines): the only files texts are read from."""
+    return path.suffix == ".jsonl" and path.name.startswith("samples_")
 
 
 def _read_lines(jobs: list[_Job]) -> list[list[tuple[str, dict[str, Any]]]]:
