@@ -15,6 +15,9 @@ its own process so peak RSS is that method's own, ``--repeats`` times interleave
   file, a join per task, and one ``fastmcnemar.mcnemar_counts`` call over all (candidate,
   task) pairs plus Holm per candidate (what a user could write in 40 lines; no checks).
 
+and then ``fastmcnemar compare`` of the reference and one candidate with the flipped
+samples' texts (what a CI gate pays per call) against ``cat`` of both runs.
+
 and prints the medians of wall time, CPU time (user + system, children included) and peak
 RSS, with audit / cat and per-candidate figures. Then the in-memory targets, medians of
 ``--repeats`` runs in this process: ``compare`` of two score frames with 60 tasks x 500
@@ -189,6 +192,43 @@ def files_benchmark(root: Path, ks: list[int], repeats: int, distinct: int) -> l
     return lines
 
 
+def compare_benchmark(root: Path, repeats: int) -> list[str]:
+    """``fastmcnemar compare`` of the reference and one candidate, the flipped samples'
+    texts included (about 950 flips), against ``cat`` of both runs' samples files: what a
+    CI gate pays per call. Medians of interleaved runs (at least 9: a call takes ~1 s)."""
+    ref, cand = root / "reference", root / "candidates" / "ckpt-0000"
+    scratch = Path(tempfile.mkdtemp(prefix="fastmcnemar-compare-"))
+    listing = scratch / "files"
+    files = audit_corpus.samples_files([ref, cand])
+    listing.write_bytes(b"\0".join(f.encode() for f in files))
+    commands = {
+        "cat": ["xargs", "-0", "-a", str(listing), "cat"],
+        "fastmcnemar compare (texts)": [
+            sys.executable, "-m", "fastmcnemar", "compare", str(ref), str(cand),
+            "--format", "json", "-o", str(scratch / "compare.json"),
+        ],
+    }  # fmt: skip
+    measure(commands["cat"])  # warm the page cache
+    results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
+    for _ in range(max(9, repeats)):
+        for name, cmd in commands.items():
+            results[name].append(measure(cmd))
+    flips = len(json.loads((scratch / "compare.json").read_text())["flips"])
+    cat_wall = statistics.median(r[0] for r in results["cat"])
+    lines = [
+        f"\ncompare, reference + 1 candidate ({len(files)} files, {flips} flipped samples with "
+        f"texts); medians of {max(9, repeats)} interleaved runs",
+        f"{'method':<28} {'wall s':>7} {'CPU s':>7} {'peak RSS':>9} {'vs cat':>7}",
+    ]
+    for name, rows in results.items():
+        wall = statistics.median(r[0] for r in rows)
+        cpu = statistics.median(r[1] for r in rows)
+        rss = statistics.median(r[2] for r in rows)
+        lines.append(f"{name:<28} {wall:7.2f} {cpu:7.2f} {rss:6.0f} MB {wall / cat_wall:6.1f}x")
+    print("\n".join(lines), flush=True)
+    return lines
+
+
 def linear_fit(walls: dict[str, dict[int, float]]) -> list[str]:
     """Wall time = fixed + K x per-candidate, least squares over the K measured: the
     per-candidate slope is the audit's steady speed against ``cat`` reading one more run,
@@ -293,6 +333,7 @@ def main() -> None:
     ks = sorted(set(([] if args.only and args.k else [10, 50]) + (args.k or [])))
     if not args.skip_files:
         files_benchmark(Path(args.root), ks, args.repeats, args.distinct)
+        compare_benchmark(Path(args.root), args.repeats)
     if not args.skip_memory:
         memory_benchmark(args.repeats)
 
