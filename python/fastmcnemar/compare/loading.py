@@ -109,7 +109,7 @@ def load_run(
     comparison treats the epochs of one sample as one cluster; ``"mean"``
     reads the log's epoch-reduced score per sample (the mean by default).
     ``line_starts``: an lm-eval run also records where each samples line starts, so
-    that the flipped samples' lines can be read again alone (:mod:`.flips`).
+    that the flipped samples' lines can be read again alone (:mod:`.flip_texts`).
     """
     check_fork_safe()  # Polars would hang in a child forked after use
     epochs = _args.choice("epochs", epochs, ("cluster", "mean"))

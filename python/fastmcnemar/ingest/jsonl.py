@@ -222,8 +222,8 @@ def read_keys(
     Infinity literals; Utf8 columns accept strings and numbers (as their text).
     A value of another type, or a broken line, raises :class:`InputFormatError`
     naming the file, line and key. ``line_starts``: add a UInt64 column
-    :data:`LINE_START`, where each row's line starts in the file (for
-    :func:`records_at_starts`).
+    :data:`LINE_START`, where each row's line starts in the file (so that a line
+    can be read again alone: :mod:`fastmcnemar.compare.flip_texts`).
     """
     from fastmcnemar._core import scan_jsonl
 

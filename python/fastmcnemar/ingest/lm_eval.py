@@ -288,6 +288,8 @@ def _read_file(
         frame = _assign_filters(frame, sample)
     elif frame.get_column("filter").null_count():
         raise InputFormatError(f"{path}: some lines have a 'filter' field and some do not")
+    if not keep:
+        return empty_score_frame(), not_testable, None
     starts = None
     if LINE_START in frame.columns:
         starts = frame.select(
@@ -298,8 +300,6 @@ def _read_file(
             LINE_START,
         )
         frame = frame.drop(LINE_START)
-    if not keep:
-        return empty_score_frame(), not_testable, None
     long = frame.unpivot(
         on=keep,
         index=["doc_id", "filter", *_HASHES],
