@@ -28,7 +28,7 @@ from fastmcnemar.ingest.jsonl import (
     records_at,
     records_where,
 )
-from fastmcnemar.ingest.lm_eval import LAYOUT_SKIP
+from fastmcnemar.ingest.lm_eval_keys import LAYOUT_SKIP
 
 SKIP = {"doc", "arguments"}
 

@@ -163,9 +163,9 @@ def test_an_error_does_not_wait_for_the_remaining_files(
     read: list[str] = []
     original = lm_eval_module._read_file
 
-    def counting(sample: Any, metrics: Any, line_starts: bool = False) -> Any:
+    def counting(sample: Any, metrics: Any, line_starts: bool = False, ends: Any = None) -> Any:
         read.append(sample.task)
-        return original(sample, metrics, line_starts)
+        return original(sample, metrics, line_starts, ends)
 
     monkeypatch.setattr(lm_eval_module, "_read_file", counting)
     with pytest.raises(InputFormatError, match="samples_t00"):

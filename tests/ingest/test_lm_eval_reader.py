@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from fastmcnemar import InputFormatError, InputWarning, lm_eval_metrics, read_lm_eval
+from fastmcnemar.ingest.lm_eval import load_lm_eval
 from fastmcnemar.ingest.schema import SCORE_SCHEMA, validate_score_frame
 
 GSM = {
@@ -279,3 +280,43 @@ def test_pyfade_real_files(shared_dir: Path) -> None:
         root / "eval_mmlu_pro_plus", tasks=["mmlu_pro_plus"], timestamp="2025-10-14T14"
     )
     assert by_group.height == 9
+
+
+def test_a_run_reads_as_its_files_read_one_at_a_time(lm_eval_writer: Any, task_spec: Any) -> None:
+    # Files with the same metric columns are unpivoted together; the frame must be the
+    # files' own frames one after another, rows in each file's order, metric by metric.
+    middle = {
+        "strict": {"exact_match": [1.0, 0.0, 1.0]},
+        "flex": {"exact_match": [1.0, 1.0, 1.0], "maj_at_4": [0.0, 1.0, 1.0]},
+        "lenient": {"exact_match": [1.0, 1.0, 0.0]},
+    }
+    tasks = [
+        task_spec("mc_a", MC),
+        task_spec("gsm_a", GSM),
+        task_spec("mc_b", {"none": {"acc": [0, 0, 1], "acc_norm": [1, 0, 0]}}),
+        task_spec("flags", {"none": {"passed": [True, False, True], "acc": [0.5, 0.25, 1.0]}}),
+        task_spec("gsm_b", GSM, doc_ids=[7, 3, 11, 5]),
+        task_spec("middle", middle),
+        task_spec("mc_c", {"none": {"acc_norm": [1, 1, 0], "acc": [0, 1, 1]}}),
+        # The same metric columns as "middle", with maj_at_4 on a filter where "middle"
+        # has none: that filter's empty rows are dropped per file, not per group.
+        task_spec(
+            "middle_b",
+            {
+                "strict": {"exact_match": [0.0, 0.0, 1.0], "maj_at_4": [1.0, 1.0, 0.0]},
+                "flex": {"exact_match": [1.0, 0.0, 1.0], "maj_at_4": [0.0, 0.0, 1.0]},
+                "lenient": {"exact_match": [0.0, 1.0, 0.0]},
+            },
+        ),
+    ]
+    model_dir = lm_eval_writer.run("m", tasks)
+    whole = load_lm_eval(model_dir, line_starts=True)
+    files = sorted(model_dir.glob("samples_*.jsonl"))
+    alone = [load_lm_eval(path, line_starts=True) for path in files]
+    order = {row: i for i, row in enumerate(whole.scores.get_column("source").unique(maintain_order=True))}
+    alone.sort(key=lambda data: order[data.scores.get_column("source")[0]])
+    assert whole.scores.equals(pl.concat([data.scores for data in alone]))
+    assert whole.line_starts is not None
+    assert whole.line_starts.equals(pl.concat([data.line_starts for data in alone]))  # type: ignore[misc]
+    middles = (3 * 3 + 3) + (3 * 3 + 2 * 3)
+    assert whole.scores.height == 2 * 3 + 2 * 4 + 2 * 3 + 2 * 3 + 2 * 4 + 2 * 3 + middles

@@ -38,17 +38,10 @@ from fastmcnemar.compare.loading import LoadedRun
 from fastmcnemar.compare.metrics import Choice
 from fastmcnemar.exceptions import InputFormatError, InputWarning
 from fastmcnemar.ingest.jsonl import outlines
-from fastmcnemar.ingest.lm_eval import (
-    LAYOUT_SKIP,
-    NOT_TESTABLE_SCHEMA,
-    _classify,
-    _examples,
-    _wanted_tasks,
-)
+from fastmcnemar.ingest.lm_eval import NOT_TESTABLE_SCHEMA, _wanted_tasks
+from fastmcnemar.ingest.lm_eval_keys import HASHES, LAYOUT_SKIP, classify, examples
 from fastmcnemar.ingest.lm_eval_layout import RunResults, SamplesFile, discover
 from fastmcnemar.ingest.schema import SCORE_SCHEMA
-
-_HASHES = ("doc_hash", "prompt_hash", "target_hash")
 
 
 @dataclass(frozen=True)
@@ -90,18 +83,18 @@ def _survey(
         if sample.task in by_task:
             return None
         by_task[sample.task] = sample
-    examples: dict[str, dict[str, Any]] = {}
+    task_examples: dict[str, dict[str, Any]] = {}
     keep: dict[str, list[str]] = {}
     not_testable: list[dict[str, str]] = []
     ends = outlines([sample.path for sample in by_task.values()], LAYOUT_SKIP)
     for (task, sample), (first, last) in zip(by_task.items(), ends, strict=True):
         if "doc_id" not in first or not isinstance(first.get("filter"), str):
             return None
-        found_examples, origin = _examples([first, last or {}])
-        kept, rows = _classify(sample, found_examples, origin, None)
+        found_examples, origin = examples([first, last or {}])
+        kept, rows = classify(sample, found_examples, origin, None)
         if not kept:
             return None
-        examples[task], keep[task] = found_examples, kept
+        task_examples[task], keep[task] = found_examples, kept
         not_testable.extend(rows)
     runs: list[RunResults] = []
     for sample in files:
@@ -115,7 +108,7 @@ def _survey(
         [s.path for s in found.superseded],
         "lm_eval",
     )
-    return Survey(run, by_task, examples, keep, [s.path for s in found.superseded])
+    return Survey(run, by_task, task_examples, keep, [s.path for s in found.superseded])
 
 
 def read_chosen(
@@ -141,7 +134,7 @@ def read_chosen(
             coded.lookup,
             doc_id="doc_id",
             filter="filter",
-            hashes=_HASHES,
+            hashes=HASHES,
             metrics=[c.metric for c in choices],
             keep_filters=[c.filter for c in choices],
             keys=keys,

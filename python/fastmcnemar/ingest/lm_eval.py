@@ -35,36 +35,14 @@ from fastmcnemar.ingest.jsonl import (
     read_keys,
     records_at,
 )
+from fastmcnemar.ingest.lm_eval_keys import HASHES, LAYOUT_SKIP, classify, examples
 from fastmcnemar.ingest.lm_eval_layout import RunResults, SamplesFile, discover
 from fastmcnemar.ingest.remote import RemotePath, StorageOptions, is_remote, read_staged
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA, empty_score_frame
 from fastmcnemar.ingest.selection import task_list
 
-# Top-level keys of a samples line that are not metrics.
-_NOT_METRICS = frozenset(
-    {
-        "doc_id",
-        "doc",
-        "target",
-        "arguments",
-        "resps",
-        "filtered_resps",
-        "filter",
-        "metrics",
-        "doc_hash",
-        "prompt_hash",
-        "target_hash",
-        "scores_per_repeat",
-    }
-)
-_HASHES = ("doc_hash", "prompt_hash", "target_hash")
-
 #: Most samples files read at once by :func:`load_lm_eval`.
 _MAX_FILES_IN_FLIGHT = 8
-
-# What telling a file's layout never reads: its prompt text and the other
-# non-metric fields (doc_id, filter and the metric list are read).
-LAYOUT_SKIP = _NOT_METRICS - {"doc_id", "filter", "metrics"}
 
 NOT_TESTABLE_SCHEMA: dict[str, pl.DataType] = {
     "model": pl.Utf8(),
@@ -92,28 +70,6 @@ class LmEvalData:
     @property
     def models(self) -> list[str]:
         return sorted(set(self.scores.get_column("model").to_list()))
-
-
-def _value_kind(value: Any) -> str | None:
-    """None if ``value`` is a per-sample number, else why it is not testable."""
-    if value is None or isinstance(value, (bool, int, float)):
-        return None
-    if isinstance(value, list):
-        if len(value) == 2 and not all(isinstance(v, bool) for v in value):
-            return "per-sample value is a [gold, prediction] pair: a corpus-level metric"
-        return "per-sample value is a list (e.g. one result per instruction), not one score"
-    if isinstance(value, dict):
-        return "per-sample value is a mapping, not one score"
-    return f"per-sample value is {type(value).__name__}, not a number"
-
-
-def _metric_keys(record: dict[str, Any]) -> list[str]:
-    listed = record.get("metrics")
-    if isinstance(listed, list) and all(isinstance(m, str) for m in listed):
-        return [m for m in listed if m in record]
-    # Before 0.4.7 the metric keys are the remaining top-level keys; a text value
-    # there is some other field, not a metric.
-    return [k for k, v in record.items() if k not in _NOT_METRICS and not isinstance(v, str)]
 
 
 def _filter_names(results: RunResults | None, task: str) -> list[str]:
@@ -152,52 +108,6 @@ def _assign_filters(frame: pl.DataFrame, sample: SamplesFile) -> pl.DataFrame:
     return frame.with_columns(lookup.gather(occurrence.get_column("occurrence")).alias("filter"))
 
 
-def _filter_of(record: dict[str, Any]) -> str:
-    name = record.get("filter")
-    return name if isinstance(name, str) else "(all)"
-
-
-def _examples(records: Iterable[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Each metric key of ``records`` with its first value and the filter that logged it."""
-    examples: dict[str, Any] = {}
-    origin: dict[str, str] = {}
-    for record in records:
-        for key in _metric_keys(record):
-            if key not in examples:
-                examples[key] = record[key]
-                origin[key] = _filter_of(record)
-    return examples, origin
-
-
-def _classify(
-    sample: SamplesFile,
-    examples: dict[str, Any],
-    origin: dict[str, str],
-    metrics: set[str] | None,
-) -> tuple[list[str], list[dict[str, str]]]:
-    """(metric keys to read, not-testable rows) from each metric's example value."""
-    keep: list[str] = []
-    not_testable: list[dict[str, str]] = []
-    for key, example in examples.items():
-        if metrics is not None and key not in metrics:
-            continue
-        reason = _value_kind(example)
-        if reason is None:
-            keep.append(key)
-        else:
-            not_testable.append(
-                {
-                    "model": sample.model,
-                    "task": sample.task,
-                    "filter": origin[key],
-                    "metric": key,
-                    "reason": reason,
-                    "source": str(sample.path),
-                }
-            )
-    return keep, not_testable
-
-
 def _read_columns(
     sample: SamplesFile, keep: list[str], examples: dict[str, Any], line_starts: bool
 ) -> pl.DataFrame:
@@ -205,7 +115,7 @@ def _read_columns(
     where each line starts, when ``line_starts`` and the file is JSON lines)."""
     # doc_id as text: ints keep their exact token ("16"), string ids pass through.
     schema: dict[str, pl.DataType] = {"doc_id": pl.Utf8(), "filter": pl.Utf8()}
-    schema.update({h: pl.Utf8() for h in _HASHES})
+    schema.update({h: pl.Utf8() for h in HASHES})
     # Polars will not read true/false into a float column: ifeval-style boolean
     # metrics are read as Boolean and come back as 0/1 floats.
     schema.update(
@@ -238,11 +148,26 @@ def _later_filters_first_lines(path: Path, frame: pl.DataFrame) -> list[dict[str
     return records_at(path, {int(row) for row in starts if row}, skip=LAYOUT_SKIP)
 
 
+@dataclass(frozen=True)
+class _FileColumns:
+    """One samples file as read: its wide frame (doc_id, filter, the hashes, the kept
+    metrics, and ``_line_start`` when asked for and the file is JSON lines), the kept
+    metrics and the not-testable ones."""
+
+    sample: SamplesFile
+    wide: pl.DataFrame
+    keep: list[str]
+    not_testable: list[dict[str, str]]
+
+
 def _read_file(
-    sample: SamplesFile, metrics: set[str] | None, line_starts: bool = False
-) -> tuple[pl.DataFrame, list[dict[str, str]], pl.DataFrame | None]:
-    """One samples file -> (long score frame, not-testable metrics, where each line
-    starts when ``line_starts``: see :attr:`LmEvalData.line_starts`)."""
+    sample: SamplesFile,
+    metrics: set[str] | None,
+    line_starts: bool = False,
+    ends: tuple[dict[str, Any], dict[str, Any] | None] | None = None,
+) -> _FileColumns:
+    """One samples file, read and checked (``ends``: its first and last records, when
+    already outlined)."""
     path = sample.path
     if sample.legacy:
         import json
@@ -261,22 +186,22 @@ def _read_file(
         # Files are written one filter after another: the last line shows the last
         # filter's metrics, which may differ from the first filter's. Both are found
         # and walked in Rust and come back without their prompt text.
-        [(first, last)] = outlines([path], LAYOUT_SKIP)
+        [(first, last)] = [ends] if ends is not None else outlines([path], LAYOUT_SKIP)
     if "doc_id" not in first:
         raise InputFormatError(f"{path}: line 1 has no 'doc_id': not an lm-eval samples file")
-    examples, origin = _examples([first, last or {}])
-    keep, not_testable = _classify(sample, examples, origin, metrics)
-    frame = _read_columns(sample, keep, examples, line_starts)
+    found, origin = examples([first, last or {}])
+    keep, not_testable = classify(sample, found, origin, metrics)
+    frame = _read_columns(sample, keep, found, line_starts)
     if frame.height == 0:
         raise InputFormatError(f"{path}: no samples (the file is empty)")
     if not sample.legacy:
-        more, more_origin = _examples(_later_filters_first_lines(path, frame))
-        new = [key for key in more if key not in examples]
+        more, more_origin = examples(_later_filters_first_lines(path, frame))
+        new = [key for key in more if key not in found]
         if new:
-            examples.update({key: more[key] for key in new})
+            found.update({key: more[key] for key in new})
             origin.update({key: more_origin[key] for key in new})
-            keep, not_testable = _classify(sample, examples, origin, metrics)
-            frame = _read_columns(sample, keep, examples, line_starts)
+            keep, not_testable = classify(sample, found, origin, metrics)
+            frame = _read_columns(sample, keep, found, line_starts)
     doc_ids = frame.get_column("doc_id")
     if doc_ids.null_count():
         row = int(doc_ids.is_null().arg_true()[0])
@@ -288,34 +213,67 @@ def _read_file(
         frame = _assign_filters(frame, sample)
     elif frame.get_column("filter").null_count():
         raise InputFormatError(f"{path}: some lines have a 'filter' field and some do not")
-    if not keep:
-        return empty_score_frame(), not_testable, None
-    starts = None
-    if LINE_START in frame.columns:
-        starts = frame.select(
-            pl.lit(sample.task).alias("task"),
-            "filter",
-            "doc_id",
-            pl.lit(str(path)).alias("source"),
-            LINE_START,
+    return _FileColumns(sample, frame, keep, not_testable)
+
+
+def _long_scores(
+    files: list[_FileColumns],
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """The files' wide frames as one long score frame (one row per line and metric, in
+    the files' order, each file's metrics one after another), and where each line starts
+    (task, filter, doc_id, source, ``_line_start``) when the frames have it.
+
+    Files with the same metric columns are unpivoted together (60 files of a suite make
+    two or three unpivots, not 60).
+    """
+    kept = [f for f in files if f.keep]
+    if not kept:
+        return empty_score_frame(), None
+    ids = ["doc_id", "filter", *HASHES]
+    groups: dict[tuple[tuple[str, pl.DataType], ...], list[int]] = {}
+    for i, f in enumerate(kept):
+        groups.setdefault(tuple((m, f.wide.schema[m]) for m in f.keep), []).append(i)
+    longs: list[pl.DataFrame] = []
+    for signature, members in groups.items():
+        metric_names = [m for m, _ in signature]
+        wide = pl.concat(
+            [kept[i].wide.select(ids + metric_names).with_columns(_file=pl.lit(i)) for i in members]
         )
-        frame = frame.drop(LINE_START)
-    long = frame.unpivot(
-        on=keep,
-        index=["doc_id", "filter", *_HASHES],
-        variable_name="metric",
-        value_name="score",
-    )
-    # A metric logged for one filter only is absent (null) on the other filter's lines.
-    if long.get_column("score").null_count():
-        long = long.filter(pl.col("score").is_not_null().any().over(["filter", "metric"]))
+        long = wide.unpivot(
+            on=metric_names, index=["_file", *ids], variable_name="metric", value_name="score"
+        )
+        # A metric logged for one filter only is absent (null) on the other filter's lines.
+        if long.get_column("score").null_count():
+            long = long.filter(
+                pl.col("score").is_not_null().any().over(["_file", "filter", "metric"])
+            )
+        longs.append(long.with_columns(pl.col("score").cast(pl.Float64)))
+    # Stable by file: each file's rows come back metric by metric, as unpivoted alone.
+    long = pl.concat(longs).sort("_file", maintain_order=True)
+    by_file = long.get_column("_file")
     long = long.with_columns(
-        pl.lit(sample.model).alias("model"),
-        pl.lit(sample.task).alias("task"),
+        pl.Series([f.sample.model for f in kept]).gather(by_file).alias("model"),
+        pl.Series([f.sample.task for f in kept]).gather(by_file).alias("task"),
         pl.col("doc_id").cast(pl.Utf8),
-        pl.lit(str(path)).alias("source"),
+        pl.Series([str(f.sample.path) for f in kept]).gather(by_file).alias("source"),
     )
-    return long.select(list(SCORE_SCHEMA)).cast(SCORE_SCHEMA), not_testable, starts  # type: ignore[arg-type]
+    scores = long.select(list(SCORE_SCHEMA)).cast(SCORE_SCHEMA)  # type: ignore[arg-type]
+    with_starts = [(i, f) for i, f in enumerate(kept) if LINE_START in f.wide.columns]
+    if not with_starts:
+        return scores, None
+    starts = pl.concat(
+        [f.wide.select("filter", "doc_id", LINE_START).with_columns(_file=pl.lit(i))
+         for i, f in with_starts]
+    )  # fmt: skip
+    by_file = starts.get_column("_file")
+    starts = starts.select(
+        pl.Series([f.sample.task for f in kept]).gather(by_file).alias("task"),
+        "filter",
+        "doc_id",
+        pl.Series([str(f.sample.path) for f in kept]).gather(by_file).alias("source"),
+        LINE_START,
+    )
+    return scores, starts
 
 
 def _wanted_tasks(tasks: Iterable[str], files: list[SamplesFile]) -> set[str]:
@@ -337,6 +295,20 @@ def _wanted_tasks(tasks: Iterable[str], files: list[SamplesFile]) -> set[str]:
         wanted.add(name)
         pending.extend(groups.get(name, []))
     return wanted
+
+
+def _outlined(
+    files: list[SamplesFile],
+) -> list[tuple[dict[str, Any], dict[str, Any] | None] | None]:
+    """The first and last records of the JSON-lines files, outlined in one parallel
+    call (None for a JSON-array file, and for every file when one cannot be outlined:
+    each is then outlined alone, for the error naming it)."""
+    lines = [f for f in files if not f.legacy]
+    try:
+        found = iter(outlines([f.path for f in lines], LAYOUT_SKIP))
+    except InputFormatError:
+        return [None] * len(files)
+    return [None if f.legacy else next(found) for f in files]
 
 
 def load_lm_eval(
@@ -382,29 +354,25 @@ def load_lm_eval(
     # (Polars, Python) another is being scanned, so no core idles between files
     # (two in flight left a 2-core machine 40% idle on a 60-file run; four read
     # it 17% faster). At most eight: memory stays bounded by the kept columns.
+    ends = _outlined(files)
     if len(files) > 1:
         workers = min(len(files), 2 * (os.cpu_count() or 1), _MAX_FILES_IN_FLIGHT)
         # Executor.map cancels the files not yet started when one raises.
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            parts = list(pool.map(lambda f: _read_file(f, metric_set, line_starts), files))
+            parts = list(
+                pool.map(lambda f, e: _read_file(f, metric_set, line_starts, e), files, ends)
+            )
     else:
-        parts = [_read_file(f, metric_set, line_starts) for f in files]
-    frames = [p[0] for p in parts if p[0].height]
-    scores = pl.concat(frames) if frames else empty_score_frame()
-    rows = [row for p in parts for row in p[1]]
+        pairs = zip(files, ends, strict=True)
+        parts = [_read_file(f, metric_set, line_starts, e) for f, e in pairs]
+    scores, starts = _long_scores(parts)
+    rows = [row for p in parts for row in p.not_testable]
     not_testable = pl.DataFrame(rows, schema=NOT_TESTABLE_SCHEMA)
     runs: list[RunResults] = []
     for sample in files:
         if sample.results is not None and all(r.path != sample.results.path for r in runs):
             runs.append(sample.results)
-    starts = [p[2] for p in parts if p[2] is not None]
-    return LmEvalData(
-        scores,
-        not_testable,
-        runs,
-        [s.path for s in found.superseded],
-        pl.concat(starts) if starts else None,
-    )
+    return LmEvalData(scores, not_testable, runs, [s.path for s in found.superseded], starts)
 
 
 def read_lm_eval(
