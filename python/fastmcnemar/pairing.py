@@ -16,7 +16,7 @@ import polars as pl
 
 from fastmcnemar._fork_guard import check_fork_safe
 from fastmcnemar.exceptions import InputFormatError, PairingError, PairingWarning
-from fastmcnemar.ingest.schema import KEY_COLUMNS, validate_score_frame
+from fastmcnemar.ingest.schema import HASH_COLUMNS, KEY_COLUMNS, validate_score_frame
 
 #: Columns of the frame :func:`pair` returns.
 PAIRED_SCHEMA: dict[str, pl.DataType] = {
@@ -227,7 +227,7 @@ def pair_report(
         raise PairingError("reference and candidate share tasks but no (filter, metric)")
     ref_in = ref.join(keys, on=triples, how="semi")
     cand_in = cand.join(keys, on=triples, how="semi")
-    hashes = ["doc_hash", "prompt_hash", "target_hash"]
+    hashes = list(HASH_COLUMNS)
     joined = ref_in.select([*KEY_COLUMNS, "score", *hashes, "source"]).join(
         cand_in.select([*KEY_COLUMNS, "score", *hashes, "source"]),
         on=list(KEY_COLUMNS),

@@ -38,8 +38,8 @@ from fastmcnemar.compare.loading import LoadedRun
 from fastmcnemar.compare.metrics import Choice
 from fastmcnemar.exceptions import InputFormatError, InputWarning
 from fastmcnemar.ingest.jsonl import outlines
-from fastmcnemar.ingest.lm_eval import NOT_TESTABLE_SCHEMA, _wanted_tasks
-from fastmcnemar.ingest.lm_eval_keys import HASHES, LAYOUT_SKIP, classify, examples
+from fastmcnemar.ingest.lm_eval import NOT_TESTABLE_SCHEMA
+from fastmcnemar.ingest.lm_eval_keys import HASHES, LAYOUT_SKIP, classify, examples, wanted_tasks
 from fastmcnemar.ingest.lm_eval_layout import RunResults, SamplesFile, discover
 from fastmcnemar.ingest.schema import SCORE_SCHEMA
 
@@ -73,7 +73,7 @@ def _survey(
     found = discover(path, model=model, timestamp=timestamp)
     files = found.files
     if tasks is not None:
-        files = [f for f in files if f.task in _wanted_tasks(tasks, files)]
+        files = [f for f in files if f.task in wanted_tasks(tasks, files)]
         if not files:
             return None  # the general reader names the missing tasks
     if any(f.legacy for f in files) or len({f.model for f in files}) != 1:

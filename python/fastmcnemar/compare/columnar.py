@@ -39,9 +39,9 @@ from fastmcnemar.compare import frame_ops
 from fastmcnemar.compare.frame_ops import columns, one_value
 from fastmcnemar.compare.metrics import Choice
 from fastmcnemar.compare.task_stats import STATS_COLUMNS
+from fastmcnemar.ingest.schema import HASH_COLUMNS
 
 _TRIPLES = ["task", "filter", "metric"]
-_HASHES = ("doc_hash", "prompt_hash", "target_hash")
 # Columns of paired_segment_tallies: per task, scores 0 or 1 and scores outside [0, 1]
 # on each side, pairs where each side is higher, ones on each side.
 _REF_BINARY, _CAND_BINARY, _REF_OUTSIDE, _CAND_OUTSIDE = 0, 1, 2, 3
@@ -113,9 +113,9 @@ class CodedReference:
             self.pair_code,
             self.offsets,
             (
-                self.hashes.get_column(_HASHES[0]).cast(pl.Utf8),
-                self.hashes.get_column(_HASHES[1]).cast(pl.Utf8),
-                self.hashes.get_column(_HASHES[2]).cast(pl.Utf8),
+                self.hashes.get_column(HASH_COLUMNS[0]).cast(pl.Utf8),
+                self.hashes.get_column(HASH_COLUMNS[1]).cast(pl.Utf8),
+                self.hashes.get_column(HASH_COLUMNS[2]).cast(pl.Utf8),
             ),
         )
 
@@ -208,7 +208,7 @@ def code_reference(scores: pl.DataFrame, *, one_model: bool = False) -> CodedRef
     key = np.repeat(np.asarray([key_of[t] for t in triples], dtype=np.int64), lengths)
     pair_code = key * (1 << 32) + row_docs
     values = scores.get_column("score").to_numpy().astype(np.float64)
-    hashes = columns(scores, _HASHES)
+    hashes = columns(scores, HASH_COLUMNS)
     if pair_code.size > 1 and not bool(np.all(pair_code[1:] >= pair_code[:-1])):
         sort = np.argsort(pair_code, kind="stable")
         pair_code, values, hashes = pair_code[sort], values[sort], hashes[sort]
@@ -289,7 +289,7 @@ def code_frame(
         key=key[keep],
         doc_id=picked.get_column("doc_id"),
         scores=picked.get_column("score").to_numpy().astype(np.float64),
-        hashes=columns(picked, _HASHES),
+        hashes=columns(picked, HASH_COLUMNS),
         models=1 if one_model or one_value(models) else models.n_unique(),
         docs=None if row_docs is None else row_docs[keep],
     )
@@ -419,7 +419,7 @@ def _hash_checks(ref: pl.DataFrame, cand: pl.DataFrame) -> tuple[bool, int]:
     n = ref.height
     present = [
         h
-        for h in _HASHES
+        for h in HASH_COLUMNS
         if ref.get_column(h).null_count() < n and cand.get_column(h).null_count() < n
     ]
     if not present:

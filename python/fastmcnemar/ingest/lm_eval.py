@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +36,13 @@ from fastmcnemar.ingest.jsonl import (
     read_keys,
     records_at,
 )
-from fastmcnemar.ingest.lm_eval_keys import HASHES, LAYOUT_SKIP, classify, examples
+from fastmcnemar.ingest.lm_eval_keys import (
+    HASHES,
+    LAYOUT_SKIP,
+    classify,
+    examples,
+    wanted_tasks,
+)
 from fastmcnemar.ingest.lm_eval_layout import RunResults, SamplesFile, discover
 from fastmcnemar.ingest.remote import RemotePath, StorageOptions, is_remote, read_staged
 from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA, empty_score_frame
@@ -282,27 +288,6 @@ def _by_file(values: list[str], file_of_row: Any, name: str) -> pl.Series:
     return pl.Series(name, values, dtype=pl.Utf8).gather(file_of_row)
 
 
-def _wanted_tasks(tasks: Iterable[str], files: list[SamplesFile]) -> set[str]:
-    """Requested task names, with groups expanded through ``group_subtasks``."""
-    wanted: set[str] = set()
-    pending = list(tasks)
-    groups: dict[str, list[str]] = {}
-    for sample in files:
-        if sample.results is not None:
-            subtasks = sample.results.data.get("group_subtasks", {})
-            if isinstance(subtasks, dict):
-                for name, members in subtasks.items():
-                    if isinstance(members, list):
-                        groups.setdefault(name, [str(m) for m in members])
-    while pending:
-        name = pending.pop()
-        if name in wanted:
-            continue
-        wanted.add(name)
-        pending.extend(groups.get(name, []))
-    return wanted
-
-
 def _outlined(
     files: list[SamplesFile],
 ) -> list[tuple[dict[str, Any], dict[str, Any] | None] | None]:
@@ -346,7 +331,7 @@ def load_lm_eval(
     files = found.files
     tasks = task_list(tasks)
     if tasks is not None:
-        wanted = _wanted_tasks(tasks, files)
+        wanted = wanted_tasks(tasks, files)
         files = [f for f in files if f.task in wanted]
         if not files:
             known = sorted({f.task for f in found.files})

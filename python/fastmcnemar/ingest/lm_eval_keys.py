@@ -2,7 +2,8 @@
 
 A samples file's metrics are learnt from its first and last records (see
 :func:`~.jsonl.outlines`); this module turns those records into the keys a scan
-reads and the rows of metrics that cannot be tested. The general reader
+reads and the rows of metrics that cannot be tested, and which tasks a selection
+means (a group stands for its subtasks). The general reader
 (:mod:`.lm_eval`), the audit's lean candidate reader
 (:mod:`fastmcnemar.compare.candidate_read`) and the in-memory results reader
 (:mod:`.embedding`) share it.
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+from fastmcnemar.ingest.schema import HASH_COLUMNS
 
 if TYPE_CHECKING:
     from fastmcnemar.ingest.lm_eval_layout import SamplesFile
@@ -33,8 +36,8 @@ NOT_METRICS = frozenset(
         "scores_per_repeat",
     }
 )
-#: The hashes lm-eval logs per sample, read as text.
-HASHES = ("doc_hash", "prompt_hash", "target_hash")
+#: The hashes lm-eval logs per sample, read as text (the score frame's hash columns).
+HASHES = HASH_COLUMNS
 
 #: What telling a file's layout never reads: its prompt text and the other
 #: non-metric fields (doc_id, filter and the metric list are read).
@@ -111,6 +114,27 @@ def classify(
     return keep, not_testable
 
 
+def wanted_tasks(tasks: Iterable[str], files: list[SamplesFile]) -> set[str]:
+    """Requested task names, with groups expanded through ``group_subtasks``."""
+    wanted: set[str] = set()
+    pending = list(tasks)
+    groups: dict[str, list[str]] = {}
+    for sample in files:
+        if sample.results is not None:
+            subtasks = sample.results.data.get("group_subtasks", {})
+            if isinstance(subtasks, dict):
+                for name, members in subtasks.items():
+                    if isinstance(members, list):
+                        groups.setdefault(name, [str(m) for m in members])
+    while pending:
+        name = pending.pop()
+        if name in wanted:
+            continue
+        wanted.add(name)
+        pending.extend(groups.get(name, []))
+    return wanted
+
+
 __all__ = [
     "HASHES",
     "LAYOUT_SKIP",
@@ -120,4 +144,5 @@ __all__ = [
     "filter_of",
     "metric_keys",
     "value_kind",
+    "wanted_tasks",
 ]

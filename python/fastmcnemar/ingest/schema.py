@@ -25,11 +25,14 @@ SCORE_SCHEMA: dict[str, pl.DataType] = {
     "source": pl.Utf8(),
 }
 
+#: The three hashes lm-eval logs per sample (null where a harness logs none).
+HASH_COLUMNS: tuple[str, str, str] = ("doc_hash", "prompt_hash", "target_hash")
+
 #: The columns that identify one sample of one model.
 KEY_COLUMNS: tuple[str, ...] = ("task", "filter", "metric", "doc_id")
 
 #: Columns that may be null; every other column must be filled.
-NULLABLE_COLUMNS: frozenset[str] = frozenset({"doc_hash", "prompt_hash", "target_hash", "score"})
+NULLABLE_COLUMNS: frozenset[str] = frozenset({*HASH_COLUMNS, "score"})
 
 #: The filter name used when a harness has no filters.
 NO_FILTER = "none"
