@@ -39,9 +39,9 @@ from fastmcnemar.compare.metrics import Choice
 from fastmcnemar.exceptions import InputFormatError, InputWarning
 from fastmcnemar.ingest.jsonl import outlines
 from fastmcnemar.ingest.lm_eval import NOT_TESTABLE_SCHEMA
-from fastmcnemar.ingest.lm_eval_keys import HASHES, LAYOUT_SKIP, classify, examples, wanted_tasks
+from fastmcnemar.ingest.lm_eval_keys import LAYOUT_SKIP, classify, examples, wanted_tasks
 from fastmcnemar.ingest.lm_eval_layout import RunResults, SamplesFile, discover
-from fastmcnemar.ingest.schema import SCORE_SCHEMA
+from fastmcnemar.ingest.schema import HASH_COLUMNS, SCORE_SCHEMA
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def read_chosen(
             coded.lookup,
             doc_id="doc_id",
             filter="filter",
-            hashes=HASHES,
+            hashes=HASH_COLUMNS,
             metrics=[c.metric for c in choices],
             keep_filters=[c.filter for c in choices],
             keys=keys,

@@ -27,9 +27,9 @@ from fastmcnemar.ingest.inspect_logs import (
     read_inspect_runs,
     run_from_log_dict,
 )
-from fastmcnemar.ingest.lm_eval_keys import HASHES, metric_keys, value_kind
+from fastmcnemar.ingest.lm_eval_keys import examples, value_kind
 from fastmcnemar.ingest.lm_eval_layout import RunResults
-from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA
+from fastmcnemar.ingest.schema import HASH_COLUMNS, NO_FILTER, SCORE_SCHEMA
 
 _MEMORY_SOURCE = "<lm_eval.simple_evaluate result>"
 
@@ -134,11 +134,9 @@ def _task_frame(
     # As the file reader: metric keys from the first and the last sample (lm-eval
     # logs one filter after another; a metric of the last filter only still counts).
     last = dict(records[-1]) if isinstance(records[-1], Mapping) else {}
-    examples = {key: first[key] for key in metric_keys(first)}
-    for key in metric_keys(last):
-        examples.setdefault(key, last[key])
-    keep = [k for k, v in examples.items() if value_kind(v) is None]
-    skipped = [k for k, v in examples.items() if value_kind(v) is not None]
+    found, _ = examples([first, last])
+    keep = [k for k, v in found.items() if value_kind(v) is None]
+    skipped = [k for k, v in found.items() if value_kind(v) is not None]
     has_filter = [isinstance(r.get("filter"), str) for r in records]
     if any(has_filter) and not all(has_filter):
         raise InputFormatError(f"results['samples'][{task!r}]: some samples have a 'filter'")
@@ -172,7 +170,7 @@ def _task_frame(
             columns["metric"].append(metric)
             columns["doc_id"].append(str(doc_id))
             columns["score"].append(_score(record.get(metric), where=where))
-            for h in HASHES:
+            for h in HASH_COLUMNS:
                 value = record.get(h)
                 columns[h].append(value if isinstance(value, str) else None)
             columns["source"].append(source)

@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from fastmcnemar.ingest.schema import HASH_COLUMNS
-
 if TYPE_CHECKING:
     from fastmcnemar.ingest.lm_eval_layout import SamplesFile
 
@@ -36,9 +34,6 @@ NOT_METRICS = frozenset(
         "scores_per_repeat",
     }
 )
-#: The hashes lm-eval logs per sample, read as text (the score frame's hash columns).
-HASHES = HASH_COLUMNS
-
 #: What telling a file's layout never reads: its prompt text and the other
 #: non-metric fields (doc_id, filter and the metric list are read).
 LAYOUT_SKIP = NOT_METRICS - {"doc_id", "filter", "metrics"}
@@ -136,7 +131,6 @@ def wanted_tasks(tasks: Iterable[str], files: list[SamplesFile]) -> set[str]:
 
 
 __all__ = [
-    "HASHES",
     "LAYOUT_SKIP",
     "NOT_METRICS",
     "classify",
