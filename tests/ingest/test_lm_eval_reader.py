@@ -283,8 +283,8 @@ def test_pyfade_real_files(shared_dir: Path) -> None:
 
 
 def test_a_run_reads_as_its_files_read_one_at_a_time(lm_eval_writer: Any, task_spec: Any) -> None:
-    # Files with the same metric columns are unpivoted together; the frame must be the
-    # files' own frames one after another, rows in each file's order, metric by metric.
+    # The long frame is laid out for all files at once; it must be the files' own frames
+    # one after another, rows in each file's order, metric by metric.
     middle = {
         "strict": {"exact_match": [1.0, 0.0, 1.0]},
         "flex": {"exact_match": [1.0, 1.0, 1.0], "maj_at_4": [0.0, 1.0, 1.0]},
@@ -299,7 +299,7 @@ def test_a_run_reads_as_its_files_read_one_at_a_time(lm_eval_writer: Any, task_s
         task_spec("middle", middle),
         task_spec("mc_c", {"none": {"acc_norm": [1, 1, 0], "acc": [0, 1, 1]}}),
         # The same metric columns as "middle", with maj_at_4 on a filter where "middle"
-        # has none: that filter's empty rows are dropped per file, not per group.
+        # has none: that filter's empty rows are dropped per file, not across files.
         task_spec(
             "middle_b",
             {
