@@ -42,7 +42,31 @@ impl<'a, const MULTILINE: bool> Cursor<'a, MULTILINE> {
         }
     }
 
+    /// Past `byte` after any blanks, else the error saying what was expected.
+    ///
+    /// Inlined with the usual case first (the byte right here, or after one
+    /// space as `json.dumps` writes): it runs twice per member, and a call
+    /// that skips blanks and builds a `Result` cost ~30 instructions of it.
+    #[inline(always)]
     pub fn expect(&mut self, byte: u8, what: &str) -> Result<(), String> {
+        match self.bytes.get(self.pos) {
+            Some(&b) if b == byte => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(b' ') if self.bytes.get(self.pos + 1) == Some(&byte) => {
+                self.pos += 2;
+                Ok(())
+            }
+            _ => self.expect_after_blanks(byte, what),
+        }
+    }
+
+    /// [`Self::expect`] where blanks other than one space come first, or the
+    /// byte is missing.
+    #[cold]
+    #[inline(never)]
+    fn expect_after_blanks(&mut self, byte: u8, what: &str) -> Result<(), String> {
         self.skip_ws();
         match self.peek() {
             Some(b) if b == byte => {
@@ -62,8 +86,27 @@ impl<'a, const MULTILINE: bool> Cursor<'a, MULTILINE> {
     }
 
     /// After a member's value: past a `,` (true: another member follows) or
-    /// the object's closing `}` (false).
+    /// the object's closing `}` (false). Inlined with the usual case first,
+    /// as [`Self::expect`].
+    #[inline(always)]
     pub fn after_member(&mut self) -> Result<bool, String> {
+        match self.bytes.get(self.pos) {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b'}') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            _ => self.after_member_blanks(),
+        }
+    }
+
+    /// [`Self::after_member`] past blanks, or the error.
+    #[cold]
+    #[inline(never)]
+    fn after_member_blanks(&mut self) -> Result<bool, String> {
         self.skip_ws();
         match self.peek() {
             Some(b',') => {
@@ -213,8 +256,23 @@ pub(super) fn closing_quote(bytes: &[u8], mut from: usize) -> Option<usize> {
 /// Most strings are short (keys, hashes, filter names), where the SIMD
 /// search's setup costs more than the search: the first [`SHORT_STRING`]
 /// bytes are checked 16 at a time, and only longer strings go to `memchr2`.
-#[inline]
+///
+/// The first 16 bytes are checked inline: keys, hashes and filter names
+/// mostly end there, and a call per string cost a tenth of the line's parse.
+#[inline(always)]
 fn quote_or_newline(bytes: &[u8], from: usize) -> Option<usize> {
+    if let Some(chunk) = bytes.get(from..from + 16) {
+        if let Some(i) = first_quote_or_newline_16(chunk) {
+            return Some(from + i);
+        }
+    }
+    quote_or_newline_beyond(bytes, from)
+}
+
+/// [`quote_or_newline`] past its inline first check (which it repeats when
+/// fewer than 16 bytes are left).
+#[inline(never)]
+fn quote_or_newline_beyond(bytes: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
     let short_end = (from + SHORT_STRING).min(bytes.len());
     while at + 16 <= short_end {
@@ -234,7 +292,7 @@ fn quote_or_newline(bytes: &[u8], from: usize) -> Option<usize> {
 
 /// The first `"` or newline among 16 bytes, with SSE2 (part of every x86-64).
 #[cfg(target_arch = "x86_64")]
-#[inline]
+#[inline(always)]
 fn first_quote_or_newline_16(chunk: &[u8]) -> Option<usize> {
     use std::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,

@@ -35,11 +35,56 @@ fn same_key(wanted: &[u8], name: &[u8]) -> bool {
         && wanted == name
 }
 
+/// The wanted keys grouped by the length of their names, so that a member's
+/// name is compared with the few wanted keys of its length (most names have
+/// none) instead of with every wanted key: built once per segment.
+pub(super) struct KeyLookup<'a> {
+    keys: &'a [KeySpec],
+    /// Bit `i` of entry `len` for key `i` of that name length; names of
+    /// [`LONG_NAME`] bytes or more share the last entry.
+    by_length: [u64; LONG_NAME + 1],
+}
+
+/// Name lengths from here on share one entry of [`KeyLookup`].
+const LONG_NAME: usize = 63;
+
+impl<'a> KeyLookup<'a> {
+    /// The lookup over `keys`; past 64 keys every key is compared, as before.
+    pub(super) fn new(keys: &'a [KeySpec]) -> Self {
+        let mut by_length = [0u64; LONG_NAME + 1];
+        for (i, key) in keys.iter().enumerate() {
+            let entry = key.name.len().min(LONG_NAME);
+            by_length[entry] |= 1u64.checked_shl(i as u32).unwrap_or(0);
+        }
+        KeyLookup { keys, by_length }
+    }
+
+    /// The position in the keys of the wanted key named `name`, if any.
+    #[inline(always)]
+    fn find(&self, name: &[u8]) -> Option<usize> {
+        if self.keys.len() > 64 {
+            return self
+                .keys
+                .iter()
+                .position(|k| same_key(k.name.as_bytes(), name));
+        }
+        let mut candidates = self.by_length[name.len().min(LONG_NAME)];
+        while candidates != 0 {
+            let i = candidates.trailing_zeros() as usize;
+            if same_key(self.keys[i].name.as_bytes(), name) {
+                return Some(i);
+            }
+            candidates &= candidates - 1;
+        }
+        None
+    }
+}
+
 /// Parses the line starting at `bytes[0]`; a non-blank line appends one row
 /// to every column. `bytes` may hold further lines after this one.
 pub(super) fn parse_line(
     bytes: &[u8],
-    keys: &[KeySpec],
+    keys: &KeyLookup<'_>,
     columns: &mut [Column],
 ) -> Result<Parsed, LineError> {
     let mut cur = Cursor::<false>::new(bytes);
@@ -88,7 +133,7 @@ pub(super) fn parse_line(
 
 fn parse_object(
     cur: &mut Cursor<'_, false>,
-    keys: &[KeySpec],
+    keys: &KeyLookup<'_>,
     columns: &mut [Column],
 ) -> Result<(), String> {
     cur.expect(b'{', "'{' (one JSON object per line)")?;
@@ -102,7 +147,7 @@ fn parse_object(
         let name = cur.string_body()?;
         cur.expect(b':', "':'")?;
         cur.skip_ws();
-        let wanted = keys.iter().position(|k| same_key(k.name.as_bytes(), name));
+        let wanted = keys.find(name);
         match (wanted, cur.peek()) {
             (_, None | Some(b'\n')) => {
                 return Err("line ends inside a value (truncated?)".into());
@@ -265,7 +310,53 @@ fn unescape(raw: &[u8]) -> Result<String, String> {
     String::from_utf8(out).map_err(|_| "string is not valid UTF-8".into())
 }
 
+/// Powers of ten that are exact doubles (10^22 is the last).
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A plain decimal (`-?digits(.digits?)?`, at most 15 digits) without the
+/// general parser: its digits make an integer m < 10^15 < 2^53 and its
+/// fraction f <= 15 digits, so m and 10^f are exact doubles and one correctly
+/// rounded division gives the correctly rounded value (Clinger's fast path),
+/// the same double `str::parse` gives. None for anything else (exponents,
+/// longer tokens, other text): the general parser decides those.
+fn plain_decimal(token: &[u8]) -> Option<f64> {
+    let (negative, body) = match token.split_first()? {
+        (b'-', rest) => (true, rest),
+        _ => (false, token),
+    };
+    let mut mantissa = 0u64;
+    let mut digits = 0usize;
+    let mut fraction: Option<usize> = None;
+    for &byte in body {
+        match byte {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(byte - b'0');
+                digits += 1;
+                if let Some(f) = fraction.as_mut() {
+                    *f += 1;
+                }
+            }
+            b'.' if fraction.is_none() && digits > 0 => fraction = Some(0),
+            _ => return None,
+        }
+        if digits > 15 {
+            return None;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let value = mantissa as f64 / EXACT_POWERS_OF_TEN[fraction.unwrap_or(0)];
+    Some(if negative { -value } else { value })
+}
+
 fn number_of(token: &[u8]) -> Option<f64> {
+    if let Some(value) = plain_decimal(token) {
+        return Some(value);
+    }
     match token {
         b"NaN" => Some(f64::NAN),
         b"Infinity" => Some(f64::INFINITY),
@@ -276,6 +367,123 @@ fn number_of(token: &[u8]) -> Option<f64> {
                 return None;
             }
             std::str::from_utf8(token).ok()?.parse::<f64>().ok()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::stream;
+    use rand::Rng;
+
+    /// Random number-like tokens: signs, dots, exponents, leading zeros and
+    /// 1 to 20 digits, so both sides of the fast path's limits are drawn.
+    fn random_token(rng: &mut impl Rng) -> String {
+        let mut token = String::new();
+        if rng.next_u64() % 3 == 0 {
+            token.push('-');
+        }
+        let digits = 1 + (rng.next_u64() % 20) as usize;
+        let dot = (rng.next_u64() % (digits as u64 + 2)) as usize;
+        for i in 0..digits {
+            if i == dot {
+                token.push('.');
+            }
+            token.push(char::from(b'0' + (rng.next_u64() % 10) as u8));
+        }
+        if dot == digits {
+            token.push('.'); // "12." parses too
+        }
+        match rng.next_u64() % 8 {
+            0 => token.push_str("e-7"),
+            1 => token.push('.'),
+            _ => {}
+        }
+        token
+    }
+
+    #[test]
+    fn plain_decimals_are_the_parsers_doubles() {
+        let mut rng = stream(23, 0);
+        let mut fast = 0;
+        for _ in 0..200_000 {
+            let token = random_token(&mut rng);
+            let want = token.parse::<f64>().ok();
+            if let Some(got) = plain_decimal(token.as_bytes()) {
+                fast += 1;
+                let want = want.unwrap_or_else(|| panic!("{token}: the parser refuses it"));
+                assert_eq!(got.to_bits(), want.to_bits(), "{token}");
+            }
+            // number_of as it was before the fast path: the first byte, then the parser.
+            let general =
+                want.filter(|_| token.starts_with(|c: char| c == '-' || c.is_ascii_digit()));
+            assert_eq!(
+                number_of(token.as_bytes()).map(f64::to_bits),
+                general.map(f64::to_bits),
+                "{token}"
+            );
+        }
+        // Most draws of up to 15 digits take the fast path.
+        assert!(fast > 100_000, "{fast}");
+        for token in [
+            "0",
+            "-0",
+            "-0.0",
+            "1.",
+            "000000000000001",
+            "999999999999999.9",
+        ] {
+            let got = number_of(token.as_bytes()).map(f64::to_bits);
+            assert_eq!(got, token.parse::<f64>().ok().map(f64::to_bits), "{token}");
+        }
+        for token in ["", "-", ".5", "1..2", "1e5", "0x1", "1234567890123456"] {
+            assert!(plain_decimal(token.as_bytes()).is_none(), "{token}");
+        }
+    }
+
+    #[test]
+    fn the_key_lookup_finds_what_comparing_every_key_finds() {
+        let mut rng = stream(29, 0);
+        let alphabet = b"ab_";
+        let name = |rng: &mut crate::rng::StreamRng, len: usize| -> String {
+            (0..len)
+                .map(|_| char::from(alphabet[(rng.next_u64() % 3) as usize]))
+                .collect()
+        };
+        // Key counts on both sides of the 64-key table; lengths on both sides
+        // of the shared long-name entry.
+        for count in [0usize, 1, 6, 64, 65, 90] {
+            for _ in 0..50 {
+                let lengths = |rng: &mut crate::rng::StreamRng| match rng.next_u64() % 4 {
+                    0 => 60 + (rng.next_u64() % 8) as usize,
+                    _ => 1 + (rng.next_u64() % 4) as usize,
+                };
+                let mut keys: Vec<KeySpec> = Vec::new();
+                while keys.len() < count {
+                    let len = lengths(&mut rng);
+                    let candidate = name(&mut rng, len);
+                    if keys.iter().all(|k| k.name != candidate) {
+                        keys.push(KeySpec {
+                            name: candidate,
+                            want_text: false,
+                        });
+                    }
+                }
+                let lookup = KeyLookup::new(&keys);
+                for _ in 0..200 {
+                    let len = lengths(&mut rng);
+                    let probe = if !keys.is_empty() && rng.next_u64() % 2 == 0 {
+                        keys[(rng.next_u64() % keys.len() as u64) as usize]
+                            .name
+                            .clone()
+                    } else {
+                        name(&mut rng, len)
+                    };
+                    let want = keys.iter().position(|k| k.name == probe);
+                    assert_eq!(lookup.find(probe.as_bytes()), want, "{count} keys, {probe}");
+                }
+            }
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use memchr::{memchr, memrchr};
 
-use super::line::parse_line;
+use super::line::{KeyLookup, parse_line};
 use super::source::Source;
 use super::{Column, KeySpec, empty_columns};
 
@@ -161,6 +161,7 @@ fn scan_window<S: Source + ?Sized>(
             window.advance(all);
         }
     }
+    let keys = KeyLookup::new(keys);
     loop {
         if !window.eof {
             let at = window.offset + window.filled as u64;
@@ -193,7 +194,7 @@ fn scan_window<S: Source + ?Sized>(
             };
             match parse_line(
                 &window.buffer[next + skip..complete],
-                keys,
+                &keys,
                 &mut piece.columns,
             ) {
                 Ok(parsed) => {
