@@ -199,7 +199,12 @@ impl<'a, const MULTILINE: bool> Cursor<'a, MULTILINE> {
                     }
                     continue;
                 }
-                b'\n' if !MULTILINE => return Err("unbalanced brackets (truncated line?)".into()),
+                b'\n' if !MULTILINE => {
+                    // The line ends here: the error is at the newline, as where
+                    // the text itself ends (not one byte past it).
+                    self.pos -= 1;
+                    return Err("unbalanced brackets (truncated line?)".into());
+                }
                 _ => continue,
             };
             if depth < INLINE_DEPTH {

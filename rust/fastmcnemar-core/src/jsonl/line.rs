@@ -37,16 +37,74 @@ fn same_key(wanted: &[u8], name: &[u8]) -> bool {
 
 /// The wanted keys grouped by the length of their names, so that a member's
 /// name is compared with the few wanted keys of its length (most names have
-/// none) instead of with every wanted key: built once per segment.
+/// none) instead of with every wanted key; and the previous line's member
+/// names by position (see [`Remembered`]). One per segment.
 pub(super) struct KeyLookup<'a> {
     keys: &'a [KeySpec],
     /// Bit `i` of entry `len` for key `i` of that name length; names of
     /// [`LONG_NAME`] bytes or more share the last entry.
     by_length: [u64; LONG_NAME + 1],
+    /// What the previous line had at each of its first [`MEMBERS`] members.
+    previous: Vec<Remembered>,
 }
 
 /// Name lengths from here on share one entry of [`KeyLookup`].
 const LONG_NAME: usize = 63;
+/// Members per line whose names are remembered.
+const MEMBERS: usize = 64;
+/// Longest `"name":` remembered (the four words compared at once).
+const REMEMBERED: usize = 32;
+
+/// One member of the previous line: its name as written, `"name":`, and
+/// which wanted key it is. Lines of one file name their members alike, in the
+/// same order, so the next line's member at this position is recognised by
+/// comparing a few words instead of searching for the name's closing quote,
+/// checking the colon and looking the name up.
+///
+/// Where the bytes match, the full path would read the same: where a string
+/// ends (which quote is escaped) is decided by its bytes alone, and the colon
+/// was remembered right after the closing quote (a name written with blanks
+/// before its colon is not remembered).
+#[derive(Clone, Copy)]
+struct Remembered {
+    /// `"name":`, zero-padded.
+    bytes: [u8; REMEMBERED],
+    /// The bytes that count, as masks over the four words (all zero: nothing
+    /// remembered).
+    masks: [u64; 4],
+    /// Length of `"name":`.
+    len: usize,
+    wanted: Option<usize>,
+}
+
+impl Remembered {
+    const NOTHING: Remembered = Remembered {
+        bytes: [0; REMEMBERED],
+        masks: [0; 4],
+        len: 0,
+        wanted: None,
+    };
+
+    /// Whether `text`, at the member's opening quote, starts with the
+    /// remembered `"name":`.
+    #[inline(always)]
+    fn matches(&self, text: &[u8]) -> bool {
+        if self.len == 0 {
+            return false;
+        }
+        match text.get(..REMEMBERED) {
+            Some(window) => {
+                let word = |bytes: &[u8], i: usize| {
+                    u64::from_le_bytes(bytes[8 * i..8 * i + 8].try_into().unwrap_or([0; 8]))
+                };
+                (0..4).fold(0u64, |diff, i| {
+                    diff | ((word(window, i) ^ word(&self.bytes, i)) & self.masks[i])
+                }) == 0
+            }
+            None => text.get(..self.len) == Some(&self.bytes[..self.len]),
+        }
+    }
+}
 
 impl<'a> KeyLookup<'a> {
     /// The lookup over `keys`; past 64 keys every key is compared, as before.
@@ -56,7 +114,11 @@ impl<'a> KeyLookup<'a> {
             let entry = key.name.len().min(LONG_NAME);
             by_length[entry] |= 1u64.checked_shl(i as u32).unwrap_or(0);
         }
-        KeyLookup { keys, by_length }
+        KeyLookup {
+            keys,
+            by_length,
+            previous: Vec::new(),
+        }
     }
 
     /// The position in the keys of the wanted key named `name`, if any.
@@ -78,13 +140,52 @@ impl<'a> KeyLookup<'a> {
         }
         None
     }
+
+    /// Member `member`'s `"name":` and wanted key where `text` (at its
+    /// opening quote) starts as the previous line's member there did: the
+    /// length to step over and the key.
+    #[inline(always)]
+    fn recall(&self, member: usize, text: &[u8]) -> Option<(usize, Option<usize>)> {
+        let previous = self.previous.get(member)?;
+        previous
+            .matches(text)
+            .then_some((previous.len, previous.wanted))
+    }
+
+    /// Notes that member `member` of this line was `written` (`"name":`, the
+    /// name `name`), the wanted key `wanted`.
+    fn remember(&mut self, member: usize, written: &[u8], name: &[u8], wanted: Option<usize>) {
+        if member >= MEMBERS {
+            return;
+        }
+        if self.previous.len() <= member {
+            self.previous.resize(member + 1, Remembered::NOTHING);
+        }
+        let plain = written.len() == name.len() + 3; // `"`, name, `"`, `:`
+        self.previous[member] = if plain && written.len() <= REMEMBERED {
+            let mut bytes = [0u8; REMEMBERED];
+            bytes[..written.len()].copy_from_slice(written);
+            let masks = std::array::from_fn(|i| {
+                let counted = written.len().saturating_sub(8 * i).min(8);
+                u64::MAX.checked_shr(64 - 8 * counted as u32).unwrap_or(0)
+            });
+            Remembered {
+                bytes,
+                masks,
+                len: written.len(),
+                wanted,
+            }
+        } else {
+            Remembered::NOTHING
+        };
+    }
 }
 
 /// Parses the line starting at `bytes[0]`; a non-blank line appends one row
 /// to every column. `bytes` may hold further lines after this one.
 pub(super) fn parse_line(
     bytes: &[u8],
-    keys: &KeyLookup<'_>,
+    keys: &mut KeyLookup<'_>,
     columns: &mut [Column],
 ) -> Result<Parsed, LineError> {
     let mut cur = Cursor::<false>::new(bytes);
@@ -133,7 +234,7 @@ pub(super) fn parse_line(
 
 fn parse_object(
     cur: &mut Cursor<'_, false>,
-    keys: &KeyLookup<'_>,
+    keys: &mut KeyLookup<'_>,
     columns: &mut [Column],
 ) -> Result<(), String> {
     cur.expect(b'{', "'{' (one JSON object per line)")?;
@@ -142,12 +243,23 @@ fn parse_object(
         cur.pos += 1;
         return Ok(());
     }
-    loop {
+    for member in 0.. {
         cur.expect(b'"', "a key")?;
-        let name = cur.string_body()?;
-        cur.expect(b':', "':'")?;
+        let quote = cur.pos - 1;
+        let wanted = match keys.recall(member, &cur.bytes[quote..]) {
+            Some((written, wanted)) => {
+                cur.pos = quote + written; // past `"name":`, as read the previous line
+                wanted
+            }
+            None => {
+                let name = cur.string_body()?;
+                cur.expect(b':', "':'")?;
+                let wanted = keys.find(name);
+                keys.remember(member, &cur.bytes[quote..cur.pos], name, wanted);
+                wanted
+            }
+        };
         cur.skip_ws();
-        let wanted = keys.find(name);
         match (wanted, cur.peek()) {
             (_, None | Some(b'\n')) => {
                 return Err("line ends inside a value (truncated?)".into());
@@ -165,9 +277,10 @@ fn parse_object(
             (Some(k), Some(first)) => read_value(cur, first, &mut columns[k])?,
         }
         if !cur.after_member()? {
-            return Ok(());
+            break;
         }
     }
+    Ok(())
 }
 
 fn read_value(cur: &mut Cursor<'_, false>, first: u8, column: &mut Column) -> Result<(), String> {

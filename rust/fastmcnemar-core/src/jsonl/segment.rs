@@ -161,7 +161,7 @@ fn scan_window<S: Source + ?Sized>(
             window.advance(all);
         }
     }
-    let keys = KeyLookup::new(keys);
+    let mut keys = KeyLookup::new(keys);
     loop {
         if !window.eof {
             let at = window.offset + window.filled as u64;
@@ -194,7 +194,7 @@ fn scan_window<S: Source + ?Sized>(
             };
             match parse_line(
                 &window.buffer[next + skip..complete],
-                &keys,
+                &mut keys,
                 &mut piece.columns,
             ) {
                 Ok(parsed) => {

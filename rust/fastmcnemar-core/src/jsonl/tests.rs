@@ -423,3 +423,113 @@ fn a_byte_order_mark_before_line_one_is_skipped() {
         .to_string();
     assert!(err.starts_with("line 2: expected '{'"), "{err}");
 }
+
+/// A random line from a few member names that look alike: names sharing a
+/// prefix, a name with an escaped quote, one longer than the 32 bytes a
+/// remembered name may have, spaces before a colon; members in random order,
+/// values of every kind, and sometimes the line cut short.
+fn alike_line(rng: &mut impl rand::Rng) -> String {
+    const NAMES: [&str; 8] = [
+        "\"id\"",
+        "\"id_\"",
+        "\"idx\"",
+        "\"s\"",
+        "\"s\\\"q\"",
+        "\"a_name_well_past_the_thirty_two_bytes\"",
+        "\"s\" ",
+        "\"x\\u0073\"",
+    ];
+    const VALUES: [&str; 7] = [
+        "1",
+        "-2.5",
+        "\"v\"",
+        "null",
+        "[1, {\"id\": 2}]",
+        "true",
+        "\"w\\\"\"",
+    ];
+    let members = (rng.next_u64() % 6) as usize;
+    let mut line = String::from("{");
+    for m in 0..members {
+        if m > 0 {
+            line.push_str(if rng.next_u64() % 5 == 0 {
+                " ,\t"
+            } else {
+                ", "
+            });
+        }
+        line.push_str(NAMES[(rng.next_u64() % NAMES.len() as u64) as usize]);
+        line.push_str(": ");
+        line.push_str(VALUES[(rng.next_u64() % VALUES.len() as u64) as usize]);
+    }
+    line.push('}');
+    if rng.next_u64() % 10 == 0 {
+        let cut = (rng.next_u64() % line.len() as u64) as usize;
+        line.truncate(cut);
+    }
+    line
+}
+
+#[test]
+fn a_line_reads_the_same_after_other_lines_as_alone() {
+    // The scanner remembers each member's name from the line before; a line
+    // must read the same whatever came before it: same row, or the same error.
+    let mut rng = crate::rng::stream(31, 0);
+    let spec = keys(&[("id", true), ("s", false), ("s\"q", true), ("idx", false)]);
+    for _ in 0..400 {
+        let lines: Vec<String> = (0..12).map(|_| alike_line(&mut rng)).collect();
+        let text = lines.join("\n");
+        let together = scan_bytes(text.as_bytes(), &spec, &NeverStop);
+        let mut alone = Scan {
+            rows: 0,
+            columns: super::empty_columns(&spec),
+            starts: Vec::new(),
+        };
+        let mut offset = 0u64;
+        let mut failed = None;
+        for (number, line) in lines.iter().enumerate() {
+            match scan_bytes(line.as_bytes(), &spec, &NeverStop) {
+                Ok(one) => {
+                    alone.rows += one.rows;
+                    alone.starts.extend(one.starts.iter().map(|s| s + offset));
+                    for (all, col) in alone.columns.iter_mut().zip(one.columns) {
+                        all.kinds.extend(col.kinds);
+                        all.numbers.extend(col.numbers);
+                        if let (Some(all), Some(col)) = (all.texts.as_mut(), col.texts) {
+                            for row in 0..col.valid.len() {
+                                all.start_row();
+                                if let Some(t) = col.bytes(row) {
+                                    all.set_last(t);
+                                }
+                            }
+                        }
+                    }
+                }
+                Err(Error::Parse {
+                    column, message, ..
+                }) => {
+                    failed = Some((number + 1, column, message));
+                    break;
+                }
+                Err(other) => panic!("{other:?}"),
+            }
+            offset += line.len() as u64 + 1;
+        }
+        match (together, failed) {
+            (Ok(scan), None) => assert!(same(&scan, &alone), "{text}"),
+            (
+                Err(Error::Parse {
+                    line,
+                    column,
+                    message,
+                    ..
+                }),
+                Some((at, alone_column, alone_message)),
+            ) => {
+                assert_eq!(line, Some(at), "{text}");
+                assert_eq!((column, message), (alone_column, alone_message), "{text}");
+            }
+            (together, failed) => panic!("{text}\n{together:?}\n{failed:?}"),
+        }
+    }
+}
