@@ -1,6 +1,11 @@
 //! Parsing one JSON-lines record in a single pass: walk the top-level
 //! members, skip unwanted values, decode wanted ones, stop at the newline.
 //!
+//! Lines of one file name their members alike and in the same order, so each
+//! member's `"name":` is remembered from the line before and recognised by
+//! comparing four words ([`KeyLookup`]); other names are looked up among the
+//! wanted keys of their length.
+//!
 //! A raw newline cannot occur inside a JSON string, so the line ends at the
 //! first newline outside a value; finding it while parsing (rather than in a
 //! separate pass) halves the bytes touched. A newline met inside a string or
@@ -74,6 +79,7 @@ struct Remembered {
     masks: [u64; 4],
     /// Length of `"name":`.
     len: usize,
+    /// The wanted key of that name (its position in the keys), if any.
     wanted: Option<usize>,
 }
 
@@ -423,10 +429,9 @@ fn unescape(raw: &[u8]) -> Result<String, String> {
     String::from_utf8(out).map_err(|_| "string is not valid UTF-8".into())
 }
 
-/// Powers of ten that are exact doubles (10^22 is the last).
-const EXACT_POWERS_OF_TEN: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+/// 10^0 ... 10^15, the powers a plain decimal divides by (all exact doubles).
+const POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 ];
 
 /// A plain decimal (`-?digits(.digits?)?`, at most 15 digits) without the
@@ -462,7 +467,7 @@ fn plain_decimal(token: &[u8]) -> Option<f64> {
     if digits == 0 {
         return None;
     }
-    let value = mantissa as f64 / EXACT_POWERS_OF_TEN[fraction.unwrap_or(0)];
+    let value = mantissa as f64 / POWERS_OF_TEN[fraction.unwrap_or(0)];
     Some(if negative { -value } else { value })
 }
 
