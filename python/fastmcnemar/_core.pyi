@@ -2,7 +2,7 @@
 # Keep in step with rust/fastmcnemar-py/src/*.rs (checked by mypy.stubtest in CI).
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, final
 
 import numpy as np
@@ -548,6 +548,9 @@ def records_json(
     columns: list[tuple[str, Any, Any]],
     layout: tuple[str, str, str, str, str],
 ) -> str | None: ...
+def document_json(
+    value: Any, indent: int, level: int, fallback: Callable[[Any, int], str]
+) -> str: ...
 def json_array_fields(
     data: bytes, array_key: str, fields: list[str]
 ) -> tuple[tuple[int, int] | None, npt.NDArray[np.int64]]: ...

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import enum
+import functools
 import json
 import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import given
@@ -118,3 +121,38 @@ def test_plain_rows_equal_plain_per_row() -> None:
     assert [r["score"] for r in expected] == [0.5, None, None]
     nested = frame.with_columns(pl.Series("l", [[1.0], [math.nan], []]))
     assert plain_rows(nested) == [plain(r) for r in nested.iter_rows(named=True)]
+
+
+class _Level(enum.IntEnum):
+    LOW = 1
+
+
+class _Name(str):
+    pass
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"\ud800": "lone \udfff surrogates", "k": ["\ud83d"]},  # the core cannot read these
+        {"big": 2**64, "small": -(2**63), "edge": 2**63 - 1, "past": 2**63},
+        {"enum": _Level.LOW, "sub": _Name("x"), _Name("key"): 1.5, "float": np.float64(0.1)},
+        {2: "a", None: "b", True: [], 2.5: {}},  # keys json converts
+        {"deep": functools.reduce(lambda inner, _: [inner, {"a": inner}], range(8), [1])},
+        {"deeper": functools.reduce(lambda inner, _: [inner], range(260), {"x": 1.0})},
+        ({"t": (1, "2", None)}, [], {}, [[]], [{}]),
+    ],
+)
+def test_the_core_and_python_writers_join_to_json_dumps(value: Any) -> None:
+    """What the core writes and what it hands back to Python (keys it does not take, text
+    it cannot read, subclasses, big integers, nesting past its depth) join seamlessly."""
+    for indent in (0, 1, 2, 4):
+        assert dumps(value, indent) == json.dumps(value, indent=indent, allow_nan=False)
+
+
+def test_refuses_what_json_cannot_encode() -> None:
+    for bad in ({"a": {1, 2}}, [object()]):
+        with pytest.raises(TypeError, match="not JSON serializable"):
+            json.dumps(bad, indent=2)
+        with pytest.raises(TypeError, match="not JSON serializable"):
+            dumps(bad, 2)

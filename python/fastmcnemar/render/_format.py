@@ -123,6 +123,10 @@ def plain(value: Any) -> Any:
         return value
     if kind is float:
         return value if math.isfinite(value) else None
+    if kind is dict:  # before the ABC checks below, which cost more than the walk
+        return {k if type(k) is str else str(k): plain(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [plain(v) for v in value]
     if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
         try:
             value = value.item()

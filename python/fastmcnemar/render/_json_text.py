@@ -3,7 +3,9 @@ writes, at the C encoder's speed.
 
 The standard library encodes indented JSON in pure Python (its C encoder is used only
 without ``indent``), which made writing an audit's report (about a thousand flipped
-samples per candidate) a tenth of the audit's time. Reports are mostly arrays of flat
+samples per candidate) a tenth of the audit's time. The plain nesting of a document
+(dicts, lists, scalars) is written by the core (``_core.document_json``); what it leaves
+comes back to the Python writer here. Reports are mostly arrays of flat
 records; a container whose items are all scalars is written here by the C encoder with
 the indented layout's separators (``",\\n" + padding`` between items), and only the
 nesting above those leaves is walked in Python. An array of flat records (the flipped
@@ -58,10 +60,25 @@ def plain_default(value: Any) -> Any:
 
 def dumps(value: Any, indent: int, level: int = 0) -> str:
     """``json.dumps(value, indent=indent, allow_nan=False)``, faster for wide reports;
-    ``level``: the value's depth inside an enclosing document (its lines' indentation)."""
-    parts: list[str] = []
-    _write(value, indent, level, parts)
-    return "".join(parts)
+    ``level``: the value's depth inside an enclosing document (its lines' indentation).
+
+    The core writes the plain nesting (``_core.document_json``) and hands every other
+    value (a :class:`Records` table, a subclass, a big integer, a non-finite float) back
+    to the Python writer below, at its depth."""
+    text: str = _core.document_json(value, indent, level, _python_writer(indent))
+    return text
+
+
+@lru_cache(maxsize=8)
+def _python_writer(indent: int) -> Any:
+    """``(value, level) -> text`` by the Python writer, for the values the core leaves."""
+
+    def text(value: Any, level: int) -> str:
+        parts: list[str] = []
+        _write(value, indent, level, parts)
+        return "".join(parts)
+
+    return text
 
 
 def _write(value: Any, indent: int, level: int, parts: list[str]) -> None:

@@ -14,6 +14,7 @@ pub mod arrow_text;
 mod cluster;
 mod coding;
 pub mod conversion;
+mod document_json;
 pub mod errors;
 pub mod ingest;
 mod paired;
@@ -41,6 +42,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     coding::register(m)?;
     sequential::register(m)?;
     report_json::register(m)?;
+    document_json::register(m)?;
     runtime::register(m)?;
     Ok(())
 }
