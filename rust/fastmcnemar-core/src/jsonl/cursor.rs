@@ -62,27 +62,32 @@ impl<'a, const MULTILINE: bool> Cursor<'a, MULTILINE> {
         }
     }
 
+    /// Past `byte` if it is the next one.
+    #[inline(always)]
+    fn take(&mut self, byte: u8) -> bool {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            return true;
+        }
+        false
+    }
+
     /// [`Self::expect`] where blanks other than one space come first, or the
     /// byte is missing.
     #[cold]
     #[inline(never)]
     fn expect_after_blanks(&mut self, byte: u8, what: &str) -> Result<(), String> {
         self.skip_ws();
-        match self.peek() {
-            Some(b) if b == byte => {
-                self.pos += 1;
-                Ok(())
-            }
-            None | Some(b'\n') => Err(format!(
+        if self.take(byte) {
+            return Ok(());
+        }
+        Err(match self.peek() {
+            None | Some(b'\n') => format!(
                 "{} ends where {what} was expected (truncated?)",
                 if MULTILINE { "the text" } else { "line" }
-            )),
-            Some(b) => Err(format!(
-                "expected {what}{}, found {:?}",
-                self.at_byte(),
-                b as char
-            )),
-        }
+            ),
+            Some(b) => format!("expected {what}{}, found {:?}", self.at_byte(), b as char),
+        })
     }
 
     /// After a member's value: past a `,` (true: another member follows) or
@@ -90,17 +95,22 @@ impl<'a, const MULTILINE: bool> Cursor<'a, MULTILINE> {
     /// as [`Self::expect`].
     #[inline(always)]
     pub fn after_member(&mut self) -> Result<bool, String> {
-        match self.bytes.get(self.pos) {
-            Some(b',') => {
-                self.pos += 1;
-                Ok(true)
-            }
-            Some(b'}') => {
-                self.pos += 1;
-                Ok(false)
-            }
-            _ => self.after_member_blanks(),
+        match self.member_end() {
+            Some(more) => Ok(more),
+            None => self.after_member_blanks(),
         }
+    }
+
+    /// Past a `,` (true) or `}` (false) if one is the next byte.
+    #[inline(always)]
+    fn member_end(&mut self) -> Option<bool> {
+        let more = match self.bytes.get(self.pos) {
+            Some(b',') => true,
+            Some(b'}') => false,
+            _ => return None,
+        };
+        self.pos += 1;
+        Some(more)
     }
 
     /// [`Self::after_member`] past blanks, or the error.
@@ -108,25 +118,20 @@ impl<'a, const MULTILINE: bool> Cursor<'a, MULTILINE> {
     #[inline(never)]
     fn after_member_blanks(&mut self) -> Result<bool, String> {
         self.skip_ws();
-        match self.peek() {
-            Some(b',') => {
-                self.pos += 1;
-                Ok(true)
-            }
-            Some(b'}') => {
-                self.pos += 1;
-                Ok(false)
-            }
-            None | Some(b'\n') => Err(format!(
+        if let Some(more) = self.member_end() {
+            return Ok(more);
+        }
+        Err(match self.peek() {
+            None | Some(b'\n') => format!(
                 "{} ends inside the object (truncated?)",
                 if MULTILINE { "the text" } else { "line" }
-            )),
-            Some(b) => Err(format!(
+            ),
+            Some(b) => format!(
                 "expected ',' or '}}'{}, found {:?}",
                 self.at_byte(),
                 b as char
-            )),
-        }
+            ),
+        })
     }
 
     /// Where the cursor is, for messages about a document (" at byte N"); a
