@@ -271,16 +271,17 @@ pub(super) fn closing_quote(bytes: &[u8], mut from: usize) -> Option<usize> {
 /// mostly end there, and a call per string cost a tenth of the line's parse.
 #[inline(always)]
 fn quote_or_newline(bytes: &[u8], from: usize) -> Option<usize> {
-    if let Some(chunk) = bytes.get(from..from + 16) {
-        if let Some(i) = first_quote_or_newline_16(chunk) {
-            return Some(from + i);
-        }
+    match bytes.get(from..from + 16) {
+        Some(chunk) => match first_quote_or_newline_16(chunk) {
+            Some(i) => Some(from + i),
+            None => quote_or_newline_beyond(bytes, from + 16),
+        },
+        None => quote_or_newline_beyond(bytes, from),
     }
-    quote_or_newline_beyond(bytes, from)
 }
 
-/// [`quote_or_newline`] past its inline first check (which it repeats when
-/// fewer than 16 bytes are left).
+/// [`quote_or_newline`] from `from` on, past its inline first check (or where
+/// fewer than 16 bytes were left for it).
 #[inline(never)]
 fn quote_or_newline_beyond(bytes: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
