@@ -536,13 +536,13 @@ def outline_rows(
 def outline_where(
     path: str | os.PathLike[str], key: str, values: list[str], skip: list[str]
 ) -> list[tuple[int, str, bytes]]: ...
-def outline_at_starts_many(
+def flip_texts_at_starts_many(
     paths: Sequence[str | os.PathLike[str]],
     starts: list[list[int]],
     skip: list[str],
     *,
     n_threads: int | None = None,
-) -> list[list[bytes] | None]: ...
+) -> list[list[tuple[str, str, str | None, str | None, str | None] | bytes] | None]: ...
 def records_json(
     names: list[str],
     columns: list[tuple[str, Any, Any]],

@@ -76,7 +76,7 @@ def test_texts_are_read_at_the_line_starts_the_scans_reported(
         text = path.read_text(encoding="utf-8")
         path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
     read_at: list[Path] = []
-    real = core.outline_at_starts_many
+    real = core.flip_texts_at_starts_many
 
     def spy(paths: list[Path], starts: list[list[int]], skip: list[str]) -> object:
         read_at.extend(Path(p) for p in paths)
@@ -85,7 +85,7 @@ def test_texts_are_read_at_the_line_starts_the_scans_reported(
     def no_search(*args: object) -> None:
         raise AssertionError(f"searched: {args}")
 
-    monkeypatch.setattr(core, "outline_at_starts_many", spy)
+    monkeypatch.setattr(core, "flip_texts_at_starts_many", spy)
     monkeypatch.setattr(jsonl, "records_where", no_search)
     flips = fm.compare(REF, cand).flips
     assert {p.parent for p in read_at} == {cand, REF}
@@ -108,7 +108,7 @@ def test_a_file_rewritten_since_its_scan_is_searched_instead(tmp_path: Path) -> 
     def lines(doc: str, filt: str, start: int) -> list[tuple[str, object]]:
         flip = flip_texts._Located("t", filt, "acc", doc, str(path), start)
         (found,) = flip_texts._read_lines([(path, [flip])])
-        return [(doc, record["target"]) for doc, record in found]
+        return [(texts.doc_id, texts.target) for texts in found]
 
     assert lines("1", "none", second) == [("1", "t1")]
     assert lines("2", "none", second) == [("2", "t2")]  # doc 1's line: searched for doc 2

@@ -5,9 +5,12 @@
 recorded where each line starts (the lean candidate reader always, the reference's
 reader when texts are wanted), every flipped line of both runs is read at its start in one
 parallel call, without the keys no text comes from, and checked to be its flip's doc and
-filter; the other files (a run given as a frame, a file rewritten since it was read) are
-searched for the flips' doc ids by the Rust key scanner. Only the flipped lines are parsed.
-Texts are a courtesy: a file that cannot be read leaves its flips without texts.
+filter; the core makes the texts of the shapes lm-eval writes
+(``fastmcnemar_core::jsonl::flip_texts``) and hands any other line back to be parsed
+here, where :func:`_texts_of` makes them from the record. The other files (a run given
+as a frame, a file rewritten since it was read) are searched for the flips' doc ids by
+the Rust key scanner. Only the flipped lines are parsed. Texts are a courtesy: a file
+that cannot be read leaves its flips without texts.
 """
 
 from __future__ import annotations
@@ -46,16 +49,17 @@ def attach_texts(
     ref_jobs = _locate(flips, reference, reference_starts)
     cand_jobs = _locate(flips, candidate)
     lines = _read_lines([*ref_jobs, *cand_jobs])
-    ref_records = _records(ref_jobs, lines[: len(ref_jobs)])
-    cand_records = _records(cand_jobs, lines[len(ref_jobs) :])
+    ref_texts = _by_flip(ref_jobs, lines[: len(ref_jobs)])
+    cand_texts = _by_flip(cand_jobs, lines[len(ref_jobs) :])
     prompts, targets, ref_resps, cand_resps = [], [], [], []
     for row in flips.select(_KEYS).iter_rows():
-        ref = ref_records.get(row)
-        cand = cand_records.get(row)
-        prompts.append(_prompt(ref) if ref else _prompt(cand) if cand else None)
-        targets.append(_text((ref or cand or {}).get("target")))
-        ref_resps.append(_response(ref))
-        cand_resps.append(_response(cand))
+        ref = ref_texts.get(row)
+        cand = cand_texts.get(row)
+        either = ref or cand
+        prompts.append(either.prompt if either else None)
+        targets.append(either.target if either else None)
+        ref_resps.append(ref.response if ref else None)
+        cand_resps.append(cand.response if cand else None)
     return flips.with_columns(
         pl.Series("prompt", prompts, dtype=pl.Utf8),
         pl.Series("target", targets, dtype=pl.Utf8),
@@ -86,6 +90,16 @@ class _Located(NamedTuple):
     doc_id: str
     source: str
     start: int | None
+
+
+class _Texts(NamedTuple):
+    """What a report shows of one samples line, and which line it is."""
+
+    doc_id: str
+    filter: str
+    prompt: str | None
+    target: str | None
+    response: str | None
 
 
 #: One samples file's flips.
@@ -132,31 +146,25 @@ def _is_samples_file(path: Path) -> bool:
     return path.suffix == ".jsonl" and path.name.startswith("samples_")
 
 
-def _read_lines(jobs: list[_Job]) -> list[list[tuple[str, dict[str, Any]]]]:
-    """Each job's flipped lines as (doc id, record): the files whose line starts are all
-    known read at those starts, in one parallel call without the interpreter (each line
-    checked to be its flip's doc and filter); the others, and any file that changed since
-    it was scanned, searched for the flips' doc ids (two files in flight)."""
-    from fastmcnemar._core import outline_at_starts_many
-    from fastmcnemar.ingest.jsonl import parse_records
+def _read_lines(jobs: list[_Job]) -> list[list[_Texts]]:
+    """Each job's flipped lines: the files whose line starts are all known read at
+    those starts, in one parallel call without the interpreter (each line checked to
+    be its flip's doc and filter); the others, and any file that changed since it was
+    scanned, searched for the flips' doc ids (two files in flight)."""
+    from fastmcnemar._core import flip_texts_at_starts_many
 
-    found: list[list[tuple[str, dict[str, Any]]] | None] = [None] * len(jobs)
+    found: list[list[_Texts] | None] = [None] * len(jobs)
     # one read per line: {start: (doc, filter)}
     expected = [{f.start: (str(f.doc_id), str(f.filter)) for f in group} for _, group in jobs]
     at_starts = [i for i, lines in enumerate(expected) if None not in lines]
-    texts = outline_at_starts_many(
+    read = flip_texts_at_starts_many(
         [jobs[i][0] for i in at_starts],
         [[int(start) for start in expected[i] if start is not None] for i in at_starts],
         _UNUSED_KEYS,
     )
-    for i, read in zip(at_starts, texts, strict=True):
-        records = None if read is None else parse_records(read)
-        wanted = list(expected[i].values())
-        if records is not None and all(
-            _is_line_of(record, doc, filt)
-            for record, (doc, filt) in zip(records, wanted, strict=True)
-        ):
-            found[i] = [(doc, record) for (doc, _), record in zip(wanted, records, strict=True)]
+    for i, lines in zip(at_starts, read, strict=True):
+        if lines is not None:
+            found[i] = _checked(lines, list(expected[i].values()))
     searched = [i for i, got in enumerate(found) if got is None]
     with ThreadPoolExecutor(max_workers=2) as pool:
         for i, got in zip(searched, pool.map(lambda i: _search(jobs[i]), searched), strict=True):
@@ -164,35 +172,69 @@ def _read_lines(jobs: list[_Job]) -> list[list[tuple[str, dict[str, Any]]]]:
     return [got or [] for got in found]
 
 
-def _search(job: _Job) -> list[tuple[str, dict[str, Any]]]:
+def _checked(
+    lines: list[tuple[str, str, str | None, str | None, str | None] | bytes],
+    wanted: list[tuple[str, str]],
+) -> list[_Texts] | None:
+    """The lines read at the flips' starts as texts, or None (search the file instead)
+    when one is not its flip's doc and filter or cannot be parsed."""
+    from fastmcnemar.ingest.jsonl import parse_records
+
+    out = []
+    for line, (doc, filt) in zip(lines, wanted, strict=True):
+        if isinstance(line, bytes):
+            records = parse_records([line])
+            if records is None or not _is_line_of(records[0], doc, filt):
+                return None
+            out.append(_texts_of(records[0], doc))
+        elif line[0] == doc and line[1] == filt:
+            out.append(_Texts(*line))
+        else:
+            return None
+    return out
+
+
+def _search(job: _Job) -> list[_Texts]:
     """The lines of one samples file whose doc ids are among the job's flips."""
     from fastmcnemar.ingest.jsonl import records_where
 
     path, group = job
     try:
-        return records_where(path, "doc_id", {str(f.doc_id) for f in group}, _UNUSED_KEYS)
+        found = records_where(path, "doc_id", {str(f.doc_id) for f in group}, _UNUSED_KEYS)
     except (OSError, ValueError):
         return []  # texts are a courtesy: the scores were read from this file already
+    return [_texts_of(record, doc) for doc, record in found]
 
 
-def _records(
-    jobs: list[_Job], lines: list[list[tuple[str, dict[str, Any]]]]
-) -> dict[tuple[str, str, str, str], dict[str, Any]]:
-    """Each flip's record, by (task, filter, metric, doc_id): its doc's line of the flip's
+def _texts_of(record: dict[str, Any], doc_id: str | None = None) -> _Texts:
+    """The texts of a parsed samples line (``doc_id``: its doc id as the scanner read it)."""
+    name = record.get("filter")
+    return _Texts(
+        str(record.get("doc_id")) if doc_id is None else doc_id,
+        "none" if name is None else str(name),
+        _prompt(record),
+        _text(record.get("target")),
+        _response(record),
+    )
+
+
+def _by_flip(
+    jobs: list[_Job], lines: list[list[_Texts]]
+) -> dict[tuple[str, str, str, str], _Texts]:
+    """Each flip's texts, by (task, filter, metric, doc_id): its doc's line of the flip's
     own filter (the last if repeated), else the doc's first line."""
-    out: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    out: dict[tuple[str, str, str, str], _Texts] = {}
     for (_, group), found in zip(jobs, lines, strict=True):
-        exact: dict[tuple[str, str], dict[str, Any]] = {}
-        any_filter: dict[str, dict[str, Any]] = {}
-        for doc, rec in found:
-            name = rec.get("filter")
-            exact[(doc, "none" if name is None else str(name))] = rec
-            any_filter.setdefault(doc, rec)
+        exact: dict[tuple[str, str], _Texts] = {}
+        any_filter: dict[str, _Texts] = {}
+        for texts in found:
+            exact[(texts.doc_id, texts.filter)] = texts
+            any_filter.setdefault(texts.doc_id, texts)
         for flip in group:
             doc, filt = str(flip.doc_id), str(flip.filter)
-            record = exact.get((doc, filt)) or any_filter.get(doc)
-            if record is not None:
-                out[(flip.task, flip.filter, flip.metric, flip.doc_id)] = record
+            line = exact.get((doc, filt)) or any_filter.get(doc)
+            if line is not None:
+                out[(flip.task, flip.filter, flip.metric, flip.doc_id)] = line
     return out
 
 

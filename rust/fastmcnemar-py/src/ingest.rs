@@ -14,6 +14,7 @@ use fastmcnemar_core::jsonl::chosen::{
     ChosenFile, ChosenSpec, DocDictionary, ReferenceLookup as CoreLookup, scan_chosen_files,
 };
 use fastmcnemar_core::jsonl::document::array_field_spans;
+use fastmcnemar_core::jsonl::flip_texts::{LineTexts, line_texts};
 use fastmcnemar_core::jsonl::open_regular;
 use fastmcnemar_core::jsonl::outline::{
     outline_at_starts, outline_files, outline_rows, outline_where,
@@ -284,21 +285,27 @@ fn outline_rows_of<'py>(
         .collect())
 }
 
-/// The records of the files `paths` whose lines start at byte offsets
-/// `starts[i]` (as the scanner reports them) as outline text, in the order
-/// given, with the `skip` keys' values `null`: each line read on its own, not
-/// the rest of its file; the files in parallel off the interpreter. A file that cannot be read there
-/// (gone, changed, no record at a start) gives None instead of its records;
+/// A flipped line's texts, or its outline text for Python to read.
+type FlipLine = Result<LineTexts, Vec<u8>>;
+
+/// The texts of the flipped lines of the files `paths` that start at byte
+/// offsets `starts[i]` (as the scanner reports them), in the order given:
+/// each line read on its own (its `skip` keys' values not parsed), the files
+/// in parallel off the interpreter. A line is `(doc_id, filter, prompt,
+/// target, response)` as `fastmcnemar.compare.flip_texts` makes them, or its
+/// outline text where Python must read it (a shape the core leaves to it, see
+/// `fastmcnemar_core::jsonl::flip_texts`). A file that cannot be read there
+/// (gone, changed, no record at a start) gives None instead of its lines;
 /// only Ctrl-C is an error.
 #[pyfunction]
 #[pyo3(signature = (paths, starts, skip, *, n_threads = None))]
-fn outline_at_starts_many<'py>(
+fn flip_texts_at_starts_many<'py>(
     py: Python<'py>,
     paths: Vec<PathBuf>,
     starts: Vec<Vec<u64>>,
     skip: Vec<String>,
     n_threads: Option<usize>,
-) -> PyCoreResult<Vec<Option<Vec<Bound<'py, PyBytes>>>>> {
+) -> PyCoreResult<Vec<Option<Vec<Bound<'py, PyAny>>>>> {
     if paths.len() != starts.len() {
         return Err(
             InvalidArgumentError::new_err("paths and starts must have one entry per file").into(),
@@ -306,21 +313,40 @@ fn outline_at_starts_many<'py>(
     }
     let skip: Vec<&str> = skip.iter().map(String::as_str).collect();
     let found = run(py, n_threads, Size::Long, |checkpoint| {
-        let found: Vec<Option<Vec<Vec<u8>>>> = paths
+        let found: Vec<Option<Vec<FlipLine>>> = paths
             .par_iter()
             .zip(&starts)
             .map(|(path, starts)| {
                 let file = open_regular(path).ok()?;
-                outline_at_starts(&file, starts, &skip, checkpoint).ok()
+                let texts = outline_at_starts(&file, starts, &skip, checkpoint).ok()?;
+                Some(
+                    texts
+                        .into_iter()
+                        .map(|text| line_texts(&text).ok_or(text))
+                        .collect(),
+                )
             })
             .collect();
         checkpoint.check()?; // Ctrl-C: the files left unread are not a result
         Ok(found)
     })?;
-    Ok(found
+    let line = |line: FlipLine| -> PyResult<Bound<'py, PyAny>> {
+        Ok(match line {
+            Ok(t) => (t.doc_id, t.filter, t.prompt, t.target, t.response)
+                .into_pyobject(py)?
+                .into_any(),
+            Err(text) => PyBytes::new(py, &text).into_any(),
+        })
+    };
+    found
         .into_iter()
-        .map(|texts| Some(texts?.iter().map(|text| PyBytes::new(py, text)).collect()))
-        .collect())
+        .map(|lines| {
+            lines
+                .map(|lines| lines.into_iter().map(line).collect())
+                .transpose()
+        })
+        .collect::<PyResult<_>>()
+        .map_err(Into::into)
 }
 
 /// The records of `path` whose top-level `key` stands for one of `values`
@@ -424,7 +450,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(json_array_fields, m)?)?;
     m.add_function(wrap_pyfunction!(scan_chosen, m)?)?;
-    m.add_function(wrap_pyfunction!(outline_at_starts_many, m)?)?;
+    m.add_function(wrap_pyfunction!(flip_texts_at_starts_many, m)?)?;
     m.add_function(wrap_pyfunction!(outline_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(outline_rows_of, m)?)?;
     m.add_function(wrap_pyfunction!(outline_where_of, m)?)?;

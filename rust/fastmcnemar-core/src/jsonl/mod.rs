@@ -20,6 +20,7 @@
 pub mod chosen;
 mod cursor;
 pub mod document;
+pub mod flip_texts;
 mod line;
 mod merge;
 pub mod outline;
