@@ -17,6 +17,8 @@
 //! that record in Python: every text is either exactly Python's or not made
 //! here.
 
+use std::collections::HashSet;
+
 use memchr::memchr2;
 
 use crate::json_out::float::write_py_float;
@@ -126,11 +128,10 @@ impl Value<'_> {
     }
 }
 
+/// Whether no key repeats (in linear time: a hostile line may have many).
 fn distinct_keys(members: &[(String, Value<'_>)]) -> bool {
-    members
-        .iter()
-        .enumerate()
-        .all(|(i, (key, _))| members[..i].iter().all(|(other, _)| other != key))
+    let mut seen = HashSet::with_capacity(members.len());
+    members.iter().all(|(key, _)| seen.insert(key.as_str()))
 }
 
 /// The texts of the record `bytes` (one JSON object), or None where Python
@@ -515,39 +516,40 @@ impl<'a> Parser<'a> {
     }
 
     fn list(&mut self, depth: usize) -> Option<Value<'a>> {
-        self.pos += 1;
-        let mut items = Vec::new();
-        if self.eat(b']') {
-            return Some(Value::List(items));
-        }
-        loop {
-            items.push(self.value(depth + 1)?);
-            if self.eat(b']') {
-                return Some(Value::List(items));
-            }
-            if !self.eat(b',') {
-                return None;
-            }
-        }
+        self.items(b']', |parser| parser.value(depth + 1))
+            .map(Value::List)
     }
 
     fn object(&mut self, depth: usize) -> Option<Value<'a>> {
+        self.items(b'}', |parser| {
+            if !parser.eat(b'"') {
+                return None;
+            }
+            let key = parser.text()?.decoded();
+            if !parser.eat(b':') {
+                return None;
+            }
+            Some((key, parser.value(depth + 1)?))
+        })
+        .map(Value::Object)
+    }
+
+    /// The comma-separated items of the array or object whose opening
+    /// bracket is at `pos`, up to `close`.
+    fn items<T>(
+        &mut self,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
         self.pos += 1;
-        let mut members = Vec::new();
-        if self.eat(b'}') {
-            return Some(Value::Object(members));
+        let mut items = Vec::new();
+        if self.eat(close) {
+            return Some(items);
         }
         loop {
-            if !self.eat(b'"') {
-                return None;
-            }
-            let key = self.text()?.decoded();
-            if !self.eat(b':') {
-                return None;
-            }
-            members.push((key, self.value(depth + 1)?));
-            if self.eat(b'}') {
-                return Some(Value::Object(members));
+            items.push(item(self)?);
+            if self.eat(close) {
+                return Some(items);
             }
             if !self.eat(b',') {
                 return None;
