@@ -11,7 +11,7 @@ pub mod float;
 pub mod string;
 
 pub use float::write_py_float;
-pub use string::write_json_string;
+pub use string::{write_json_string, write_json_string_unicode};
 
 /// One value of a record.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -1,12 +1,26 @@
-//! A string as `json.dumps` writes it by default (`ensure_ascii=True`).
+//! A string as `json.dumps` writes it: by default (`ensure_ascii=True`) and
+//! with `ensure_ascii=False`.
 //!
-//! Printable ASCII goes as is, except `"` and `\`; the usual short escapes
-//! (`\n`, `\r`, `\t`, `\b`, `\f`); every other character as `\uXXXX` in
-//! lowercase hexadecimal, beyond the Basic Multilingual Plane as a UTF-16
-//! surrogate pair (CPython's `py_encode_basestring_ascii`, DEL included).
+//! Both escape `"` and `\` and use the usual short escapes (`\n`, `\r`,
+//! `\t`, `\b`, `\f`). By default every other character outside printable
+//! ASCII goes as `\uXXXX` in lowercase hexadecimal, beyond the Basic
+//! Multilingual Plane as a UTF-16 surrogate pair (CPython's
+//! `py_encode_basestring_ascii`, DEL included); with `ensure_ascii=False` only
+//! the other control characters below U+0020 do (`py_encode_basestring`).
 
-/// Appends `text` (valid UTF-8) quoted and escaped.
+/// Appends `text` (valid UTF-8) quoted and escaped, as `json.dumps` does by default.
 pub fn write_json_string(text: &str, out: &mut Vec<u8>) {
+    write_escaped(text, out, |c| matches!(c, ' '..='~'));
+}
+
+/// Appends `text` quoted and escaped as `json.dumps(..., ensure_ascii=False)` does.
+pub fn write_json_string_unicode(text: &str, out: &mut Vec<u8>) {
+    write_escaped(text, out, |c| c >= ' ');
+}
+
+/// `text` quoted: `"`, `\` and the short escapes always escaped, the
+/// characters `kept` says so as they are, the others as `\uXXXX`.
+fn write_escaped(text: &str, out: &mut Vec<u8>, kept: impl Fn(char) -> bool) {
     out.push(b'"');
     let mut plain_from = 0;
     let bytes = text.as_bytes();
@@ -19,7 +33,7 @@ pub fn write_json_string(text: &str, out: &mut Vec<u8>) {
             '\t' => Some(b"\\t"),
             '\u{8}' => Some(b"\\b"),
             '\u{c}' => Some(b"\\f"),
-            ' '..='~' => continue,
+            c if kept(c) => continue,
             _ => None,
         };
         out.extend_from_slice(&bytes[plain_from..at]);
@@ -66,5 +80,19 @@ mod tests {
         assert_eq!(json("\u{0}\u{1f}\u{7f}"), r#""\u0000\u001f\u007f""#);
         assert_eq!(json("café ñ"), r#""caf\u00e9 \u00f1""#);
         assert_eq!(json("€ 😀!"), r#""\u20ac \ud83d\ude00!""#);
+    }
+
+    /// What `json.dumps(..., ensure_ascii=False)` prints for each.
+    #[test]
+    fn python_escapes_without_ensure_ascii() {
+        let json = |text: &str| {
+            let mut out = Vec::new();
+            write_json_string_unicode(text, &mut out);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(json("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(json("l1\nl2\r\t\u{8}\u{c}"), r#""l1\nl2\r\t\b\f""#);
+        assert_eq!(json("\u{0}\u{1f}\u{7f}"), "\"\\u0000\\u001f\u{7f}\"");
+        assert_eq!(json("é€😀\u{2028}"), "\"é€😀\u{2028}\"");
     }
 }

@@ -21,7 +21,8 @@ use std::collections::HashSet;
 
 use memchr::memchr2;
 
-use crate::json_out::float::write_py_float;
+use super::line::unescape;
+use crate::json_out::{write_json_string_unicode, write_py_float};
 
 /// The texts of one record (and what identifies its line).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,20 +55,12 @@ struct Text<'a> {
 
 impl Text<'_> {
     fn decoded(self) -> String {
-        let text = std::str::from_utf8(self.raw).unwrap_or_default();
-        if !self.escaped {
-            return text.to_string();
+        if self.escaped {
+            // Checked escapes: no error, and no lone surrogate to replace.
+            unescape(self.raw).unwrap_or_default()
+        } else {
+            String::from_utf8_lossy(self.raw).into_owned()
         }
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(at) = rest.find('\\') {
-            out.push_str(&rest[..at]);
-            let (ch, used) = unescape(&rest.as_bytes()[at..]);
-            out.push(ch);
-            rest = &rest[at + used..];
-        }
-        out.push_str(rest);
-        out
     }
 
     fn is(self, word: &str) -> bool {
@@ -77,33 +70,6 @@ impl Text<'_> {
             self.raw == word.as_bytes()
         }
     }
-}
-
-/// The character of the (checked) escape at the start of `bytes`, and its length.
-fn unescape(bytes: &[u8]) -> (char, usize) {
-    let hex = |at: usize| {
-        bytes[at..at + 4].iter().fold(0u32, |acc, &b| {
-            acc * 16 + char::from(b).to_digit(16).unwrap_or(0)
-        })
-    };
-    let simple = match bytes[1] {
-        b'b' => '\u{8}',
-        b'f' => '\u{c}',
-        b'n' => '\n',
-        b'r' => '\r',
-        b't' => '\t',
-        b'u' => {
-            let code = hex(2);
-            if (0xD800..0xDC00).contains(&code) {
-                let low = hex(8);
-                let pair = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-                return (char::from_u32(pair).unwrap_or('\u{fffd}'), 12);
-            }
-            return (char::from_u32(code).unwrap_or('\u{fffd}'), 6);
-        }
-        other => char::from(other),
-    };
-    (simple, 2)
 }
 
 /// A parsed JSON value; numbers keep their token.
@@ -214,7 +180,7 @@ fn dumps(value: &Value<'_>, out: &mut Vec<u8>) -> Option<()> {
                 write_py_float(x, out);
             }
         }
-        Value::Text(text) => dump_text(&text.decoded(), out),
+        Value::Text(text) => write_json_string_unicode(&text.decoded(), out),
         Value::List(items) => {
             out.push(b'[');
             for (i, item) in items.iter().enumerate() {
@@ -234,7 +200,7 @@ fn dumps(value: &Value<'_>, out: &mut Vec<u8>) -> Option<()> {
                 if i > 0 {
                     out.extend_from_slice(b", ");
                 }
-                dump_text(key, out);
+                write_json_string_unicode(key, out);
                 out.extend_from_slice(b": ");
                 dumps(item, out)?;
             }
@@ -242,26 +208,6 @@ fn dumps(value: &Value<'_>, out: &mut Vec<u8>) -> Option<()> {
         }
     }
     Some(())
-}
-
-/// A string as `json.dumps(..., ensure_ascii=False)` writes it: only `"`,
-/// `\` and the control characters below U+0020 are escaped.
-fn dump_text(text: &str, out: &mut Vec<u8>) {
-    out.push(b'"');
-    for &byte in text.as_bytes() {
-        match byte {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            0x0c => out.extend_from_slice(b"\\f"),
-            0x00..=0x1f => out.extend_from_slice(format!("\\u{byte:04x}").as_bytes()),
-            _ => out.push(byte),
-        }
-    }
-    out.push(b'"');
 }
 
 /// `_prompt(record)`: the first argument's `arg_0` (or the first argument).

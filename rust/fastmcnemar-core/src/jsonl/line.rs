@@ -377,7 +377,8 @@ fn number_text(token: &[u8], value: f64, mut put: impl FnMut(&[u8])) {
     }
 }
 
-fn unescape(raw: &[u8]) -> Result<String, String> {
+/// A string's raw content unescaped (a lone surrogate becomes U+FFFD).
+pub(super) fn unescape(raw: &[u8]) -> Result<String, String> {
     let mut out: Vec<u8> = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
