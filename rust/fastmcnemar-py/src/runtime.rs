@@ -109,12 +109,7 @@ where
     } = size
     {
         if items < inline_below {
-            // A panic inline is the same bug as in a worker: the same error,
-            // not PyO3's PanicException (a BaseException `except Exception` misses).
-            return match std::panic::catch_unwind(AssertUnwindSafe(|| work(&NeverStop))) {
-                Ok(result) => Ok(result?),
-                Err(payload) => Err(panic_error(payload.as_ref()).into()),
-            };
+            return caught(|| work(&NeverStop));
         }
     }
     let pool = thread_pool(threads)?;
@@ -126,15 +121,14 @@ where
             let (done_tx, done_rx) = mpsc::channel();
             let flag = CancelFlag(&cancel);
             scope.spawn(move |_| {
-                let result = std::panic::catch_unwind(AssertUnwindSafe(|| work(&flag)));
-                let _ = done_tx.send(result);
+                let _ = done_tx.send(caught(|| work(&flag)));
             });
             let mut pending_signal: Option<PyErr> = None;
             let result = loop {
                 match done_rx.recv_timeout(SIGNAL_POLL) {
-                    Ok(result) => break result.map_err(|panic| panic_error(panic.as_ref())),
+                    Ok(result) => break result,
                     Err(mpsc::RecvTimeoutError::Disconnected) => {
-                        break Err(panic_error(&"the work ended without a result"));
+                        break Err(panic_error(&"the work ended without a result").into());
                     }
                     Err(mpsc::RecvTimeoutError::Timeout) => {
                         if pending_signal.is_none() {
@@ -146,14 +140,22 @@ where
                     }
                 }
             };
-            match (pending_signal, result) {
-                (Some(err), _) => Err(err.into()),
-                (None, Err(err)) => Err(err.into()),
-                (None, Ok(result)) => Ok(result?),
+            match pending_signal {
+                Some(err) => Err(err.into()),
+                None => result,
             }
         })
     });
     outcome
+}
+
+/// `work`'s result, with a panic in it made a `WorkerPanicError` (inline or on
+/// the pool alike), not PyO3's PanicException, which `except Exception` misses.
+fn caught<T>(work: impl FnOnce() -> fastmcnemar_core::Result<T>) -> PyCoreResult<T> {
+    match std::panic::catch_unwind(AssertUnwindSafe(work)) {
+        Ok(result) => Ok(result?),
+        Err(payload) => Err(panic_error(payload.as_ref()).into()),
+    }
 }
 
 /// The error a panic in the core becomes, with the panic's message.
