@@ -158,7 +158,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run() -> NoReturn:
     """The ``fastmcnemar`` command: :func:`main`, then end the process at once (exit
     handlers run and output is flushed; the interpreter is not torn down, see
-    :mod:`fastmcnemar.cli._process_exit`)."""
+    :mod:`fastmcnemar.cli._process_exit`). The garbage collector pauses while the command
+    imports (:mod:`fastmcnemar.cli._collector`)."""
+    from fastmcnemar.cli import _collector
+
+    _collector.pause()  # until the command has imported what it needs
     from fastmcnemar.cli._process_exit import exit_process
 
     exit_process(main())

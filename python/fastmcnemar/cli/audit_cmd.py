@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from fastmcnemar.cli._collector import imports_done
 from fastmcnemar.cli._common import (
     add_report_options,
     check_output,
@@ -67,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
     # Imported here: _args needs numpy, which --version and --help must not load.
     from fastmcnemar import _args
     from fastmcnemar.compare import audit
+
+    imports_done()
 
     inputs = [args.reference, *args.candidates, *(args.reference_reruns or [])]
     inputs += [args.policy] if args.policy else []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from fastmcnemar.cli._collector import imports_done
 from fastmcnemar.cli._common import (
     add_flips_option,
     add_report_options,
@@ -49,6 +50,8 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fastmcnemar.compare import compare
+
+    imports_done()
 
     inputs = [args.reference, args.candidate, *(args.reference_reruns or [])]
     inputs += [args.policy] if args.policy else []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from fastmcnemar.cli._collector import imports_done
 from fastmcnemar.cli._common import FORMATS, add_flips_option, check_output, emit
 
 NAME = "demo"
@@ -35,6 +36,8 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from fastmcnemar.compare import compare
     from fastmcnemar.data import example_path
+
+    imports_done()
 
     inputs = [example_path("reference"), example_path(args.candidate)]
     check_output(args.output, inputs)

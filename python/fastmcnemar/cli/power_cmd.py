@@ -7,6 +7,8 @@ import json
 import math
 from typing import Any
 
+from fastmcnemar.cli._collector import imports_done
+
 NAME = "power"
 
 #: Sample sizes tabulated when ``--n`` is not given.
@@ -113,6 +115,8 @@ def run(args: argparse.Namespace) -> int:
     from fastmcnemar.cli._common import write_output
     from fastmcnemar.exceptions import InvalidArgumentError
     from fastmcnemar.planning import sample_size
+
+    imports_done()
 
     ns = sorted(set(args.n)) if args.n else list(DEFAULT_NS)
     if ns[0] < 1:

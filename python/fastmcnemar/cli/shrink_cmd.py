@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from fastmcnemar.cli._collector import imports_done
+
 NAME = "shrink"
 
 
@@ -43,6 +45,8 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from fastmcnemar.cli._common import check_output
     from fastmcnemar.shrinking import shrink
+
+    imports_done()
 
     check_output(args.output, args.runs)
     result = shrink(

@@ -12,6 +12,8 @@ import os
 import sys
 from typing import Any
 
+from fastmcnemar.cli._collector import imports_done
+
 NAME = "watch"
 
 
@@ -100,6 +102,8 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Entry point of ``fastmcnemar watch``."""
     from fastmcnemar.watching import EXIT_INPUT, WatchInputError, watch
+
+    imports_done()
 
     try:
         return watch(args, sys.stdout, sys.stderr)
