@@ -51,6 +51,31 @@ def test_import_and_the_cheap_commands_load_neither_numpy_nor_polars() -> None:
     assert "numpy" in json.loads(out.splitlines()[-1])
 
 
+#: What a comparison loads only when asked for: a policy (and the TOML parser), reruns'
+#: noise floor, resampling (continuous tasks), clustered tests, sign-flip suites, NumPy's
+#: random generators (a Generator passed as ``rng``).
+OPTIONAL = (
+    "fastmcnemar.policy", "tomllib", "fastmcnemar.rerun_noise", "fastmcnemar.resampling",
+    "fastmcnemar.clustered", "fastmcnemar.suite_resampling", "numpy.random",
+)  # fmt: skip
+
+
+def test_a_plain_comparison_loads_no_optional_feature() -> None:
+    import json
+
+    # Two binary tasks (the example runs have continuous ones, which resample).
+    plain = (
+        "import sys, json, polars as pl, fastmcnemar as fm\n"
+        "def run(flip):\n"
+        "    ids = [str(i) for i in range(200)]\n"
+        "    return pl.DataFrame({'task': ['a'] * 200 + ['b'] * 200, 'doc_id': ids + ids,\n"
+        "                         'score': [float(i % 3 > flip) for i in range(400)]})\n"
+        "assert fm.compare(run(0), run(1)).degraded\n"
+        f"print(json.dumps(sorted(set(sys.modules) & set({list(OPTIONAL)!r}))))"
+    )
+    assert json.loads(_fresh(plain).splitlines()[-1]) == []
+
+
 def test_every_public_name_resolves_and_is_listed() -> None:
     for name in fastmcnemar.__all__:
         assert getattr(fastmcnemar, name) is not None, name

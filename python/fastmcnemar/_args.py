@@ -22,8 +22,9 @@ from __future__ import annotations
 import numbers
 import operator
 import secrets
+import sys
 from collections.abc import Sequence
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeAlias, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -42,7 +43,8 @@ from fastmcnemar.exceptions import (
 
 Alternative = Literal["greater", "less", "two-sided"]
 ALTERNATIVES: tuple[Alternative, ...] = ("greater", "less", "two-sided")
-SeedLike = int | np.integer[Any] | np.random.Generator | None
+# A string: ``np.random.Generator`` would import numpy.random (4 ms) for every caller.
+SeedLike: TypeAlias = "int | np.integer[Any] | np.random.Generator | None"
 
 # b + c must stay exactly representable in a double (the core refuses more).
 MAX_COUNT = 2**53
@@ -147,7 +149,8 @@ def seed(rng: object) -> int:
     """
     if rng is None:
         return secrets.randbits(64)
-    if isinstance(rng, np.random.Generator):
+    random = sys.modules.get("numpy.random")  # a Generator exists only once it is loaded
+    if random is not None and isinstance(rng, random.Generator):
         return int(rng.integers(0, 2**64, dtype=np.uint64))
     if isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_)):
         value = int(rng)

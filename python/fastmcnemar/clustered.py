@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from fastmcnemar import _args, _core
 from fastmcnemar._args import SeedLike
+from fastmcnemar._cluster_methods import CLUSTERED_METHODS, ClusteredMethod
 from fastmcnemar._result_base import ConfidenceInterval, UnpacksAsStatisticPvalue
 from fastmcnemar.exceptions import (
     ClusterWarning,
@@ -40,8 +41,6 @@ from fastmcnemar.exceptions import (
     NonBinaryValueError,
 )
 
-ClusteredMethod = Literal["sign-flip", "obuchowski", "durkalski"]
-CLUSTERED_METHODS = ("sign-flip", "obuchowski", "durkalski")
 _PERMUTATION_METHODS = ("auto", "exact", "lattice", "monte_carlo")
 #: Below this many clusters the asymptotic statistics and the CR1 interval are unreliable.
 FEW_CLUSTERS = 30

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import polars as pl
 
@@ -26,7 +26,7 @@ from fastmcnemar.compare.decision import DecisionOptions, decide_audit
 from fastmcnemar.compare.engine import index_reference
 from fastmcnemar.compare.labels import model_labels, path_labels, without_reference
 from fastmcnemar.compare.metrics import MetricSpec
-from fastmcnemar.compare.pairwise import with_noise
+from fastmcnemar.compare.pairwise import load_gate, with_noise
 from fastmcnemar.compare.results import Audit
 from fastmcnemar.compare.runners import (
     ENGINES,
@@ -42,8 +42,10 @@ from fastmcnemar.ingest.detect import detect_format
 from fastmcnemar.ingest.frames import as_polars
 from fastmcnemar.ingest.remote import StorageOptions, is_remote, run_folders
 from fastmcnemar.paired_test import Alternative
-from fastmcnemar.policy import Policy, as_policy, gate_comparison
 from fastmcnemar.suite import AdjustMethod
+
+if TYPE_CHECKING:
+    from fastmcnemar.policy import Policy
 
 Engine = Literal["local", "ray", "dask"]
 
@@ -192,7 +194,7 @@ def audit(
     >>> res.summary.select("candidate", "degraded").rows()
     [('rerun', False), ('int4', True)]
     """
-    gate = as_policy(policy)
+    gate = load_gate(policy)
     if gate is not None:
         alpha = gate.alpha if gate.alpha is not None else alpha
         adjust = cast(AdjustMethod, gate.adjust) if gate.adjust is not None else adjust
@@ -261,6 +263,8 @@ def audit(
     for comparison in result.comparisons.values():
         check_strict(comparison.metadata.get("incomplete", []), strict)
         if gate is not None:
+            from fastmcnemar.policy import gate_comparison
+
             gate_comparison(comparison, gate)
     return result
 

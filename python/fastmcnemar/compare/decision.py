@@ -50,7 +50,7 @@ import numpy as np
 import polars as pl
 
 from fastmcnemar import _args, _core
-from fastmcnemar.clustered import CLUSTERED_METHODS
+from fastmcnemar._cluster_methods import CLUSTERED_METHODS
 from fastmcnemar.compare import frame_ops
 from fastmcnemar.compare.results import (
     SKIPPED_COLUMNS,
@@ -73,7 +73,6 @@ from fastmcnemar.suite import (
     ComponentResult,
     aggregate_many,
 )
-from fastmcnemar.suite_resampling import SuiteSignFlipResult, suite_from_units
 
 DEGRADED = "degraded"
 EQUIVALENT = "equivalent"
@@ -85,6 +84,7 @@ PLANNING_POWER = 0.8
 if TYPE_CHECKING:
     from fastmcnemar.compare.engine import ReferenceIndex
     from fastmcnemar.rerun_noise import NoiseFloor
+    from fastmcnemar.suite_resampling import SuiteSignFlipResult
 
 #: Noise-floor columns joined onto the tasks when reruns of the reference are given.
 NOISE_JOIN = ("noise_flip_rate", "noise_flip_rate_max")
@@ -253,6 +253,8 @@ def _suite_rule(
             "combined suite test (Pooled, Max-Drop, Fisher) over the tasks", options.rule
         )
         return bool(aggregate_result.rejected), rule, aggregate_result
+    from fastmcnemar.suite_resampling import suite_from_units  # mixed or clustered suites only
+
     suite = suite_from_units(
         units, sizes, tasks=tasks, kinds=kinds, clustered=clustered, alpha=alpha,
         rule=options.rule,  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from fastmcnemar import _args
 from fastmcnemar._args import SeedLike
@@ -18,9 +18,10 @@ from fastmcnemar.compare.metrics import MetricSpec
 from fastmcnemar.compare.results import Comparison
 from fastmcnemar.ingest.frames import as_polars
 from fastmcnemar.paired_test import Alternative
-from fastmcnemar.policy import Policy, as_policy, gate_comparison
-from fastmcnemar.rerun_noise import noise_floor
 from fastmcnemar.suite import AdjustMethod
+
+if TYPE_CHECKING:
+    from fastmcnemar.policy import Policy
 
 
 def compare(
@@ -172,7 +173,7 @@ def compare(
     >>> compare(example_path("reference"), example_path("rerun")).degraded
     False
     """
-    gate = as_policy(policy)
+    gate = load_gate(policy)
     if gate is not None:
         alpha = gate.alpha if gate.alpha is not None else alpha
         adjust = cast(AdjustMethod, gate.adjust) if gate.adjust is not None else adjust
@@ -197,8 +198,20 @@ def compare(
     result = decide_comparison(index, stats, label=stats.candidates[0], options=options)
     check_strict(result.metadata.get("incomplete", []), strict)
     if gate is not None:
+        from fastmcnemar.policy import gate_comparison
+
         gate_comparison(result, gate)
     return result
+
+
+def load_gate(policy: Policy | str | Path | None) -> Policy | None:
+    """The policy to gate on, or None; the policy module (and its TOML parser) is
+    imported only when there is one."""
+    if policy is None:
+        return None
+    from fastmcnemar.policy import as_policy
+
+    return as_policy(policy)
 
 
 def with_noise(
@@ -212,6 +225,8 @@ def with_noise(
         return options
     if isinstance(reruns, (str, os.PathLike)) or as_polars(reruns) is not None:
         reruns = [reruns]
+    from fastmcnemar.rerun_noise import noise_floor  # reruns only: not imported otherwise
+
     return replace(options, noise=noise_floor([reference, *reruns], tasks=tasks))
 
 

@@ -11,13 +11,15 @@ imported first.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from fastmcnemar.compare.flips import FLIP_COLUMNS
-from fastmcnemar.suite import AggregateResult
-from fastmcnemar.suite_resampling import SuiteSignFlipResult
+
+if TYPE_CHECKING:
+    from fastmcnemar.suite import AggregateResult
+    from fastmcnemar.suite_resampling import SuiteSignFlipResult
 
 #: Columns of the per-task test in :attr:`Comparison.tasks`, in order.
 TEST_COLUMNS: dict[str, pl.DataType] = {

@@ -10,19 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import polars as pl
 
-from fastmcnemar.clustered import (
-    ClusteredTestResult,
-    clustered_mcnemar_counts,
-    clustered_test,
-)
 from fastmcnemar.paired_test import Alternative, mcnemar_counts, mcnemar_table
 from fastmcnemar.planning import tango_interval_many
-from fastmcnemar.resampling import bootstrap, permutation_test
+
+if TYPE_CHECKING:
+    from fastmcnemar.clustered import ClusteredTestResult
 
 
 @dataclass(frozen=True)
@@ -72,6 +69,9 @@ def outcome_of(
             row["reference_sum"] / n, row["candidate_sum"] / n, float(res.delta),
             float(ci.low), float(ci.high), float(res.flip_rate), float(res.pvalue),
         )  # fmt: skip
+    # Resampling is imported by the first continuous task, not by every comparison.
+    from fastmcnemar.resampling import bootstrap, permutation_test
+
     reference = np.asarray(row["reference_scores"], dtype=np.float64)
     candidate = np.asarray(row["candidate_scores"], dtype=np.float64)
     ref_mean = float(reference.mean())
@@ -170,6 +170,8 @@ def clustered_outcome_of(
     continuous rows from their scores with ``cluster_codes`` (one per doc, in
     ``doc_codes`` order). The interval is the cluster-robust (CR1) one.
     """
+    from fastmcnemar.clustered import clustered_mcnemar_counts, clustered_test
+
     n = int(row["n"])
     b, c = int(row["b"]), int(row["c"])
     units: np.ndarray[Any, Any]
