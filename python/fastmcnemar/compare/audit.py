@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
@@ -22,11 +22,11 @@ from fastmcnemar._args import SeedLike
 from fastmcnemar._progress import Progress
 from fastmcnemar.compare.clusters import ClusterSpec
 from fastmcnemar.compare.completeness import check_strict
-from fastmcnemar.compare.decision import DecisionOptions, decide_audit
+from fastmcnemar.compare.decision import decide_audit
 from fastmcnemar.compare.engine import index_reference
 from fastmcnemar.compare.labels import model_labels, path_labels, without_reference
 from fastmcnemar.compare.metrics import MetricSpec
-from fastmcnemar.compare.pairwise import load_gate, with_noise
+from fastmcnemar.compare.pairwise import gated_options, load_gate, with_noise
 from fastmcnemar.compare.results import Audit
 from fastmcnemar.compare.runners import (
     ENGINES,
@@ -195,14 +195,9 @@ def audit(
     [('rerun', False), ('int4', True)]
     """
     gate = load_gate(policy)
-    if gate is not None:
-        alpha = gate.alpha if gate.alpha is not None else alpha
-        adjust = cast(AdjustMethod, gate.adjust) if gate.adjust is not None else adjust
-        margin = gate.default.margin
-    options = DecisionOptions(
-        alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
-        n_resamples=n_resamples, seed=_args.seed(rng), margin=margin,
-        margins=gate.margin_map() if gate is not None else None,
+    options = gated_options(
+        gate, alpha=alpha, alternative=alternative, confidence_level=confidence_level,
+        adjust=adjust, n_resamples=n_resamples, seed=_args.seed(rng), margin=margin,
         method=method, rule=rule, cluster_method=cluster_method,
     )  # fmt: skip
     if engine not in ENGINES:

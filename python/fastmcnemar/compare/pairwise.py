@@ -174,14 +174,9 @@ def compare(
     False
     """
     gate = load_gate(policy)
-    if gate is not None:
-        alpha = gate.alpha if gate.alpha is not None else alpha
-        adjust = cast(AdjustMethod, gate.adjust) if gate.adjust is not None else adjust
-        margin = gate.default.margin
-    options = DecisionOptions(
-        alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
-        n_resamples=n_resamples, seed=_args.seed(rng), margin=margin,
-        margins=gate.margin_map() if gate is not None else None,
+    options = gated_options(
+        gate, alpha=alpha, alternative=alternative, confidence_level=confidence_level,
+        adjust=adjust, n_resamples=n_resamples, seed=_args.seed(rng), margin=margin,
         method=method, rule=rule, cluster_method=cluster_method,
     )  # fmt: skip
     index = index_reference(
@@ -214,6 +209,34 @@ def load_gate(policy: Policy | str | Path | None) -> Policy | None:
     return as_policy(policy)
 
 
+def gated_options(
+    gate: Policy | None,
+    *,
+    alpha: float,
+    alternative: Alternative,
+    confidence_level: float,
+    adjust: AdjustMethod,
+    n_resamples: int,
+    seed: int,
+    margin: float,
+    method: str,
+    rule: str,
+    cluster_method: str,
+) -> DecisionOptions:
+    """The decision options of :func:`compare` and :func:`~fastmcnemar.audit`, where a gate
+    policy's alpha, adjustment and margins (default and per task) replace the arguments."""
+    if gate is not None:
+        alpha = gate.alpha if gate.alpha is not None else alpha
+        adjust = cast(AdjustMethod, gate.adjust) if gate.adjust is not None else adjust
+        margin = gate.default.margin
+    return DecisionOptions(
+        alpha=alpha, alternative=alternative, confidence_level=confidence_level, adjust=adjust,
+        n_resamples=n_resamples, seed=seed, margin=margin,
+        margins=gate.margin_map() if gate is not None else None,
+        method=method, rule=rule, cluster_method=cluster_method,
+    )  # fmt: skip
+
+
 def with_noise(
     options: DecisionOptions,
     reference: Any,
@@ -230,4 +253,4 @@ def with_noise(
     return replace(options, noise=noise_floor([reference, *reruns], tasks=tasks))
 
 
-__all__ = ["compare", "with_noise"]
+__all__ = ["compare", "gated_options", "load_gate", "with_noise"]
