@@ -4,14 +4,13 @@ the pooled-diamond caption says what is drawn."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 import fastmcnemar as fm
 from fastmcnemar.data import example_path
+from headless_chromium import run_chromium
 
 REF, RERUN, DEGRADED = (example_path(n) for n in ("reference", "rerun", "degraded"))
 # Measured once the body is parsed (so the title exists however soon Chromium dumps the
@@ -21,36 +20,17 @@ MEASURE = (
     "document.documentElement.scrollWidth,document.body.scrollWidth)+'W';}"
     "fmnW();window.addEventListener('load',fmnW);</script>"
 )
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.skip("no headless Chromium on this machine (Debian: apt-get install -y chromium)")
+WIDTH = re.compile(r"<title>W(\d+)W</title>")
 
 
 def _page_width(html: str, tmp_path: Path) -> int:
     page = tmp_path / "page.html"
     page.write_text(html.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
-    # A profile of its own per attempt: with the shared default profile, a Chromium still
-    # exiting from an earlier test can take the page over and this one dumps nothing
-    # (seen once in CI). A second attempt covers a slow first start on a loaded machine.
-    stderr = ""
-    for attempt in range(2):
-        done = subprocess.run(
-            [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             f"--user-data-dir={tmp_path / f'profile{attempt}'}",
-             "--window-size=1280,900", "--virtual-time-budget=2000", "--dump-dom",
-             page.as_uri()],
-            capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
-        found = re.search(r"<title>W(\d+)W</title>", done.stdout)
-        if found:
-            return int(found.group(1))
-        stderr = done.stderr
-    raise AssertionError(f"Chromium printed no measured page: {stderr[-500:]}")
+    args = ["--window-size=1280,900", "--virtual-time-budget=2000", "--dump-dom", page.as_uri()]
+    done = run_chromium(args, tmp_path, lambda r: bool(WIDTH.search(r.stdout)))
+    found = WIDTH.search(done.stdout)
+    assert found
+    return int(found.group(1))
 
 
 @pytest.mark.parametrize("kind", ["compare", "audit"])

@@ -6,8 +6,6 @@ Skipped (with the reason) where no Chromium is installed; on Debian
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -16,40 +14,18 @@ from report_fixtures import make_audit
 
 import fastmcnemar
 from fastmcnemar.data import example_path
+from headless_chromium import chromium, run_chromium
 
 WIDTH, HEIGHT = 1200, 1400
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.skip("no headless Chromium on this machine (Debian: apt-get install -y chromium)")
 
 
 def _screenshot(html: str, tmp_path: Path) -> np.ndarray:
     page = tmp_path / "report.html"
     page.write_text(html, encoding="utf-8")
     png = tmp_path / "report.png"
-    subprocess.run(
-        [
-            _chromium(),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            f"--window-size={WIDTH},{HEIGHT}",
-            f"--screenshot={png}",
-            page.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    assert png.stat().st_size > 20_000  # a blank page compresses to a few kB
+    args = [f"--window-size={WIDTH},{HEIGHT}", f"--screenshot={png}", page.as_uri()]
+    # A blank page compresses to a few kB.
+    run_chromium(args, tmp_path, lambda r: png.exists() and png.stat().st_size > 20_000)
     image = pytest.importorskip("matplotlib.image").imread(png)
     return np.asarray(image[..., :3], dtype=np.float64)
 
@@ -61,7 +37,7 @@ def _share_near(pixels: np.ndarray, rgb: tuple[int, int, int], tol: float = 0.03
 
 
 def test_comparison_report_screenshot(tmp_path: Path) -> None:
-    _chromium()
+    chromium()
     comparison = fastmcnemar.compare(example_path("reference"), example_path("degraded"))
     pixels = _screenshot(comparison.to_html(), tmp_path)
     assert pixels.shape[:2] == (HEIGHT, WIDTH)
@@ -74,7 +50,7 @@ def test_comparison_report_screenshot(tmp_path: Path) -> None:
 
 
 def test_audit_report_screenshot(tmp_path: Path) -> None:
-    _chromium()
+    chromium()
     pixels = _screenshot(make_audit().to_html(), tmp_path)
     # The heatmap's most degraded cell is a saturated red.
     reds = (pixels[..., 0] > 0.6) & (pixels[..., 1] < 0.3) & (pixels[..., 2] < 0.35)
