@@ -565,6 +565,20 @@ def scan_jsonl(
     list[tuple[npt.NDArray[np.uint8], ArrowColumn]],
     npt.NDArray[np.uint64],
 ]: ...
+def scan_jsonl_many(
+    paths: Sequence[str | os.PathLike[str]],
+    keys: list[str],
+    text_keys: list[bool],
+    *,
+    n_threads: int | None = None,
+) -> list[
+    tuple[
+        int,
+        list[tuple[npt.NDArray[np.uint8], ArrowColumn]],
+        npt.NDArray[np.uint64],
+    ]
+    | None
+]: ...
 
 # --- doc-id codes of score-frame columns (rust/fastmcnemar-py/src/coding.rs, arrow_text.rs) ---
 # Columns: objects with __arrow_c_stream__ holding text (a polars Series of strings).

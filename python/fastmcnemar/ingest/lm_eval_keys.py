@@ -14,29 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from fastmcnemar._lm_eval_names import LAYOUT_SKIP, NOT_METRICS
+
 if TYPE_CHECKING:
     from fastmcnemar.ingest.lm_eval_layout import SamplesFile
-
-#: Top-level keys of a samples line that are not metrics.
-NOT_METRICS = frozenset(
-    {
-        "doc_id",
-        "doc",
-        "target",
-        "arguments",
-        "resps",
-        "filtered_resps",
-        "filter",
-        "metrics",
-        "doc_hash",
-        "prompt_hash",
-        "target_hash",
-        "scores_per_repeat",
-    }
-)
-#: What telling a file's layout never reads: its prompt text and the other
-#: non-metric fields (doc_id, filter and the metric list are read).
-LAYOUT_SKIP = NOT_METRICS - {"doc_id", "filter", "metrics"}
 
 
 def value_kind(value: Any) -> str | None:

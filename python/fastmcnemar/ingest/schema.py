@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from fastmcnemar._lm_eval_names import HASH_COLUMNS
 from fastmcnemar.exceptions import InputFormatError
 
 #: Column name -> dtype of a score frame, in this order.
@@ -25,8 +26,6 @@ SCORE_SCHEMA: dict[str, pl.DataType] = {
     "source": pl.Utf8(),
 }
 
-#: The three hashes lm-eval logs per sample (null where a harness logs none).
-HASH_COLUMNS: tuple[str, str, str] = ("doc_hash", "prompt_hash", "target_hash")
 
 #: The columns that identify one sample of one model.
 KEY_COLUMNS: tuple[str, ...] = ("task", "filter", "metric", "doc_id")
@@ -98,6 +97,7 @@ def validate_score_frame(frame: pl.DataFrame, *, what: str = "score frame") -> p
 
 
 __all__ = [
+    "HASH_COLUMNS",
     "KEY_COLUMNS",
     "NO_FILTER",
     "NULLABLE_COLUMNS",

@@ -19,7 +19,7 @@ use fastmcnemar_core::jsonl::open_regular;
 use fastmcnemar_core::jsonl::outline::{
     outline_at_starts, outline_files, outline_rows, outline_where,
 };
-use fastmcnemar_core::jsonl::{KeySpec, Texts, kind, scan_file};
+use fastmcnemar_core::jsonl::{KeySpec, Scan, Texts, kind, scan_file};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -49,6 +49,43 @@ fn scan_jsonl<'py>(
     text_keys: Vec<bool>,
     n_threads: Option<usize>,
 ) -> PyCoreResult<(usize, Vec<ColumnOut<'py>>, Bound<'py, PyArray1<u64>>)> {
+    let specs = key_specs(keys, text_keys)?;
+    let out = run(py, n_threads, Size::Long, |checkpoint| {
+        scan_file(&path, &specs, checkpoint)
+    })
+    .map_err(|err| in_file(&path, err))?;
+    scan_out(py, out)
+}
+
+/// [`scan_jsonl`] of several files in one call, one after another, for the same
+/// `keys`: one entry per file, `None` where a file could not be scanned (its
+/// reader scans it again alone, to name the problem). One call leaves the
+/// interpreter once for every file, which matters on a thread that has to win
+/// the interpreter back from another one importing modules.
+#[pyfunction]
+#[pyo3(signature = (paths, keys, text_keys, *, n_threads = None))]
+#[allow(clippy::type_complexity)]
+fn scan_jsonl_many<'py>(
+    py: Python<'py>,
+    paths: Vec<PathBuf>,
+    keys: Vec<String>,
+    text_keys: Vec<bool>,
+    n_threads: Option<usize>,
+) -> PyCoreResult<Vec<Option<(usize, Vec<ColumnOut<'py>>, Bound<'py, PyArray1<u64>>)>>> {
+    let specs = key_specs(keys, text_keys)?;
+    let scans = run(py, n_threads, Size::Long, |checkpoint| {
+        Ok(paths
+            .iter()
+            .map(|path| scan_file(path, &specs, checkpoint).ok())
+            .collect::<Vec<_>>())
+    })?;
+    scans
+        .into_iter()
+        .map(|scan| scan.map(|out| scan_out(py, out)).transpose())
+        .collect()
+}
+
+fn key_specs(keys: Vec<String>, text_keys: Vec<bool>) -> PyCoreResult<Vec<KeySpec>> {
     if keys.len() != text_keys.len() {
         return Err(InvalidArgumentError::new_err(format!(
             "keys has {} entries but text_keys has {}",
@@ -57,15 +94,19 @@ fn scan_jsonl<'py>(
         ))
         .into());
     }
-    let specs: Vec<KeySpec> = keys
+    Ok(keys
         .into_iter()
         .zip(text_keys)
         .map(|(name, want_text)| KeySpec { name, want_text })
-        .collect();
-    let out = run(py, n_threads, Size::Long, |checkpoint| {
-        scan_file(&path, &specs, checkpoint)
-    })
-    .map_err(|err| in_file(&path, err))?;
+        .collect())
+}
+
+/// A scan as Python receives it: `(rows, [(kinds, column), ...], starts)`.
+#[allow(clippy::type_complexity)]
+fn scan_out(
+    py: Python<'_>,
+    out: Scan,
+) -> PyCoreResult<(usize, Vec<ColumnOut<'_>>, Bound<'_, PyArray1<u64>>)> {
     let mut columns = Vec::with_capacity(out.columns.len());
     for c in out.columns {
         let payload = match c.texts {
@@ -448,6 +489,7 @@ fn json_array_fields<'py>(
 /// Adds this area's functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_jsonl, m)?)?;
+    m.add_function(wrap_pyfunction!(scan_jsonl_many, m)?)?;
     m.add_function(wrap_pyfunction!(json_array_fields, m)?)?;
     m.add_function(wrap_pyfunction!(scan_chosen, m)?)?;
     m.add_function(wrap_pyfunction!(flip_texts_at_starts_many, m)?)?;
