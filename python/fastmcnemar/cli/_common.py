@@ -163,6 +163,21 @@ def positive_float(text: str) -> float:
     return value
 
 
+def scan_reference_early(args: argparse.Namespace) -> None:
+    """Start reading a plain lm-eval reference while the command imports its modules
+    (:mod:`fastmcnemar._early_scan`); not when options select part of it, scale it, or
+    read it elsewhere (``--engine``), where the reader reads it as before."""
+    selected = (args.tasks, args.scale, args.reference_model)
+    elsewhere = getattr(args, "engine", "local") != "local"
+    if any(option is not None for option in selected) or elsewhere:
+        return
+    if getattr(args, "reference_timestamp", None) is not None:
+        return
+    from fastmcnemar import _early_scan
+
+    _early_scan.start(args.reference)
+
+
 def scaled_inputs(paths: list[str], scale: float | None) -> list[Any]:
     """With ``--scale``, score files are read here and divided by the scale (other
     runs are passed on as paths); without it, the paths unchanged."""

@@ -14,6 +14,7 @@ from fastmcnemar.cli._common import (
     exit_status,
     metric_option,
     scaled_inputs,
+    scan_reference_early,
     storage_options,
 )
 
@@ -65,8 +66,9 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    scan_reference_early(args)  # on the other core, while the imports below run
     # Imported here: _args needs numpy, which --version and --help must not load.
-    from fastmcnemar import _args
+    from fastmcnemar import _args, _early_scan
     from fastmcnemar.compare import audit
 
     imports_done()
@@ -104,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
         keep_going=args.keep_going,
         storage_options=storage_options(args.storage_option),
     )
+    _early_scan.stop()
     emit(result, args.format, args.output, inputs, wide=args.wide)
     if result.failed:
         names = ", ".join(result.failed)

@@ -14,6 +14,7 @@ from fastmcnemar.cli._common import (
     exit_status,
     metric_option,
     scaled_inputs,
+    scan_reference_early,
     storage_options,
 )
 
@@ -49,6 +50,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    scan_reference_early(args)  # on the other core, while the imports below run
+    from fastmcnemar import _early_scan
     from fastmcnemar.compare import compare
 
     imports_done()
@@ -83,5 +86,6 @@ def run(args: argparse.Namespace) -> int:
         candidate_timestamp=args.candidate_timestamp,
         storage_options=storage_options(args.storage_option),
     )
+    _early_scan.stop()
     emit(result, args.format, args.output, inputs, wide=args.wide, show_flips=args.show_flips)
     return exit_status(result, args.fail_on_inconclusive)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from fastmcnemar import _early_scan as early_scan
 from fastmcnemar.exceptions import InputFormatError
 from fastmcnemar.ingest.lfs import check_not_lfs_pointer
 from fastmcnemar.ingest.safe_io import loads, open_regular, read_bounded
@@ -233,7 +234,8 @@ def read_keys(
     # A broken line, an unreadable file or one that is not regular (a FIFO is
     # refused without blocking) raises InputFormatError, made in Rust, naming the
     # file and line.
-    rows, columns, starts = scan_jsonl(path, keys, wants_text)
+    early = early_scan.take(path, keys, wants_text)  # the command's reference, scanned early
+    rows, columns, starts = early if early is not None else scan_jsonl(path, keys, wants_text)
     series: list[pl.Series] = []
     for key, is_text, (kinds, column) in zip(keys, wants_text, columns, strict=True):
         allowed = _ALLOWED_TABLES["text" if is_text else "number"]
