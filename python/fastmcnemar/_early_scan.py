@@ -48,8 +48,9 @@ _Scan = tuple[int, list[tuple[Any, Any]], Any]
 
 class _State:
     lock = threading.Lock()
-    #: Set once the thread has finished (None when no scan was started).
+    #: Set once the scans are in (None when no scan was started).
     done: threading.Event | None = None
+    thread: threading.Thread | None = None
     #: (device, inode) -> (stamp, keys, text flags, scan), filled by the thread.
     scans: ClassVar[dict[tuple[int, int], tuple[_Stamp, list[str], list[bool], _Scan]]] = {}
 
@@ -82,6 +83,7 @@ def start(path: str | os.PathLike[str]) -> bool:
         name="fastmcnemar-early-scan",
         daemon=True,
     )
+    _State.thread = thread
     thread.start()
     return True
 
@@ -114,11 +116,12 @@ def take(path: str | os.PathLike[str], keys: list[str], text_keys: list[bool]) -
 def stop() -> None:
     """Forget the early scan (the command is done with its reference): waits for the
     thread, drops what was not taken, and :func:`take` returns None again."""
-    done = _State.done
-    if done is not None:
-        done.wait()
+    thread = _State.thread
+    if thread is not None:
+        thread.join()  # ended, not only done: the command's quick exit wants no other thread
     with _State.lock:
         _State.done = None
+        _State.thread = None
         _State.scans = {}
 
 

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,6 +116,8 @@ def test_cli_audit_uses_the_early_scan_and_forgets_it(tmp_path: Path, taken: lis
     assert any(taken)
     assert _early_scan._State.done is None
     assert not _early_scan._State.scans
+    # Ended, so that the command line can take its quick exit (no other Python thread).
+    assert all(t.name != "fastmcnemar-early-scan" for t in threading.enumerate())
 
 
 def test_a_file_changed_after_the_early_scan_is_read_again(
