@@ -61,6 +61,7 @@ def start(path: str | os.PathLike[str]) -> bool:
     Returns whether a scan started. Never raises for the path: whatever it cannot use
     is left to the reader, which reports it.
     """
+    stop()  # a scan started before (an earlier command in this process) ends first
     try:
         files = _one_run(os.fspath(path))
     except (OSError, ValueError):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -232,3 +233,51 @@ def test_the_scan_thread_imports_nothing(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=True)  # fmt: skip
     assert done.stdout.strip() == "[]"
+
+
+def _large_run(folder: Path, files: int = 20, megabytes: int = 40) -> Path:
+    """``files`` hard links of one ``megabytes`` samples file: a reference that takes the
+    early scan a while on one core (about 20 ms per 40 MB here), written once."""
+    folder.mkdir()
+    prompt = "x" * 900
+    line = (
+        '{"doc_id": %d, "filter": "none", "doc_hash": "d", "prompt_hash": "p", '
+        '"target_hash": "t", "arguments": [["' + prompt + '"]], "acc": 1.0}\n'
+    )
+    first = folder / "samples_t0_2026-01-01T00-00-00.000000.jsonl"
+    with first.open("w", encoding="utf-8") as out:
+        out.writelines(line % i for i in range(megabytes * 1000))
+    for i in range(1, files):
+        os.link(first, folder / f"samples_t{i}_2026-01-01T00-00-00.000000.jsonl")
+    return folder
+
+
+def test_the_process_ends_at_once_while_the_thread_is_still_scanning(tmp_path: Path) -> None:
+    run = _large_run(tmp_path / "large")
+    code = (
+        "import sys, time\n"
+        "from fastmcnemar import _early_scan\n"
+        f"assert _early_scan.start({str(run)!r})\n"
+        "print('scanning' if not _early_scan._State.done.is_set() else 'done', flush=True)\n"
+        "sys.exit(130)\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 130, done.stderr
+    assert done.stdout.strip() == "scanning"  # 800 MB on one core: far from done
+    assert time.monotonic() - started < 10
+    assert "Traceback" not in done.stderr
+
+
+def test_ctrl_c_while_the_reference_is_scanned_early(tmp_path: Path) -> None:
+    run = _large_run(tmp_path / "large")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fastmcnemar", "compare", str(run), str(run)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(0.3)  # past start-up: importing, or waiting for the early scan
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.strip() == "fastmcnemar: interrupted"
