@@ -235,7 +235,7 @@ def test_the_scan_thread_imports_nothing(tmp_path: Path) -> None:
     assert done.stdout.strip() == "[]"
 
 
-def _large_run(folder: Path, files: int = 20, megabytes: int = 40) -> Path:
+def _large_run(folder: Path, files: int = 12, megabytes: int = 40) -> Path:
     """``files`` hard links of one ``megabytes`` samples file: a reference that takes the
     early scan a while on one core (about 20 ms per 40 MB here), written once."""
     folder.mkdir()
@@ -265,7 +265,7 @@ def test_the_process_ends_at_once_while_the_thread_is_still_scanning(tmp_path: P
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=False)  # fmt: skip
     assert done.returncode == 130, done.stderr
-    assert done.stdout.strip() == "scanning"  # 800 MB on one core: far from done
+    assert done.stdout.strip() == "scanning"  # 480 MB on one core: far from done
     assert time.monotonic() - started < 10
     assert "Traceback" not in done.stderr
 
