@@ -22,6 +22,7 @@ from polars.testing import assert_frame_equal
 
 import fastmcnemar as fm
 from fastmcnemar import _early_scan
+from fastmcnemar.cli import _common as cli_common
 from fastmcnemar.cli import main
 from fastmcnemar.data import example_path
 from fastmcnemar.ingest import load_lm_eval
@@ -36,7 +37,9 @@ def _no_early_scan_left() -> Iterator[None]:
 
 @pytest.fixture
 def taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """One entry per file the reader asked for: whether the early scan served it."""
+    """One entry per file the reader asked for: whether the early scan served it. The
+    command line starts the scan as in a fresh process (where Polars is still to come)."""
+    monkeypatch.setattr(cli_common, "imports_pending", lambda: True)
     served: list[bool] = []
     take = _early_scan.take
 
@@ -281,3 +284,35 @@ def test_ctrl_c_while_the_reference_is_scanned_early(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert err.strip() == "fastmcnemar: interrupted"
+
+
+def test_main_called_again_in_a_process_reads_the_reference_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Polars is loaded here, as in a framework calling main() again: nothing left to import,
+    # so no one-core scan for the reader to wait on.
+    run = _copy_run(tmp_path)
+    started: list[Any] = []
+    monkeypatch.setattr(_early_scan, "start", started.append)
+    status = main(["compare", str(run), str(example_path("degraded")), "--format", "json",
+                   "-o", str(tmp_path / "r.json")])  # fmt: skip
+    assert status == 1
+    assert started == []
+    monkeypatch.setattr(cli_common, "imports_pending", lambda: True)
+    main(["compare", str(run), str(example_path("degraded")), "--format", "json",
+          "-o", str(tmp_path / "r.json")])  # fmt: skip
+    assert started == [str(run)]  # the same call in a fresh process would start it
+
+
+def test_a_fresh_command_line_process_has_the_imports_still_to_come() -> None:
+    # What the command line has loaded when a subcommand runs must leave Polars out, or
+    # the early scan would never start.
+    code = (
+        "import sys\n"
+        "from fastmcnemar.cli import _common, build_parser\n"
+        "build_parser().parse_args(['compare', 'a', 'b'])\n"
+        "print(_common.imports_pending())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)  # fmt: skip
+    assert done.stdout.strip() == "True"

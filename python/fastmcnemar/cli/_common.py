@@ -166,7 +166,11 @@ def positive_float(text: str) -> float:
 def scan_reference_early(args: argparse.Namespace) -> None:
     """Start reading a plain lm-eval reference while the command imports its modules
     (:mod:`fastmcnemar._early_scan`); not when options select part of it, scale it, or
-    read it elsewhere (``--engine``), where the reader reads it as before."""
+    read it elsewhere (``--engine``), where the reader reads it as before, and not when
+    there is nothing left to import (``main`` called again in a process), where the
+    reader on every core is faster than a scan on one."""
+    if not imports_pending():
+        return
     selected = (args.tasks, args.scale, args.reference_model)
     elsewhere = getattr(args, "engine", "local") != "local"
     if any(option is not None for option in selected) or elsewhere:
@@ -176,6 +180,11 @@ def scan_reference_early(args: argparse.Namespace) -> None:
     from fastmcnemar import _early_scan
 
     _early_scan.start(args.reference)
+
+
+def imports_pending() -> bool:
+    """Whether this process has yet to import Polars (and with it the readers)."""
+    return "polars" not in sys.modules
 
 
 def scaled_inputs(paths: list[str], scale: float | None) -> list[Any]:
