@@ -233,9 +233,14 @@ def test_the_scan_thread_imports_nothing(tmp_path: Path) -> None:
         "assert _early_scan._State.scans, 'nothing scanned'\n"
         "print(sorted(set(sys.modules) - before))\n"
     )
+    assert _python(code) == "[]"
+
+
+def _python(code: str) -> str:
+    """What a fresh Python process running ``code`` prints (it must succeed)."""
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=True)  # fmt: skip
-    assert done.stdout.strip() == "[]"
+    return done.stdout.strip()
 
 
 def _large_run(folder: Path, files: int = 12, megabytes: int = 40) -> Path:
@@ -313,6 +318,4 @@ def test_a_fresh_command_line_process_has_the_imports_still_to_come() -> None:
         "build_parser().parse_args(['compare', 'a', 'b'])\n"
         "print(_common.imports_pending())\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=True)  # fmt: skip
-    assert done.stdout.strip() == "True"
+    assert _python(code) == "True"
