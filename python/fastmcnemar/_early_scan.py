@@ -9,8 +9,9 @@ takes each file's columns with :func:`take` instead of scanning the file again.
 It is an earlier start of the same scan, never a second reader:
 
 - only a plain lm-eval run is started: samples files in one folder (the path or one
-  folder below it) with at most one ``results_*.json`` beside them (one run, so none is
-  superseded), at most 512 MiB in all; anything else is left to the reader;
+  folder below it), one per task, with at most one ``results_*.json`` beside them (one
+  run, so none is superseded), at most 512 MiB in all; anything else is left to the
+  reader;
 - the files are scanned by the reader's own scanner (``scan_jsonl_many``, one call, on one
   core) for doc_id, filter, the hashes, and every key that holds a number or a boolean
   on a file's first or last line;
@@ -137,6 +138,10 @@ def _one_run(path: str) -> list[str]:
         return []
     files, results = runs[0]
     if results > 1 or not files or len(files) > MAX_FILES:
+        return []
+    # samples_<task>_<date>.jsonl: a task run twice leaves the reader to pick the newest.
+    tasks = {os.path.basename(f).rsplit("_", 1)[0] for f in files}
+    if len(tasks) != len(files):
         return []
     if sum(os.stat(f).st_size for f in files) > MAX_BYTES:
         return []

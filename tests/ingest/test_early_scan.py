@@ -171,7 +171,8 @@ def test_keys_not_scanned_or_scanned_otherwise_are_not_served(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(
-    "layout", ["two runs", "a file", "missing", "remote", "nul", "too large", "no samples"]
+    "layout",
+    ["two runs", "a task twice", "a file", "missing", "remote", "nul", "too large", "no samples"],
 )
 def test_nothing_is_started_for_what_the_reader_alone_should_read(
     layout: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -181,6 +182,9 @@ def test_nothing_is_started_for_what_the_reader_alone_should_read(
     if layout == "two runs":
         (run / "results_2026-11-22T08-06-06.099401.json").write_text("{}")
         (run / "results_2026-11-23T08-06-06.099401.json").write_text("{}")
+    elif layout == "a task twice":  # no results files, but an older run of one task
+        older = sorted(run.glob("samples_demo_mc_*.jsonl"))[0]
+        shutil.copy(older, run / "samples_demo_mc_2026-11-21T08-06-06.099401.jsonl")
     elif layout == "a file":
         target = sorted(run.glob("samples_*.jsonl"))[0]
     elif layout == "missing":
