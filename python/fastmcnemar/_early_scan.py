@@ -49,8 +49,7 @@ _Scan = tuple[int, list[tuple[Any, Any]], Any]
 
 class _State:
     lock = threading.Lock()
-    #: Set once the scans are in (None when no scan was started).
-    done: threading.Event | None = None
+    #: The scanning thread (None when no scan was started); its scans are in once it ends.
     thread: threading.Thread | None = None
     #: (device, inode) -> (stamp, keys, text flags, scan), filled by the thread.
     scans: ClassVar[dict[tuple[int, int], tuple[_Stamp, list[str], list[bool], _Scan]]] = {}
@@ -69,19 +68,16 @@ def start(path: str | os.PathLike[str]) -> bool:
         return False
     if not files:
         return False
+    stamps = [_stamp(stat) for _, stat in files]
     import json
 
     import numpy  # noqa: F401  the scans come back as NumPy arrays: loaded here, not there
 
     from fastmcnemar import _core
 
-    done = threading.Event()
-    with _State.lock:
-        _State.done = done
-        _State.scans = {}
     thread = threading.Thread(
         target=_scan,
-        args=(_core, json.loads, files, done),
+        args=(_core, json.loads, [path for path, _ in files], stamps),
         name="fastmcnemar-early-scan",
         daemon=True,
     )
@@ -93,10 +89,10 @@ def start(path: str | os.PathLike[str]) -> bool:
 def take(path: str | os.PathLike[str], keys: list[str], text_keys: list[bool]) -> _Scan | None:
     """The early scan of ``path`` for ``keys`` (waiting for it if it is under way), or
     None when there is none to use: the caller then scans the file itself."""
-    done = _State.done
-    if done is None:
+    thread = _State.thread
+    if thread is None:
         return None
-    done.wait()
+    thread.join()
     try:
         stat = os.stat(path)
     except OSError:
@@ -120,15 +116,15 @@ def stop() -> None:
     thread, drops what was not taken, and :func:`take` returns None again."""
     thread = _State.thread
     if thread is not None:
-        thread.join()  # ended, not only done: the command's quick exit wants no other thread
+        thread.join()  # so that the command's quick exit finds no other thread
     with _State.lock:
-        _State.done = None
         _State.thread = None
         _State.scans = {}
 
 
-def _one_run(path: str) -> list[str]:
-    """The samples files of ``path`` when it is one plain lm-eval run, else none."""
+def _one_run(path: str) -> list[tuple[str, os.stat_result]]:
+    """The samples files of ``path`` (with their ``stat``) when it is one plain lm-eval
+    run, else none."""
     if not os.path.isdir(path):
         return []
     with os.scandir(path) as entries:
@@ -143,9 +139,10 @@ def _one_run(path: str) -> list[str]:
     tasks = {os.path.basename(f).rsplit("_", 1)[0] for f in files}
     if len(tasks) != len(files):
         return []
-    if sum(os.stat(f).st_size for f in files) > MAX_BYTES:
+    stats = [(f, os.stat(f)) for f in files]
+    if sum(stat.st_size for _, stat in stats) > MAX_BYTES:
         return []
-    return files
+    return stats
 
 
 def _run_files(folder: str) -> tuple[list[str], int]:
@@ -166,10 +163,9 @@ def _stamp(stat: os.stat_result) -> _Stamp:
     return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
-def _scan(core: Any, loads: Any, files: list[str], done: threading.Event) -> None:
+def _scan(core: Any, loads: Any, files: list[str], stamps: list[_Stamp]) -> None:
     """The thread: outline the files, pick the keys, scan them all in one call."""
     try:
-        stamps = [_stamp(os.stat(f)) for f in files]
         keys = list(TEXT_KEYS)
         for _, first, last in core.outline_jsonl(files, sorted(LAYOUT_SKIP), n_threads=1):
             for text in (first, last):
@@ -186,5 +182,3 @@ def _scan(core: Any, loads: Any, files: list[str], done: threading.Event) -> Non
                     _State.scans[stamp[0], stamp[1]] = (stamp, keys, as_text, scan)
     except Exception:  # the reader scans the files itself and reports what is wrong
         pass
-    finally:
-        done.set()

@@ -118,7 +118,7 @@ def test_cli_audit_uses_the_early_scan_and_forgets_it(tmp_path: Path, taken: lis
                    "-o", str(out)])  # fmt: skip
     assert status == 1
     assert any(taken)
-    assert _early_scan._State.done is None
+    assert _early_scan._State.thread is None
     assert not _early_scan._State.scans
     # Ended, so that the command line can take its quick exit (no other Python thread).
     assert all(t.name != "fastmcnemar-early-scan" for t in threading.enumerate())
@@ -129,7 +129,7 @@ def test_a_file_changed_after_the_early_scan_is_read_again(
 ) -> None:
     run = _copy_run(tmp_path)
     assert _early_scan.start(run)
-    _early_scan._State.done.wait()  # type: ignore[union-attr]
+    _early_scan._State.thread.join()  # type: ignore[union-attr]
     changed = sorted(run.glob("samples_demo_mc_*.jsonl"))[0]
     lines = changed.read_text().splitlines(keepends=True)
     time.sleep(0.01)  # a new modification time even on coarse clocks
@@ -233,7 +233,7 @@ def test_the_scan_thread_imports_nothing(tmp_path: Path) -> None:
         "import json, numpy, fastmcnemar._core\n"
         "before = set(sys.modules)\n"
         f"assert _early_scan.start({str(run)!r})\n"
-        "_early_scan._State.done.wait()\n"
+        "_early_scan._State.thread.join()\n"
         "assert _early_scan._State.scans, 'nothing scanned'\n"
         "print(sorted(set(sys.modules) - before))\n"
     )
@@ -270,7 +270,7 @@ def test_the_process_ends_at_once_while_the_thread_is_still_scanning(tmp_path: P
         "import sys, time\n"
         "from fastmcnemar import _early_scan\n"
         f"assert _early_scan.start({str(run)!r})\n"
-        "print('scanning' if not _early_scan._State.done.is_set() else 'done', flush=True)\n"
+        "print('scanning' if _early_scan._State.thread.is_alive() else 'done', flush=True)\n"
         "sys.exit(130)\n"
     )
     started = time.monotonic()

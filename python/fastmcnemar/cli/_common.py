@@ -169,13 +169,10 @@ def scan_reference_early(args: argparse.Namespace) -> None:
     read it elsewhere (``--engine``), where the reader reads it as before, and not when
     there is nothing left to import (``main`` called again in a process), where the
     reader on every core is faster than a scan on one."""
-    if not imports_pending():
-        return
-    selected = (args.tasks, args.scale, args.reference_model)
-    elsewhere = getattr(args, "engine", "local") != "local"
-    if any(option is not None for option in selected) or elsewhere:
-        return
-    if getattr(args, "reference_timestamp", None) is not None:
+    selected = [args.tasks, args.scale, args.reference_model]
+    selected.append(getattr(args, "reference_timestamp", None))  # compare only
+    elsewhere = getattr(args, "engine", "local") != "local"  # audit only
+    if not imports_pending() or elsewhere or any(option is not None for option in selected):
         return
     from fastmcnemar import _early_scan
 
