@@ -32,14 +32,12 @@ import os
 import threading
 from typing import Any, ClassVar
 
-from fastmcnemar._lm_eval_names import HASH_COLUMNS, LAYOUT_SKIP
+from fastmcnemar._lm_eval_names import LAYOUT_SKIP, TEXT_KEYS
 
 #: A larger reference is read by the reader on every core: a one-core scan that outlasts
 #: the imports (about 0.2 s, in which one core scans about 500 MB) would keep it waiting.
 MAX_BYTES = 512 << 20
 MAX_FILES = 2048
-#: The keys the reader reads as text; every other key is read as a number.
-TEXT_KEYS: tuple[str, ...] = ("doc_id", "filter", *HASH_COLUMNS)
 
 #: A file's identity and contents as ``os.stat`` sees them.
 _Stamp = tuple[int, int, int, int]

@@ -27,6 +27,7 @@ import numpy as np
 import polars as pl
 
 from fastmcnemar._fork_guard import check_fork_safe
+from fastmcnemar._lm_eval_names import TEXT_KEYS
 from fastmcnemar.exceptions import InputFormatError, InputWarning
 from fastmcnemar.ingest.jsonl import (
     LINE_START,
@@ -44,7 +45,7 @@ from fastmcnemar.ingest.lm_eval_keys import (
 )
 from fastmcnemar.ingest.lm_eval_layout import RunResults, SamplesFile, discover
 from fastmcnemar.ingest.remote import RemotePath, StorageOptions, is_remote, read_staged
-from fastmcnemar.ingest.schema import HASH_COLUMNS, NO_FILTER, SCORE_SCHEMA, empty_score_frame
+from fastmcnemar.ingest.schema import NO_FILTER, SCORE_SCHEMA, empty_score_frame
 from fastmcnemar.ingest.selection import task_list
 
 #: Most samples files read at once by :func:`load_lm_eval`.
@@ -119,9 +120,7 @@ def _read_columns(
 ) -> pl.DataFrame:
     """The wide frame: ids, filter, hashes and the kept metrics, one row per line (and
     where each line starts, when ``line_starts`` and the file is JSON lines)."""
-    # doc_id as text: ints keep their exact token ("16"), string ids pass through.
-    schema: dict[str, pl.DataType] = {"doc_id": pl.Utf8(), "filter": pl.Utf8()}
-    schema.update({h: pl.Utf8() for h in HASH_COLUMNS})
+    schema: dict[str, pl.DataType] = {key: pl.Utf8() for key in TEXT_KEYS}
     # Polars will not read true/false into a float column: ifeval-style boolean
     # metrics are read as Boolean and come back as 0/1 floats.
     schema.update(
@@ -242,7 +241,7 @@ def _long_scores(
     block_rows = [f.wide.height for _, f, _ in blocks]
     ids = pl.DataFrame(
         [pl.concat([f.wide.get_column(name) for _, f, _ in blocks]).alias(name)
-         for name in ("doc_id", "filter", *HASH_COLUMNS)]
+         for name in TEXT_KEYS]
     )  # fmt: skip
     long = ids.with_columns(
         pl.Series("_file", np.repeat([i for i, _, _ in blocks], block_rows)),
